@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Upcoming features Hummingbird enables; one array so every target builds the same way.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "scrape",
+    products: [
+        .library(name: "ScrapeHTTP", targets: ["ScrapeHTTP"]),
+    ],
+    dependencies: [
+        // Test-support only: the in-process loopback server. Default traits off to skip swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C shim: typed wrappers for curl's variadic setopt/getinfo; libcurl found through pkg-config.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "ScrapeHTTP",
+            dependencies: ["CCurl"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ScrapeTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "scrape-http-bench",
+            dependencies: ["ScrapeHTTP"],
+            path: "Benchmarks/HTTPBench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScrapeHTTPTests",
+            dependencies: ["ScrapeHTTP", "ScrapeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

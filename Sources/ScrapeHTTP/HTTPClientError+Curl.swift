@@ -1,0 +1,42 @@
+internal import CCurl
+
+extension HTTPClientError {
+    /// Maps a finished transfer's `CURLcode` to an error kind: the one place where that mapping lives.
+    ///
+    /// - Parameters:
+    ///   - code: the transfer's result, never `CURLE_OK`.
+    ///   - detail: the transfer's error buffer.
+    ///   - bodyLimit: the body limit in force, for `too_large` from an announced `Content-Length`.
+    ///
+    /// A body that outgrows the limit while streaming is refused by the write callback, which
+    /// curl reports as a plain `CURLE_WRITE_ERROR`; `Transfer` knows that case and does not call this.
+    static func fromTransfer(code: CURLcode, detail: String?, bodyLimit: Int) -> Self {
+        let curl = CurlError(easy: code, operation: "transfer", detail: detail)
+        switch code {
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return .unsupportedScheme(curl.detail ?? curl.message, curl: curl)
+        case CURLE_URL_MALFORMAT:
+            return .invalidURL(curl.detail ?? curl.message, curl: curl)
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .dns(curl)
+        case CURLE_COULDNT_CONNECT:
+            return .connect(curl)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timeout(curl)
+        case CURLE_TOO_MANY_REDIRECTS:
+            return .tooManyRedirects(curl)
+        case CURLE_FILESIZE_EXCEEDED:
+            return .tooLarge(limit: bodyLimit, what: "response body", curl: curl)
+        case CURLE_ABORTED_BY_CALLBACK:
+            return Self.cancelled
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
+            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE,
+            CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
+            CURLE_SSL_SHUTDOWN_FAILED, CURLE_USE_SSL_FAILED, CURLE_SSL_CLIENTCERT:
+            return .tls(curl)
+        default:
+            return .transport(curl)
+        }
+    }
+}

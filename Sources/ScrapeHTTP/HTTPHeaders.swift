@@ -1,0 +1,83 @@
+/// An ordered list of HTTP header fields in which repeated names are kept.
+///
+/// Order and repetition matter for `Set-Cookie`, `Link` and `WWW-Authenticate`, so
+/// this is a list of pairs, not a dictionary. Look-ups compare names ASCII
+/// case-insensitively, as RFC 9110 says.
+public struct HTTPHeaders: Sendable, Hashable {
+    /// The fields in the order they were sent or added.
+    public private(set) var fields: [(name: String, value: String)]
+
+    /// Creates a header list from name-value pairs, in order.
+    public init(_ fields: [(name: String, value: String)] = []) {
+        self.fields = fields
+    }
+
+    /// Appends a field; an existing field of the same name is kept.
+    public mutating func add(name: String, value: String) {
+        fields.append((name, value))
+    }
+
+    /// Extends the last field's value (for obsolete line folding); does nothing when empty.
+    mutating func appendToLastValue(_ suffix: String) {
+        guard !fields.isEmpty else { return }
+        fields[fields.count - 1].value += suffix
+    }
+
+    /// Replaces every field named `name` with one field.
+    public mutating func replaceOrAdd(name: String, value: String) {
+        remove(name: name)
+        fields.append((name, value))
+    }
+
+    /// Removes every field named `name`.
+    public mutating func remove(name: String) {
+        fields.removeAll { Self.namesMatch($0.name, name) }
+    }
+
+    /// Every value of the fields named `name`, in order.
+    public subscript(name: String) -> [String] {
+        fields.lazy.filter { Self.namesMatch($0.name, name) }.map(\.value)
+    }
+
+    /// The value of the first field named `name`.
+    public func first(name: String) -> String? {
+        fields.first { Self.namesMatch($0.name, name) }?.value
+    }
+
+    /// Whether a field named `name` is present.
+    public func contains(name: String) -> Bool {
+        fields.contains { Self.namesMatch($0.name, name) }
+    }
+
+    /// The number of fields.
+    public var count: Int { fields.count }
+
+    static func namesMatch(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for field in fields {
+            hasher.combine(field.name)
+            hasher.combine(field.value)
+        }
+    }
+}
+
+extension HTTPHeaders: ExpressibleByDictionaryLiteral {
+    /// `["Accept": "text/html"]`, in the literal's order.
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements.map { (name: $0.0, value: $0.1) })
+    }
+}
+
+extension HTTPHeaders: Sequence {
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+}

@@ -1,0 +1,102 @@
+internal import CCurl
+
+extension HTTPRequest {
+    /// A request that passed validation and is safe to hand to curl.
+    ///
+    /// Preparing happens on the caller's task, before anything reaches the I/O thread:
+    /// - only `http` and `https` URLs pass (a `file:`, `ftp:` or `gopher:` URL is
+    ///   refused here, so curl never opens it; redirects are limited separately);
+    /// - the URL must parse with curl's own parser (the one the transfer will use),
+    ///   have a host, contain no NUL, and fit ``HTTPClient/Configuration/Limits/maxURLLength``;
+    /// - the method must be an RFC 9110 token, header names tokens, and header values
+    ///   free of CR, LF and NUL (no header injection).
+    struct Prepared: Sendable {
+        let request: HTTPRequest
+        /// `http` or `https`, lowercased.
+        let scheme: String
+        /// The host as curl parsed it (lowercase for names, brackets dropped for IPv6).
+        let host: String
+
+        /// - Throws: `HTTPClientError` with kind `invalid_url`, `unsupported_scheme` or `invalid_request`.
+        init(_ request: HTTPRequest, maxURLLength: Int) throws(HTTPClientError) {
+            let url = request.url
+            if url.utf8.count > maxURLLength {
+                throw .invalidURL("URL is \(url.utf8.count) bytes long; the limit is \(maxURLLength)")
+            }
+            if url.utf8.contains(0) {
+                throw .invalidURL("URL contains a NUL byte")
+            }
+            let scheme = try Self.scheme(of: url)
+            guard scheme == "http" || scheme == "https" else {
+                throw .unsupportedScheme("scheme \"\(scheme)\" is not supported; only http and https are fetched")
+            }
+            self.host = try Self.parseHost(url)
+            self.scheme = scheme
+            try Self.validate(method: request.method)
+            try Self.validate(headers: request.headers)
+            self.request = request
+        }
+
+        /// The URL's scheme, lowercased, per RFC 3986: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`.
+        private static func scheme(of url: String) throws(HTTPClientError) -> String {
+            let bytes = url.utf8
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
+                throw .invalidURL("no scheme: expected an absolute URL starting with http:// or https://")
+            }
+            let candidate = bytes[bytes.startIndex..<colon]
+            guard let first = candidate.first, isAlpha(first),
+                candidate.allSatisfy({ isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+            else {
+                throw .invalidURL("no scheme: expected an absolute URL starting with http:// or https://")
+            }
+            return String(decoding: candidate, as: UTF8.self).lowercased()
+        }
+
+        /// Parses with curl's URL API and returns the host; curl rejects spaces and control bytes.
+        private static func parseHost(_ url: String) throws(HTTPClientError) -> String {
+            guard let handle = curl_url() else { throw .invalidURL("could not allocate a URL parser") }
+            defer { curl_url_cleanup(handle) }
+            let setCode = curl_url_set(handle, CURLUPART_URL, url, 0)
+            guard setCode == CURLUE_OK else {
+                let curl = CurlError(url: setCode, operation: "curl_url_set")
+                throw .invalidURL("malformed URL: \(curl.message)", curl: curl)
+            }
+            var hostPointer: UnsafeMutablePointer<CChar>?
+            let getCode = curl_url_get(handle, CURLUPART_HOST, &hostPointer, 0)
+            guard getCode == CURLUE_OK, let hostPointer else {
+                throw .invalidURL("URL has no host")
+            }
+            defer { curl_free(hostPointer) }
+            let host = String(cString: hostPointer)
+            guard !host.isEmpty else { throw .invalidURL("URL has no host") }
+            return host
+        }
+
+        private static func validate(method: Method) throws(HTTPClientError) {
+            guard !method.rawValue.isEmpty, method.rawValue.utf8.allSatisfy(isTokenByte) else {
+                throw .invalidRequest("method \"\(method.rawValue)\" is not an HTTP token")
+            }
+        }
+
+        private static func validate(headers: HTTPHeaders) throws(HTTPClientError) {
+            for field in headers {
+                guard !field.name.isEmpty, field.name.utf8.allSatisfy(isTokenByte) else {
+                    throw .invalidRequest("header name \"\(field.name)\" is not an HTTP token")
+                }
+                let forbidden: Set<UInt8> = [0, 10, 13]
+                if field.value.utf8.contains(where: forbidden.contains) {
+                    // The value is not echoed: it may be a credential.
+                    throw .invalidRequest("header \"\(field.name)\" has a value with CR, LF or NUL")
+                }
+            }
+        }
+
+        private static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
+        private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+
+        /// RFC 9110 `tchar`.
+        private static func isTokenByte(_ b: UInt8) -> Bool {
+            isAlpha(b) || isDigit(b) || "!#$%&'*+-.^_`|~".utf8.contains(b)
+        }
+    }
+}

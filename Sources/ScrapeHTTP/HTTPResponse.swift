@@ -1,0 +1,105 @@
+/// The final response of a request, after any redirects were followed.
+///
+/// Any status is a response, including 4xx and 5xx; only transport failures throw.
+public struct HTTPResponse: Sendable {
+    /// The protocol version the final response came over.
+    public enum Version: String, Sendable, Hashable {
+        case http1_0 = "HTTP/1.0"
+        case http1_1 = "HTTP/1.1"
+        case http2 = "HTTP/2"
+        case http3 = "HTTP/3"
+        case unknown = "unknown"
+    }
+
+    /// Points in the transfer, each measured from its start (curl's `*_TIME_T` infos).
+    ///
+    /// For a reused connection `dns`, `connect` and `tls` are near zero. After redirects
+    /// they describe the last hop while `total` covers the whole chain.
+    public struct Timings: Sendable, Hashable {
+        /// Name resolution finished.
+        public var dns: Duration
+        /// TCP connection established.
+        public var connect: Duration
+        /// TLS handshake finished (zero for plain HTTP).
+        public var tls: Duration
+        /// First response byte received.
+        public var firstByte: Duration
+        /// The whole transfer, redirects included.
+        public var total: Duration
+    }
+
+    /// The status code of the final response.
+    public var status: Int
+    /// The final response's header fields, in order, repeated names kept.
+    public var headers: HTTPHeaders
+    /// The body, decoded from any `Content-Encoding`; at most the configured body limit.
+    public var body: [UInt8]
+    /// The URL of the final response, after redirects.
+    public var finalURL: String
+    /// How many redirects were followed.
+    public var redirectCount: Int
+    /// The `Content-Type` of the final response, as sent.
+    public var contentType: String?
+    /// The HTTP version of the final response.
+    public var version: Version
+    /// How many new connections the transfer opened (0: every hop reused a pooled connection).
+    public var newConnections: Int
+    /// Timings of the transfer.
+    public var timings: Timings
+
+    /// Whether the transfer ran entirely on connections that were already open.
+    public var connectionReused: Bool { newConnections == 0 }
+}
+
+extension HTTPResponse {
+    /// Builds the public response from a finished transfer; runs on the caller's task, not the I/O thread.
+    init(_ completed: Transfer.Completed) {
+        self.status = completed.status
+        self.headers = Self.parseHeaderBlock(completed.headerBytes)
+        self.body = completed.body
+        self.finalURL = completed.finalURL
+        self.redirectCount = completed.redirectCount
+        self.contentType = completed.contentType
+        self.version = completed.version
+        self.newConnections = completed.newConnections
+        self.timings = completed.timings
+    }
+
+    /// Splits the final response's raw header block into fields.
+    ///
+    /// The block holds the status line and `name: value` lines, each ending in CRLF (or a
+    /// bare LF from lax servers). Lines without a colon are skipped; obsolete folded lines
+    /// (starting with a space or tab) are joined to the previous value, as RFC 9112 allows.
+    static func parseHeaderBlock(_ bytes: [UInt8]) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
+        if let first = lines.first, first.starts(with: "HTTP/".utf8) { lines = lines.dropFirst() }
+        for rawLine in lines {
+            var line = rawLine[...]
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.isEmpty { continue }
+            if line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t"), headers.count > 0 {
+                let continuation = String(decoding: line, as: UTF8.self).trimmingHTTPWhitespace()
+                headers.appendToLastValue(" " + continuation)
+                continue
+            }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingHTTPWhitespace()
+            headers.add(name: name, value: value)
+        }
+        return headers
+    }
+}
+
+extension String {
+    /// Drops leading and trailing spaces and tabs (HTTP's OWS), nothing else.
+    func trimmingHTTPWhitespace() -> String {
+        let utf8 = self.utf8
+        let isOWS: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let start = utf8.firstIndex(where: { !isOWS($0) }),
+            let end = utf8.lastIndex(where: { !isOWS($0) })
+        else { return "" }
+        return String(self[start...end])
+    }
+}

@@ -1,0 +1,144 @@
+import Hummingbird
+import NIOCore
+import HTTPTypes
+import Synchronization
+
+/// The test server's routes, HTTPBin-style. Every delay is capped so no test can hang on one.
+enum Routes {
+    /// The longest any route waits, whatever it is asked.
+    static let maxDelay = Duration.seconds(10)
+
+    static func register(on router: Router<TestRequestContext>) {
+        router.get("/get") { _, _ in text("ok") }
+        router.get("/status/:code") { _, context in
+            let code = try context.parameters.require("code", as: Int.self)
+            return text("status \(code)", status: .init(code: code))
+        }
+        router.get("/delay/:ms") { _, context in
+            let ms = try context.parameters.require("ms", as: Int.self)
+            try await Task.sleep(for: min(.milliseconds(ms), maxDelay))
+            return text("delayed \(ms) ms")
+        }
+        router.on("/echo", method: .post) { request, _ in try await echo(request) }
+        router.on("/echo", method: .put) { request, _ in try await echo(request) }
+        router.on("/echo", method: .patch) { request, _ in try await echo(request) }
+        router.on("/echo", method: .delete) { request, _ in try await echo(request) }
+        router.get("/headers") { request, _ in
+            text(request.headers.map { "\($0.name.canonicalName): \($0.value)" }.joined(separator: "\n"))
+        }
+        router.get("/response-headers") { _, _ in
+            var headers = HTTPFields()
+            headers.append(HTTPField(name: .setCookie, value: "a=1"))
+            headers.append(HTTPField(name: .setCookie, value: "b=2"))
+            headers.append(HTTPField(name: HTTPField.Name("X-Order")!, value: "first"))
+            headers.append(HTTPField(name: HTTPField.Name("X-Order")!, value: "second"))
+            headers[.contentType] = "text/plain; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "headers")))
+        }
+        registerRedirects(on: router)
+        registerEncodings(on: router)
+        registerBodies(on: router)
+    }
+
+    private static func registerRedirects(on router: Router<TestRequestContext>) {
+        router.get("/redirect/:n") { _, context in
+            let n = try context.parameters.require("n", as: Int.self)
+            return redirect(to: n <= 1 ? "/get" : "/redirect/\(n - 1)")
+        }
+        router.get("/redirect-loop") { _, _ in redirect(to: "/redirect-loop") }
+        router.get("/redirect-to") { request, _ in
+            redirect(to: request.uri.queryParameters.get("url") ?? "/get")
+        }
+    }
+
+    private static func registerEncodings(on router: Router<TestRequestContext>) {
+        let encoded: [(String, String, [UInt8])] = [
+            ("/gzip", "gzip", CompressedFixtures.gzip),
+            ("/deflate", "deflate", CompressedFixtures.deflate),
+            ("/brotli", "br", CompressedFixtures.brotli),
+            ("/gzip-bomb", "gzip", CompressedFixtures.gzipBomb),
+        ]
+        for (path, encoding, body) in encoded {
+            router.get(RouterPath(path)) { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [.contentType: "text/html; charset=utf-8", .contentEncoding: encoding],
+                    body: .init(byteBuffer: ByteBuffer(bytes: body))
+                )
+            }
+        }
+    }
+
+    private static func registerBodies(on router: Router<TestRequestContext>) {
+        // n bytes with Content-Length: byte i is UInt8(truncatingIfNeeded: i). HEAD too.
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("/bytes/:n", method: method) { _, context in
+                let n = try context.parameters.require("n", as: Int.self)
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/octet-stream"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: patternBytes(0..<n)))
+                )
+            }
+        }
+        // The same bytes, chunked with no Content-Length, so only the running count can stop them.
+        router.get("/stream-bytes/:n") { _, context in
+            let n = try context.parameters.require("n", as: Int.self)
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: ResponseBody { writer in
+                var offset = 0
+                while offset < n {
+                    let end = min(n, offset + 64 * 1024)
+                    try await writer.write(ByteBuffer(bytes: patternBytes(offset..<end)))
+                    offset = end
+                }
+                try await writer.finish(nil)
+            })
+        }
+        // One byte every interval_ms (default 100), `bytes` in all (default 10).
+        router.get("/drip") { request, _ in
+            let count = request.uri.queryParameters.get("bytes", as: Int.self) ?? 10
+            let interval = request.uri.queryParameters.get("interval_ms", as: Int.self) ?? 100
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody { writer in
+                let deadline = ContinuousClock.now + maxDelay
+                for _ in 0..<count where ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(interval))
+                    try await writer.write(ByteBuffer(string: "*"))
+                }
+                try await writer.finish(nil)
+            })
+        }
+        // Announces 100,000 bytes, sends 1,000, then drops the connection.
+        router.get("/close-mid-body") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(contentLength: 100_000) { writer in
+                try await writer.write(ByteBuffer(bytes: patternBytes(0..<1000)))
+                throw TestServerError.didNotStart  // any error: Hummingbird closes the connection
+            })
+        }
+    }
+
+    // MARK: Helpers
+
+    static func patternBytes(_ range: Range<Int>) -> [UInt8] {
+        range.map { UInt8(truncatingIfNeeded: $0) }
+    }
+
+    private static func text(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+
+    private static func redirect(to location: String) -> Response {
+        Response(status: .found, headers: [.location: location])
+    }
+
+    /// Answers with the method, a blank line, then the request body.
+    private static func echo(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 1024 * 1024)
+        var buffer = ByteBuffer(string: "\(request.method.rawValue)\n\n")
+        buffer.writeImmutableBuffer(body)
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: buffer))
+    }
+}

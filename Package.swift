@@ -45,15 +45,15 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        // Fetch-only driver of the HTTP engine, for `make run` (until the scraper lands) and `make bench-http`.
         .executableTarget(
-            name: "scrape-http-bench",
+            name: "scrape-fetch",
             dependencies: ["ScrapeHTTP"],
-            path: "Benchmarks/HTTPBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ScrapeHTTPTests",
-            dependencies: ["ScrapeHTTP", "ScrapeTestSupport"],
+            dependencies: ["ScrapeHTTP", "ScrapeTestSupport", "CCurl"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -14,7 +14,7 @@ extension HTTPRequest {
         let request: HTTPRequest
         /// `http` or `https`, lowercased.
         let scheme: String
-        /// The host as curl parsed it (lowercase for names, brackets dropped for IPv6).
+        /// The host as curl parsed it, lowercased; an IPv6 literal keeps its brackets.
         let host: String
 
         /// - Throws: `HTTPClientError` with kind `invalid_url`, `unsupported_scheme` or `invalid_request`.
@@ -67,7 +67,7 @@ extension HTTPRequest {
                 throw .invalidURL("URL has no host")
             }
             defer { curl_free(hostPointer) }
-            let host = String(cString: hostPointer)
+            let host = String(cString: hostPointer).lowercased()
             guard !host.isEmpty else { throw .invalidURL("URL has no host") }
             return host
         }

@@ -1,0 +1,38 @@
+# scrape: every entry point. `make run` and `make test` install what is missing first.
+SWIFT ?= swift
+RELEASE_BIN = .build/release
+
+.PHONY: all deps build release run test bench-http clean
+
+all: build
+
+## deps: install the Debian packages the build needs (libcurl4-openssl-dev, libxml2-dev, ...)
+deps:
+	@scripts/install-deps.sh
+
+## build: debug build of everything
+build: deps
+	$(SWIFT) build
+
+## release: optimised build
+release: deps
+	$(SWIFT) build -c release
+
+## run: set up, build, and fetch the bundled offline example (Examples/urls.txt)
+run: deps
+	$(SWIFT) build -c release --product scrape-fetch
+	scripts/run-example.sh $(RELEASE_BIN)/scrape-fetch
+
+## test: set up, build and run every test (loopback servers only)
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## bench-http: fetch-only requests/s against nginx on 127.0.0.1, beside curl --parallel
+bench-http: deps
+	@scripts/install-deps.sh nginx-light curl time
+	$(SWIFT) build -c release --product scrape-fetch
+	Benchmarks/http/bench.sh $(RELEASE_BIN)/scrape-fetch
+
+clean:
+	rm -rf .build

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages scrape needs to build and test, when any is missing.
+# Idempotent and quiet when everything is there; works as root (CI) or through sudo.
+set -euo pipefail
+
+packages=(libcurl4-openssl-dev libxml2-dev pkg-config python3 "$@")
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -50,6 +50,9 @@ final class CurlMultiDriver: @unchecked Sendable {
     private let mailbox = Mutex(Mailbox())
     private let statistics = Mutex(Statistics())
     private let defaults: EasyHandle.Defaults
+    /// Idle easy handles kept for reuse. Transfers beyond the connection limit wait inside
+    /// curl with handles of their own, so the pool is sized above `maxTotal`; without a cap it
+    /// would keep the peak of a burst forever.
     private let maxIdleHandles: Int
     private let resolveList: UnsafeMutablePointer<curl_slist>?
 
@@ -67,7 +70,7 @@ final class CurlMultiDriver: @unchecked Sendable {
         }
         self.multi = multi
         self.defaults = EasyHandle.Defaults(configuration)
-        self.maxIdleHandles = max(1, configuration.connections.maxTotal)
+        self.maxIdleHandles = max(256, 4 * configuration.connections.maxTotal)
         var list: UnsafeMutablePointer<curl_slist>?
         for entry in configuration.resolve { list = curl_slist_append(list, entry) ?? list }
         self.resolveList = list

@@ -12,6 +12,7 @@ let package = Package(
     name: "scrape",
     products: [
         .library(name: "ScrapeHTTP", targets: ["ScrapeHTTP"]),
+        .library(name: "ScrapeHTML", targets: ["ScrapeHTML"]),
     ],
     dependencies: [
         // Test-support only: the in-process loopback server. Default traits off to skip swift-configuration.
@@ -27,6 +28,17 @@ let package = Package(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // libxml2 through pkg-config; Debian ships no module map, so this target is one.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(
+            name: "ScrapeHTML",
+            dependencies: ["CLibXML2"],
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "ScrapeHTTP",
@@ -49,6 +61,11 @@ let package = Package(
         .executableTarget(
             name: "scrape-fetch",
             dependencies: ["ScrapeHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScrapeHTMLTests",
+            dependencies: ["ScrapeHTML"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,97 @@
+internal import CLibXML2
+
+/// Decodes HTML character references (`&amp;`, `&#233;`, `&#xE9;`) in text.
+///
+/// Named references come from libxml2's HTML 4 table (`htmlEntityLookup`, 253 names,
+/// which covers the legacy names browsers accept without a semicolon). Numeric
+/// references follow the HTML standard: 0, surrogates and values past U+10FFFF become
+/// U+FFFD, and 0x80-0x9F map through windows-1252, as browsers do.
+enum CharacterReferences {
+    static func decode(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        var output = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "&", let (decoded, length) = reference(in: scalars, at: index) {
+                output.append(contentsOf: decoded)
+                index += length
+            } else {
+                output.append(scalar)
+                index += 1
+            }
+        }
+        return String(output)
+    }
+
+    /// The decoded scalars and the count of input scalars used, for the reference at `start`.
+    private static func reference(in s: [Unicode.Scalar], at start: Int) -> ([Unicode.Scalar], Int)? {
+        var index = start + 1
+        guard index < s.count else { return nil }
+        if s[index] == "#" {
+            index += 1
+            let hex = index < s.count && (s[index] == "x" || s[index] == "X")
+            if hex { index += 1 }
+            let digitsStart = index
+            var value: UInt32 = 0
+            while index < s.count, let digit = digitValue(s[index], hex: hex), index - digitsStart < 8 {
+                value = value * (hex ? 16 : 10) + digit
+                index += 1
+            }
+            while index < s.count, digitValue(s[index], hex: hex) != nil {  // absurdly long: out of range
+                value = 0x110000
+                index += 1
+            }
+            guard index > digitsStart else { return nil }
+            if index < s.count, s[index] == ";" { index += 1 }
+            return ([numericScalar(value)], index - start)
+        }
+        // Named: the longest known name, a semicolon preferred.
+        var name = ""
+        var best: (Unicode.Scalar, Int)?
+        while index < s.count, isASCIIAlphanumeric(s[index]), name.utf8.count < 32 {
+            name.unicodeScalars.append(s[index])
+            index += 1
+            if let value = lookup(name) {
+                let withSemicolon = index < s.count && s[index] == ";"
+                best = (value, index - start + (withSemicolon ? 1 : 0))
+                if withSemicolon { break }
+            }
+        }
+        return best.map { ([$0.0], $0.1) }
+    }
+
+    private static func lookup(_ name: String) -> Unicode.Scalar? {
+        guard let entity = htmlEntityLookup(name) else { return nil }
+        return Unicode.Scalar(entity.pointee.value)
+    }
+
+    private static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))
+    }
+
+    private static func digitValue(_ scalar: Unicode.Scalar, hex: Bool) -> UInt32? {
+        switch scalar {
+        case "0"..."9": scalar.value - 48
+        case "a"..."f" where hex: scalar.value - 87
+        case "A"..."F" where hex: scalar.value - 55
+        default: nil
+        }
+    }
+
+    /// The HTML standard's numeric reference rules.
+    private static func numericScalar(_ value: UInt32) -> Unicode.Scalar {
+        if (0x80...0x9F).contains(value), let mapped = windows1252[value] { return mapped }
+        guard value != 0, let scalar = Unicode.Scalar(value) else { return "\u{FFFD}" }
+        return scalar
+    }
+
+    private static let windows1252: [UInt32: Unicode.Scalar] = [
+        0x80: "\u{20AC}", 0x82: "\u{201A}", 0x83: "\u{0192}", 0x84: "\u{201E}", 0x85: "\u{2026}", 0x86: "\u{2020}",
+        0x87: "\u{2021}", 0x88: "\u{02C6}", 0x89: "\u{2030}", 0x8A: "\u{0160}", 0x8B: "\u{2039}", 0x8C: "\u{0152}",
+        0x8E: "\u{017D}", 0x91: "\u{2018}", 0x92: "\u{2019}", 0x93: "\u{201C}", 0x94: "\u{201D}", 0x95: "\u{2022}",
+        0x96: "\u{2013}", 0x97: "\u{2014}", 0x98: "\u{02DC}", 0x99: "\u{2122}", 0x9A: "\u{0161}", 0x9B: "\u{203A}",
+        0x9C: "\u{0153}", 0x9E: "\u{017E}", 0x9F: "\u{0178}",
+    ]
+}

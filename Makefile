@@ -18,10 +18,10 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## run: set up, build, and fetch the bundled offline example (Examples/urls.txt)
+## run: set up, build, and scrape the bundled offline example (Examples/urls.txt): records on stdout
 run: deps
-	$(SWIFT) build -c release --product scrape-fetch
-	scripts/run-example.sh $(RELEASE_BIN)/scrape-fetch
+	$(SWIFT) build -c release --product scrape
+	scripts/run-example.sh $(RELEASE_BIN)/scrape
 
 ## test: set up, build and run every test (loopback servers only)
 test: deps

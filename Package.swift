@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "ScrapeHTTP", targets: ["ScrapeHTTP"]),
         .library(name: "ScrapeHTML", targets: ["ScrapeHTML"]),
+        .library(name: "ScrapeCore", targets: ["ScrapeCore"]),
+        .executable(name: "scrape", targets: ["scrape"]),
     ],
     dependencies: [
         // Test-support only: the in-process loopback server. Default traits off to skip swift-configuration.
@@ -21,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // C shim: typed wrappers for curl's variadic setopt/getinfo; libcurl found through pkg-config.
@@ -46,6 +51,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ScrapeCore",
+            dependencies: [
+                "ScrapeHTTP", "ScrapeHTML",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "scrape",
+            dependencies: [
+                "ScrapeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ScrapeTestSupport",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -66,6 +88,16 @@ let package = Package(
         .testTarget(
             name: "ScrapeHTMLTests",
             dependencies: ["ScrapeHTML"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScrapeCoreTests",
+            dependencies: ["ScrapeCore", "ScrapeHTTP", "ScrapeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScrapeCLITests",
+            dependencies: ["scrape", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: serves Examples/site on 127.0.0.1:8765 and fetches Examples/urls.txt.
+# `make run`: serves Examples/site on 127.0.0.1:8765 and scrapes Examples/urls.txt with BINARY.
 # The server is started and stopped here; nothing leaves the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

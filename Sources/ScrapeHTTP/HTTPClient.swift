@@ -54,7 +54,11 @@ public actor HTTPClient {
     ///   `timeout`, `too_many_redirects`, `too_large`, `transport`, or `cancelled` for
     ///   ``HTTPClientError/clientShutdown`` after ``shutdown()``.
     public nonisolated func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let prepared = try HTTPRequest.Prepared(request, maxURLLength: configuration.limits.maxURLLength)
+        try await execute(HTTPRequest.Prepared(request, maxURLLength: configuration.limits.maxURLLength))
+    }
+
+    /// Performs a request validated beforehand; see ``execute(_:)-(HTTPRequest)``.
+    public nonisolated func execute(_ prepared: HTTPRequest.Prepared) async throws -> HTTPResponse {
         let transfer = Transfer(request: prepared)
         let driver = self.driver
         let completed = try await withTaskCancellationHandler {

@@ -10,15 +10,21 @@ extension HTTPRequest {
     ///   have a host, contain no NUL, and fit ``HTTPClient/Configuration/Limits/maxURLLength``;
     /// - the method must be an RFC 9110 token, header names tokens, and header values
     ///   free of CR, LF and NUL (no header injection).
-    struct Prepared: Sendable {
-        let request: HTTPRequest
+    ///
+    /// Callers that need the host before executing (a per-host scheduler) prepare once and
+    /// pass the result to ``HTTPClient/execute(_:)-(Prepared)``, so nothing is validated twice.
+    public struct Prepared: Sendable {
+        /// The request as given.
+        public let request: HTTPRequest
         /// `http` or `https`, lowercased.
-        let scheme: String
+        public let scheme: String
         /// The host as curl parsed it, lowercased; an IPv6 literal keeps its brackets.
-        let host: String
+        public let host: String
 
+        /// Validates `request`.
+        ///
         /// - Throws: `HTTPClientError` with kind `invalid_url`, `unsupported_scheme` or `invalid_request`.
-        init(_ request: HTTPRequest, maxURLLength: Int) throws(HTTPClientError) {
+        public init(_ request: HTTPRequest, maxURLLength: Int = HTTPClient.Configuration.Limits().maxURLLength) throws(HTTPClientError) {
             let url = request.url
             if url.utf8.count > maxURLLength {
                 throw .invalidURL("URL is \(url.utf8.count) bytes long; the limit is \(maxURLLength)")

@@ -1,0 +1,29 @@
+/// A config file or flag value that cannot be used, naming where and what was expected.
+///
+/// The message reads `http.per_host_rate: expected N/s, N/m or N/h, got "10 per sec"`;
+/// with a file, the line number is added. Secret values are never quoted back.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The dotted key path (`http.timeout`, `jobs[1].api.paginator.type`) or flag (`--timeout`).
+    public let key: String
+    /// What the key needs, then what was found.
+    public let message: String
+    /// The 1-based line in the file, when the error comes from one.
+    public let line: Int?
+
+    /// Creates an error for `key`.
+    public init(key: String, message: String, line: Int? = nil) {
+        self.key = key
+        self.message = message
+        self.line = line
+    }
+
+    /// `key: expected X, got "Y"`.
+    public static func expected(_ what: String, key: String, got value: String, line: Int? = nil) -> Self {
+        Self(key: key, message: "expected \(what), got \"\(value)\"", line: line)
+    }
+
+    public var description: String {
+        if let line { return "line \(line): \(key): \(message)" }
+        return "\(key): \(message)"
+    }
+}

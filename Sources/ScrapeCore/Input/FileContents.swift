@@ -1,0 +1,26 @@
+import Glibc
+
+/// Whole-file reads for small files (config files), without Foundation.
+enum FileContents {
+    /// The file's text (invalid UTF-8 replaced), or nil when it cannot be read.
+    static func read(_ path: String, limit: Int = 16 * 1024 * 1024) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count < limit {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `strerror(errno)`, for messages right after a failed call.
+    static var lastErrorDescription: String { String(cString: strerror(errno)) }
+}

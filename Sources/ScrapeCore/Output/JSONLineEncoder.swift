@@ -1,0 +1,77 @@
+/// Encodes records as JSON Lines: one object per line, keys in the contract's order.
+///
+/// Hand-written because the format is fixed and small: key order is part of what users
+/// see, and this is several times cheaper than a general encoder on the hot path. Strings
+/// are escaped per RFC 8259 (quote, backslash, control characters); the output is UTF-8.
+public enum JSONLineEncoder {
+    /// Appends `record` and a newline to `output`.
+    public static func encode(_ record: ScrapeRecord, into output: inout [UInt8]) {
+        output.append(contentsOf: #"{"url":"#.utf8)
+        appendString(record.url, to: &output)
+        output.append(contentsOf: #","final_url":"#.utf8)
+        appendOptionalString(record.finalURL, to: &output)
+        output.append(contentsOf: #","status":"#.utf8)
+        appendOptionalInt(record.status, to: &output)
+        output.append(contentsOf: #","title":"#.utf8)
+        appendOptionalString(record.title, to: &output)
+        output.append(contentsOf: #","error":"#.utf8)
+        if let error = record.error {
+            output.append(contentsOf: #"{"kind":"#.utf8)
+            appendString(error.kind, to: &output)
+            output.append(contentsOf: #","message":"#.utf8)
+            appendString(error.message, to: &output)
+            output.append(UInt8(ascii: "}"))
+        } else {
+            output.append(contentsOf: "null".utf8)
+        }
+        output.append(contentsOf: #","content_type":"#.utf8)
+        appendOptionalString(record.contentType, to: &output)
+        output.append(contentsOf: #","bytes":"#.utf8)
+        appendOptionalInt(record.bytes, to: &output)
+        output.append(contentsOf: #","elapsed_ms":"#.utf8)
+        appendOptionalInt(record.elapsedMilliseconds, to: &output)
+        output.append(contentsOf: #","attempts":"#.utf8)
+        output.append(contentsOf: String(record.attempts).utf8)
+        output.append(contentsOf: #","fetched_at":""#.utf8)
+        output.append(contentsOf: record.fetchedAt.description.utf8)
+        output.append(contentsOf: "\"}\n".utf8)
+    }
+
+    /// One record as a line (with its newline).
+    public static func line(for record: ScrapeRecord) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256 + record.url.utf8.count * 2)
+        encode(record, into: &output)
+        return output
+    }
+
+    private static func appendOptionalString(_ value: String?, to output: inout [UInt8]) {
+        if let value { appendString(value, to: &output) } else { output.append(contentsOf: "null".utf8) }
+    }
+
+    private static func appendOptionalInt(_ value: Int?, to output: inout [UInt8]) {
+        output.append(contentsOf: (value.map(String.init) ?? "null").utf8)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A JSON string literal. Swift strings are valid Unicode, so the UTF-8 is valid too.
+    static func appendString(_ value: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
+            case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+            case 0x09: output.append(contentsOf: #"\t"#.utf8)
+            case 0x00..<0x20:
+                output.append(contentsOf: #"\u00"#.utf8)
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,57 @@
+/// One output line: what became of one input URL (DESIGN.md, "Scrape record").
+///
+/// Every input URL gets exactly one, success or failure: errors are data.
+public struct ScrapeRecord: Sendable, Equatable {
+    /// Why a URL has no successful result; `kind` is one of the contract's error kinds.
+    public struct Failure: Sendable, Equatable {
+        /// `invalid_url`, `unsupported_scheme`, `dns`, `connect`, `tls`, `timeout`,
+        /// `too_many_redirects`, `too_large`, `http`, `circuit_open`, `robots_disallowed`,
+        /// `cancelled` or `transport`.
+        public var kind: String
+        /// For people; never contains secrets.
+        public var message: String
+
+        public init(kind: String, message: String) {
+            self.kind = kind
+            self.message = message
+        }
+    }
+
+    /// The URL exactly as given (surrounding whitespace removed).
+    public var url: String
+    /// The URL after redirects; nil without a response.
+    public var finalURL: String?
+    /// The HTTP status; nil without a response.
+    public var status: Int?
+    /// The document title; nil when the page has none or is not HTML.
+    public var title: String?
+    /// Nil on success; `http` for a status >= 400.
+    public var error: Failure?
+    /// The response's `Content-Type`.
+    public var contentType: String?
+    /// Body bytes received (decoded).
+    public var bytes: Int?
+    /// Time from the first request to the final response, in milliseconds.
+    public var elapsedMilliseconds: Int?
+    /// Requests made for this URL.
+    public var attempts: Int
+    /// When the record was made.
+    public var fetchedAt: Timestamp
+
+    public init(
+        url: String, finalURL: String? = nil, status: Int? = nil, title: String? = nil, error: Failure? = nil,
+        contentType: String? = nil, bytes: Int? = nil, elapsedMilliseconds: Int? = nil, attempts: Int,
+        fetchedAt: Timestamp
+    ) {
+        self.url = url
+        self.finalURL = finalURL
+        self.status = status
+        self.title = title
+        self.error = error
+        self.contentType = contentType
+        self.bytes = bytes
+        self.elapsedMilliseconds = elapsedMilliseconds
+        self.attempts = attempts
+        self.fetchedAt = fetchedAt
+    }
+}

@@ -1,0 +1,71 @@
+/// Counts of a finished (or interrupted) run, for the end-of-run summary.
+public struct RunSummary: Sendable {
+    /// Records written this run.
+    public var records = 0
+    /// Input URLs skipped because an earlier run recorded them (`--resume`).
+    public var skipped = 0
+    /// Records by status class: `2xx`, `3xx`, `4xx`, `5xx`.
+    public var statusClasses: [String: Int] = [:]
+    /// Records by `error.kind`.
+    public var errorKinds: [String: Int] = [:]
+    /// Body bytes received.
+    public var bytes = 0
+    /// Wall time of the run.
+    public var elapsed: Duration = .zero
+    /// Whether a signal or cancellation stopped the run early.
+    public var interrupted = false
+    /// URLs in flight or queued when interrupted, with no record written.
+    public var notRecorded = 0
+
+    public init() {}
+
+    /// Counts one written record.
+    mutating func add(_ record: ScrapeRecord) {
+        records += 1
+        bytes += record.bytes ?? 0
+        if let status = record.status { statusClasses["\(status / 100)xx", default: 0] += 1 }
+        if let error = record.error { errorKinds[error.kind, default: 0] += 1 }
+    }
+
+    /// Records with an error of any kind.
+    public var errors: Int { errorKinds.values.reduce(0, +) }
+
+    /// Records per second of wall time.
+    public var pagesPerSecond: Double {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return seconds > 0 ? Double(records) / seconds : 0
+    }
+
+    /// The multi-line summary printed on stderr at the end.
+    public var report: String {
+        func list(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var lines = [
+            "scrape: \(records) records in \(Self.format(seconds, digits: 2)) s (\(Self.format(pagesPerSecond, digits: 1)) pages/s), \(Self.formatBytes(bytes))",
+            "  status: \(list(statusClasses))",
+            "  errors: \(list(errorKinds))",
+        ]
+        if skipped > 0 { lines.append("  resumed: \(skipped) URLs already recorded were skipped") }
+        if interrupted {
+            lines.append("  interrupted: \(notRecorded) URLs in flight or queued were not recorded, and the rest of the input was not read; run again with --resume to finish")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func format(_ value: Double, digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((value * scale).rounded())
+        let whole = scaled / Int(scale)
+        let fraction = String(scaled % Int(scale))
+        return digits == 0 ? "\(whole)" : "\(whole).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+    }
+
+    static func formatBytes(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 { return "\(format(Double(bytes) / Double(1 << 20), digits: 1)) MiB" }
+        if bytes >= 1 << 10 { return "\(format(Double(bytes) / Double(1 << 10), digits: 1)) KiB" }
+        return "\(bytes) B"
+    }
+}

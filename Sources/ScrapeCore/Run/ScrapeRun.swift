@@ -1,0 +1,126 @@
+public import ScrapeHTTP
+
+/// One `scrape urls.txt` run: input → scheduler → fetch + title → record → JSON Lines.
+///
+/// Every input line with a URL ends as exactly one record: a fetched page, an HTTP error,
+/// a transport error, or an input error (`invalid_url`, `unsupported_scheme`, decided
+/// before anything is opened). Records are written in completion order. Cancelling the
+/// calling task (the CLI does so on SIGINT/SIGTERM) writes no record for unfinished URLs,
+/// flushes and fsyncs, and reports how many were left.
+public struct ScrapeRun: Sendable {
+    /// What to run.
+    public struct Options: Sendable {
+        /// The URL list path, or `-` for stdin.
+        public var input: String
+        /// The output path, or `-` for stdout.
+        public var output: String
+        /// Keep the output's records and fetch only the URLs not yet recorded.
+        public var resume: Bool
+        /// Client and scheduling settings.
+        public var http: ScrapeConfiguration.HTTP
+
+        public init(input: String, output: String, resume: Bool = false, http: ScrapeConfiguration.HTTP = .init()) {
+            self.input = input
+            self.output = output
+            self.resume = resume
+            self.http = http
+        }
+    }
+
+    /// Why a run could not start or had to stop.
+    public enum Failure: Error, CustomStringConvertible {
+        case input(InputError)
+        case output(OutputError)
+        case client(HTTPClientError)
+
+        public var description: String {
+            switch self {
+            case .input(let error): "\(error)"
+            case .output(let error): "\(error)"
+            case .client(let error): "\(error)"
+            }
+        }
+    }
+
+    public let options: Options
+    /// Called after each record with the running totals and the requests in flight.
+    public var onProgress: (@Sendable (RunSummary, Int) -> Void)?
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// Runs to the end of the input, or until the calling task is cancelled.
+    ///
+    /// - Throws: ``Failure``: the input cannot be opened or read, or the output cannot be written.
+    public func run() async throws(Failure) -> RunSummary {
+        let started = ContinuousClock.now
+        var summary = RunSummary()
+        var resumeIndex = ResumeIndex()
+        let source: URLSource
+        let writer: RecordWriter
+        do {
+            source = try URLSource(path: options.input)
+        } catch {
+            throw .input(error)
+        }
+        do {
+            if options.resume, options.output != "-" { resumeIndex = try ResumeIndex.load(path: options.output) }
+            writer = try RecordWriter(path: options.output, truncate: !options.resume)
+        } catch {
+            throw .output(error)
+        }
+        let client: HTTPClient
+        do {
+            client = try HTTPClient(configuration: options.http.clientConfiguration)
+        } catch {
+            throw .client(error)
+        }
+        let fetcher = PageFetcher(client: client)
+        let scheduler = Scheduler(limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency))
+        let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
+        let onProgress = self.onProgress
+
+        var failure: Failure?
+        do {
+            let outcome = try await scheduler.run(
+                next: { () async throws -> Scheduler.Input<HTTPRequest.Prepared, ScrapeRecord>? in
+                    guard let line = try await source.next() else { return nil }
+                    if resumeIndex.consume(line.text) {
+                        summary.skipped += 1
+                        return .skip
+                    }
+                    do throws(HTTPClientError) {
+                        let prepared = try HTTPRequest.Prepared(HTTPRequest(url: line.text), maxURLLength: maxURLLength)
+                        return .job(prepared, host: prepared.host)
+                    } catch {
+                        return .ready(PageFetcher.record(rejecting: line.text, because: error))
+                    }
+                },
+                perform: { request in await fetcher.record(for: request) },
+                emit: { record, inFlight in
+                    try writer.append(line: JSONLineEncoder.line(for: record))
+                    summary.add(record)
+                    onProgress?(summary, inFlight)
+                }
+            )
+            summary.interrupted = outcome.cancelled
+            summary.notRecorded = outcome.dropped
+        } catch let error as InputError {
+            failure = .input(error)
+        } catch let error as OutputError {
+            failure = .output(error)
+        } catch {
+            failure = .output(OutputError(path: options.output, reason: "\(error)"))
+        }
+        await client.shutdown()
+        do {
+            try writer.close()
+        } catch {
+            failure = failure ?? .output(error)
+        }
+        if let failure { throw failure }
+        summary.elapsed = ContinuousClock.now - started
+        return summary
+    }
+}

@@ -1,0 +1,45 @@
+import Glibc
+import Synchronization
+
+/// A one-line progress display on stderr, redrawn at most four times a second, shown only
+/// when stderr is a terminal.
+public final class TerminalProgress: Sendable {
+    private struct State {
+        var lastDraw = ContinuousClock.now
+        var drawn = false
+    }
+
+    private let state = Mutex(State())
+    private let started = ContinuousClock.now
+
+    /// Whether stderr is a terminal (progress is pointless in a log file).
+    public static var isAvailable: Bool { isatty(2) == 1 }
+
+    public init() {}
+
+    /// Redraws the line when 250 ms have passed since the last draw.
+    public func update(_ summary: RunSummary, inFlight: Int) {
+        let now = ContinuousClock.now
+        let due = state.withLock { state in
+            guard now - state.lastDraw >= .milliseconds(250) else { return false }
+            state.lastDraw = now
+            state.drawn = true
+            return true
+        }
+        guard due else { return }
+        let elapsed = now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = seconds > 0 ? Double(summary.records) / seconds : 0
+        Self.write("\r\u{1B}[K  done \(summary.records) | \(RunSummary.format(rate, digits: 1))/s | errors \(summary.errors) | in flight \(inFlight)")
+    }
+
+    /// Clears the line before the summary is printed.
+    public func finish() {
+        if state.withLock({ $0.drawn }) { Self.write("\r\u{1B}[K") }
+    }
+
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+    }
+}

@@ -35,6 +35,26 @@ enum Routes {
             headers[.contentType] = "text/plain; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "headers")))
         }
+        // An HTML page titled "Page N", padded to `size` bytes (default 2,000).
+        router.get("/page/:n") { request, context in
+            let n = try context.parameters.require("n")
+            let size = request.uri.queryParameters.get("size", as: Int.self) ?? 2000
+            let head = "<!doctype html><html><head><title>Page \(n)</title></head><body>"
+            let body = head + String(repeating: "x", count: max(0, size - head.utf8.count - 14)) + "</body></html>"
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: body))
+            )
+        }
+        // A Latin-1 page whose charset is only in the HTTP header.
+        router.get("/latin1") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/html; charset=iso-8859-1"],
+                body: .init(byteBuffer: ByteBuffer(bytes: Array("<title>caf".utf8) + [0xE9, 0x20, 0x96, 0x20, 0x80] + Array("</title>".utf8)))
+            )
+        }
         registerRedirects(on: router)
         registerEncodings(on: router)
         registerBodies(on: router)

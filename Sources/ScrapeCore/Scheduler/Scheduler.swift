@@ -44,6 +44,12 @@ public struct Scheduler: Sendable {
         public var cancelled = false
         /// Jobs that were in flight or queued when cancelled, and produced no output.
         public var dropped = 0
+
+        public init(emitted: Int = 0, cancelled: Bool = false, dropped: Int = 0) {
+            self.emitted = emitted
+            self.cancelled = cancelled
+            self.dropped = dropped
+        }
     }
 
     public let limits: Limits

@@ -1,0 +1,52 @@
+@testable import ScrapeCore
+import Testing
+
+/// The record's JSON form: key order, nulls, escaping, timestamps.
+struct JSONLineEncoderTests {
+    static let time = Timestamp(millisecondsSinceEpoch: 1_764_025_173_045)
+
+    @Test func successRecordHasEveryKeyInOrder() {
+        let record = ScrapeRecord(
+            url: "https://a.test/x", finalURL: "https://a.test/y", status: 200, title: "Hello", contentType: "text/html",
+            bytes: 123, elapsedMilliseconds: 45, attempts: 1, fetchedAt: Self.time
+        )
+        let line = String(decoding: JSONLineEncoder.line(for: record), as: UTF8.self)
+        #expect(line == #"{"url":"https://a.test/x","final_url":"https://a.test/y","status":200,"title":"Hello","error":null,"content_type":"text/html","bytes":123,"elapsed_ms":45,"attempts":1,"fetched_at":"2025-11-24T22:59:33.045Z"}"# + "\n")
+    }
+
+    @Test func failureRecordHasNullsAndTheError() {
+        let record = ScrapeRecord(url: "ftp://x", error: .init(kind: "unsupported_scheme", message: "no"), attempts: 0, fetchedAt: Self.time)
+        let line = String(decoding: JSONLineEncoder.line(for: record), as: UTF8.self)
+        #expect(line.hasPrefix(#"{"url":"ftp://x","final_url":null,"status":null,"title":null,"error":{"kind":"unsupported_scheme","message":"no"},"content_type":null,"bytes":null,"elapsed_ms":null,"attempts":0,"#))
+    }
+
+    @Test(arguments: [
+        ("plain", #""plain""#), ("q\"b\\s", #""q\"b\\s""#), ("a\nb\r\tc", #""a\nb\r\tc""#),
+        ("\u{0}\u{1F}", #""\u0000\u001f""#), ("é☺😀", "\"é☺😀\""), ("</script>", #""</script>""#),
+    ])
+    func escapesStrings(value: String, json: String) {
+        var output: [UInt8] = []
+        JSONLineEncoder.appendString(value, to: &output)
+        #expect(String(decoding: output, as: UTF8.self) == json)
+    }
+
+    @Test(arguments: ["https://a.test/?q=\"x\"&y=\\", "http://ü.test/😀", "http://a/\u{1}\n", "plain"])
+    func urlsRoundTripThroughTheResumeReader(url: String) {
+        let line = JSONLineEncoder.line(for: ScrapeRecord(url: url, attempts: 1, fetchedAt: Self.time))
+        #expect(JSONStringReader.leadingURL(in: Array(line.dropLast())) == url)
+    }
+
+    @Test func readerDecodesSurrogatePairsAndRejectsForeignLines() {
+        #expect(JSONStringReader.leadingURL(in: Array(#"{"url":"a\ud83d\ude00b","x":1}"#.utf8)) == "a😀b")
+        #expect(JSONStringReader.leadingURL(in: Array(#"{"status":200,"url":"x"}"#.utf8)) == nil)
+        #expect(JSONStringReader.leadingURL(in: Array(#"{"url":"unterminated"#.utf8)) == nil)
+    }
+
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"), (951_782_400_000, "2000-02-29T00:00:00.000Z"),
+        (4_102_444_799_999, "2099-12-31T23:59:59.999Z"), (-1, "1969-12-31T23:59:59.999Z"),
+    ])
+    func timestampsAreRFC3339UTC(milliseconds: Int64, text: String) {
+        #expect(Timestamp(millisecondsSinceEpoch: milliseconds).description == text)
+    }
+}

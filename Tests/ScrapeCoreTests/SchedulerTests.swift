@@ -1,0 +1,129 @@
+import ScrapeCore
+import Synchronization
+import Testing
+
+/// The bounded task group with per-host queues, on synthetic jobs (no network).
+@Suite(.timeLimit(.minutes(1)))
+struct SchedulerTests {
+    /// Tracks how many jobs run at once, overall and per host.
+    final class Gauge: Sendable {
+        private struct State {
+            var current: [String: Int] = [:]
+            var peak: [String: Int] = [:]
+            var total = 0
+            var peakTotal = 0
+        }
+        private let state = Mutex(State())
+
+        func enter(_ host: String) {
+            state.withLock { state in
+                let now = state.current[host, default: 0] + 1
+                state.current[host] = now
+                state.peak[host] = max(state.peak[host] ?? 0, now)
+                state.total += 1
+                state.peakTotal = max(state.peakTotal, state.total)
+            }
+        }
+
+        func leave(_ host: String) {
+            state.withLock { state in
+                state.current[host, default: 0] -= 1
+                state.total -= 1
+            }
+        }
+
+        var peakTotal: Int { state.withLock { $0.peakTotal } }
+        func peak(_ host: String) -> Int { state.withLock { $0.peak[host] ?? 0 } }
+    }
+
+    struct Job: Sendable {
+        let id: Int
+        let host: String
+        let delay: Duration
+    }
+
+    /// Runs `jobs` and returns the ids in emission order.
+    private func run(
+        _ jobs: [Job], limits: Scheduler.Limits, gauge: Gauge = Gauge(), invalid: Set<Int> = []
+    ) async throws -> (order: [Int], outcome: Scheduler.Outcome) {
+        var iterator = jobs.makeIterator()
+        var order: [Int] = []
+        let outcome = try await Scheduler(limits: limits).run(
+            next: { () -> Scheduler.Input<Job, Int>? in
+                guard let job = iterator.next() else { return nil }
+                return invalid.contains(job.id) ? .ready(job.id) : .job(job, host: job.host)
+            },
+            perform: { job in
+                gauge.enter(job.host)
+                defer { gauge.leave(job.host) }
+                try? await Task.sleep(for: job.delay)
+                return Task.isCancelled ? nil : job.id
+            },
+            emit: { id, _ in order.append(id) }
+        )
+        return (order, outcome)
+    }
+
+    @Test func respectsGlobalAndPerHostLimits() async throws {
+        let jobs = (0..<200).map { Job(id: $0, host: "h\($0 % 5)", delay: .milliseconds(2)) }
+        let gauge = Gauge()
+        let (order, outcome) = try await run(jobs, limits: .init(concurrency: 8, perHostConcurrency: 2), gauge: gauge)
+        #expect(Set(order) == Set(0..<200))
+        #expect(order.count == 200)
+        #expect(outcome == Scheduler.Outcome(emitted: 200, cancelled: false, dropped: 0))
+        #expect(gauge.peakTotal <= 8)
+        for host in 0..<5 { #expect(gauge.peak("h\(host)") <= 2) }
+        #expect(gauge.peakTotal >= 2)  // it did run things in parallel
+    }
+
+    @Test func slowHostDoesNotHoldUpTheOthers() async throws {
+        // 6 slow jobs first in the input, then 40 fast ones on another host.
+        let slow = (0..<6).map { Job(id: $0, host: "slow", delay: .milliseconds(300)) }
+        let fast = (100..<140).map { Job(id: $0, host: "fast", delay: .milliseconds(1)) }
+        let (order, _) = try await run(slow + fast, limits: .init(concurrency: 4, perHostConcurrency: 2))
+        let lastFast = order.lastIndex { $0 >= 100 }!
+        let firstSlow = order.firstIndex { $0 < 100 }!
+        #expect(lastFast < firstSlow, "every fast job finishes while the first slow ones are still running")
+    }
+
+    @Test func readyOutputsAreEmittedWithoutASlot() async throws {
+        let jobs = (0..<10).map { Job(id: $0, host: "h", delay: .milliseconds(1)) }
+        let (order, outcome) = try await run(jobs, limits: .init(concurrency: 1, perHostConcurrency: 1), invalid: [3, 7])
+        #expect(Set(order) == Set(0..<10))
+        #expect(outcome.emitted == 10)
+    }
+
+    @Test func inputIsPulledLazily() async throws {
+        let pulled = Mutex(0)
+        let outcome = try await Scheduler(limits: .init(concurrency: 2, perHostConcurrency: 1, maxQueued: 3)).run(
+            next: { () -> Scheduler.Input<Int, Int>? in
+                let count = pulled.withLock { count in
+                    count += 1
+                    return count
+                }
+                return count <= 1000 ? .job(count, host: "one") : nil
+            },
+            perform: { job in
+                try? await Task.sleep(for: .milliseconds(1))
+                return job
+            },
+            emit: { id, _ in
+                // One host, one slot: the input is read at most 3 queued + 1 running + 1 ahead.
+                let read = pulled.withLock { $0 }
+                #expect(read <= id + 5)
+            }
+        )
+        #expect(outcome.emitted == 1000)
+    }
+
+    @Test func cancellationDropsUnfinishedJobsAndEmitsFinishedOnes() async throws {
+        let jobs = (0..<50).map { Job(id: $0, host: "h\($0 % 2)", delay: $0 < 4 ? .milliseconds(1) : .seconds(20)) }
+        let task = Task { try await run(jobs, limits: .init(concurrency: 6, perHostConcurrency: 3)) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let (order, outcome) = try await task.value
+        #expect(outcome.cancelled)
+        #expect(Set(order) == Set(0..<4))
+        #expect(outcome.dropped >= 6)  // the in-flight slow ones, plus whatever was queued
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import ScrapeCore
+import ScrapeHTTP
+import Testing
+
+/// The config file's http: section: values, defaults, and errors that name the key.
+struct ScrapeConfigurationTests {
+    @Test func emptyFileGivesDefaults() throws {
+        let configuration = try ScrapeConfiguration(yaml: "")
+        #expect(configuration.http == ScrapeConfiguration.HTTP())
+        #expect(configuration.http.concurrency == 64)
+        #expect(configuration.http.perHostConcurrency == 8)
+        #expect(configuration.http.maxBody.bytes == 10 * 1024 * 1024)
+    }
+
+    @Test func readsEveryHTTPKey() throws {
+        let yaml = """
+            http:
+              concurrency: 32
+              per_host_concurrency: 4
+              rate: 100/s
+              per_host_rate: 600/m
+              timeout: 5s
+              connect_timeout: 250ms
+              retries: 2
+              backoff: {initial: 100ms, max: 10s}
+              circuit_breaker: {failures: 3, cooldown: 1m}
+              max_body: 2MiB
+              max_redirects: 0
+              user_agent: "bot/2 (+https://example.com/bot)"
+              robots_txt: ignore
+            jobs: []
+            daemon: {}
+            """
+        let http = try ScrapeConfiguration(yaml: yaml).http
+        #expect(http.concurrency == 32)
+        #expect(http.perHostConcurrency == 4)
+        #expect(http.rate?.perSecond == 100)
+        #expect(http.perHostRate?.perSecond == 10)
+        #expect(http.timeout == .seconds(5))
+        #expect(http.connectTimeout == .milliseconds(250))
+        #expect(http.retries == 2)
+        #expect(http.backoff.initial == .milliseconds(100))
+        #expect(http.backoff.max == .seconds(10))
+        #expect(http.circuitBreaker.failures == 3)
+        #expect(http.circuitBreaker.cooldown == .seconds(60))
+        #expect(http.maxBody.bytes == 2 * 1024 * 1024)
+        #expect(http.maxRedirects == 0)
+        #expect(http.userAgent == "bot/2 (+https://example.com/bot)")
+        #expect(http.robotsTxt == .ignore)
+
+        let client = http.clientConfiguration
+        #expect(client.connections.maxTotal == 32)
+        #expect(client.connections.maxPerHost == 4)
+        #expect(client.timeouts.total == .seconds(5))
+        #expect(client.limits.maxBodyBytes == 2 * 1024 * 1024)
+    }
+
+    @Test(arguments: [
+        ("http:\n  per_host_rate: 10 per sec\n", "line 2: http.per_host_rate: expected N/s, N/m or N/h, got \"10 per sec\""),
+        ("http:\n  timeout: 10\n", "line 2: http.timeout: expected a duration like 250ms, 30s, 5m or 1h, got \"10\""),
+        ("http:\n  concurrency: 0\n", "line 2: http.concurrency: expected a whole number >= 1, got \"0\""),
+        ("http:\n  max_body: lots\n", "line 2: http.max_body: expected a size like 512KiB or 10MiB, got \"lots\""),
+        ("http:\n  robots_txt: maybe\n", "line 2: http.robots_txt: expected obey or ignore, got \"maybe\""),
+        ("http:\n  concurency: 4\n", "line 2: http.concurency: unknown key; expected one of concurrency, per_host_concurrency, rate, per_host_rate, timeout, connect_timeout, retries, backoff, circuit_breaker, max_body, max_redirects, user_agent, robots_txt"),
+        ("http:\n  backoff: {initial: 1s, maximum: 2s}\n", "line 2: http.backoff.maximum: unknown key; expected one of initial, max"),
+        ("htp: {}\n", "line 1: htp: unknown key; expected one of http, jobs, daemon"),
+        ("http: 5\n", "line 1: http: expected a mapping of keys to values"),
+        ("http:\n  timeout: [1s]\n", "line 2: http.timeout: expected a single value"),
+    ])
+    func badValuesNameTheKeyAndWhatWasExpected(yaml: String, message: String) {
+        #expect(throws: ConfigurationError.self) { try ScrapeConfiguration(yaml: yaml) }
+        do {
+            _ = try ScrapeConfiguration(yaml: yaml)
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test func invalidYAMLIsAnError() {
+        #expect(throws: ConfigurationError.self) { try ScrapeConfiguration(yaml: "http: [unclosed\n") }
+    }
+
+    @Test func missingFileIsAnError() {
+        do {
+            _ = try ScrapeConfiguration(contentsOfFile: "/nonexistent/scrape.yaml")
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.contains("/nonexistent/scrape.yaml"))
+            #expect(error.description.contains("No such file"))
+        }
+    }
+
+    @Test func bundledExampleConfigIsValid() throws {
+        let root = #filePath.components(separatedBy: "/Tests/")[0]
+        _ = try ScrapeConfiguration(contentsOfFile: root + "/Config/scrape.example.yaml")
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import ScrapeTestSupport
+import Testing
+
+/// The built `scrape` binary, run as a user would: exit codes, stdout, stderr, signals, --resume.
+@Suite(.timeLimit(.minutes(2)))
+struct ScrapeBinaryTests {
+    static let binary = ChildProcess.builtProduct("scrape")
+
+    private func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)").path
+    }
+
+    private func write(_ lines: [String]) throws -> String {
+        let path = temporaryPath("urls.txt")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func scrape(_ arguments: [String], stdin: String = "/dev/null") async throws -> ChildProcess.Result {
+        try await ChildProcess(Self.binary, arguments, stdinPath: stdin).wait()
+    }
+
+    private func records(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    private func kind(_ record: [String: Any]?) -> String? {
+        (record?["error"] as? [String: Any])?["kind"] as? String
+    }
+
+    @Test func mixedListEndsAsOneRecordPerLine() async throws {
+        let silent = try SilentServer()
+        defer { silent.close() }
+        try await TestServer.withRunning { server in
+            let lines = [
+                server.url("/page/1"), server.url("/status/404"), silent.url, "file:///etc/passwd", "ftp://127.0.0.1/",
+                "not a url at all", server.url("/page/1"), "# comment", "", server.url("/page/2"),
+            ]
+            let input = try write(lines)
+            let output = temporaryPath("out.jsonl")
+            defer { [input, output].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+            let result = try await scrape([input, "-o", output, "--timeout", "500ms"])
+            #expect(result.status == 0)
+            let written = try records(String(contentsOfFile: output, encoding: .utf8))
+            #expect(written.count == 8)
+            func first(_ url: String) -> [String: Any]? { written.first { $0["url"] as? String == url } }
+            #expect(written.filter { $0["url"] as? String == server.url("/page/1") }.count == 2)
+            #expect(first(server.url("/page/2"))?["title"] as? String == "Page 2")
+            #expect(kind(first(server.url("/status/404"))) == "http")
+            #expect(kind(first(silent.url)) == "timeout")
+            #expect(kind(first("file:///etc/passwd")) == "unsupported_scheme")
+            #expect(kind(first("ftp://127.0.0.1/")) == "unsupported_scheme")
+            #expect(kind(first("not a url at all")) == "invalid_url")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("scrape: 8 records"))
+        }
+    }
+
+    @Test func readsStdinAndWritesStdout() async throws {
+        try await TestServer.withRunning { server in
+            let input = try write((1...5).map { server.url("/page/\($0)") })
+            defer { try? FileManager.default.removeItem(atPath: input) }
+            let result = try await scrape(["-", "--quiet"], stdin: input)
+            #expect(result.status == 0)
+            let titles = try records(result.stdout).compactMap { $0["title"] as? String }
+            #expect(Set(titles) == Set((1...5).map { "Page \($0)" }))
+            #expect(result.stderr.isEmpty)
+        }
+    }
+
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func signalMidRunThenResumeGivesExactlyOneRecordPerURL(signal: Int32, status: Int32) async throws {
+        try await TestServer.withRunning { server in
+            let urls = (0..<24).map { server.url("/delay/300?i=\($0)") }
+            let input = try write(urls)
+            let output = temporaryPath("out.jsonl")
+            defer { [input, output].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+
+            let child = try ChildProcess(Self.binary, [input, "-o", output, "--concurrency", "3"])
+            while server.log.count(path: "/delay/300") < 7 { try await Task.sleep(for: .milliseconds(20)) }
+            child.send(signal)
+            let interrupted = try await child.wait()
+            #expect(interrupted.status == status)
+            #expect(interrupted.stderr.contains("interrupted"))
+            #expect(interrupted.stderr.contains("--resume"))
+            let partial = try records(String(contentsOfFile: output, encoding: .utf8))
+            #expect(partial.count >= 3 && partial.count < 24)
+
+            let resumed = try await scrape([input, "-o", output, "--concurrency", "6", "--resume"])
+            #expect(resumed.status == 0)
+            #expect(resumed.stderr.contains("resumed: \(partial.count) URLs already recorded were skipped"))
+            let all = try records(String(contentsOfFile: output, encoding: .utf8)).compactMap { $0["url"] as? String }
+            #expect(all.count == 24)
+            #expect(Set(all) == Set(urls))
+        }
+    }
+
+    @Test(arguments: [
+        (["urls.txt", "--timeout", "10 per sec"], "--timeout: expected a duration like 250ms, 30s or 5m, got \"10 per sec\""),
+        (["urls.txt", "--max-body", "lots"], "--max-body: expected a size like 512KiB or 10MiB, got \"lots\""),
+        (["urls.txt", "--concurrency", "0"], "--concurrency: expected a whole number >= 1, got 0"),
+        (["urls.txt", "--bogus"], "Unknown option '--bogus'"),
+        (["urls.txt", "--resume"], "--resume needs an output file"),
+        (["/nonexistent/urls.txt"], "cannot read /nonexistent/urls.txt: No such file or directory"),
+        ([], "Missing expected argument '<urls-file>'"),
+    ])
+    func usageErrorsExitTwoAndSayWhy(arguments: [String], message: String) async throws {
+        let result = try await scrape(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func configErrorsNameTheKey() async throws {
+        let config = temporaryPath("scrape.yaml")
+        try "http:\n  per_host_rate: 10 per sec\n".write(toFile: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let result = try await scrape(["-", "--config", config])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("line 2: http.per_host_rate: expected N/s, N/m or N/h, got \"10 per sec\""))
+    }
+
+    @Test func unwritableOutputExitsOne() async throws {
+        let result = try await scrape(["-", "-o", "/nonexistent-dir/out.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot write /nonexistent-dir/out.jsonl"))
+    }
+
+    @Test func helpExitsZero() async throws {
+        let root = try await scrape(["--help"])
+        #expect(root.status == 0)
+        #expect(root.stdout.contains("USAGE"))
+        #expect(root.stdout.contains("scrape urls.txt -o titles.jsonl"))
+        let run = try await scrape(["run", "--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("--per-host-concurrency"))
+    }
+}

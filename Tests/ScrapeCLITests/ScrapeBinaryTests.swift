@@ -40,7 +40,8 @@ struct ScrapeBinaryTests {
             let input = try write(lines)
             let output = temporaryPath("out.jsonl")
             defer { [input, output].forEach { try? FileManager.default.removeItem(atPath: $0) } }
-            let result = try await scrape([input, "-o", output, "--timeout", "500ms"])
+            // Long enough for loaded CI machines; the silent server needs all of it.
+            let result = try await scrape([input, "-o", output, "--timeout", "3s"])
             #expect(result.status == 0)
             let written = try records(String(contentsOfFile: output, encoding: .utf8))
             #expect(written.count == 8)

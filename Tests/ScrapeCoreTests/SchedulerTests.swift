@@ -77,13 +77,31 @@ struct SchedulerTests {
     }
 
     @Test func slowHostDoesNotHoldUpTheOthers() async throws {
-        // 6 slow jobs first in the input, then 40 fast ones on another host.
-        let slow = (0..<6).map { Job(id: $0, host: "slow", delay: .milliseconds(300)) }
-        let fast = (100..<140).map { Job(id: $0, host: "fast", delay: .milliseconds(1)) }
-        let (order, _) = try await run(slow + fast, limits: .init(concurrency: 4, perHostConcurrency: 2))
+        // 6 slow jobs first in the input, then 40 fast ones on another host. The slow ones
+        // finish only once every fast one is out (or after 10 s, when the scheduler is broken).
+        let fastDone = Mutex(0)
+        var iterator = ((0..<6).map { (id: $0, host: "slow") } + (100..<140).map { (id: $0, host: "fast") }).makeIterator()
+        var order: [Int] = []
+        _ = try await Scheduler(limits: .init(concurrency: 4, perHostConcurrency: 2)).run(
+            next: { () -> Scheduler.Input<(id: Int, host: String), Int>? in iterator.next().map { .job($0, host: $0.host) } },
+            perform: { job in
+                if job.host == "slow" {
+                    let deadline = ContinuousClock.now + .seconds(10)
+                    while fastDone.withLock({ $0 }) < 40, ContinuousClock.now < deadline {
+                        try? await Task.sleep(for: .milliseconds(5))
+                    }
+                }
+                return job.id
+            },
+            emit: { id, _ in
+                order.append(id)
+                if id >= 100 { fastDone.withLock { $0 += 1 } }
+            }
+        )
         let lastFast = order.lastIndex { $0 >= 100 }!
         let firstSlow = order.firstIndex { $0 < 100 }!
-        #expect(lastFast < firstSlow, "every fast job finishes while the first slow ones are still running")
+        #expect(lastFast < firstSlow, "every fast job finishes while the slow ones hold their host's slots")
+        #expect(order.count == 46)
     }
 
     @Test func readyOutputsAreEmittedWithoutASlot() async throws {
@@ -117,13 +135,26 @@ struct SchedulerTests {
     }
 
     @Test func cancellationDropsUnfinishedJobsAndEmitsFinishedOnes() async throws {
-        let jobs = (0..<50).map { Job(id: $0, host: "h\($0 % 2)", delay: $0 < 4 ? .milliseconds(1) : .seconds(20)) }
-        let task = Task { try await run(jobs, limits: .init(concurrency: 6, perHostConcurrency: 3)) }
-        try await Task.sleep(for: .milliseconds(300))
+        let jobs = (0..<50).map { Job(id: $0, host: "h\($0 % 2)", delay: $0 < 4 ? .zero : .seconds(20)) }
+        let emitted = Mutex<[Int]>([])
+        let task = Task {
+            var iterator = jobs.makeIterator()
+            return try await Scheduler(limits: .init(concurrency: 6, perHostConcurrency: 3)).run(
+                next: { () -> Scheduler.Input<Job, Int>? in iterator.next().map { .job($0, host: $0.host) } },
+                perform: { job in
+                    try? await Task.sleep(for: job.delay)
+                    return Task.isCancelled ? nil : job.id
+                },
+                emit: { id, _ in emitted.withLock { $0.append(id) } }
+            )
+        }
+        // Cancel once the four quick jobs are out and the slow ones fill every slot.
+        while emitted.withLock({ $0.count }) < 4 { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
-        let (order, outcome) = try await task.value
+        let outcome = try await task.value
         #expect(outcome.cancelled)
-        #expect(Set(order) == Set(0..<4))
+        #expect(Set(emitted.withLock { $0 }) == Set(0..<4))
+        #expect(outcome.emitted == 4)
         #expect(outcome.dropped >= 6)  // the in-flight slow ones, plus whatever was queued
     }
 }

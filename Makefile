@@ -28,11 +28,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## bench-http: fetch-only requests/s against nginx on 127.0.0.1, beside curl --parallel
+## bench-http: pages/s against nginx on 127.0.0.1: scrape (titles), scrape-fetch and curl --parallel
 bench-http: deps
 	@scripts/install-deps.sh nginx-light curl time
+	$(SWIFT) build -c release --product scrape
 	$(SWIFT) build -c release --product scrape-fetch
-	Benchmarks/http/bench.sh $(RELEASE_BIN)/scrape-fetch
+	Benchmarks/http/bench.sh $(RELEASE_BIN)/scrape $(RELEASE_BIN)/scrape-fetch
 
 clean:
 	rm -rf .build

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# make bench-http: fetch-only requests per second at 64 concurrent, scrape's HTTP engine
-# (scrape-fetch) beside `curl --parallel --parallel-max 64`, on the same URL list against
-# nginx from Debian on 127.0.0.1. Runs alternate and repeat; the table shows medians.
+# make bench-http: requests per second at 64 concurrent against nginx from Debian on
+# 127.0.0.1, on one URL list: `scrape` (fetch + title + JSON Lines), `scrape-fetch` (the
+# HTTP engine alone, fetch only) and `curl --parallel --parallel-max 64` (fetch only).
+# Runs alternate and repeat; the table shows medians. scrape's titles are checked.
 #
-# Usage: bench.sh SCRAPE_FETCH_BINARY   (env: REQUESTS=20000 RUNS=3 CONCURRENCY=64 PORT=18080)
+# Usage: bench.sh SCRAPE_BINARY SCRAPE_FETCH_BINARY
+#        (env: REQUESTS=20000 RUNS=3 CONCURRENCY=64 PORT=18080)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-fetch_binary=$(realpath "${1:?usage: bench.sh SCRAPE_FETCH_BINARY}")
+scrape_binary=$(realpath "${1:?usage: bench.sh SCRAPE_BINARY SCRAPE_FETCH_BINARY}")
+fetch_binary=$(realpath "${2:?usage: bench.sh SCRAPE_BINARY SCRAPE_FETCH_BINARY}")
 requests=${REQUESTS:-20000}
 runs=${RUNS:-3}
 concurrency=${CONCURRENCY:-64}
@@ -66,11 +69,13 @@ measure() {
 }
 
 declare -A results
-contenders=("scrape-fetch" "curl --parallel")
+contenders=("scrape (titles)" "scrape-fetch (fetch only)" "curl --parallel (fetch only)")
 for run in $(seq "$runs"); do
     for name in "${contenders[@]}"; do
         case "$name" in
-            scrape-fetch) line=$(measure "$fetch_binary" "$work/urls.txt" --concurrency "$concurrency" --summary-only) ;;
+            scrape*titles*) line=$(measure "$scrape_binary" "$work/urls.txt" -o "$work/out.jsonl" --quiet \
+                --concurrency "$concurrency" --per-host-concurrency "$concurrency") ;;
+            scrape-fetch*) line=$(measure "$fetch_binary" "$work/urls.txt" --concurrency "$concurrency" --summary-only) ;;
             curl*) line=$(measure curl --silent --parallel --parallel-max "$concurrency" -K "$work/curl.cfg") ;;
         esac
         results["$name"]+="$line;"
@@ -78,21 +83,35 @@ for run in $(seq "$runs"); do
     done
 done
 
+# Every record must carry the title of its page ("page N" for pN.html).
+correct=$(python3 - "$work/out.jsonl" <<'PY'
+import json, re, sys
+ok = total = 0
+for line in open(sys.argv[1]):
+    record = json.loads(line)
+    total += 1
+    number = re.search(r"/p(\d+)\.html$", record["url"]).group(1)
+    ok += record["title"] == f"page {number}" and record["error"] is None
+print(f"{ok}/{total}")
+PY
+)
+
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 date=$(date -u +%Y-%m-%d)
 machine="$(nproc) cores, $(uname -m), curl $(curl --version | head -1 | cut -d' ' -f2), nginx $(nginx -v 2>&1 | cut -d/ -f2)"
 {
-    echo "Fetch only, $requests requests for 200 small files (0.5-4 KB), $concurrency concurrent, nginx (1 worker) on 127.0.0.1."
+    echo "$requests requests for 200 small HTML files (0.5-4 KB), $concurrency concurrent, nginx (1 worker) on 127.0.0.1."
     echo "Median of $runs alternating runs, $date, $machine."
     echo
-    echo "| client | wall s | requests/s | CPU s (user+sys) | peak RSS MB |"
-    echo "|---|---:|---:|---:|---:|"
+    echo "| client | wall s | requests/s | CPU s (user+sys) | peak RSS MB | titles correct |"
+    echo "|---|---:|---:|---:|---:|---:|"
     for name in "${contenders[@]}"; do
         IFS=';' read -ra samples <<<"${results[$name]}"
         wall=$(printf '%s\n' "${samples[@]}" | awk '{print $1}' | median)
         cpu=$(printf '%s\n' "${samples[@]}" | awk '{print $2 + $3}' | median)
         rss=$(printf '%s\n' "${samples[@]}" | awk '{print $4}' | median)
-        awk -v n="$name" -v w="$wall" -v c="$cpu" -v r="$rss" -v q="$requests" \
-            'BEGIN { printf "| %s | %.2f | %.0f | %.2f | %.1f |\n", n, w, q / w, c, r / 1024 }'
+        titles="-"; [[ "$name" == *titles* ]] && titles=$correct
+        awk -v n="$name" -v w="$wall" -v c="$cpu" -v r="$rss" -v q="$requests" -v t="$titles" \
+            'BEGIN { printf "| %s | %.2f | %.0f | %.2f | %.1f | %s |\n", n, w, q / w, c, r / 1024, t }'
     done
 } | tee "Benchmarks/results/http-$date.md"

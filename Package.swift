@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "ScrapeHTTP", targets: ["ScrapeHTTP"]),
         .library(name: "ScrapeHTML", targets: ["ScrapeHTML"]),
+        .library(name: "ScrapeResilience", targets: ["ScrapeResilience"]),
         .library(name: "ScrapeCore", targets: ["ScrapeCore"]),
         .executable(name: "scrape", targets: ["scrape"]),
     ],
@@ -40,6 +41,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // Politeness and resilience policies: pure Swift, time from an injected clock, no I/O.
+        .target(
+            name: "ScrapeResilience",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ScrapeHTML",
             dependencies: ["CLibXML2"],
@@ -53,7 +59,7 @@ let package = Package(
         .target(
             name: "ScrapeCore",
             dependencies: [
-                "ScrapeHTTP", "ScrapeHTML",
+                "ScrapeHTTP", "ScrapeHTML", "ScrapeResilience",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -86,13 +92,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ScrapeResilienceTests",
+            dependencies: ["ScrapeResilience", "ScrapeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ScrapeHTMLTests",
             dependencies: ["ScrapeHTML"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ScrapeCoreTests",
-            dependencies: ["ScrapeCore", "ScrapeHTTP", "ScrapeTestSupport"],
+            dependencies: ["ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

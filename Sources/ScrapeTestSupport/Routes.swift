@@ -10,6 +10,7 @@ enum Routes {
 
     static func register(on router: Router<TestRequestContext>) {
         router.get("/get") { _, _ in text("ok") }
+        registerPoliteness(on: router, attempts: AttemptCounter())
         router.get("/status/:code") { _, context in
             let code = try context.parameters.require("code", as: Int.self)
             return text("status \(code)", status: .init(code: code))
@@ -58,6 +59,44 @@ enum Routes {
         registerRedirects(on: router)
         registerEncodings(on: router)
         registerBodies(on: router)
+    }
+
+    /// Routes for retries, throttling, breakers and robots.txt.
+    private static func registerPoliteness(on router: Router<TestRequestContext>, attempts: AttemptCounter) {
+        // Fails `fail` times (status `status`, default 503) per `key`, then serves a titled page.
+        router.get("/flaky") { request, _ in
+            let key = request.uri.queryParameters.get("key") ?? "default"
+            let failures = request.uri.queryParameters.get("fail", as: Int.self) ?? 1
+            let status = request.uri.queryParameters.get("status", as: Int.self) ?? 503
+            let attempt = attempts.next(key)
+            if attempt <= failures { return text("failure \(attempt)", status: .init(code: status)) }
+            return html(title: "Recovered \(key)")
+        }
+        // 429 with `Retry-After: s` the first time per key, then a titled page.
+        router.get("/retry-after/:s") { request, context in
+            let seconds = try context.parameters.require("s")
+            let key = request.uri.queryParameters.get("key") ?? "default"
+            if attempts.next("retry-after-" + key) == 1 {
+                return Response(status: .tooManyRequests, headers: [.retryAfter: seconds, .contentType: "text/plain"])
+            }
+            return html(title: "After \(seconds)")
+        }
+        router.get("/always/:status") { _, context in
+            let status = try context.parameters.require("status", as: Int.self)
+            return text("always \(status)", status: .init(code: status))
+        }
+        router.get("/robots.txt") { _, _ in
+            text("User-agent: *\nDisallow: /private/\nAllow: /private/ok\n\nUser-agent: otherbot\nDisallow: /\n")
+        }
+        router.get("/private/:name") { _, context in html(title: "Private \(try context.parameters.require("name"))") }
+    }
+
+    private static func html(title: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: "<!doctype html><title>\(title)</title><p>ok</p>"))
+        )
     }
 
     private static func registerRedirects(on router: Router<TestRequestContext>) {
@@ -160,5 +199,18 @@ enum Routes {
         var buffer = ByteBuffer(string: "\(request.method.rawValue)\n\n")
         buffer.writeImmutableBuffer(body)
         return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: buffer))
+    }
+}
+
+/// Counts requests per key, for routes that fail a set number of times.
+final class AttemptCounter: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    /// The 1-based number of this request for `key`.
+    func next(_ key: String) -> Int {
+        counts.withLock { counts in
+            counts[key, default: 0] += 1
+            return counts[key]!
+        }
     }
 }

@@ -10,8 +10,10 @@ struct RunCommand: AsyncParsableCommand {
             Every input line ends as exactly one record, in completion order: a page, an HTTP \
             error (error.kind "http"), a transport error, or an input error (invalid_url, \
             unsupported_scheme: only http and https are ever fetched). Blank lines and lines \
-            starting with # are skipped. On SIGINT/SIGTERM unfinished URLs get no record; run \
-            again with --resume to fetch only those.
+            starting with # are skipped. Transient failures are retried with backoff (honouring \
+            Retry-After), a host that keeps failing trips its circuit breaker (circuit_open), and \
+            robots.txt is obeyed (robots_disallowed). On SIGINT/SIGTERM unfinished URLs get no \
+            record; run again with --resume to fetch only those.
             """
     )
 
@@ -42,6 +44,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "User-Agent header (default scrape/1.0).")
     var userAgent: String?
 
+    @Option(help: ArgumentHelp("Requests per second, all hosts together, e.g. 100/s, 600/m (default unlimited).", valueName: "rate"))
+    var rate: String?
+
+    @Option(help: ArgumentHelp("Requests per second to one host, e.g. 10/s, 0.5/s (default unlimited).", valueName: "rate"))
+    var perHostRate: String?
+
+    @Option(help: "Retries of transient failures: connect errors, timeouts, resets, 408, 429, 5xx (default 3).")
+    var retries: Int?
+
+    @Flag(help: "Do not fetch or obey robots.txt.")
+    var ignoreRobots = false
+
     @Option(help: ArgumentHelp("Config file whose http: section sets the defaults; flags override it.", valueName: "file"))
     var config: String?
 
@@ -60,6 +74,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--per-host-concurrency: expected a whole number >= 1, got \(perHostConcurrency)")
         }
         if let maxRedirects, maxRedirects < 0 { throw ValidationError("--max-redirects: expected a whole number >= 0, got \(maxRedirects)") }
+        if let retries, retries < 0 { throw ValidationError("--retries: expected a whole number >= 0, got \(retries)") }
     }
 
     func run() async throws {
@@ -91,7 +106,18 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let maxRedirects { http.maxRedirects = maxRedirects }
         if let userAgent { http.userAgent = userAgent }
+        if let rate { http.rate = try Self.rate(rate, flag: "--rate") }
+        if let perHostRate { http.perHostRate = try Self.rate(perHostRate, flag: "--per-host-rate") }
+        if let retries { http.retries = retries }
+        if ignoreRobots { http.robotsTxt = .ignore }
         return http
+    }
+
+    private static func rate(_ text: String, flag: String) throws -> Rate {
+        guard let value = Rate(parsing: text) else {
+            throw ValidationError("\(flag): expected N/s, N/m or N/h, got \"\(text)\"")
+        }
+        return value
     }
 
     private static func duration(_ text: String, flag: String) throws -> Duration {

@@ -37,6 +37,12 @@ struct RunExecution {
         var run = ScrapeRun(options: options)
         let progress = !quiet && TerminalProgress.isAvailable ? TerminalProgress() : nil
         if let progress { run.onProgress = { summary, inFlight in progress.update(summary, inFlight: inFlight) } }
+        if !quiet {
+            run.onNotice = { notice in
+                progress?.finish()
+                Terminal.error("scrape: \(notice)")
+            }
+        }
         let finalRun = run
 
         let (result, signal) = await withTaskGroup(of: Event.self) { group -> (Result<RunSummary, ScrapeRun.Failure>, Int32?) in

@@ -11,7 +11,7 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape urls.txt -o titles.jsonl     fetch every URL, one JSON line per URL with its title
             scrape - < urls.txt                 read the list from stdin, write records to stdout
             """,
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, CheckConfigCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

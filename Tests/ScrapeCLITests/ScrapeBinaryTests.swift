@@ -41,7 +41,7 @@ struct ScrapeBinaryTests {
             let output = temporaryPath("out.jsonl")
             defer { [input, output].forEach { try? FileManager.default.removeItem(atPath: $0) } }
             // Long enough for loaded CI machines; the silent server needs all of it.
-            let result = try await scrape([input, "-o", output, "--timeout", "3s"])
+            let result = try await scrape([input, "-o", output, "--timeout", "3s", "--ignore-robots", "--retries", "0"])
             #expect(result.status == 0)
             let written = try records(String(contentsOfFile: output, encoding: .utf8))
             #expect(written.count == 8)

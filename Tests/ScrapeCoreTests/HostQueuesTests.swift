@@ -1,69 +1,158 @@
 @testable import ScrapeCore
+import ScrapeResilience
+import ScrapeTestSupport
 import Testing
 
-/// Per-host slots and queues, decided without tasks.
+/// Per-host slots, queues, rates, pauses and breakers, decided without tasks on a manual clock.
 struct HostQueuesTests {
-    @Test func admitsUpToTheLimitThenQueues() {
-        var queues = HostQueues<Int>(perHostLimit: 2)
-        #expect(queues.admit(1, host: "a") == 1)
-        #expect(queues.admit(2, host: "a") == 2)
-        #expect(queues.admit(3, host: "a") == nil)
-        #expect(queues.admit(4, host: "b") == 4)
-        #expect(queues.inFlightCount == 3)
-        #expect(queues.waitingCount == 1)
-        #expect(queues.nextReady() == nil)
-        queues.finished(host: "a")
-        #expect(queues.nextReady()?.job == 3)
-        #expect(queues.waitingCount == 0)
+    typealias Queues = HostQueues<Int, MockClock.Instant>
+    let clock = MockClock()
+
+    private func started(_ step: Queues.Step) -> Int? {
+        if case .start(let job, _) = step { return job.payload }
+        return nil
     }
 
-    @Test func queuedJobsKeepTheirOrderAndNewOnesDoNotJumpAhead() {
-        var queues = HostQueues<Int>(perHostLimit: 1)
-        _ = queues.admit(1, host: "a")
-        _ = queues.admit(2, host: "a")
-        queues.finished(host: "a")
-        // 2 is waiting and the slot is free: a new job must queue behind it.
-        #expect(queues.admit(3, host: "a") == nil)
-        #expect(queues.nextReady()?.job == 2)
-        queues.finished(host: "a")
-        #expect(queues.nextReady()?.job == 3)
+    private func wake(_ step: Queues.Step) -> MockClock.Instant?? {
+        if case .idle(let wake) = step { return wake }
+        return nil
+    }
+
+    @Test func startsUpToThePerHostLimitThenWaits() {
+        var queues = Queues(perHostLimit: 2)
+        for id in 1...3 { queues.add(id, host: "a") }
+        queues.add(4, host: "b")
+        var starts: [Int] = []
+        while let id = started(queues.next(at: clock.now)) { starts.append(id) }
+        #expect(starts.sorted() == [1, 2, 4])
+        #expect(queues.inFlightCount == 3)
+        #expect(queues.waitingCount == 1)
+        _ = queues.finished(host: "a", outcome: .success, at: clock.now)
+        #expect(started(queues.next(at: clock.now)) == 3)
     }
 
     @Test func readyHostsTakeTurns() {
-        var queues = HostQueues<String>(perHostLimit: 1)
-        for host in ["a", "b"] {
-            _ = queues.admit("\(host)0", host: host)
-            for index in 1...3 { _ = queues.admit("\(host)\(index)", host: host) }
+        var queues = Queues(perHostLimit: 1)
+        for id in [10, 11, 12] { queues.add(id, host: "a") }
+        for id in [20, 21, 22] { queues.add(id, host: "b") }
+        var order: [Int] = []
+        for _ in 0..<6 {
+            guard let id = started(queues.next(at: clock.now)) else { break }
+            order.append(id)
+            _ = queues.finished(host: id < 20 ? "a" : "b", outcome: .success, at: clock.now)
         }
-        queues.finished(host: "a")
-        queues.finished(host: "b")
-        var order: [String] = []
-        while let next = queues.nextReady() {
-            order.append(next.job)
-            queues.finished(host: next.host)
-        }
-        #expect(order == ["a1", "b1", "a2", "b2", "a3", "b3"])
+        #expect(order == [10, 20, 11, 21, 12, 22])
     }
 
-    @Test func idleHostsAreForgotten() {
-        var queues = HostQueues<Int>(perHostLimit: 4)
-        for index in 0..<1000 {
-            _ = queues.admit(index, host: "host\(index)")
-            queues.finished(host: "host\(index)")
+    @Test func perHostRateSpacesRequestsAndNamesTheWakeInstant() {
+        var queues = Queues(perHostLimit: 8, perHostRate: 4)  // one every 250 ms
+        for id in 1...3 { queues.add(id, host: "a") }
+        #expect(started(queues.next(at: clock.now)) == 1)
+        #expect(wake(queues.next(at: clock.now)) == .some(clock.now.advanced(by: .milliseconds(250))))
+        clock.advance(by: .milliseconds(249))
+        #expect(started(queues.next(at: clock.now)) == nil)
+        clock.advance(by: .milliseconds(1))
+        #expect(started(queues.next(at: clock.now)) == 2)
+    }
+
+    @Test func aRateLimitedHostDoesNotBlockOthers() {
+        var queues = Queues(perHostLimit: 8, perHostRate: 1)
+        queues.add(1, host: "slow")
+        queues.add(2, host: "slow")
+        for id in 10..<15 { queues.add(id, host: "h\(id)") }
+        var starts: [Int] = []
+        while let id = started(queues.next(at: clock.now)) { starts.append(id) }
+        #expect(starts.sorted() == [1, 10, 11, 12, 13, 14])
+    }
+
+    @Test func globalRateGatesEveryHost() {
+        var queues = Queues(perHostLimit: 8, globalRate: 10)
+        for id in 1...4 { queues.add(id, host: "h\(id)") }
+        #expect(started(queues.next(at: clock.now)) != nil)
+        #expect(wake(queues.next(at: clock.now)) == .some(clock.now.advanced(by: .milliseconds(100))))
+        clock.advance(by: .milliseconds(100))
+        #expect(started(queues.next(at: clock.now)) != nil)
+    }
+
+    @Test func retriesWaitForTheirDueTimeWithoutBlockingFreshJobs() {
+        var queues = Queues(perHostLimit: 1)
+        queues.add(1, host: "a")
+        guard case .start(var job, _) = queues.next(at: clock.now) else { Issue.record("no start"); return }
+        job.attemptsMade = 1
+        queues.retry(job, at: clock.now.advanced(by: .seconds(2)))
+        queues.add(2, host: "a")
+        _ = queues.finished(host: "a", outcome: .failure(retryable: true, retryAfter: nil), at: clock.now)
+        #expect(started(queues.next(at: clock.now)) == 2)
+        _ = queues.finished(host: "a", outcome: .success, at: clock.now)
+        #expect(wake(queues.next(at: clock.now)) == .some(clock.now.advanced(by: .seconds(2))))
+        clock.advance(by: .seconds(2))
+        guard case .start(let retried, _) = queues.next(at: clock.now) else { Issue.record("retry not started"); return }
+        #expect(retried.payload == 1)
+        #expect(retried.attemptsMade == 1)
+    }
+
+    @Test func pauseHoldsTheHostUntilItEnds() {
+        var queues = Queues(perHostLimit: 4)
+        queues.add(1, host: "a")
+        queues.pause("a", until: clock.now.advanced(by: .seconds(1)))
+        #expect(wake(queues.next(at: clock.now)) == .some(clock.now.advanced(by: .seconds(1))))
+        clock.advance(by: .seconds(1))
+        #expect(started(queues.next(at: clock.now)) == 1)
+    }
+
+    @Test func openBreakerRejectsWaitingJobsThenProbes() {
+        var queues = Queues(perHostLimit: 1, breaker: .init(failureThreshold: 2, cooldown: .seconds(10)))
+        for id in 1...5 { queues.add(id, host: "a") }
+        for expected in [1, 2] {
+            #expect(started(queues.next(at: clock.now)) == expected)
+            let transition = queues.finished(host: "a", outcome: .failure(retryable: false, retryAfter: nil), at: clock.now)
+            #expect(transition == (expected == 2 ? .opened(cooldown: .seconds(10)) : nil))
+        }
+        guard case .reject(let rejected, let until) = queues.next(at: clock.now) else { Issue.record("no reject"); return }
+        #expect(rejected.payload == 3)
+        #expect(until == clock.now.advanced(by: .seconds(10)))
+        queues.add(6, host: "a")
+        clock.advance(by: .seconds(10))
+        guard case .start(let probe, let transition) = queues.next(at: clock.now) else { Issue.record("no probe"); return }
+        #expect(probe.payload == 4)
+        #expect(transition == .halfOpened)
+        #expect(started(queues.next(at: clock.now)) == nil)  // one probe at a time
+        #expect(queues.finished(host: "a", outcome: .success, at: clock.now) == .closed)
+        #expect(started(queues.next(at: clock.now)) == 5)
+    }
+
+    @Test func crawlDelayLimitsAHost() {
+        var queues = Queues(perHostLimit: 4)
+        queues.limit("a", toInterval: .seconds(2))
+        queues.add(1, host: "a")
+        queues.add(2, host: "a")
+        #expect(started(queues.next(at: clock.now)) == 1)
+        #expect(wake(queues.next(at: clock.now)) == .some(clock.now.advanced(by: .seconds(2))))
+    }
+
+    @Test func idleHostsAreForgottenButRateStateIsKeptUntilRefilled() {
+        var queues = Queues(perHostLimit: 4)
+        for id in 0..<1000 {
+            queues.add(id, host: "host\(id)")
+            _ = queues.next(at: clock.now)
+            _ = queues.finished(host: "host\(id)", outcome: .success, at: clock.now)
         }
         #expect(queues.trackedHosts == 0)
-        #expect(queues.inFlightCount == 0)
+        var limited = Queues(perHostLimit: 4, perHostRate: 1)
+        limited.add(1, host: "a")
+        _ = limited.next(at: clock.now)
+        _ = limited.finished(host: "a", outcome: .success, at: clock.now)
+        limited.add(2, host: "a")
+        #expect(started(limited.next(at: clock.now)) == nil)  // still 1/s, although "a" was idle
     }
 
     @Test func drainingDropsWaitingJobs() {
-        var queues = HostQueues<Int>(perHostLimit: 1)
-        _ = queues.admit(1, host: "a")
-        _ = queues.admit(2, host: "a")
-        _ = queues.admit(3, host: "a")
+        var queues = Queues(perHostLimit: 1)
+        for id in 1...3 { queues.add(id, host: "a") }
+        _ = queues.next(at: clock.now)
         #expect(queues.drainWaiting() == 2)
         #expect(queues.waitingCount == 0)
-        queues.finished(host: "a")
-        #expect(queues.nextReady() == nil)
-        #expect(queues.trackedHosts == 0)
+        _ = queues.finished(host: "a", outcome: .success, at: clock.now)
+        if case .idle(let wake) = queues.next(at: clock.now) { #expect(wake == nil) } else { Issue.record("not idle") }
     }
 }

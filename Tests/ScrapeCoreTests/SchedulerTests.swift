@@ -1,4 +1,5 @@
 import ScrapeCore
+import ScrapeResilience
 import Synchronization
 import Testing
 
@@ -36,6 +37,11 @@ struct SchedulerTests {
         func peak(_ host: String) -> Int { state.withLock { $0.peak[host] ?? 0 } }
     }
 
+    struct Payload: Sendable {
+        let id: Int
+        let host: String
+    }
+
     struct Job: Sendable {
         let id: Int
         let host: String
@@ -44,21 +50,22 @@ struct SchedulerTests {
 
     /// Runs `jobs` and returns the ids in emission order.
     private func run(
-        _ jobs: [Job], limits: Scheduler.Limits, gauge: Gauge = Gauge(), invalid: Set<Int> = []
-    ) async throws -> (order: [Int], outcome: Scheduler.Outcome) {
+        _ jobs: [Job], limits: Scheduler<ContinuousClock>.Limits, gauge: Gauge = Gauge(), invalid: Set<Int> = []
+    ) async throws -> (order: [Int], outcome: Scheduler<ContinuousClock>.Outcome) {
         var iterator = jobs.makeIterator()
         var order: [Int] = []
         let outcome = try await Scheduler(limits: limits).run(
-            next: { () -> Scheduler.Input<Job, Int>? in
+            next: { () -> Scheduler<ContinuousClock>.Input<Job, Int>? in
                 guard let job = iterator.next() else { return nil }
                 return invalid.contains(job.id) ? .ready(job.id) : .job(job, host: job.host)
             },
-            perform: { job in
+            perform: { job, _ in
                 gauge.enter(job.host)
                 defer { gauge.leave(job.host) }
                 try? await Task.sleep(for: job.delay)
-                return Task.isCancelled ? nil : job.id
+                return Task.isCancelled ? nil : .init(output: job.id, outcome: .success)
             },
+            reject: { job, _ in job.id },
             emit: { id, _ in order.append(id) }
         )
         return (order, outcome)
@@ -70,7 +77,7 @@ struct SchedulerTests {
         let (order, outcome) = try await run(jobs, limits: .init(concurrency: 8, perHostConcurrency: 2), gauge: gauge)
         #expect(Set(order) == Set(0..<200))
         #expect(order.count == 200)
-        #expect(outcome == Scheduler.Outcome(emitted: 200, cancelled: false, dropped: 0))
+        #expect(outcome == .init(emitted: 200, cancelled: false, dropped: 0))
         #expect(gauge.peakTotal <= 8)
         for host in 0..<5 { #expect(gauge.peak("h\(host)") <= 2) }
         #expect(gauge.peakTotal >= 2)  // it did run things in parallel
@@ -80,19 +87,20 @@ struct SchedulerTests {
         // 6 slow jobs first in the input, then 40 fast ones on another host. The slow ones
         // finish only once every fast one is out (or after 10 s, when the scheduler is broken).
         let fastDone = Mutex(0)
-        var iterator = ((0..<6).map { (id: $0, host: "slow") } + (100..<140).map { (id: $0, host: "fast") }).makeIterator()
+        var iterator = ((0..<6).map { Payload(id: $0, host: "slow") } + (100..<140).map { Payload(id: $0, host: "fast") }).makeIterator()
         var order: [Int] = []
         _ = try await Scheduler(limits: .init(concurrency: 4, perHostConcurrency: 2)).run(
-            next: { () -> Scheduler.Input<(id: Int, host: String), Int>? in iterator.next().map { .job($0, host: $0.host) } },
-            perform: { job in
+            next: { () -> Scheduler<ContinuousClock>.Input<Payload, Int>? in iterator.next().map { .job($0, host: $0.host) } },
+            perform: { job, _ in
                 if job.host == "slow" {
                     let deadline = ContinuousClock.now + .seconds(10)
                     while fastDone.withLock({ $0 }) < 40, ContinuousClock.now < deadline {
                         try? await Task.sleep(for: .milliseconds(5))
                     }
                 }
-                return job.id
+                return .init(output: job.id, outcome: .success)
             },
+            reject: { job, _ in job.id },
             emit: { id, _ in
                 order.append(id)
                 if id >= 100 { fastDone.withLock { $0 += 1 } }
@@ -114,17 +122,18 @@ struct SchedulerTests {
     @Test func inputIsPulledLazily() async throws {
         let pulled = Mutex(0)
         let outcome = try await Scheduler(limits: .init(concurrency: 2, perHostConcurrency: 1, maxQueued: 3)).run(
-            next: { () -> Scheduler.Input<Int, Int>? in
+            next: { () -> Scheduler<ContinuousClock>.Input<Int, Int>? in
                 let count = pulled.withLock { count in
                     count += 1
                     return count
                 }
                 return count <= 1000 ? .job(count, host: "one") : nil
             },
-            perform: { job in
+            perform: { job, _ in
                 try? await Task.sleep(for: .milliseconds(1))
-                return job
+                return .init(output: job, outcome: .success)
             },
+            reject: { job, _ in job },
             emit: { id, _ in
                 // One host, one slot: the input is read at most 3 queued + 1 running + 1 ahead.
                 let read = pulled.withLock { $0 }
@@ -140,11 +149,12 @@ struct SchedulerTests {
         let task = Task {
             var iterator = jobs.makeIterator()
             return try await Scheduler(limits: .init(concurrency: 6, perHostConcurrency: 3)).run(
-                next: { () -> Scheduler.Input<Job, Int>? in iterator.next().map { .job($0, host: $0.host) } },
-                perform: { job in
+                next: { () -> Scheduler<ContinuousClock>.Input<Job, Int>? in iterator.next().map { .job($0, host: $0.host) } },
+                perform: { job, _ in
                     try? await Task.sleep(for: job.delay)
-                    return Task.isCancelled ? nil : job.id
+                    return Task.isCancelled ? nil : .init(output: job.id, outcome: .success)
                 },
+                reject: { job, _ in job.id },
                 emit: { id, _ in emitted.withLock { $0.append(id) } }
             )
         }

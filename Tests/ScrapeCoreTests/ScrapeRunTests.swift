@@ -40,7 +40,13 @@ struct ScrapeRunTests {
                 "ftp://127.0.0.1/x", "garbage line", server.url("/page/1"), server.url("/latin1"), server.url("/bytes/10"),
             ]
             // Long enough for loaded CI machines; the silent server needs all of it.
-            let (summary, records, _) = try await run(lines) { $0.timeout = .seconds(3) }
+            // Robots and retries off: an unreachable robots.txt would disallow the silent host,
+            // and retries would multiply its timeout (both have their own tests).
+            let (summary, records, _) = try await run(lines) {
+                $0.timeout = .seconds(3)
+                $0.robotsTxt = .ignore
+                $0.retries = 0
+            }
             #expect(records.count == 9)
             #expect(summary.records == 9)
             func all(_ url: String) -> [[String: Any]] { records.filter { $0["url"] as? String == url } }

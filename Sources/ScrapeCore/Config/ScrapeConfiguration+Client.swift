@@ -1,4 +1,5 @@
 public import ScrapeHTTP
+import ScrapeResilience
 
 extension ScrapeConfiguration.HTTP {
     /// The HTTP client's configuration for these settings: connections sized to the
@@ -13,5 +14,22 @@ extension ScrapeConfiguration.HTTP {
         configuration.limits.maxRedirects = maxRedirects
         configuration.userAgent = userAgent
         return configuration
+    }
+}
+
+extension ScrapeConfiguration.HTTP {
+    /// The scheduler's politeness for these settings: rates, retries with backoff and
+    /// `Retry-After`, and the per-host circuit breaker.
+    public var politeness: Scheduler<ContinuousClock>.Politeness {
+        Scheduler.Politeness(
+            globalRate: rate?.perSecond,
+            perHostRate: perHostRate?.perSecond,
+            retry: RetryPolicy(
+                maxAttempts: retries + 1,
+                backoff: ScrapeResilience.Backoff(initial: backoff.initial, maximum: backoff.max),
+                maxRetryAfter: maxRetryAfter
+            ),
+            breaker: .init(failureThreshold: circuitBreaker.failures, cooldown: circuitBreaker.cooldown)
+        )
     }
 }

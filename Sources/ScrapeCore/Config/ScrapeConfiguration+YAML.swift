@@ -13,6 +13,7 @@ import Yams
 /// | `http.connect_timeout` | duration | 10s |
 /// | `http.retries` | integer >= 0 | 3 |
 /// | `http.backoff` | `{initial: duration, max: duration}` | 500ms, 30s |
+/// | `http.max_retry_after` | duration | 2m |
 /// | `http.circuit_breaker` | `{failures: integer >= 1, cooldown: duration}` | 5, 30s |
 /// | `http.max_body` | size (`512KiB`, `10MiB`) | 10MiB |
 /// | `http.max_redirects` | integer >= 0 | 10 |
@@ -58,7 +59,7 @@ extension ScrapeConfiguration.HTTP {
         self.init()
         try map.allowOnly([
             "concurrency", "per_host_concurrency", "rate", "per_host_rate", "timeout", "connect_timeout",
-            "retries", "backoff", "circuit_breaker", "max_body", "max_redirects", "user_agent", "robots_txt",
+            "retries", "backoff", "max_retry_after", "circuit_breaker", "max_body", "max_redirects", "user_agent", "robots_txt",
         ])
         concurrency = try map.int("concurrency", minimum: 1) ?? concurrency
         perHostConcurrency = try map.int("per_host_concurrency", minimum: 1) ?? perHostConcurrency
@@ -79,6 +80,7 @@ extension ScrapeConfiguration.HTTP {
             circuitBreaker.failures = try breakerMap.int("failures", minimum: 1) ?? circuitBreaker.failures
             circuitBreaker.cooldown = try breakerMap.duration("cooldown") ?? circuitBreaker.cooldown
         }
+        maxRetryAfter = try map.duration("max_retry_after") ?? maxRetryAfter
         maxBody = try map.byteCount("max_body") ?? maxBody
         maxRedirects = try map.int("max_redirects", minimum: 0) ?? maxRedirects
         userAgent = try map.string("user_agent") ?? userAgent

@@ -35,19 +35,23 @@ public struct ScrapeConfiguration: Sendable {
         /// Requests in flight to one host. Default 8: polite to one site, and with per-host
         /// queues one slow host never holds the others up.
         public var perHostConcurrency: Int = 8
-        /// Global request rate; nil means unlimited. Not enforced yet (politeness issue).
+        /// Global request rate; nil means unlimited. Requests are spaced evenly (burst 1).
         public var rate: Rate?
-        /// Per-host request rate; nil means unlimited. Not enforced yet (politeness issue).
+        /// Per-host request rate; nil means unlimited. A robots.txt `Crawl-delay` that is
+        /// stricter wins for its host.
         public var perHostRate: Rate?
         /// Whole-transfer timeout. Default 30 s.
         public var timeout: Duration = .seconds(30)
         /// Connect timeout. Default 10 s.
         public var connectTimeout: Duration = .seconds(10)
-        /// Retries of transient failures. Default 3. Not enforced yet (politeness issue).
+        /// Retries of transient failures (connect errors, timeouts, resets, 408, 429, 500,
+        /// 502, 503, 504). Default 3: four attempts at most.
         public var retries: Int = 3
-        /// Retry backoff. Not enforced yet.
+        /// Retry backoff, with full jitter.
         public var backoff = Backoff()
-        /// Circuit breaker. Not enforced yet.
+        /// The longest `Retry-After` honoured; longer ones give up. Default 2 min.
+        public var maxRetryAfter: Duration = .seconds(120)
+        /// Per-host circuit breaker; its cooldown doubles after each failed probe, up to 10 min.
         public var circuitBreaker = CircuitBreaker()
         /// Largest body kept (decoded). Default 10 MiB.
         public var maxBody = ByteCount(bytes: 10 * 1024 * 1024)
@@ -55,7 +59,7 @@ public struct ScrapeConfiguration: Sendable {
         public var maxRedirects: Int = 10
         /// The `User-Agent` sent. Default `scrape/1.0`.
         public var userAgent: String = "scrape/1.0"
-        /// robots.txt handling. Default obey. Not enforced yet.
+        /// robots.txt handling (RFC 9309). Default obey.
         public var robotsTxt: RobotsPolicy = .obey
 
         public init() {}

@@ -1,25 +1,49 @@
 public import ScrapeHTTP
 public import ScrapeHTML
+import ScrapeResilience
 
-/// Turns one validated URL into its record: fetch, then the title, in the calling task
-/// (a child of the scheduler, on the cooperative pool, never on curl's I/O thread).
+/// Turns one attempt at a URL into its record: robots.txt check, fetch, then the title,
+/// in the calling task (a child of the scheduler, on the cooperative pool, never on
+/// curl's I/O thread). The scheduler decides from the returned outcome whether the
+/// record is final or the URL is tried again.
 public struct PageFetcher: Sendable {
     let client: HTTPClient
     let titles: TitleExtractor
+    /// nil when robots.txt is ignored.
+    let robots: RobotsCache?
 
-    public init(client: HTTPClient, titles: TitleExtractor = TitleExtractor()) {
+    public init(client: HTTPClient, titles: TitleExtractor = TitleExtractor(), robots: RobotsCache? = nil) {
         self.client = client
         self.titles = titles
+        self.robots = robots
     }
 
-    /// The record for `request`, or nil when the task was cancelled (no record is written
-    /// for a URL that was not finished, so `--resume` fetches it again).
-    public func record(for request: HTTPRequest.Prepared) async -> ScrapeRecord? {
+    /// Attempt number `attempt` (1-based) at `request`; nil when the task was cancelled
+    /// (no record for an unfinished URL, so `--resume` fetches it again).
+    public func attempt(_ request: HTTPRequest.Prepared, number attempt: Int) async -> Scheduler<ContinuousClock>.Attempt<ScrapeRecord>? {
+        var crawlDelay: Duration?
+        if let robots {
+            let rules = await robots.rules(for: request)
+            if Task.isCancelled { return nil }
+            crawlDelay = rules.crawlDelay
+            guard rules.allows(RobotsCache.pathAndQuery(of: request.request.url)) else {
+                let record = ScrapeRecord(
+                    url: request.request.url,
+                    error: .init(kind: "robots_disallowed", message: "robots.txt of \(request.host) disallows this path"),
+                    attempts: attempt - 1,
+                    fetchedAt: .now
+                )
+                return .init(output: record, outcome: .neutral, crawlDelay: crawlDelay)
+            }
+        }
         let started = ContinuousClock.now
         do {
             let response = try await client.execute(request)
             let status = response.status
-            return ScrapeRecord(
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap {
+                RetryAfter.delay($0, now: Timestamp.now.millisecondsSinceEpoch / 1000)
+            }
+            let record = ScrapeRecord(
                 url: request.request.url,
                 finalURL: response.finalURL,
                 status: status,
@@ -28,17 +52,19 @@ public struct PageFetcher: Sendable {
                 contentType: response.contentType,
                 bytes: response.body.count,
                 elapsedMilliseconds: Self.milliseconds(since: started),
-                attempts: 1,
+                attempts: attempt,
                 fetchedAt: .now
             )
+            return .init(output: record, outcome: AttemptOutcome(status: status, retryAfter: retryAfter), crawlDelay: crawlDelay)
         } catch let error as HTTPClientError {
-            return ScrapeRecord(
+            let record = ScrapeRecord(
                 url: request.request.url,
                 error: .init(kind: error.kind.rawValue, message: error.message),
                 elapsedMilliseconds: Self.milliseconds(since: started),
-                attempts: 1,
+                attempts: attempt,
                 fetchedAt: .now
             )
+            return .init(output: record, outcome: AttemptOutcome(error: error), crawlDelay: crawlDelay)
         } catch {
             return nil  // CancellationError: the run is stopping
         }
@@ -47,6 +73,16 @@ public struct PageFetcher: Sendable {
     /// The record for an input line that cannot be requested at all.
     public static func record(rejecting url: String, because error: HTTPClientError) -> ScrapeRecord {
         ScrapeRecord(url: url, error: .init(kind: error.kind.rawValue, message: error.message), attempts: 0, fetchedAt: .now)
+    }
+
+    /// The record for a URL refused because its host's circuit breaker is open.
+    public static func record(circuitOpen request: HTTPRequest.Prepared, attempts: Int) -> ScrapeRecord {
+        ScrapeRecord(
+            url: request.request.url,
+            error: .init(kind: "circuit_open", message: "circuit breaker open for \(request.host) after repeated failures; run again with --resume later"),
+            attempts: attempts,
+            fetchedAt: .now
+        )
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Int {

@@ -10,6 +10,8 @@ public struct RunSummary: Sendable {
     public var errorKinds: [String: Int] = [:]
     /// Body bytes received.
     public var bytes = 0
+    /// Attempts that were retried (each retry counts once).
+    public var retries = 0
     /// Wall time of the run.
     public var elapsed: Duration = .zero
     /// Whether a signal or cancellation stopped the run early.
@@ -46,6 +48,7 @@ public struct RunSummary: Sendable {
             "scrape: \(records) records in \(Self.format(seconds, digits: 2)) s (\(Self.format(pagesPerSecond, digits: 1)) pages/s), \(Self.formatBytes(bytes))",
             "  status: \(list(statusClasses))",
             "  errors: \(list(errorKinds))",
+            "  retries: \(retries), circuit open: \(errorKinds["circuit_open"] ?? 0), robots disallowed: \(errorKinds["robots_disallowed"] ?? 0)",
         ]
         if skipped > 0 { lines.append("  resumed: \(skipped) URLs already recorded were skipped") }
         if interrupted {

@@ -45,6 +45,8 @@ public struct ScrapeRun: Sendable {
     public let options: Options
     /// Called after each record with the running totals and the requests in flight.
     public var onProgress: (@Sendable (RunSummary, Int) -> Void)?
+    /// Called with one line for each policy event (a host's breaker opening, closing).
+    public var onNotice: (@Sendable (String) -> Void)?
 
     public init(options: Options) {
         self.options = options
@@ -76,8 +78,13 @@ public struct ScrapeRun: Sendable {
         } catch {
             throw .client(error)
         }
-        let fetcher = PageFetcher(client: client)
-        let scheduler = Scheduler(limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency))
+        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
+        let fetcher = PageFetcher(client: client, robots: robots)
+        let scheduler = Scheduler(
+            limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
+            politeness: options.http.politeness
+        )
+        let onNotice = self.onNotice
         let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
         let onProgress = self.onProgress
 
@@ -97,15 +104,18 @@ public struct ScrapeRun: Sendable {
                         return .ready(PageFetcher.record(rejecting: line.text, because: error))
                     }
                 },
-                perform: { request in await fetcher.record(for: request) },
+                perform: { request, attempt in await fetcher.attempt(request, number: attempt) },
+                reject: { request, attempts in PageFetcher.record(circuitOpen: request, attempts: attempts) },
                 emit: { record, inFlight in
                     try writer.append(line: JSONLineEncoder.line(for: record))
                     summary.add(record)
                     onProgress?(summary, inFlight)
-                }
+                },
+                onEvent: { event in onNotice?(event.notice) }
             )
             summary.interrupted = outcome.cancelled
             summary.notRecorded = outcome.dropped
+            summary.retries = outcome.retries
         } catch let error as InputError {
             failure = .input(error)
         } catch let error as OutputError {
@@ -122,5 +132,17 @@ public struct ScrapeRun: Sendable {
         if let failure { throw failure }
         summary.elapsed = ContinuousClock.now - started
         return summary
+    }
+}
+
+extension Scheduler.Event {
+    /// The event as a log line that names the host.
+    var notice: String {
+        switch self {
+        case .circuitOpened(let host, let cooldown):
+            "circuit breaker for \(host) opened: its URLs fail with circuit_open for \(cooldown.configDescription)"
+        case .circuitHalfOpened(let host): "circuit breaker for \(host) half-open: probing"
+        case .circuitClosed(let host): "circuit breaker for \(host) closed: the host answers again"
+        }
     }
 }

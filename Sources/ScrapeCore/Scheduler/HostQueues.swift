@@ -1,96 +1,245 @@
 import DequeModule
+import ScrapeResilience
 
-/// Per-host bookkeeping for the scheduler: how many requests each host has in flight and
-/// which jobs wait for it. A value type that decides; the scheduler acts.
+/// Per-host state for the scheduler, decided without tasks: slots in flight, fresh and
+/// delayed (retry) jobs, the host's token bucket and circuit breaker, and a pause set by
+/// `Retry-After`. A value type that decides; the scheduler acts.
 ///
-/// Hosts with waiting jobs and a free slot sit in a round-robin `ready` queue, so no
-/// host is starved and one slow host never holds the others up. A host with nothing in
-/// flight and nothing waiting is forgotten, so memory stays bounded over millions of hosts.
-struct HostQueues<Job> {
+/// Hosts with waiting jobs sit in a round-robin `ready` queue, so no host is starved and
+/// one slow, paused or rate-limited host never holds the others up. A host is in `ready`
+/// exactly when `isReady` is set; it leaves when it has nothing dispatchable for a reason
+/// only an outcome can change (all slots busy, half-open probe out) and comes back in
+/// ``finished(host:outcome:at:)``. Idle hosts whose policies hold nothing worth keeping are
+/// forgotten, so memory stays bounded over millions of hosts. (This file is the
+/// scheduler's state machine, hence over the usual size.)
+struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == Duration {
+    /// A unit of work and how many attempts it has had.
+    struct Job {
+        let payload: Payload
+        let host: String
+        var attemptsMade: Int
+    }
+
+    /// What the scheduler should do next.
+    enum Step {
+        /// Start this job now (its slot and tokens are taken).
+        case start(Job, CircuitBreaker<Instant>.Transition?)
+        /// Fail this job now: its host's breaker is open until then.
+        case reject(Job, until: Instant)
+        /// Nothing can happen now; something may at `wake` (nil: only an outcome can help).
+        case idle(wake: Instant?)
+    }
+
     private struct Host {
         var inFlight = 0
-        var waiting = Deque<Job>()
+        var fresh = Deque<Job>()
+        var delayed: [(due: Instant, job: Job)] = []
+        var bucket: TokenBucket<Instant>?
+        var breaker: CircuitBreaker<Instant>
+        var pausedUntil: Instant?
         var isReady = false
+
+        var waiting: Int { fresh.count + delayed.count }
+
+        /// The index in `delayed` of the earliest retry due at `now`, else nil.
+        func dueRetry(at now: Instant) -> Int? {
+            var best: Int?
+            for (index, entry) in delayed.enumerated() where entry.due <= now {
+                if best == nil || entry.due < delayed[best!].due { best = index }
+            }
+            return best
+        }
+
+        var earliestRetry: Instant? { delayed.map(\.due).min() }
+
+        mutating func popAny() -> Job? {
+            if let job = fresh.popFirst() { return job }
+            return delayed.isEmpty ? nil : delayed.removeFirst().job
+        }
     }
 
     let perHostLimit: Int
+    private let perHostRate: Double?
+    private let burst: Int
+    private let breakerConfiguration: CircuitBreaker<Instant>.Configuration
+    private var globalBucket: TokenBucket<Instant>?
     private var hosts: [String: Host] = [:]
     private var ready = Deque<String>()
-    /// Jobs waiting across all hosts.
+    private var finishedSinceSweep = 0
+    /// Jobs waiting across all hosts (fresh and delayed).
     private(set) var waitingCount = 0
     /// Jobs started and not finished across all hosts.
     private(set) var inFlightCount = 0
 
-    init(perHostLimit: Int) {
+    init(
+        perHostLimit: Int,
+        globalRate: Double? = nil,
+        perHostRate: Double? = nil,
+        burst: Int = 1,
+        breaker: CircuitBreaker<Instant>.Configuration = .init()
+    ) {
         self.perHostLimit = max(1, perHostLimit)
+        self.perHostRate = perHostRate
+        self.burst = burst
+        self.breakerConfiguration = breaker
+        self.globalBucket = globalRate.map { TokenBucket(rate: $0, burst: burst) }
     }
 
     /// Hosts currently tracked (for tests of eviction).
     var trackedHosts: Int { hosts.count }
 
-    /// Takes a new job: returns it when it may start now (the host has a free slot and no
-    /// queue), or queues it and returns nil.
-    mutating func admit(_ job: Job, host: String) -> Job? {
-        var state = hosts[host] ?? Host()
-        defer { hosts[host] = state }
-        if state.inFlight < perHostLimit, state.waiting.isEmpty {
-            state.inFlight += 1
-            inFlightCount += 1
-            return job
-        }
-        state.waiting.append(job)
+    /// Queues a new job at the back of its host's queue.
+    mutating func add(_ payload: Payload, host: String) {
+        update(host) { $0.fresh.append(Job(payload: payload, host: host, attemptsMade: 0)) }
         waitingCount += 1
-        return nil
     }
 
-    /// A queued job whose host has a free slot, marked started; nil when none can start.
-    mutating func nextReady() -> (job: Job, host: String)? {
-        while let host = ready.popFirst() {
-            guard var state = hosts[host] else { continue }
-            state.isReady = false
-            guard state.inFlight < perHostLimit, let job = state.waiting.popFirst() else {
-                hosts[host] = state
+    /// Queues a retry that may start at `due`; it does not wait behind fresh jobs.
+    mutating func retry(_ job: Job, at due: Instant) {
+        update(job.host) { $0.delayed.append((due, job)) }
+        waitingCount += 1
+    }
+
+    /// Pauses a host's queue until `until` (a `Retry-After` on 429).
+    mutating func pause(_ host: String, until: Instant) {
+        update(host) { state in state.pausedUntil = max(state.pausedUntil ?? until, until) }
+    }
+
+    /// Slows a host to one request per `interval` at most (robots.txt `Crawl-delay`).
+    mutating func limit(_ host: String, toInterval interval: Duration) {
+        guard interval > .zero else { return }
+        update(host) { state in
+            if state.bucket == nil { state.bucket = TokenBucket(rate: 1 / Self.seconds(interval)) }
+            state.bucket?.limit(toInterval: interval)
+        }
+    }
+
+    /// The next thing to do at `now`; call while there are free slots.
+    mutating func next(at now: Instant) -> Step {
+        if let global = globalBucket?.nextAvailable(at: now) { return .idle(wake: global) }
+        var wake: Instant?
+        func soonest(_ instant: Instant?) {
+            guard let instant else { return }
+            wake = wake.map { min($0, instant) } ?? instant
+        }
+        for _ in 0..<ready.count {
+            guard let name = ready.popFirst(), var host = hosts[name] else { continue }
+            defer { hosts[name] = host }
+            if host.waiting == 0 {
+                host.isReady = false
                 continue
             }
-            state.inFlight += 1
+            if case .open(let until, _) = host.breaker.state, now < until, let job = host.popAny() {
+                waitingCount -= 1
+                requeueIfWaiting(&host, name)
+                return .reject(job, until: until)
+            }
+            if host.inFlight >= perHostLimit {
+                host.isReady = false  // `finished` brings it back
+                continue
+            }
+            if let paused = host.pausedUntil, paused > now {
+                soonest(paused)
+                ready.append(name)
+                continue
+            }
+            let retryIndex = host.dueRetry(at: now)
+            if retryIndex == nil, host.fresh.isEmpty {
+                soonest(host.earliestRetry)
+                ready.append(name)
+                continue
+            }
+            if let available = host.bucket?.nextAvailable(at: now) {
+                soonest(available)
+                ready.append(name)
+                continue
+            }
+            let (permission, transition) = host.breaker.permission(at: now)
+            guard permission == .allowed else {
+                host.isReady = false  // a probe is out; its outcome brings the host back
+                continue
+            }
+            let job = retryIndex.map { host.delayed.remove(at: $0).job } ?? host.fresh.removeFirst()
+            host.inFlight += 1
+            host.bucket?.take(at: now)
+            globalBucket?.take(at: now)
             inFlightCount += 1
             waitingCount -= 1
-            markReadyIfPossible(&state, host: host)
-            hosts[host] = state
-            return (job, host)
+            requeueIfWaiting(&host, name)
+            return .start(job, transition)
         }
-        return nil
+        return .idle(wake: wake)
     }
 
-    /// Records that a job for `host` finished, freeing its slot.
-    mutating func finished(host: String) {
-        guard var state = hosts[host] else { return }
-        state.inFlight -= 1
+    /// Records a finished attempt: frees its slot and feeds the breaker.
+    mutating func finished(host name: String, outcome: AttemptOutcome, at now: Instant) -> CircuitBreaker<Instant>.Transition? {
+        guard var host = hosts[name] else { return nil }
+        host.inFlight -= 1
         inFlightCount -= 1
-        if state.inFlight == 0, state.waiting.isEmpty {
-            hosts.removeValue(forKey: host)
-            return
+        let transition = host.breaker.record(outcome, at: now)
+        if host.waiting > 0, !host.isReady {
+            host.isReady = true
+            ready.append(name)
         }
-        markReadyIfPossible(&state, host: host)
-        hosts[host] = state
+        hosts[name] = host
+        finishedSinceSweep += 1
+        if finishedSinceSweep >= 1024 {
+            finishedSinceSweep = 0
+            sweep(at: now)
+        } else if Self.isForgettable(host, at: now) {
+            hosts.removeValue(forKey: name)
+        }
+        return transition
     }
 
     /// Empties every queue (on cancellation); returns how many jobs were waiting.
     mutating func drainWaiting() -> Int {
         let drained = waitingCount
-        for key in Array(hosts.keys) {
-            hosts[key]?.waiting.removeAll()
-            if hosts[key]?.inFlight == 0 { hosts.removeValue(forKey: key) }
+        for name in Array(hosts.keys) {
+            hosts[name]?.fresh.removeAll()
+            hosts[name]?.delayed.removeAll()
+            hosts[name]?.isReady = false
         }
         ready.removeAll()
         waitingCount = 0
         return drained
     }
 
-    private mutating func markReadyIfPossible(_ state: inout Host, host: String) {
-        if !state.isReady, !state.waiting.isEmpty, state.inFlight < perHostLimit {
-            state.isReady = true
-            ready.append(host)
+    // MARK: Helpers
+
+    private mutating func update(_ name: String, _ change: (inout Host) -> Void) {
+        var host = hosts[name] ?? Host(bucket: perHostRate.map { TokenBucket(rate: $0, burst: burst) }, breaker: CircuitBreaker(configuration: breakerConfiguration))
+        change(&host)
+        if host.waiting > 0, !host.isReady {
+            host.isReady = true
+            ready.append(name)
+        }
+        hosts[name] = host
+    }
+
+    private mutating func requeueIfWaiting(_ host: inout Host, _ name: String) {
+        if host.waiting > 0 {
+            ready.append(name)
+        } else {
+            host.isReady = false
         }
     }
+
+    private mutating func sweep(at now: Instant) {
+        for (name, host) in hosts where Self.isForgettable(host, at: now) {
+            hosts.removeValue(forKey: name)
+        }
+    }
+
+    /// Nothing in flight or waiting, and no policy state that would change a later decision.
+    private static func isForgettable(_ host: Host, at now: Instant) -> Bool {
+        host.inFlight == 0 && host.waiting == 0 && host.breaker.isPristine
+            && (host.bucket?.isFull(at: now) ?? true) && (host.pausedUntil.map { $0 <= now } ?? true)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
 }
+
+extension HostQueues.Job: Sendable where Payload: Sendable {}

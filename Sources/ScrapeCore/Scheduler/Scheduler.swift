@@ -1,20 +1,25 @@
-/// Runs jobs with at most `concurrency` in flight overall and `perHostConcurrency` per
-/// host, in a bounded task group: at most `concurrency` child tasks, refilled as each
-/// finishes. No unstructured tasks.
+public import ScrapeResilience
+
+/// Runs jobs politely: at most `concurrency` in flight overall and `perHostConcurrency`
+/// per host, rate-limited globally and per host, behind a per-host circuit breaker, with
+/// retries re-enqueued on their host's queue. Built on a bounded task group: at most
+/// `concurrency` job tasks (plus one timer task) at a time, refilled as each finishes;
+/// no unstructured tasks.
 ///
-/// Input is pulled lazily and only while there is room: at most ``Limits/maxQueued`` jobs
-/// wait in per-host queues, so memory does not grow with the input. Outputs are handed
-/// to `emit` in completion order, on the task that called ``run(next:perform:emit:)``, so
-/// the emitter needs no locking.
+/// The split follows Scrapy's slots and AsyncHTTPClient's state machines: `HostQueues`
+/// and the policies in ScrapeResilience *decide*; this loop *acts*. A job waiting for a
+/// token, a retry delay or a `Retry-After` pause holds no slot and stops no other host:
+/// when nothing can start now, a timer task wakes the loop at the earliest instant
+/// something can. Input is pulled lazily and only while at most ``Limits/maxQueued`` jobs
+/// wait, so memory does not grow with the input. Outputs reach `emit` in completion order
+/// on the calling task, so the emitter needs no locking.
 ///
-/// Cancellation of the calling task stops reading input, cancels the children, drops
-/// queued jobs, and still emits every output that was produced.
-public struct Scheduler: Sendable {
+/// Cancelling the calling task stops reading input, cancels the job tasks, drops waiting
+/// jobs, and still emits every output that was produced.
+public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     /// Bounds on the work in progress.
     public struct Limits: Sendable {
-        /// Jobs in flight, all hosts together.
         public var concurrency: Int
-        /// Jobs in flight to one host.
         public var perHostConcurrency: Int
         /// Jobs waiting in per-host queues before input reading pauses.
         public var maxQueued: Int
@@ -26,98 +31,213 @@ public struct Scheduler: Sendable {
         }
     }
 
+    /// Rates, retries and the breaker. The default is none of them: one attempt per job.
+    public struct Politeness: Sendable {
+        /// Requests per second, all hosts together; nil is unlimited.
+        public var globalRate: Double?
+        /// Requests per second to one host; nil is unlimited.
+        public var perHostRate: Double?
+        /// Tokens a bucket holds after a quiet spell. Default 1: evenly spaced requests.
+        public var burst: Int
+        public var retry: RetryPolicy
+        public var breaker: CircuitBreaker<C.Instant>.Configuration
+
+        public init(
+            globalRate: Double? = nil, perHostRate: Double? = nil, burst: Int = 1,
+            retry: RetryPolicy = RetryPolicy(maxAttempts: 1, backoff: Backoff(initial: .milliseconds(500), maximum: .seconds(30))),
+            breaker: CircuitBreaker<C.Instant>.Configuration = .init(failureThreshold: Int.max)
+        ) {
+            self.globalRate = globalRate
+            self.perHostRate = perHostRate
+            self.burst = burst
+            self.retry = retry
+            self.breaker = breaker
+        }
+    }
+
     /// What the input yields next.
-    public enum Input<Job: Sendable, Output: Sendable>: Sendable {
-        /// A job for `host`.
-        case job(Job, host: String)
+    public enum Input<Payload: Sendable, Output: Sendable>: Sendable {
+        case job(Payload, host: String)
         /// An output that needs no request (a line that is not a valid URL).
         case ready(Output)
         /// A line that needs nothing (already recorded by an earlier run).
         case skip
     }
 
+    /// What one attempt produced: the output to emit if it is final, what it means to the
+    /// policies, and a robots.txt `Crawl-delay` to apply to its host.
+    public struct Attempt<Output: Sendable>: Sendable {
+        public var output: Output
+        public var outcome: AttemptOutcome
+        public var crawlDelay: Duration?
+
+        public init(output: Output, outcome: AttemptOutcome, crawlDelay: Duration? = nil) {
+            self.output = output
+            self.outcome = outcome
+            self.crawlDelay = crawlDelay
+        }
+    }
+
+    /// Policy events, for logging with the host.
+    public enum Event: Sendable, Equatable {
+        case circuitOpened(host: String, cooldown: Duration)
+        case circuitHalfOpened(host: String)
+        case circuitClosed(host: String)
+    }
+
     /// How a run ended.
     public struct Outcome: Sendable, Equatable {
-        /// Outputs emitted.
         public var emitted = 0
-        /// Whether the run was cancelled before the input was exhausted.
         public var cancelled = false
-        /// Jobs that were in flight or queued when cancelled, and produced no output.
+        /// Jobs in flight or waiting when cancelled, which produced no output.
         public var dropped = 0
+        /// Attempts re-enqueued after a transient failure.
+        public var retries = 0
+        /// Jobs failed at once because their host's breaker was open.
+        public var rejected = 0
 
-        public init(emitted: Int = 0, cancelled: Bool = false, dropped: Int = 0) {
+        public init(emitted: Int = 0, cancelled: Bool = false, dropped: Int = 0, retries: Int = 0, rejected: Int = 0) {
             self.emitted = emitted
             self.cancelled = cancelled
             self.dropped = dropped
+            self.retries = retries
+            self.rejected = rejected
         }
     }
 
     public let limits: Limits
+    public let politeness: Politeness
+    public let clock: C
 
-    public init(limits: Limits) {
+    public init(limits: Limits, politeness: Politeness = Politeness(), clock: C) {
         self.limits = limits
+        self.politeness = politeness
+        self.clock = clock
+    }
+
+    private enum ChildResult<Payload: Sendable, Output: Sendable>: Sendable {
+        case attempt(HostQueues<Payload, C.Instant>.Job, Attempt<Output>?)
+        case timer(C.Instant)
     }
 
     /// Runs every job of the input.
     ///
     /// - Parameters:
     ///   - next: the next input, nil at the end; called only on this task.
-    ///   - perform: does one job in a child task; nil means "cancelled, nothing to emit".
+    ///   - perform: one attempt of a job (1-based `attempt`) in a child task; nil means
+    ///     "cancelled, nothing to emit".
+    ///   - reject: the output for a job refused because its host's breaker is open, given
+    ///     the attempts it already had.
     ///   - emit: receives each output and the number of jobs still in flight.
+    ///   - onEvent: breaker transitions, for logging.
     /// - Throws: what `next` or `emit` throws; the children are cancelled first.
-    public func run<Job: Sendable, Output: Sendable>(
-        next: () async throws -> Input<Job, Output>?,
-        perform: @escaping @Sendable (Job) async -> Output?,
-        emit: (Output, _ inFlight: Int) throws -> Void
+    public func run<Payload: Sendable, Output: Sendable>(
+        next: () async throws -> Input<Payload, Output>?,
+        perform: @escaping @Sendable (Payload, _ attempt: Int) async -> Attempt<Output>?,
+        reject: (Payload, _ attempts: Int) -> Output,
+        emit: (Output, _ inFlight: Int) throws -> Void,
+        onEvent: (Event) -> Void = { _ in }
     ) async throws -> Outcome {
-        var queues = HostQueues<Job>(perHostLimit: limits.perHostConcurrency)
+        var queues = HostQueues<Payload, C.Instant>(
+            perHostLimit: limits.perHostConcurrency, globalRate: politeness.globalRate,
+            perHostRate: politeness.perHostRate, burst: politeness.burst, breaker: politeness.breaker
+        )
         var outcome = Outcome()
         var inputDone = false
-        return try await withThrowingTaskGroup(of: (Output?, String).self) { group in
-            func start(_ job: Job, host: String) {
-                group.addTask { (await perform(job), host) }
+        var timer: C.Instant?
+        var random = SystemRandomNumberGenerator()
+        let clock = self.clock
+
+        func report(_ transition: CircuitBreaker<C.Instant>.Transition?, _ host: String) {
+            switch transition {
+            case .opened(let cooldown): onEvent(.circuitOpened(host: host, cooldown: cooldown))
+            case .halfOpened: onEvent(.circuitHalfOpened(host: host))
+            case .closed: onEvent(.circuitClosed(host: host))
+            case nil: break
             }
+        }
+
+        return try await withThrowingTaskGroup(of: ChildResult<Payload, Output>.self) { group in
             while true {
-                // Fill free slots: queued jobs first, then new input.
-                while queues.inFlightCount < limits.concurrency, !Task.isCancelled {
-                    if let ready = queues.nextReady() {
-                        start(ready.job, host: ready.host)
-                        continue
+                fill: while !Task.isCancelled, queues.inFlightCount < limits.concurrency {
+                    switch queues.next(at: clock.now) {
+                    case .start(let job, let transition):
+                        report(transition, job.host)
+                        group.addTask { .attempt(job, await perform(job.payload, job.attemptsMade + 1)) }
+                        continue fill
+                    case .reject(let job, _):
+                        try emit(reject(job.payload, job.attemptsMade), queues.inFlightCount)
+                        outcome.emitted += 1
+                        outcome.rejected += 1
+                        continue fill
+                    case .idle(let wake):
+                        if let wake, timer.map({ wake < $0 }) ?? true {
+                            timer = wake
+                            group.addTask {
+                                try? await clock.sleep(until: wake, tolerance: nil)
+                                return .timer(wake)
+                            }
+                        }
                     }
-                    if inputDone || queues.waitingCount >= limits.maxQueued { break }
+                    if inputDone || queues.waitingCount >= limits.maxQueued { break fill }
                     guard let input = try await next() else {
                         inputDone = true
-                        break
+                        break fill
                     }
                     switch input {
-                    case .skip:
-                        continue
+                    case .skip: continue fill
                     case .ready(let output):
                         try emit(output, queues.inFlightCount)
                         outcome.emitted += 1
-                    case .job(let job, let host):
-                        if let admitted = queues.admit(job, host: host) { start(admitted, host: host) }
+                    case .job(let payload, let host):
+                        queues.add(payload, host: host)
                     }
                 }
                 if Task.isCancelled, !outcome.cancelled {
                     outcome.cancelled = true
                     outcome.dropped += queues.drainWaiting()
-                    group.cancelAll()
                 }
-                guard let (output, host) = try await group.next() else {
-                    // Nothing in flight: then nothing is waiting either (an idle host is always ready).
-                    if inputDone || outcome.cancelled { break }
-                    continue
+                let finished = (inputDone || outcome.cancelled) && queues.waitingCount == 0 && queues.inFlightCount == 0
+                if finished {
+                    group.cancelAll()  // an outstanding timer
+                    break
                 }
-                queues.finished(host: host)
-                if let output {
-                    try emit(output, queues.inFlightCount)
-                    outcome.emitted += 1
-                } else {
+                guard let result = try await group.next() else { break }
+                switch result {
+                case .timer(let deadline):
+                    if timer == deadline { timer = nil }
+                case .attempt(var job, nil):
                     outcome.dropped += 1
+                    job.attemptsMade += 1
+                    _ = queues.finished(host: job.host, outcome: .neutral, at: clock.now)
+                case .attempt(var job, let attempt?):
+                    let now = clock.now
+                    job.attemptsMade += 1
+                    if let delay = attempt.crawlDelay { queues.limit(job.host, toInterval: delay) }
+                    let decision = outcome.cancelled
+                        ? .giveUp(.notRetryable)
+                        : politeness.retry.decision(for: attempt.outcome, attempt: job.attemptsMade, using: &random)
+                    if case .retry(let delay) = decision {
+                        queues.retry(job, at: now.advanced(by: delay))
+                        outcome.retries += 1
+                        if case .throttled(let retryAfter?) = attempt.outcome {
+                            queues.pause(job.host, until: now.advanced(by: retryAfter))
+                        }
+                    } else {
+                        try emit(attempt.output, queues.inFlightCount - 1)
+                        outcome.emitted += 1
+                    }
+                    report(queues.finished(host: job.host, outcome: attempt.outcome, at: now), job.host)
                 }
             }
             return outcome
         }
+    }
+}
+
+extension Scheduler where C == ContinuousClock {
+    /// A scheduler on the real clock.
+    public init(limits: Limits, politeness: Politeness = Politeness()) {
+        self.init(limits: limits, politeness: politeness, clock: ContinuousClock())
     }
 }

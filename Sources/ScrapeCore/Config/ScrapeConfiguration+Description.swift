@@ -1,0 +1,22 @@
+extension ScrapeConfiguration.HTTP {
+    /// The settings as YAML, every key present (defaults included), for `scrape check-config`.
+    public var effectiveSettings: String {
+        """
+        http:
+          concurrency: \(concurrency)
+          per_host_concurrency: \(perHostConcurrency)
+          \(rate.map { "rate: \($0)" } ?? "# rate: unlimited")
+          \(perHostRate.map { "per_host_rate: \($0)" } ?? "# per_host_rate: unlimited")
+          timeout: \(timeout.configDescription)
+          connect_timeout: \(connectTimeout.configDescription)
+          retries: \(retries)
+          backoff: {initial: \(backoff.initial.configDescription), max: \(backoff.max.configDescription)}
+          max_retry_after: \(maxRetryAfter.configDescription)
+          circuit_breaker: {failures: \(circuitBreaker.failures), cooldown: \(circuitBreaker.cooldown.configDescription)}
+          max_body: \(maxBody)
+          max_redirects: \(maxRedirects)
+          user_agent: "\(userAgent)"
+          robots_txt: \(robotsTxt.rawValue)
+        """
+    }
+}

@@ -1,0 +1,31 @@
+/// Exponential backoff with full jitter (AWS's "full jitter"): the delay before retry n
+/// is uniform in [0, min(max, initial × 2^(n-1))], which spreads retries of many clients
+/// instead of synchronising them.
+public struct Backoff: Sendable, Equatable {
+    /// The cap of the first retry's delay.
+    public var initial: Duration
+    /// The largest delay.
+    public var maximum: Duration
+
+    public init(initial: Duration, maximum: Duration) {
+        self.initial = initial
+        self.maximum = max(initial, maximum)
+    }
+
+    /// The upper bound for the retry after attempt `attempt` (1 = the first request failed).
+    public func ceiling(afterAttempt attempt: Int) -> Duration {
+        var ceiling = initial
+        for _ in 1..<max(1, attempt) where ceiling < maximum {
+            ceiling = ceiling * 2
+        }
+        return min(ceiling, maximum)
+    }
+
+    /// A random delay in `[0, ceiling(afterAttempt:)]`.
+    public func delay(afterAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+        let ceiling = ceiling(afterAttempt: attempt)
+        let nanoseconds = ceiling.components.seconds * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
+        guard nanoseconds > 0 else { return .zero }
+        return .nanoseconds(Int64.random(in: 0...nanoseconds, using: &generator))
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import ScrapeCore
+import ScrapeTestSupport
+import Testing
+
+/// Retries, Retry-After, breakers, robots.txt and rates in whole runs against the loopback server.
+@Suite(.timeLimit(.minutes(1)))
+struct PolitenessRunTests {
+    private func run(_ lines: [String], configure: (inout ScrapeConfiguration.HTTP) -> Void = { _ in })
+        async throws -> (summary: RunSummary, records: [[String: Any]])
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/urls.txt", atomically: true, encoding: .utf8)
+        var http = ScrapeConfiguration.HTTP()
+        http.timeout = .seconds(5)
+        http.backoff.initial = .milliseconds(10)
+        http.backoff.max = .milliseconds(50)
+        configure(&http)
+        let summary = try await ScrapeRun(options: .init(input: directory + "/urls.txt", output: directory + "/out.jsonl", http: http)).run()
+        let records = try String(contentsOfFile: directory + "/out.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        return (summary, records)
+    }
+
+    private func kind(_ record: [String: Any]) -> String? {
+        (record["error"] as? [String: Any])?["kind"] as? String
+    }
+
+    @Test func flakyPathSucceedsOnTheThirdAttempt() async throws {
+        try await TestServer.withRunning { server in
+            let (summary, records) = try await run([server.url("/flaky?fail=2&key=a")])
+            #expect(records.count == 1)
+            #expect(records[0]["status"] as? Int == 200)
+            #expect(records[0]["attempts"] as? Int == 3)
+            #expect(records[0]["title"] as? String == "Recovered a")
+            #expect(summary.retries == 2)
+            #expect(server.log.count(path: "/flaky") == 3)
+        }
+    }
+
+    @Test func retriesStopAtTheLimitAndKeepTheLastStatus() async throws {
+        try await TestServer.withRunning { server in
+            let (_, records) = try await run([server.url("/flaky?fail=9&key=b")]) { $0.retries = 2 }
+            #expect(records[0]["status"] as? Int == 503)
+            #expect(records[0]["attempts"] as? Int == 3)
+            #expect(kind(records[0]) == "http")
+            #expect(server.log.count(path: "/flaky") == 3)
+        }
+    }
+
+    @Test func notFoundIsNotRetried() async throws {
+        try await TestServer.withRunning { server in
+            let (_, records) = try await run([server.url("/status/404")])
+            #expect(records[0]["attempts"] as? Int == 1)
+            #expect(server.log.count(path: "/status/404") == 1)
+        }
+    }
+
+    @Test func retryAfterOnTooManyRequestsIsHonoured() async throws {
+        try await TestServer.withRunning { server in
+            let (_, records) = try await run([server.url("/retry-after/1?key=c")])
+            #expect(records[0]["status"] as? Int == 200)
+            #expect(records[0]["attempts"] as? Int == 2)
+            let times = server.log.all.filter { $0.path == "/retry-after/1" }.map(\.time)
+            #expect(times.count == 2)
+            #expect(times[1] - times[0] >= .seconds(1))
+        }
+    }
+
+    @Test func failingHostTripsItsBreakerWhileAHealthyHostCompletes() async throws {
+        try await TestServer.withRunning { server in
+            let failing = (0..<30).map { server.url("/always/500?i=\($0)") }
+            let healthy = (0..<30).map { "http://localhost:\(server.port)/page/\($0)" }
+            let lines = zip(failing, healthy).flatMap { [$0, $1] }
+            let (summary, records) = try await run(lines) {
+                $0.retries = 0
+                $0.circuitBreaker.failures = 3
+                $0.circuitBreaker.cooldown = .seconds(30)
+                $0.perHostConcurrency = 2
+            }
+            #expect(records.count == 60)
+            let healthyRecords = records.filter { ($0["url"] as? String)?.contains("localhost") == true }
+            #expect(healthyRecords.count == 30)
+            #expect(healthyRecords.allSatisfy { $0["status"] as? Int == 200 && $0["error"] is NSNull })
+            let failingKinds = records.filter { ($0["url"] as? String)?.contains("/always/") == true }.compactMap(kind)
+            #expect(failingKinds.count == 30)
+            #expect(failingKinds.filter { $0 == "http" }.count >= 3)
+            #expect(failingKinds.filter { $0 == "circuit_open" }.count >= 20)
+            #expect(server.log.count(path: "/always/500") < 10)
+            #expect(summary.errorKinds["circuit_open"] == failingKinds.filter { $0 == "circuit_open" }.count)
+        }
+    }
+
+    @Test func disallowedPathsAreNeverRequested() async throws {
+        try await TestServer.withRunning { server in
+            let lines = [server.url("/private/a"), server.url("/page/1"), server.url("/private/b"), server.url("/private/ok"), server.url("/page/2")]
+            let (summary, records) = try await run(lines)
+            #expect(records.count == 5)
+            #expect(server.log.count(path: "/private/a") == 0)
+            #expect(server.log.count(path: "/private/b") == 0)
+            #expect(server.log.count(path: "/private/ok") == 1)
+            #expect(server.log.count(path: "/robots.txt") == 1)
+            #expect(summary.errorKinds["robots_disallowed"] == 2)
+            let disallowed = records.filter { kind($0) == "robots_disallowed" }
+            #expect(disallowed.allSatisfy { $0["attempts"] as? Int == 0 && $0["status"] is NSNull })
+        }
+    }
+
+    @Test func ignoringRobotsFetchesEverything() async throws {
+        try await TestServer.withRunning { server in
+            let (_, records) = try await run([server.url("/private/a")]) { $0.robotsTxt = .ignore }
+            #expect(records[0]["title"] as? String == "Private a")
+            #expect(server.log.count(path: "/robots.txt") == 0)
+        }
+    }
+
+    @Test func perHostRateSpacesRequests() async throws {
+        try await TestServer.withRunning { server in
+            let urls = (0..<6).map { server.url("/page/\($0)") }
+            _ = try await run(urls) {
+                $0.perHostRate = Rate(perSecond: 10)
+                $0.robotsTxt = .ignore
+            }
+            let times = server.log.all.filter { $0.path.hasPrefix("/page/") }.map(\.time)
+            #expect(times.count == 6)
+            // Dispatch is spaced 100 ms apart; allow a little network jitter at arrival.
+            #expect(times.last! - times.first! >= .milliseconds(450))
+        }
+    }
+}

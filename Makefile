@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release
 
-.PHONY: all deps build release run test bench-http clean
+.PHONY: all deps build release run test bench-http bench-politeness clean
 
 all: build
 
@@ -34,6 +34,12 @@ bench-http: deps
 	$(SWIFT) build -c release --product scrape
 	$(SWIFT) build -c release --product scrape-fetch
 	Benchmarks/http/bench.sh $(RELEASE_BIN)/scrape $(RELEASE_BIN)/scrape-fetch
+
+## bench-politeness: rate limits hold (--per-host-rate 20/s) and a slow host does not slow the others
+bench-politeness: deps
+	@scripts/install-deps.sh nginx-light curl
+	$(SWIFT) build -c release --product scrape
+	Benchmarks/politeness/measure.sh $(RELEASE_BIN)/scrape
 
 clean:
 	rm -rf .build

@@ -130,6 +130,18 @@ struct HostQueuesTests {
         #expect(wake(queues.next(at: clock.now)) == .some(clock.now.advanced(by: .seconds(2))))
     }
 
+    @Test func crawlDelayLearntFromAResponseCountsFromThatRequest() {
+        var queues = Queues(perHostLimit: 4)
+        queues.add(1, host: "a")
+        let dispatched = clock.now
+        #expect(started(queues.next(at: clock.now)) == 1)
+        clock.advance(by: .milliseconds(300))  // the response (with robots' Crawl-delay) arrives
+        queues.limit("a", toInterval: .seconds(2))
+        _ = queues.finished(host: "a", outcome: .success, at: clock.now)
+        queues.add(2, host: "a")
+        #expect(wake(queues.next(at: clock.now)) == .some(dispatched.advanced(by: .seconds(2))))
+    }
+
     @Test func idleHostsAreForgottenButRateStateIsKeptUntilRefilled() {
         var queues = Queues(perHostLimit: 4)
         for id in 0..<1000 {

@@ -38,6 +38,9 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         var breaker: CircuitBreaker<Instant>
         var pausedUntil: Instant?
         var isReady = false
+        /// When the last request to this host was dispatched; a bucket created later (from a
+        /// `Crawl-delay` learnt from that request) starts from it, not from empty.
+        var lastDispatch: Instant?
 
         var waiting: Int { fresh.count + delayed.count }
 
@@ -109,7 +112,11 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     mutating func limit(_ host: String, toInterval interval: Duration) {
         guard interval > .zero else { return }
         update(host) { state in
-            if state.bucket == nil { state.bucket = TokenBucket(rate: 1 / Self.seconds(interval)) }
+            if state.bucket == nil {
+                var bucket = TokenBucket<Instant>(rate: 1 / Self.seconds(interval))
+                if let lastDispatch = state.lastDispatch { bucket.take(at: lastDispatch) }
+                state.bucket = bucket
+            }
             state.bucket?.limit(toInterval: interval)
         }
     }
@@ -161,6 +168,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
             }
             let job = retryIndex.map { host.delayed.remove(at: $0).job } ?? host.fresh.removeFirst()
             host.inFlight += 1
+            host.lastDispatch = now
             host.bucket?.take(at: now)
             globalBucket?.take(at: now)
             inFlightCount += 1

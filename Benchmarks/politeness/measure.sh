@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make bench-politeness: checks that rate limits hold and do not spill over to other hosts.
+#   1. --per-host-rate 20/s over 200 URLs (10 s): the observed rate, from the records' times.
+#   2. Two hosts on one nginx: "localhost" whose robots.txt says Crawl-delay: 0.5 (2/s), and
+#      "127.0.0.1" unlimited. 127.0.0.1's pages/s alone, then beside the slow host.
+# Usage: measure.sh SCRAPE_BINARY   (env: PORT=18081)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scrape=$(realpath "${1:?usage: measure.sh SCRAPE_BINARY}")
+port=${PORT:-18081}
+work=$(realpath -m Benchmarks/work/politeness)
+rm -rf "$work" && mkdir -p "$work/www" "$work/slow" "$work/tmp" && chmod -R 755 "$work"
+for i in $(seq 0 199); do printf '<!doctype html><title>page %s</title>%s' "$i" "$(head -c 2000 /dev/zero | tr '\0' x)" > "$work/www/p$i.html"; done
+cp "$work"/www/*.html "$work/slow/"
+printf 'User-agent: *\nAllow: /\n' > "$work/www/robots.txt"
+printf 'User-agent: *\nCrawl-delay: 0.5\n' > "$work/slow/robots.txt"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    default_type text/html;
+    client_body_temp_path $work/tmp;
+    proxy_temp_path $work/tmp;
+    fastcgi_temp_path $work/tmp;
+    uwsgi_temp_path $work/tmp;
+    scgi_temp_path $work/tmp;
+    server { listen 127.0.0.1:$port default_server; root $work/www; }
+    server { listen 127.0.0.1:$port; server_name localhost; root $work/slow; }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work"
+trap 'kill "$(cat "$work/nginx.pid")" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/p0.html" -o /dev/null && break; sleep 0.1; done
+
+# Observed rate: (n - 1) / (last fetched_at - first fetched_at).
+rate_of() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+from datetime import datetime
+times = sorted(datetime.strptime(json.loads(l)["fetched_at"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+               for l in open(sys.argv[1]) if sys.argv[2] in json.loads(l)["url"])
+print(f"{(len(times) - 1) / (times[-1] - times[0]):.2f}")
+PY
+}
+
+for i in $(seq 0 199); do echo "http://127.0.0.1:$port/p$i.html"; done > "$work/rate.txt"
+"$scrape" "$work/rate.txt" -o "$work/rate.jsonl" --quiet --per-host-rate 20/s
+observed=$(rate_of "$work/rate.jsonl" "127.0.0.1")
+
+for i in $(seq 0 19999); do echo "http://127.0.0.1:$port/p$((i % 200)).html"; done > "$work/fast.txt"
+for i in $(seq 0 19); do echo "http://localhost:$port/p$i.html"; done > "$work/slow.txt"
+python3 - "$work" <<'PY'
+import sys
+w = sys.argv[1]
+fast, slow = open(f"{w}/fast.txt").read().split(), open(f"{w}/slow.txt").read().split()
+mixed = []
+for i, url in enumerate(fast):
+    mixed.append(url)
+    if i % 1000 == 0 and slow: mixed.append(slow.pop(0))
+open(f"{w}/mixed.txt", "w").write("\n".join(mixed + slow) + "\n")
+PY
+alone=() beside=()
+for run in 1 2 3; do
+    "$scrape" "$work/fast.txt" -o "$work/alone.jsonl" --quiet --concurrency 64 --per-host-concurrency 32
+    alone+=("$(rate_of "$work/alone.jsonl" "127.0.0.1")")
+    "$scrape" "$work/mixed.txt" -o "$work/mixed.jsonl" --quiet --concurrency 64 --per-host-concurrency 32
+    beside+=("$(rate_of "$work/mixed.jsonl" "127.0.0.1")")
+done
+slow_rate=$(rate_of "$work/mixed.jsonl" "localhost")
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "| check | target | observed |"
+echo "|---|---|---:|"
+echo "| --per-host-rate 20/s, 200 URLs | 20/s within 5% | $observed/s |"
+echo "| 127.0.0.1 alone, 20,000 URLs (median of 3) | - | $(median "${alone[@]}") pages/s |"
+echo "| 127.0.0.1 beside localhost at Crawl-delay 0.5 (median of 3) | within 10% of alone | $(median "${beside[@]}") pages/s |"
+echo "| localhost (Crawl-delay 0.5), 20 URLs | 2/s | $slow_rate/s |"

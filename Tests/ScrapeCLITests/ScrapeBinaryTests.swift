@@ -102,6 +102,8 @@ struct ScrapeBinaryTests {
         (["urls.txt", "--max-body", "lots"], "--max-body: expected a size like 512KiB or 10MiB, got \"lots\""),
         (["urls.txt", "--concurrency", "0"], "--concurrency: expected a whole number >= 1, got 0"),
         (["urls.txt", "--bogus"], "Unknown option '--bogus'"),
+        (["urls.txt", "--per-host-rate", "10 per sec"], "--per-host-rate: expected N/s, N/m or N/h, got \"10 per sec\""),
+        (["urls.txt", "--retries=-1"], "--retries: expected a whole number >= 0, got -1"),
         (["urls.txt", "--resume"], "--resume needs an output file"),
         (["/nonexistent/urls.txt"], "cannot read /nonexistent/urls.txt: No such file or directory"),
         ([], "Missing expected argument '<urls-file>'"),
@@ -120,6 +122,34 @@ struct ScrapeBinaryTests {
         let result = try await scrape(["-", "--config", config])
         #expect(result.status == 2)
         #expect(result.stderr.contains("line 2: http.per_host_rate: expected N/s, N/m or N/h, got \"10 per sec\""))
+    }
+
+    @Test func checkConfigPrintsTheEffectiveSettings() async throws {
+        let config = temporaryPath("scrape.yaml")
+        try "http:\n  per_host_rate: 600/m\n  retries: 1\n".write(toFile: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let result = try await scrape(["check-config", config])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\(config): OK"))
+        #expect(result.stdout.contains("per_host_rate: 10/s"))
+        #expect(result.stdout.contains("retries: 1"))
+        #expect(result.stdout.contains("concurrency: 64"))  // defaults are shown too
+        #expect(result.stdout.contains("robots_txt: obey"))
+
+        try "http:\n  retries: many\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = try await scrape(["check-config", config])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("line 2: http.retries: expected a whole number >= 0, got \"many\""))
+    }
+
+    @Test func summaryCountsRetriesBreakersAndRobots() async throws {
+        try await TestServer.withRunning { server in
+            let input = try write([server.url("/flaky?fail=1&key=s"), server.url("/private/x"), server.url("/page/1")])
+            defer { try? FileManager.default.removeItem(atPath: input) }
+            let result = try await scrape([input, "-o", "/dev/null"])
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("retries: 1, circuit open: 0, robots disallowed: 1"), "stderr: \(result.stderr)")
+        }
     }
 
     @Test func unwritableOutputExitsOne() async throws {

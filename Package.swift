@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "scrape",
             dependencies: [
-                "ScrapeCore",
+                "ScrapeCore", "ScrapeHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -10,8 +10,10 @@ struct ScrapeCommand: AsyncParsableCommand {
         discussion: """
             scrape urls.txt -o titles.jsonl     fetch every URL, one JSON line per URL with its title
             scrape - < urls.txt                 read the list from stdin, write records to stdout
+            scrape api api.yaml --job users     every page of an API job, one JSON line per record
+            scrape check-config scrape.yaml     validate a config file, print the settings
             """,
-        subcommands: [RunCommand.self, CheckConfigCommand.self],
+        subcommands: [RunCommand.self, APICommand.self, CheckConfigCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

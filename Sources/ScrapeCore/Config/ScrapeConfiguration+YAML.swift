@@ -20,9 +20,9 @@ import Yams
 /// | `http.user_agent` | string | `scrape/1.0` |
 /// | `http.robots_txt` | `obey` or `ignore` | obey |
 ///
-/// `jobs:` and `daemon:` are recognised at the top level and read by the commands that
-/// use them. Any other key, and any bad value, is a ``ConfigurationError`` naming the key
-/// path and the line.
+/// `jobs:` is read by `ScrapeConfiguration+JobsYAML.swift` (its keys are listed there);
+/// `daemon:` is recognised and left to the daemon. Any other key, and any bad value, is a
+/// ``ConfigurationError`` naming the key path and the line.
 extension ScrapeConfiguration {
     /// Parses YAML text.
     ///
@@ -40,6 +40,16 @@ extension ScrapeConfiguration {
         try top.allowOnly(["http", "jobs", "daemon"])
         if let http = top["http"] {
             self.http = try HTTP(YAMLMap(http, path: "http"))
+        }
+        if let jobs = top["jobs"] {
+            let list = try YAMLList(jobs, path: "jobs")
+            for index in list.items.indices {
+                let job = try Job(list.map(index))
+                if self.jobs.contains(where: { $0.name == job.name }) {
+                    throw ConfigurationError(key: "jobs[\(index)].name", message: "duplicate job name \"\(job.name)\"", line: list.items[index].mark?.line)
+                }
+                self.jobs.append(job)
+            }
         }
     }
 

@@ -67,6 +67,11 @@ public struct ScrapeConfiguration: Sendable {
 
     /// See ``HTTP``.
     public var http = HTTP()
+    /// `jobs:`, in file order.
+    public var jobs: [Job] = []
+
+    /// The job named `name`.
+    public func job(named name: String) -> Job? { jobs.first { $0.name == name } }
 
     /// The defaults.
     public init() {}

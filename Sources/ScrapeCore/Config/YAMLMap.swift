@@ -3,13 +3,19 @@ import Yams
 /// A YAML mapping with its key path, for typed look-ups whose errors say where they are.
 struct YAMLMap {
     let path: String
+    /// The line the mapping starts on, for "missing key" errors.
+    let mapLine: Int?
     private let entries: [(key: String, value: Node, line: Int?)]
+
+    /// The keys, in file order.
+    var keys: [String] { entries.map(\.key) }
 
     init(_ node: Node, path: String) throws(ConfigurationError) {
         guard case .mapping(let mapping) = node else {
             throw ConfigurationError(key: path.isEmpty ? "(file)" : path, message: "expected a mapping of keys to values", line: node.mark?.line)
         }
         self.path = path
+        self.mapLine = node.mark?.line
         var entries: [(key: String, value: Node, line: Int?)] = []
         for (key, value) in mapping {
             guard let name = key.string else {

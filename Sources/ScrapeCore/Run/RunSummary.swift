@@ -57,7 +57,8 @@ public struct RunSummary: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func format(_ value: Double, digits: Int) -> String {
+    /// `value` with `digits` decimals, without Foundation.
+    public static func format(_ value: Double, digits: Int) -> String {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = Int((value * scale).rounded())

@@ -1,0 +1,171 @@
+public import ScrapeHTTP
+import ScrapeResilience
+
+/// One run of an `api:` job: every page, every record, as JSON Lines.
+///
+/// Pages are fetched one after another (each depends on the last) through the same HTTP
+/// client, retry policy and rate limits as scraping. Records are copied byte for byte
+/// from the page (whitespace outside strings removed so each is one line): numbers keep
+/// their digits, keys their order. With `incremental:` the largest cursor value is saved
+/// after the output is fsynced, and sent as `param` on the next run.
+public struct APIJobRun: Sendable {
+    /// What to run.
+    public struct Options: Sendable {
+        public var job: ScrapeConfiguration.Job
+        public var api: ScrapeConfiguration.API
+        /// Where the job sits in the file (`jobs[1]`), for messages.
+        public var keyPath: String
+        /// Output path or `-`.
+        public var output: String
+        /// The incremental state file; nil derives `OUTPUT.state.json` (or `NAME.state.json` for stdout).
+        public var statePath: String?
+        public var http: ScrapeConfiguration.HTTP
+
+        public init(job: ScrapeConfiguration.Job, api: ScrapeConfiguration.API, keyPath: String, output: String, statePath: String? = nil, http: ScrapeConfiguration.HTTP) {
+            self.job = job
+            self.api = api
+            self.keyPath = keyPath
+            self.output = output
+            self.statePath = statePath
+            self.http = http
+        }
+
+        var resolvedStatePath: String { statePath ?? (output == "-" ? "\(job.name).state.json" : output + ".state.json") }
+    }
+
+    /// Counts of a run.
+    public struct Summary: Sendable {
+        public var pages = 0
+        public var records = 0
+        public var retries = 0
+        public var elapsed: Duration = .zero
+        /// Why paging stopped.
+        public var stopReason = ""
+        /// The incremental value saved, when there is one.
+        public var savedCursor: String?
+    }
+
+    /// Why a run could not start (config, secrets, files) or failed part-way.
+    public enum Failure: Error, CustomStringConvertible {
+        case configuration(ConfigurationError)
+        case output(OutputError)
+        case job(APIError)
+
+        public var description: String {
+            switch self {
+            case .configuration(let error): "\(error)"
+            case .output(let error): "\(error)"
+            case .job(let error): "\(error)"
+            }
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// Runs the job with `client`.
+    ///
+    /// - Throws: ``Failure``; records written before a failure stay written (and fsynced),
+    ///   but the incremental state is not advanced.
+    public func run(client: HTTPClient) async throws(Failure) -> Summary {
+        let started = ContinuousClock.now
+        let name = options.job.name
+        let authenticator: APIAuthenticator
+        let state: IncrementalState?
+        var url: String
+        do {
+            authenticator = try APIAuthenticator(options.api.auth, keyPath: options.keyPath + ".api.auth", client: client)
+            url = try HTTPURL.resolve(options.api.path, against: options.api.baseURL)
+        } catch let error as ConfigurationError {
+            throw .configuration(error)
+        } catch {
+            throw .configuration(ConfigurationError(key: options.keyPath + ".api.path", message: "\(error)"))
+        }
+        do {
+            state = options.api.incremental == nil ? nil : try IncrementalState.load(path: options.resolvedStatePath)
+        } catch {
+            throw .output(error)
+        }
+        var pagination = Pagination(options.api.paginator)
+        var firstQuery = options.api.params + pagination.firstParameters()
+        if let incremental = options.api.incremental, let value = state?.lastValue ?? incremental.initialValue {
+            firstQuery.append((incremental.param, value))
+        }
+        url = HTTPURL.settingQueryItems(firstQuery, in: url)
+
+        let writer: RecordWriter
+        do {
+            writer = try RecordWriter(path: options.output, truncate: options.api.incremental == nil)
+        } catch {
+            throw .output(error)
+        }
+        var summary = Summary()
+        var largest = state?.lastValue
+        let fetcher = PageRequester(options: options, client: client, authenticator: authenticator)
+        do {
+            while true {
+                let (response, retries) = try await fetcher.fetch(url)
+                summary.retries += retries
+                let body: JSONValue
+                do {
+                    body = try JSONParser.parse(response.body)
+                } catch {
+                    throw APIError(job: name, url: url, message: "the response is not JSON: \(error)")
+                }
+                guard case .array(let records, _) = body.value(at: options.api.dataSelector) ?? .null(0..<0) else {
+                    throw APIError(job: name, url: url, message: "data_selector \"\(options.api.dataSelector)\" does not lead to an array of records")
+                }
+                for record in records {
+                    var line = record.compactBytes(in: response.body)
+                    line.append(UInt8(ascii: "\n"))
+                    try writer.append(line: line)
+                    if let incremental = options.api.incremental,
+                        let value = record.value(at: incremental.cursorPath)?.scalarText(in: response.body),
+                        largest.map({ IncrementalState.isNewer(value, than: $0) }) ?? true
+                    {
+                        largest = value
+                    }
+                }
+                summary.pages += 1
+                summary.records += records.count
+                let page = Pagination.Page(url: url, body: body, source: response.body, headers: response.headers, recordCount: records.count)
+                do {
+                    switch try pagination.next(after: page) {
+                    case .url(let next): url = next
+                    case .stop(let reason):
+                        summary.stopReason = reason
+                        throw StopPaging()
+                    }
+                } catch let error as APIError {
+                    throw APIError(job: name, url: error.url, message: error.message)
+                }
+            }
+        } catch is StopPaging {
+            // complete
+        } catch let error as APIError {
+            try? writer.close()
+            throw .job(error)
+        } catch let error as OutputError {
+            throw .output(error)
+        } catch {
+            try? writer.close()
+            throw .job(APIError(job: name, url: url, message: "\(error)"))
+        }
+        do {
+            try writer.close()
+            if options.api.incremental != nil, let largest {
+                try IncrementalState(job: name, lastValue: largest).save(path: options.resolvedStatePath)
+                summary.savedCursor = largest
+            }
+        } catch {
+            throw .output(error)
+        }
+        summary.elapsed = ContinuousClock.now - started
+        return summary
+    }
+
+    private struct StopPaging: Error {}
+}

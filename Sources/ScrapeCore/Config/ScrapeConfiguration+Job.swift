@@ -1,0 +1,98 @@
+extension ScrapeConfiguration {
+    /// One entry of `jobs:`: a URL list to scrape or an API to page through.
+    public struct Job: Sendable {
+        /// What the job fetches.
+        public enum Source: Sendable {
+            /// `scrape: {urls_file: FILE}`.
+            case scrape(urlsFile: String)
+            /// `api: {...}`.
+            case api(API)
+        }
+
+        /// Unique among the jobs; `--job NAME` picks it.
+        public var name: String
+        public var source: Source
+        /// Where records go; `-` is stdout. Relative paths are relative to the working
+        /// directory (the daemon resolves them under its state directory).
+        public var output: String?
+        /// How often the daemon runs it (`15m`, `1h`); nil for one-shot use only.
+        public var every: Duration?
+        /// Whether the daemon runs it once at start-up.
+        public var atStart: Bool = false
+    }
+
+    /// A REST endpoint described the way dlt's `rest_api` source describes one.
+    public struct API: Sendable {
+        /// `base_url`, resolved against nothing: it must be absolute http(s).
+        public var baseURL: String
+        /// `path`, resolved against `base_url` by RFC 3986 (so `users` under `.../v1/` is `.../v1/users`).
+        public var path: String = ""
+        /// Query parameters sent on every page, in order.
+        public var params: [(name: String, value: String)] = []
+        /// Headers sent on every page, in order.
+        public var headers: [(name: String, value: String)] = []
+        public var auth: Auth?
+        /// Where the record array is in each page; the root when `$` or omitted.
+        public var dataSelector: JSONPath = .root
+        public var paginator: Paginator = .singlePage
+        public var incremental: Incremental?
+    }
+
+    /// A secret's source: never written inline in the file, never printed.
+    public enum Secret: Sendable, Equatable, CustomStringConvertible {
+        /// An environment variable (`*_env` keys).
+        case environment(String)
+        /// A file's contents, trimmed (`*_file` keys).
+        case file(String)
+
+        /// Where it comes from, for messages; never the value.
+        public var description: String {
+            switch self {
+            case .environment(let name): "environment variable \(name)"
+            case .file(let path): "file \(path)"
+            }
+        }
+    }
+
+    /// `auth:` of an API job.
+    public enum Auth: Sendable, Equatable {
+        case bearer(token: Secret)
+        case apiKey(name: String, location: APIKeyLocation, value: Secret)
+        case httpBasic(username: String, password: Secret)
+        case oauth2ClientCredentials(tokenURL: String, clientID: String, clientSecret: Secret, scopes: [String])
+    }
+
+    /// Where an API key goes.
+    public enum APIKeyLocation: String, Sendable, Equatable {
+        case header
+        case query
+    }
+
+    /// `paginator:` of an API job; the names follow dlt.
+    public enum Paginator: Sendable, Equatable {
+        /// `?page=N`, from `basePage`, with an optional page size parameter.
+        case pageNumber(param: String, basePage: Int, pageSize: Int?, pageSizeParam: String?, totalPath: JSONPath?, maximumPage: Int?)
+        /// `?offset=N&limit=L`.
+        case offset(offsetParam: String, limitParam: String, limit: Int, totalPath: JSONPath?, maximumOffset: Int?)
+        /// A cursor in the body sent back as a parameter.
+        case cursor(cursorPath: JSONPath, cursorParam: String)
+        /// The next page's URL in the body, absolute or relative.
+        case jsonLink(nextURLPath: JSONPath)
+        /// RFC 8288 `Link: <...>; rel="next"`.
+        case headerLink
+        /// A cursor in a response header sent back as a parameter.
+        case headerCursor(cursorKey: String, cursorParam: String)
+        /// One request, no pages.
+        case singlePage
+    }
+
+    /// `incremental:`: only records newer than the last run's largest `cursor_path` value.
+    public struct Incremental: Sendable, Equatable {
+        /// Where the cursor is in each record.
+        public var cursorPath: JSONPath
+        /// The query parameter that carries the last value.
+        public var param: String
+        /// Sent on the first run.
+        public var initialValue: String?
+    }
+}

@@ -1,0 +1,144 @@
+/// Reads `jobs:` entries. Keys (dlt's `rest_api` vocabulary where it has one):
+///
+/// | key | form | default |
+/// |---|---|---|
+/// | `name` | string, unique | required |
+/// | `scrape.urls_file` | path | one of `scrape`/`api` required |
+/// | `api.base_url` | absolute http(s) URL | required |
+/// | `api.path` | relative reference | `""` |
+/// | `api.params`, `api.headers` | string map | none |
+/// | `api.auth.type` | `bearer` (`token_env`/`token_file`), `api_key` (`name`, `location: header|query`, `value_env`/`value_file`), `http_basic` (`username`, `password_env`/`password_file`), `oauth2_client_credentials` (`access_token_url`, `client_id`, `client_secret_env`/`_file`, `scopes`) | none |
+/// | `api.data_selector` | dotted path with `[N]`; `$` = the body | `$` |
+/// | `api.paginator.type` | `page_number` (`page_param` page, `base_page` 1, `page_size`, `page_size_param`), `offset` (`offset_param` offset, `limit_param` limit, `limit` required), `cursor` (`cursor_path` cursors.next, `cursor_param` cursor), `json_link` (`next_url_path` next), `header_link`, `header_cursor` (`cursor_key` next, `cursor_param` cursor), `single_page`; page_number and offset also take `total_path`, `maximum_page` / `maximum_offset` | `single_page` |
+/// | `api.incremental` | `{cursor_path, param, initial_value}` | none |
+/// | `output` | path or `-` | none (`-o` or stdout) |
+/// | `every` | duration (daemon) | none |
+/// | `at_start` | bool (daemon) | false |
+extension ScrapeConfiguration.Job {
+    init(_ map: YAMLMap) throws(ConfigurationError) {
+        try map.allowOnly(["name", "scrape", "api", "output", "every", "at_start"])
+        name = try map.requiredString("name", "a job name")
+        switch (map["scrape"], map["api"]) {
+        case (let scrape?, nil):
+            let scrapeMap = try YAMLMap(scrape, path: map.path("scrape"))
+            try scrapeMap.allowOnly(["urls_file"])
+            source = .scrape(urlsFile: try scrapeMap.requiredString("urls_file", "the path of a URL list"))
+        case (nil, let api?):
+            source = .api(try ScrapeConfiguration.API(YAMLMap(api, path: map.path("api"))))
+        case (.some, .some):
+            throw ConfigurationError(key: map.path("api"), message: "a job has either scrape: or api:, not both", line: map.line("api"))
+        case (nil, nil):
+            throw ConfigurationError(key: map.path("scrape"), message: "missing: expected scrape: {urls_file: ...} or api: {...}", line: map.mapLine)
+        }
+        output = try map.string("output")
+        every = try map.duration("every")
+        atStart = try map.bool("at_start") ?? false
+    }
+}
+
+extension ScrapeConfiguration.API {
+    init(_ map: YAMLMap) throws(ConfigurationError) {
+        try map.allowOnly(["base_url", "path", "params", "headers", "auth", "data_selector", "paginator", "incremental"])
+        baseURL = try map.requiredString("base_url", "an absolute http:// or https:// URL")
+        let lowered = baseURL.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+            throw .expected("an absolute http:// or https:// URL", key: map.path("base_url"), got: baseURL, line: map.line("base_url"))
+        }
+        path = try map.string("path") ?? ""
+        params = try map.stringPairs("params")
+        headers = try map.stringPairs("headers")
+        if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }
+        dataSelector = try map.jsonPath("data_selector") ?? .root
+        if let node = map["paginator"] { paginator = try ScrapeConfiguration.Paginator(YAMLMap(node, path: map.path("paginator"))) }
+        if let node = map["incremental"] {
+            let incrementalMap = try YAMLMap(node, path: map.path("incremental"))
+            try incrementalMap.allowOnly(["cursor_path", "param", "initial_value"])
+            guard let cursorPath = try incrementalMap.jsonPath("cursor_path") else {
+                throw ConfigurationError(key: incrementalMap.path("cursor_path"), message: "missing: expected the record field that orders records", line: incrementalMap.mapLine)
+            }
+            incremental = .init(
+                cursorPath: cursorPath,
+                param: try incrementalMap.requiredString("param", "the query parameter for the last value"),
+                initialValue: try incrementalMap.string("initial_value")
+            )
+        }
+    }
+}
+
+extension ScrapeConfiguration.Auth {
+    static let types = ["bearer", "api_key", "http_basic", "oauth2_client_credentials"]
+
+    init(_ map: YAMLMap) throws(ConfigurationError) {
+        let type = try map.requiredString("type", "one of \(Self.types.joined(separator: ", "))")
+        switch type {
+        case "bearer":
+            try map.allowOnly(["type", "token", "token_env", "token_file"])
+            self = .bearer(token: try map.secret("token")!)
+        case "api_key":
+            try map.allowOnly(["type", "name", "location", "value", "value_env", "value_file"])
+            let locationText = try map.string("location") ?? "header"
+            guard let location = ScrapeConfiguration.APIKeyLocation(rawValue: locationText) else {
+                throw .expected("header or query", key: map.path("location"), got: locationText, line: map.line("location"))
+            }
+            self = .apiKey(name: try map.string("name") ?? "X-API-Key", location: location, value: try map.secret("value")!)
+        case "http_basic":
+            try map.allowOnly(["type", "username", "password", "password_env", "password_file"])
+            self = .httpBasic(username: try map.requiredString("username", "a user name"), password: try map.secret("password")!)
+        case "oauth2_client_credentials":
+            try map.allowOnly(["type", "access_token_url", "client_id", "client_secret", "client_secret_env", "client_secret_file", "scopes"])
+            self = .oauth2ClientCredentials(
+                tokenURL: try map.requiredString("access_token_url", "the token endpoint's URL"),
+                clientID: try map.requiredString("client_id", "the client id"),
+                clientSecret: try map.secret("client_secret")!,
+                scopes: try map.stringList("scopes")
+            )
+        default:
+            throw ConfigurationError(
+                key: map.path("type"), message: "expected one of \(Self.types.joined(separator: ", ")); got \"\(type)\"", line: map.line("type"))
+        }
+    }
+}
+
+extension ScrapeConfiguration.Paginator {
+    static let types = ["page_number", "offset", "cursor", "json_link", "header_link", "header_cursor", "single_page"]
+
+    init(_ map: YAMLMap) throws(ConfigurationError) {
+        let type = try map.requiredString("type", "one of \(Self.types.joined(separator: ", "))")
+        switch type {
+        case "page_number":
+            try map.allowOnly(["type", "page_param", "base_page", "page_size", "page_size_param", "total_path", "maximum_page"])
+            self = .pageNumber(
+                param: try map.string("page_param") ?? "page", basePage: try map.int("base_page", minimum: 0) ?? 1,
+                pageSize: try map.int("page_size", minimum: 1), pageSizeParam: try map.string("page_size_param"),
+                totalPath: try map.jsonPath("total_path"), maximumPage: try map.int("maximum_page", minimum: 0)
+            )
+        case "offset":
+            try map.allowOnly(["type", "offset_param", "limit_param", "limit", "total_path", "maximum_offset"])
+            guard let limit = try map.int("limit", minimum: 1) else {
+                throw ConfigurationError(key: map.path("limit"), message: "missing: expected the page size (a whole number >= 1)", line: map.mapLine)
+            }
+            self = .offset(
+                offsetParam: try map.string("offset_param") ?? "offset", limitParam: try map.string("limit_param") ?? "limit",
+                limit: limit, totalPath: try map.jsonPath("total_path"), maximumOffset: try map.int("maximum_offset", minimum: 0)
+            )
+        case "cursor":
+            try map.allowOnly(["type", "cursor_path", "cursor_param"])
+            self = .cursor(cursorPath: try map.jsonPath("cursor_path") ?? JSONPath("cursors.next")!, cursorParam: try map.string("cursor_param") ?? "cursor")
+        case "json_link":
+            try map.allowOnly(["type", "next_url_path"])
+            self = .jsonLink(nextURLPath: try map.jsonPath("next_url_path") ?? JSONPath("next")!)
+        case "header_link":
+            try map.allowOnly(["type"])
+            self = .headerLink
+        case "header_cursor":
+            try map.allowOnly(["type", "cursor_key", "cursor_param"])
+            self = .headerCursor(cursorKey: try map.string("cursor_key") ?? "next", cursorParam: try map.string("cursor_param") ?? "cursor")
+        case "single_page":
+            try map.allowOnly(["type"])
+            self = .singlePage
+        default:
+            throw ConfigurationError(
+                key: map.path("type"), message: "expected one of \(Self.types.joined(separator: ", ")); got \"\(type)\"", line: map.line("type"))
+        }
+    }
+}

@@ -11,6 +11,7 @@ enum Routes {
     static func register(on router: Router<TestRequestContext>) {
         router.get("/get") { _, _ in text("ok") }
         registerPoliteness(on: router, attempts: AttemptCounter())
+        APIRoutes.register(on: router)
         router.get("/status/:code") { _, context in
             let code = try context.parameters.require("code", as: Int.self)
             return text("status \(code)", status: .init(code: code))

@@ -1,0 +1,151 @@
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import Synchronization
+
+/// A paginated JSON API in every style `scrape api` supports, behind auth.
+///
+/// Every route takes `n` (records in all, default 25) and `size` (page size, default 10).
+/// Record `i` is pretty-printed with keys out of alphabetical order, an integer above 2^53
+/// and a long decimal, so byte-exact copying shows. Accepted credentials: `Bearer t0ken`,
+/// `X-API-Key: k3y` or `?api_key=k3y`, Basic `me:pa55`, or an OAuth2 token from
+/// `POST /oauth/token` (client `cid`/`cs3cret`); the first OAuth2 token stops working
+/// after 2 uses, to exercise a refresh after 401.
+enum APIRoutes {
+    static func register(on router: Router<TestRequestContext>) {
+        let state = APIState()
+        router.post("/oauth/token") { request, _ in
+            let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
+            guard body.contains("grant_type=client_credentials"), body.contains("client_id=cid"), body.contains("client_secret=cs3cret") else {
+                return json("{\"error\":\"invalid_client\"}", status: .unauthorized)
+            }
+            return json("{\"access_token\":\"\(state.issueToken())\",\"token_type\":\"bearer\",\"expires_in\":3600}")
+        }
+        let group = router.group("api").add(middleware: AuthMiddleware(state: state))
+        group.get("pages") { request, _ in
+            let (n, size) = sizes(request)
+            let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+            if let key = request.uri.queryParameters.get("throttle"), page == 2, state.firstTime("throttle-" + key) {
+                return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
+            }
+            let items = records((page - 1) * size, min(n, page * size))
+            return json("{\"data\": {\"items\": \(items)}, \"total_pages\": \((n + size - 1) / size)}")
+        }
+        group.get("offset") { request, _ in
+            let (n, _) = sizes(request)
+            let offset = request.uri.queryParameters.get("offset", as: Int.self) ?? 0
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 10
+            return json("{\"items\": \(records(offset, min(n, offset + limit))), \"total\": \(n)}")
+        }
+        group.get("cursor") { request, _ in
+            let (n, size) = sizes(request)
+            let start = Int(request.uri.queryParameters.get("cursor")?.dropFirst() ?? "0") ?? 0
+            let end = min(n, start + size)
+            let next = end < n ? "\"c\(end)\"" : "null"
+            return json("{\"items\": \(records(start, end)), \"meta\": {\"next_cursor\": \(next)}}")
+        }
+        group.get("link") { request, _ in
+            let (n, size) = sizes(request)
+            let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+            let end = min(n, page * size)
+            let next = end < n ? "\"link?page=\(page + 1)&n=\(n)&size=\(size)\"" : "null"
+            return json("{\"items\": \(records((page - 1) * size, end)), \"next\": \(next)}")
+        }
+        group.get("header-link") { request, _ in
+            let (n, size) = sizes(request)
+            let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+            let end = min(n, page * size)
+            var links = ["</api/header-link?page=1&n=\(n)&size=\(size)>; rel=\"first\"; title=\"a, b\""]
+            if end < n { links.append("</api/header-link?page=\(page + 1)&n=\(n)&size=\(size)>; rel=\"next\"") }
+            var response = json(records((page - 1) * size, end))
+            response.headers[HTTPField.Name("Link")!] = links.joined(separator: ", ")
+            return response
+        }
+        group.get("header-cursor") { request, _ in
+            let (n, size) = sizes(request)
+            let start = Int(request.uri.queryParameters.get("cursor") ?? "0") ?? 0
+            let end = min(n, start + size)
+            var response = json(records(start, end))
+            if end < n { response.headers[HTTPField.Name("X-Next-Cursor")!] = String(end) }
+            return response
+        }
+        group.get("single") { request, _ in json(records(0, sizes(request).n)) }
+        group.get("cursor-loop") { _, _ in json("{\"items\": \(records(0, 1)), \"meta\": {\"next_cursor\": \"same\"}}") }
+        group.get("since") { request, _ in
+            let (n, _) = sizes(request)
+            let since = request.uri.queryParameters.get("updated_since") ?? ""
+            let ids = (0..<n).filter { timestamp($0) > since }
+            return json("[" + ids.map(record).joined(separator: ",") + "]")
+        }
+    }
+
+    private static func sizes(_ request: Request) -> (n: Int, size: Int) {
+        (request.uri.queryParameters.get("n", as: Int.self) ?? 25, request.uri.queryParameters.get("size", as: Int.self) ?? 10)
+    }
+
+    /// `updated_at` of record `i`: one second apart from 2024-01-01T00:00:00Z.
+    static func timestamp(_ i: Int) -> String {
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "2024-01-0\(1 + i / 86_400)T\(pad(i / 3600 % 24)):\(pad(i / 60 % 60)):\(pad(i % 60))Z"
+    }
+
+    static func record(_ i: Int) -> String {
+        "{\n  \"z\": \(i),\n  \"id\": \(i),\n  \"big\": \(9_007_199_254_740_993 + UInt64(i) * 2),\n  \"huge\": 123456789012345678901234567890,\n  \"price\": 1.10000000000000000001,\n  \"name\": \"item \(i) \\u00fc \\\"q\\\"\",\n  \"updated_at\": \"\(timestamp(i))\"\n}"
+    }
+
+    private static func records(_ start: Int, _ end: Int) -> String {
+        "[\n" + (start..<max(start, end)).map(record).joined(separator: ",\n") + "\n]"
+    }
+
+    private static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Tokens issued and one-time events.
+final class APIState: Sendable {
+    private struct State {
+        var issued = 0
+        var uses: [String: Int] = [:]
+        var events: Set<String> = []
+    }
+
+    private let state = Mutex(State())
+
+    func issueToken() -> String {
+        state.withLock { state in
+            state.issued += 1
+            return "oauth-\(state.issued)"
+        }
+    }
+
+    /// Whether an OAuth2 token is valid: issued, and not the first one past its 2nd use.
+    func accepts(token: String) -> Bool {
+        state.withLock { state in
+            guard token.hasPrefix("oauth-"), let number = Int(token.dropFirst(6)), number >= 1, number <= state.issued else { return false }
+            state.uses[token, default: 0] += 1
+            return !(number == 1 && state.uses[token]! > 2)
+        }
+    }
+
+    func firstTime(_ event: String) -> Bool {
+        state.withLock { $0.events.insert(event).inserted }
+    }
+}
+
+/// 401 unless the request carries one of the accepted credentials.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = TestRequestContext
+    let state: APIState
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let authorization = request.headers[.authorization] ?? ""
+        let accepted = authorization == "Bearer t0ken" || authorization == "Basic bWU6cGE1NQ=="
+            || request.headers[HTTPField.Name("X-API-Key")!] == "k3y" || request.uri.queryParameters.get("api_key") == "k3y"
+            || (authorization.hasPrefix("Bearer oauth-") && state.accepts(token: String(authorization.dropFirst(7))))
+        guard accepted else {
+            return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"], body: .init(byteBuffer: ByteBuffer(string: "unauthorized")))
+        }
+        return try await next(request, context)
+    }
+}

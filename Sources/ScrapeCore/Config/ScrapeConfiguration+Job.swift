@@ -94,5 +94,11 @@ extension ScrapeConfiguration {
         public var param: String
         /// Sent on the first run.
         public var initialValue: String?
+
+        public init(cursorPath: JSONPath, param: String, initialValue: String?) {
+            self.cursorPath = cursorPath
+            self.param = param
+            self.initialValue = initialValue
+        }
     }
 }

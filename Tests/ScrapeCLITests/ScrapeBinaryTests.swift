@@ -168,3 +168,77 @@ struct ScrapeBinaryTests {
         #expect(run.stdout.contains("--per-host-concurrency"))
     }
 }
+
+/// `scrape api` as a user runs it.
+@Suite(.timeLimit(.minutes(1)))
+struct ScrapeAPIBinaryTests {
+    static let binary = ChildProcess.builtProduct("scrape")
+
+    private func config(_ server: TestServer, _ jobs: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("api-\(UUID().uuidString).yaml").path
+        try jobs.replacingOccurrences(of: "BASE", with: server.baseURL).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func runsAJobToStdoutAndAllJobsToTheirOutputs() async throws {
+        try await TestServer.withRunning { server in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let path = try config(server, """
+                jobs:
+                  - name: pages
+                    api: {base_url: BASE/api/, path: "pages?n=30&size=10", auth: {type: basic_typo}}
+                """)
+            let bad = try await ChildProcess(Self.binary, ["api", path, "--job", "pages"]).wait()
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("jobs[0].api.auth.type: expected one of bearer, api_key, http_basic, oauth2_client_credentials; got \"basic_typo\""))
+
+            let good = try config(server, """
+                jobs:
+                  - name: pages
+                    api:
+                      base_url: BASE/api/
+                      path: "pages?n=30&size=10"
+                      auth: {type: http_basic, username: me, password_file: \(directory)/password}
+                      data_selector: data.items
+                      paginator: {type: page_number, total_path: total_pages}
+                    output: \(directory)/pages.jsonl
+                  - name: single
+                    api: {base_url: BASE/api/, path: "single?n=3", auth: {type: http_basic, username: me, password_file: \(directory)/password}}
+                    output: \(directory)/single.jsonl
+                  - name: urls
+                    scrape: {urls_file: urls.txt}
+                """)
+            try "pa55\n".write(toFile: directory + "/password", atomically: true, encoding: .utf8)
+            let one = try await ChildProcess(Self.binary, ["api", good, "--job", "pages", "-o", "-"]).wait()
+            #expect(one.status == 0)
+            #expect(one.stdout.split(separator: "\n").count == 30)
+            #expect(one.stderr.contains("job pages: 30 records from 3 pages"))
+
+            let all = try await ChildProcess(Self.binary, ["api", good, "--all", "--quiet"]).wait()
+            #expect(all.status == 0)
+            #expect(all.stderr.isEmpty)
+            #expect(try String(contentsOfFile: directory + "/pages.jsonl", encoding: .utf8).split(separator: "\n").count == 30)
+            #expect(try String(contentsOfFile: directory + "/single.jsonl", encoding: .utf8).split(separator: "\n").count == 3)
+
+            let missing = try await ChildProcess(Self.binary, ["api", good, "--job", "nope"]).wait()
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("no api job named \"nope\"; api jobs: pages, single"))
+        }
+    }
+
+    @Test func failingJobExitsOneAndNamesTheJob() async throws {
+        try await TestServer.withRunning { server in
+            let path = try config(server, """
+                jobs:
+                  - name: loop
+                    api: {base_url: BASE/api/, path: cursor-loop, data_selector: items, paginator: {type: cursor, cursor_path: meta.next_cursor}, auth: {type: api_key, name: api_key, location: query, value_file: /nonexistent/key}}
+                """)
+            let result = try await ChildProcess(Self.binary, ["api", path, "--job", "loop"]).wait()
+            #expect(result.status == 2)  // the secret file is missing: before any request
+            #expect(result.stderr.contains("jobs[0].api.auth.value_file: cannot read secret file /nonexistent/key"))
+            #expect(server.log.all.isEmpty)
+        }
+    }
+}

@@ -26,11 +26,14 @@ extension Duration {
 }
 
 extension StringProtocol {
-    /// Drops the given characters from both ends.
+    /// Drops the given characters from both ends, compared as Unicode scalars (so `"\r\n"`
+    /// in the set means CR and LF, not the single CRLF character).
     func trimmingCharacters(in set: String) -> String {
-        guard let start = firstIndex(where: { !set.contains($0) }),
-            let end = lastIndex(where: { !set.contains($0) })
+        let members = Set(set.unicodeScalars)
+        let view = String(self).unicodeScalars
+        guard let start = view.firstIndex(where: { !members.contains($0) }),
+            let end = view.lastIndex(where: { !members.contains($0) })
         else { return "" }
-        return String(self[start...end])
+        return String(view[start...end])
     }
 }

@@ -39,8 +39,8 @@ public struct RobotsRules: Sendable, Equatable {
             var line = Substring(decoding: rawLine, as: UTF8.self)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmed().lowercased()
-            let value = line[line.index(after: colon)...].trimmed()
+            let key = line[..<colon].trimmingCharacters(in: " \t").lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
             switch key {
             case "user-agent", "useragent", "user agent":
                 if inRules {
@@ -118,13 +118,5 @@ public struct RobotsRules: Sendable, Equatable {
         }
         while p < pattern.endIndex, pattern[p] == UInt8(ascii: "*") { p += 1 }
         return p == pattern.endIndex
-    }
-}
-
-extension StringProtocol {
-    func trimmed() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[start...end])
     }
 }

@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release
 
-.PHONY: all deps build release run test bench-http bench-politeness clean
+.PHONY: all deps build release run test bench-http bench-politeness bench-api clean
 
 all: build
 
@@ -40,6 +40,12 @@ bench-politeness: deps
 	@scripts/install-deps.sh nginx-light curl
 	$(SWIFT) build -c release --product scrape
 	Benchmarks/politeness/measure.sh $(RELEASE_BIN)/scrape
+
+## bench-api: records/s and peak RSS of a 10,000-record, 100-page scrape api job on loopback
+bench-api: deps
+	@scripts/install-deps.sh nginx-light curl time
+	$(SWIFT) build -c release --product scrape
+	Benchmarks/api/measure.sh $(RELEASE_BIN)/scrape
 
 clean:
 	rm -rf .build

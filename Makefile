@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release
 
-.PHONY: all deps build release run test bench-http bench-politeness bench-api clean
+.PHONY: all deps build release run test bench bench-http bench-politeness bench-api clean
 
 all: build
 
@@ -27,6 +27,14 @@ run: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## bench: scrape beside curl, aiohttp + BeautifulSoup and Scrapy on the same corpus (see Benchmarks/bench.sh)
+bench: deps
+	@scripts/install-deps.sh nginx-light libnginx-mod-http-echo wrk curl time python3-venv
+	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
+	@Benchmarks/.venv/bin/python -c 'import aiohttp, bs4, lxml, scrapy' 2>/dev/null || Benchmarks/.venv/bin/pip install -q aiohttp beautifulsoup4 lxml scrapy
+	$(SWIFT) build -c release --product scrape
+	Benchmarks/bench.sh $(RELEASE_BIN)/scrape
 
 ## bench-http: pages/s against nginx on 127.0.0.1: scrape (titles), scrape-fetch and curl --parallel
 bench-http: deps

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# make bench: scrape beside the tools people use today, on the same pages, in one run.
+#
+# Starts its own nginx (1 worker, own config and pid file, stopped at the end) on 127.0.0.1,
+# serving a deterministic corpus, and runs each case for each peer, alternating peers and
+# repeating (RUNS, median), then prints a Markdown table and writes it to Benchmarks/results/.
+#   static:    STATIC pages (default 20,000; lognormal ~15 KB, up to 200 KB), concurrency 64
+#   latency:   LATENCY URLs (default 2,000) whose answer nginx delays 100 ms, concurrency 200
+#   start-up:  1 URL, median of 10 runs
+#   big list:  1,000,000 lines, scrape only (the Python peers would take hours): peak RSS
+# Peers: curl --parallel (fetch only), aiohttp + BeautifulSoup, Scrapy, and wrk on one page
+# for the server's own ceiling. Every peer gets the same URL list and concurrency.
+#
+# Usage: bench.sh SCRAPE_BINARY   (env: RUNS=3 STATIC=20000 LATENCY=2000 BIG=1000000 PORT=18090)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scrape=$(realpath "${1:?usage: bench.sh SCRAPE_BINARY}")
+runs=${RUNS:-3} static=${STATIC:-20000} latency=${LATENCY:-2000} big=${BIG:-1000000} port=${PORT:-18090}
+work=$(realpath -m Benchmarks/work/bench)
+python=Benchmarks/.venv/bin/python
+mkdir -p "$work/tmp" Benchmarks/results
+if [ ! -f "$work/corpus.done" ] || [ "$(cat "$work/corpus.done")" != "$static" ]; then
+    rm -rf "$work/www" && "$python" Benchmarks/corpus.py "$work/www" "$static" && echo "$static" > "$work/corpus.done"
+fi
+chmod -R 755 "$work"
+
+cat > "$work/nginx.conf" <<NGINX
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    default_type text/html;
+    charset utf-8;
+    keepalive_requests 1000000;
+    client_body_temp_path $work/tmp;
+    proxy_temp_path $work/tmp;
+    fastcgi_temp_path $work/tmp;
+    uwsgi_temp_path $work/tmp;
+    scgi_temp_path $work/tmp;
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        root $work/www;
+        location /slow/ { echo_sleep 0.1; echo "<!doctype html><title>slow \$uri</title>"; }
+    }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work"
+trap 'kill "$(cat "$work/nginx.pid")" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/p0.html" -o /dev/null && break; sleep 0.1; done
+worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
+
+base="http://127.0.0.1:$port"
+seq 0 $((static - 1)) | awk -v b="$base" '{print b "/p" $1 ".html"}' > "$work/static.txt"
+seq 0 $((latency - 1)) | awk -v b="$base" '{print b "/slow/" $1}' > "$work/latency.txt"
+echo "$base/p0.html" > "$work/one.txt"
+for case in static latency one; do awk '{print "url = \"" $0 "\"\noutput = \"/dev/null\""}' "$work/$case.txt" > "$work/$case.curl"; done
+
+server_ticks() { awk '{print $14 + $15}' "/proc/$worker/stat"; }
+
+# run CASE PEER CONCURRENCY -> "wall cpu rss_kb server_cpu titles"
+run() {
+    local case=$1 peer=$2 n=$3 out="$work/out-$2.jsonl" before after
+    rm -f "$out"
+    local command
+    case "$peer" in
+        scrape) command=("$scrape" "$work/$case.txt" -o "$out" --quiet --concurrency "$n" --per-host-concurrency "$n" --ignore-robots --retries 0) ;;
+        curl) command=(curl --silent --parallel --parallel-immediate --parallel-max "$n" -K "$work/$case.curl") ;;
+        aiohttp) command=("$python" Benchmarks/peers/aiohttp_scraper.py "$work/$case.txt" "$out" "$n") ;;
+        scrapy) command=("$python" Benchmarks/peers/scrapy_spider.py "$work/$case.txt" "$out" "$n") ;;
+    esac
+    before=$(server_ticks)
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "${command[@]}" >/dev/null 2>"$work/stderr-$peer.txt" || true
+    end=$(date +%s%N)
+    after=$(server_ticks)
+    local titles="-"
+    if [ "$case" = static ] && [ -f "$out" ]; then titles=$("$python" Benchmarks/check_titles.py "$out" "$work/titles.json"); fi
+    # Wall time from the clock in ns (time(1) rounds to 10 ms); CPU and RSS from time(1).
+    awk -v s=$(( after - before )) -v t="$titles" -v w=$(( end - start )) \
+        '{printf "%.4f %.2f %s %.2f %s\n", w / 1e9, $2 + $3, $4, s / 100, t}' "$work/time.txt"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+declare -A samples
+peers=(scrape curl aiohttp scrapy)
+for round in $(seq "$runs"); do
+    for case in static latency; do
+        concurrency=64; [ "$case" = latency ] && concurrency=200
+        for peer in "${peers[@]}"; do
+            line=$(run "$case" "$peer" "$concurrency")
+            samples["$case/$peer"]+="$line;"
+            echo "round $round $case $peer: $line (wall cpu rss_kb server_cpu titles)" >&2
+        done
+    done
+done
+for peer in "${peers[@]}"; do
+    for _ in $(seq 10); do samples["one/$peer"]+="$(run one "$peer" 1);"; done
+done
+seq 0 $((big - 1)) | awk -v b="$base" -v n="$static" '{print b "/p" ($1 % n) ".html"}' > "$work/big.txt"
+big_line=$(run big scrape 64)
+
+field() { local key=$1 column=$2; IFS=';' read -ra list <<<"${samples[$key]}"; printf '%s\n' "${list[@]}" | awk -v c="$column" '{print $c}' | median; }
+ideal=$(awk -v n="$latency" 'BEGIN { printf "%.2f", n / 200 * 0.1 }')
+wrk_rate=$(wrk -t1 -c64 -d3s "$base/p0.html" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+date=$(date -u +%Y-%m-%d)
+{
+    echo "Benchmark $date: $(nproc) cores, $(uname -m); nginx $(nginx -v 2>&1 | cut -d/ -f2) (1 worker) on 127.0.0.1; curl $(curl --version | head -1 | cut -d' ' -f2); $("$python" -c 'import aiohttp, bs4, scrapy, sys; print(f"Python {sys.version.split()[0]}, aiohttp {aiohttp.__version__}, bs4 {bs4.__version__}, Scrapy {scrapy.__version__}")'). Median of $runs alternating runs."
+    echo
+    echo "| case | peer | wall s | pages/s | CPU s | CPU ms/page | peak RSS MB | server CPU s | titles correct | x ideal |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for case in static latency; do
+        count=$static; [ "$case" = latency ] && count=$latency
+        for peer in "${peers[@]}"; do
+            wall=$(field "$case/$peer" 1) cpu=$(field "$case/$peer" 2) rss=$(field "$case/$peer" 3) server=$(field "$case/$peer" 4)
+            titles=$(IFS=';' read -ra l <<<"${samples[$case/$peer]}"; printf '%s\n' "${l[-1]}" | awk '{print $5}')
+            [ "$peer" = curl ] && titles="fetch only"
+            awk -v c="$case" -v p="$peer" -v w="$wall" -v u="$cpu" -v r="$rss" -v s="$server" -v n="$count" -v t="$titles" -v i="$ideal" \
+                'BEGIN { x = (c == "latency") ? sprintf("%.2f", w / i) : "-"; printf "| %s | %s | %.2f | %.0f | %.2f | %.3f | %.1f | %.2f | %s | %s |\n", c, p, w, n / w, u, 1000 * u / n, r / 1024, s, t, x }'
+        done
+    done
+    for peer in "${peers[@]}"; do
+        awk -v p="$peer" -v w="$(field "one/$peer" 1)" -v r="$(field "one/$peer" 3)" 'BEGIN { printf "| start-up (1 URL, median of 10) | %s | %.4f | - | - | - | %.1f | - | - | - |\n", p, w, r / 1024 }'
+    done
+    echo "$big_line" | awk -v n="$big" '{ printf "| big list (%d lines) | scrape | %.2f | %.0f | %.2f | %.3f | %.1f | %.2f | - | - |\n", n, $1, n / $1, $2, 1000 * $2 / n, $3 / 1024, $4 }'
+    echo "| server ceiling | wrk -t1 -c64 on one page | - | $wrk_rate | - | - | - | - | - | - |"
+    echo
+    echo "Latency case ideal: $latency URLs / 200 concurrent x 100 ms = $ideal s."
+} | tee "Benchmarks/results/bench-$date.md"

@@ -24,32 +24,12 @@ if [ ! -f "$work/corpus.done" ] || [ "$(cat "$work/corpus.done")" != "$static" ]
 fi
 chmod -R 755 "$work"
 
-cat > "$work/nginx.conf" <<NGINX
-load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    default_type text/html;
-    charset utf-8;
-    keepalive_requests 1000000;
-    client_body_temp_path $work/tmp;
-    proxy_temp_path $work/tmp;
-    fastcgi_temp_path $work/tmp;
-    uwsgi_temp_path $work/tmp;
-    scgi_temp_path $work/tmp;
-    server {
+. Benchmarks/lib/nginx.sh
+start_nginx "$work" "$port" "server {
         listen 127.0.0.1:$port backlog=4096;
         root $work/www;
-        location /slow/ { echo_sleep 0.1; echo "<!doctype html><title>slow \$uri</title>"; }
-    }
-}
-NGINX
-nginx -c "$work/nginx.conf" -p "$work"
-trap 'kill "$(cat "$work/nginx.pid")" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/p0.html" -o /dev/null && break; sleep 0.1; done
+        location /slow/ { echo_sleep 0.1; echo \"<!doctype html><title>slow \$uri</title>\"; }
+    }" "load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;" "charset utf-8;"
 worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
 
 base="http://127.0.0.1:$port"

@@ -26,22 +26,7 @@ for p in range(1, pages + 1):
     open(f"{work}/www/p{p}.json", "w").write('{"items": [\n  ' + ",\n  ".join(items) + '\n], "next": ' + nxt + "}\n")
 open(f"{work}/expected.jsonl", "w").write("\n".join(expected) + "\n")
 PY
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off;
-    default_type application/json;
-    client_body_temp_path $work/tmp;
-    proxy_temp_path $work/tmp;
-    fastcgi_temp_path $work/tmp;
-    uwsgi_temp_path $work/tmp;
-    scgi_temp_path $work/tmp;
-    server { listen 127.0.0.1:$port; root $work/www; }
-}
-NGINX
+. Benchmarks/lib/nginx.sh
 cat > "$work/api.yaml" <<YAML
 jobs:
   - name: bench
@@ -52,9 +37,7 @@ jobs:
       paginator: {type: json_link, next_url_path: next}
     output: $work/out.jsonl
 YAML
-nginx -c "$work/nginx.conf" -p "$work"
-trap 'kill "$(cat "$work/nginx.pid")" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/p1.json" -o /dev/null && break; sleep 0.1; done
+start_nginx "$work" "$port" "server { listen 127.0.0.1:$port; root $work/www; default_type application/json; }"
 walls=() rss=()
 for run in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$work/time.txt" "$scrape" api "$work/api.yaml" --job bench --quiet

@@ -37,29 +37,8 @@ with open(f"{work}/curl.cfg", "w") as f:
         f.write(f'url = "{u}"\noutput = "/dev/null"\n')
 PY
 
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    default_type text/html;
-    keepalive_requests 1000000;
-    client_body_temp_path $work/tmp;
-    proxy_temp_path $work/tmp;
-    fastcgi_temp_path $work/tmp;
-    uwsgi_temp_path $work/tmp;
-    scgi_temp_path $work/tmp;
-    server {
-        listen 127.0.0.1:$port;
-        root $work/www;
-    }
-}
-NGINX
-nginx -c "$work/nginx.conf" -p "$work"
-trap 'kill "$(cat "$work/nginx.pid")" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/p0.html" -o /dev/null && break; sleep 0.1; done
+. Benchmarks/lib/nginx.sh
+start_nginx "$work" "$port" "server { listen 127.0.0.1:$port; root $work/www; }"
 
 # One measured run: prints "wall user sys maxrss_kb".
 measure() {

@@ -14,26 +14,9 @@ for i in $(seq 0 199); do printf '<!doctype html><title>page %s</title>%s' "$i" 
 cp "$work"/www/*.html "$work/slow/"
 printf 'User-agent: *\nAllow: /\n' > "$work/www/robots.txt"
 printf 'User-agent: *\nCrawl-delay: 0.5\n' > "$work/slow/robots.txt"
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    default_type text/html;
-    client_body_temp_path $work/tmp;
-    proxy_temp_path $work/tmp;
-    fastcgi_temp_path $work/tmp;
-    uwsgi_temp_path $work/tmp;
-    scgi_temp_path $work/tmp;
-    server { listen 127.0.0.1:$port default_server; root $work/www; }
-    server { listen 127.0.0.1:$port; server_name localhost; root $work/slow; }
-}
-NGINX
-nginx -c "$work/nginx.conf" -p "$work"
-trap 'kill "$(cat "$work/nginx.pid")" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/p0.html" -o /dev/null && break; sleep 0.1; done
+. Benchmarks/lib/nginx.sh
+start_nginx "$work" "$port" "server { listen 127.0.0.1:$port default_server; root $work/www; }
+    server { listen 127.0.0.1:$port; server_name localhost; root $work/slow; }"
 
 # Observed rate: (n - 1) / (last fetched_at - first fetched_at).
 rate_of() {

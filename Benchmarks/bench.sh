@@ -77,8 +77,18 @@ for round in $(seq "$runs"); do
         done
     done
 done
+# Start-up: wall time from startup.py (median of 10, timed around the process alone); peak
+# RSS from one run under time(1).
 for peer in "${peers[@]}"; do
-    for _ in $(seq 10); do samples["one/$peer"]+="$(run one "$peer" 1);"; done
+    line=$(run one "$peer" 1)
+    case "$peer" in
+        scrape) command=("$scrape" "$work/one.txt" -o "$work/out-one.jsonl" --quiet --ignore-robots --retries 0) ;;
+        curl) command=(curl --silent -K "$work/one.curl") ;;
+        aiohttp) command=("$python" Benchmarks/peers/aiohttp_scraper.py "$work/one.txt" "$work/out-one.jsonl" 1) ;;
+        scrapy) command=("$python" Benchmarks/peers/scrapy_spider.py "$work/one.txt" "$work/out-one.jsonl" 1) ;;
+    esac
+    wall=$("$python" Benchmarks/startup.py 10 "${command[@]}")
+    samples["one/$peer"]="$wall $(echo "$line" | cut -d' ' -f2-);"
 done
 seq 0 $((big - 1)) | awk -v b="$base" -v n="$static" '{print b "/p" ($1 % n) ".html"}' > "$work/big.txt"
 big_line=$(run big scrape 64)

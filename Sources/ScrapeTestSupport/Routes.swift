@@ -86,8 +86,13 @@ enum Routes {
             let status = try context.parameters.require("status", as: Int.self)
             return text("always \(status)", status: .init(code: status))
         }
-        router.get("/robots.txt") { _, _ in
-            text("User-agent: *\nDisallow: /private/\nAllow: /private/ok\n\nUser-agent: otherbot\nDisallow: /\n")
+        // The host name picks the robots.txt outcome: robots5xx.* → 503, robots404.* → 404,
+        // anything else a file that disallows /private/ (but /private/ok).
+        router.get("/robots.txt") { request, _ in
+            let host = request.head.authority ?? ""
+            if host.hasPrefix("robots5xx.") { return text("unavailable", status: .serviceUnavailable) }
+            if host.hasPrefix("robots404.") { return text("no robots here", status: .notFound) }
+            return text("User-agent: *\nDisallow: /private/\nAllow: /private/ok\nCrawl-delay: 0.01\n\nUser-agent: otherbot\nDisallow: /\n")
         }
         router.get("/private/:name") { _, context in html(title: "Private \(try context.parameters.require("name"))") }
     }

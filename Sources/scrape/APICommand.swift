@@ -78,7 +78,7 @@ struct APICommand: AsyncParsableCommand {
     }
 
     static func report(_ name: String, _ summary: APIJobRun.Summary) -> String {
-        let seconds = Double(summary.elapsed.components.seconds) + Double(summary.elapsed.components.attoseconds) / 1e18
+        let seconds = summary.elapsed.inSeconds
         let rate = seconds > 0 ? Double(summary.records) / seconds : 0
         var line = "scrape api: job \(name): \(summary.records) records from \(summary.pages) pages in "
             + "\(RunSummary.format(seconds, digits: 2)) s (\(RunSummary.format(rate, digits: 0)) records/s); "

@@ -49,10 +49,7 @@ struct PageRequester: Sendable {
                     }
                     throw APIError(job: options.job.name, url: url, message: "HTTP 401 Unauthorized: the credentials were refused (not retried)")
                 }
-                let retryAfter = response.headers.first(name: "Retry-After").flatMap {
-                    RetryAfter.delay($0, now: Timestamp.now.millisecondsSinceEpoch / 1000)
-                }
-                outcome = AttemptOutcome(status: response.status, retryAfter: retryAfter)
+                outcome = AttemptOutcome(response: response)
                 failure = "HTTP status \(response.status)"
             } catch let error as HTTPClientError {
                 outcome = AttemptOutcome(error: error)

@@ -16,6 +16,14 @@ extension AttemptOutcome {
         }
     }
 
+    /// What `response` means to the policies, its `Retry-After` (seconds or HTTP-date) included.
+    public init(response: HTTPResponse) {
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap {
+            RetryAfter.delay($0, now: Timestamp.now.millisecondsSinceEpoch / 1000)
+        }
+        self.init(status: response.status, retryAfter: retryAfter)
+    }
+
     /// What a transport failure means to the policies: connect errors, timeouts and resets
     /// are transient host failures; DNS and TLS failures are host failures not worth
     /// retrying; the rest (bad input, limits) says nothing about the host.

@@ -40,9 +40,6 @@ public struct PageFetcher: Sendable {
         do {
             let response = try await client.execute(request)
             let status = response.status
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap {
-                RetryAfter.delay($0, now: Timestamp.now.millisecondsSinceEpoch / 1000)
-            }
             let record = ScrapeRecord(
                 url: request.request.url,
                 finalURL: response.finalURL,
@@ -55,7 +52,7 @@ public struct PageFetcher: Sendable {
                 attempts: attempt,
                 fetchedAt: .now
             )
-            return .init(output: record, outcome: AttemptOutcome(status: status, retryAfter: retryAfter), crawlDelay: crawlDelay)
+            return .init(output: record, outcome: AttemptOutcome(response: response), crawlDelay: crawlDelay)
         } catch let error as HTTPClientError {
             let record = ScrapeRecord(
                 url: request.request.url,

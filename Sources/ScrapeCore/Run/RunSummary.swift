@@ -34,7 +34,7 @@ public struct RunSummary: Sendable {
 
     /// Records per second of wall time.
     public var pagesPerSecond: Double {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return seconds > 0 ? Double(records) / seconds : 0
     }
 
@@ -43,7 +43,7 @@ public struct RunSummary: Sendable {
         func list(_ counts: [String: Int]) -> String {
             counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         var lines = [
             "scrape: \(records) records in \(Self.format(seconds, digits: 2)) s (\(Self.format(pagesPerSecond, digits: 1)) pages/s), \(Self.formatBytes(bytes))",
             "  status: \(list(statusClasses))",

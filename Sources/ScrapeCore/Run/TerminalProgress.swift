@@ -28,7 +28,7 @@ public final class TerminalProgress: Sendable {
         }
         guard due else { return }
         let elapsed = now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let rate = seconds > 0 ? Double(summary.records) / seconds : 0
         Self.write("\r\u{1B}[K  done \(summary.records) | \(RunSummary.format(rate, digits: 1))/s | errors \(summary.errors) | in flight \(inFlight)")
     }

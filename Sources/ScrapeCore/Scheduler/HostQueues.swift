@@ -113,7 +113,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         guard interval > .zero else { return }
         update(host) { state in
             if state.bucket == nil {
-                var bucket = TokenBucket<Instant>(rate: 1 / Self.seconds(interval))
+                var bucket = TokenBucket<Instant>(rate: 1 / interval.inSeconds)
                 if let lastDispatch = state.lastDispatch { bucket.take(at: lastDispatch) }
                 state.bucket = bucket
             }
@@ -243,10 +243,6 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     private static func isForgettable(_ host: Host, at now: Instant) -> Bool {
         host.inFlight == 0 && host.waiting == 0 && host.breaker.isPristine
             && (host.bucket?.isFull(at: now) ?? true) && (host.pausedUntil.map { $0 <= now } ?? true)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 

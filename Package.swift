@@ -18,8 +18,10 @@ let package = Package(
         .executable(name: "scrape", targets: ["scrape"]),
     ],
     dependencies: [
-        // Test-support only: the in-process loopback server. Default traits off to skip swift-configuration.
+        // The daemon's control server and the tests' loopback server. Default traits off to skip swift-configuration.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -65,11 +67,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `scrape daemon`: services (engine, jobs, inbox, control server) in one ServiceGroup.
+        .target(
+            name: "ScrapeDaemon",
+            dependencies: [
+                "ScrapeCore", "ScrapeHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "scrape",
             dependencies: [
-                "ScrapeCore", "ScrapeHTTP",
+                "ScrapeCore", "ScrapeHTTP", "ScrapeDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -109,6 +127,11 @@ let package = Package(
         .testTarget(
             name: "ScrapeCLITests",
             dependencies: ["scrape", "ScrapeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScrapeDaemonTests",
+            dependencies: ["scrape", "ScrapeDaemon", "ScrapeCore", "ScrapeHTTP", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

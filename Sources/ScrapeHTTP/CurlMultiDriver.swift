@@ -31,8 +31,10 @@ final class CurlMultiDriver: @unchecked Sendable {
         var cancellations: [Transfer] = []
         var isPolling = false
         var stopWaiters: [UnsafeContinuation<Void, Never>] = []
+        /// Callers of `heartbeat()` waiting for the loop's next turn.
+        var heartbeats: [UnsafeContinuation<Bool, Never>] = []
 
-        var hasWork: Bool { !additions.isEmpty || !cancellations.isEmpty || phase == .stopping }
+        var hasWork: Bool { !additions.isEmpty || !cancellations.isEmpty || !heartbeats.isEmpty || phase == .stopping }
     }
 
     /// Counters read by tests and the benchmark.
@@ -140,6 +142,21 @@ final class CurlMultiDriver: @unchecked Sendable {
         }
     }
 
+    /// Returns once the I/O loop has taken a turn: true when it did, false when the driver
+    /// is stopped. A wedged loop never answers, which is the point: the daemon's watchdog
+    /// pings systemd only after this returns, so a stuck engine stops the pings.
+    func heartbeat() async -> Bool {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+            let accepted = mailbox.withLock { box -> Bool in
+                guard box.phase == .running else { return false }
+                box.heartbeats.append(continuation)
+                wakeIfPolling(&box)
+                return true
+            }
+            if !accepted { continuation.resume(returning: false) }
+        }
+    }
+
     /// Requests a stop without waiting for it (for `deinit`, which cannot await).
     func requestStop() {
         mailbox.withLock { box in
@@ -180,12 +197,15 @@ extension CurlMultiDriver {
         while true {
             var additions: [Transfer] = []
             var cancellations: [Transfer] = []
+            var heartbeats: [UnsafeContinuation<Bool, Never>] = []
             let stopping = mailbox.withLock { box -> Bool in
                 box.isPolling = false
                 swap(&additions, &box.additions)
                 swap(&cancellations, &box.cancellations)
+                swap(&heartbeats, &box.heartbeats)
                 return box.phase == .stopping
             }
+            for heartbeat in heartbeats { heartbeat.resume(returning: !stopping) }
             for transfer in additions { begin(transfer) }
             for transfer in cancellations { abort(transfer) }
             if stopping { break }
@@ -281,6 +301,8 @@ extension CurlMultiDriver {
         mailbox.withLock { box in
             swap(&leftovers, &box.additions)
             box.cancellations.removeAll()
+            for heartbeat in box.heartbeats { heartbeat.resume(returning: false) }
+            box.heartbeats.removeAll()
         }
         for (raw, transfer) in running {
             curl_multi_remove_handle(multi, raw)

@@ -91,6 +91,13 @@ public actor HTTPClient {
         }
     }
 
+    /// Waits for one turn of the I/O loop: true when the engine is alive, false after
+    /// ``shutdown()``. It never returns while the loop is wedged, so callers put their own
+    /// deadline on it (the daemon's watchdog and `/healthz` do).
+    public nonisolated func heartbeat() async -> Bool {
+        await driver.heartbeat()
+    }
+
     /// Counters of the underlying driver, for tests and benchmarks.
     public nonisolated var statistics: Statistics {
         let snapshot = driver.currentStatistics

@@ -20,5 +20,6 @@ struct CheckConfigCommand: ParsableCommand {
         }
         print("\(file): OK")
         print(configuration.http.effectiveSettings)
+        print(configuration.daemon.effectiveSettings)
     }
 }

@@ -12,8 +12,9 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape - < urls.txt                 read the list from stdin, write records to stdout
             scrape api api.yaml --job users     every page of an API job, one JSON line per record
             scrape check-config scrape.yaml     validate a config file, print the settings
+            scrape daemon --config scrape.yaml  the long-running service (see systemd/scrape.service)
             """,
-        subcommands: [RunCommand.self, APICommand.self, CheckConfigCommand.self],
+        subcommands: [RunCommand.self, APICommand.self, CheckConfigCommand.self, DaemonCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

@@ -20,6 +20,9 @@ public struct APIJobRun: Sendable {
         /// The incremental state file; nil derives `OUTPUT.state.json` (or `NAME.state.json` for stdout).
         public var statePath: String?
         public var http: ScrapeConfiguration.HTTP
+        /// Keep the output's earlier records and add this run's after them (the daemon);
+        /// otherwise a job without `incremental:` starts its output empty.
+        public var appends = false
 
         public init(job: ScrapeConfiguration.Job, api: ScrapeConfiguration.API, keyPath: String, output: String, statePath: String? = nil, http: ScrapeConfiguration.HTTP) {
             self.job = job
@@ -98,7 +101,7 @@ public struct APIJobRun: Sendable {
 
         let writer: RecordWriter
         do {
-            writer = try RecordWriter(path: options.output, truncate: options.api.incremental == nil)
+            writer = try RecordWriter(path: options.output, truncate: options.api.incremental == nil && !options.appends)
         } catch {
             throw .output(error)
         }

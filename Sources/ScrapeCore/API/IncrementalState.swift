@@ -30,20 +30,14 @@ public struct IncrementalState: Sendable, Equatable {
         return IncrementalState(job: job, lastValue: value)
     }
 
-    /// Writes atomically: a temp file beside `path`, fsynced, renamed over it.
+    /// Writes atomically (``AtomicFile``).
     public func save(path: String) throws(OutputError) {
         var line: [UInt8] = Array(#"{"job":"#.utf8)
         JSONLineEncoder.appendString(job, to: &line)
         line += Array(#","last_value":"#.utf8)
         JSONLineEncoder.appendString(lastValue, to: &line)
         line += Array("}\n".utf8)
-        let temporary = path + ".tmp"
-        let writer = try RecordWriter(path: temporary, truncate: true)
-        try writer.append(line: line)
-        try writer.close()
-        guard rename(temporary, path) == 0 else {
-            throw OutputError(path: path, reason: "rename: " + String(cString: strerror(errno)))
-        }
+        try AtomicFile.write(line, to: path)
     }
 
     /// Whether `candidate` orders after `current`: numerically when both are numbers,

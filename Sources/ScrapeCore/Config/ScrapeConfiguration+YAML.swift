@@ -21,7 +21,7 @@ import Yams
 /// | `http.robots_txt` | `obey` or `ignore` | obey |
 ///
 /// `jobs:` is read by `ScrapeConfiguration+JobsYAML.swift` (its keys are listed there);
-/// `daemon:` is recognised and left to the daemon. Any other key, and any bad value, is a
+/// `daemon:` by `ScrapeConfiguration+Daemon.swift`. Any other key, and any bad value, is a
 /// ``ConfigurationError`` naming the key path and the line.
 extension ScrapeConfiguration {
     /// Parses YAML text.
@@ -50,6 +50,9 @@ extension ScrapeConfiguration {
                 }
                 self.jobs.append(job)
             }
+        }
+        if let daemon = top["daemon"] {
+            self.daemon = try Daemon(YAMLMap(daemon, path: "daemon"))
         }
     }
 

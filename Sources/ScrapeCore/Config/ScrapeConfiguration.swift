@@ -69,6 +69,8 @@ public struct ScrapeConfiguration: Sendable {
     public var http = HTTP()
     /// `jobs:`, in file order.
     public var jobs: [Job] = []
+    /// `daemon:`; only `scrape daemon` reads it.
+    public var daemon = Daemon()
 
     /// The job named `name`.
     public func job(named name: String) -> Job? { jobs.first { $0.name == name } }

@@ -56,7 +56,7 @@ public enum JSONLineEncoder {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A JSON string literal. Swift strings are valid Unicode, so the UTF-8 is valid too.
-    static func appendString(_ value: String, to output: inout [UInt8]) {
+    public static func appendString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {

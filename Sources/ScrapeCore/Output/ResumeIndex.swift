@@ -18,10 +18,13 @@ public struct ResumeIndex: Sendable {
     /// An empty index: nothing recorded.
     public init() {}
 
-    /// Reads `path`, repairing a cut last line. A missing file is an empty index.
+    /// Reads `path` from byte `offset` on, repairing a cut last line. A missing file is an
+    /// empty index.
     ///
+    /// - Parameter offset: where this run's records start: 0 for a whole file (`--resume`),
+    ///   the file's size when the run began for a daemon job that appends run after run.
     /// - Throws: ``OutputError`` when the file exists but cannot be read or repaired.
-    public static func load(path: String) throws(OutputError) -> ResumeIndex {
+    public static func load(path: String, from offset: Int64 = 0) throws(OutputError) -> ResumeIndex {
         var index = ResumeIndex()
         let descriptor = open(path, O_RDWR | O_CLOEXEC)
         if descriptor < 0 {
@@ -29,8 +32,11 @@ public struct ResumeIndex: Sendable {
             throw OutputError(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw OutputError(path: path, reason: "cannot seek to byte \(offset): " + String(cString: strerror(errno)))
+        }
         var pending: [UInt8] = []
-        var consumed: Int64 = 0  // bytes up to and including the last newline
+        var consumed: Int64 = offset  // bytes up to and including the last newline
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -56,6 +62,42 @@ public struct ResumeIndex: Sendable {
             index.repairedBytes = pending.count
         }
         return index
+    }
+
+    /// Cuts a partial last line (left by a crash mid-write) without reading the rest, and
+    /// returns the file's size after that: where the next run's records start. A missing
+    /// file is size 0.
+    ///
+    /// - Throws: ``OutputError`` when the file exists but cannot be read or cut.
+    public static func repairTail(path: String) throws(OutputError) -> Int64 {
+        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        if descriptor < 0 {
+            if errno == ENOENT { return 0 }
+            throw OutputError(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var end = Int64(lseek(descriptor, 0, SEEK_END))
+        guard end >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        let size = end
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while end > 0 {
+            let start = max(0, end - Int64(chunk.count))
+            let length = Int(end - start)
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(start)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path: path, reason: String(cString: strerror(errno)))
+            }
+            if let last = chunk[0..<count].lastIndex(of: UInt8(ascii: "\n")) {
+                end = start + Int64(last) + 1
+                break
+            }
+            end = start
+        }
+        if end != size, ftruncate(descriptor, off_t(end)) != 0 {
+            throw OutputError(path: path, reason: "cannot cut the partial last line: " + String(cString: strerror(errno)))
+        }
+        return end
     }
 
     /// Whether `url` has a record left to match; consumes it when it does.

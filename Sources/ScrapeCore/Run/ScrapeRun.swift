@@ -14,17 +14,32 @@ public struct ScrapeRun: Sendable {
         public var input: String
         /// The output path, or `-` for stdout.
         public var output: String
-        /// Keep the output's records and fetch only the URLs not yet recorded.
-        public var resume: Bool
+        /// How the output's existing records are treated.
+        public var mode: OutputMode
         /// Client and scheduling settings.
         public var http: ScrapeConfiguration.HTTP
 
-        public init(input: String, output: String, resume: Bool = false, http: ScrapeConfiguration.HTTP = .init()) {
+        public init(input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init()) {
             self.input = input
             self.output = output
-            self.resume = resume
+            self.mode = mode
             self.http = http
         }
+
+        /// `--resume` or not, as the CLI says it.
+        public init(input: String, output: String, resume: Bool, http: ScrapeConfiguration.HTTP = .init()) {
+            self.init(input: input, output: output, mode: resume ? .resume(from: 0) : .replace, http: http)
+        }
+    }
+
+    /// What happens to records already in the output.
+    public enum OutputMode: Sendable, Equatable {
+        /// Start the file empty (a fresh one-shot run).
+        case replace
+        /// Keep the file; records from byte `from` on count as this run's, and their URLs
+        /// are not fetched again (`--resume` is `from: 0`; a daemon job run that appends
+        /// passes the size the file had when the run began).
+        case resume(from: Int64)
     }
 
     /// Why a run could not start or had to stop.
@@ -47,6 +62,18 @@ public struct ScrapeRun: Sendable {
     public var onProgress: (@Sendable (RunSummary, Int) -> Void)?
     /// Called with one line for each policy event (a host's breaker opening, closing).
     public var onNotice: (@Sendable (String) -> Void)?
+    /// Called with each policy event itself (the daemon counts open breakers).
+    public var onEvent: (@Sendable (Scheduler<ContinuousClock>.Event) -> Void)?
+    /// Called with the record each attempt made, retried ones included, on the attempt's
+    /// task (the daemon's request metrics).
+    public var onAttempt: (@Sendable (ScrapeRecord) -> Void)?
+    /// The client to fetch with; nil makes one for the run and shuts it down at the end.
+    /// The daemon shares one across runs.
+    public var client: HTTPClient?
+    /// Asked before each input line is read; false ends intake as if the input had ended,
+    /// while transfers already started finish (the daemon's drain). The run's summary then
+    /// says `interrupted`, and the URLs not read have no record, so a resume redoes them.
+    public var intakeOpen: (@Sendable () -> Bool)?
 
     public init(options: Options) {
         self.options = options
@@ -67,16 +94,22 @@ public struct ScrapeRun: Sendable {
             throw .input(error)
         }
         do {
-            if options.resume, options.output != "-" { resumeIndex = try ResumeIndex.load(path: options.output) }
-            writer = try RecordWriter(path: options.output, truncate: !options.resume)
+            if case .resume(let offset) = options.mode, options.output != "-" {
+                resumeIndex = try ResumeIndex.load(path: options.output, from: offset)
+            }
+            writer = try RecordWriter(path: options.output, truncate: options.mode == .replace)
         } catch {
             throw .output(error)
         }
         let client: HTTPClient
-        do {
-            client = try HTTPClient(configuration: options.http.clientConfiguration)
-        } catch {
-            throw .client(error)
+        if let shared = self.client {
+            client = shared
+        } else {
+            do throws(HTTPClientError) {
+                client = try HTTPClient(configuration: options.http.clientConfiguration)
+            } catch {
+                throw .client(error)
+            }
         }
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
         let fetcher = PageFetcher(client: client, robots: robots)
@@ -85,13 +118,21 @@ public struct ScrapeRun: Sendable {
             politeness: options.http.politeness
         )
         let onNotice = self.onNotice
+        let onEvent = self.onEvent
+        let onAttempt = self.onAttempt
+        let intakeOpen = self.intakeOpen
         let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
         let onProgress = self.onProgress
+        var intakeClosed = false
 
         var failure: Failure?
         do {
             let outcome = try await scheduler.run(
                 next: { () async throws -> Scheduler.Input<HTTPRequest.Prepared, ScrapeRecord>? in
+                    if let intakeOpen, !intakeOpen() {
+                        intakeClosed = true
+                        return nil
+                    }
                     guard let line = try await source.next() else { return nil }
                     if resumeIndex.consume(line.text) {
                         summary.skipped += 1
@@ -104,16 +145,23 @@ public struct ScrapeRun: Sendable {
                         return .ready(PageFetcher.record(rejecting: line.text, because: error))
                     }
                 },
-                perform: { request, attempt in await fetcher.attempt(request, number: attempt) },
+                perform: { request, attempt in
+                    let result = await fetcher.attempt(request, number: attempt)
+                    if let onAttempt, let record = result?.output { onAttempt(record) }
+                    return result
+                },
                 reject: { request, attempts in PageFetcher.record(circuitOpen: request, attempts: attempts) },
                 emit: { record, inFlight in
                     try writer.append(line: JSONLineEncoder.line(for: record))
                     summary.add(record)
                     onProgress?(summary, inFlight)
                 },
-                onEvent: { event in onNotice?(event.notice) }
+                onEvent: { event in
+                    onEvent?(event)
+                    onNotice?(event.notice)
+                }
             )
-            summary.interrupted = outcome.cancelled
+            summary.interrupted = outcome.cancelled || intakeClosed
             summary.notRecorded = outcome.dropped
             summary.retries = outcome.retries
         } catch let error as InputError {
@@ -123,7 +171,7 @@ public struct ScrapeRun: Sendable {
         } catch {
             failure = .output(OutputError(path: options.output, reason: "\(error)"))
         }
-        await client.shutdown()
+        if self.client == nil { await client.shutdown() }
         do {
             try writer.close()
         } catch {

@@ -1,0 +1,94 @@
+extension ScrapeConfiguration {
+    /// The `daemon:` section, read by `scrape daemon` (DESIGN.md, "Daemon state directory").
+    public struct Daemon: Sendable, Equatable {
+        /// Where the control server listens (`/healthz`, `/metrics`, `/jobs`, `/scrape`, `/runs/{id}`).
+        public var listen = ListenAddress(host: "127.0.0.1", port: 9464)
+        /// `state.json`, `out/`, cursors and relative job outputs; nil means `$STATE_DIRECTORY`
+        /// (set by systemd's `StateDirectory=`) or `/var/lib/scrape`.
+        public var stateDirectory: String?
+        /// The inbox folder; nil means `STATE_DIR/inbox`.
+        public var inbox: String?
+        /// A file holding the bearer token that mutating endpoints require; required when
+        /// ``listen`` is not a loopback address.
+        public var tokenFile: String?
+        /// How long in-flight transfers may finish after SIGTERM. Default 20 s, below the
+        /// unit's `TimeoutStopSec` (30 s) so the daemon always exits on its own.
+        public var drainTimeout: Duration = .seconds(20)
+
+        public init() {}
+    }
+
+    /// A `host:port` to listen on; `[v6]:port` for IPv6 literals. Port 0 picks a free port.
+    public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// Parses `127.0.0.1:9464`, `localhost:9464` or `[::1]:9464`.
+        public init?(parsing text: String) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+                return nil
+            }
+            var host = String(text[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" }) else { return nil }
+            self.init(host: host, port: port)
+        }
+
+        /// Whether only this machine can connect: `localhost`, `127.0.0.0/8` or `::1`.
+        public var isLoopback: Bool {
+            host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+}
+
+extension ScrapeConfiguration.Daemon {
+    /// Keys of `daemon:`:
+    ///
+    /// | key | form | default |
+    /// |---|---|---|
+    /// | `listen` | `host:port` (`[::1]:port`) | `127.0.0.1:9464` |
+    /// | `state_dir` | path | `$STATE_DIRECTORY` or `/var/lib/scrape` |
+    /// | `inbox` | path | `STATE_DIR/inbox` |
+    /// | `token_file` | path | none; required off loopback |
+    /// | `drain_timeout` | duration | 20s |
+    init(_ map: YAMLMap) throws(ConfigurationError) {
+        self.init()
+        try map.allowOnly(["listen", "state_dir", "inbox", "token_file", "drain_timeout"])
+        if let text = try map.string("listen") {
+            guard let address = ScrapeConfiguration.ListenAddress(parsing: text) else {
+                throw .expected("host:port, such as 127.0.0.1:9464", key: map.path("listen"), got: text, line: map.line("listen"))
+            }
+            listen = address
+        }
+        stateDirectory = try map.string("state_dir")
+        inbox = try map.string("inbox")
+        tokenFile = try map.string("token_file")
+        drainTimeout = try map.duration("drain_timeout") ?? drainTimeout
+        if !listen.isLoopback, tokenFile == nil {
+            throw ConfigurationError(
+                key: map.path("token_file"),
+                message: "required when daemon.listen (\(listen)) is not a loopback address: anyone who can reach it could start jobs",
+                line: map.line("listen")
+            )
+        }
+    }
+
+    /// The settings as YAML, for `scrape check-config`.
+    public var effectiveSettings: String {
+        """
+        daemon:
+          listen: \(listen)
+          state_dir: \(stateDirectory ?? "$STATE_DIRECTORY or /var/lib/scrape")
+          inbox: \(inbox ?? "STATE_DIR/inbox")
+          \(tokenFile.map { "token_file: \($0)" } ?? "# token_file: none (mutating endpoints open to loopback clients)")
+          drain_timeout: \(drainTimeout.configDescription)
+        """
+    }
+}

@@ -1,0 +1,172 @@
+import Dispatch
+import Glibc
+public import Logging
+import ScrapeCore
+import ServiceLifecycle
+import Synchronization
+
+/// `scrape daemon --config FILE`: one process, four services in one `ServiceGroup`
+/// (engine, control server, job scheduler, inbox), under systemd or in a terminal.
+///
+/// Signals are the daemon's own (not the group's), because each means more than "stop":
+/// - SIGHUP re-reads the config; an invalid one is logged (key and reason) and the old
+///   one kept; a valid one applies new jobs, schedules, rates and token at once, while
+///   runs in flight finish on the settings they started with.
+/// - SIGTERM/SIGINT start the drain: nothing new is claimed, in-flight transfers may
+///   finish until `daemon.drain_timeout`, the rest are cancelled (and redone on the next
+///   start), outputs are flushed and fsynced, state is saved, and the exit status is 0.
+///   A second signal cuts the drain short.
+///
+/// Services shut down in reverse order: inbox and jobs first (they drain), then the
+/// control server, then the engine, so runs keep their client until they end.
+public enum Daemon {
+    /// How the daemon was started.
+    public struct Options: Sendable {
+        public var configPath: String
+        public var environment: [String: String]
+
+        public init(configPath: String, environment: [String: String]) {
+            self.configPath = configPath
+            self.environment = environment
+        }
+    }
+
+    /// Exit statuses: 0 stopped cleanly; 1 could not run (state dir, port, engine);
+    /// 2 the config file is invalid.
+    public static func run(_ options: Options, logger: Logger) async -> Int32 {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.load(path: options.configPath)
+        } catch {
+            logger.critical("invalid config file \(options.configPath): \(error)")
+            return 2
+        }
+        let file = configuration.file
+        let paths = DaemonPaths(file.daemon, environment: options.environment)
+        let notifier = SystemdNotifier(environment: options.environment)
+        let store: StateStore
+        let engine: Engine
+        do {
+            try paths.createDirectories(jobs: file.jobs)
+            store = try StateStore(path: paths.stateFile)
+            engine = try Engine(http: file.http, notifier: notifier, logger: logger)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            return 1
+        }
+        let metrics = DaemonMetrics()
+        for (name, job) in store.snapshot.jobs { if let success = job.lastSuccess { metrics.restoreLastSuccess(name, at: success) } }
+        let drain = Drain()
+        let registry = RunRegistry()
+        let context = RunContext(engine: engine, metrics: metrics, registry: registry, drain: drain, paths: paths, logger: logger)
+        let configDirectory = Self.directory(of: options.configPath)
+        let jobs = JobScheduler(
+            jobs: file.jobs, runner: JobRunner(context: context, store: store, configDirectory: configDirectory), store: store, logger: logger
+        )
+        let inbox = Inbox(context: context)
+        let control = ControlServer(
+            engine: engine, jobs: jobs, inbox: inbox, metrics: metrics, registry: registry, paths: paths, drain: drain,
+            token: BearerToken(configuration.token)
+        )
+        let listening = Atomic<Int>(0)
+        let application = control.makeApplication(listen: file.daemon.listen, logger: logger) { port in
+            listening.store(port, ordering: .relaxed)
+            let address = ScrapeConfiguration.ListenAddress(host: file.daemon.listen.host, port: port)
+            logger.info("listening", metadata: ["address": "\(address)", "jobs": "\(file.jobs.count)", "inbox": "\(paths.inbox)"])
+            notifier.ready(status: "listening on \(address); \(file.jobs.count) jobs; inbox \(paths.inbox)")
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: engine), .init(service: application), .init(service: jobs), .init(service: inbox),
+                ],
+                logger: logger
+            )
+        )
+
+        let reloader = Reloader(
+            configPath: options.configPath, current: configuration, paths: paths, engine: engine, jobs: jobs, token: control,
+            notifier: notifier, logger: logger, listening: { listening.load(ordering: .relaxed) }
+        )
+        let signals = SignalStream(signals: [SIGHUP, SIGTERM, SIGINT])
+        let failed = await withTaskGroup(of: Bool?.self) { tasks -> Bool in
+            tasks.addTask {
+                do {
+                    try await group.run()
+                    return false
+                } catch {
+                    logger.critical("stopped on an error: \(error)")
+                    return true
+                }
+            }
+            tasks.addTask {
+                for await number in signals.stream {
+                    if number == SIGHUP {
+                        await reloader.reload()
+                        continue
+                    }
+                    let first = !drain.isDraining
+                    drain.begin(timeout: file.daemon.drainTimeout)
+                    if first {
+                        logger.info("stopping: draining in-flight work", metadata: ["signal": "\(number == SIGTERM ? "SIGTERM" : "SIGINT")", "drain_timeout": "\(file.daemon.drainTimeout.configDescription)"])
+                        notifier.stopping(status: "draining (up to \(file.daemon.drainTimeout.configDescription))")
+                        await group.triggerGracefulShutdown()
+                    } else {
+                        logger.warning("second signal: cancelling in-flight work now")
+                    }
+                }
+                return nil
+            }
+            let result = await tasks.next() ?? nil
+            tasks.cancelAll()
+            signals.finish()
+            return result ?? true
+        }
+        if !drain.isDraining { notifier.stopping(status: "stopping") }
+        logger.info("stopped")
+        return failed ? 1 : 0
+    }
+
+    private static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return currentDirectory() }
+        let folder = String(path[..<slash])
+        if folder.isEmpty { return "/" }
+        return folder.hasPrefix("/") ? folder : currentDirectory() + "/" + folder
+    }
+
+    private static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// UNIX signals as an async stream, through dispatch sources (the default action is
+/// ignored so the process is not killed before the handler runs).
+final class SignalStream: Sendable {
+    let stream: AsyncStream<Int32>
+    private let continuation: AsyncStream<Int32>.Continuation
+    private let sources: Mutex<[any DispatchSourceSignal]>
+
+    init(signals: [Int32]) {
+        (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+        var sources: [any DispatchSourceSignal] = []
+        let continuation = self.continuation
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = Mutex(sources)
+    }
+
+    func finish() {
+        sources.withLock { sources in
+            sources.forEach { $0.cancel() }
+            sources.removeAll()
+        }
+        continuation.finish()
+    }
+}

@@ -1,0 +1,86 @@
+import CoreMetrics
+import Prometheus
+import ScrapeCore
+import Synchronization
+
+/// The daemon's metrics, recorded through swift-metrics into a Prometheus registry that
+/// `/metrics` renders.
+///
+/// The factory is passed in rather than bootstrapped globally, so tests can make as many
+/// daemons' worth as they like. Request counters count every attempt (retries included)
+/// from the record each attempt made; gauges that describe "now" (in-flight requests,
+/// inbox files waiting, open circuits) are set when `/metrics` is read, so they are
+/// never stale.
+final class DaemonMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let openCircuits = Mutex<[String: Set<String>]>([:])
+
+    init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["scrape_request_duration_seconds"] = [
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+        ]
+        self.factory = factory
+    }
+
+    /// Counts one attempt at a URL by the record it made.
+    func attempt(_ record: ScrapeRecord) {
+        if let status = record.status {
+            Counter(label: "scrape_requests_total", dimensions: [("status_class", "\(status / 100)xx")], factory: factory).increment()
+        }
+        if let error = record.error {
+            Counter(label: "scrape_errors_total", dimensions: [("kind", error.kind)], factory: factory).increment()
+        }
+        if let bytes = record.bytes, bytes > 0 {
+            Counter(label: "scrape_bytes_total", factory: factory).increment(by: bytes)
+        }
+        if let milliseconds = record.elapsedMilliseconds {
+            Timer(label: "scrape_request_duration_seconds", factory: factory).recordMilliseconds(milliseconds)
+        }
+    }
+
+    /// Notes a breaker change in run `run`.
+    func circuit(_ event: Scheduler<ContinuousClock>.Event, run: String) {
+        openCircuits.withLock { open in
+            switch event {
+            case .circuitOpened(let host, _): open[run, default: []].insert(host)
+            case .circuitClosed(let host): open[run]?.remove(host)
+            case .circuitHalfOpened: break
+            }
+        }
+    }
+
+    /// Forgets run `run`'s breakers: they end with it.
+    func runEnded(_ run: String) {
+        _ = openCircuits.withLock { $0.removeValue(forKey: run) }
+    }
+
+    /// Counts a finished job run and, on success, its time.
+    func jobRun(_ job: String, outcome: String, at seconds: Double) {
+        Counter(label: "scrape_job_runs_total", dimensions: [("job", job), ("outcome", outcome)], factory: factory).increment()
+        if outcome == "succeeded" {
+            Gauge(label: "scrape_job_last_success_timestamp_seconds", dimensions: [("job", job)], factory: factory).record(seconds)
+        }
+    }
+
+    /// A job's last success from an earlier process, so the gauge survives restarts.
+    func restoreLastSuccess(_ job: String, at seconds: Double) {
+        Gauge(label: "scrape_job_last_success_timestamp_seconds", dimensions: [("job", job)], factory: factory).record(seconds)
+    }
+
+    /// The Prometheus text exposition, with the "now" gauges set first.
+    func render(inflight: Int, inboxPending: Int) -> [UInt8] {
+        let hosts = openCircuits.withLock { $0.values.reduce(into: Set<String>()) { $0.formUnion($1) }.count }
+        Gauge(label: "scrape_inflight_requests", factory: factory).record(inflight)
+        Gauge(label: "scrape_inbox_pending", factory: factory).record(inboxPending)
+        Gauge(label: "scrape_circuit_open_hosts", factory: factory).record(hosts)
+        // Counters that have not moved yet still appear, at 0, so dashboards see them.
+        Counter(label: "scrape_bytes_total", factory: factory).increment(by: 0)
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

@@ -1,0 +1,116 @@
+import Glibc
+import Logging
+import ScrapeCore
+
+/// Runs one job once and keeps its history in the state file.
+///
+/// A `scrape:` job appends to its output. Before it starts, the output's size (after a
+/// partial last line is cut) is saved as the run's start; if the process stops mid-run,
+/// the next start resumes from there, skipping the URLs recorded after that offset, so
+/// each URL of a run is recorded once even across a kill. An `api:` job appends its
+/// records and keeps its incremental cursor in `state_dir/cursors/JOB.json`, saved only
+/// after its records are fsynced; an interrupted API run is redone from the last saved
+/// cursor on the next start.
+struct JobRunner: Sendable {
+    let context: RunContext
+    let store: StateStore
+    /// Relative `urls_file` paths resolve against the config file's folder.
+    let configDirectory: String
+
+    /// Runs `job` as run `id` (its `number`th); `resuming` is the unfinished run it continues.
+    func run(_ job: ScrapeConfiguration.Job, keyPath: String, id: String, number: Int, resuming: DaemonState.Unfinished?) async -> DaemonState.Run {
+        let logger = context.logger
+        let output = context.paths.output(of: job)
+        context.registry.started(id: id, kind: "job", name: job.name)
+        var run = DaemonState.Run(id: id, started: Self.unixSeconds, outcome: "running")
+        logger.info("job run started", metadata: ["job": "\(job.name)", "run": "\(id)", "resumed": "\(resuming != nil)"])
+
+        switch job.source {
+        case .scrape(let urlsFile):
+            do {
+                let offset = try resuming?.outputOffset ?? ResumeIndex.repairTail(path: output)
+                try markStarted(job.name, run: run, number: number, offset: offset)
+                switch await context.scrape(input: resolve(urlsFile), output: output, from: offset, runID: id) {
+                case .success(let summary):
+                    run.records = summary.records
+                    run.errors = summary.errors
+                    run.skipped = summary.skipped
+                    run.outcome = summary.interrupted ? "interrupted" : "succeeded"
+                    if summary.interrupted { run.message = "stopped before the end of the list; resumed on the next start" }
+                case .failure(let failure):
+                    run.outcome = "failed"
+                    run.message = failure.description
+                }
+            } catch {
+                run.outcome = "failed"
+                run.message = "\(error)"
+            }
+        case .api(let api):
+            do {
+                try markStarted(job.name, run: run, number: number, offset: 0)
+                let (client, http) = context.engine.lease()
+                var options = APIJobRun.Options(job: job, api: api, keyPath: keyPath, output: output, statePath: context.paths.cursor(of: job), http: http)
+                options.appends = true
+                let finalOptions = options
+                let result = await context.drain.cancellingAtDeadline { () async -> Result<APIJobRun.Summary, APIJobRun.Failure> in
+                    do throws(APIJobRun.Failure) {
+                        return .success(try await APIJobRun(options: finalOptions).run(client: client))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                await context.engine.release(client)
+                switch result {
+                case .success(let summary):
+                    run.records = summary.records
+                    run.outcome = "succeeded"
+                case .failure(let failure):
+                    run.outcome = context.drain.isDraining ? "interrupted" : "failed"
+                    run.message = failure.description
+                }
+            } catch {
+                run.outcome = "failed"
+                run.message = "\(error)"
+            }
+        }
+
+        run.finished = Self.unixSeconds
+        let finished = run
+        do {
+            try store.update { state in
+                state.jobs[job.name, default: .init()].lastRun = finished
+                if finished.outcome != "interrupted" { state.jobs[job.name]?.unfinished = nil }
+                if finished.outcome == "succeeded" { state.jobs[job.name]?.lastSuccess = finished.finished }
+            }
+        } catch {
+            logger.error("cannot save the daemon state", metadata: ["error": "\(error)"])
+        }
+        context.metrics.jobRun(job.name, outcome: run.outcome, at: run.finished ?? 0)
+        context.registry.finished(id: id, state: run.outcome, records: run.records, errors: run.errors, skipped: run.skipped, message: run.message)
+        var metadata: Logger.Metadata = [
+            "job": "\(job.name)", "run": "\(id)", "outcome": "\(run.outcome)", "records": "\(run.records)", "errors": "\(run.errors)",
+        ]
+        if let message = run.message { metadata["message"] = "\(message)" }
+        if run.outcome == "failed" {
+            logger.error("job run failed", metadata: metadata)
+        } else {
+            logger.info("job run ended", metadata: metadata)
+        }
+        return run
+    }
+
+    /// Saves "run `number` of `job` started, its records begin at `offset`" before any is written.
+    private func markStarted(_ job: String, run: DaemonState.Run, number: Int, offset: Int64) throws(DaemonError) {
+        try store.update { state in
+            state.jobs[job, default: .init()].runs = max(state.jobs[job]?.runs ?? 0, number)
+            state.jobs[job]?.lastRun = run
+            state.jobs[job]?.unfinished = .init(id: run.id, outputOffset: offset)
+        }
+    }
+
+    private func resolve(_ path: String) -> String {
+        path.hasPrefix("/") || path == "-" ? path : "\(configDirectory)/\(path)"
+    }
+
+    static var unixSeconds: Double { Double(Timestamp.now.millisecondsSinceEpoch) / 1000 }
+}

@@ -1,0 +1,44 @@
+import Logging
+import ScrapeCore
+import ScrapeHTTP
+
+/// What every run needs from the daemon: the shared engine, metrics, the run registry,
+/// the drain, and the paths. The job scheduler and the inbox both start URL-list runs
+/// through ``scrape(input:output:from:runID:)``, so both get the same hooks.
+struct RunContext: Sendable {
+    let engine: Engine
+    let metrics: DaemonMetrics
+    let registry: RunRegistry
+    let drain: Drain
+    let paths: DaemonPaths
+    let logger: Logger
+
+    /// Scrapes the URL list `input` into `output`, records from byte `offset` on counting
+    /// as this run's (so a resumed run skips the URLs they hold). Stops reading input when
+    /// the drain begins, and is cancelled at its deadline.
+    func scrape(input: String, output: String, from offset: Int64, runID: String) async -> Result<RunSummary, ScrapeRun.Failure> {
+        let (client, http) = engine.lease()
+        var run = ScrapeRun(options: .init(input: input, output: output, mode: .resume(from: offset), http: http))
+        run.client = client
+        let metrics = self.metrics
+        let registry = self.registry
+        let drain = self.drain
+        let logger = self.logger
+        run.intakeOpen = { !drain.isDraining }
+        run.onAttempt = { record in metrics.attempt(record) }
+        run.onEvent = { event in metrics.circuit(event, run: runID) }
+        run.onNotice = { notice in logger.warning("\(notice)", metadata: ["run": "\(runID)"]) }
+        run.onProgress = { summary, _ in registry.progress(id: runID, summary) }
+        let finalRun = run
+        let result = await drain.cancellingAtDeadline { () async -> Result<RunSummary, ScrapeRun.Failure> in
+            do throws(ScrapeRun.Failure) {
+                return .success(try await finalRun.run())
+            } catch {
+                return .failure(error)
+            }
+        }
+        metrics.runEnded(runID)
+        await engine.release(client)
+        return result
+    }
+}

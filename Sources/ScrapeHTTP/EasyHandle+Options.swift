@@ -96,7 +96,9 @@ extension EasyHandle {
             try set(CURLOPT_NOBODY, 1)
         default:
             if request.method != .post { try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue) }
-            if let body = request.body {
+            // curl sends a POST only when it has post fields: a bodiless POST is an empty one
+            // (`Content-Length: 0`), or it would go out as a GET.
+            if let body = request.body ?? (request.method == .post ? [] : nil) {
                 try check(ccurl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
                 // COPYPOSTFIELDS copies `POSTFIELDSIZE` bytes, so the array need not outlive this call.
                 let code = body.withUnsafeBytes { bytes in

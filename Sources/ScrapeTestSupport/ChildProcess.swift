@@ -13,6 +13,10 @@ public final class ChildProcess: Sendable {
     /// Why a child could not be run or waited for.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// What a finished child left.
@@ -24,7 +28,8 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments`; stdin comes from `stdinPath` (default /dev/null).
-    public init(_ executable: String, _ arguments: [String], stdinPath: String = "/dev/null") throws {
+    /// `environment` entries are added to (or replace) this process's environment.
+    public init(_ executable: String, _ arguments: [String], stdinPath: String = "/dev/null", environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("scrape-child-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var actions = posix_spawn_file_actions_t()
@@ -35,8 +40,12 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, directory + "/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { $1 }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard spawned == 0 else { throw Failure(description: "cannot start \(executable): errno \(spawned)") }
         self.pid = pid
     }
@@ -70,6 +79,9 @@ public final class ChildProcess: Sendable {
 
     /// The stdout written so far.
     public var currentStdout: String { read("stdout") }
+
+    /// The stderr written so far.
+    public var currentStderr: String { read("stderr") }
 
     private func read(_ name: String) -> String {
         (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""

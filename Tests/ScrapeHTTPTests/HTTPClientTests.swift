@@ -59,6 +59,15 @@ struct HTTPClientTests {
         }
     }
 
+    @Test(arguments: [HTTPRequest.Method.post, .put, .delete])
+    func sendsMethodWithoutABody(method: HTTPRequest.Method) async throws {
+        try await withServerAndClient { server, client in
+            let response = try await client.execute(HTTPRequest(url: server.url("/echo"), method: method))
+            #expect(response.status == 200)
+            #expect(response.body == "\(method.rawValue)\n\n".bytes)
+        }
+    }
+
     @Test func headRequestHasNoBody() async throws {
         try await withServerAndClient { server, client in
             let response = try await client.execute(HTTPRequest(url: server.url("/bytes/5000"), method: .head))

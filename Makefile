@@ -36,10 +36,13 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## install: the release binary, the systemd unit and a commented /etc/scrape/scrape.yaml (kept if present)
+## install: the release binaries (scrape, and scrape-daemon which `scrape daemon` runs), the systemd unit
+## and a commented /etc/scrape/scrape.yaml (kept if present)
 install: deps
 	$(SWIFT) build $(RELEASE) --product scrape
+	$(SWIFT) build $(RELEASE) --product scrape-daemon
 	install -D -m 0755 $(RELEASE_BIN)/scrape $(DESTDIR)$(PREFIX)/bin/scrape
+	install -D -m 0755 $(RELEASE_BIN)/scrape-daemon $(DESTDIR)$(PREFIX)/bin/scrape-daemon
 	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/scrape $(DESTDIR)$(PREFIX)/share/doc/scrape
 	sed -e 's#/usr/local/bin/scrape#$(PREFIX)/bin/scrape#' -e 's#/usr/local/share/doc#$(PREFIX)/share/doc#' \
 	    -e 's#/etc/scrape/#$(SYSCONFDIR)/scrape/#' systemd/scrape.service > $(DESTDIR)$(UNITDIR)/scrape.service

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ScrapeResilience", targets: ["ScrapeResilience"]),
         .library(name: "ScrapeCore", targets: ["ScrapeCore"]),
         .executable(name: "scrape", targets: ["scrape"]),
+        .executable(name: "scrape-daemon", targets: ["scrape-daemon"]),
     ],
     dependencies: [
         // The daemon's control server and the tests' loopback server. Default traits off to skip swift-configuration.
@@ -85,7 +86,16 @@ let package = Package(
         .executableTarget(
             name: "scrape",
             dependencies: [
-                "ScrapeCore", "ScrapeHTTP", "ScrapeDaemon",
+                "ScrapeCore", "ScrapeHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The service, exec'd by `scrape daemon`; apart so one-shot runs do not load NIO and Hummingbird.
+        .executableTarget(
+            name: "scrape-daemon",
+            dependencies: [
+                "ScrapeDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -131,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScrapeDaemonTests",
-            dependencies: ["scrape", "ScrapeDaemon", "ScrapeCore", "ScrapeHTTP", "ScrapeTestSupport"],
+            dependencies: ["scrape", "scrape-daemon", "ScrapeHTTP", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Dispatch
 import Logging
 import ScrapeCore
 import ServiceLifecycle

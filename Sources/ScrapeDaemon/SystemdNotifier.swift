@@ -1,5 +1,4 @@
 import Glibc
-import Dispatch
 
 /// Speaks systemd's notify protocol (sd_notify(3)): one datagram per message to the
 /// `AF_UNIX` socket named by `$NOTIFY_SOCKET`, a path or, with a leading `@`, an abstract
@@ -41,12 +40,9 @@ public struct SystemdNotifier: Sendable {
     public func status(_ text: String) { send("STATUS=\(text)") }
     /// The engine's loop is alive.
     public func watchdog() { send("WATCHDOG=1") }
-    /// A reload began; `MONOTONIC_USEC` lets `Type=notify-reload` units match it.
-    public func reloading() {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        send("RELOADING=1\nMONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)")
-    }
+    /// A reload began (`READY=1` follows when it is done). No `MONOTONIC_USEC`: that is for
+    /// `Type=notify-reload` (systemd 253+); the unit uses `Type=notify` with `ExecReload=`.
+    public func reloading() { send("RELOADING=1") }
     /// Shutdown began.
     public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)") }
 

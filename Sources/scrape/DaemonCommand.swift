@@ -1,10 +1,11 @@
 import ArgumentParser
-import Foundation
-import Logging
-import ScrapeDaemon
+import Glibc
 
-/// `scrape daemon --config FILE`: the long-running service (systemd `Type=notify`).
-struct DaemonCommand: AsyncParsableCommand {
+/// `scrape daemon --config FILE`: hands over to `scrape-daemon`, installed beside this
+/// binary, by `execv` (same process id, so systemd's `MAINPID` and the notify socket stay
+/// right). The options are declared here too, so `scrape daemon --help` and mistakes in
+/// them are answered without the hand-over.
+struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "Run jobs on schedules, scrape lists dropped in an inbox, serve health and metrics.",
@@ -13,7 +14,8 @@ struct DaemonCommand: AsyncParsableCommand {
             SIGHUP reloads the file (an invalid one is refused and the old one kept); \
             SIGTERM drains in-flight work for daemon.drain_timeout and exits 0. \
             Under systemd it speaks the notify protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING). \
-            Control server: GET /healthz /metrics /jobs /runs/ID, POST /jobs/NAME/run /scrape.
+            Control server: GET /healthz /metrics /jobs /runs/ID, POST /jobs/NAME/run /scrape. \
+            The service is the scrape-daemon binary beside this one.
             """
     )
 
@@ -27,25 +29,33 @@ struct DaemonCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
-        if DaemonLogHandler.Format(rawValue: logFormat) == nil {
+        guard ["plain", "json"].contains(logFormat) else {
             throw ValidationError("--log-format: expected plain or json, got \"\(logFormat)\"")
         }
-        if Logger.Level(rawValue: logLevel) == nil {
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ValidationError("--log-level: expected trace, debug, info, notice, warning, error or critical, got \"\(logLevel)\"")
         }
     }
 
-    func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let format = DaemonLogHandler.Format(rawValue: logFormat) ?? .plain
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = DaemonLogHandler(label: label, format: format, environment: environment)
-            handler.logLevel = level
-            return handler
+    func run() throws {
+        let path = Self.siblingPath("scrape-daemon")
+        let arguments = [path, "--config", config, "--log-format", logFormat, "--log-level", logLevel]
+        let argv = arguments.map { strdup($0) } + [nil]
+        execv(path, argv)
+        let reason = String(cString: strerror(errno))
+        Terminal.error("scrape: cannot start \(path): \(reason) (make install puts scrape-daemon beside scrape)")
+        throw ExitCode(ScrapeCommand.Status.outputFailed)
+    }
+
+    /// `NAME` in the folder of the running executable (`/proc/self/exe`, symlinks resolved).
+    static func siblingPath(_ name: String) -> String {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = buffer.withUnsafeMutableBufferPointer { bytes in
+            bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { readlink("/proc/self/exe", $0, bytes.count - 1) }
         }
-        let logger = Logger(label: "scrape.daemon")
-        let status = await Daemon.run(.init(configPath: config, environment: environment), logger: logger)
-        throw ExitCode(status)
+        guard count > 0 else { return name }
+        let executable = String(decoding: buffer[0..<count], as: UTF8.self)
+        guard let slash = executable.lastIndex(of: "/") else { return name }
+        return String(executable[...slash]) + name
     }
 }

@@ -199,10 +199,10 @@ struct ControlServer: Sendable {
         return nil
     }
 
-    /// A sortable, unique id for a submitted list: `api-20261125T031512Z-1a2b3c4d`.
+    /// A sortable, unique id for a submitted list: `list-20261125T031512Z-1a2b3c4d`.
     static func newID() -> String {
         let stamp = Timestamp.now.description.filter { $0.isNumber || $0 == "T" }.prefix(15)
-        return "api-\(stamp)Z-\(String(UInt32.random(in: .min ... .max), radix: 16))"
+        return "list-\(stamp)Z-\(String(UInt32.random(in: .min ... .max), radix: 16))"
     }
 
     static func lineCount(_ path: String) -> Int {

@@ -90,13 +90,21 @@ final class Engine: Service, Sendable {
     }
 
     func run() async throws {
-        let pingsWatchdog = notifier.watchdogInterval != nil
+        // Beat every tick (for /healthz); ping systemd every `watchdogInterval`, i.e. every
+        // `pingEvery` beats, and only right after a beat.
+        let pingEvery = notifier.watchdogInterval.map { max(1, Int(($0 / tick).rounded(.down))) }
         await cancelWhenGracefulShutdown {
+            var beats = 0
             while !Task.isCancelled {
                 let current = self.state.withLock { $0.client }
-                guard await current.heartbeat() else { break }
+                guard await current.heartbeat() else {
+                    // A reload replaced (and may have shut down) that client: beat the new one.
+                    if self.state.withLock({ $0.client !== current }) { continue }
+                    break
+                }
                 self.lastBeat.store(Self.nanoseconds(ContinuousClock.now - self.started), ordering: .relaxed)
-                if pingsWatchdog { self.notifier.watchdog() }
+                beats += 1
+                if let pingEvery, beats % pingEvery == 0 { self.notifier.watchdog() }
                 try? await Task.sleep(for: self.tick)
             }
         }

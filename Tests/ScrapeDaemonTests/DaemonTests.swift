@@ -220,6 +220,43 @@ struct DaemonTests {
         }
     }
 
+    @Test func reloadWithNewHTTPSettingsKeepsTransfersInFlight() async throws {
+        try await TestServer.withRunning { server in
+            try await DaemonHarness.with { daemon in
+                let urls = (1...4).map { server.url("/delay/1000?n=\($0)") }
+                let list = try daemon.write("slow.txt", urls.joined(separator: "\n") + "\n")
+                let jobs = """
+                    jobs:
+                      - name: slow
+                        scrape: {urls_file: \(list)}
+                        every: 1h
+                        at_start: true
+                    """
+                try daemon.writeConfig("http: {robots_txt: ignore, retries: 0, concurrency: 4, per_host_concurrency: 4}\n" + jobs)
+                try await daemon.start()
+                try await Task.sleep(for: .milliseconds(300))
+                try daemon.writeConfig("http: {robots_txt: ignore, retries: 0, concurrency: 8, per_host_concurrency: 8, timeout: 20s}\n" + jobs)
+                daemon.send(SIGHUP)
+                try await daemon.eventually("the reload") { daemon.log.contains("reloaded") }
+                try await daemon.eventually("the run begun before the reload") {
+                    let jobs = try await daemon.json(.get, "/jobs").object["jobs"] as? [[String: Any]]
+                    return (jobs?.first?["last_run"] as? [String: Any])?["outcome"] as? String == "succeeded"
+                }
+                let records = daemon.records(daemon.stateDirectory + "/slow.jsonl")
+                #expect(records.count == 4)
+                #expect(records.allSatisfy { $0["status"] as? Int == 200 })
+                // The engine's heartbeat moved to the new client, and new runs use it.
+                try await Task.sleep(for: .milliseconds(1200))
+                #expect(try await daemon.json(.get, "/healthz").status == 200)
+                let again = try await daemon.json(.post, "/jobs/slow/run")
+                let id = try #require(again.object["id"] as? String)
+                try await daemon.eventually("a run on the new client") {
+                    try await daemon.json(.get, "/runs/\(id)").object["state"] as? String == "succeeded"
+                }
+            }
+        }
+    }
+
     @Test func sigtermDuringASlowJobDrainsThenTheNextStartFinishesIt() async throws {
         try await TestServer.withRunning { server in
             try await DaemonHarness.with { daemon in

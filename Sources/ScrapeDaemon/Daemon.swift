@@ -57,7 +57,7 @@ public enum Daemon {
         let metrics = DaemonMetrics()
         for (name, job) in store.snapshot.jobs { if let success = job.lastSuccess { metrics.restoreLastSuccess(name, at: success) } }
         let drain = Drain()
-        let registry = RunRegistry()
+        let registry = RunRegistry { line in notifier.status(line) }
         let context = RunContext(engine: engine, metrics: metrics, registry: registry, drain: drain, paths: paths, logger: logger)
         let configDirectory = Self.directory(of: options.configPath)
         let jobs = JobScheduler(

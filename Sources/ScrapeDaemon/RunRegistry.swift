@@ -30,13 +30,33 @@ final class RunRegistry: Sendable {
     private let storage = Mutex(Storage())
     /// Finished runs kept; older ones are forgotten (their output stays on disk).
     private let keepFinished = 1000
+    /// Told a one-line summary whenever a run starts or ends (systemd's `STATUS=`).
+    private let onChange: @Sendable (String) -> Void
+
+    init(onChange: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.onChange = onChange
+    }
+
+    /// `running pages-3, list-...; last: pages-2 succeeded, 20 records`.
+    private static func statusLine(_ storage: Storage) -> String {
+        let running = storage.entries.values.filter { $0.state == "running" }.map(\.id).sorted()
+        var line = running.isEmpty ? "idle" : "running \(running.joined(separator: ", "))"
+        if let last = storage.finishedOrder.last.flatMap({ storage.entries[$0] }) {
+            line += "; last: \(last.id) \(last.state), \(last.records) records"
+        }
+        return line
+    }
 
     func queued(id: String, kind: String, name: String) {
         storage.withLock { $0.entries[id] = Entry(id: id, kind: kind, name: name, state: "queued") }
     }
 
     func started(id: String, kind: String, name: String) {
-        storage.withLock { $0.entries[id] = Entry(id: id, kind: kind, name: name, state: "running", started: Timestamp.now.description) }
+        let line = storage.withLock { storage in
+            storage.entries[id] = Entry(id: id, kind: kind, name: name, state: "running", started: Timestamp.now.description)
+            return Self.statusLine(storage)
+        }
+        onChange(line)
     }
 
     /// Live counts from a run's progress callback.
@@ -49,8 +69,8 @@ final class RunRegistry: Sendable {
     }
 
     func finished(id: String, state: String, records: Int, errors: Int, skipped: Int, message: String?) {
-        storage.withLock { storage in
-            guard var entry = storage.entries[id] else { return }
+        let line = storage.withLock { storage -> String? in
+            guard var entry = storage.entries[id] else { return nil }
             entry.state = state
             entry.finished = Timestamp.now.description
             entry.records = records
@@ -62,7 +82,9 @@ final class RunRegistry: Sendable {
             if storage.finishedOrder.count > keepFinished {
                 storage.entries.removeValue(forKey: storage.finishedOrder.removeFirst())
             }
+            return Self.statusLine(storage)
         }
+        if let line { onChange(line) }
     }
 
     subscript(id: String) -> Entry? { storage.withLock { $0.entries[id] } }

@@ -46,11 +46,11 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Starts the daemon and waits for `READY=1`.
-    func start(environment: [String: String] = [:]) async throws {
+    func start(environment: [String: String] = [:], arguments: [String] = []) async throws {
         notify.clear()
         var merged = ["NOTIFY_SOCKET": notify.path]
         merged.merge(environment) { $1 }
-        let process = try ChildProcess(ChildProcess.builtProduct("scrape"), ["daemon", "--config", configPath], environment: merged)
+        let process = try ChildProcess(ChildProcess.builtProduct("scrape"), ["daemon", "--config", configPath] + arguments, environment: merged)
         self.process = process
         let ready: NotifySocket.Message
         do {

@@ -311,6 +311,33 @@ struct DaemonTests {
         }
     }
 
+    @Test func statusLinesAndJSONLogsSayWhatItIsDoing() async throws {
+        try await TestServer.withRunning { server in
+            try await DaemonHarness.with { daemon in
+                let urls = try daemon.write("urls.txt", server.url("/page/1") + "\n")
+                try daemon.writeConfig(Self.quietHTTP + """
+                    jobs:
+                      - name: once
+                        scrape: {urls_file: \(urls)}
+                        at_start: true
+                    """)
+                try await daemon.start(arguments: ["--log-format", "json"])
+                _ = try await daemon.notify.wait { $0.fields["STATUS"] == "idle; last: once-1 succeeded, 1 records" }
+                #expect(daemon.notify.messages.contains { $0.fields["STATUS"] == "running once-1" })
+                daemon.send(SIGTERM)
+                let exit = try await daemon.waitForExit()
+                #expect(exit.status == 0)
+                let lines = exit.stderr.split(separator: "\n")
+                #expect(!lines.isEmpty)
+                for line in lines {
+                    let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                    #expect(object?["level"] is String && object?["message"] is String && object?["time"] is String, "\(line)")
+                }
+                #expect(lines.contains { $0.contains(#""message":"job run ended""#) && $0.contains(#""job":"once""#) })
+            }
+        }
+    }
+
     @Test func invalidConfigExitsTwoNamingTheKey() async throws {
         try await DaemonHarness.with { daemon in
             try daemon.writeConfig(Self.quietHTTP, daemon: "  drain_timeout: forever")

@@ -83,10 +83,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What both executables share: exit statuses, stderr.
+        .target(
+            name: "CommandSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "scrape",
             dependencies: [
-                "ScrapeCore", "ScrapeHTTP",
+                "ScrapeCore", "ScrapeHTTP", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -95,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "scrape-daemon",
             dependencies: [
-                "ScrapeDaemon",
+                "ScrapeDaemon", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Logging
 import ScrapeDaemon
@@ -39,6 +40,11 @@ struct DaemonMain: AsyncParsableCommand {
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level: expected trace, debug, info, notice, warning, error or critical, got \"\(logLevel)\"")
         }
+    }
+
+    /// Exit statuses as `scrape`'s: 2 for usage errors (ArgumentParser's default is 64).
+    static func main() async {
+        await runAsMain(usageStatus: 2)
     }
 
     func run() async throws {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Glibc
+import CommandSupport
 
 /// `scrape`: the command line. Argument parsing only; the work is in ScrapeCore.
 @main
@@ -26,35 +26,6 @@ struct ScrapeCommand: AsyncParsableCommand {
     }
 
     static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let exit as ExitCode {
-            Glibc.exit(exit.rawValue)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            Terminal.error(fullMessage(for: error))
-            Glibc.exit(Status.usage)
-        }
-    }
-}
-
-/// Writes to stderr (fd 2) without touching Glibc's `stderr` global, which Swift 6 rejects.
-enum Terminal {
-    static func error(_ message: String) {
-        write(message.hasSuffix("\n") ? message : message + "\n")
-    }
-
-    static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+        await runAsMain(usageStatus: Status.usage)
     }
 }

@@ -107,6 +107,13 @@ final class DaemonHarness: @unchecked Sendable {
         throw ChildProcess.Failure(description: "timed out waiting for: \(what); daemon log:\n\(log)")
     }
 
+    /// Waits until `GET /runs/ID` says `state`.
+    func waitForRun(_ id: String, toBe state: String = "succeeded") async throws {
+        try await eventually("run \(id) \(state)") {
+            try await json(.get, "/runs/\(id)").object["state"] as? String == state
+        }
+    }
+
     /// The JSON lines of a file (none when it does not exist).
     func records(_ path: String) -> [[String: Any]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }

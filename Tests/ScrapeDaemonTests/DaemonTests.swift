@@ -133,9 +133,7 @@ struct DaemonTests {
                 #expect(accepted.status == 202)
                 #expect(accepted.object["urls"] as? Int == 2)
                 let id = try #require(accepted.object["id"] as? String)
-                try await daemon.eventually("the submitted list scraped") {
-                    try await daemon.json(.get, "/runs/\(id)").object["state"] as? String == "succeeded"
-                }
+                try await daemon.waitForRun(id)
                 let titles = daemon.records(daemon.stateDirectory + "/out/\(id).jsonl").compactMap { $0["title"] as? String }.sorted()
                 #expect(titles == ["Page 7", "Page 8"])
                 #expect(try await daemon.request(.get, "/runs/no-such-run").status == 404)
@@ -145,9 +143,7 @@ struct DaemonTests {
                 #expect(started.status == 202)
                 #expect(try await daemon.request(.post, "/jobs/nope/run", token: token).status == 404)
                 let runID = try #require(started.object["id"] as? String)
-                try await daemon.eventually("the manual run") {
-                    try await daemon.json(.get, "/runs/\(runID)").object["state"] as? String == "succeeded"
-                }
+                try await daemon.waitForRun(runID)
             }
         }
     }
@@ -250,9 +246,7 @@ struct DaemonTests {
                 #expect(try await daemon.json(.get, "/healthz").status == 200)
                 let again = try await daemon.json(.post, "/jobs/slow/run")
                 let id = try #require(again.object["id"] as? String)
-                try await daemon.eventually("a run on the new client") {
-                    try await daemon.json(.get, "/runs/\(id)").object["state"] as? String == "succeeded"
-                }
+                try await daemon.waitForRun(id)
             }
         }
     }
@@ -348,6 +342,9 @@ struct DaemonTests {
             let open = try await ChildProcess(ChildProcess.builtProduct("scrape"), ["daemon", "--config", daemon.configPath]).wait()
             #expect(open.status == 2)
             #expect(open.stderr.contains("daemon.token_file"))
+            let usage = try await ChildProcess(ChildProcess.builtProduct("scrape"), ["daemon", "--config", daemon.configPath, "--log-format", "xml"]).wait()
+            #expect(usage.status == 2)
+            #expect(usage.stderr.contains("--log-format"))
         }
     }
 }

@@ -1,4 +1,7 @@
 /// The parts of a `Content-Type` header the title extractor needs.
+///
+/// Parsed over the header's UTF-8 bytes with ASCII case folding: it runs once per page,
+/// and the `split`/`lowercased` version showed up at 2% of a scrape's CPU.
 struct MediaType {
     /// `type/subtype`, lowercased; nil when there was no header.
     let essence: String?
@@ -11,15 +14,20 @@ struct MediaType {
             charset = nil
             return
         }
-        let parts = header.split(separator: ";", omittingEmptySubsequences: false)
-        essence = parts.first.map { $0.trimmingCharacters(in: " \t").lowercased() }
+        let bytes = Array(header.utf8)
+        var segments = bytes.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)[...]
+        let first = segments.popFirst().map(Self.trimmed) ?? []
+        essence = String(decoding: first.map(Self.lowercased), as: UTF8.self)
         var found: String?
-        for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: " \t").lowercased() == "charset" else { continue }
-            var value = pair[1].trimmingCharacters(in: " \t")
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            if !value.isEmpty { found = value }
+        for parameter in segments {
+            guard let equals = parameter.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = Self.trimmed(parameter[..<equals])
+            guard name.count == 7, name.map(Self.lowercased).elementsEqual("charset".utf8) else { continue }
+            var value = Self.trimmed(parameter[(equals + 1)...])
+            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                value = value.dropFirst().dropLast()
+            }
+            if !value.isEmpty { found = String(decoding: value, as: UTF8.self) }
             break
         }
         charset = found
@@ -30,14 +38,14 @@ struct MediaType {
         guard let essence, !essence.isEmpty else { return true }
         return essence == "text/html" || essence == "application/xhtml+xml"
     }
-}
 
-extension StringProtocol {
-    /// Drops the given characters from both ends.
-    func trimmingCharacters(in set: String) -> String {
-        guard let start = firstIndex(where: { !set.contains($0) }),
-            let end = lastIndex(where: { !set.contains($0) })
-        else { return "" }
-        return String(self[start...end])
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
+        return bytes[start...end]
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }

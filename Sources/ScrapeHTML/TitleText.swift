@@ -4,30 +4,58 @@ enum TitleText {
     /// and caps the result at `maxBytes` UTF-8 bytes on a character boundary.
     ///
     /// Invalid UTF-8 becomes U+FFFD, so the result is always valid text (and valid JSON).
+    /// Works on UTF-8 bytes, not scalars: it runs once per page, and a profile showed the
+    /// scalar-by-scalar version at 4% of a scrape's CPU.
     static func normalize(_ raw: [UInt8], maxBytes: Int) -> String {
-        let decoded = CharacterReferences.decode(String(decoding: raw, as: UTF8.self))
-        var result = ""
-        result.reserveCapacity(min(decoded.utf8.count, maxBytes))
+        var text = String(decoding: raw, as: UTF8.self)  // repairs invalid UTF-8
+        if raw.contains(UInt8(ascii: "&")) { text = CharacterReferences.decode(text) }
+        return text.utf8.withContiguousStorageIfAvailable { collapse($0, maxBytes: maxBytes) }
+            ?? collapse(Array(text.utf8), maxBytes: maxBytes)
+    }
+
+    /// The whitespace and NUL rules over valid UTF-8.
+    private static func collapse(_ bytes: some RandomAccessCollection<UInt8>, maxBytes: Int) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(min(bytes.count, maxBytes))
         var pendingSpace = false
-        for scalar in decoded.unicodeScalars {
-            if isASCIIWhitespace(scalar) {
-                pendingSpace = !result.isEmpty
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if isASCIIWhitespace(byte) {
+                pendingSpace = !output.isEmpty
+                bytes.formIndex(after: &index)
                 continue
             }
-            let character = scalar == "\u{0}" ? "\u{FFFD}" : scalar
-            let needed = (pendingSpace ? 1 : 0) + UTF8.width(character)
-            if result.utf8.count + needed > maxBytes { break }
-            if pendingSpace { result.append(" ") }
+            let width = byte == 0 ? 1 : sequenceLength(lead: byte)
+            let end = bytes.index(index, offsetBy: width, limitedBy: bytes.endIndex) ?? bytes.endIndex
+            let written = byte == 0 ? 3 : bytes.distance(from: index, to: end)  // NUL becomes U+FFFD
+            if output.count + (pendingSpace ? 1 : 0) + written > maxBytes { break }
+            if pendingSpace { output.append(UInt8(ascii: " ")) }
             pendingSpace = false
-            result.unicodeScalars.append(character)
+            if byte == 0 {
+                output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+            } else {
+                output.append(contentsOf: bytes[index..<end])
+            }
+            index = end
         }
-        return result
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Bytes in the UTF-8 sequence that starts with `lead` (the input is valid UTF-8).
+    private static func sequenceLength(lead: UInt8) -> Int {
+        switch lead {
+        case 0xF0...: 4
+        case 0xE0...: 3
+        case 0xC0...: 2
+        default: 1
+        }
     }
 
     /// Tab, LF, FF, CR and space: the whitespace the HTML standard strips from titles.
-    private static func isASCIIWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "\t", "\n", "\u{0C}", "\r", " ": true
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x09, 0x0A, 0x0C, 0x0D, 0x20: true
         default: false
         }
     }

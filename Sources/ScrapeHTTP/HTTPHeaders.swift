@@ -17,6 +17,11 @@ public struct HTTPHeaders: Sendable, Hashable {
         fields.append((name, value))
     }
 
+    /// Makes room for `count` fields.
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Extends the last field's value (for obsolete line folding); does nothing when empty.
     mutating func appendToLastValue(_ suffix: String) {
         guard !fields.isEmpty else { return }

@@ -72,34 +72,35 @@ extension HTTPResponse {
     /// (starting with a space or tab) are joined to the previous value, as RFC 9112 allows.
     static func parseHeaderBlock(_ bytes: [UInt8]) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
-        if let first = lines.first, first.starts(with: "HTTP/".utf8) { lines = lines.dropFirst() }
-        for rawLine in lines {
-            var line = rawLine[...]
+        headers.reserveCapacity(16)
+        var lineStart = bytes.startIndex
+        var isFirstLine = true
+        while lineStart < bytes.endIndex {
+            let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            var line = bytes[lineStart..<newline]
+            lineStart = newline + 1
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if isFirstLine {
+                isFirstLine = false
+                if line.starts(with: "HTTP/".utf8) { continue }
+            }
             if line.isEmpty { continue }
             if line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t"), headers.count > 0 {
-                let continuation = String(decoding: line, as: UTF8.self).trimmingHTTPWhitespace()
-                headers.appendToLastValue(" " + continuation)
+                headers.appendToLastValue(" " + String(decoding: trimmingOWS(line), as: UTF8.self))
                 continue
             }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingHTTPWhitespace()
+            let value = String(decoding: trimmingOWS(line[(colon + 1)...]), as: UTF8.self)
             headers.add(name: name, value: value)
         }
         return headers
     }
-}
 
-extension String {
-    /// Drops leading and trailing spaces and tabs (HTTP's OWS), nothing else.
-    func trimmingHTTPWhitespace() -> String {
-        let utf8 = self.utf8
+    /// Drops HTTP's optional whitespace (spaces and tabs) from both ends.
+    private static func trimmingOWS(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         let isOWS: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard let start = utf8.firstIndex(where: { !isOWS($0) }),
-            let end = utf8.lastIndex(where: { !isOWS($0) })
-        else { return "" }
-        return String(self[start...end])
+        guard let start = bytes.firstIndex(where: { !isOWS($0) }), let end = bytes.lastIndex(where: { !isOWS($0) }) else { return [] }
+        return bytes[start...end]
     }
 }

@@ -112,6 +112,33 @@ struct TitleExtractorTests {
         #expect(Self.extractor.title(in: Array(html.utf8), contentType: "text/html") == "Deep")
     }
 
+    /// The parser is first fed 16 KiB; titles before, after and across that boundary are whole.
+    @Test(arguments: [0, 16_300, 16_370, 16_380, 16_384, 16_390, 20_000, 300_000])
+    func titleAnywhereAroundTheFirstChunkIsWhole(padding: Int) {
+        let head = "<!doctype html><html><head><!--" + String(repeating: "x", count: padding) + "-->"
+        let title = "Caf\u{E9} &amp; " + String(repeating: "long title words ", count: 8) + "end"
+        let html = head + "<title>" + title + "</title></head><body>" + String(repeating: "<p>text</p>", count: 100) + "</body></html>"
+        let expected = "Caf\u{E9} & " + String(repeating: "long title words ", count: 8) + "end"
+        #expect(Self.extractor.title(in: Array(html.utf8), contentType: "text/html; charset=utf-8") == expected)
+        let latin1 = Array(head.utf8) + Array("<title>".utf8) + [0x43, 0x61, 0x66, 0xE9] + Array(" latin</title>".utf8)
+        #expect(Self.extractor.title(in: latin1, contentType: "text/html; charset=iso-8859-1") == "Caf\u{E9} latin")
+    }
+
+    @Test func titleTextRulesOnBytes() {
+        let body = Array("<title>\t a\u{0}b  \n c\u{00A0}d &lt;e&gt; </title>".utf8)
+        #expect(Self.extractor.title(in: body, contentType: "text/html") == "a\u{FFFD}b c\u{00A0}d <e>")
+        let capped = TitleExtractor(maxTitleBytes: 5)
+        #expect(capped.title(in: Array("<title>ab   \u{E9}\u{E9}</title>".utf8), contentType: "text/html") == "ab \u{E9}")
+        #expect(capped.title(in: Array("<title>   </title>".utf8), contentType: "text/html") == "")
+    }
+
+    @Test func mediaTypeParameters() {
+        let page = Array("<title>Caf\u{E9}</title>".utf8)
+        #expect(Self.extractor.title(in: page, contentType: "TEXT/HTML ; Charset = \"UTF-8\" ; q=1") == "Caf\u{E9}")
+        #expect(Self.extractor.title(in: page, contentType: "application/json; charset=utf-8") == nil)
+        #expect(Self.extractor.title(in: [0x3C, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x3E, 0xE9, 0x3C, 0x2F, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x3E], contentType: "text/html;charset=windows-1252") == "\u{E9}")
+    }
+
     @Test func scanStopsAtTheByteBudget() {
         let bounded = TitleExtractor(maxScanBytes: 1000, maxTitleBytes: 1024)
         let late = String(repeating: "<p>filler</p>", count: 200) + "<title>Too late</title>"

@@ -5,7 +5,7 @@ RELEASE_BIN = .build/release
 # that starts in ~14 ms instead of ~21 ms and keeps ~6 MB less resident (measured).
 RELEASE = -c release --static-swift-stdlib
 
-.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api clean
+.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon clean
 
 # make install: where things go. DESTDIR stages a package root.
 PREFIX ?= /usr/local
@@ -77,6 +77,13 @@ bench-api: deps
 	@scripts/install-deps.sh nginx-light curl time
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/api/measure.sh $(RELEASE_BIN)/scrape
+
+## bench-daemon: scrape daemon's RSS and file descriptors over a soak (SOAK_SECONDS, default 1800), reload latency, drain time
+SOAK_SECONDS ?= 1800
+bench-daemon: deps
+	$(SWIFT) build $(RELEASE) --product scrape
+	$(SWIFT) build $(RELEASE) --product scrape-daemon
+	python3 Benchmarks/daemon/measure.py $(RELEASE_BIN)/scrape $(SOAK_SECONDS)
 
 clean:
 	rm -rf .build

@@ -305,6 +305,45 @@ struct DaemonTests {
         }
     }
 
+    @Test func apiJobKeepsItsIncrementalCursorAcrossRestarts() async throws {
+        try await TestServer.withRunning { server in
+            try await DaemonHarness.with { daemon in
+                let tokenFile = try daemon.write("api-token", "t0ken\n")
+                func config(_ n: Int) -> String {
+                    Self.quietHTTP + """
+                        jobs:
+                          - name: changes
+                            api:
+                              base_url: \(server.url("/api/"))
+                              path: since?n=\(n)
+                              auth: {type: bearer, token_file: \(tokenFile)}
+                              incremental: {cursor_path: updated_at, param: updated_since, initial_value: "2024-01-01T00:00:01Z"}
+                            every: 1h
+                            at_start: true
+                            output: api/changes.jsonl
+                        """
+                }
+                let output = daemon.stateDirectory + "/api/changes.jsonl"
+                func ids() -> [Int] { daemon.records(output).compactMap { $0["id"] as? Int } }
+                try daemon.writeConfig(config(5))
+                try await daemon.start()
+                try await daemon.eventually("the first run") { ids() == [2, 3, 4] }
+                try await daemon.eventually("the cursor saved") {
+                    (try? String(contentsOfFile: daemon.stateDirectory + "/cursors/changes.json", encoding: .utf8))?.contains("2024-01-01T00:00:04Z") == true
+                }
+                daemon.send(SIGTERM)
+                #expect(try await daemon.waitForExit().status == 0)
+                // Two more records upstream; the next start sends the saved cursor and appends only those.
+                try daemon.writeConfig(config(7))
+                try await daemon.start()
+                try await daemon.eventually("the second run") { ids() == [2, 3, 4, 5, 6] }
+                let run = try await daemon.json(.post, "/jobs/changes/run")
+                try await daemon.waitForRun(try #require(run.object["id"] as? String))
+                #expect(ids() == [2, 3, 4, 5, 6])
+            }
+        }
+    }
+
     @Test func statusLinesAndJSONLogsSayWhatItIsDoing() async throws {
         try await TestServer.withRunning { server in
             try await DaemonHarness.with { daemon in

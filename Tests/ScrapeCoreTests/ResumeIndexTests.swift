@@ -44,6 +44,33 @@ struct ResumeIndexTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == whole)
     }
 
+    @Test func loadingFromAnOffsetCountsOnlyThatRunsRecords() throws {
+        let earlier = line("http://a/1") + line("http://a/2")
+        let path = try temporaryFile(earlier + line("http://a/2") + String(line("http://a/3").dropLast(5)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var index = try ResumeIndex.load(path: path, from: Int64(earlier.utf8.count))
+        #expect(index.recordCount == 1)
+        #expect(index.repairedBytes > 0)
+        #expect(!(index.consume("http://a/1") as Bool))  // recorded by an earlier run: fetched again
+        #expect((index.consume("http://a/2") as Bool))
+        let repaired = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(repaired == earlier + line("http://a/2"))
+    }
+
+    @Test func repairTailCutsOnlyAPartialLastLine() throws {
+        let whole = line("http://a/1") + line("http://a/2")
+        let path = try temporaryFile(whole)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try ResumeIndex.repairTail(path: path) == Int64(whole.utf8.count))
+        try (whole + "{\"url\":\"http://a/3\",\"fin").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try ResumeIndex.repairTail(path: path) == Int64(whole.utf8.count))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == whole)
+        // A torn line longer than the 64 KiB read-back window, with no newline before it at all.
+        try String(repeating: "x", count: 100_000).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try ResumeIndex.repairTail(path: path) == 0)
+        #expect(try ResumeIndex.repairTail(path: "/nonexistent/dir/out.jsonl") == 0)
+    }
+
     @Test func foreignLinesAreCountedNotMatched() throws {
         let path = try temporaryFile("not json\n" + line("http://a/1") + "{\"status\":1}\n")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -26,19 +26,21 @@ final class DaemonMetrics: Sendable {
         self.factory = factory
     }
 
-    /// Counts one attempt at a URL by the record it made.
-    func attempt(_ record: ScrapeRecord) {
-        if let status = record.status {
+    /// Counts one request (a scrape attempt or an API page request).
+    func attempt(_ report: RequestReport) {
+        if let status = report.status {
             Counter(label: "scrape_requests_total", dimensions: [("status_class", "\(status / 100)xx")], factory: factory).increment()
         }
-        if let error = record.error {
-            Counter(label: "scrape_errors_total", dimensions: [("kind", error.kind)], factory: factory).increment()
+        if let kind = report.errorKind {
+            Counter(label: "scrape_errors_total", dimensions: [("kind", kind)], factory: factory).increment()
         }
-        if let bytes = record.bytes, bytes > 0 {
-            Counter(label: "scrape_bytes_total", factory: factory).increment(by: bytes)
+        if report.bytes > 0 {
+            Counter(label: "scrape_bytes_total", factory: factory).increment(by: report.bytes)
         }
-        if let milliseconds = record.elapsedMilliseconds {
-            Timer(label: "scrape_request_duration_seconds", factory: factory).recordMilliseconds(milliseconds)
+        if let elapsed = report.elapsed {
+            Timer(label: "scrape_request_duration_seconds", factory: factory).recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+            )
         }
     }
 

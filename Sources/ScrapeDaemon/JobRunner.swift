@@ -51,10 +51,13 @@ struct JobRunner: Sendable {
                 let (client, http) = context.engine.lease()
                 var options = APIJobRun.Options(job: job, api: api, keyPath: keyPath, output: output, statePath: context.paths.cursor(of: job), http: http)
                 options.appends = true
-                let finalOptions = options
+                var apiRun = APIJobRun(options: options)
+                let metrics = context.metrics
+                apiRun.onAttempt = { report in metrics.attempt(report) }
+                let finalRun = apiRun
                 let result = await context.drain.cancellingAtDeadline { () async -> Result<APIJobRun.Summary, APIJobRun.Failure> in
                     do throws(APIJobRun.Failure) {
-                        return .success(try await APIJobRun(options: finalOptions).run(client: client))
+                        return .success(try await finalRun.run(client: client))
                     } catch {
                         return .failure(error)
                     }

@@ -340,6 +340,10 @@ struct DaemonTests {
                 let run = try await daemon.json(.post, "/jobs/changes/run")
                 try await daemon.waitForRun(try #require(run.object["id"] as? String))
                 #expect(ids() == [2, 3, 4, 5, 6])
+                // API page requests are counted like scrape attempts (two runs of this process).
+                let metrics = try PrometheusText(try await daemon.request(.get, "/metrics").body)
+                #expect(metrics.total("scrape_requests_total", ["status_class": "2xx"]) == 2)
+                #expect(metrics.total("scrape_job_runs_total", ["job": "changes", "outcome": "succeeded"]) == 2)
             }
         }
     }

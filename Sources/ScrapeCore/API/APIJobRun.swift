@@ -64,6 +64,8 @@ public struct APIJobRun: Sendable {
     }
 
     public let options: Options
+    /// Called with what each page request came to, retries included (the daemon's metrics).
+    public var onAttempt: (@Sendable (RequestReport) -> Void)?
 
     public init(options: Options) {
         self.options = options
@@ -107,7 +109,7 @@ public struct APIJobRun: Sendable {
         }
         var summary = Summary()
         var largest = state?.lastValue
-        let fetcher = PageRequester(options: options, client: client, authenticator: authenticator)
+        let fetcher = PageRequester(options: options, client: client, authenticator: authenticator, onAttempt: onAttempt)
         do {
             while true {
                 let (response, retries) = try await fetcher.fetch(url)

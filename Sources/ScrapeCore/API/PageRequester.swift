@@ -11,12 +11,14 @@ struct PageRequester: Sendable {
     let options: APIJobRun.Options
     let client: HTTPClient
     let authenticator: APIAuthenticator
+    let onAttempt: (@Sendable (RequestReport) -> Void)?
     private let pacing: Pacing
 
-    init(options: APIJobRun.Options, client: HTTPClient, authenticator: APIAuthenticator) {
+    init(options: APIJobRun.Options, client: HTTPClient, authenticator: APIAuthenticator, onAttempt: (@Sendable (RequestReport) -> Void)? = nil) {
         self.options = options
         self.client = client
         self.authenticator = authenticator
+        self.onAttempt = onAttempt
         let rates = [options.http.rate, options.http.perHostRate].compactMap { $0?.perSecond }
         self.pacing = Pacing(rate: rates.min())
     }
@@ -38,8 +40,15 @@ struct PageRequester: Sendable {
             }
             let outcome: AttemptOutcome
             let failure: String
+            let started = ContinuousClock.now
             do {
                 let response = try await client.execute(request)
+                onAttempt?(
+                    RequestReport(
+                        status: response.status, errorKind: response.status >= 400 ? "http" : nil, bytes: response.body.count,
+                        elapsed: ContinuousClock.now - started
+                    )
+                )
                 if (200..<300).contains(response.status) { return (response, attempt - 1) }
                 if response.status == 401 {
                     if !refreshedToken, await authenticator.unauthorized() {
@@ -52,6 +61,7 @@ struct PageRequester: Sendable {
                 outcome = AttemptOutcome(response: response)
                 failure = "HTTP status \(response.status)"
             } catch let error as HTTPClientError {
+                onAttempt?(RequestReport(status: nil, errorKind: error.kind.rawValue, bytes: 0, elapsed: ContinuousClock.now - started))
                 outcome = AttemptOutcome(error: error)
                 failure = "\(error.kind): \(error.message)"
             } catch let error as APIError {

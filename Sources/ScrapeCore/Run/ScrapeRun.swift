@@ -64,9 +64,9 @@ public struct ScrapeRun: Sendable {
     public var onNotice: (@Sendable (String) -> Void)?
     /// Called with each policy event itself (the daemon counts open breakers).
     public var onEvent: (@Sendable (Scheduler<ContinuousClock>.Event) -> Void)?
-    /// Called with the record each attempt made, retried ones included, on the attempt's
-    /// task (the daemon's request metrics).
-    public var onAttempt: (@Sendable (ScrapeRecord) -> Void)?
+    /// Called with what each attempt came to, retried ones included, on the attempt's task
+    /// (the daemon's request metrics).
+    public var onAttempt: (@Sendable (RequestReport) -> Void)?
     /// The client to fetch with; nil makes one for the run and shuts it down at the end.
     /// The daemon shares one across runs.
     public var client: HTTPClient?
@@ -147,7 +147,7 @@ public struct ScrapeRun: Sendable {
                 },
                 perform: { request, attempt in
                     let result = await fetcher.attempt(request, number: attempt)
-                    if let onAttempt, let record = result?.output { onAttempt(record) }
+                    if let onAttempt, let record = result?.output { onAttempt(RequestReport(record)) }
                     return result
                 },
                 reject: { request, attempts in PageFetcher.record(circuitOpen: request, attempts: attempts) },

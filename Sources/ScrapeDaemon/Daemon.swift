@@ -106,10 +106,11 @@ public enum Daemon {
                         continue
                     }
                     let first = !drain.isDraining
-                    drain.begin(timeout: file.daemon.drainTimeout)
+                    let timeout = await reloader.drainTimeout
+                    drain.begin(timeout: timeout)
                     if first {
-                        logger.info("stopping: draining in-flight work", metadata: ["signal": "\(number == SIGTERM ? "SIGTERM" : "SIGINT")", "drain_timeout": "\(file.daemon.drainTimeout.configDescription)"])
-                        notifier.stopping(status: "draining (up to \(file.daemon.drainTimeout.configDescription))")
+                        logger.info("stopping: draining in-flight work", metadata: ["signal": "\(number == SIGTERM ? "SIGTERM" : "SIGINT")", "drain_timeout": "\(timeout.configDescription)"])
+                        notifier.stopping(status: "draining (up to \(timeout.configDescription))")
                         await group.triggerGracefulShutdown()
                     } else {
                         logger.warning("second signal: cancelling in-flight work now")

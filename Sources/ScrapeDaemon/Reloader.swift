@@ -34,6 +34,9 @@ actor Reloader {
         self.listening = listening
     }
 
+    /// `daemon.drain_timeout` of the configuration in force (a reload may change it).
+    var drainTimeout: Duration { current.file.daemon.drainTimeout }
+
     func reload() async {
         let started = ContinuousClock.now
         notifier.reloading()

@@ -15,6 +15,7 @@ struct CheckConfigCommand: ParsableCommand {
         let configuration: ScrapeConfiguration
         do {
             configuration = try ScrapeConfiguration(contentsOfFile: file)
+            if configuration.hasDaemonSection { _ = try configuration.validateForDaemon() }
         } catch {
             throw ValidationError("\(file): \(error)")
         }

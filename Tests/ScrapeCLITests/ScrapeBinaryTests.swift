@@ -142,6 +142,30 @@ struct ScrapeBinaryTests {
         #expect(bad.stderr.contains("line 2: http.retries: expected a whole number >= 0, got \"many\""))
     }
 
+    @Test func checkConfigAppliesTheDaemonsRulesToADaemonFile() async throws {
+        let config = temporaryPath("scrape.yaml")
+        let token = temporaryPath("token")
+        defer { [config, token].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        let job = "jobs:\n  - name: a\n    scrape: {urls_file: urls.txt}\n    output: \"-\"\n"
+        // Without daemon: the file is a one-shot/api config, where stdout is fine.
+        try job.write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try await scrape(["check-config", config]).status == 0)
+        try (job + "daemon:\n  drain_timeout: 5s\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let stdout = try await scrape(["check-config", config])
+        #expect(stdout.status == 2)
+        #expect(stdout.stderr.contains("jobs[0].output: \"-\" (stdout) cannot be used by the daemon"))
+        try "short\n".write(toFile: token, atomically: true, encoding: .utf8)
+        try "daemon:\n  listen: 0.0.0.0:9464\n  token_file: \(token)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let weak = try await scrape(["check-config", config])
+        #expect(weak.status == 2)
+        #expect(weak.stderr.contains("daemon.token_file: \(token) must hold a token of at least 16 characters"))
+        try "0123456789abcdef0123\n".write(toFile: token, atomically: true, encoding: .utf8)
+        let good = try await scrape(["check-config", config])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("listen: 0.0.0.0:9464"))
+        #expect(!good.stdout.contains("0123456789abcdef"))  // the token itself is never printed
+    }
+
     @Test func summaryCountsRetriesBreakersAndRobots() async throws {
         try await TestServer.withRunning { server in
             let input = try write([server.url("/flaky?fail=1&key=s"), server.url("/private/x"), server.url("/page/1")])

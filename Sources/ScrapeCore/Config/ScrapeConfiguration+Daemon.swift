@@ -92,3 +92,29 @@ extension ScrapeConfiguration.Daemon {
         """
     }
 }
+
+extension ScrapeConfiguration {
+    /// The rules only a service has, checked by `scrape daemon` at start and reload and by
+    /// `scrape check-config` for a file with a `daemon:` section: no job reads stdin or
+    /// writes stdout, and the token file (when set) holds a token of 16 characters or more.
+    ///
+    /// - Returns: the bearer token, when `daemon.token_file` is set.
+    /// - Throws: ``ConfigurationError`` naming the key.
+    public func validateForDaemon() throws(ConfigurationError) -> String? {
+        for (index, job) in jobs.enumerated() {
+            if job.output == "-" {
+                throw ConfigurationError(
+                    key: "jobs[\(index)].output", message: "\"-\" (stdout) cannot be used by the daemon; give a file (relative paths are under daemon.state_dir)")
+            }
+            if case .scrape(let urlsFile) = job.source, urlsFile == "-" {
+                throw ConfigurationError(key: "jobs[\(index)].scrape.urls_file", message: "\"-\" (stdin) cannot be used by the daemon; give a file")
+            }
+        }
+        guard let tokenFile = daemon.tokenFile else { return nil }
+        let token = try Secret.file(tokenFile).resolve(key: "daemon.token_file")
+        guard token.count >= 16 else {
+            throw ConfigurationError(key: "daemon.token_file", message: "\(tokenFile) must hold a token of at least 16 characters (try: openssl rand -hex 32)")
+        }
+        return token
+    }
+}

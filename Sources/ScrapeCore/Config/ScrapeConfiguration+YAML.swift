@@ -53,6 +53,7 @@ extension ScrapeConfiguration {
         }
         if let daemon = top["daemon"] {
             self.daemon = try Daemon(YAMLMap(daemon, path: "daemon"))
+            hasDaemonSection = true
         }
     }
 

@@ -71,6 +71,8 @@ public struct ScrapeConfiguration: Sendable {
     public var jobs: [Job] = []
     /// `daemon:`; only `scrape daemon` reads it.
     public var daemon = Daemon()
+    /// Whether the file has a `daemon:` section (then `check-config` applies the daemon's rules).
+    public var hasDaemonSection = false
 
     /// The job named `name`.
     public func job(named name: String) -> Job? { jobs.first { $0.name == name } }

@@ -75,11 +75,13 @@ public enum Daemon {
             logger.info("listening", metadata: ["address": "\(address)", "jobs": "\(file.jobs.count)", "inbox": "\(paths.inbox)"])
             notifier.ready(status: "listening on \(address); \(file.jobs.count) jobs; inbox \(paths.inbox)")
         }
+        // A service that returns on its own shuts the others down gracefully (runs finish and
+        // save their state); one that fails (a port in use) cancels the group: exit 1 at once,
+        // and any run it cut short is resumed on the next start.
+        let services: [any Service] = [engine, application, jobs, inbox]
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: engine), .init(service: application), .init(service: jobs), .init(service: inbox),
-                ],
+                services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
                 logger: logger
             )
         )

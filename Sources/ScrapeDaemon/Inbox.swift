@@ -61,15 +61,14 @@ final class Inbox: Service, Sendable {
                 }
             }
             var iterator = wakeups.makeAsyncIterator()
+            // Once the drain begins nothing new is claimed, but the loop returns only when the
+            // group asks (returning early would end the group while jobs still drain).
             repeat {
-                if stopping.load(ordering: .relaxed) || context.drain.isDraining { break }
-                for name in Self.listNames(in: paths.claimed) {
+                if stopping.load(ordering: .relaxed) { break }
+                let claimed = Self.listNames(in: paths.claimed).map { ($0, true) }
+                for (name, resumed) in claimed + Self.listNames(in: paths.inbox).map({ ($0, false) }) {
                     if stopping.load(ordering: .relaxed) || context.drain.isDraining { break }
-                    await process(name, claimed: true)
-                }
-                for name in Self.listNames(in: paths.inbox) {
-                    if stopping.load(ordering: .relaxed) || context.drain.isDraining { break }
-                    await process(name, claimed: false)
+                    await process(name, claimed: resumed)
                 }
             } while await iterator.next() != nil
             group.cancelAll()

@@ -115,12 +115,18 @@ final class JobScheduler: Service, Sendable {
         await withDiscardingTaskGroup { group in
             var armed: ContinuousClock.Instant?
             continuation.yield(.wake)
+            var shuttingDown = false
             for await event in events {
-                if case .shutdown = event {
-                    table.withLock { $0.stopping = true }
-                }
-                if table.withLock({ $0.stopping }) {
-                    if table.withLock({ $0.runningCount }) == 0 { break }
+                if case .shutdown = event { shuttingDown = true }
+                // The drain starts at the signal, before the group reaches this service: start
+                // nothing new from then on, but return only when the group asks (returning
+                // early would end the group while the inbox still drains).
+                if shuttingDown || runner.context.drain.isDraining {
+                    let running = table.withLock { table in
+                        table.stopping = true
+                        return table.runningCount
+                    }
+                    if shuttingDown, running == 0 { break }
                     continue
                 }
                 let now = ContinuousClock.now
@@ -209,8 +215,9 @@ final class JobScheduler: Service, Sendable {
 
     /// Starts `name` now unless it is running (`POST /jobs/NAME/run`).
     func trigger(_ name: String) -> TriggerResult {
+        let draining = runner.context.drain.isDraining
         let result = table.withLock { table -> TriggerResult in
-            guard !table.stopping else { return .shuttingDown }
+            guard !table.stopping, !draining else { return .shuttingDown }
             guard let index = table.entries.firstIndex(where: { $0.job.name == name }) else { return .unknownJob }
             if let id = table.entries[index].running { return .alreadyRunning(id: id) }
             table.entries[index].runs += 1

@@ -126,8 +126,10 @@ struct PolitenessRunTests {
             }
             let times = server.log.all.filter { $0.path.hasPrefix("/page/") }.map(\.time)
             #expect(times.count == 6)
-            // Dispatch is spaced 100 ms apart; allow a little network jitter at arrival.
-            #expect(times.last! - times.first! >= .milliseconds(450))
+            // Dispatch is spaced 100 ms apart (500 ms from first to last); without the limit all
+            // six arrive within a few ms. The bound leaves room for the first request's connect
+            // being slow on a loaded machine (seen: 438 ms), while later ones reuse connections.
+            #expect(times.last! - times.first! >= .milliseconds(350))
         }
     }
 }

@@ -129,6 +129,8 @@ struct DaemonTests {
                 #expect(try await daemon.request(.post, "/scrape", body: list, token: "wrong-token-wrong-token").status == 401)
                 #expect(try await daemon.request(.post, "/jobs/manual/run").status == 401)
                 #expect(try await daemon.request(.post, "/scrape", body: "\n# nothing\n", token: token).status == 400)
+                let huge = String(repeating: server.url("/page/1") + "\n", count: 8 * 1024 * 1024 / 20)  // lines are over 20 bytes: more than the 8 MiB cap
+                #expect(try await daemon.request(.post, "/scrape", body: huge, token: token).status == 413)
                 let accepted = try await daemon.json(.post, "/scrape", body: list, token: token)
                 #expect(accepted.status == 202)
                 #expect(accepted.object["urls"] as? Int == 2)

@@ -5,7 +5,7 @@ import Glibc
 /// The curl driver's loop blocks in `curl_multi_poll`; running it on a pool thread would
 /// take one of only a few (two, on a 2-core machine) away from every task. The thread is
 /// detached: whoever needs to know it ended is told by the body itself.
-enum IOThread {
+public enum IOThread {
     private final class Box {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
@@ -16,7 +16,7 @@ enum IOThread {
     /// - Parameters:
     ///   - body: runs once; the thread ends when it returns.
     /// - Returns: false when the thread could not be created (out of resources).
-    static func spawn(_ body: @escaping @Sendable () -> Void) -> Bool {
+    public static func spawn(_ body: @escaping @Sendable () -> Void) -> Bool {
         let context = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { context in

@@ -338,8 +338,13 @@ struct DaemonTests {
                 // Two more records upstream; the next start sends the saved cursor and appends only those.
                 try daemon.writeConfig(config(7))
                 try await daemon.start()
-                try await daemon.eventually("the second run") { ids() == [2, 3, 4, 5, 6] }
+                try await daemon.eventually("the second run, finished") {
+                    let job = (try await daemon.json(.get, "/jobs").object["jobs"] as? [[String: Any]])?.first
+                    return ids() == [2, 3, 4, 5, 6] && job?["state"] as? String == "idle"
+                        && (job?["last_run"] as? [String: Any])?["outcome"] as? String == "succeeded"
+                }
                 let run = try await daemon.json(.post, "/jobs/changes/run")
+                #expect(run.status == 202)
                 try await daemon.waitForRun(try #require(run.object["id"] as? String))
                 #expect(ids() == [2, 3, 4, 5, 6])
                 // API page requests are counted like scrape attempts (two runs of this process).

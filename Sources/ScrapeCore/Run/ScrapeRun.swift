@@ -127,7 +127,7 @@ public struct ScrapeRun: Sendable {
 
         var failure: Failure?
         do {
-            let outcome = try await scheduler.run(
+            let outcome = try await withTaskExecutorPreference(RunExecutor.shared) { try await scheduler.run(
                 next: { () async throws -> Scheduler.Input<HTTPRequest.Prepared, ScrapeRecord>? in
                     if let intakeOpen, !intakeOpen() {
                         intakeClosed = true
@@ -160,7 +160,7 @@ public struct ScrapeRun: Sendable {
                     onEvent?(event)
                     onNotice?(event.notice)
                 }
-            )
+            ) }
             summary.interrupted = outcome.cancelled || intakeClosed
             summary.notRecorded = outcome.dropped
             summary.retries = outcome.retries

@@ -96,13 +96,10 @@ struct ControlServer: Sendable {
 
     private func submit(_ bytes: [UInt8]) -> Response {
         guard !drain.isDraining else { return json(Problem(error: "the daemon is shutting down"), status: .serviceUnavailable) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             return json(Problem(error: "the URL list is not UTF-8 text"), status: .badRequest)
         }
-        let urls = text.split(whereSeparator: \.isNewline).count { line in
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            return !trimmed.isEmpty && !trimmed.hasPrefix("#")
-        }
+        let urls = URLSource.urlLineCount(in: bytes)
         guard urls > 0 else { return json(Problem(error: "the URL list has no URLs (one per line)"), status: .badRequest) }
         let id = Self.newID()
         let incoming = "\(paths.inbox)/.incoming-\(id)"

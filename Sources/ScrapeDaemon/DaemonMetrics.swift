@@ -38,9 +38,7 @@ final class DaemonMetrics: Sendable {
             Counter(label: "scrape_bytes_total", factory: factory).increment(by: report.bytes)
         }
         if let elapsed = report.elapsed {
-            Timer(label: "scrape_request_duration_seconds", factory: factory).recordNanoseconds(
-                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-            )
+            Timer(label: "scrape_request_duration_seconds", factory: factory).recordNanoseconds(elapsed.inNanoseconds)
         }
     }
 

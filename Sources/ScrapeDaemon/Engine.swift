@@ -37,7 +37,7 @@ final class Engine: Service, Sendable {
         self.notifier = notifier
         self.logger = logger
         tick = min(notifier.watchdogInterval ?? .seconds(1), .seconds(1))
-        lastBeat.store(Self.nanoseconds(ContinuousClock.now - started), ordering: .relaxed)
+        lastBeat.store((ContinuousClock.now - started).inNanoseconds, ordering: .relaxed)
     }
 
     /// The client and settings for a new run; pair with ``release(_:)``.
@@ -85,8 +85,8 @@ final class Engine: Service, Sendable {
 
     /// Whether the I/O loop answered within three ticks (and at least within 3 s).
     var isAlive: Bool {
-        let age = Self.nanoseconds(ContinuousClock.now - started) - lastBeat.load(ordering: .relaxed)
-        return age <= Self.nanoseconds(max(tick * 3, .seconds(3)))
+        let age = (ContinuousClock.now - started).inNanoseconds - lastBeat.load(ordering: .relaxed)
+        return age <= max(tick * 3, .seconds(3)).inNanoseconds
     }
 
     func run() async throws {
@@ -102,7 +102,7 @@ final class Engine: Service, Sendable {
                     if self.state.withLock({ $0.client !== current }) { continue }
                     break
                 }
-                self.lastBeat.store(Self.nanoseconds(ContinuousClock.now - self.started), ordering: .relaxed)
+                self.lastBeat.store((ContinuousClock.now - self.started).inNanoseconds, ordering: .relaxed)
                 beats += 1
                 if let pingEvery, beats % pingEvery == 0 { self.notifier.watchdog() }
                 try? await Task.sleep(for: self.tick)
@@ -111,9 +111,5 @@ final class Engine: Service, Sendable {
         let clients = state.withLock { [$0.client] + Array($0.retired.values) }
         for client in clients { await client.shutdown() }
         logger.debug("engine stopped")
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 }

@@ -92,11 +92,6 @@ final class Inbox: Service, Sendable {
                 return
             }
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: claimedPath, isDirectory: &isDirectory), isDirectory.boolValue {
-            fail(name, at: claimedPath, reason: "a folder, not a file of URLs")
-            return
-        }
         context.registry.started(id: name, kind: "inbox", name: name)
         logger.info("inbox file claimed", metadata: ["file": "\(name).txt", "resumed": "\(claimed)"])
         switch await context.scrape(input: claimedPath, output: output, from: 0, runID: name) {

@@ -55,8 +55,9 @@ final class JobScheduler: Service, Sendable {
         var running: String?
         var startRequested = false
         var resume: DaemonState.Unfinished?
+        /// Runs started, ever; ids are numbered from it before the runner persists them.
+        /// (Skipped turns are counted in the state file only.)
         var runs: Int
-        var skipped: Int
     }
 
     private struct Table {
@@ -88,7 +89,7 @@ final class JobScheduler: Service, Sendable {
         var table = Table()
         for (index, job) in jobs.enumerated() {
             let saved = store.job(job.name)
-            var entry = Entry(job: job, keyPath: "jobs[\(index)]", runs: saved.runs, skipped: saved.skipped)
+            var entry = Entry(job: job, keyPath: "jobs[\(index)]", runs: saved.runs)
             if let unfinished = saved.unfinished {
                 entry.next = now
                 entry.resume = unfinished
@@ -174,7 +175,6 @@ final class JobScheduler: Service, Sendable {
                 if let next = entry.next, next <= now {
                     if entry.running != nil {
                         skips.append(entry.job.name)
-                        entry.skipped += 1
                         // Skip every turn that has passed, then wait for the next one.
                         if let every = entry.job.every {
                             while let due = entry.next, due <= now { entry.next = due + every }
@@ -250,7 +250,7 @@ final class JobScheduler: Service, Sendable {
                     entries.append(entry)
                 } else {
                     let saved = store.job(job.name)
-                    var entry = Entry(job: job, keyPath: "jobs[\(index)]", runs: saved.runs, skipped: saved.skipped)
+                    var entry = Entry(job: job, keyPath: "jobs[\(index)]", runs: saved.runs)
                     entry.next = job.atStart ? now : job.every.map { now + $0 }
                     entries.append(entry)
                 }
@@ -274,15 +274,13 @@ final class JobScheduler: Service, Sendable {
             table.entries.map { entry in
                 let saved = state.jobs[entry.job.name] ?? .init()
                 let next = entry.next.map { instant -> String in
-                    let ahead = instant - now
-                    let milliseconds = ahead.components.seconds * 1000 + ahead.components.attoseconds / 1_000_000_000_000_000
-                    return Timestamp(millisecondsSinceEpoch: wallNow.millisecondsSinceEpoch + max(0, milliseconds)).description
+                    Timestamp(millisecondsSinceEpoch: wallNow.millisecondsSinceEpoch + max(0, (instant - now).inMilliseconds)).description
                 }
                 let type: String = if case .api = entry.job.source { "api" } else { "scrape" }
                 return JobInfo(
                     name: entry.job.name, type: type, every: entry.job.every?.configDescription, at_start: entry.job.atStart,
                     state: entry.running == nil ? "idle" : "running", running_run: entry.running, next_run: next,
-                    runs: max(entry.runs, saved.runs), skipped: max(entry.skipped, saved.skipped),
+                    runs: entry.runs, skipped: saved.skipped,
                     last_run: saved.lastRun.map(Self.lastRun), last_success: saved.lastSuccess.map(Self.timestamp)
                 )
             }

@@ -58,7 +58,7 @@ actor Reloader {
             control.token.value = loaded.token
             current = loaded
             let took = ContinuousClock.now - started
-            logger.info("reloaded", metadata: ["jobs": "\(loaded.file.jobs.count)", "took_ms": "\(took.components.attoseconds / 1_000_000_000_000_000 + took.components.seconds * 1000)"])
+            logger.info("reloaded", metadata: ["jobs": "\(loaded.file.jobs.count)", "took_ms": "\(took.inMilliseconds)"])
         } catch {
             logger.error("reload failed; still running on the previous configuration", metadata: ["error": "\(error)"])
         }

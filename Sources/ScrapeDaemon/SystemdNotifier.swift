@@ -31,9 +31,6 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    /// Whether messages go anywhere.
-    public var isEnabled: Bool { address != nil }
-
     /// The daemon is up (control server listening, work started).
     public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
     /// A line for `systemctl status`.

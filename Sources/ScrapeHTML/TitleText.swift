@@ -7,13 +7,12 @@ enum TitleText {
     /// Works on UTF-8 bytes, not scalars: it runs once per page, and a profile showed the
     /// scalar-by-scalar version at 4% of a scrape's CPU.
     static func normalize(_ raw: [UInt8], maxBytes: Int) -> String {
-        let text = String(decoding: raw, as: UTF8.self)  // repairs invalid UTF-8
-        let valid = text.utf8.withContiguousStorageIfAvailable { Array($0) } ?? Array(text.utf8)
+        let valid = Array(String(decoding: raw, as: UTF8.self).utf8)  // invalid UTF-8 repaired
         return collapse(CharacterReferences.decode(valid), maxBytes: maxBytes)
     }
 
     /// The whitespace and NUL rules over valid UTF-8.
-    private static func collapse(_ bytes: some RandomAccessCollection<UInt8>, maxBytes: Int) -> String {
+    private static func collapse(_ bytes: [UInt8], maxBytes: Int) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(min(bytes.count, maxBytes))
         var pendingSpace = false

@@ -17,7 +17,7 @@ extension Duration {
 
     /// The duration in the shortest exact unit, as the config file writes it: `250ms`, `30s`, `5m`.
     public var configDescription: String {
-        let ms = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let ms = inMilliseconds
         if ms % 3_600_000 == 0, ms > 0 { return "\(ms / 3_600_000)h" }
         if ms % 60_000 == 0, ms > 0 { return "\(ms / 60_000)m" }
         if ms % 1000 == 0 { return "\(ms / 1000)s" }

@@ -56,10 +56,20 @@ public final class URLSource {
         while true {
             guard let raw = try await nextRawLine() else { return nil }
             lineNumber += 1
-            let text = Self.trim(raw)
-            if text.isEmpty || text.first == UInt8(ascii: "#") { continue }
+            guard let text = Self.urlText(raw) else { continue }
             return Line(number: lineNumber, text: String(decoding: text, as: UTF8.self))
         }
+    }
+
+    /// How many lines of `bytes` a run would take as URLs (for `POST /scrape`'s answer).
+    public static func urlLineCount(in bytes: [UInt8]) -> Int {
+        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).count { urlText($0) != nil }
+    }
+
+    /// The line's URL text, trimmed; nil for a blank line or a `#` comment.
+    private static func urlText(_ raw: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let text = trim(raw)
+        return text.isEmpty || text.first == UInt8(ascii: "#") ? nil : text
     }
 
     private func nextRawLine() async throws(InputError) -> ArraySlice<UInt8>? {

@@ -15,6 +15,14 @@ extension EasyHandle {
         var verifyPeer: Bool
         var caFile: String?
 
+        /// `CURLOPT_BUFFERSIZE`: the most one `recv` reads. curl's default, 16 KiB, takes two
+        /// or more reads for half of a typical crawl's pages (the benchmark corpus: median
+        /// 15 KB, mean 21 KB); 32 KiB reads 83% of them in one. Measured on the benchmark's
+        /// 20,000 pages (16 alternating runs): 1.79 → 1.22 `recvfrom` and 3.7 → 2.2 `poll`
+        /// calls per page, 7% less CPU, ~0.8 MB more peak RSS (every pooled handle keeps its
+        /// buffer); 64 KiB saved only 2% more for 3 MB, which the RSS target cannot afford.
+        static let receiveBufferBytes = 32 * 1024
+
         init(_ configuration: HTTPClient.Configuration) {
             connectTimeoutMilliseconds = configuration.timeouts.connect.wholeMilliseconds
             totalTimeoutMilliseconds = configuration.timeouts.total.wholeMilliseconds
@@ -51,6 +59,7 @@ extension EasyHandle {
         try check(attachErrorBuffer(), "CURLOPT_ERRORBUFFER")
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_NOSIGNAL, 1)
+        try set(CURLOPT_BUFFERSIZE, Defaults.receiveBufferBytes)
         try check(ccurl_easy_setopt_write_callback(raw, CURLOPT_WRITEFUNCTION, EasyHandle.writeBody), "CURLOPT_WRITEFUNCTION")
         try check(ccurl_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, context), "CURLOPT_WRITEDATA")
         try check(ccurl_easy_setopt_write_callback(raw, CURLOPT_HEADERFUNCTION, EasyHandle.writeHeader), "CURLOPT_HEADERFUNCTION")

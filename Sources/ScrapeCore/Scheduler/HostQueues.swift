@@ -59,6 +59,60 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
             if let job = fresh.popFirst() { return job }
             return delayed.isEmpty ? nil : delayed.removeFirst().job
         }
+
+        /// Marks the host ready when it has waiting jobs and was not; true when it was just
+        /// marked (the caller appends it to `ready`).
+        mutating func markReadyIfWaiting() -> Bool {
+            guard waiting > 0, !isReady else { return false }
+            isReady = true
+            return true
+        }
+
+        /// This host's part of ``HostQueues/next(at:)``: what it can do at `now`, with its own
+        /// state already updated (slot and token taken, or `isReady` cleared).
+        mutating func dispatch(at now: Instant, perHostLimit: Int) -> Dispatch {
+            if waiting == 0 {
+                isReady = false
+                return .notReady
+            }
+            if case .open(let until, _) = breaker.state, now < until, let job = popAny() {
+                return .reject(job, until: until, stillWaiting: keepReady())
+            }
+            if inFlight >= perHostLimit {
+                isReady = false  // `finished` brings it back
+                return .notReady
+            }
+            if let paused = pausedUntil, paused > now { return .later(paused) }
+            let retryIndex = dueRetry(at: now)
+            if retryIndex == nil, fresh.isEmpty { return .later(earliestRetry) }
+            if let available = bucket?.nextAvailable(at: now) { return .later(available) }
+            let (permission, transition) = breaker.permission(at: now)
+            guard permission == .allowed else {
+                isReady = false  // a probe is out; its outcome brings the host back
+                return .notReady
+            }
+            let job = retryIndex.map { delayed.remove(at: $0).job } ?? fresh.removeFirst()
+            inFlight += 1
+            lastDispatch = now
+            bucket?.take(at: now)
+            return .start(job, transition, stillWaiting: keepReady())
+        }
+
+        /// After taking a job: whether the host stays in `ready` (it still has waiting jobs).
+        private mutating func keepReady() -> Bool {
+            if waiting == 0 { isReady = false }
+            return waiting > 0
+        }
+    }
+
+    /// What one host can do now (see `Host.dispatch`).
+    private enum Dispatch {
+        case start(Job, CircuitBreaker<Instant>.Transition?, stillWaiting: Bool)
+        case reject(Job, until: Instant, stillWaiting: Bool)
+        /// Not before this instant (nil: only a retry's due time, none known, can help).
+        case later(Instant?)
+        /// Out of `ready` until an outcome brings it back.
+        case notReady
     }
 
     let perHostLimit: Int
@@ -122,80 +176,50 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     }
 
     /// The next thing to do at `now`; call while there are free slots.
+    ///
+    /// Hosts are changed in place in `hosts` (through `Dictionary.Values`), never copied out
+    /// and back: a copy shares the host's queue storage, so the next removal from it copied
+    /// the whole queue (up to ``Scheduler/Limits/maxQueued`` jobs) once per request
+    /// whenever jobs waited behind a per-host limit.
     mutating func next(at now: Instant) -> Step {
         if let global = globalBucket?.nextAvailable(at: now) { return .idle(wake: global) }
         var wake: Instant?
-        func soonest(_ instant: Instant?) {
-            guard let instant else { return }
-            wake = wake.map { min($0, instant) } ?? instant
-        }
         for _ in 0..<ready.count {
-            guard let name = ready.popFirst(), var host = hosts[name] else { continue }
-            defer { hosts[name] = host }
-            if host.waiting == 0 {
-                host.isReady = false
+            guard let name = ready.popFirst(), let index = hosts.index(forKey: name) else { continue }
+            switch hosts.values[index].dispatch(at: now, perHostLimit: perHostLimit) {
+            case .notReady:
                 continue
-            }
-            if case .open(let until, _) = host.breaker.state, now < until, let job = host.popAny() {
+            case .later(let instant):
+                if let instant { wake = wake.map { min($0, instant) } ?? instant }
+                ready.append(name)
+            case .reject(let job, let until, let stillWaiting):
                 waitingCount -= 1
-                requeueIfWaiting(&host, name)
+                if stillWaiting { ready.append(name) }
                 return .reject(job, until: until)
+            case .start(let job, let transition, let stillWaiting):
+                globalBucket?.take(at: now)
+                inFlightCount += 1
+                waitingCount -= 1
+                if stillWaiting { ready.append(name) }
+                return .start(job, transition)
             }
-            if host.inFlight >= perHostLimit {
-                host.isReady = false  // `finished` brings it back
-                continue
-            }
-            if let paused = host.pausedUntil, paused > now {
-                soonest(paused)
-                ready.append(name)
-                continue
-            }
-            let retryIndex = host.dueRetry(at: now)
-            if retryIndex == nil, host.fresh.isEmpty {
-                soonest(host.earliestRetry)
-                ready.append(name)
-                continue
-            }
-            if let available = host.bucket?.nextAvailable(at: now) {
-                soonest(available)
-                ready.append(name)
-                continue
-            }
-            let (permission, transition) = host.breaker.permission(at: now)
-            guard permission == .allowed else {
-                host.isReady = false  // a probe is out; its outcome brings the host back
-                continue
-            }
-            let job = retryIndex.map { host.delayed.remove(at: $0).job } ?? host.fresh.removeFirst()
-            host.inFlight += 1
-            host.lastDispatch = now
-            host.bucket?.take(at: now)
-            globalBucket?.take(at: now)
-            inFlightCount += 1
-            waitingCount -= 1
-            requeueIfWaiting(&host, name)
-            return .start(job, transition)
         }
         return .idle(wake: wake)
     }
 
     /// Records a finished attempt: frees its slot and feeds the breaker.
     mutating func finished(host name: String, outcome: AttemptOutcome, at now: Instant) -> CircuitBreaker<Instant>.Transition? {
-        guard var host = hosts[name] else { return nil }
-        host.inFlight -= 1
+        guard let index = hosts.index(forKey: name) else { return nil }
         inFlightCount -= 1
-        let transition = host.breaker.record(outcome, at: now)
-        if host.waiting > 0, !host.isReady {
-            host.isReady = true
-            ready.append(name)
-        }
-        hosts[name] = host
+        hosts.values[index].inFlight -= 1
+        let transition = hosts.values[index].breaker.record(outcome, at: now)
+        if hosts.values[index].markReadyIfWaiting() { ready.append(name) }
         finishedSinceSweep += 1
         if finishedSinceSweep >= 1024 {
             finishedSinceSweep = 0
             sweep(at: now)
-        } else if Self.isForgettable(host, at: now) {
-            hosts.removeValue(forKey: name)
+        } else if Self.isForgettable(hosts.values[index], at: now) {
+            hosts.remove(at: index)
         }
         return transition
     }
@@ -215,22 +239,17 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
 
     // MARK: Helpers
 
+    /// Changes a host in place, tracking it first when it is new.
     private mutating func update(_ name: String, _ change: (inout Host) -> Void) {
-        var host = hosts[name] ?? Host(bucket: perHostRate.map { TokenBucket(rate: $0, burst: burst) }, breaker: CircuitBreaker(configuration: breakerConfiguration))
-        change(&host)
-        if host.waiting > 0, !host.isReady {
-            host.isReady = true
-            ready.append(name)
-        }
-        hosts[name] = host
+        let index = hosts.index(forKey: name) ?? track(name)
+        change(&hosts.values[index])
+        if hosts.values[index].markReadyIfWaiting() { ready.append(name) }
     }
 
-    private mutating func requeueIfWaiting(_ host: inout Host, _ name: String) {
-        if host.waiting > 0 {
-            ready.append(name)
-        } else {
-            host.isReady = false
-        }
+    /// Starts tracking a host with fresh policies; returns where it is.
+    private mutating func track(_ name: String) -> Dictionary<String, Host>.Index {
+        hosts[name] = Host(bucket: perHostRate.map { TokenBucket(rate: $0, burst: burst) }, breaker: CircuitBreaker(configuration: breakerConfiguration))
+        return hosts.index(forKey: name)!
     }
 
     private mutating func sweep(at now: Instant) {

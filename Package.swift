@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "scrape-daemon",
             dependencies: [
-                "ScrapeDaemon", "CommandSupport",
+                "ScrapeDaemon", "ScrapeHTTP", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

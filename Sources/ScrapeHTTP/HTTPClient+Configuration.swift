@@ -77,8 +77,8 @@ extension HTTPClient {
         public var tls = TLS()
         /// Default `http2OverTLS`.
         public var httpVersion: HTTPVersionPolicy = .http2OverTLS
-        /// Sent unless the request sets its own `User-Agent`. Default `scrape/0.1`.
-        public var userAgent: String = "scrape/0.1"
+        /// Sent unless the request sets its own `User-Agent`. Default `scrape/1.0` (``ScrapeVersion``).
+        public var userAgent: String = "scrape/\(ScrapeVersion.number)"
         /// Ask for and decode every encoding curl supports (gzip, deflate, br, zstd). Default true.
         public var decompress: Bool = true
         /// Fixed name resolutions in curl's `HOST:PORT:ADDRESS` form (`CURLOPT_RESOLVE`), used

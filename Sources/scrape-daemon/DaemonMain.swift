@@ -3,6 +3,7 @@ import CommandSupport
 import Foundation
 import Logging
 import ScrapeDaemon
+import ScrapeHTTP
 
 /// `scrape-daemon --config FILE`: the long-running service (systemd `Type=notify`), which
 /// `scrape daemon` execs.
@@ -21,7 +22,8 @@ struct DaemonMain: AsyncParsableCommand {
             SIGTERM drains in-flight work for daemon.drain_timeout and exits 0. \
             Under systemd it speaks the notify protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING). \
             Control server: GET /healthz /metrics /jobs /runs/ID, POST /jobs/NAME/run /scrape.
-            """
+            """,
+        version: ScrapeVersion.description
     )
 
     @Option(name: .long, help: ArgumentHelp("The YAML config file.", valueName: "file"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandSupport
+import ScrapeHTTP
 
 /// `scrape`: the command line. Argument parsing only; the work is in ScrapeCore.
 @main
@@ -14,6 +15,7 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape check-config scrape.yaml     validate a config file, print the settings
             scrape daemon --config scrape.yaml  the long-running service (see systemd/scrape.service)
             """,
+        version: ScrapeVersion.description,
         subcommands: [RunCommand.self, APICommand.self, CheckConfigCommand.self, DaemonCommand.self],
         defaultSubcommand: RunCommand.self
     )

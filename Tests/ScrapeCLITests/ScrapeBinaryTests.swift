@@ -191,6 +191,17 @@ struct ScrapeBinaryTests {
         #expect(run.status == 0)
         #expect(run.stdout.contains("--per-host-concurrency"))
     }
+
+    /// `--version` names our release and the libcurl in use; `scrape daemon` (another
+    /// binary, exec'd) says the same.
+    @Test func versionNamesReleaseAndLibcurl() async throws {
+        let version = try await scrape(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("scrape 1.0 (libcurl "), "stdout: \(version.stdout)")
+        let daemon = try await scrape(["daemon", "--version"])
+        #expect(daemon.status == 0)
+        #expect(daemon.stdout == version.stdout)
+    }
 }
 
 /// `scrape api` as a user runs it.

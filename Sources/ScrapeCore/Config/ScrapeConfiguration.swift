@@ -1,3 +1,5 @@
+import ScrapeHTTP
+
 /// The config file's model (DESIGN.md, "Config file"), typed and with its defaults.
 ///
 /// Parsing lives in `ScrapeConfiguration+YAML.swift`. The library layers never see
@@ -58,7 +60,7 @@ public struct ScrapeConfiguration: Sendable {
         /// Redirects followed. Default 10.
         public var maxRedirects: Int = 10
         /// The `User-Agent` sent. Default `scrape/1.0`.
-        public var userAgent: String = "scrape/1.0"
+        public var userAgent: String = "scrape/\(ScrapeVersion.number)"
         /// robots.txt handling (RFC 9309). Default obey.
         public var robotsTxt: RobotsPolicy = .obey
 

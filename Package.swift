@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // glibc's mallopt, for the one-shot commands' heap settings (CommandSupport.HeapTuning).
+        .systemLibrary(name: "CMalloc"),
         // Politeness and resilience policies: pure Swift, time from an injected clock, no I/O.
         .target(
             name: "ScrapeResilience",
@@ -83,10 +85,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What both executables share: exit statuses, stderr.
+        // What both executables share: exit statuses, stderr, heap settings.
         .target(
             name: "CommandSupport",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -119,7 +121,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
-        // Fetch-only driver of the HTTP engine, for `make run` (until the scraper lands) and `make bench-http`.
+        // Fetch-only driver of the HTTP engine, for `make bench-http`.
         .executableTarget(
             name: "scrape-fetch",
             dependencies: ["ScrapeHTTP"],

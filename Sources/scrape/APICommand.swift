@@ -37,6 +37,7 @@ struct APICommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        HeapTuning.forOneShotRun()
         let file: ScrapeConfiguration
         do {
             file = try ScrapeConfiguration(contentsOfFile: config)

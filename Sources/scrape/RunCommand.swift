@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import ScrapeCore
 
 /// `scrape [run] URLS_FILE|- [-o FILE|-]`: the one-shot scraper.
@@ -80,6 +81,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let http = try httpSettings()
         let options = ScrapeRun.Options(input: input, output: output, resume: resume, http: http)
+        HeapTuning.forOneShotRun()
         let status = await RunExecution(options: options, quiet: quiet).execute()
         throw ExitCode(status)
     }

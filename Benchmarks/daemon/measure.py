@@ -149,7 +149,12 @@ def main():
     samples = []
     started = time.monotonic()
     while time.monotonic() - started < SOAK:
-        time.sleep(min(60, SOAK))
+        # Read the notify socket as systemd would: an unread queue fills after
+        # net.unix.max_dgram_qlen (10) messages, and the daemon then drops its STATUS lines.
+        sample_at = time.monotonic() + min(60, SOAK)
+        while time.monotonic() < sample_at:
+            daemon.poll()
+            time.sleep(0.1)
         samples.append((round((time.monotonic() - started) / 60, 1), daemon.rss_mb(), daemon.fds()))
         print(f"  soak {samples[-1][0]:5.1f} min: RSS {samples[-1][1]:.1f} MB, fds {samples[-1][2]}", flush=True)
     records = len(lines(os.path.join(folder, "state", "tick.jsonl")))

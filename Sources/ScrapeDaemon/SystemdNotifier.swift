@@ -43,13 +43,27 @@ public struct SystemdNotifier: Sendable {
     /// Shutdown began.
     public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)") }
 
+    /// How long a send may wait for room in the supervisor's queue before the message is
+    /// dropped.
+    ///
+    /// A datagram to a socket whose queue holds `net.unix.max_dgram_qlen` unread messages
+    /// (10 by default; systemd raises it to 512 and reads at once) blocks the sender. A
+    /// supervisor that stops reading, or a script that reads only now and then, once left two
+    /// of the daemon's threads in `sendto` for good, and with them the whole cooperative pool:
+    /// SIGTERM was logged and the process never exited. A late STATUS or WATCHDOG is worth
+    /// less than a daemon that keeps working.
+    static let sendTimeout = timeval(tv_sec: 0, tv_usec: 100_000)
+
     /// Sends one datagram; failures are ignored (sd_notify does the same: the supervisor
-    /// may be gone, and the daemon must not stop over it).
+    /// may be gone, and the daemon must not stop over it), and a full queue is waited on for
+    /// at most ``sendTimeout``.
     public func send(_ message: String) {
         guard let address else { return }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
+        var timeout = Self.sendTimeout
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var socketAddress = sockaddr_un()
         socketAddress.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &socketAddress.sun_path) { path in

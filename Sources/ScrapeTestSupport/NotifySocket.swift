@@ -70,6 +70,35 @@ public final class NotifySocket: @unchecked Sendable {
         throw ChildProcess.Failure(description: "no matching notify message within \(timeout); got: \(messages.map(\.text))")
     }
 
+    /// Plays a supervisor that has stopped reading: fills the socket's queue with datagrams
+    /// of its own until the kernel refuses more (`net.unix.max_dgram_qlen`), so the next
+    /// sender finds it full. Returns how many it took. ``clear()`` empties it again.
+    @discardableResult
+    public func fill() throws -> Int {
+        let sender = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard sender >= 0 else { throw ChildProcess.Failure(description: "socket: errno \(errno)") }
+        defer { close(sender) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        var sent = 0
+        while sent < 100_000 {
+            let result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(sender, "FILLER=1", 8, Int32(MSG_DONTWAIT | MSG_NOSIGNAL), $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            guard result >= 0 else {
+                if errno == EAGAIN || errno == EWOULDBLOCK { return sent }
+                throw ChildProcess.Failure(description: "sendto \(path): errno \(errno)")
+            }
+            sent += 1
+        }
+        throw ChildProcess.Failure(description: "\(path) took 100,000 datagrams without filling up")
+    }
+
     /// Forgets the messages so far.
     public func clear() {
         drain()

@@ -286,6 +286,37 @@ struct DaemonTests {
         }
     }
 
+    /// A supervisor that stops reading its notify socket must not stall the daemon: each
+    /// message waits a bounded time for room and is dropped, and SIGTERM still ends it.
+    @Test func aStalledNotifySocketNeverStopsTheDaemon() async throws {
+        try await TestServer.withRunning { server in
+            try await DaemonHarness.with { daemon in
+                let list = try daemon.write("urls.txt", (1...5).map { server.url("/page/\($0)") }.joined(separator: "\n") + "\n")
+                try daemon.writeConfig("http: {robots_txt: ignore, retries: 0}\n" + """
+                    jobs:
+                      - name: pages
+                        scrape: {urls_file: \(list)}
+                    """)
+                try await daemon.start()
+                let filled = try daemon.notify.fill()
+                #expect(filled > 0)
+                // Three runs: each sends STATUS at its start and end into the full queue.
+                let output = daemon.stateDirectory + "/pages.jsonl"
+                for run in 1...3 {
+                    let trigger = try await daemon.request(.post, "/jobs/pages/run")
+                    #expect(trigger.status == 202, "run \(run): \(trigger.body)")
+                    try await daemon.eventually("run \(run) recorded", timeout: .seconds(20)) { daemon.records(output).count == 5 * run }
+                    try await Task.sleep(for: .milliseconds(300))  // the run's end STATUS
+                }
+                let signalled = ContinuousClock.now
+                daemon.send(SIGTERM)
+                let exit = try await daemon.waitForExit(timeout: .seconds(20))
+                #expect(exit.status == 0, "\(exit.stderr)")
+                #expect(ContinuousClock.now - signalled < .seconds(5))
+            }
+        }
+    }
+
     @Test func killDashNineMidInboxFileThenRestartGivesOneRecordPerURL() async throws {
         try await TestServer.withRunning { server in
             try await DaemonHarness.with { daemon in

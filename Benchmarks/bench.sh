@@ -2,8 +2,9 @@
 # make bench: scrape beside the tools people use today, on the same pages, in one run.
 #
 # Starts its own nginx (1 worker, own config and pid file, stopped at the end) on 127.0.0.1,
-# serving a deterministic corpus, and runs each case for each peer, alternating peers and
-# repeating (RUNS, median), then prints a Markdown table and writes it to Benchmarks/results/.
+# serving a deterministic corpus, warms it up with one untimed pass, and runs each case for
+# each peer, alternating peers (each round led by a different one) and repeating (RUNS,
+# median), then prints a Markdown table and writes it to Benchmarks/results/.
 #   static:    STATIC pages (default 20,000; lognormal ~15 KB, up to 200 KB), concurrency 64
 #              (and scrape alone with its default limits, 64 in flight and 8 per host)
 #   latency:   LATENCY URLs (default 2,000) whose answer nginx delays 100 ms, concurrency 200
@@ -71,10 +72,17 @@ run() {
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A samples
 peers=(scrape curl aiohttp scrapy)
+# Warm-up, untimed: the first pass after nginx starts ran ~1.7x slower (1.33 s against
+# 0.78 s for the same binary), and it used to fall on whoever went first.
+curl --silent --parallel --parallel-max 64 -K "$work/static.curl" >/dev/null 2>&1 || true
 for round in $(seq "$runs"); do
     for case in static latency; do
         concurrency=64; [ "$case" = latency ] && concurrency=200
         contenders=("${peers[@]}"); [ "$case" = static ] && contenders+=(scrape-defaults)
+        # Each round starts with a different contender, so none always runs first (right
+        # after the previous round's long Python runs).
+        shift_by=$(( (round - 1) % ${#contenders[@]} ))
+        contenders=("${contenders[@]:shift_by}" "${contenders[@]:0:shift_by}")
         for peer in "${contenders[@]}"; do
             line=$(run "$case" "$peer" "$concurrency")
             samples["$case/$peer"]+="$line;"

@@ -67,6 +67,29 @@ public final class NginxServer: Sendable {
         try waitUntilListening()
     }
 
+    /// Starts nginx from a thread of its own and returns once it accepts connections.
+    ///
+    /// Making the key, spawning nginx and waiting for its port block a thread for a few
+    /// hundred milliseconds. On a thread of Swift's cooperative pool (two threads on two
+    /// cores) that stalled every other test's async work, the in-process test server's
+    /// handlers among them: a politeness test saw six requests sent 100 ms apart handled
+    /// within 1 ms, a second late.
+    public static func start(files: [String: String]) async throws -> NginxServer {
+        try await offPool { try NginxServer(files: files) }
+    }
+
+    /// ``stop()`` from a thread of its own (it waits up to a second for nginx to exit).
+    public func stopped() async {
+        _ = try? await Self.offPool { self.stop() }
+    }
+
+    /// Runs blocking work on a new thread and awaits its result.
+    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     /// `https://127.0.0.1:PORT`.
     public var baseURL: String { "https://127.0.0.1:\(port)" }
 

@@ -8,9 +8,14 @@ struct HTTPClientTLSTests {
     static let page = "<!doctype html><title>tls</title>over TLS"
 
     private func withNginx(_ body: @Sendable (NginxServer) async throws -> Void) async throws {
-        let nginx = try NginxServer(files: ["index.html": Self.page])
-        defer { nginx.stop() }
-        try await body(nginx)
+        let nginx = try await NginxServer.start(files: ["index.html": Self.page])
+        do {
+            try await body(nginx)
+        } catch {
+            await nginx.stopped()
+            throw error
+        }
+        await nginx.stopped()
     }
 
     @Test func verifiesCertificatesByDefault() async throws {

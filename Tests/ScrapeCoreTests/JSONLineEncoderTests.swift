@@ -45,8 +45,16 @@ struct JSONLineEncoderTests {
     @Test(arguments: [
         (Int64(0), "1970-01-01T00:00:00.000Z"), (951_782_400_000, "2000-02-29T00:00:00.000Z"),
         (4_102_444_799_999, "2099-12-31T23:59:59.999Z"), (-1, "1969-12-31T23:59:59.999Z"),
+        (253_402_300_800_000, "10000-01-01T00:00:00.000Z"), (-62_198_755_200_000, "-1-01-01T00:00:00.000Z"),
     ])
     func timestampsAreRFC3339UTC(milliseconds: Int64, text: String) {
         #expect(Timestamp(millisecondsSinceEpoch: milliseconds).description == text)
+    }
+
+    @Test(arguments: [0, 7, 10, 45, 1_000_000, -3, Int.max, Int.min])
+    func integersAreDecimal(value: Int) {
+        var output: [UInt8] = []
+        JSONLineEncoder.appendInt(value, to: &output)
+        #expect(String(decoding: output, as: UTF8.self) == String(value))
     }
 }

@@ -31,9 +31,9 @@ public enum JSONLineEncoder {
         output.append(contentsOf: #","elapsed_ms":"#.utf8)
         appendOptionalInt(record.elapsedMilliseconds, to: &output)
         output.append(contentsOf: #","attempts":"#.utf8)
-        output.append(contentsOf: String(record.attempts).utf8)
+        appendInt(record.attempts, to: &output)
         output.append(contentsOf: #","fetched_at":""#.utf8)
-        output.append(contentsOf: record.fetchedAt.description.utf8)
+        record.fetchedAt.append(to: &output)
         output.append(contentsOf: "\"}\n".utf8)
     }
 
@@ -50,7 +50,25 @@ public enum JSONLineEncoder {
     }
 
     private static func appendOptionalInt(_ value: Int?, to output: inout [UInt8]) {
-        output.append(contentsOf: (value.map(String.init) ?? "null").utf8)
+        if let value { appendInt(value, to: &output) } else { output.append(contentsOf: "null".utf8) }
+    }
+
+    /// Decimal digits straight into the line, without a String in between.
+    static func appendInt(_ value: Int, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
+        }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -19,17 +19,48 @@ public struct Timestamp: Sendable, Equatable, CustomStringConvertible {
 
     /// `2026-11-24T22:59:33.123Z`.
     public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``description``'s bytes, digit by digit: every record carries one, and
+    /// building it from padded Strings cost 0.9% of a scrape's CPU in a profile.
+    public func append(to output: inout [UInt8]) {
         let (days, milliseconds) = millisecondsSinceEpoch.quotientAndRemainder(dividingBy: 86_400_000)
         let dayCount = milliseconds < 0 ? days - 1 : days
         let ms = milliseconds < 0 ? milliseconds + 86_400_000 : milliseconds
         let (year, month, day) = Self.civilDate(daysSinceEpoch: dayCount)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
         let seconds = ms / 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-            + "\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(ms % 1000, 3))Z"
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            if rest < 0 || rest >= divisor * 10 {  // years before 0 or past 9999: as Swift prints them
+                output.append(contentsOf: String(rest).utf8)
+                return
+            }
+            while divisor > 0 {
+                output.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        output.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        output.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        output.append(UInt8(ascii: "T"))
+        digits(seconds / 3600, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2)
+        output.append(UInt8(ascii: "."))
+        digits(ms % 1000, 3)
+        output.append(UInt8(ascii: "Z"))
     }
 
     /// Year, month, day of the proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`).

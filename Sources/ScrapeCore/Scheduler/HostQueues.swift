@@ -109,7 +109,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     private enum Dispatch {
         case start(Job, CircuitBreaker<Instant>.Transition?, stillWaiting: Bool)
         case reject(Job, until: Instant, stillWaiting: Bool)
-        /// Not before this instant (nil: only a retry's due time, none known, can help).
+        /// Not before this instant: a pause, a retry's due time or a token (nil if none is known).
         case later(Instant?)
         /// Out of `ready` until an outcome brings it back.
         case notReady

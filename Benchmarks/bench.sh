@@ -72,18 +72,20 @@ run() {
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A samples
 peers=(scrape curl aiohttp scrapy)
+# contenders CASE: the peers, plus scrape with its default limits on the static case.
+contenders() { printf '%s\n' "${peers[@]}"; [ "$1" = static ] && echo scrape-defaults; return 0; }
 # Warm-up, untimed: the first pass after nginx starts ran ~1.7x slower (1.33 s against
 # 0.78 s for the same binary), and it used to fall on whoever went first.
 curl --silent --parallel --parallel-max 64 -K "$work/static.curl" >/dev/null 2>&1 || true
 for round in $(seq "$runs"); do
     for case in static latency; do
         concurrency=64; [ "$case" = latency ] && concurrency=200
-        contenders=("${peers[@]}"); [ "$case" = static ] && contenders+=(scrape-defaults)
+        mapfile -t order < <(contenders "$case")
         # Each round starts with a different contender, so none always runs first (right
         # after the previous round's long Python runs).
-        shift_by=$(( (round - 1) % ${#contenders[@]} ))
-        contenders=("${contenders[@]:shift_by}" "${contenders[@]:0:shift_by}")
-        for peer in "${contenders[@]}"; do
+        shift_by=$(( (round - 1) % ${#order[@]} ))
+        order=("${order[@]:shift_by}" "${order[@]:0:shift_by}")
+        for peer in "${order[@]}"; do
             line=$(run "$case" "$peer" "$concurrency")
             samples["$case/$peer"]+="$line;"
             echo "round $round $case $peer: $line (wall cpu rss_kb server_cpu titles)" >&2
@@ -117,8 +119,7 @@ date=$(date -u +%Y-%m-%d)
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for case in static latency; do
         count=$static; [ "$case" = latency ] && count=$latency
-        contenders=("${peers[@]}"); [ "$case" = static ] && contenders+=(scrape-defaults)
-        for peer in "${contenders[@]}"; do
+        for peer in $(contenders "$case"); do
             wall=$(field "$case/$peer" 1) cpu=$(field "$case/$peer" 2) rss=$(field "$case/$peer" 3) server=$(field "$case/$peer" 4)
             titles=$(IFS=';' read -ra l <<<"${samples[$case/$peer]}"; printf '%s\n' "${l[-1]}" | awk '{print $5}')
             [ "$peer" = curl ] && titles="fetch only"

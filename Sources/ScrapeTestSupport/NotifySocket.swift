@@ -23,6 +23,8 @@ public final class NotifySocket: @unchecked Sendable {
     /// The socket's path, for `NOTIFY_SOCKET`.
     public let path: String
     private let descriptor: Int32
+    /// `path` as a socket address: bound in `init`, sent to by ``fill()``.
+    private let address: sockaddr_un
     private let lock = NSLock()
     private var received: [Message] = []
 
@@ -41,7 +43,8 @@ public final class NotifySocket: @unchecked Sendable {
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (index, byte) in bytes.enumerated() { raw[index] = byte }
         }
-        let bound = withUnsafePointer(to: &address) {
+        self.address = address
+        let bound = withUnsafePointer(to: address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard bound == 0 else { throw ChildProcess.Failure(description: "bind \(path): errno \(errno)") }
@@ -78,14 +81,9 @@ public final class NotifySocket: @unchecked Sendable {
         let sender = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard sender >= 0 else { throw ChildProcess.Failure(description: "socket: errno \(errno)") }
         defer { close(sender) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
-        }
         var sent = 0
         while sent < 100_000 {
-            let result = withUnsafePointer(to: &address) {
+            let result = withUnsafePointer(to: address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     sendto(sender, "FILLER=1", 8, Int32(MSG_DONTWAIT | MSG_NOSIGNAL), $0, socklen_t(MemoryLayout<sockaddr_un>.size))
                 }

@@ -53,8 +53,9 @@ public enum JSONLineEncoder {
         if let value { appendInt(value, to: &output) } else { output.append(contentsOf: "null".utf8) }
     }
 
-    /// Decimal digits straight into the line, without a String in between.
-    static func appendInt(_ value: Int, to output: inout [UInt8]) {
+    /// Decimal digits straight into the line, without a String in between; a value >= 0
+    /// is padded with zeros to `minimumDigits` (the timestamp's fixed-width fields).
+    static func appendInt(_ value: Int, minimumDigits: Int = 1, to output: inout [UInt8]) {
         if value < 0 { output.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -67,6 +68,9 @@ public enum JSONLineEncoder {
                 magnitude /= 10
                 count += 1
             } while magnitude > 0
+            if value >= 0, count < minimumDigits {
+                output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: minimumDigits - count))
+            }
             for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
         }
     }

@@ -34,18 +34,7 @@ public struct Timestamp: Sendable, Equatable, CustomStringConvertible {
         let (year, month, day) = Self.civilDate(daysSinceEpoch: dayCount)
         let seconds = ms / 1000
         func digits(_ value: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            if rest < 0 || rest >= divisor * 10 {  // years before 0 or past 9999: as Swift prints them
-                output.append(contentsOf: String(rest).utf8)
-                return
-            }
-            while divisor > 0 {
-                output.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
+            JSONLineEncoder.appendInt(Int(value), minimumDigits: width, to: &output)
         }
         digits(year, 4)
         output.append(UInt8(ascii: "-"))

@@ -81,9 +81,12 @@ struct RunExecution {
             if !quiet { Terminal.write(summary.report) }
             if let signal { return 128 + signal }
             return 0
+        case .failure(.output(let error)) where error.kind == .closedPipe:
+            // `scrape list | head -1`: the reader has what it wanted; end as `cat` does.
+            return ScrapeCommand.Status.closedPipe
         case .failure(let failure):
             Terminal.error("scrape: \(failure)")
-            if case .output = failure { return ScrapeCommand.Status.outputFailed }
+            if case .output(let error) = failure, error.kind == .write { return ScrapeCommand.Status.outputFailed }
             return ScrapeCommand.Status.usage
         }
     }

@@ -21,10 +21,13 @@ struct ScrapeCommand: AsyncParsableCommand {
     )
 
     /// Exit statuses: 0 every URL has its record; 1 the output cannot be written;
-    /// 2 usage, input or config errors; 130/143 interrupted by SIGINT/SIGTERM.
+    /// 2 usage, input or config errors, or an output that may not be written (the input
+    /// file, a file another run holds, `--resume` on a file that is not ours); 130/143
+    /// interrupted by SIGINT/SIGTERM; 141 the reader of stdout went away (as SIGPIPE).
     enum Status {
         static let outputFailed: Int32 = 1
         static let usage: Int32 = 2
+        static let closedPipe: Int32 = 128 + 13
     }
 
     static func main() async {

@@ -33,13 +33,13 @@ struct JSONLineEncoderTests {
     @Test(arguments: ["https://a.test/?q=\"x\"&y=\\", "http://ü.test/😀", "http://a/\u{1}\n", "plain"])
     func urlsRoundTripThroughTheResumeReader(url: String) {
         let line = JSONLineEncoder.line(for: ScrapeRecord(url: url, attempts: 1, fetchedAt: Self.time))
-        #expect(JSONStringReader.leadingURL(in: Array(line.dropLast())) == url)
+        #expect(RecordLine.leadingURL(in: line.dropLast()) == url)
     }
 
     @Test func readerDecodesSurrogatePairsAndRejectsForeignLines() {
-        #expect(JSONStringReader.leadingURL(in: Array(#"{"url":"a\ud83d\ude00b","x":1}"#.utf8)) == "a😀b")
-        #expect(JSONStringReader.leadingURL(in: Array(#"{"status":200,"url":"x"}"#.utf8)) == nil)
-        #expect(JSONStringReader.leadingURL(in: Array(#"{"url":"unterminated"#.utf8)) == nil)
+        #expect(RecordLine.leadingURL(in: ArraySlice(#"{"url":"a\ud83d\ude00b","x":1}"#.utf8)) == "a😀b")
+        #expect(RecordLine.leadingURL(in: ArraySlice(#"{"status":200,"url":"x"}"#.utf8)) == nil)
+        #expect(RecordLine.leadingURL(in: ArraySlice(#"{"url":"unterminated"#.utf8)) == nil)
     }
 
     @Test(arguments: [

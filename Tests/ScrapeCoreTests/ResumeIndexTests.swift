@@ -72,11 +72,73 @@ struct ResumeIndexTests {
         #expect(try ResumeIndex.repairTail(path: "/nonexistent/dir/out.jsonl") == 0)
     }
 
-    @Test func foreignLinesAreCountedNotMatched() throws {
-        let path = try temporaryFile("not json\n" + line("http://a/1") + "{\"status\":1}\n")
+    @Test(arguments: [
+        ("plain text\nhttp://a/1\n", "line 1 is not a scrape record (2 such lines)"),
+        ("{\"id\":1,\"name\":\"x\"}\n", "line 1 is not a scrape record (1 such line)"),
+        ("\u{7F}ELF\u{2}\u{1}binary", "line 1 is not a scrape record"),
+        ("unterminated note", "line 1 is not a scrape record"),
+    ])
+    func fileThatIsNotOursIsRefusedAndUntouched(contents: String, message: String) throws {
+        let path = try temporaryFile(contents)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let index = try ResumeIndex.load(path: path)
-        #expect(index.recordCount == 1)
-        #expect(index.unreadableLines == 2)
+        do {
+            _ = try ResumeIndex.load(path: path)
+            Issue.record("loaded a file that is not ours")
+        } catch {
+            #expect(error.kind == .refused)
+            #expect(error.description.contains(message), "\(error)")
+            #expect(error.description.contains("--resume only continues a file scrape wrote"))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == contents)
+    }
+
+    @Test func ourRecordsFollowedByAForeignLineAreRefused() throws {
+        let contents = line("http://a/1") + "# my notes\n" + line("http://a/2")
+        let path = try temporaryFile(contents)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: OutputError.self) { try ResumeIndex.load(path: path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == contents)
+    }
+
+    @Test func unconsumedRecordsAreCounted() throws {
+        let path = try temporaryFile(line("http://a/1") + line("http://other/2") + line("http://other/3"))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var index = try ResumeIndex.load(path: path)
+        #expect((index.consume("http://a/1") as Bool))
+        #expect(index.unconsumedCount == 2)
+    }
+
+    private func failure(_ url: String, kind: String, status: Int? = nil) -> String {
+        let record = ScrapeRecord(url: url, status: status, error: .init(kind: kind, message: "m"), attempts: 1, fetchedAt: .now)
+        return String(decoding: JSONLineEncoder.line(for: record), as: UTF8.self)
+    }
+
+    @Test func retryFailedTakesOutTransientFailuresOnly() throws {
+        let kept = [
+            line("http://a/ok"), failure("http://a/404", kind: "http", status: 404), failure("http://a/tls", kind: "tls"),
+            failure("http://a/robots", kind: "robots_disallowed"),
+        ]
+        let retried = [
+            failure("http://a/503", kind: "http", status: 503), failure("http://a/429", kind: "http", status: 429),
+            failure("http://a/t", kind: "timeout"), failure("http://a/c", kind: "connect"), failure("http://a/open", kind: "circuit_open"),
+        ]
+        let path = try temporaryFile(retried[0] + kept[0] + retried[1] + kept[1] + retried[2] + kept[2] + retried[3] + kept[3] + retried[4])
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var index = try ResumeIndex.load(path: path, retrying: .default)
+        #expect(index.retriedCount == 5)
+        #expect(index.recordCount == 4)
+        #expect((index.consume("http://a/404") as Bool))
+        #expect(!(index.consume("http://a/503") as Bool))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == kept.joined())
+        #expect(!FileManager.default.fileExists(atPath: path + ".scrape-rewrite"))
+    }
+
+    @Test func retryFailedKindsParse() {
+        #expect(RetryableFailures(parsing: "timeout,404") == RetryableFailures(kinds: ["timeout"], statuses: [404]))
+        #expect(RetryableFailures(parsing: "http")?.matches(kind: "http", status: 502) == true)
+        #expect(RetryableFailures(parsing: "http")?.matches(kind: "http", status: 404) == false)
+        #expect(RetryableFailures(parsing: "default") == .default)
+        #expect(RetryableFailures(parsing: "timeouts") == nil)
+        #expect(RetryableFailures(parsing: "200") == nil)
     }
 }

@@ -48,16 +48,21 @@ struct SchedulerTests {
         let delay: Duration
     }
 
+    /// A `read` that hands out `items` one at a time, as a slow input would.
+    static func reader<Item: Sendable>(_ items: [Item]) -> @Sendable () async -> [Item]? {
+        let remaining = Mutex(items[...])
+        return { remaining.withLock { $0.popFirst().map { [$0] } } }
+    }
+
     /// Runs `jobs` and returns the ids in emission order.
     private func run(
         _ jobs: [Job], limits: Scheduler<ContinuousClock>.Limits, gauge: Gauge = Gauge(), invalid: Set<Int> = []
     ) async throws -> (order: [Int], outcome: Scheduler<ContinuousClock>.Outcome) {
-        var iterator = jobs.makeIterator()
         var order: [Int] = []
         let outcome = try await Scheduler(limits: limits).run(
-            next: { () -> Scheduler<ContinuousClock>.Input<Job, Int>? in
-                guard let job = iterator.next() else { return nil }
-                return invalid.contains(job.id) ? .ready(job.id) : .job(job, host: job.host)
+            read: Self.reader(jobs),
+            admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in
+                invalid.contains(job.id) ? .ready(job.id) : .job(job, host: job.host)
             },
             perform: { job, _ in
                 gauge.enter(job.host)
@@ -87,10 +92,11 @@ struct SchedulerTests {
         // 6 slow jobs first in the input, then 40 fast ones on another host. The slow ones
         // finish only once every fast one is out (or after 10 s, when the scheduler is broken).
         let fastDone = Mutex(0)
-        var iterator = ((0..<6).map { Payload(id: $0, host: "slow") } + (100..<140).map { Payload(id: $0, host: "fast") }).makeIterator()
+        let payloads = (0..<6).map { Payload(id: $0, host: "slow") } + (100..<140).map { Payload(id: $0, host: "fast") }
         var order: [Int] = []
         _ = try await Scheduler(limits: .init(concurrency: 4, perHostConcurrency: 2)).run(
-            next: { () -> Scheduler<ContinuousClock>.Input<Payload, Int>? in iterator.next().map { .job($0, host: $0.host) } },
+            read: Self.reader(payloads),
+            admit: { (payload: Payload) -> Scheduler<ContinuousClock>.Input<Payload, Int> in .job(payload, host: payload.host) },
             perform: { job, _ in
                 if job.host == "slow" {
                     let deadline = ContinuousClock.now + .seconds(10)
@@ -122,13 +128,14 @@ struct SchedulerTests {
     @Test func inputIsPulledLazily() async throws {
         let pulled = Mutex(0)
         let outcome = try await Scheduler(limits: .init(concurrency: 2, perHostConcurrency: 1, maxQueued: 3)).run(
-            next: { () -> Scheduler<ContinuousClock>.Input<Int, Int>? in
+            read: { () -> [Int]? in
                 let count = pulled.withLock { count in
                     count += 1
                     return count
                 }
-                return count <= 1000 ? .job(count, host: "one") : nil
+                return count <= 1000 ? [count] : nil
             },
+            admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .job(id, host: "one") },
             perform: { job, _ in
                 try? await Task.sleep(for: .milliseconds(1))
                 return .init(output: job, outcome: .success)
@@ -147,9 +154,9 @@ struct SchedulerTests {
         let jobs = (0..<50).map { Job(id: $0, host: "h\($0 % 2)", delay: $0 < 4 ? .zero : .seconds(20)) }
         let emitted = Mutex<[Int]>([])
         let task = Task {
-            var iterator = jobs.makeIterator()
-            return try await Scheduler(limits: .init(concurrency: 6, perHostConcurrency: 3)).run(
-                next: { () -> Scheduler<ContinuousClock>.Input<Job, Int>? in iterator.next().map { .job($0, host: $0.host) } },
+            try await Scheduler(limits: .init(concurrency: 6, perHostConcurrency: 3)).run(
+                read: Self.reader(jobs),
+                admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in .job(job, host: job.host) },
                 perform: { job, _ in
                     try? await Task.sleep(for: job.delay)
                     return Task.isCancelled ? nil : .init(output: job.id, outcome: .success)
@@ -166,5 +173,70 @@ struct SchedulerTests {
         #expect(Set(emitted.withLock { $0 }) == Set(0..<4))
         #expect(outcome.emitted == 4)
         #expect(outcome.dropped >= 6)  // the in-flight slow ones, plus whatever was queued
+    }
+
+    @Test func outputsAreEmittedAndFlushedWhileTheInputWaits() async throws {
+        // A pipe fed slowly: the second read waits (up to 5 s) for the first job's output to
+        // be flushed. A scheduler that waits on its input before handling results never flushes.
+        let flushed = Mutex<[Int]>([])
+        let reads = Mutex(0)
+        let sawFlushWhileWaiting = Mutex(false)
+        var emitted: [Int] = []
+        var buffered: [Int] = []
+        let outcome = try await Scheduler(limits: .init(concurrency: 4, perHostConcurrency: 4, flushDelay: .milliseconds(20))).run(
+            read: { () async -> [Int]? in
+                let call = reads.withLock { count in
+                    count += 1
+                    return count
+                }
+                if call == 1 { return [1] }
+                let deadline = ContinuousClock.now + .seconds(5)
+                while ContinuousClock.now < deadline, !Task.isCancelled {
+                    if flushed.withLock({ $0.contains(1) }) {
+                        sawFlushWhileWaiting.withLock { $0 = true }
+                        break
+                    }
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
+                return call == 2 ? [2] : nil
+            },
+            admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .job(id, host: "h") },
+            perform: { id, _ in .init(output: id, outcome: .success) },
+            reject: { id, _ in id },
+            emit: { id, _ in
+                emitted.append(id)
+                buffered.append(id)
+            },
+            flush: {
+                let batch = buffered
+                buffered.removeAll()
+                flushed.withLock { $0.append(contentsOf: batch) }
+            }
+        )
+        #expect(sawFlushWhileWaiting.withLock { $0 })
+        #expect(emitted == [1, 2])
+        #expect(flushed.withLock { $0 } == [1, 2])  // the last output is flushed before the run returns
+        #expect(outcome.emitted == 2)
+    }
+
+    @Test func cancellationEndsAReadThatWaitsForever() async throws {
+        let task = Task {
+            try await Scheduler(limits: .init(concurrency: 2, perHostConcurrency: 1)).run(
+                read: { () async -> [Int]? in
+                    // An input that never speaks (a FIFO held open); ends only when cancelled.
+                    while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+                    return nil
+                },
+                admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .job(id, host: "h") },
+                perform: { id, _ in .init(output: id, outcome: .success) },
+                reject: { id, _ in id },
+                emit: { _, _ in }
+            )
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        let outcome = try await task.value
+        #expect(outcome.cancelled)
+        #expect(outcome.emitted == 0)
     }
 }

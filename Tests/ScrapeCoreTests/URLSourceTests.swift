@@ -32,7 +32,16 @@ struct URLSourceTests {
         let lines = try await lines(of: Array((huge + "\nhttp://b/\n").utf8))
         #expect(lines.count == 2)
         #expect(lines[0].text.utf8.count == 1024 * 1024)
+        #expect(lines[0].isCut)
+        #expect(lines[0].byteCount == huge.utf8.count)
+        #expect(!lines[1].isCut)
         #expect(lines[1].text == "http://b/")
+    }
+
+    @Test func byteOrderMarkIsNotPartOfTheFirstURL() async throws {
+        let lines = try await lines(of: [0xEF, 0xBB, 0xBF] + Array("http://a/1\nhttp://a/2\n".utf8))
+        #expect(lines.map(\.text) == ["http://a/1", "http://a/2"])
+        #expect(try await self.lines(of: [0xEF, 0xBB, 0xBF]).isEmpty)
     }
 
     @Test func invalidUTF8IsReplacedNotFatal() async throws {

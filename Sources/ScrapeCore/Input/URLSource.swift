@@ -4,15 +4,28 @@ import Glibc
 /// The input list, read lazily: one URL per line, blank lines and `#` comments skipped.
 ///
 /// Memory does not grow with the list: the file is read in 64 KiB chunks as lines are
-/// taken. Reads are blocking system calls, so they run on a dispatch queue of their own,
-/// never on Swift's cooperative pool (stdin may be a pipe that blocks for minutes).
-public final class URLSource {
+/// taken, and a line longer than ``maxLineBytes`` keeps only its head while the rest
+/// streams past (an endless line such as `/dev/zero` costs 1 MiB, not all memory). Reads
+/// are blocking system calls, so they run on a dispatch queue of their own, never on
+/// Swift's cooperative pool, and they wait in `poll` slices of 100 ms so that cancelling
+/// the reading task ends a read from a pipe or FIFO that has nothing to say.
+///
+/// - Important: one call at a time. The type is `Sendable` so that a scheduler can read
+///   it from a child task while it handles results, but it keeps no lock: callers must
+///   not overlap calls (the ``Scheduler`` has at most one read outstanding).
+public final class URLSource: @unchecked Sendable {
     /// One input line that carries a URL.
     public struct Line: Sendable {
         /// 1-based line number in the input.
         public let number: Int
-        /// The line without surrounding whitespace (and without its CR, for CRLF files).
+        /// The line without surrounding whitespace (and without its CR, for CRLF files),
+        /// cut to ``URLSource/maxLineBytes`` when longer.
         public let text: String
+        /// The length of the whole line in bytes, before trimming and cutting.
+        public let byteCount: Int
+
+        /// Whether ``text`` is only the head of a longer line.
+        public var isCut: Bool { byteCount > URLSource.maxLineBytes }
     }
 
     private let descriptor: Int32
@@ -22,8 +35,9 @@ public final class URLSource {
     private var position = 0
     private var lineNumber = 0
     private var atEnd = false
+    private var atStart = true
     /// Longest line kept; longer lines are cut here (they become `invalid_url` records).
-    static let maxLineBytes = 1024 * 1024
+    public static let maxLineBytes = 1024 * 1024
     private static let chunkSize = 64 * 1024
 
     /// Opens `path`, or standard input for `-`.
@@ -49,16 +63,35 @@ public final class URLSource {
         if ownsDescriptor { close(descriptor) }
     }
 
-    /// The next line with a URL, or nil at the end of the input.
+    /// The next line with a URL, or nil at the end of the input (or when the calling task
+    /// is cancelled).
     ///
     /// - Throws: ``InputError`` when reading fails.
     public func next() async throws(InputError) -> Line? {
-        while true {
-            guard let raw = try await nextRawLine() else { return nil }
+        try await nextBatch(maxLines: 1)?.first
+    }
+
+    /// The next lines with URLs: at least one, and then as many more (up to `maxLines`) as
+    /// are already read, so the caller neither waits for a slow input to fill a batch nor
+    /// pays a hop per line of a fast one. nil at the end of the input, or when the calling
+    /// task is cancelled.
+    ///
+    /// - Throws: ``InputError`` when reading fails.
+    public func nextBatch(maxLines: Int = 256) async throws(InputError) -> [Line]? {
+        var lines: [Line] = []
+        while lines.count < maxLines {
+            let raw: (bytes: ArraySlice<UInt8>, count: Int)?
+            if lines.isEmpty {
+                raw = try await nextRawLine()
+            } else {
+                raw = bufferedLine()
+            }
+            guard let raw else { break }
             lineNumber += 1
-            guard let text = Self.urlText(raw) else { continue }
-            return Line(number: lineNumber, text: String(decoding: text, as: UTF8.self))
+            guard let text = Self.urlText(raw.bytes) else { continue }
+            lines.append(Line(number: lineNumber, text: String(decoding: text, as: UTF8.self), byteCount: raw.count))
         }
+        return lines.isEmpty ? nil : lines
     }
 
     /// How many lines of `bytes` a run would take as URLs (for `POST /scrape`'s answer).
@@ -72,66 +105,103 @@ public final class URLSource {
         return text.isEmpty || text.first == UInt8(ascii: "#") ? nil : text
     }
 
-    private func nextRawLine() async throws(InputError) -> ArraySlice<UInt8>? {
+    /// A whole line already in the buffer (or the last one, at the end), without reading.
+    private func bufferedLine() -> (bytes: ArraySlice<UInt8>, count: Int)? {
+        if atStart {
+            // A UTF-8 byte order mark is not part of the first URL; decide once 3 bytes,
+            // a newline or the end are there.
+            let available = buffer.count - position
+            guard available >= 3 || atEnd || buffer[position...].contains(UInt8(ascii: "\n")) else { return nil }
+            atStart = false
+            if available >= 3, buffer[position] == 0xEF, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
+                position += 3
+            }
+        }
+        if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
+            let line = buffer[position..<newline]
+            position = newline + 1
+            return (line, line.count)
+        }
+        if atEnd, position < buffer.count {
+            let line = buffer[position...]
+            position = buffer.count
+            return (line, line.count)
+        }
+        return nil
+    }
+
+    /// The next raw line, cut to ``maxLineBytes``, with its whole length; nil at the end.
+    private func nextRawLine() async throws(InputError) -> (bytes: ArraySlice<UInt8>, count: Int)? {
         while true {
-            if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
-                let line = buffer[position..<newline]
-                position = newline + 1
-                return line.prefix(Self.maxLineBytes)
-            }
-            if atEnd {
-                guard position < buffer.count else { return nil }
-                let line = buffer[position...]
-                position = buffer.count
-                return line.prefix(Self.maxLineBytes)
-            }
+            if let line = bufferedLine() { return line }
+            if atEnd { return nil }
             if buffer.count - position > Self.maxLineBytes {
-                // An enormous line: keep its head, drop the rest as it streams past.
+                // An enormous line: keep its head, count and drop the rest as it streams past.
                 let head = Array(buffer[position..<(position + Self.maxLineBytes)])
-                buffer = head + (try await skipToNewline())
+                var length = buffer.count - position
+                guard let rest = try await skipToNewline(counting: &length) else { return nil }
+                buffer = rest
                 position = 0
-                continue
+                return (head[...], length)
             }
             buffer.removeSubrange(0..<position)
             position = 0
-            let chunk = try await readChunk()
+            guard let chunk = try await readChunk() else { return nil }
             if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
         }
     }
 
-    /// Discards bytes up to the next newline; returns what follows it, starting with the newline.
-    private func skipToNewline() async throws(InputError) -> [UInt8] {
+    /// Discards bytes up to the next newline, adding them to `length`; returns what follows
+    /// the newline (empty at the end of the input), or nil when the task was cancelled.
+    private func skipToNewline(counting length: inout Int) async throws(InputError) -> [UInt8]? {
         while true {
-            let chunk = try await readChunk()
+            guard let chunk = try await readChunk() else { return nil }
             if chunk.isEmpty {
                 atEnd = true
                 return []
             }
-            if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) { return Array(chunk[newline...]) }
+            if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+                length += newline
+                return Array(chunk[(newline + 1)...])
+            }
+            length += chunk.count
         }
     }
 
-    private func readChunk() async throws(InputError) -> [UInt8] {
+    /// Up to 64 KiB of input (empty at its end), or nil when the calling task was
+    /// cancelled while waiting.
+    private func readChunk() async throws(InputError) -> [UInt8]? {
+        if Task.isCancelled { return nil }
         let descriptor = self.descriptor
-        let result: Result<[UInt8], InputError> = await withCheckedContinuation { continuation in
-            queue.async {
-                var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
-                while true {
-                    let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                    if count >= 0 {
-                        chunk.removeSubrange(count...)
-                        continuation.resume(returning: .success(chunk))
-                        return
-                    }
-                    if errno != EINTR {
-                        let reason = String(cString: strerror(errno))
-                        continuation.resume(returning: .failure(InputError(path: "input", reason: reason)))
-                        return
-                    }
-                }
+        let cancelled = AtomicFlag()
+        let result: Result<[UInt8]?, InputError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                queue.async { continuation.resume(returning: Self.blockingRead(descriptor, unless: cancelled)) }
             }
+        } onCancel: {
+            cancelled.set()
         }
         return try result.get()
+    }
+
+    /// Waits for input in 100 ms `poll` slices, checking `cancelled` between them, then reads.
+    private static func blockingRead(_ descriptor: Int32, unless cancelled: AtomicFlag) -> Result<[UInt8]?, InputError> {
+        var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            if cancelled.isSet { return .success(nil) }
+            let ready = poll(&waiting, 1, 100)
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
+            break  // readable, hung up, or poll cannot wait on this descriptor: read tells which
+        }
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count >= 0 {
+                chunk.removeSubrange(count...)
+                return .success(chunk)
+            }
+            if errno != EINTR { return .failure(InputError(path: "input", reason: String(cString: strerror(errno)))) }
+        }
     }
 
     private static func trim(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
@@ -148,5 +218,11 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     public let path: String
     /// The system's reason.
     public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
     public var description: String { "cannot read \(path): \(reason)" }
 }

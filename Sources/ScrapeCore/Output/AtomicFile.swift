@@ -15,11 +15,6 @@ public enum AtomicFile {
         guard rename(temporary, path) == 0 else {
             throw OutputError(path: path, reason: "rename: " + String(cString: strerror(errno)))
         }
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
+        OutputFile.syncDirectory(of: path)
     }
 }

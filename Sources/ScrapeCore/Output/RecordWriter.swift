@@ -2,40 +2,37 @@ import Glibc
 
 /// Owns the output: writes whole lines only, flushes, and fsyncs on close.
 ///
-/// Lines are buffered and written when 64 KiB have gathered or 250 ms have passed, so a
-/// reader tailing the file sees progress and a crash loses at most that much; whatever
-/// is lost was never recorded, so `--resume` fetches it again. A write cut by a crash
-/// leaves at most one partial last line, which ``ResumeIndex`` repairs.
+/// Lines are buffered and written when 64 KiB have gathered, when 100 ms have passed
+/// since the last write, or when the caller flushes (a run's scheduler does so at most
+/// 100 ms after each record, so a reader tailing the file or the pipe sees records as they
+/// complete); a crash loses at most that much, and whatever is lost was never recorded,
+/// so `--resume` fetches it again. A write cut by a crash leaves at most one partial last
+/// line, which ``ResumeIndex`` repairs. The file itself is an ``OutputFile``: opening it
+/// refuses the input file and a second writer.
 public final class RecordWriter {
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    /// The file written to.
+    public let file: OutputFile
     /// The path, or `-` for standard output; used in messages.
-    public let path: String
+    public var path: String { file.path }
     private var buffer: [UInt8] = []
     private var lastFlush = ContinuousClock.now
     private static let flushBytes = 64 * 1024
-    private static let flushInterval = Duration.milliseconds(250)
+    private static let flushInterval = Duration.milliseconds(100)
 
     /// Opens `path` for appending (creating it), or standard output for `-`.
     ///
-    /// - Parameter truncate: start the file empty (a fresh run) instead of appending (`--resume`).
-    /// - Throws: ``OutputError`` naming the path.
-    public init(path: String, truncate: Bool) throws(OutputError) {
-        self.path = path
-        if path == "-" {
-            descriptor = 1
-            ownsDescriptor = false
-        } else {
-            let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND)
-            descriptor = open(path, flags, 0o644)
-            guard descriptor >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
-            ownsDescriptor = true
-        }
-        buffer.reserveCapacity(Self.flushBytes * 2)
+    /// - Parameters:
+    ///   - truncate: start the file empty (a fresh run) instead of appending (`--resume`).
+    ///   - input: the run's input path, which the output must not be.
+    /// - Throws: ``OutputError`` naming the path (see ``OutputFile/init(path:truncate:input:)``).
+    public convenience init(path: String, truncate: Bool, input: String? = nil) throws(OutputError) {
+        self.init(file: try OutputFile(path: path, truncate: truncate, input: input))
     }
 
-    deinit {
-        if ownsDescriptor { Glibc.close(descriptor) }
+    /// Writes to a file already opened (and perhaps read back for `--resume`).
+    public init(file: OutputFile) {
+        self.file = file
+        buffer.reserveCapacity(Self.flushBytes * 2)
     }
 
     /// Adds one complete line (ending in a newline); writes when the buffer is due.
@@ -51,40 +48,44 @@ public final class RecordWriter {
     /// Writes everything buffered.
     public func flush() throws(OutputError) {
         lastFlush = .now
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { bytes in
-                write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: path, reason: String(cString: strerror(errno)))
-            }
-            offset += written
-        }
-        buffer.removeAll(keepingCapacity: true)
+        guard !buffer.isEmpty else { return }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        try file.write(buffer)
     }
 
     /// Flushes and fsyncs. A pipe or terminal cannot be synced; that is not an error.
     public func close() throws(OutputError) {
         try flush()
-        if fsync(descriptor) != 0, errno != EINVAL, errno != EROFS, errno != ENOTSUP {
-            throw OutputError(path: path, reason: "fsync: " + String(cString: strerror(errno)))
-        }
+        try file.sync()
     }
 }
 
-/// The output cannot be written.
+/// The output cannot be written, or may not be.
 public struct OutputError: Error, Sendable, CustomStringConvertible {
-    /// The output path (`-` for stdout).
-    public let path: String
-    /// The system's reason.
-    public let reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
+    /// What kind of failure, for the exit status.
+    public enum Kind: Sendable, Equatable {
+        /// The system refused a write, a read-back or a sync (exit 1).
+        case write
+        /// Writing would damage a file or mix two runs: the input as output, a locked
+        /// output, `--resume` on a file that is not ours (exit 2, nothing was changed).
+        case refused
+        /// The reader of the output pipe went away: the normal end of `scrape | head`.
+        case closedPipe
     }
 
-    public var description: String { "cannot write \(path): \(reason)" }
+    /// The output path (`-` for stdout).
+    public let path: String
+    /// The system's reason, or ours.
+    public let reason: String
+    public let kind: Kind
+
+    public init(path: String, reason: String, kind: Kind = .write) {
+        self.path = path
+        self.reason = reason
+        self.kind = kind
+    }
+
+    public var description: String {
+        kind == .refused ? "refusing to write \(path): \(reason)" : "cannot write \(path): \(reason)"
+    }
 }

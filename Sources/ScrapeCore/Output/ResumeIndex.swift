@@ -2,64 +2,92 @@ import Glibc
 
 /// What an earlier run already wrote, for `--resume`: how many records each URL has.
 ///
-/// Loading repairs the file first: a run killed mid-write can leave a partial last line,
-/// which is cut off (that URL was not recorded, so it is fetched again). URLs are kept
-/// as hashes with counts, so a million recorded URLs cost tens of megabytes, not
-/// hundreds; duplicates in the input each consume one recorded line.
+/// Loading checks and repairs the file first, and changes nothing it does not own:
+/// 1. every line from `offset` on must be a record of ours; a file with anything else
+///    (plain text, random bytes, other JSON) is refused, untouched;
+/// 2. a partial last line (a run killed mid-write) is cut off when it is the start of one
+///    of our records, and reported; that URL was not recorded, so it is fetched again;
+/// 3. with `--retry-failed`, records of transient failures are taken out by rewriting the
+///    file crash-safely (``OutputFile/replaceContents(_:)``), so their URLs are fetched
+///    again and the file still ends with one record per input line.
+///
+/// URLs are kept as hashes with counts, so a million recorded URLs cost tens of megabytes,
+/// not hundreds; duplicates in the input each consume one recorded line.
 public struct ResumeIndex: Sendable {
     private var counts: [Int: Int] = [:]
-    /// Complete records found.
+    /// Complete records kept.
     public private(set) var recordCount = 0
     /// Bytes of a partial last line that were cut off (0 when the file was whole).
     public private(set) var repairedBytes = 0
-    /// Lines that were not records of ours (no leading `"url"`); they are left in place.
-    public private(set) var unreadableLines = 0
+    /// Records of transient failures taken out for `--retry-failed`.
+    public private(set) var retriedCount = 0
+    /// Records no input line has consumed yet (after the whole input: records of URLs
+    /// that are not in this input).
+    public private(set) var unconsumedCount = 0
 
     /// An empty index: nothing recorded.
     public init() {}
 
-    /// Reads `path` from byte `offset` on, repairing a cut last line. A missing file is an
-    /// empty index.
+    /// Reads `path` from byte `offset` on (see ``load(file:from:retrying:)``), locking it
+    /// while it does. A missing file is an empty index.
     ///
-    /// - Parameter offset: where this run's records start: 0 for a whole file (`--resume`),
-    ///   the file's size when the run began for a daemon job that appends run after run.
-    /// - Throws: ``OutputError`` when the file exists but cannot be read or repaired.
-    public static func load(path: String, from offset: Int64 = 0) throws(OutputError) -> ResumeIndex {
+    /// - Throws: ``OutputError``.
+    public static func load(path: String, from offset: Int64 = 0, retrying: RetryableFailures? = nil) throws(OutputError) -> ResumeIndex {
+        guard access(path, F_OK) == 0 else { return ResumeIndex() }
+        return try load(file: OutputFile(path: path, truncate: false), from: offset, retrying: retrying)
+    }
+
+    /// Reads the output's records from byte `offset` on, checking and repairing it.
+    ///
+    /// - Parameters:
+    ///   - offset: where this run's records start: 0 for a whole file (`--resume`), the
+    ///     file's size when the run began for a daemon job that appends run after run.
+    ///   - retrying: which recorded failures to take out and fetch again; nil keeps all.
+    /// - Throws: ``OutputError`` of kind `refused` when a line is not one of our records,
+    ///   `write` when the file cannot be read, repaired or rewritten.
+    public static func load(file: OutputFile, from offset: Int64 = 0, retrying: RetryableFailures? = nil) throws(OutputError) -> ResumeIndex {
+        guard file.isRegularFile else { return ResumeIndex() }
         var index = ResumeIndex()
-        let descriptor = open(path, O_RDWR | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT { return index }
-            throw OutputError(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
-            throw OutputError(path: path, reason: "cannot seek to byte \(offset): " + String(cString: strerror(errno)))
-        }
-        var pending: [UInt8] = []
-        var consumed: Int64 = offset  // bytes up to and including the last newline
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: path, reason: String(cString: strerror(errno)))
+        var foreign: (first: Int, count: Int)?
+        var lineNumber = 0
+        let end = try forEachLine(of: file, from: offset) { line throws(OutputError) in
+            lineNumber += 1
+            if line.isEmpty { return }
+            guard RecordLine.isRecord(line), let url = RecordLine.leadingURL(in: line) else {
+                foreign = (foreign?.first ?? lineNumber, (foreign?.count ?? 0) + 1)
+                return
             }
-            if count == 0 { break }
-            var start = 0
-            for position in 0..<count where chunk[position] == UInt8(ascii: "\n") {
-                pending.append(contentsOf: chunk[start..<position])
-                index.add(line: pending)
-                consumed += Int64(pending.count + 1)
-                pending.removeAll(keepingCapacity: true)
-                start = position + 1
+            if let retrying, let kind = RecordLine.errorKind(in: line), retrying.matches(kind: kind, status: RecordLine.status(in: line)) {
+                index.retriedCount += 1
+            } else {
+                index.record(url)
             }
-            pending.append(contentsOf: chunk[start..<count])
         }
-        if !pending.isEmpty {
-            guard ftruncate(descriptor, off_t(consumed)) == 0 else {
-                throw OutputError(path: path, reason: "cannot cut the partial last line: " + String(cString: strerror(errno)))
+        if let partial = end.partial, !RecordLine.couldBeCutRecord(partial[...]) {
+            foreign = (foreign?.first ?? lineNumber + 1, (foreign?.count ?? 0) + 1)
+        }
+        if let foreign {
+            let which = offset == 0 ? "line \(foreign.first)" : "line \(foreign.first) after byte \(offset)"
+            throw OutputError(
+                path: file.path,
+                reason: "\(which) is not a scrape record (\(foreign.count) such line\(foreign.count == 1 ? "" : "s")): --resume only continues a file scrape wrote; choose another -o, or remove the file to start afresh",
+                kind: .refused
+            )
+        }
+        if let partial = end.partial {
+            guard ftruncate(file.descriptor, off_t(end.wholeLines)) == 0 else {
+                throw OutputError(path: file.path, reason: "cannot cut the partial last line: " + String(cString: strerror(errno)))
             }
-            index.repairedBytes = pending.count
+            index.repairedBytes = partial.count
+        }
+        if let retrying, index.retriedCount > 0 {
+            try file.replaceContents { write throws(OutputError) in
+                try copyPrefix(of: file, upTo: offset, into: write)
+                _ = try forEachLine(of: file, from: offset) { line throws(OutputError) in
+                    if let kind = RecordLine.errorKind(in: line), retrying.matches(kind: kind, status: RecordLine.status(in: line)) { return }
+                    try write(Array(line) + [UInt8(ascii: "\n")])
+                }
+            }
         }
         return index
     }
@@ -105,91 +133,71 @@ public struct ResumeIndex: Sendable {
         let key = url.hashValue
         guard let count = counts[key] else { return false }
         if count == 1 { counts.removeValue(forKey: key) } else { counts[key] = count - 1 }
+        unconsumedCount -= 1
         return true
     }
 
-    /// Counts one recorded URL (used by ``load(path:)`` and by tests).
+    /// Counts one recorded URL (used by ``load(file:from:retrying:)`` and by tests).
     mutating func record(_ url: String) {
         counts[url.hashValue, default: 0] += 1
         recordCount += 1
+        unconsumedCount += 1
     }
 
-    private mutating func add(line: [UInt8]) {
-        guard let url = JSONStringReader.leadingURL(in: line) else {
-            if !line.isEmpty { unreadableLines += 1 }
-            return
-        }
-        record(url)
+    /// Where a pass over the file ended: the offset after its last newline, and the bytes
+    /// of an unterminated last line.
+    private struct End {
+        var wholeLines: Int64
+        var partial: [UInt8]?
     }
-}
 
-/// Reads the `"url"` value at the start of one of our JSON lines.
-enum JSONStringReader {
-    private static let prefix = Array(#"{"url":""#.utf8)
-
-    /// The decoded string after `{"url":"`, or nil when the line does not start that way
-    /// or the string is malformed.
-    static func leadingURL(in line: [UInt8]) -> String? {
-        guard line.starts(with: prefix) else { return nil }
-        var scalars = String.UnicodeScalarView()
-        var bytes: [UInt8] = []
-        var index = prefix.count
-        func flushBytes() {
-            scalars.append(contentsOf: String(decoding: bytes, as: UTF8.self).unicodeScalars)
-            bytes.removeAll(keepingCapacity: true)
-        }
-        while index < line.count {
-            let byte = line[index]
-            if byte == UInt8(ascii: "\"") {
-                flushBytes()
-                return String(scalars)
-            }
-            guard byte == UInt8(ascii: "\\") else {
-                bytes.append(byte)
-                index += 1
-                continue
-            }
-            guard index + 1 < line.count else { return nil }
-            let escape = line[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(escape)
-            case UInt8(ascii: "n"): bytes.append(0x0A)
-            case UInt8(ascii: "r"): bytes.append(0x0D)
-            case UInt8(ascii: "t"): bytes.append(0x09)
-            case UInt8(ascii: "b"): bytes.append(0x08)
-            case UInt8(ascii: "f"): bytes.append(0x0C)
-            case UInt8(ascii: "u"):
-                guard var value = hex4(line, at: index) else { return nil }
-                index += 4
-                if (0xD800..<0xDC00).contains(value), index + 6 <= line.count, line[index] == UInt8(ascii: "\\"),
-                    line[index + 1] == UInt8(ascii: "u"), let low = hex4(line, at: index + 2), (0xDC00..<0xE000).contains(low)
-                {
-                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-                    index += 6
+    /// Calls `body` with each newline-terminated line from `offset` on (without its newline).
+    private static func forEachLine(
+        of file: OutputFile, from offset: Int64, _ body: (ArraySlice<UInt8>) throws(OutputError) -> Void
+    ) throws(OutputError) -> End {
+        var pending: [UInt8] = []
+        var position = offset
+        var wholeLines = offset
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        while true {
+            let count = try read(file, into: &chunk, at: position)
+            if count == 0 { break }
+            position += Int64(count)
+            var start = 0
+            while let newline = chunk[start..<count].firstIndex(of: UInt8(ascii: "\n")) {
+                if pending.isEmpty {
+                    try body(chunk[start..<newline])
+                } else {
+                    pending.append(contentsOf: chunk[start..<newline])
+                    try body(pending[...])
+                    pending.removeAll(keepingCapacity: true)
                 }
-                flushBytes()
-                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
-            default:
-                return nil
+                wholeLines = position - Int64(count - newline - 1)
+                start = newline + 1
             }
+            pending.append(contentsOf: chunk[start..<count])
         }
-        return nil
+        return End(wholeLines: wholeLines, partial: pending.isEmpty ? nil : pending)
     }
 
-    private static func hex4(_ line: [UInt8], at index: Int) -> UInt32? {
-        guard index + 4 <= line.count else { return nil }
-        var value: UInt32 = 0
-        for byte in line[index..<(index + 4)] {
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-            default: return nil
-            }
-            value = value << 4 | digit
+    /// Copies bytes `0..<end` unchanged (records of earlier daemon runs).
+    private static func copyPrefix(of file: OutputFile, upTo end: Int64, into write: ([UInt8]) throws(OutputError) -> Void) throws(OutputError) {
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        var position: Int64 = 0
+        while position < end {
+            let count = try read(file, into: &chunk, at: position)
+            guard count > 0 else { break }
+            let wanted = Int(min(Int64(count), end - position))
+            try write(Array(chunk[0..<wanted]))
+            position += Int64(wanted)
         }
-        return value
+    }
+
+    private static func read(_ file: OutputFile, into chunk: inout [UInt8], at position: Int64) throws(OutputError) -> Int {
+        while true {
+            let count = chunk.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress, $0.count, off_t(position)) }
+            if count >= 0 { return count }
+            if errno != EINTR { throw OutputError(path: file.path, reason: String(cString: strerror(errno))) }
+        }
     }
 }

@@ -18,6 +18,13 @@ public struct RunSummary: Sendable {
     public var interrupted = false
     /// URLs in flight or queued when interrupted, with no record written.
     public var notRecorded = 0
+    /// Bytes of a partial last line that `--resume` cut off the output.
+    public var repairedBytes = 0
+    /// Records of transient failures taken out of the output by `--retry-failed`.
+    public var retriedFailures = 0
+    /// Records in the output of URLs this input does not have (`--resume` on another
+    /// list's output); kept, and counted only when the whole input was read.
+    public var unmatchedRecords = 0
 
     public init() {}
 
@@ -50,7 +57,12 @@ public struct RunSummary: Sendable {
             "  errors: \(list(errorKinds))",
             "  retries: \(retries), circuit open: \(errorKinds["circuit_open"] ?? 0), robots disallowed: \(errorKinds["robots_disallowed"] ?? 0)",
         ]
+        if repairedBytes > 0 { lines.append("  repaired: dropped a partial last line of \(repairedBytes) bytes") }
+        if retriedFailures > 0 { lines.append("  retry-failed: \(retriedFailures) records of transient failures were taken out and fetched again") }
         if skipped > 0 { lines.append("  resumed: \(skipped) URLs already recorded were skipped") }
+        if unmatchedRecords > 0 {
+            lines.append("  warning: \(unmatchedRecords) records in the output are of URLs not in this input; they were kept")
+        }
         if interrupted {
             lines.append("  interrupted: \(notRecorded) URLs in flight or queued were not recorded, and the rest of the input was not read; run again with --resume to finish")
         }

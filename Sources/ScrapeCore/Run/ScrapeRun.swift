@@ -18,17 +18,24 @@ public struct ScrapeRun: Sendable {
         public var mode: OutputMode
         /// Client and scheduling settings.
         public var http: ScrapeConfiguration.HTTP
+        /// With a resume mode: which recorded failures to take out and fetch again
+        /// (`--retry-failed`); nil keeps every record.
+        public var retryFailed: RetryableFailures?
 
-        public init(input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init()) {
+        public init(
+            input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init(),
+            retryFailed: RetryableFailures? = nil
+        ) {
             self.input = input
             self.output = output
             self.mode = mode
             self.http = http
+            self.retryFailed = retryFailed
         }
 
         /// `--resume` or not, as the CLI says it.
-        public init(input: String, output: String, resume: Bool, http: ScrapeConfiguration.HTTP = .init()) {
-            self.init(input: input, output: output, mode: resume ? .resume(from: 0) : .replace, http: http)
+        public init(input: String, output: String, resume: Bool, http: ScrapeConfiguration.HTTP = .init(), retryFailed: RetryableFailures? = nil) {
+            self.init(input: input, output: output, mode: resume ? .resume(from: 0) : .replace, http: http, retryFailed: retryFailed)
         }
     }
 
@@ -94,10 +101,13 @@ public struct ScrapeRun: Sendable {
             throw .input(error)
         }
         do {
-            if case .resume(let offset) = options.mode, options.output != "-" {
-                resumeIndex = try ResumeIndex.load(path: options.output, from: offset)
+            let file = try OutputFile(path: options.output, truncate: options.mode == .replace, input: options.input)
+            if case .resume(let offset) = options.mode {
+                resumeIndex = try ResumeIndex.load(file: file, from: offset, retrying: options.retryFailed)
+                summary.repairedBytes = resumeIndex.repairedBytes
+                summary.retriedFailures = resumeIndex.retriedCount
             }
-            writer = try RecordWriter(path: options.output, truncate: options.mode == .replace)
+            writer = RecordWriter(file: file)
         } catch {
             throw .output(error)
         }
@@ -123,20 +133,26 @@ public struct ScrapeRun: Sendable {
         let intakeOpen = self.intakeOpen
         let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
         let onProgress = self.onProgress
-        var intakeClosed = false
+        let intakeClosed = AtomicFlag()
 
         var failure: Failure?
         do {
             let outcome = try await withTaskExecutorPreference(RunExecutor.shared) { try await scheduler.run(
-                next: { () async throws -> Scheduler.Input<HTTPRequest.Prepared, ScrapeRecord>? in
+                read: { () async throws -> [URLSource.Line]? in
                     if let intakeOpen, !intakeOpen() {
-                        intakeClosed = true
+                        intakeClosed.set()
                         return nil
                     }
-                    guard let line = try await source.next() else { return nil }
+                    return try await source.nextBatch()
+                },
+                admit: { (line: URLSource.Line) -> Scheduler.Input<HTTPRequest.Prepared, ScrapeRecord> in
                     if resumeIndex.consume(line.text) {
                         summary.skipped += 1
                         return .skip
+                    }
+                    if line.isCut {
+                        let error = HTTPClientError.invalidURL("line is \(line.byteCount) bytes long; the URL limit is \(maxURLLength) (the url field holds its first \(URLSource.maxLineBytes) bytes)")
+                        return .ready(PageFetcher.record(rejecting: line.text, because: error))
                     }
                     do throws(HTTPClientError) {
                         let prepared = try HTTPRequest.Prepared(HTTPRequest(url: line.text), maxURLLength: maxURLLength)
@@ -156,14 +172,16 @@ public struct ScrapeRun: Sendable {
                     summary.add(record)
                     onProgress?(summary, inFlight)
                 },
+                flush: { try writer.flush() },
                 onEvent: { event in
                     onEvent?(event)
                     onNotice?(event.notice)
                 }
             ) }
-            summary.interrupted = outcome.cancelled || intakeClosed
+            summary.interrupted = outcome.cancelled || intakeClosed.isSet
             summary.notRecorded = outcome.dropped
             summary.retries = outcome.retries
+            if !summary.interrupted { summary.unmatchedRecords = resumeIndex.unconsumedCount }
         } catch let error as InputError {
             failure = .input(error)
         } catch let error as OutputError {

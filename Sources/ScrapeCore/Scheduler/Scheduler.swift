@@ -11,11 +11,18 @@ public import ScrapeResilience
 /// token, a retry delay or a `Retry-After` pause holds no slot and stops no other host:
 /// when nothing can start now, a timer task wakes the loop at the earliest instant
 /// something can. Input is pulled lazily and only while at most ``Limits/maxQueued`` jobs
-/// wait, so memory does not grow with the input. Outputs reach `emit` in completion order
-/// on the calling task, so the emitter needs no locking.
+/// wait, so memory does not grow with the input.
 ///
-/// Cancelling the calling task stops reading input, cancels the job tasks, drops waiting
-/// jobs, and still emits every output that was produced.
+/// Input is read in a child task of its own, one batch at a time, and admitted on the
+/// calling task: a slow input (a pipe fed line by line, a FIFO held open) never holds up
+/// the outputs of jobs that finished meanwhile. Outputs reach `emit` in completion order
+/// on the calling task, so the emitter needs no locking, and `flush` follows at most
+/// ``Limits/flushDelay`` after an output, so a reader of the output sees every record
+/// while the input is still open.
+///
+/// Cancelling the calling task stops reading input (the read task must end when
+/// cancelled), cancels the job tasks, drops waiting jobs, and still emits every output
+/// that was produced.
 public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     /// Bounds on the work in progress.
     public struct Limits: Sendable {
@@ -23,11 +30,16 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         public var perHostConcurrency: Int
         /// Jobs waiting in per-host queues before input reading pauses.
         public var maxQueued: Int
+        /// Longest an emitted output waits for `flush`. Default 100 ms: `tail -f` and a
+        /// pipe into `jq` see records as they complete, at ten writes a second at most
+        /// when the run is idle.
+        public var flushDelay: Duration
 
-        public init(concurrency: Int, perHostConcurrency: Int, maxQueued: Int? = nil) {
+        public init(concurrency: Int, perHostConcurrency: Int, maxQueued: Int? = nil, flushDelay: Duration = .milliseconds(100)) {
             self.concurrency = max(1, concurrency)
             self.perHostConcurrency = max(1, perHostConcurrency)
             self.maxQueued = maxQueued ?? max(1024, 16 * self.concurrency)
+            self.flushDelay = flushDelay
         }
     }
 
@@ -115,27 +127,36 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         self.clock = clock
     }
 
-    private enum ChildResult<Payload: Sendable, Output: Sendable>: Sendable {
+    private enum ChildResult<Item: Sendable, Payload: Sendable, Output: Sendable>: Sendable {
         case attempt(HostQueues<Payload, C.Instant>.Job, Attempt<Output>?)
         case timer(C.Instant)
+        /// A batch of input; nil at its end.
+        case input([Item]?)
+        /// Time to flush what was emitted.
+        case flush
     }
 
     /// Runs every job of the input.
     ///
     /// - Parameters:
-    ///   - next: the next input, nil at the end; called only on this task.
+    ///   - read: the next batch of input items (at least one), nil at the end; called in a
+    ///     child task, one call at a time, and must return (nil, or throw) when cancelled.
+    ///   - admit: what an item is to the scheduler; called on this task, in input order.
     ///   - perform: one attempt of a job (1-based `attempt`) in a child task; nil means
     ///     "cancelled, nothing to emit".
     ///   - reject: the output for a job refused because its host's breaker is open, given
     ///     the attempts it already had.
     ///   - emit: receives each output and the number of jobs still in flight.
+    ///   - flush: called at most ``Limits/flushDelay`` after an output was emitted.
     ///   - onEvent: breaker transitions, for logging.
-    /// - Throws: what `next` or `emit` throws; the children are cancelled first.
-    public func run<Payload: Sendable, Output: Sendable>(
-        next: () async throws -> Input<Payload, Output>?,
+    /// - Throws: what `read`, `emit` or `flush` throws; the children are cancelled first.
+    public func run<Item: Sendable, Payload: Sendable, Output: Sendable>(
+        read: @escaping @Sendable () async throws -> [Item]?,
+        admit: (Item) -> Input<Payload, Output>,
         perform: @escaping @Sendable (Payload, _ attempt: Int) async -> Attempt<Output>?,
         reject: (Payload, _ attempts: Int) -> Output,
         emit: (Output, _ inFlight: Int) throws -> Void,
+        flush: () throws -> Void = {},
         onEvent: (Event) -> Void = { _ in }
     ) async throws -> Outcome {
         var queues = HostQueues<Payload, C.Instant>(
@@ -144,9 +165,14 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         )
         var outcome = Outcome()
         var inputDone = false
+        var reading = false
+        var batch: [Item] = []
+        var batchPosition = 0
         var timer: C.Instant?
+        var flushPending = false
         var random = SystemRandomNumberGenerator()
         let clock = self.clock
+        let flushDelay = limits.flushDelay
 
         func report(_ transition: CircuitBreaker<C.Instant>.Transition?, _ host: String) {
             switch transition {
@@ -157,7 +183,19 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
             }
         }
 
-        return try await withThrowingTaskGroup(of: ChildResult<Payload, Output>.self) { group in
+        return try await withThrowingTaskGroup(of: ChildResult<Item, Payload, Output>.self) { group in
+            func deliver(_ output: Output, inFlight: Int) throws {
+                try emit(output, inFlight)
+                outcome.emitted += 1
+                if !flushPending {
+                    flushPending = true
+                    group.addTask {
+                        try? await clock.sleep(until: clock.now.advanced(by: flushDelay), tolerance: nil)
+                        return .flush
+                    }
+                }
+            }
+
             while true {
                 fill: while !Task.isCancelled, queues.inFlightCount < limits.concurrency {
                     switch queues.next(at: clock.now) {
@@ -166,8 +204,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                         group.addTask { .attempt(job, await perform(job.payload, job.attemptsMade + 1)) }
                         continue fill
                     case .reject(let job, _):
-                        try emit(reject(job.payload, job.attemptsMade), queues.inFlightCount)
-                        outcome.emitted += 1
+                        try deliver(reject(job.payload, job.attemptsMade), inFlight: queues.inFlightCount)
                         outcome.rejected += 1
                         continue fill
                     case .idle(let wake):
@@ -179,33 +216,48 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                             }
                         }
                     }
-                    if inputDone || queues.waitingCount >= limits.maxQueued { break fill }
-                    guard let input = try await next() else {
-                        inputDone = true
+                    if queues.waitingCount >= limits.maxQueued { break fill }
+                    guard batchPosition < batch.count else {
+                        if !inputDone, !reading {
+                            reading = true
+                            group.addTask { .input(try await read()) }
+                        }
                         break fill
                     }
-                    switch input {
+                    let item = batch[batchPosition]
+                    batchPosition += 1
+                    switch admit(item) {
                     case .skip: continue fill
-                    case .ready(let output):
-                        try emit(output, queues.inFlightCount)
-                        outcome.emitted += 1
-                    case .job(let payload, let host):
-                        queues.add(payload, host: host)
+                    case .ready(let output): try deliver(output, inFlight: queues.inFlightCount)
+                    case .job(let payload, let host): queues.add(payload, host: host)
                     }
                 }
                 if Task.isCancelled, !outcome.cancelled {
                     outcome.cancelled = true
                     outcome.dropped += queues.drainWaiting()
                 }
-                let finished = (inputDone || outcome.cancelled) && queues.waitingCount == 0 && queues.inFlightCount == 0
+                let inputFinished = inputDone && batchPosition == batch.count
+                let finished = (inputFinished || outcome.cancelled) && queues.waitingCount == 0 && queues.inFlightCount == 0
                 if finished {
-                    group.cancelAll()  // an outstanding timer
+                    group.cancelAll()  // an outstanding timer, flush or read
+                    if flushPending { try flush() }
                     break
                 }
                 guard let result = try await group.next() else { break }
                 switch result {
                 case .timer(let deadline):
                     if timer == deadline { timer = nil }
+                case .flush:
+                    flushPending = false
+                    try flush()
+                case .input(let items):
+                    reading = false
+                    if let items {
+                        batch = items
+                        batchPosition = 0
+                    } else {
+                        inputDone = true
+                    }
                 case .attempt(var job, nil):
                     outcome.dropped += 1
                     job.attemptsMade += 1
@@ -224,8 +276,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                             queues.pause(job.host, until: now.advanced(by: retryAfter))
                         }
                     } else {
-                        try emit(attempt.output, queues.inFlightCount - 1)
-                        outcome.emitted += 1
+                        try deliver(attempt.output, inFlight: queues.inFlightCount - 1)
                     }
                     report(queues.finished(host: job.host, outcome: attempt.outcome, at: now), job.host)
                 }

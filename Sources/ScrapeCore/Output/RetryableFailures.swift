@@ -1,0 +1,67 @@
+/// Which recorded failures `--resume --retry-failed` fetches again.
+///
+/// A record whose error is transient (the host was down, slow or overloaded) is not a
+/// final answer: its message tells the user to try again later. With `--retry-failed`
+/// such records are taken out of the output and their URLs fetched anew, so the file
+/// still ends with exactly one record per input line.
+public struct RetryableFailures: Sendable, Equatable {
+    /// Error kinds retried whatever their status.
+    public var kinds: Set<String>
+    /// HTTP statuses retried (records of kind `http`).
+    public var statuses: Set<Int>
+
+    /// The kinds that mean "try later": `timeout`, `connect`, `dns`, `transport`,
+    /// `circuit_open`, `cancelled`, and `http` with status 408, 429 or 5xx.
+    public static let `default` = RetryableFailures(kinds: defaultKinds, statuses: transientStatuses)
+
+    static let defaultKinds: Set<String> = ["timeout", "connect", "dns", "transport", "circuit_open", "cancelled"]
+    static let transientStatuses: Set<Int> = Set([408, 429] + Array(500...599))
+    /// Every `error.kind` a record can carry.
+    public static let knownKinds: Set<String> = [
+        "invalid_url", "unsupported_scheme", "invalid_request", "dns", "connect", "tls", "timeout",
+        "too_many_redirects", "too_large", "http", "circuit_open", "robots_disallowed", "cancelled", "transport",
+    ]
+
+    public init(kinds: Set<String>, statuses: Set<Int>) {
+        self.kinds = kinds
+        self.statuses = statuses
+    }
+
+    /// Parses `--retry-failed=KINDS`: a comma-separated list of error kinds and HTTP
+    /// statuses. `http` stands for 408, 429 and 5xx; a status such as `404` adds that one;
+    /// `default` is ``default``.
+    ///
+    /// - Returns: nil when an element is neither a known kind nor a status 400-599.
+    public init?(parsing text: String) {
+        var kinds: Set<String> = []
+        var statuses: Set<Int> = []
+        for element in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = element.trimmingSpaces
+            if name == "default" {
+                kinds.formUnion(Self.defaultKinds)
+                statuses.formUnion(Self.transientStatuses)
+            } else if name == "http" {
+                statuses.formUnion(Self.transientStatuses)
+            } else if let status = Int(name), (400...599).contains(status) {
+                statuses.insert(status)
+            } else if Self.knownKinds.contains(name) {
+                kinds.insert(name)
+            } else {
+                return nil
+            }
+        }
+        self.init(kinds: kinds, statuses: statuses)
+    }
+
+    /// Whether a record with this error kind and status is fetched again.
+    public func matches(kind: String, status: Int?) -> Bool {
+        if kind == "http" { return status.map(statuses.contains) ?? false }
+        return kinds.contains(kind)
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

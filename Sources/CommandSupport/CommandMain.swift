@@ -5,25 +5,43 @@ extension AsyncParsableCommand {
     /// Parses the command line, runs the command and exits, with the exit statuses both
     /// executables promise: the command's own `ExitCode`, 0 for `--help`, and `usage` (2)
     /// for any parse or validation error, where ArgumentParser would use 64.
-    public static func runAsMain(usageStatus: Int32 = 2) async -> Never {
+    ///
+    /// A `ValidationError` thrown while a subcommand runs (a config file it read) points at
+    /// that subcommand's help, as a parse error would, not at the root's.
+    ///
+    /// - Parameter arguments: the command line without the program name; nil reads it.
+    public static func runAsMain(arguments: [String]? = nil, usageStatus: Int32 = 2) async -> Never {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot(arguments)
+        } catch {
+            exitAfter(error, usageStatus: usageStatus)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
             Glibc.exit(0)
-        } catch let code as ExitCode {
-            Glibc.exit(code.rawValue)
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            Terminal.error(fullMessage(for: error))
+        } catch let error as ValidationError {
+            let name = type(of: command)._commandName
+            let path = name == Self._commandName ? name : "\(Self._commandName) \(name)"
+            Terminal.error("Error: \(error.message)\n  See '\(path) --help' for more information.")
             Glibc.exit(usageStatus)
+        } catch {
+            exitAfter(error, usageStatus: usageStatus)
         }
+    }
+
+    private static func exitAfter(_ error: any Error, usageStatus: Int32) -> Never {
+        if let code = error as? ExitCode { Glibc.exit(code.rawValue) }
+        if exitCode(for: error) == .success {
+            print(fullMessage(for: error))
+            Glibc.exit(0)
+        }
+        Terminal.error(fullMessage(for: error))
+        Glibc.exit(usageStatus)
     }
 }
 

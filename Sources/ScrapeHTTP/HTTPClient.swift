@@ -31,9 +31,13 @@ public actor HTTPClient {
 
     /// Creates a client and starts its I/O thread.
     ///
-    /// - Throws: `HTTPClientError` (`transport`) when libcurl cannot be initialised or the
-    ///   thread cannot be started.
+    /// - Throws: `HTTPClientError`: `invalid_request` when the user agent could inject
+    ///   headers, `transport` when libcurl cannot be initialised or the thread cannot be started.
     public init(configuration: Configuration = Configuration()) throws(HTTPClientError) {
+        // A second line of defence: config and flags are checked where they enter.
+        guard HTTPHeaders.isValidValue(configuration.userAgent) else {
+            throw .invalidRequest("the user agent has CR, LF or NUL; it would inject headers")
+        }
         self.configuration = configuration
         self.driver = try CurlMultiDriver(configuration: configuration)
     }

@@ -7,6 +7,25 @@ public struct HTTPHeaders: Sendable, Hashable {
     /// The fields in the order they were sent or added.
     public private(set) var fields: [(name: String, value: String)]
 
+    /// Whether `name` can be a header field name: a non-empty RFC 9110 token.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy(isTokenByte)
+    }
+
+    /// Whether `value` can be sent as a header field value: no CR, LF or NUL, which would
+    /// end the header early and let the rest of the value inject headers of its own.
+    public static func isValidValue(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == 0 || $0 == 10 || $0 == 13 }
+    }
+
+    /// RFC 9110 `tchar`.
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(b)
+        }
+    }
+
     /// Creates a header list from name-value pairs, in order.
     public init(_ fields: [(name: String, value: String)] = []) {
         self.fields = fields

@@ -79,18 +79,17 @@ extension HTTPRequest {
         }
 
         private static func validate(method: Method) throws(HTTPClientError) {
-            guard !method.rawValue.isEmpty, method.rawValue.utf8.allSatisfy(isTokenByte) else {
+            guard HTTPHeaders.isValidName(method.rawValue) else {
                 throw .invalidRequest("method \"\(method.rawValue)\" is not an HTTP token")
             }
         }
 
         private static func validate(headers: HTTPHeaders) throws(HTTPClientError) {
             for field in headers {
-                guard !field.name.isEmpty, field.name.utf8.allSatisfy(isTokenByte) else {
+                guard HTTPHeaders.isValidName(field.name) else {
                     throw .invalidRequest("header name \"\(field.name)\" is not an HTTP token")
                 }
-                let forbidden: Set<UInt8> = [0, 10, 13]
-                if field.value.utf8.contains(where: forbidden.contains) {
+                guard HTTPHeaders.isValidValue(field.value) else {
                     // The value is not echoed: it may be a credential.
                     throw .invalidRequest("header \"\(field.name)\" has a value with CR, LF or NUL")
                 }
@@ -99,10 +98,5 @@ extension HTTPRequest {
 
         private static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
         private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-
-        /// RFC 9110 `tchar`.
-        private static func isTokenByte(_ b: UInt8) -> Bool {
-            isAlpha(b) || isDigit(b) || "!#$%&'*+-.^_`|~".utf8.contains(b)
-        }
     }
 }

@@ -28,15 +28,23 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments`; stdin comes from `stdinPath` (default /dev/null).
-    /// `environment` entries are added to (or replace) this process's environment.
-    public init(_ executable: String, _ arguments: [String], stdinPath: String = "/dev/null", environment: [String: String] = [:]) throws {
+    /// stdout goes to a file read back by ``wait(timeout:)``, or to `stdoutPath` (a FIFO the
+    /// test reads, to play the part of `| head -1`). `environment` entries are added to (or
+    /// replace) this process's environment.
+    ///
+    /// - Important: a FIFO given as `stdinPath` or `stdoutPath` must already be open at the
+    ///   test's end (`O_RDWR`), or opening it in the child blocks the spawn.
+    public init(
+        _ executable: String, _ arguments: [String], stdinPath: String = "/dev/null", stdoutPath: String? = nil,
+        environment: [String: String] = [:]
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("scrape-child-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, directory + "/stdout", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath ?? directory + "/stdout", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, directory + "/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

@@ -53,26 +53,50 @@ struct APICommand: AsyncParsableCommand {
             let names = file.jobs.compactMap { if case .api = $0.source { $0.name } else { nil } }
             throw ValidationError("\(config): no api job named \"\(job)\"; api jobs: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
         }
+        if all, selected.isEmpty {
+            throw ValidationError("\(config): --all found no api: jobs to run (\(file.jobs.count) job\(file.jobs.count == 1 ? "" : "s") of other kinds)")
+        }
         if all, let missing = selected.first(where: { $0.job.output == nil }) {
             throw ValidationError("\(config): jobs[\(missing.index)].output: missing: --all needs an output: for every api job")
         }
         let client = try HTTPClient(configuration: file.http.clientConfiguration)
+        // Every selected job's secrets, before any request: a missing one fails the whole
+        // command at once instead of after the jobs before it have run.
+        for entry in selected {
+            do throws(ConfigurationError) {
+                _ = try APIAuthenticator(entry.api.auth, keyPath: "jobs[\(entry.index)].api.auth", client: client)
+            } catch {
+                await client.shutdown()
+                throw ValidationError("\(config): \(error)")
+            }
+        }
         var status: Int32 = 0
         for entry in selected {
-            let options = APIJobRun.Options(
+            var options = APIJobRun.Options(
                 job: entry.job, api: entry.api, keyPath: "jobs[\(entry.index)]",
                 output: output ?? entry.job.output ?? "-", http: file.http
             )
+            options.inputs = [config]
             do {
                 let summary = try await APIJobRun(options: options).run(client: client)
                 if !quiet { Terminal.write(Self.report(entry.job.name, summary)) }
             } catch {
-                Terminal.error("scrape: \(error)")
-                if case .configuration = error {
+                switch error {
+                case .output(let output) where output.kind == .closedPipe:
+                    await client.shutdown()
+                    throw ExitCode(ScrapeCommand.Status.closedPipe)
+                case .output(let output) where output.kind == .refused:
+                    Terminal.error("scrape: \(error)")
                     await client.shutdown()
                     throw ExitCode(ScrapeCommand.Status.usage)
+                case .configuration:
+                    Terminal.error("scrape: \(error)")
+                    await client.shutdown()
+                    throw ExitCode(ScrapeCommand.Status.usage)
+                default:
+                    Terminal.error("scrape: \(error)")
+                    status = 1
                 }
-                status = 1
             }
         }
         await client.shutdown()

@@ -20,7 +20,23 @@ struct CheckConfigCommand: ParsableCommand {
             throw ValidationError("\(file): \(error)")
         }
         print("\(file): OK")
+        print(Self.jobList(configuration.jobs))
         print(configuration.http.effectiveSettings)
         print(configuration.daemon.effectiveSettings)
+    }
+
+    /// `jobs: 3 (scrape: titles; api: users, orders)`, or `jobs: none`.
+    static func jobList(_ jobs: [ScrapeConfiguration.Job]) -> String {
+        guard !jobs.isEmpty else { return "jobs: none" }
+        var scrape: [String] = []
+        var api: [String] = []
+        for job in jobs {
+            switch job.source {
+            case .scrape: scrape.append(job.name)
+            case .api: api.append(job.name)
+            }
+        }
+        let kinds = [("scrape", scrape), ("api", api)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
+        return "jobs: \(jobs.count) (\(kinds.joined(separator: "; ")))"
     }
 }

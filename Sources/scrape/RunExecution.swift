@@ -36,7 +36,7 @@ struct RunExecution {
         defer { sources.forEach { $0.cancel() } }
 
         var run = ScrapeRun(options: options)
-        let progress = !quiet && TerminalProgress.isAvailable ? TerminalProgress() : nil
+        let progress = !quiet && TerminalProgress.isAvailable(recordsOnStdout: options.output == "-") ? TerminalProgress() : nil
         if let progress { run.onProgress = { summary, inFlight in progress.update(summary, inFlight: inFlight) } }
         if !quiet {
             run.onNotice = { notice in

@@ -31,6 +31,20 @@ struct ScrapeCommand: AsyncParsableCommand {
     }
 
     static func main() async {
-        await runAsMain(usageStatus: Status.usage)
+        await runAsMain(arguments: Self.expandingBareOptions(Array(CommandLine.arguments.dropFirst())), usageStatus: Status.usage)
+    }
+
+    /// `--retry-failed` takes an optional value (`--retry-failed=timeout,503`), which
+    /// ArgumentParser has no form for: a bare one becomes `--retry-failed=default`.
+    static func expandingBareOptions(_ arguments: [String]) -> [String] {
+        var expanded: [String] = []
+        for argument in arguments {
+            if argument == "--" {
+                expanded.append(contentsOf: arguments[(expanded.count)...])
+                return expanded
+            }
+            expanded.append(argument == "--retry-failed" ? "--retry-failed=default" : argument)
+        }
+        return expanded
     }
 }

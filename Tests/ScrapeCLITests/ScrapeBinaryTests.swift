@@ -98,7 +98,7 @@ struct ScrapeBinaryTests {
     }
 
     @Test(arguments: [
-        (["urls.txt", "--timeout", "10 per sec"], "--timeout: expected a duration like 250ms, 30s or 5m, got \"10 per sec\""),
+        (["urls.txt", "--timeout", "10 per sec"], "--timeout: expected a duration like 250ms, 30s, 5m or 1h, got \"10 per sec\""),
         (["urls.txt", "--max-body", "lots"], "--max-body: expected a size like 512KiB or 10MiB, got \"lots\""),
         (["urls.txt", "--concurrency", "0"], "--concurrency: expected a whole number >= 1, got 0"),
         (["urls.txt", "--bogus"], "Unknown option '--bogus'"),

@@ -144,8 +144,9 @@ struct APIJobRunTests {
         try await TestServer.withRunning { server in
             let yaml = "jobs:\n  - name: loop\n    api:\n      base_url: BASE/api/\n      path: cursor-loop\n      auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}\n      data_selector: items\n      paginator: {type: cursor, cursor_path: meta.next_cursor}\n"
             let outcome = try await run(yaml, server: server)
-            guard case .job(let error)? = outcome.failure else { Issue.record("no job failure: \(String(describing: outcome.failure))"); return }
+            guard case .job(let error, let kept, _)? = outcome.failure else { Issue.record("no job failure: \(String(describing: outcome.failure))"); return }
             #expect(error.description.contains("job loop"))
+            #expect(outcome.failure?.description.contains("the \(kept) records written before it are kept in") == true)
             #expect(error.message.contains("\"same\" was already followed"))
             #expect(server.log.count(path: "/api/cursor-loop") == 2)
         }
@@ -155,7 +156,7 @@ struct APIJobRunTests {
         try await TestServer.withRunning { server in
             let yaml = "jobs:\n  - name: items\n    api: {base_url: BASE/api/, path: single, auth: {type: bearer, token_env: SCRAPE_TEST_BAD_TOKEN}}\n"
             let outcome = try await run(yaml, server: server)
-            guard case .job(let error)? = outcome.failure else { Issue.record("no job failure"); return }
+            guard case .job(let error, _, _)? = outcome.failure else { Issue.record("no job failure"); return }
             #expect(error.message.contains("401"))
             #expect(!error.description.contains("wrong"))  // the secret is never echoed
             #expect(server.log.count(path: "/api/single") == 1)
@@ -176,7 +177,7 @@ struct APIJobRunTests {
         try await TestServer.withRunning { server in
             let yaml = "jobs:\n  - name: items\n    api: {base_url: BASE/api/, path: offset, data_selector: total, auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}}\n"
             let outcome = try await run(yaml, server: server)
-            guard case .job(let error)? = outcome.failure else { Issue.record("no job failure"); return }
+            guard case .job(let error, _, _)? = outcome.failure else { Issue.record("no job failure"); return }
             #expect(error.description == "job items: \(server.url("/api/offset")): data_selector \"total\" does not lead to an array of records")
         }
     }

@@ -153,11 +153,13 @@ struct SchedulerTests {
     @Test func cancellationDropsUnfinishedJobsAndEmitsFinishedOnes() async throws {
         let jobs = (0..<50).map { Job(id: $0, host: "h\($0 % 2)", delay: $0 < 4 ? .zero : .seconds(20)) }
         let emitted = Mutex<[Int]>([])
+        let slowStarted = Mutex(0)
         let task = Task {
             try await Scheduler(limits: .init(concurrency: 6, perHostConcurrency: 3)).run(
                 read: Self.reader(jobs),
                 admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in .job(job, host: job.host) },
                 perform: { job, _ in
+                    if job.delay > .zero { slowStarted.withLock { $0 += 1 } }
                     try? await Task.sleep(for: job.delay)
                     return Task.isCancelled ? nil : .init(output: job.id, outcome: .success)
                 },
@@ -166,7 +168,7 @@ struct SchedulerTests {
             )
         }
         // Cancel once the four quick jobs are out and the slow ones fill every slot.
-        while emitted.withLock({ $0.count }) < 4 { try await Task.sleep(for: .milliseconds(5)) }
+        while emitted.withLock({ $0.count }) < 4 || slowStarted.withLock({ $0 }) < 6 { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
         let outcome = try await task.value
         #expect(outcome.cancelled)

@@ -34,6 +34,12 @@ struct HTTPClientTests {
         }
     }
 
+    @Test func aUserAgentThatWouldInjectHeadersIsRefused() {
+        var configuration = HTTPClient.Configuration()
+        configuration.userAgent = "evil\r\nX-Injected: 1"
+        #expect(throws: HTTPClientError.invalidRequest("")) { _ = try HTTPClient(configuration: configuration) }
+    }
+
     @Test func sendsRequestHeadersAndTheConfiguredUserAgent() async throws {
         try await withServerAndClient({ $0.userAgent = "scrape-test/1" }) { server, client in
             // The server lowercases names, as HTTP/1.1 allows.

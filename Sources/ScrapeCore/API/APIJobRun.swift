@@ -23,6 +23,8 @@ public struct APIJobRun: Sendable {
         /// Keep the output's earlier records and add this run's after them (the daemon);
         /// otherwise a job without `incremental:` starts its output empty.
         public var appends = false
+        /// Files the run reads (the config file), which the output must never be.
+        public var inputs: [String] = []
 
         public init(job: ScrapeConfiguration.Job, api: ScrapeConfiguration.API, keyPath: String, output: String, statePath: String? = nil, http: ScrapeConfiguration.HTTP) {
             self.job = job
@@ -52,13 +54,15 @@ public struct APIJobRun: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case configuration(ConfigurationError)
         case output(OutputError)
-        case job(APIError)
+        /// The API failed part-way; the records written before stay in `output`.
+        case job(APIError, recordsKept: Int, output: String)
 
         public var description: String {
             switch self {
             case .configuration(let error): "\(error)"
             case .output(let error): "\(error)"
-            case .job(let error): "\(error)"
+            case .job(let error, let kept, let output):
+                "\(error); the \(kept) record\(kept == 1 ? "" : "s") written before it \(kept == 1 ? "is" : "are") kept in \(output == "-" ? "standard output" : output)"
             }
         }
     }
@@ -103,11 +107,12 @@ public struct APIJobRun: Sendable {
 
         let writer: RecordWriter
         do {
-            writer = try RecordWriter(path: options.output, truncate: options.api.incremental == nil && !options.appends)
+            writer = try RecordWriter(path: options.output, truncate: options.api.incremental == nil && !options.appends, inputs: options.inputs)
         } catch {
             throw .output(error)
         }
         var summary = Summary()
+        var written = 0
         var largest = state?.lastValue
         let fetcher = PageRequester(options: options, client: client, authenticator: authenticator, onAttempt: onAttempt)
         do {
@@ -127,6 +132,7 @@ public struct APIJobRun: Sendable {
                     var line = record.compactBytes(in: response.body)
                     line.append(UInt8(ascii: "\n"))
                     try writer.append(line: line)
+                    written += 1
                     if let incremental = options.api.incremental,
                         let value = record.value(at: incremental.cursorPath)?.scalarText(in: response.body),
                         largest.map({ IncrementalState.isNewer(value, than: $0) }) ?? true
@@ -152,12 +158,12 @@ public struct APIJobRun: Sendable {
             // complete
         } catch let error as APIError {
             try? writer.close()
-            throw .job(error)
+            throw .job(error, recordsKept: written, output: options.output)
         } catch let error as OutputError {
             throw .output(error)
         } catch {
             try? writer.close()
-            throw .job(APIError(job: name, url: url, message: "\(error)"))
+            throw .job(APIError(job: name, url: url, message: "\(error)"), recordsKept: written, output: options.output)
         }
         do {
             try writer.close()

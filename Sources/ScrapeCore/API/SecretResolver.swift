@@ -1,3 +1,4 @@
+import ScrapeHTTP
 import Glibc
 
 extension ScrapeConfiguration.Secret {
@@ -8,8 +9,12 @@ extension ScrapeConfiguration.Secret {
     public func resolve(key: String) throws(ConfigurationError) -> String {
         switch self {
         case .environment(let name):
-            guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else {
+            guard let value = getenv(name).map({ String(cString: $0) }) else {
                 throw ConfigurationError(key: key, message: "environment variable \(name) is not set")
+            }
+            guard !value.isEmpty else { throw ConfigurationError(key: key, message: "environment variable \(name) is set but empty") }
+            guard HTTPHeaders.isValidValue(value) else {
+                throw ConfigurationError(key: key, message: "environment variable \(name) " + HeaderCheck.injectionMessage)
             }
             return value
         case .file(let path):
@@ -18,6 +23,9 @@ extension ScrapeConfiguration.Secret {
             }
             let value = text.trimmingCharacters(in: " \t\r\n")
             guard !value.isEmpty else { throw ConfigurationError(key: key, message: "secret file \(path) is empty") }
+            guard HTTPHeaders.isValidValue(value) else {
+                throw ConfigurationError(key: key, message: "secret file \(path) " + HeaderCheck.injectionMessage)
+            }
             return value
         }
     }

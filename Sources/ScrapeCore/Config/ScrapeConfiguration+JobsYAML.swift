@@ -46,7 +46,7 @@ extension ScrapeConfiguration.API {
         }
         path = try map.string("path") ?? ""
         params = try map.stringPairs("params")
-        headers = try map.stringPairs("headers")
+        headers = try map.headerPairs("headers")
         if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }
         dataSelector = try map.jsonPath("data_selector") ?? .root
         if let node = map["paginator"] { paginator = try ScrapeConfiguration.Paginator(YAMLMap(node, path: map.path("paginator"))) }

@@ -79,8 +79,8 @@ extension ScrapeConfiguration.HTTP {
         perHostConcurrency = try map.int("per_host_concurrency", minimum: 1) ?? perHostConcurrency
         rate = try map.rate("rate")
         perHostRate = try map.rate("per_host_rate")
-        timeout = try map.duration("timeout") ?? timeout
-        connectTimeout = try map.duration("connect_timeout") ?? connectTimeout
+        timeout = try map.duration("timeout", positive: true) ?? timeout
+        connectTimeout = try map.duration("connect_timeout", positive: true) ?? connectTimeout
         retries = try map.int("retries", minimum: 0) ?? retries
         if let node = map["backoff"] {
             let backoffMap = try YAMLMap(node, path: map.path("backoff"))
@@ -97,7 +97,7 @@ extension ScrapeConfiguration.HTTP {
         maxRetryAfter = try map.duration("max_retry_after") ?? maxRetryAfter
         maxBody = try map.byteCount("max_body") ?? maxBody
         maxRedirects = try map.int("max_redirects", minimum: 0) ?? maxRedirects
-        userAgent = try map.string("user_agent") ?? userAgent
+        userAgent = try map.headerValue("user_agent") ?? userAgent
         if let value = try map.string("robots_txt") {
             guard let policy = RobotsPolicy(rawValue: value) else {
                 throw .expected("obey or ignore", key: map.path("robots_txt"), got: value, line: map.line("robots_txt"))

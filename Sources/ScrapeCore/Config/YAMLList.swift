@@ -1,3 +1,4 @@
+import ScrapeHTTP
 import Yams
 
 extension YAMLMap {
@@ -9,6 +10,20 @@ extension YAMLMap {
         for name in map.keys {
             guard let value = try map.string(name) else { continue }
             pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    /// Request headers: names that are HTTP tokens, values without CR, LF or NUL.
+    func headerPairs(_ key: String) throws(ConfigurationError) -> [(name: String, value: String)] {
+        let pairs = try stringPairs(key)
+        for (name, value) in pairs {
+            guard HTTPHeaders.isValidName(name) else {
+                throw ConfigurationError(key: "\(path(key)).\(name)", message: "not a valid header name (an HTTP token: letters, digits, !#$%&'*+-.^_`|~)", line: line(key))
+            }
+            guard HTTPHeaders.isValidValue(value) else {
+                throw ConfigurationError(key: "\(path(key)).\(name)", message: HeaderCheck.injectionMessage, line: line(key))
+            }
         }
         return pairs
     }

@@ -52,6 +52,16 @@ struct YAMLMap {
         return scalar.string
     }
 
+    /// A string that goes into a request header: non-empty, without CR, LF or NUL. The
+    /// value is never quoted back (it may be a credential).
+    func headerValue(_ key: String) throws(ConfigurationError) -> String? {
+        guard let text = try string(key) else { return nil }
+        if let problem = HeaderCheck.problem(with: text) {
+            throw ConfigurationError(key: path(key), message: problem, line: line(key))
+        }
+        return text
+    }
+
     func int(_ key: String, minimum: Int) throws(ConfigurationError) -> Int? {
         guard let text = try string(key) else { return nil }
         guard let value = Int(text), value >= minimum else {
@@ -60,27 +70,25 @@ struct YAMLMap {
         return value
     }
 
-    func duration(_ key: String) throws(ConfigurationError) -> Duration? {
-        guard let text = try string(key) else { return nil }
-        guard let value = Duration(parsing: text) else {
-            throw .expected("a duration like 250ms, 30s, 5m or 1h", key: path(key), got: text, line: line(key))
-        }
-        return value
+    func duration(_ key: String, positive: Bool = false) throws(ConfigurationError) -> Duration? {
+        try parse(key) { text throws(ValueParser.Mismatch) in try ValueParser.duration(text, positive: positive) }
     }
 
     func rate(_ key: String) throws(ConfigurationError) -> Rate? {
-        guard let text = try string(key) else { return nil }
-        guard let value = Rate(parsing: text) else {
-            throw .expected("N/s, N/m or N/h", key: path(key), got: text, line: line(key))
-        }
-        return value
+        try parse(key, with: ValueParser.rate)
     }
 
     func byteCount(_ key: String) throws(ConfigurationError) -> ByteCount? {
+        try parse(key, with: ValueParser.byteCount)
+    }
+
+    /// The value at `key` through one of the shared ``ValueParser``s.
+    private func parse<T>(_ key: String, with parser: (String) throws(ValueParser.Mismatch) -> T) throws(ConfigurationError) -> T? {
         guard let text = try string(key) else { return nil }
-        guard let value = ByteCount(parsing: text) else {
-            throw .expected("a size like 512KiB or 10MiB", key: path(key), got: text, line: line(key))
+        do throws(ValueParser.Mismatch) {
+            return try parser(text)
+        } catch {
+            throw .expected(error.expected, key: path(key), got: text, line: line(key))
         }
-        return value
     }
 }

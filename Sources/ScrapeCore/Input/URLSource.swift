@@ -49,7 +49,13 @@ public final class URLSource: @unchecked Sendable {
             ownsDescriptor = false
         } else {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw InputError(path: path, reason: String(cString: strerror(errno))) }
+            guard descriptor >= 0 else {
+                var reason = String(cString: strerror(errno))
+                if errno == ENOENT, path.contains("://") {
+                    reason += " (scrape reads a file of URLs; to scrape one URL: echo '\(path)' | scrape -)"
+                }
+                throw InputError(path: path, reason: reason)
+            }
             var info = stat()
             if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
                 close(descriptor)

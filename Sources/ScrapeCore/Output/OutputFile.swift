@@ -30,22 +30,23 @@ public final class OutputFile {
     ///
     /// - Parameters:
     ///   - truncate: empty the file once it is locked (a fresh run) instead of keeping it.
-    ///   - input: the run's input path (`-` for stdin), which the output must not be.
+    ///   - inputs: the files the run reads (its URL list, `-` for stdin, its config file),
+    ///     which the output must not be.
     /// - Throws: ``OutputError`` with kind `refused` for the input file or a locked
     ///   output, and kind `write` when the system says no.
-    public init(path: String, truncate: Bool, input: String? = nil) throws(OutputError) {
+    public init(path: String, truncate: Bool, inputs: [String] = []) throws(OutputError) {
         self.path = path
         if path == "-" {
             descriptor = 1
             ownsDescriptor = false
             var info = stat()
             isRegularFile = fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
-            if let input, isRegularFile, Self.sameFile(info, input) {
-                throw OutputError(path: "standard output", reason: "it is the input file \(input); it would be overwritten while it is read", kind: .refused)
+            if isRegularFile, let input = inputs.first(where: { Self.sameFile(info, $0) }) {
+                throw OutputError(path: "standard output", reason: "it is the input \(input == "-" ? "(standard input)" : "file " + input); it would be overwritten while it is read", kind: .refused)
             }
             return
         }
-        let file = try Self.openLocked(path: path, input: input)
+        let file = try Self.openLocked(path: path, inputs: inputs)
         if truncate, file.isRegular, ftruncate(file.descriptor, 0) != 0 {
             let reason = String(cString: strerror(errno))
             Glibc.close(file.descriptor)
@@ -56,8 +57,8 @@ public final class OutputFile {
         ownsDescriptor = true
     }
 
-    /// Opens `path`, checks it is not `input`, and locks it when it is a regular file.
-    private static func openLocked(path: String, input: String?) throws(OutputError) -> (descriptor: Int32, isRegular: Bool) {
+    /// Opens `path`, checks it is none of `inputs`, and locks it when it is a regular file.
+    private static func openLocked(path: String, inputs: [String]) throws(OutputError) -> (descriptor: Int32, isRegular: Bool) {
         var descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == EACCES || errno == EISDIR || errno == ENXIO || errno == EINVAL {
             // Write-only devices and FIFOs (`-o /dev/stdout` on a pipe) may not open for reading.
@@ -73,8 +74,8 @@ public final class OutputFile {
         }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw refuse(String(cString: strerror(errno)), kind: .write) }
-        if let input, sameFile(info, input) {
-            throw refuse("it is the input file \(input); it would be emptied before it is read (choose another -o)")
+        if let input = inputs.first(where: { sameFile(info, $0) }) {
+            throw refuse("it is the input \(input == "-" ? "(standard input)" : "file " + input); it would be emptied before it is read (choose another -o)")
         }
         let isRegular = info.st_mode & S_IFMT == S_IFREG
         if isRegular, flock(descriptor, LOCK_EX | LOCK_NB) != 0 {

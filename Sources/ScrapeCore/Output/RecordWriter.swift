@@ -23,10 +23,10 @@ public final class RecordWriter {
     ///
     /// - Parameters:
     ///   - truncate: start the file empty (a fresh run) instead of appending (`--resume`).
-    ///   - input: the run's input path, which the output must not be.
-    /// - Throws: ``OutputError`` naming the path (see ``OutputFile/init(path:truncate:input:)``).
-    public convenience init(path: String, truncate: Bool, input: String? = nil) throws(OutputError) {
-        self.init(file: try OutputFile(path: path, truncate: truncate, input: input))
+    ///   - inputs: the files the run reads, which the output must not be.
+    /// - Throws: ``OutputError`` naming the path (see ``OutputFile/init(path:truncate:inputs:)``).
+    public convenience init(path: String, truncate: Bool, inputs: [String] = []) throws(OutputError) {
+        self.init(file: try OutputFile(path: path, truncate: truncate, inputs: inputs))
     }
 
     /// Writes to a file already opened (and perhaps read back for `--resume`).

@@ -101,7 +101,7 @@ public struct ScrapeRun: Sendable {
             throw .input(error)
         }
         do {
-            let file = try OutputFile(path: options.output, truncate: options.mode == .replace, input: options.input)
+            let file = try OutputFile(path: options.output, truncate: options.mode == .replace, inputs: [options.input])
             if case .resume(let offset) = options.mode {
                 resumeIndex = try ResumeIndex.load(file: file, from: offset, retrying: options.retryFailed)
                 summary.repairedBytes = resumeIndex.repairedBytes

@@ -12,8 +12,14 @@ public final class TerminalProgress: Sendable {
     private let state = Mutex(State())
     private let started = ContinuousClock.now
 
-    /// Whether stderr is a terminal (progress is pointless in a log file).
-    public static var isAvailable: Bool { isatty(2) == 1 }
+    /// Whether to draw: stderr is a terminal (progress is pointless in a log file), and
+    /// records are not going to that same terminal, where the line would split them.
+    ///
+    /// - Parameter recordsOnStdout: whether the run writes its records to stdout.
+    public static func isAvailable(recordsOnStdout: Bool) -> Bool {
+        guard isatty(2) == 1 else { return false }
+        return !(recordsOnStdout && isatty(1) == 1)
+    }
 
     public init() {}
 

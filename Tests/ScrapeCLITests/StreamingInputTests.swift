@@ -1,0 +1,113 @@
+import Foundation
+import ScrapeTestSupport
+import Testing
+
+/// Inputs and outputs that are pipes: records stream out as they complete, a signal always
+/// stops the run, and a reader that goes away ends it quietly.
+@Suite(.timeLimit(.minutes(2)))
+struct StreamingInputTests {
+    static let binary = ChildProcess.builtProduct("scrape")
+
+    /// A FIFO opened read-write by the test, so it stays open (a producer that is slow, or
+    /// a reader that is there) and opening it in the child never blocks.
+    final class FIFO: Sendable {
+        let path: String
+        let descriptor: Int32
+
+        init() throws {
+            path = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID().uuidString)").path
+            guard mkfifo(path, 0o600) == 0 else { throw ChildProcess.Failure(description: "mkfifo: errno \(errno)") }
+            descriptor = open(path, O_RDWR | O_CLOEXEC)  // not inherited: the child must not hold our end
+        }
+
+        func write(_ text: String) {
+            _ = text.withCString { Glibc.write(descriptor, $0, strlen($0)) }
+        }
+
+        /// Reads what is there, waiting up to `timeout` for a first byte.
+        func readLine(timeout: Duration) async throws -> String {
+            let deadline = ContinuousClock.now + timeout
+            var bytes: [UInt8] = []
+            var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            while !bytes.contains(UInt8(ascii: "\n")), ContinuousClock.now < deadline {
+                if poll(&waiting, 1, 0) == 1 {
+                    var byte: UInt8 = 0
+                    if Glibc.read(descriptor, &byte, 1) == 1 { bytes.append(byte) }
+                } else {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        func close() {
+            Glibc.close(descriptor)
+            unlink(path)
+        }
+    }
+
+    @Test func recordsReachTheOutputWhileTheInputIsOpenAndOneSIGINTStops() async throws {
+        try await TestServer.withRunning { server in
+            let input = try FIFO()
+            defer { input.close() }
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString).jsonl").path
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let child = try ChildProcess(Self.binary, [input.path, "-o", output, "--ignore-robots"])
+            for page in 1...3 {
+                input.write(server.url("/page/\(page)") + "\n")
+                // The producer is still there: each record must show up on its own.
+                let deadline = ContinuousClock.now + .seconds(10)
+                while ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n").count < page,
+                    ContinuousClock.now < deadline
+                {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").count == page)
+            }
+            child.send(SIGINT)  // the FIFO is still open: the first signal must end the run
+            let result = try await child.wait(timeout: .seconds(10))
+            #expect(result.status == 130)
+            #expect(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").count == 3)
+        }
+    }
+
+    @Test func anEndlessLineStillStopsOnSIGINT() async throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("zero-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let child = try ChildProcess(Self.binary, ["/dev/zero", "-o", output])
+        try await Task.sleep(for: .milliseconds(500))
+        child.send(SIGINT)
+        let result = try await child.wait(timeout: .seconds(10))
+        #expect(result.status == 130)
+    }
+
+    @Test func anOverLongLineIsOneInvalidURLRecordWithItsLength() async throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("long-\(UUID().uuidString).txt").path
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        let long = "http://127.0.0.1:9/" + String(repeating: "a", count: 2 * 1024 * 1024)
+        try (long + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        let result = try await ChildProcess(Self.binary, [input, "--quiet"]).wait()
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains(#""kind":"invalid_url","message":"line is \#(long.utf8.count) bytes long"#) == true)
+    }
+
+    @Test func aReaderThatGoesAwayEndsTheRunQuietly() async throws {
+        try await TestServer.withRunning { server in
+            let input = FileManager.default.temporaryDirectory.appendingPathComponent("urls-\(UUID().uuidString).txt").path
+            defer { try? FileManager.default.removeItem(atPath: input) }
+            try (1...200).map { server.url("/delay/20?i=\($0)") }.joined(separator: "\n").write(toFile: input, atomically: true, encoding: .utf8)
+            let stdout = try FIFO()
+            let child = try ChildProcess(Self.binary, [input, "--ignore-robots", "--concurrency", "2"], stdoutPath: stdout.path)
+            let first = try await stdout.readLine(timeout: .seconds(10))
+            #expect(first.hasPrefix("{\"url\":"))
+            stdout.close()  // `| head -1` has what it wanted
+            let result = try await child.wait(timeout: .seconds(20))
+            #expect(result.status == 141)
+            #expect(!result.stderr.contains("Broken pipe"))
+            #expect(!result.stderr.contains("cannot write"))
+            #expect(server.log.count(prefix: "/delay/") < 200)
+        }
+    }
+}

@@ -71,6 +71,11 @@ struct APIConfigurationTests {
         ("jobs:\n  - name: a\n    api: {base_url: \"http://x/\", incremental: {param: since}}\n", "line 3: jobs[0].api.incremental.cursor_path: missing: expected the record field that orders records"),
         ("jobs:\n  - name: a\n    every: often\n    scrape: {urls_file: u}\n", "line 3: jobs[0].every: expected a duration like 250ms, 30s, 5m or 1h, got \"often\""),
         ("jobs: {a: 1}\n", "line 1: jobs: expected a list"),
+        ("jobs:\n  - name: a\n    api: {base_url: \"http://x/a b\"}\n", "line 3: jobs[0].api.base_url: malformed URL: Bad path"),
+        ("jobs:\n  - name: a\n    api: {base_url: \"http://x/\", path: \"users\\r\\nX-Injected: 1\"}\n",
+         "line 3: jobs[0].api.path: must not contain control characters (CR, LF, NUL ...)"),
+        ("jobs:\n  - name: a\n    api: {base_url: \"http://x/\", headers: {\"Bad Name\": v}}\n",
+         "line 3: jobs[0].api.headers.Bad Name: not a valid header name (an HTTP token: letters, digits, !#$%&'*+-.^_`|~)"),
     ]
 
     @Test(arguments: badFiles)

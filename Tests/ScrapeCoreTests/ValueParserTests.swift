@@ -43,4 +43,18 @@ struct ValueParserTests {
     func rejectsBadRates(text: String) {
         #expect(Rate(parsing: text) == nil)
     }
+
+    @Test(arguments: [
+        ("0/s", "a rate more than 0 (leave the setting out for no limit)"), ("10 per sec", "N/s, N/m or N/h"),
+    ])
+    func rateMismatchesSayWhatIsExpected(text: String, expected: String) {
+        #expect(throws: ValueParser.Mismatch.self) { try ValueParser.rate(text) }
+        do { _ = try ValueParser.rate(text) } catch { #expect(error.expected == expected) }
+    }
+
+    @Test func timeoutsMustBeMoreThanZero() throws {
+        #expect(try ValueParser.duration("0s") == .zero)
+        #expect(throws: ValueParser.Mismatch.self) { try ValueParser.duration("0s", positive: true) }
+        #expect(try ValueParser.duration("250ms", positive: true) == .milliseconds(250))
+    }
 }

@@ -1,3 +1,5 @@
+import ScrapeHTTP
+
 /// Reads `jobs:` entries. Keys (dlt's `rest_api` vocabulary where it has one):
 ///
 /// | key | form | default |
@@ -44,7 +46,17 @@ extension ScrapeConfiguration.API {
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
             throw .expected("an absolute http:// or https:// URL", key: map.path("base_url"), got: baseURL, line: map.line("base_url"))
         }
+        // Checked as the client will check it, so a control byte or space in the URL is a
+        // config error naming the key, not a failure at the first request.
+        do throws(HTTPClientError) {
+            _ = try HTTPRequest.Prepared(HTTPRequest(url: baseURL))
+        } catch {
+            throw ConfigurationError(key: map.path("base_url"), message: error.message, line: map.line("base_url"))
+        }
         path = try map.string("path") ?? ""
+        if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw ConfigurationError(key: map.path("path"), message: "must not contain control characters (CR, LF, NUL ...)", line: map.line("path"))
+        }
         params = try map.stringPairs("params")
         headers = try map.headerPairs("headers")
         if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }

@@ -76,7 +76,7 @@ public struct PageFetcher: Sendable {
     public static func record(circuitOpen request: HTTPRequest.Prepared, attempts: Int) -> ScrapeRecord {
         ScrapeRecord(
             url: request.request.url,
-            error: .init(kind: "circuit_open", message: "circuit breaker open for \(request.host) after repeated failures; run again with --resume later"),
+            error: .init(kind: "circuit_open", message: "circuit breaker open for \(request.host) after repeated failures; run again later with --resume --retry-failed"),
             attempts: attempts,
             fetchedAt: .now
         )

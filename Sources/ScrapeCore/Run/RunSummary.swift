@@ -8,12 +8,18 @@ public struct RunSummary: Sendable {
     public var statusClasses: [String: Int] = [:]
     /// Records by `error.kind`.
     public var errorKinds: [String: Int] = [:]
+    /// Records of transient failures (``RetryableFailures/default``), which
+    /// `--resume --retry-failed` fetches again.
+    public var transientFailures = 0
     /// Body bytes received.
     public var bytes = 0
     /// Attempts that were retried (each retry counts once).
     public var retries = 0
     /// Wall time of the run.
     public var elapsed: Duration = .zero
+    /// Whether the output is a file that `--resume` can read back (not stdout); the advice
+    /// at the end says what works.
+    public var resumable = true
     /// Whether a signal or cancellation stopped the run early.
     public var interrupted = false
     /// URLs in flight or queued when interrupted, with no record written.
@@ -33,7 +39,10 @@ public struct RunSummary: Sendable {
         records += 1
         bytes += record.bytes ?? 0
         if let status = record.status { statusClasses["\(status / 100)xx", default: 0] += 1 }
-        if let error = record.error { errorKinds[error.kind, default: 0] += 1 }
+        if let error = record.error {
+            errorKinds[error.kind, default: 0] += 1
+            if RetryableFailures.default.matches(kind: error.kind, status: record.status) { transientFailures += 1 }
+        }
     }
 
     /// Records with an error of any kind.
@@ -63,8 +72,17 @@ public struct RunSummary: Sendable {
         if unmatchedRecords > 0 {
             lines.append("  warning: \(unmatchedRecords) records in the output are of URLs not in this input; they were kept")
         }
+        if transientFailures > 0 {
+            lines.append(
+                resumable
+                    ? "  transient failures: \(transientFailures); to fetch them again later, run the same command with --resume --retry-failed"
+                    : "  transient failures: \(transientFailures); with -o FILE instead of stdout, a later --resume --retry-failed fetches them again")
+        }
         if interrupted {
-            lines.append("  interrupted: \(notRecorded) URLs in flight or queued were not recorded, and the rest of the input was not read; run again with --resume to finish")
+            let advice = resumable
+                ? "run the same command with --resume to finish"
+                : "records went to stdout, which cannot be resumed: run again with -o FILE, then --resume finishes an interrupted run"
+            lines.append("  interrupted: \(notRecorded) URLs in flight or queued were not recorded, and the rest of the input was not read; \(advice)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

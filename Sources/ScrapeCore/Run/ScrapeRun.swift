@@ -92,6 +92,7 @@ public struct ScrapeRun: Sendable {
     public func run() async throws(Failure) -> RunSummary {
         let started = ContinuousClock.now
         var summary = RunSummary()
+        summary.resumable = options.output != "-"
         var resumeIndex = ResumeIndex()
         let source: URLSource
         let writer: RecordWriter

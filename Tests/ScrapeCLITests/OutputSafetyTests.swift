@@ -8,24 +8,16 @@ import Testing
 struct OutputSafetyTests {
     static let binary = ChildProcess.builtProduct("scrape")
 
-    private func temporaryPath(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)").path
-    }
+    private func temporaryPath(_ name: String) -> String { TemporaryFiles.path(name) }
 
-    private func write(_ lines: [String]) throws -> String {
-        let path = temporaryPath("urls.txt")
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    private func write(_ lines: [String]) throws -> String { try TemporaryFiles.urlList(lines) }
 
     private func scrape(_ arguments: [String], stdin: String = "/dev/null") async throws -> ChildProcess.Result {
         try await ChildProcess(Self.binary, arguments, stdinPath: stdin).wait()
     }
 
     private func records(atPath path: String) throws -> [[String: Any]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
+        try TemporaryFiles.records(String(contentsOfFile: path, encoding: .utf8))
     }
 
     @Test func outputThatIsTheInputIsRefusedAndTheListKept() async throws {

@@ -8,11 +8,7 @@ import Testing
 struct RequestSafetyTests {
     static let binary = ChildProcess.builtProduct("scrape")
 
-    private func file(_ name: String, _ contents: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)").path
-        try contents.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    private func file(_ name: String, _ contents: String) throws -> String { try TemporaryFiles.file(name, contents) }
 
     @Test func headerInjectionIsRefusedAtEveryEntryPoint() async throws {
         try await TestServer.withRunning { server in

@@ -1,15 +1,12 @@
 import Foundation
 @testable import ScrapeCore
+import ScrapeTestSupport
 import Testing
 
 /// Opening an output: the input is refused, a second writer is refused, a rewrite is
 /// all-or-nothing.
 struct OutputFileTests {
-    private func temporaryFile(_ contents: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("output-\(UUID().uuidString).jsonl").path
-        try contents.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    private func temporaryFile(_ contents: String) throws -> String { try TemporaryFiles.file("output.jsonl", contents) }
 
     @Test func aLockedOutputIsRefusedByEveryRunKind() async throws {
         let path = try temporaryFile("")

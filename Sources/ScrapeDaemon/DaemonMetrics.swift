@@ -46,8 +46,8 @@ final class DaemonMetrics: Sendable {
     func circuit(_ event: Scheduler<ContinuousClock>.Event, run: String) {
         openCircuits.withLock { open in
             switch event {
-            case .circuitOpened(let host, _): open[run, default: []].insert(host)
-            case .circuitClosed(let host): open[run]?.remove(host)
+            case .circuitOpened(let origin, _): open[run, default: []].insert(origin)
+            case .circuitClosed(let origin): open[run]?.remove(origin)
             case .circuitHalfOpened: break
             }
         }

@@ -14,7 +14,19 @@ extension HTTPClientError {
         let curl = CurlError(easy: code, operation: "transfer", detail: detail)
         switch code {
         case CURLE_UNSUPPORTED_PROTOCOL:
-            return .unsupportedScheme(curl.detail ?? curl.message, curl: curl)
+            // A redirect to another scheme ("Protocol "ftp" not supported or disabled"), or a
+            // server that does not speak HTTP ("Received HTTP/0.9 when not allowed",
+            // "Unsupported HTTP version in response"): the request's own scheme was fine.
+            if let detail = curl.detail, detail.hasPrefix("Protocol ") { return .unsupportedScheme(detail, curl: curl) }
+            return .badResponse("the server's answer is not HTTP: \(curl.detail ?? curl.message)", curl: curl)
+        case CURLE_WEIRD_SERVER_REPLY:
+            return .badResponse("the server's answer is not HTTP: \(curl.detail ?? curl.message)", curl: curl)
+        case CURLE_BAD_CONTENT_ENCODING:
+            return .badResponse("the body cannot be decoded: \(curl.detail ?? curl.message)", curl: curl)
+        case CURLE_OUT_OF_MEMORY:
+            // curl 7.88 reports a header line over its CURL_MAX_HTTP_HEADER (100 KiB) this way
+            // ("Avoided giant realloc for header"); a real allocation failure looks the same.
+            return .tooLarge(limit: 100 * 1024, what: "a response header line", curl: curl)
         case CURLE_URL_MALFORMAT:
             return .invalidURL(curl.detail ?? curl.message, curl: curl)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:

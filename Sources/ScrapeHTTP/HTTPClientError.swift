@@ -38,7 +38,7 @@ public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
 
     private enum Code: Hashable, Sendable {
         case invalidURL, unsupportedScheme, invalidRequest, dns, connect, tls, timeout
-        case tooManyRedirects, tooLarge, cancelled, clientShutdown, transport
+        case tooManyRedirects, tooLarge, cancelled, clientShutdown, transport, badResponse
     }
 
     private let code: Code
@@ -66,7 +66,18 @@ public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         case .tooManyRedirects: .tooManyRedirects
         case .tooLarge: .tooLarge
         case .cancelled, .clientShutdown: .cancelled
-        case .transport: .transport
+        case .transport, .badResponse: .transport
+        }
+    }
+
+    /// Whether the server answered but this one response could not be used (a malformed
+    /// status line, a body that fails to decode, headers cut short or over a limit, too
+    /// many redirects): the URL's own fault. Retrying will not help, and it is no evidence
+    /// that the server is down, so it is neither retried nor counted by a breaker.
+    public var isResponseFault: Bool {
+        switch code {
+        case .badResponse, .tooLarge, .tooManyRedirects: true
+        default: false
         }
     }
 
@@ -102,6 +113,10 @@ public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         Self(.tooLarge, "\(what) exceeds the limit of \(limit) bytes", curl: curl)
     }
     static func transport(_ curl: CurlError) -> Self { Self(.transport, curl.detail ?? curl.message, curl: curl) }
+    /// The connection failed mid-response without curl noticing (kind `transport`, retried like a reset).
+    static func transport(_ reason: String) -> Self { Self(.transport, reason) }
+    /// The server answered with something that is not a usable HTTP response (kind `transport`).
+    static func badResponse(_ reason: String, curl: CurlError? = nil) -> Self { Self(.badResponse, reason, curl: curl) }
 
     /// The client was shut down before or while this request ran; the request did not complete.
     public static let clientShutdown = Self(.clientShutdown, "the HTTP client has been shut down")

@@ -20,6 +20,12 @@ extension HTTPRequest {
         public let scheme: String
         /// The host as curl parsed it, lowercased; an IPv6 literal keeps its brackets.
         public let host: String
+        /// The port, the scheme's default when the URL names none.
+        public let port: Int
+
+        /// The origin (RFC 6454): `scheme://host:port`, the unit of circuit breakers and
+        /// robots.txt; `http://a.test/` and `http://a.test:80/` are one origin.
+        public var origin: String { "\(scheme)://\(host):\(port)" }
 
         /// Validates `request`.
         ///
@@ -36,7 +42,7 @@ extension HTTPRequest {
             guard scheme == "http" || scheme == "https" else {
                 throw .unsupportedScheme("scheme \"\(scheme)\" is not supported; only http and https are fetched")
             }
-            self.host = try Self.parseHost(url)
+            (self.host, self.port) = try Self.parseHostAndPort(url)
             self.scheme = scheme
             try Self.validate(method: request.method)
             try Self.validate(headers: request.headers)
@@ -58,8 +64,8 @@ extension HTTPRequest {
             return String(decoding: candidate, as: UTF8.self).lowercased()
         }
 
-        /// Parses with curl's URL API and returns the host; curl rejects spaces and control bytes.
-        private static func parseHost(_ url: String) throws(HTTPClientError) -> String {
+        /// Parses with curl's URL API and returns the host and port; curl rejects spaces and control bytes.
+        private static func parseHostAndPort(_ url: String) throws(HTTPClientError) -> (String, Int) {
             guard let handle = curl_url() else { throw .invalidURL("could not allocate a URL parser") }
             defer { curl_url_cleanup(handle) }
             let setCode = curl_url_set(handle, CURLUPART_URL, url, 0)
@@ -75,7 +81,13 @@ extension HTTPRequest {
             defer { curl_free(hostPointer) }
             let host = String(cString: hostPointer).lowercased()
             guard !host.isEmpty else { throw .invalidURL("URL has no host") }
-            return host
+            var portPointer: UnsafeMutablePointer<CChar>?
+            guard curl_url_get(handle, CURLUPART_PORT, &portPointer, UInt32(CURLU_DEFAULT_PORT)) == CURLUE_OK, let portPointer else {
+                throw .invalidURL("URL has no usable port")
+            }
+            defer { curl_free(portPointer) }
+            guard let port = Int(String(cString: portPointer)) else { throw .invalidURL("URL has no usable port") }
+            return (host, port)
         }
 
         private static func validate(method: Method) throws(HTTPClientError) {

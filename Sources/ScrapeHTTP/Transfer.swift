@@ -59,6 +59,9 @@ final class Transfer: @unchecked Sendable {
     private(set) var body: [UInt8] = []
     private(set) var headerBytes: [UInt8] = []
     private(set) var limitHit: LimitHit?
+    /// Whether the final response's header block ended (its empty line arrived); curl 7.88
+    /// reports a connection closed mid-headers as success.
+    private var headersComplete = false
     private var bodyLimit = 0
 
     init(request: HTTPRequest.Prepared) {
@@ -132,6 +135,9 @@ final class Transfer: @unchecked Sendable {
     func receiveHeader(_ line: UnsafeRawBufferPointer) -> Int {
         if line.starts(with: "HTTP/".utf8) {
             headerBytes.removeAll(keepingCapacity: true)
+            headersComplete = false
+        } else if line.count <= 2, line.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) {
+            headersComplete = true
         }
         if headerBytes.count + line.count > Self.maxHeaderBytes {
             limitHit = .headers
@@ -153,6 +159,10 @@ final class Transfer: @unchecked Sendable {
             case nil:
                 return .failure(.fromTransfer(code: code, detail: easy.errorMessage, bodyLimit: bodyLimit))
             }
+        }
+        guard headersComplete else {
+            // Like a reset: the server (or the path to it) failed mid-answer.
+            return .failure(.transport("the connection closed before the response headers were complete"))
         }
         let completed = Completed(
             status: easy.info(CURLINFO_RESPONSE_CODE),

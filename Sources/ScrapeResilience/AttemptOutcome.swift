@@ -6,7 +6,8 @@ public enum AttemptOutcome: Sendable, Equatable {
     /// The host answered sensibly (2xx, 3xx, most 4xx): the breaker's failure count resets.
     case success
     /// The host answered, but retrying cannot help and the host is not unhealthy
-    /// (the body was too large, too many redirects): nothing is counted.
+    /// (the body was too large or failed to decode, too many redirects, a malformed
+    /// answer): nothing is counted.
     case neutral
     /// The host failed. `retryable` for connect errors, timeouts, resets, 408, 500,
     /// 502, 503, 504; not for DNS or TLS failures or other 5xx. Counts for the breaker.

@@ -1,10 +1,17 @@
-/// A per-host circuit breaker: closed → open after `failureThreshold` consecutive
-/// failures; open rejects at once; after the cooldown, half-open lets `probes` requests
-/// through; a probe's success closes it, a failure reopens it with a doubled cooldown,
-/// capped at `maximumCooldown`.
+/// A per-origin circuit breaker: closed → open after `failureThreshold` consecutive
+/// failures of the server (connect errors, timeouts, resets, 5xx: evidence about the
+/// server, not about one URL, as Envoy's consecutive-5xx outlier detection counts); open
+/// holds requests back; after the cooldown, half-open lets `probes` requests through; a
+/// probe's success closes it, a failure reopens it with a doubled cooldown (Envoy's
+/// growing ejection time), capped at `maximumCooldown`.
+///
+/// While open, the caller keeps the origin's requests waiting rather than failing them:
+/// only when the origin has stayed broken (open or probing, never closed) for
+/// `giveUpAfter` does ``shouldGiveUp(at:)`` say to fail what is left, so a server that
+/// recovers within that time loses no URL.
 ///
 /// A value type that decides: ``permission(at:)`` before dispatch, ``record(_:at:)`` after
-/// the outcome. Each returns what changed, so the caller can log it with the host.
+/// the outcome. Each returns what changed, so the caller can log it with the origin.
 public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// Thresholds and cooldowns.
     public struct Configuration: Sendable, Equatable {
@@ -16,12 +23,20 @@ public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.D
         public var maximumCooldown: Duration = .seconds(600)
         /// Requests allowed at once while half-open. Default 1.
         public var probes: Int = 1
+        /// How long an origin may stay broken before its waiting requests are failed.
+        /// Default 5 min: long enough for a restart or a deploy, short enough that a dead
+        /// host does not hold a run for ever.
+        public var giveUpAfter: Duration = .seconds(300)
 
-        public init(failureThreshold: Int = 5, cooldown: Duration = .seconds(30), maximumCooldown: Duration = .seconds(600), probes: Int = 1) {
+        public init(
+            failureThreshold: Int = 5, cooldown: Duration = .seconds(30), maximumCooldown: Duration = .seconds(600), probes: Int = 1,
+            giveUpAfter: Duration = .seconds(300)
+        ) {
             self.failureThreshold = max(1, failureThreshold)
             self.cooldown = cooldown
             self.maximumCooldown = max(cooldown, maximumCooldown)
             self.probes = max(1, probes)
+            self.giveUpAfter = max(.zero, giveUpAfter)
         }
     }
 
@@ -36,7 +51,7 @@ public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.D
     public enum Permission: Sendable, Equatable {
         /// Send it.
         case allowed
-        /// Do not send it: fail it now (the host is considered down until then).
+        /// Do not send it before then: the origin is considered down until then.
         case rejected(until: Instant)
         /// Keep it queued: the half-open probes are out; their outcome decides.
         case wait
@@ -51,6 +66,8 @@ public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.D
 
     public let configuration: Configuration
     public private(set) var state: State = .closed(consecutiveFailures: 0)
+    /// When the breaker last opened from closed; nil while closed.
+    public private(set) var brokenSince: Instant?
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -96,10 +113,12 @@ public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.D
                 return nil
             }
             state = .open(until: now.advanced(by: configuration.cooldown), cooldown: configuration.cooldown)
+            brokenSince = now
             return .opened(cooldown: configuration.cooldown)
         case .halfOpen(_, let cooldown):
             guard failed else {
                 state = .closed(consecutiveFailures: 0)
+                brokenSince = nil
                 return .closed
             }
             let longer = min(cooldown * 2, configuration.maximumCooldown)
@@ -109,6 +128,16 @@ public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.D
             return nil  // a request that was already in flight when it opened
         }
     }
+
+    /// Whether the origin has been broken for ``Configuration/giveUpAfter`` and is open
+    /// now: the waiting requests are to be failed (`circuit_open`), not kept.
+    public func shouldGiveUp(at now: Instant) -> Bool {
+        guard case .open = state, let brokenSince else { return false }
+        return brokenSince.advanced(by: configuration.giveUpAfter) <= now
+    }
+
+    /// When ``shouldGiveUp(at:)`` turns true if nothing changes; nil while closed.
+    public var giveUpInstant: Instant? { brokenSince?.advanced(by: configuration.giveUpAfter) }
 
     /// Whether the breaker holds nothing worth remembering (closed, no failures counted).
     public var isPristine: Bool { state == .closed(consecutiveFailures: 0) }

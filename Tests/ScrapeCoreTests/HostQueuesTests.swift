@@ -100,25 +100,65 @@ struct HostQueuesTests {
         #expect(started(queues.next(at: clock.now)) == 1)
     }
 
-    @Test func openBreakerRejectsWaitingJobsThenProbes() {
-        var queues = Queues(perHostLimit: 1, breaker: .init(failureThreshold: 2, cooldown: .seconds(10)))
+    @Test func openBreakerHoldsJobsUntilAProbeSucceeds() {
+        var queues = Queues(perHostLimit: 1, breaker: .init(failureThreshold: 2, cooldown: .seconds(10), giveUpAfter: .seconds(60)))
         for id in 1...5 { queues.add(id, host: "a") }
         for expected in [1, 2] {
             #expect(started(queues.next(at: clock.now)) == expected)
             let transition = queues.finished(host: "a", outcome: .failure(retryable: false, retryAfter: nil), at: clock.now)
             #expect(transition == (expected == 2 ? .opened(cooldown: .seconds(10)) : nil))
         }
-        guard case .reject(let rejected, let until) = queues.next(at: clock.now) else { Issue.record("no reject"); return }
-        #expect(rejected.payload == 3)
-        #expect(until == clock.now.advanced(by: .seconds(10)))
+        // Open: the waiting jobs wait (no reject, no slot), until the cooldown ends.
+        #expect(wake(queues.next(at: clock.now)) == .some(clock.now.advanced(by: .seconds(10))))
+        #expect(queues.waitingCount == 3)
+        #expect(queues.inFlightCount == 0)
         queues.add(6, host: "a")
         clock.advance(by: .seconds(10))
         guard case .start(let probe, let transition) = queues.next(at: clock.now) else { Issue.record("no probe"); return }
-        #expect(probe.payload == 4)
+        #expect(probe.payload == 3)
         #expect(transition == .halfOpened)
         #expect(started(queues.next(at: clock.now)) == nil)  // one probe at a time
         #expect(queues.finished(host: "a", outcome: .success, at: clock.now) == .closed)
-        #expect(started(queues.next(at: clock.now)) == 5)
+        #expect(started(queues.next(at: clock.now)) == 4)
+    }
+
+    @Test func anOriginBrokenPastGiveUpAfterHasItsWaitingJobsRejected() {
+        var queues = Queues(perHostLimit: 1, breaker: .init(failureThreshold: 1, cooldown: .seconds(10), giveUpAfter: .seconds(35)))
+        for id in 1...4 { queues.add(id, host: "a") }
+        #expect(started(queues.next(at: clock.now)) == 1)
+        _ = queues.finished(host: "a", outcome: .failure(retryable: true, retryAfter: nil), at: clock.now)
+        for _ in 0..<2 {  // two failed probes, at t=10 and t=30: then open until t=70
+            guard case .idle(let wake?) = queues.next(at: clock.now) else { Issue.record("not waiting"); return }
+            clock.advance(by: clock.now.duration(to: wake))
+            guard case .start = queues.next(at: clock.now) else { Issue.record("no probe"); return }
+            _ = queues.finished(host: "a", outcome: .failure(retryable: true, retryAfter: nil), at: clock.now)
+        }
+        // Broken since t=0; the give-up instant (t=35) comes before the next probe (t=70).
+        #expect(wake(queues.next(at: clock.now)) == .some(MockClock.Instant(offset: .seconds(35))))
+        clock.advance(by: .seconds(5))
+        guard case .reject(let rejected, _) = queues.next(at: clock.now) else { Issue.record("no reject"); return }
+        #expect(rejected.payload == 4)
+        #expect(queues.waitingCount == 0)
+    }
+
+    @Test func originsOfOneHostHaveTheirOwnBreakerButShareItsSlots() {
+        var queues = Queues(perHostLimit: 1, breaker: .init(failureThreshold: 1, cooldown: .seconds(30)))
+        queues.add(1, host: "h", origin: "http://h:81")
+        queues.add(2, host: "h", origin: "http://h:81")
+        queues.add(10, host: "h", origin: "http://h:80")
+        queues.add(11, host: "h", origin: "http://h:80")
+        guard case .start(let first, _) = queues.next(at: clock.now) else { Issue.record("no start"); return }
+        #expect(first.payload == 1)
+        #expect(started(queues.next(at: clock.now)) == nil)  // one slot for the host, both origins
+        _ = queues.finished(host: "h", origin: "http://h:81", outcome: .failure(retryable: false, retryAfter: nil), at: clock.now)
+        // :81 is open; :80 goes on through the host's one slot.
+        var healthy: [Int] = []
+        while let id = started(queues.next(at: clock.now)) {
+            healthy.append(id)
+            _ = queues.finished(host: "h", origin: "http://h:80", outcome: .success, at: clock.now)
+        }
+        #expect(healthy == [10, 11])
+        #expect(queues.waitingCount == 1)  // job 2 waits for :81's probe
     }
 
     @Test func crawlDelayLimitsAHost() {

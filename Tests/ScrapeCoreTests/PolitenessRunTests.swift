@@ -79,6 +79,7 @@ struct PolitenessRunTests {
                 $0.retries = 0
                 $0.circuitBreaker.failures = 3
                 $0.circuitBreaker.cooldown = .seconds(30)
+                $0.circuitBreaker.giveUpAfter = .zero  // write the rest as circuit_open at once
                 $0.perHostConcurrency = 2
             }
             #expect(records.count == 60)
@@ -92,6 +93,76 @@ struct PolitenessRunTests {
             #expect(server.log.count(path: "/always/500") < 10)
             #expect(summary.errorKinds["circuit_open"] == failingKinds.filter { $0 == "circuit_open" }.count)
         }
+    }
+
+    @Test func aBrokenPortNeverCostsTheHealthyPortOfTheSameHostAURL() async throws {
+        let broken = try ScriptedServer([:], fallback: ScriptedServer.response(status: "503 Service Unavailable", title: "down"))
+        defer { broken.close() }
+        try await TestServer.withRunning { server in
+            let failing = (0..<60).map { broken.url("/x\($0)") }
+            let healthy = (0..<60).map { server.url("/page/\($0)") }
+            let (_, records) = try await run(zip(failing, healthy).flatMap { [$0, $1] }) {
+                $0.robotsTxt = .ignore  // its robots.txt answers 503 too (see the robots tests)
+                $0.retries = 2
+                $0.circuitBreaker.failures = 3
+                $0.circuitBreaker.cooldown = .seconds(30)
+                $0.circuitBreaker.giveUpAfter = .milliseconds(300)
+                $0.perHostConcurrency = 2
+            }
+            #expect(records.count == 120)
+            let good = records.filter { ($0["url"] as? String)?.hasPrefix(server.baseURL) == true }
+            #expect(good.count == 60)
+            #expect(good.allSatisfy { $0["status"] as? Int == 200 && $0["error"] is NSNull })
+            // Each failing URL carries its own outcome: its last 503 if it was requested,
+            // circuit_open with no status if it never was.
+            let bad = records.filter { ($0["url"] as? String)?.hasPrefix(broken.url("")) == true }
+            #expect(bad.count == 60)
+            for record in bad {
+                if (record["attempts"] as? Int ?? 0) > 0 {
+                    #expect(record["status"] as? Int == 503)
+                    #expect(kind(record) == "http")
+                } else {
+                    #expect(record["status"] is NSNull)
+                    #expect(kind(record) == "circuit_open")
+                }
+            }
+            #expect(bad.contains { kind($0) == "circuit_open" })
+            #expect(broken.total < 20)
+        }
+    }
+
+    @Test func anOriginThatRecoversWithinGiveUpAfterLosesNoURL() async throws {
+        try await TestServer.withRunning { server in
+            // The first 3 requests (one key) fail, then the origin answers again.
+            let lines = (0..<12).map { server.url("/flaky?fail=3&key=recover&i=\($0)") }
+            let (summary, records) = try await run(lines) {
+                $0.retries = 0
+                $0.circuitBreaker.failures = 3
+                $0.circuitBreaker.cooldown = .milliseconds(200)
+                $0.perHostConcurrency = 1
+            }
+            #expect(records.count == 12)
+            #expect(records.filter { $0["status"] as? Int == 503 }.count == 3)
+            #expect(records.filter { $0["title"] as? String == "Recovered recover" }.count == 9)
+            #expect(summary.errorKinds["circuit_open"] == nil)
+        }
+    }
+
+    @Test func bodiesThatFailToDecodeAreTheirURLsFaultNotTheServers() async throws {
+        let bad = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnotgzip!!!".utf8)
+        let scripted = try ScriptedServer(Dictionary(uniqueKeysWithValues: (0..<6).map { ("/bad\($0)", bad) }), fallback: ScriptedServer.response(title: "good"))
+        defer { scripted.close() }
+        let lines = (0..<6).map { scripted.url("/bad\($0)") } + (0..<20).map { scripted.url("/good\($0)") }
+        let (summary, records) = try await run(lines) {
+            $0.robotsTxt = .ignore
+            $0.perHostConcurrency = 1
+            $0.circuitBreaker.failures = 3
+        }
+        #expect(records.count == 26)
+        #expect(records.filter { $0["title"] as? String == "good" }.count == 20)
+        #expect(records.filter { kind($0) == "transport" }.count == 6)
+        #expect(summary.errorKinds["circuit_open"] == nil)
+        #expect((0..<6).allSatisfy { scripted.count("/bad\($0)") == 1 })  // not retried
     }
 
     @Test func disallowedPathsAreNeverRequested() async throws {

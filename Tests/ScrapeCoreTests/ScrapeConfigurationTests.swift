@@ -1,5 +1,6 @@
 import Foundation
 import ScrapeCore
+import ScrapeResilience
 import ScrapeHTTP
 import Testing
 
@@ -24,7 +25,7 @@ struct ScrapeConfigurationTests {
               connect_timeout: 250ms
               retries: 2
               backoff: {initial: 100ms, max: 10s}
-              circuit_breaker: {failures: 3, cooldown: 1m}
+              circuit_breaker: {failures: 3, cooldown: 1m, give_up_after: 10m}
               max_body: 2MiB
               max_redirects: 0
               user_agent: "bot/2 (+https://example.com/bot)"
@@ -43,6 +44,8 @@ struct ScrapeConfigurationTests {
         #expect(http.backoff.initial == .milliseconds(100))
         #expect(http.backoff.max == .seconds(10))
         #expect(http.circuitBreaker.failures == 3)
+        #expect(http.circuitBreaker.giveUpAfter == .seconds(600))
+        #expect(http.politeness.breaker.giveUpAfter == .seconds(600))
         #expect(http.circuitBreaker.cooldown == .seconds(60))
         #expect(http.maxBody.bytes == 2 * 1024 * 1024)
         #expect(http.maxRedirects == 0)

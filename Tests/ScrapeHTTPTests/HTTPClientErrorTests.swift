@@ -4,18 +4,29 @@ import Testing
 
 /// curl codes map to the record contract's kinds in one place.
 struct HTTPClientErrorTests {
+    /// Every curl result code a transfer can end with, and the kind it becomes: the one table.
     @Test(arguments: [
-        (CURLE_UNSUPPORTED_PROTOCOL, "unsupported_scheme"), (CURLE_URL_MALFORMAT, "invalid_url"),
-        (CURLE_COULDNT_RESOLVE_HOST, "dns"), (CURLE_COULDNT_RESOLVE_PROXY, "dns"),
-        (CURLE_COULDNT_CONNECT, "connect"), (CURLE_OPERATION_TIMEDOUT, "timeout"),
-        (CURLE_TOO_MANY_REDIRECTS, "too_many_redirects"), (CURLE_FILESIZE_EXCEEDED, "too_large"),
-        (CURLE_SSL_CONNECT_ERROR, "tls"), (CURLE_PEER_FAILED_VERIFICATION, "tls"), (CURLE_SSL_CACERT_BADFILE, "tls"),
-        (CURLE_ABORTED_BY_CALLBACK, "cancelled"), (CURLE_RECV_ERROR, "transport"), (CURLE_PARTIAL_FILE, "transport"),
-        (CURLE_GOT_NOTHING, "transport"), (CURLE_HTTP2, "transport"), (CURLE_WRITE_ERROR, "transport"),
+        (CURLE_COULDNT_RESOLVE_HOST, "dns", false), (CURLE_COULDNT_RESOLVE_PROXY, "dns", false),
+        (CURLE_COULDNT_CONNECT, "connect", false), (CURLE_OPERATION_TIMEDOUT, "timeout", false),
+        (CURLE_TOO_MANY_REDIRECTS, "too_many_redirects", true), (CURLE_FILESIZE_EXCEEDED, "too_large", true),
+        (CURLE_OUT_OF_MEMORY, "too_large", true), (CURLE_ABORTED_BY_CALLBACK, "cancelled", false),
+        (CURLE_SSL_CONNECT_ERROR, "tls", false), (CURLE_PEER_FAILED_VERIFICATION, "tls", false),
+        (CURLE_SSL_CACERT_BADFILE, "tls", false), (CURLE_SSL_CERTPROBLEM, "tls", false),
+        (CURLE_URL_MALFORMAT, "invalid_url", false), (CURLE_WEIRD_SERVER_REPLY, "transport", true),
+        (CURLE_BAD_CONTENT_ENCODING, "transport", true), (CURLE_UNSUPPORTED_PROTOCOL, "transport", true),
+        (CURLE_RECV_ERROR, "transport", false), (CURLE_SEND_ERROR, "transport", false),
+        (CURLE_GOT_NOTHING, "transport", false), (CURLE_PARTIAL_FILE, "transport", false),
+        (CURLE_HTTP2, "transport", false), (CURLE_HTTP2_STREAM, "transport", false), (CURLE_WRITE_ERROR, "transport", false),
     ])
-    func mapsCurlCodesToKinds(code: CURLcode, kind: String) {
-        let error = HTTPClientError.fromTransfer(code: code, detail: nil, bodyLimit: 10)
+    func curlCodeMapsToOneKind(code: CURLcode, kind: String, responseFault: Bool) {
+        let error = HTTPClientError.fromTransfer(code: code, detail: nil, bodyLimit: 1024)
         #expect(error.kind.rawValue == kind)
+        #expect(error.isResponseFault == responseFault)
+    }
+
+    @Test func aRedirectToAnotherSchemeIsUnsupportedScheme() {
+        let error = HTTPClientError.fromTransfer(code: CURLE_UNSUPPORTED_PROTOCOL, detail: "Protocol \"ftp\" not supported or disabled in libcurl", bodyLimit: 1024)
+        #expect(error.kind == .unsupportedScheme)
     }
 
     @Test func everyCurlCodeMapsWithoutCrashing() {

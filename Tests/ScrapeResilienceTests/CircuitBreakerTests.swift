@@ -62,4 +62,23 @@ struct CircuitBreakerTests {
         #expect(breaker.record(.success, at: clock.now) == nil)
         guard case .open = breaker.state else { Issue.record("closed by a stale success"); return }
     }
+
+    @Test func givesUpOnlyAfterStayingBrokenForGiveUpAfter() {
+        var breaker = Breaker(configuration: .init(failureThreshold: 1, cooldown: .seconds(10), giveUpAfter: .seconds(30)))
+        #expect(!breaker.shouldGiveUp(at: clock.now))
+        _ = breaker.record(failure, at: clock.now)
+        #expect(breaker.giveUpInstant == clock.now.advanced(by: .seconds(30)))
+        clock.advance(by: .seconds(10))
+        #expect(breaker.permission(at: clock.now).0 == .allowed)
+        _ = breaker.record(failure, at: clock.now)  // the probe fails: open for 20 s more
+        clock.advance(by: .seconds(19))
+        #expect(!breaker.shouldGiveUp(at: clock.now))
+        clock.advance(by: .seconds(1))
+        #expect(breaker.shouldGiveUp(at: clock.now))  // broken since t=0, now t=30
+        clock.advance(by: .seconds(10))
+        _ = breaker.permission(at: clock.now)
+        #expect(breaker.record(.success, at: clock.now) == .closed)
+        #expect(!breaker.shouldGiveUp(at: clock.now))
+        #expect(breaker.giveUpInstant == nil)
+    }
 }

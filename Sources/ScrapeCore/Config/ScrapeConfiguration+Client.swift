@@ -19,7 +19,7 @@ extension ScrapeConfiguration.HTTP {
 
 extension ScrapeConfiguration.HTTP {
     /// The scheduler's politeness for these settings: rates, retries with backoff and
-    /// `Retry-After`, and the per-host circuit breaker.
+    /// `Retry-After`, and the per-origin circuit breaker.
     public var politeness: Scheduler<ContinuousClock>.Politeness {
         Scheduler.Politeness(
             globalRate: rate?.perSecond,
@@ -29,7 +29,7 @@ extension ScrapeConfiguration.HTTP {
                 backoff: ScrapeResilience.Backoff(initial: backoff.initial, maximum: backoff.max),
                 maxRetryAfter: maxRetryAfter
             ),
-            breaker: .init(failureThreshold: circuitBreaker.failures, cooldown: circuitBreaker.cooldown)
+            breaker: .init(failureThreshold: circuitBreaker.failures, cooldown: circuitBreaker.cooldown, giveUpAfter: circuitBreaker.giveUpAfter)
         )
     }
 }

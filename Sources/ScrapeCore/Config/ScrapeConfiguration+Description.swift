@@ -12,7 +12,7 @@ extension ScrapeConfiguration.HTTP {
           retries: \(retries)
           backoff: {initial: \(backoff.initial.configDescription), max: \(backoff.max.configDescription)}
           max_retry_after: \(maxRetryAfter.configDescription)
-          circuit_breaker: {failures: \(circuitBreaker.failures), cooldown: \(circuitBreaker.cooldown.configDescription)}
+          circuit_breaker: {failures: \(circuitBreaker.failures), cooldown: \(circuitBreaker.cooldown.configDescription), give_up_after: \(circuitBreaker.giveUpAfter.configDescription)}
           max_body: \(maxBody)
           max_redirects: \(maxRedirects)
           user_agent: "\(userAgent)"

@@ -14,7 +14,7 @@ import Yams
 /// | `http.retries` | integer >= 0 | 3 |
 /// | `http.backoff` | `{initial: duration, max: duration}` | 500ms, 30s |
 /// | `http.max_retry_after` | duration | 2m |
-/// | `http.circuit_breaker` | `{failures: integer >= 1, cooldown: duration}` | 5, 30s |
+/// | `http.circuit_breaker` | `{failures: integer >= 1, cooldown: duration, give_up_after: duration}` | 5, 30s, 5m |
 /// | `http.max_body` | size (`512KiB`, `10MiB`) | 10MiB |
 /// | `http.max_redirects` | integer >= 0 | 10 |
 /// | `http.user_agent` | string | `scrape/1.0` |
@@ -90,9 +90,10 @@ extension ScrapeConfiguration.HTTP {
         }
         if let node = map["circuit_breaker"] {
             let breakerMap = try YAMLMap(node, path: map.path("circuit_breaker"))
-            try breakerMap.allowOnly(["failures", "cooldown"])
+            try breakerMap.allowOnly(["failures", "cooldown", "give_up_after"])
             circuitBreaker.failures = try breakerMap.int("failures", minimum: 1) ?? circuitBreaker.failures
             circuitBreaker.cooldown = try breakerMap.duration("cooldown") ?? circuitBreaker.cooldown
+            circuitBreaker.giveUpAfter = try breakerMap.duration("give_up_after") ?? circuitBreaker.giveUpAfter
         }
         maxRetryAfter = try map.duration("max_retry_after") ?? maxRetryAfter
         maxBody = try map.byteCount("max_body") ?? maxBody

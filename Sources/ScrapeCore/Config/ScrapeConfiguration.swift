@@ -17,12 +17,15 @@ public struct ScrapeConfiguration: Sendable {
             public init() {}
         }
 
-        /// Per-host circuit breaker settings.
+        /// Per-origin circuit breaker settings.
         public struct CircuitBreaker: Sendable, Equatable {
             /// Consecutive failures that open the breaker. Default 5.
             public var failures: Int = 5
             /// How long it stays open before a probe. Default 30 s.
             public var cooldown: Duration = .seconds(30)
+            /// How long an origin may stay broken before its waiting URLs are written as
+            /// `circuit_open`. Default 5 min: a restart or a deploy loses nothing.
+            public var giveUpAfter: Duration = .seconds(300)
             public init() {}
         }
 

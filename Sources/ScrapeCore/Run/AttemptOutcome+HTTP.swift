@@ -26,8 +26,13 @@ extension AttemptOutcome {
 
     /// What a transport failure means to the policies: connect errors, timeouts and resets
     /// are transient host failures; DNS and TLS failures are host failures not worth
-    /// retrying; the rest (bad input, limits) says nothing about the host.
+    /// retrying; a fault of one response (``HTTPClientError/isResponseFault``) and the rest
+    /// (bad input, limits) say nothing about the host.
     public init(error: HTTPClientError) {
+        if error.isResponseFault {
+            self = .neutral
+            return
+        }
         switch error.kind {
         case .connect, .timeout, .transport: self = .failure(retryable: true, retryAfter: nil)
         case .dns, .tls: self = .failure(retryable: false, retryAfter: nil)

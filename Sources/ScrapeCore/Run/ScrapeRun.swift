@@ -157,7 +157,7 @@ public struct ScrapeRun: Sendable {
                     }
                     do throws(HTTPClientError) {
                         let prepared = try HTTPRequest.Prepared(HTTPRequest(url: line.text), maxURLLength: maxURLLength)
-                        return .job(prepared, host: prepared.host)
+                        return .job(prepared, host: prepared.host, origin: prepared.origin)
                     } catch {
                         return .ready(PageFetcher.record(rejecting: line.text, because: error))
                     }
@@ -203,13 +203,13 @@ public struct ScrapeRun: Sendable {
 }
 
 extension Scheduler.Event {
-    /// The event as a log line that names the host.
+    /// The event as a log line that names the origin.
     var notice: String {
         switch self {
-        case .circuitOpened(let host, let cooldown):
-            "circuit breaker for \(host) opened: its URLs fail with circuit_open for \(cooldown.configDescription)"
-        case .circuitHalfOpened(let host): "circuit breaker for \(host) half-open: probing"
-        case .circuitClosed(let host): "circuit breaker for \(host) closed: the host answers again"
+        case .circuitOpened(let origin, let cooldown):
+            "circuit breaker for \(origin) opened: its URLs wait \(cooldown.configDescription) for a probe"
+        case .circuitHalfOpened(let origin): "circuit breaker for \(origin) half-open: probing"
+        case .circuitClosed(let origin): "circuit breaker for \(origin) closed: the origin answers again"
         }
     }
 }

@@ -1,8 +1,8 @@
 public import ScrapeResilience
 
 /// Runs jobs politely: at most `concurrency` in flight overall and `perHostConcurrency`
-/// per host, rate-limited globally and per host, behind a per-host circuit breaker, with
-/// retries re-enqueued on their host's queue. Built on a bounded task group: at most
+/// per host, rate-limited globally and per host, behind a per-origin circuit breaker, with
+/// retries re-enqueued on their origin's queue. Built on a bounded task group: at most
 /// `concurrency` job tasks (plus one timer task) at a time, refilled as each finishes;
 /// no unstructured tasks.
 ///
@@ -69,7 +69,8 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
 
     /// What the input yields next.
     public enum Input<Payload: Sendable, Output: Sendable>: Sendable {
-        case job(Payload, host: String)
+        /// A job for `host` (slots and rates) at `origin` (queue and breaker; default: the host).
+        case job(Payload, host: String, origin: String? = nil)
         /// An output that needs no request (a line that is not a valid URL).
         case ready(Output)
         /// A line that needs nothing (already recorded by an earlier run).
@@ -90,11 +91,11 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         }
     }
 
-    /// Policy events, for logging with the host.
+    /// Policy events, for logging with the origin.
     public enum Event: Sendable, Equatable {
-        case circuitOpened(host: String, cooldown: Duration)
-        case circuitHalfOpened(host: String)
-        case circuitClosed(host: String)
+        case circuitOpened(origin: String, cooldown: Duration)
+        case circuitHalfOpened(origin: String)
+        case circuitClosed(origin: String)
     }
 
     /// How a run ended.
@@ -105,7 +106,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         public var dropped = 0
         /// Attempts re-enqueued after a transient failure.
         public var retries = 0
-        /// Jobs failed at once because their host's breaker was open.
+        /// Jobs failed because their origin's breaker stayed open past its `giveUpAfter`.
         public var rejected = 0
 
         public init(emitted: Int = 0, cancelled: Bool = false, dropped: Int = 0, retries: Int = 0, rejected: Int = 0) {
@@ -127,8 +128,15 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         self.clock = clock
     }
 
+    /// A job as the queues hold it: the caller's payload and the output of its last
+    /// attempt, which a job failed by an open breaker keeps as its record.
+    private struct Pending<Payload: Sendable, Output: Sendable>: Sendable {
+        var payload: Payload
+        var lastOutput: Output?
+    }
+
     private enum ChildResult<Item: Sendable, Payload: Sendable, Output: Sendable>: Sendable {
-        case attempt(HostQueues<Payload, C.Instant>.Job, Attempt<Output>?)
+        case attempt(HostQueues<Pending<Payload, Output>, C.Instant>.Job, Attempt<Output>?)
         case timer(C.Instant)
         /// A batch of input; nil at its end.
         case input([Item]?)
@@ -144,8 +152,9 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     ///   - admit: what an item is to the scheduler; called on this task, in input order.
     ///   - perform: one attempt of a job (1-based `attempt`) in a child task; nil means
     ///     "cancelled, nothing to emit".
-    ///   - reject: the output for a job refused because its host's breaker is open, given
-    ///     the attempts it already had.
+    ///   - reject: the output for a job never attempted and refused because its origin's
+    ///     breaker stayed open past `giveUpAfter` (a job that was attempted keeps its last
+    ///     attempt's output instead: a record carries its own outcome).
     ///   - emit: receives each output and the number of jobs still in flight.
     ///   - flush: called at most ``Limits/flushDelay`` after an output was emitted.
     ///   - onEvent: breaker transitions, for logging.
@@ -159,7 +168,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         flush: () throws -> Void = {},
         onEvent: (Event) -> Void = { _ in }
     ) async throws -> Outcome {
-        var queues = HostQueues<Payload, C.Instant>(
+        var queues = HostQueues<Pending<Payload, Output>, C.Instant>(
             perHostLimit: limits.perHostConcurrency, globalRate: politeness.globalRate,
             perHostRate: politeness.perHostRate, burst: politeness.burst, breaker: politeness.breaker
         )
@@ -174,11 +183,11 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         let clock = self.clock
         let flushDelay = limits.flushDelay
 
-        func report(_ transition: CircuitBreaker<C.Instant>.Transition?, _ host: String) {
+        func report(_ transition: CircuitBreaker<C.Instant>.Transition?, _ origin: String) {
             switch transition {
-            case .opened(let cooldown): onEvent(.circuitOpened(host: host, cooldown: cooldown))
-            case .halfOpened: onEvent(.circuitHalfOpened(host: host))
-            case .closed: onEvent(.circuitClosed(host: host))
+            case .opened(let cooldown): onEvent(.circuitOpened(origin: origin, cooldown: cooldown))
+            case .halfOpened: onEvent(.circuitHalfOpened(origin: origin))
+            case .closed: onEvent(.circuitClosed(origin: origin))
             case nil: break
             }
         }
@@ -200,11 +209,11 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                 fill: while !Task.isCancelled, queues.inFlightCount < limits.concurrency {
                     switch queues.next(at: clock.now) {
                     case .start(let job, let transition):
-                        report(transition, job.host)
-                        group.addTask { .attempt(job, await perform(job.payload, job.attemptsMade + 1)) }
+                        report(transition, job.origin)
+                        group.addTask { .attempt(job, await perform(job.payload.payload, job.attemptsMade + 1)) }
                         continue fill
                     case .reject(let job, _):
-                        try deliver(reject(job.payload, job.attemptsMade), inFlight: queues.inFlightCount)
+                        try deliver(job.payload.lastOutput ?? reject(job.payload.payload, job.attemptsMade), inFlight: queues.inFlightCount)
                         outcome.rejected += 1
                         continue fill
                     case .idle(let wake):
@@ -229,7 +238,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     switch admit(item) {
                     case .skip: continue fill
                     case .ready(let output): try deliver(output, inFlight: queues.inFlightCount)
-                    case .job(let payload, let host): queues.add(payload, host: host)
+                    case .job(let payload, let host, let origin): queues.add(Pending(payload: payload), host: host, origin: origin)
                     }
                 }
                 if Task.isCancelled, !outcome.cancelled {
@@ -261,7 +270,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                 case .attempt(var job, nil):
                     outcome.dropped += 1
                     job.attemptsMade += 1
-                    _ = queues.finished(host: job.host, outcome: .neutral, at: clock.now)
+                    _ = queues.finished(host: job.host, origin: job.origin, outcome: .neutral, at: clock.now)
                 case .attempt(var job, let attempt?):
                     let now = clock.now
                     job.attemptsMade += 1
@@ -270,6 +279,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                         ? .giveUp(.notRetryable)
                         : politeness.retry.decision(for: attempt.outcome, attempt: job.attemptsMade, using: &random)
                     if case .retry(let delay) = decision {
+                        job.payload.lastOutput = attempt.output
                         queues.retry(job, at: now.advanced(by: delay))
                         outcome.retries += 1
                         if case .throttled(let retryAfter?) = attempt.outcome {
@@ -278,7 +288,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     } else {
                         try deliver(attempt.output, inFlight: queues.inFlightCount - 1)
                     }
-                    report(queues.finished(host: job.host, outcome: attempt.outcome, at: now), job.host)
+                    report(queues.finished(host: job.host, origin: job.origin, outcome: attempt.outcome, at: now), job.origin)
                 }
             }
             return outcome

@@ -165,6 +165,26 @@ struct PolitenessRunTests {
         #expect((0..<6).allSatisfy { scripted.count("/bad\($0)") == 1 })  // not retried
     }
 
+    @Test func urlsOfAnOriginWhoseRobotsTxtCannotBeFetchedSayWhy() async throws {
+        let refused = try SilentServer.refusedPort()
+        let failing = try ScriptedServer([:], fallback: ScriptedServer.response(status: "503 Service Unavailable", title: "down"))
+        defer { failing.close() }
+        let lines = ["http://127.0.0.1:\(refused)/a", "http://127.0.0.1:\(refused)/b", failing.url("/c")]
+        let (summary, records) = try await run(lines) { $0.connectTimeout = .seconds(2) }
+        #expect(records.count == 3)
+        #expect(summary.errorKinds["robots_disallowed"] == nil)
+        for record in records {
+            #expect(record["attempts"] as? Int == 0)
+            #expect((record["error"] as? [String: Any])?["message"] as? String ?? "" != "")
+        }
+        let down = records.filter { ($0["url"] as? String)?.contains(":\(refused)/") == true }
+        #expect(down.allSatisfy { kind($0) == "connect" && $0["status"] is NSNull })
+        let unavailable = records.first { ($0["url"] as? String) == failing.url("/c") }
+        #expect(unavailable.map(kind) == "http")
+        #expect(unavailable?["status"] as? Int == 503)
+        #expect(failing.count("/c") == 0)  // never requested: RFC 9309 says assume disallow
+    }
+
     @Test func disallowedPathsAreNeverRequested() async throws {
         try await TestServer.withRunning { server in
             let lines = [server.url("/private/a"), server.url("/page/1"), server.url("/private/b"), server.url("/private/ok"), server.url("/page/2")]

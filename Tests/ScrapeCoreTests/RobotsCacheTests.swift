@@ -45,7 +45,9 @@ struct RobotsCacheTests {
     @Test func serverErrorDisallowsEverything() async throws {
         try await TestServer.withRunning { server in
             let (rules, _) = try await rules("robots5xx.test", server)
-            #expect(rules == .disallowAllRules)
+            #expect(!rules.allows("/page/1"))
+            #expect(rules.unavailable?.kind == "http")
+            #expect(rules.unavailable?.status == 503)
         }
     }
 
@@ -55,6 +57,8 @@ struct RobotsCacheTests {
         let cache = RobotsCache(client: client, userAgent: "scrape/1.0")
         let rules = await cache.rules(for: try HTTPRequest.Prepared(HTTPRequest(url: "http://127.0.0.1:\(port)/x")))
         await client.shutdown()
-        #expect(rules == .disallowAllRules)
+        #expect(!rules.allows("/x"))
+        #expect(rules.unavailable?.kind == "connect")
+        #expect(rules.unavailable?.status == nil)
     }
 }

@@ -75,8 +75,9 @@ struct RobotsRulesTests {
 
     @Test func fixedOutcomes() {
         #expect(RobotsRules.allowAll.allows("/anything"))
-        #expect(!RobotsRules.disallowAllRules.allows("/anything"))
-        #expect(RobotsRules.disallowAllRules.allows("/robots.txt"))
+        let down = RobotsRules.disallowAll(because: .init(kind: "connect", message: "refused"))
+        #expect(!down.allows("/anything"))
+        #expect(down.allows("/robots.txt"))
     }
 
     @Test(arguments: [
@@ -85,5 +86,26 @@ struct RobotsRulesTests {
     ])
     func pathAndQueryAsRulesSeeThem(url: String, path: String) {
         #expect(RobotsCache.pathAndQuery(of: url) == path)
+    }
+
+    /// RFC 9309 §2.2.2: raw UTF-8 and its percent-encoding are the same path; unreserved
+    /// characters may be encoded or not; `%2F` is not `/`.
+    @Test(arguments: [
+        ("/foo/bar/ツ", "/foo/bar/%E3%83%84", false),
+        ("/foo/bar/%E3%83%84", "/foo/bar/ツ", false),
+        ("/foo/bar/%e3%83%84", "/foo/bar/%E3%83%84", false),
+        ("/%62ar", "/bar", false),
+        ("/bar", "/%62ar", false),
+        ("/a%2Fb", "/a/b", true),
+        ("/a/b", "/a%2Fb", true),
+    ])
+    func pathsAreComparedPercentEncoded(rule: String, path: String, allowed: Bool) {
+        let rules = RobotsRules(parsing: "User-agent: *\nDisallow: \(rule)\n", userAgent: "scrape")
+        #expect(rules.allows(path) == allowed, "Disallow: \(rule) vs \(path)")
+    }
+
+    @Test func aByteOrderMarkDoesNotHideTheFirstLine() {
+        let rules = RobotsRules(parsing: "\u{FEFF}User-agent: *\nDisallow: /private/\n", userAgent: "scrape")
+        #expect(!rules.allows("/private/x"))
     }
 }

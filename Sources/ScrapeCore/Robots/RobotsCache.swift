@@ -5,7 +5,8 @@ public import ScrapeHTTP
 ///
 /// Concurrent requests for an origin whose robots.txt is being fetched wait for that one
 /// fetch. Outcomes follow RFC 9309: 2xx is parsed; 4xx (but 429) allows everything; 429,
-/// 5xx and unreachable disallow everything for the run.
+/// 5xx and unreachable disallow everything for the run, and say why
+/// (``RobotsRules/unavailable``), so the URLs' records name the failed fetch, not a rule.
 public actor RobotsCache {
     private enum Entry {
         case fetching([CheckedContinuation<RobotsRules, Never>])
@@ -64,14 +65,19 @@ public actor RobotsCache {
             case 200..<300:
                 return RobotsRules(parsing: String(decoding: response.body, as: UTF8.self), userAgent: userAgentToken)
             case 429, 500...:
-                return .disallowAllRules
+                return .disallowAll(because: .init(
+                    kind: "http", status: response.status,
+                    message: "\(url) answered HTTP \(response.status); RFC 9309 says to assume complete disallow until it can be read"))
             default:
                 return .allowAll
             }
         } catch let error as HTTPClientError where error.kind == .tooLarge {
             return .allowAll  // absurd robots.txt: RFC 9309 lets us parse only the start; be lenient
+        } catch let error as HTTPClientError {
+            return .disallowAll(because: .init(
+                kind: error.kind.rawValue, message: "\(url) could not be fetched (\(error.message)); RFC 9309 says to assume complete disallow"))
         } catch {
-            return .disallowAllRules
+            return .disallowAll(because: .init(kind: "cancelled", message: "\(url) could not be fetched: the run is stopping"))
         }
     }
 

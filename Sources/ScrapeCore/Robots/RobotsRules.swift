@@ -1,10 +1,28 @@
 /// The rules of one robots.txt (RFC 9309) that apply to one user agent.
 ///
 /// Parsing keeps only the groups for our product token (merged, as the RFC says), or the
-/// `*` group when none names us. Matching: the longest matching `Allow`/`Disallow`
-/// pattern wins, `Allow` on a tie; `*` matches any run of characters and a final `$`
-/// anchors the end; `/robots.txt` itself is always allowed.
+/// `*` group when none names us; a UTF-8 byte order mark at the start is skipped.
+/// Matching: the longest matching `Allow`/`Disallow` pattern wins, `Allow` on a tie; `*`
+/// matches any run of characters and a final `$` anchors the end; `/robots.txt` itself is
+/// always allowed. Patterns and paths are compared in one percent-encoded form (RFC 9309
+/// §2.2.2, see ``canonical(_:)``), so `/foo/bar/ツ` and `/foo/bar/%E3%83%84` match.
 public struct RobotsRules: Sendable, Equatable {
+    /// Why robots.txt could not be had, when the rules are "disallow all" for that reason:
+    /// the error the URLs of the origin carry instead of `robots_disallowed`.
+    public struct Unavailable: Sendable, Equatable {
+        /// The failed fetch's own kind: `connect`, `timeout`, `dns`, `tls`, `transport`, or `http`.
+        public let kind: String
+        /// The robots.txt status, for kind `http` (429 or 5xx).
+        public let status: Int?
+        public let message: String
+
+        public init(kind: String, status: Int? = nil, message: String) {
+            self.kind = kind
+            self.status = status
+            self.message = message
+        }
+    }
+
     struct Rule: Sendable, Equatable {
         let allow: Bool
         let pattern: [UInt8]
@@ -14,16 +32,23 @@ public struct RobotsRules: Sendable, Equatable {
     /// `Crawl-delay` of the matched group, when it had a valid one.
     public let crawlDelay: Duration?
     private let disallowAll: Bool
+    /// Set when everything is disallowed because robots.txt could not be fetched.
+    public let unavailable: Unavailable?
 
     /// Everything allowed (no robots.txt, or a 4xx for it).
     public static let allowAll = RobotsRules(rules: [], crawlDelay: nil, disallowAll: false)
-    /// Nothing allowed (robots.txt unreachable or 5xx: RFC 9309 §2.3.1.4).
-    public static let disallowAllRules = RobotsRules(rules: [], crawlDelay: nil, disallowAll: true)
 
-    private init(rules: [Rule], crawlDelay: Duration?, disallowAll: Bool) {
+    /// Nothing allowed because robots.txt could not be fetched (unreachable, 429 or 5xx:
+    /// RFC 9309 §2.3.1.4 says to assume complete disallow); `why` is what the URLs say.
+    public static func disallowAll(because why: Unavailable) -> RobotsRules {
+        RobotsRules(rules: [], crawlDelay: nil, disallowAll: true, unavailable: why)
+    }
+
+    private init(rules: [Rule], crawlDelay: Duration?, disallowAll: Bool, unavailable: Unavailable? = nil) {
         self.rules = rules
         self.crawlDelay = crawlDelay
         self.disallowAll = disallowAll
+        self.unavailable = unavailable
     }
 
     /// Parses `text` for the crawler whose product token is `userAgent` (e.g. `scrape`).
@@ -35,7 +60,9 @@ public struct RobotsRules: Sendable, Equatable {
         var groupAgents: [String] = []
         var inRules = false
         var namesUs = false
-        for rawLine in text.utf8.prefix(512 * 1024).split(whereSeparator: { $0 == 0x0A || $0 == 0x0D }) {
+        var bytes = text.utf8.prefix(512 * 1024)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        for rawLine in bytes.split(whereSeparator: { $0 == 0x0A || $0 == 0x0D }) {
             var line = Substring(decoding: rawLine, as: UTF8.self)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -53,7 +80,7 @@ public struct RobotsRules: Sendable, Equatable {
             case "allow", "disallow":
                 inRules = true
                 guard !value.isEmpty else { continue }  // an empty Disallow allows everything
-                let rule = Rule(allow: key == "allow", pattern: Array(value.utf8))
+                let rule = Rule(allow: key == "allow", pattern: Self.canonical(Array(value.utf8)))
                 if groupAgents.contains(token) { ours.append(rule) }
                 if groupAgents.contains("*") { star.append(rule) }
             case "crawl-delay":
@@ -73,7 +100,7 @@ public struct RobotsRules: Sendable, Equatable {
     public func allows(_ path: String) -> Bool {
         if disallowAll { return path == "/robots.txt" }
         if path == "/robots.txt" { return true }
-        let target = Array(path.utf8)
+        let target = Self.canonical(Array(path.utf8))
         var best: (length: Int, allow: Bool)?
         for rule in rules where Self.matches(rule.pattern, target) {
             let length = rule.pattern.count
@@ -82,6 +109,55 @@ public struct RobotsRules: Sendable, Equatable {
             }
         }
         return best?.allow ?? true
+    }
+
+    /// The one form patterns and paths are compared in (RFC 9309 §2.2.2, RFC 3986 §2):
+    /// bytes outside US-ASCII (and controls, space) are percent-encoded; a percent-encoded
+    /// unreserved character (`A-Z a-z 0-9 - . _ ~`) is decoded; any other percent-encoding
+    /// (`%2F`, `%E3`) is kept, with its hex digits in upper case.
+    static func canonical(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                let value = high << 4 | low
+                if isUnreserved(value) {
+                    output.append(value)
+                } else {
+                    output.append(contentsOf: [UInt8(ascii: "%"), hexDigits[Int(high)], hexDigits[Int(low)]])
+                }
+                index += 3
+                continue
+            }
+            if byte >= 0x80 || byte <= 0x20 || byte == 0x7F {
+                output.append(contentsOf: [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
+            } else {
+                output.append(byte)
+            }
+            index += 1
+        }
+        return output
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
+        default: false
+        }
     }
 
     /// The leading product-token characters of a `User-agent` value, lowercased.

@@ -27,12 +27,17 @@ public struct PageFetcher: Sendable {
             if Task.isCancelled { return nil }
             crawlDelay = rules.crawlDelay
             guard rules.allows(RobotsCache.pathAndQuery(of: request.request.url)) else {
-                let record = ScrapeRecord(
-                    url: request.request.url,
-                    error: .init(kind: "robots_disallowed", message: "robots.txt of \(request.host) disallows this path"),
-                    attempts: attempt - 1,
-                    fetchedAt: .now
-                )
+                let record = if let unavailable = rules.unavailable {
+                    // The host is down (or refusing), not forbidding: say so, with that fetch's kind.
+                    ScrapeRecord(
+                        url: request.request.url, status: unavailable.status,
+                        error: .init(kind: unavailable.kind, message: unavailable.message), attempts: 0, fetchedAt: .now)
+                } else {
+                    ScrapeRecord(
+                        url: request.request.url,
+                        error: .init(kind: "robots_disallowed", message: "robots.txt of \(request.origin) disallows this path"),
+                        attempts: attempt - 1, fetchedAt: .now)
+                }
                 return .init(output: record, outcome: .neutral, crawlDelay: crawlDelay)
             }
         }

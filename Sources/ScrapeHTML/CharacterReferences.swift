@@ -1,11 +1,12 @@
-internal import CLibXML2
-
-/// Decodes HTML character references (`&amp;`, `&#233;`, `&#xE9;`) in text.
+/// Decodes HTML character references (`&amp;`, `&#233;`, `&#xE9;`) in RCDATA text (a
+/// title), as the HTML standard's tokenizer does.
 ///
-/// Named references come from libxml2's HTML 4 table (`htmlEntityLookup`, 253 names,
-/// which covers the legacy names browsers accept without a semicolon). Numeric
-/// references follow the HTML standard: 0, surrogates and values past U+10FFFF become
-/// U+FFFD, and 0x80-0x9F map through windows-1252, as browsers do.
+/// Named references: the standard's whole table (``NamedCharacterReferences``, 2,231
+/// names), the longest name that matches winning, so the legacy names work without a
+/// semicolon (`&amp`, `&copy`, `&notit;` is `¬it;`). In RCDATA text (not an attribute)
+/// a legacy name followed by `=` or a letter is still decoded. Numeric references follow
+/// the standard: 0, surrogates and values past U+10FFFF become U+FFFD, and 0x80-0x9F map
+/// through windows-1252, as browsers do.
 ///
 /// Works on UTF-8 bytes (references are ASCII, so a byte scan cannot split a character):
 /// the scalar-array version was 2% of a scrape's CPU on pages with entities in titles.
@@ -17,8 +18,8 @@ enum CharacterReferences {
         output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "&"), let (scalar, length) = reference(in: bytes, at: index) {
-                output.append(contentsOf: UTF8.encode(scalar)!)
+            if bytes[index] == UInt8(ascii: "&"), let (scalars, length) = reference(in: bytes, at: index) {
+                for scalar in scalars { output.append(contentsOf: UTF8.encode(scalar)!) }
                 index += length
             } else {
                 output.append(bytes[index])
@@ -28,8 +29,8 @@ enum CharacterReferences {
         return output
     }
 
-    /// The decoded scalar and the count of input bytes used, for the reference at `start`.
-    private static func reference(in s: [UInt8], at start: Int) -> (Unicode.Scalar, Int)? {
+    /// The decoded scalars and the count of input bytes used, for the reference at `start`.
+    private static func reference(in s: [UInt8], at start: Int) -> ([Unicode.Scalar], Int)? {
         var index = start + 1
         guard index < s.count else { return nil }
         if s[index] == UInt8(ascii: "#") {
@@ -48,27 +49,20 @@ enum CharacterReferences {
             }
             guard index > digitsStart else { return nil }
             if index < s.count, s[index] == UInt8(ascii: ";") { index += 1 }
-            return (numericScalar(value), index - start)
+            return ([numericScalar(value)], index - start)
         }
-        // Named: the longest known name, a semicolon preferred.
-        var name: [UInt8] = []
-        var best: (Unicode.Scalar, Int)?
-        while index < s.count, isASCIIAlphanumeric(s[index]), name.count < 32 {
-            name.append(s[index])
+        // Named: the longest identifier of the table that the text starts with.
+        var candidate: [UInt8] = []
+        while index < s.count, isASCIIAlphanumeric(s[index]), candidate.count < NamedCharacterReferences.longestName {
+            candidate.append(s[index])
             index += 1
-            if let value = lookup(name) {
-                let withSemicolon = index < s.count && s[index] == UInt8(ascii: ";")
-                best = (value, index - start + (withSemicolon ? 1 : 0))
-                if withSemicolon { break }
-            }
         }
-        return best
-    }
-
-    private static func lookup(_ name: [UInt8]) -> Unicode.Scalar? {
-        let entity = (name + [0]).withUnsafeBufferPointer { htmlEntityLookup($0.baseAddress) }
-        guard let entity else { return nil }
-        return Unicode.Scalar(entity.pointee.value)
+        if index < s.count, s[index] == UInt8(ascii: ";") { candidate.append(UInt8(ascii: ";")) }
+        while !candidate.isEmpty {
+            if let scalars = NamedCharacterReferences.lookup(candidate) { return (scalars, candidate.count + 1) }
+            candidate.removeLast()
+        }
+        return nil
     }
 
     private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {

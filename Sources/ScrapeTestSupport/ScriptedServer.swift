@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -14,6 +15,8 @@ public final class ScriptedServer: Sendable {
     private let responses: [String: [UInt8]]
     private let fallback: [UInt8]
     private let counts = Mutex<[String: Int]>([:])
+    /// Signalled when the accept loop has returned.
+    private let stopped = DispatchSemaphore(value: 0)
 
     /// Starts answering `responses` (path → raw bytes); other paths get `fallback` (a 404).
     public init(_ responses: [String: [UInt8]], fallback: [UInt8] = Array("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".utf8)) throws {
@@ -39,18 +42,22 @@ public final class ScriptedServer: Sendable {
         return Array("HTTP/1.1 \(status)\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
     }
 
-    /// Stops listening (the accept loop ends with the socket).
+    /// Stops listening. The accept loop is woken (shutdown) and waited for before the
+    /// socket is closed: closing first would let the descriptor number be reused by another
+    /// test's socket while the loop still calls `accept` on it.
     public func close() {
         shutdown(descriptor, Int32(SHUT_RDWR))
+        stopped.wait()
         _ = Glibc.close(descriptor)
     }
 
     private func acceptLoop() {
+        defer { stopped.signal() }
         while true {
             let connection = accept(descriptor, nil, nil)
             if connection < 0 {
                 if errno == EINTR { continue }
-                return
+                return  // shut down by close()
             }
             answer(connection)
         }
@@ -61,6 +68,8 @@ public final class ScriptedServer: Sendable {
             shutdown(connection, Int32(SHUT_RDWR))
             _ = Glibc.close(connection)
         }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)  // a client that never sends cannot hold close() up
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var head: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while !head.ends(with: [13, 10, 13, 10]), head.count < 65536 {

@@ -14,7 +14,7 @@ UNITDIR ?= $(SYSCONFDIR)/systemd/system
 
 all: build
 
-## deps: install the Debian packages the build needs (libcurl4-openssl-dev, libxml2-dev, ...)
+## deps: install the Debian packages the build needs (libcurl4-openssl-dev, pkg-config, ...)
 deps:
 	@scripts/install-deps.sh
 

@@ -84,13 +84,33 @@ struct StreamingInputTests {
     @Test func anOverLongLineIsOneInvalidURLRecordWithItsLength() async throws {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("long-\(UUID().uuidString).txt").path
         defer { try? FileManager.default.removeItem(atPath: input) }
+        // Two lines that differ only past the first MiB: each record names its own line.
         let long = "http://127.0.0.1:9/" + String(repeating: "a", count: 2 * 1024 * 1024)
-        try (long + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        try (long + "x\n" + long + "yz\n").write(toFile: input, atomically: true, encoding: .utf8)
         let result = try await ChildProcess(Self.binary, [input, "--quiet"]).wait()
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 1)
-        #expect(lines.first?.contains(#""kind":"invalid_url","message":"line is \#(long.utf8.count) bytes long"#) == true)
+        #expect(lines.count == 2)
+        #expect(lines.contains { $0.contains(#""kind":"invalid_url","message":"input line 1 is \#(long.utf8.count + 1) bytes long"#) })
+        #expect(lines.contains { $0.contains(#""kind":"invalid_url","message":"input line 2 is \#(long.utf8.count + 2) bytes long"#) })
+    }
+
+    @Test func aLineThatIsNotUTF8IsRequestedPercentEncodedAndKeptExactly() async throws {
+        try await TestServer.withRunning { server in
+            let input = TemporaryFiles.path("latin1.txt")
+            let output = TemporaryFiles.path("out.jsonl")
+            defer { [input, output].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+            let line = Array(server.url("/page/caf").utf8) + [0xE9]  // Latin-1 é
+            try Data(line + [0x0A]).write(to: URL(fileURLWithPath: input))
+            let first = try await ChildProcess(Self.binary, [input, "-o", output, "--ignore-robots"]).wait()
+            #expect(first.status == 0)
+            #expect(server.log.count(path: "/page/caf%E9") == 1)
+            let written = try String(contentsOfFile: output, encoding: .utf8)
+            #expect(written.hasPrefix(#"{"url":"\#(server.url("/page/caf"))\udce9","#))
+            let resumed = try await ChildProcess(Self.binary, [input, "-o", output, "--resume", "--ignore-robots"]).wait()
+            #expect(resumed.stderr.contains("resumed: 1 URLs already recorded were skipped"))
+            #expect(server.log.count(path: "/page/caf%E9") == 1)
+        }
     }
 
     @Test func aReaderThatGoesAwayEndsTheRunQuietly() async throws {

@@ -33,11 +33,21 @@ struct JSONLineEncoderTests {
     @Test(arguments: ["https://a.test/?q=\"x\"&y=\\", "http://ü.test/😀", "http://a/\u{1}\n", "plain"])
     func urlsRoundTripThroughTheResumeReader(url: String) {
         let line = JSONLineEncoder.line(for: ScrapeRecord(url: url, attempts: 1, fetchedAt: Self.time))
-        #expect(RecordLine.leadingURL(in: line.dropLast()) == url)
+        #expect(RecordLine.leadingURL(in: line.dropLast()) == Array(url.utf8))
+    }
+
+    @Test func aLineThatIsNotUTF8IsWrittenReversibly() {
+        let bytes: [UInt8] = Array("http://a/caf".utf8) + [0xE9] + Array(".html?q=\u{00E9}".utf8) + [0xFF, 0xC3]
+        var record = ScrapeRecord(url: String(decoding: bytes, as: UTF8.self), attempts: 0, fetchedAt: Self.time)
+        record.urlBytes = bytes
+        let line = JSONLineEncoder.line(for: record)
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"url":"http://a/caf\udce9.html?q=\#u{00E9}\udcff\udcc3","#))
+        #expect(RecordLine.leadingURL(in: line.dropLast()) == bytes)
     }
 
     @Test func readerDecodesSurrogatePairsAndRejectsForeignLines() {
-        #expect(RecordLine.leadingURL(in: ArraySlice(#"{"url":"a\ud83d\ude00b","x":1}"#.utf8)) == "a😀b")
+        #expect(RecordLine.leadingURL(in: ArraySlice(#"{"url":"a\ud83d\ude00b","x":1}"#.utf8)) == Array("a😀b".utf8))
         #expect(RecordLine.leadingURL(in: ArraySlice(#"{"status":200,"url":"x"}"#.utf8)) == nil)
         #expect(RecordLine.leadingURL(in: ArraySlice(#"{"url":"unterminated"#.utf8)) == nil)
     }

@@ -23,9 +23,27 @@ public final class URLSource: @unchecked Sendable {
         public let text: String
         /// The length of the whole line in bytes, before trimming and cutting.
         public let byteCount: Int
+        /// The line's bytes, when they are not valid UTF-8 (``text`` then has U+FFFD where
+        /// they were invalid); nil for a valid line, which ``text`` holds exactly.
+        public let invalidBytes: [UInt8]?
 
         /// Whether ``text`` is only the head of a longer line.
         public var isCut: Bool { byteCount > URLSource.maxLineBytes }
+
+        /// The URL to request: the line, with the bytes of a line that is not UTF-8
+        /// percent-encoded as curl and browsers send them (`/caf\xE9` is `/caf%E9`).
+        public var requestURL: String {
+            guard let invalidBytes else { return text }
+            var encoded: [UInt8] = []
+            let hex = Array("0123456789ABCDEF".utf8)
+            for byte in invalidBytes {
+                if byte < 0x80 { encoded.append(byte) } else { encoded += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] }
+            }
+            return String(decoding: encoded, as: UTF8.self)
+        }
+
+        /// The line's bytes: ``invalidBytes``, or the UTF-8 of ``text``.
+        public var bytes: [UInt8] { invalidBytes ?? Array(text.utf8) }
     }
 
     private let descriptor: Int32
@@ -95,7 +113,9 @@ public final class URLSource: @unchecked Sendable {
             guard let raw else { break }
             lineNumber += 1
             guard let text = Self.urlText(raw.bytes) else { continue }
-            lines.append(Line(number: lineNumber, text: String(decoding: text, as: UTF8.self), byteCount: raw.count))
+            let decoded = String(decoding: text, as: UTF8.self)
+            let exact = decoded.utf8.count == text.count && decoded.utf8.elementsEqual(text)
+            lines.append(Line(number: lineNumber, text: decoded, byteCount: raw.count, invalidBytes: exact ? nil : Array(text)))
         }
         return lines.isEmpty ? nil : lines
     }

@@ -7,7 +7,7 @@ public enum JSONLineEncoder {
     /// Appends `record` and a newline to `output`.
     public static func encode(_ record: ScrapeRecord, into output: inout [UInt8]) {
         output.append(contentsOf: #"{"url":"#.utf8)
-        appendString(record.url, to: &output)
+        if let bytes = record.urlBytes { appendEscapingInvalidBytes(bytes, to: &output) } else { appendString(record.url, to: &output) }
         output.append(contentsOf: #","final_url":"#.utf8)
         appendOptionalString(record.finalURL, to: &output)
         output.append(contentsOf: #","status":"#.utf8)
@@ -80,20 +80,62 @@ public enum JSONLineEncoder {
     /// A JSON string literal. Swift strings are valid Unicode, so the UTF-8 is valid too.
     public static func appendString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: output.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: output.append(contentsOf: #"\r"#.utf8)
-            case 0x09: output.append(contentsOf: #"\t"#.utf8)
-            case 0x00..<0x20:
-                output.append(contentsOf: #"\u00"#.utf8)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
-            default: output.append(byte)
+        for byte in value.utf8 { appendEscaped(byte, to: &output) }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// A JSON string literal of bytes that are not all valid UTF-8: valid sequences as they
+    /// are, each invalid byte as `\udcXX` (a lone low surrogate, Python's "surrogateescape"),
+    /// so the bytes come back exactly: `json.loads(line)["url"].encode("utf-8", "surrogateescape")`.
+    static func appendEscapingInvalidBytes(_ bytes: [UInt8], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var index = 0
+        while index < bytes.count {
+            let length = validSequenceLength(bytes, at: index)
+            if length == 0 {
+                output.append(contentsOf: #"\udc"#.utf8)
+                output.append(hexDigits[Int(bytes[index] >> 4)])
+                output.append(hexDigits[Int(bytes[index] & 0x0F)])
+                index += 1
+            } else {
+                for byte in bytes[index..<(index + length)] { appendEscaped(byte, to: &output) }
+                index += length
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
+        case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
+        case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+        case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+        case 0x09: output.append(contentsOf: #"\t"#.utf8)
+        case 0x00..<0x20:
+            output.append(contentsOf: #"\u00"#.utf8)
+            output.append(hexDigits[Int(byte >> 4)])
+            output.append(hexDigits[Int(byte & 0x0F)])
+        default: output.append(byte)
+        }
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `index` (Unicode Table 3-7), or 0.
+    static func validSequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+        let lead = bytes[index]
+        func continuation(_ offset: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+            index + offset < bytes.count && range.contains(bytes[index + offset])
+        }
+        switch lead {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: return continuation(1) ? 2 : 0
+        case 0xE0: return continuation(1, 0xA0...0xBF) && continuation(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: return continuation(1) && continuation(2) ? 3 : 0
+        case 0xED: return continuation(1, 0x80...0x9F) && continuation(2) ? 3 : 0
+        case 0xF0: return continuation(1, 0x90...0xBF) && continuation(2) && continuation(3) ? 4 : 0
+        case 0xF1...0xF3: return continuation(1) && continuation(2) && continuation(3) ? 4 : 0
+        case 0xF4: return continuation(1, 0x80...0x8F) && continuation(2) && continuation(3) ? 4 : 0
+        default: return 0
+        }
     }
 }

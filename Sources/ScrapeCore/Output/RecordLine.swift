@@ -45,24 +45,16 @@ enum RecordLine {
 
 /// Reads the `"url"` value at the start of one of our JSON lines.
 extension RecordLine {
-
-    /// The decoded string after `{"url":"`, or nil when the line does not start that way
-    /// or the string is malformed.
-    static func leadingURL(in line: ArraySlice<UInt8>) -> String? {
+    /// The bytes of the string after `{"url":"`, escapes decoded (a lone `\udcXX` is the
+    /// raw byte XX, as ``JSONLineEncoder`` writes a line that is not UTF-8), or nil when
+    /// the line does not start that way or the string is malformed.
+    static func leadingURL(in line: ArraySlice<UInt8>) -> [UInt8]? {
         guard line.starts(with: urlPrefix) else { return nil }
-        var scalars = String.UnicodeScalarView()
         var bytes: [UInt8] = []
         var index = line.startIndex + urlPrefix.count
-        func flushBytes() {
-            scalars.append(contentsOf: String(decoding: bytes, as: UTF8.self).unicodeScalars)
-            bytes.removeAll(keepingCapacity: true)
-        }
         while index < line.endIndex {
             let byte = line[index]
-            if byte == UInt8(ascii: "\"") {
-                flushBytes()
-                return String(scalars)
-            }
+            if byte == UInt8(ascii: "\"") { return bytes }
             guard byte == UInt8(ascii: "\\") else {
                 bytes.append(byte)
                 index += 1
@@ -86,9 +78,11 @@ extension RecordLine {
                 {
                     value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
                     index += 6
+                } else if (0xDC80...0xDCFF).contains(value) {
+                    bytes.append(UInt8(value - 0xDC00))  // surrogateescape: a raw byte of the line
+                    continue
                 }
-                flushBytes()
-                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+                bytes.append(contentsOf: String(Unicode.Scalar(value) ?? "\u{FFFD}").utf8)
             default:
                 return nil
             }

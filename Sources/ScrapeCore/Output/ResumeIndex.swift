@@ -60,7 +60,7 @@ public struct ResumeIndex: Sendable {
             if let retrying, let kind = RecordLine.errorKind(in: line), retrying.matches(kind: kind, status: RecordLine.status(in: line)) {
                 index.retriedCount += 1
             } else {
-                index.record(url)
+                index.record(key: url.withUnsafeBytes(Self.key))
             }
         }
         if let partial = end.partial, !RecordLine.couldBeCutRecord(partial[...]) {
@@ -130,7 +130,15 @@ public struct ResumeIndex: Sendable {
 
     /// Whether `url` has a record left to match; consumes it when it does.
     public mutating func consume(_ url: String) -> Bool {
-        let key = url.hashValue
+        consume(key: Self.key(url))
+    }
+
+    /// Whether the line `bytes` (one that is not UTF-8) has a record left; consumes it.
+    public mutating func consume(bytes: [UInt8]) -> Bool {
+        consume(key: bytes.withUnsafeBytes(Self.key))
+    }
+
+    private mutating func consume(key: Int) -> Bool {
         guard let count = counts[key] else { return false }
         if count == 1 { counts.removeValue(forKey: key) } else { counts[key] = count - 1 }
         unconsumedCount -= 1
@@ -139,9 +147,26 @@ public struct ResumeIndex: Sendable {
 
     /// Counts one recorded URL (used by ``load(file:from:retrying:)`` and by tests).
     mutating func record(_ url: String) {
-        counts[url.hashValue, default: 0] += 1
+        record(key: Self.key(url))
+    }
+
+    private mutating func record(key: Int) {
+        counts[key, default: 0] += 1
         recordCount += 1
         unconsumedCount += 1
+    }
+
+    /// A URL's key: the hash of its bytes, so a line that is not UTF-8 (kept as bytes) and
+    /// a valid one (kept as a String) are keyed alike.
+    private static func key(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: bytes)
+        return hasher.finalize()
+    }
+
+    private static func key(_ url: String) -> Int {
+        var url = url
+        return url.withUTF8 { key(UnsafeRawBufferPointer($0)) }
     }
 
     /// Where a pass over the file ended: the offset after its last newline, and the bytes

@@ -17,8 +17,12 @@ public struct ScrapeRecord: Sendable, Equatable {
         }
     }
 
-    /// The URL exactly as given (surrounding whitespace removed).
+    /// The URL exactly as given (surrounding whitespace removed); for a line that is not
+    /// valid UTF-8, with U+FFFD where it was invalid, and its bytes in ``urlBytes``.
     public var url: String
+    /// The line's bytes when they are not valid UTF-8: the encoder writes them into `url`
+    /// reversibly (each invalid byte as `\udcXX`, Python's "surrogateescape").
+    public var urlBytes: [UInt8]?
     /// The URL after redirects; nil without a response.
     public var finalURL: String?
     /// The HTTP status; nil without a response.

@@ -146,28 +146,32 @@ public struct ScrapeRun: Sendable {
                     }
                     return try await source.nextBatch()
                 },
-                admit: { (line: URLSource.Line) -> Scheduler.Input<HTTPRequest.Prepared, ScrapeRecord> in
-                    if resumeIndex.consume(line.text) {
+                admit: { (line: URLSource.Line) -> Scheduler.Input<PageJob, ScrapeRecord> in
+                    if line.invalidBytes.map({ resumeIndex.consume(bytes: $0) }) ?? resumeIndex.consume(line.text) {
                         summary.skipped += 1
                         return .skip
                     }
                     if line.isCut {
-                        let error = HTTPClientError.invalidURL("line is \(line.byteCount) bytes long; the URL limit is \(maxURLLength) (the url field holds its first \(URLSource.maxLineBytes) bytes)")
-                        return .ready(PageFetcher.record(rejecting: line.text, because: error))
+                        let error = HTTPClientError.invalidURL(
+                            "input line \(line.number) is \(line.byteCount) bytes long; the URL limit is \(maxURLLength) (the url field holds its first \(URLSource.maxLineBytes) bytes)")
+                        return .ready(PageJob.stamp(PageFetcher.record(rejecting: line.text, because: error), with: line.invalidBytes))
                     }
                     do throws(HTTPClientError) {
-                        let prepared = try HTTPRequest.Prepared(HTTPRequest(url: line.text), maxURLLength: maxURLLength)
-                        return .job(prepared, host: prepared.host, origin: prepared.origin)
+                        let prepared = try HTTPRequest.Prepared(HTTPRequest(url: line.requestURL), maxURLLength: maxURLLength)
+                        return .job(PageJob(request: prepared, text: line.text, invalidBytes: line.invalidBytes), host: prepared.host, origin: prepared.origin)
                     } catch {
-                        return .ready(PageFetcher.record(rejecting: line.text, because: error))
+                        return .ready(PageJob.stamp(PageFetcher.record(rejecting: line.text, because: error), with: line.invalidBytes))
                     }
                 },
-                perform: { request, attempt in
-                    let result = await fetcher.attempt(request, number: attempt)
-                    if let onAttempt, let record = result?.output { onAttempt(RequestReport(record)) }
+                perform: { job, attempt in
+                    var result = await fetcher.attempt(job.request, number: attempt)
+                    if let record = result?.output {
+                        onAttempt?(RequestReport(record))
+                        result?.output = job.stamp(record)
+                    }
                     return result
                 },
-                reject: { request, attempts in PageFetcher.record(circuitOpen: request, attempts: attempts) },
+                reject: { job, attempts in job.stamp(PageFetcher.record(circuitOpen: job.request, attempts: attempts)) },
                 emit: { record, inFlight in
                     try writer.append(line: JSONLineEncoder.line(for: record))
                     summary.add(record)
@@ -211,5 +215,27 @@ extension Scheduler.Event {
         case .circuitHalfOpened(let origin): "circuit breaker for \(origin) half-open: probing"
         case .circuitClosed(let origin): "circuit breaker for \(origin) closed: the origin answers again"
         }
+    }
+}
+
+/// One input URL on its way through the scheduler: the request to send, and the line as
+/// its record gives it (for a line that is not UTF-8, the request has its bytes
+/// percent-encoded while the record keeps them exactly).
+struct PageJob: Sendable {
+    let request: HTTPRequest.Prepared
+    let text: String
+    let invalidBytes: [UInt8]?
+
+    /// `record` with the line as given in its `url`.
+    func stamp(_ record: ScrapeRecord) -> ScrapeRecord {
+        invalidBytes == nil ? record : Self.stamp(record, with: invalidBytes, text: text)
+    }
+
+    static func stamp(_ record: ScrapeRecord, with invalidBytes: [UInt8]?, text: String? = nil) -> ScrapeRecord {
+        guard let invalidBytes else { return record }
+        var stamped = record
+        stamped.url = text ?? record.url
+        stamped.urlBytes = invalidBytes
+        return stamped
     }
 }

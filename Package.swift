@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Upcoming features Hummingbird enables; one array so every target builds the same way.
@@ -164,3 +165,19 @@ let package = Package(
         ),
     ]
 )
+
+// `make fuzz` only: libFuzzer harnesses (Sources/scrape-fuzz, driven through libFuzzer's
+// LLVMFuzzerRunDriver). Built with `-sanitize=fuzzer,address`, which links libFuzzer; a
+// plain `swift build` could not link the target, so it exists only when SCRAPE_FUZZ is set.
+if ProcessInfo.processInfo.environment["SCRAPE_FUZZ"] != nil {
+    package.targets.append(contentsOf: [
+        .target(name: "CFuzzDriver"),
+        .executableTarget(
+            name: "scrape-fuzz",
+            dependencies: ["ScrapeCore", "ScrapeHTML", "CFuzzDriver"],
+            swiftSettings: swiftSettings,
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]  // gold fails on this toolchain's DWARF 5 with ASan
+        ),
+    ])
+    package.products.append(.executable(name: "scrape-fuzz", targets: ["scrape-fuzz"]))
+}

@@ -1,0 +1,158 @@
+import CFuzzDriver
+import Dispatch
+import Foundation
+import ScrapeCore
+import ScrapeHTML
+
+/// libFuzzer entry points for the parsers that read what strangers send us: the title
+/// extractor (bytes + a charset label), robots.txt parsing and matching, the JSON parser
+/// and path selector of `scrape api`, the URL-line reader, the resume index's check and
+/// repair, and the YAML config loader.
+///
+/// Built only by `make fuzz` (`SCRAPE_FUZZ=1` adds this target, `-sanitize=fuzzer,address`
+/// links libFuzzer). One binary serves every target: `SCRAPE_FUZZ_TARGET` names the one to
+/// run. Each input must never crash, hang or trip AddressSanitizer; where an invariant is
+/// cheap to state, it is checked too.
+///
+/// libFuzzer's own `main` drives it (lld links `FuzzerMain.o` from `-sanitize=fuzzer`); the
+/// `@main` below is there for a link where SwiftPM's entry point wins instead, and then
+/// hands over to the same driver.
+@main
+enum FuzzMain {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    switch FuzzTarget.current {
+    case .title: FuzzTarget.title(bytes)
+    case .robots: FuzzTarget.robots(bytes)
+    case .json: FuzzTarget.json(bytes)
+    case .urlSource: FuzzTarget.urlSource(bytes)
+    case .resume: FuzzTarget.resume(bytes)
+    case .config: FuzzTarget.config(bytes)
+    }
+    return 0
+}
+
+enum FuzzTarget: String {
+    case title, robots, json, urlSource = "url-source", resume, config
+
+    static let current: FuzzTarget = {
+        let name = ProcessInfo.processInfo.environment["SCRAPE_FUZZ_TARGET"] ?? "title"
+        guard let target = FuzzTarget(rawValue: name) else { fatalError("SCRAPE_FUZZ_TARGET: unknown target \(name)") }
+        return target
+    }()
+
+    static let labels = [nil, "utf-8", "windows-1252", "latin1", "shift_jis", "utf-16le", "utf-16be", "iso-2022-jp", "gbk", "x-user-defined", "replacement", "bogus"]
+
+    /// First byte: which charset label the HTTP header gives; the rest: the body.
+    static func title(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return }
+        let label = labels[Int(first) % labels.count]
+        let contentType = label.map { "text/html; charset=\($0)" } ?? "text/html"
+        let title = TitleExtractor().title(in: Array(bytes.dropFirst()), contentType: contentType)
+        if let title {
+            // document.title never starts or ends with ASCII whitespace, nor holds two in a row.
+            let ascii: Set<Character> = ["\t", "\n", "\u{0C}", "\r", " ", "\r\n"]
+            precondition(title.first.map { !ascii.contains($0) } ?? true, "title starts with whitespace")
+            precondition(title.last.map { !ascii.contains($0) } ?? true, "title ends with whitespace")
+        }
+    }
+
+    /// robots.txt, then a line break, then the path to match (the last line).
+    static func robots(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let path = text.split(separator: "\n").last.map(String.init) ?? "/"
+        let rules = RobotsRules(parsing: text, userAgent: "scrape")
+        _ = rules.allows(path.hasPrefix("/") ? path : "/" + path)
+        _ = rules.allows("/robots.txt")
+    }
+
+    static func json(_ bytes: [UInt8]) {
+        guard let value = try? JSONParser.parse(bytes) else { return }
+        for path in ["$", "data", "data.items", "a[0].b", "meta.next_cursor", "items[3]"] {
+            if let found = JSONPath(path).flatMap({ value.value(at: $0) }) {
+                _ = found.scalarText(in: bytes)
+                _ = found.compactBytes(in: bytes)
+            }
+        }
+        _ = value.compactBytes(in: bytes)
+    }
+
+    /// The bytes as a URL list file.
+    static func urlSource(_ bytes: [UInt8]) {
+        withTemporaryFile(bytes) { path in
+            blocking {
+                guard let source = try? URLSource(path: path) else { return }
+                var count = 0
+                while let batch = try? await source.nextBatch(maxLines: 7) {
+                    for line in batch {
+                        precondition(!line.text.isEmpty, "an empty line became a URL line")
+                        precondition(line.text.utf8.count <= URLSource.maxLineBytes, "a line over the limit")
+                        _ = line.requestURL
+                    }
+                    count += batch.count
+                    precondition(count <= bytes.count, "more lines than bytes")
+                }
+            }
+        }
+    }
+
+    /// The bytes as an existing output for `--resume --retry-failed`: refused, or repaired
+    /// so that every line left is whole.
+    static func resume(_ bytes: [UInt8]) {
+        withTemporaryFile(bytes) { path in
+            guard (try? ResumeIndex.load(path: path, retrying: .default)) != nil else { return }
+            precondition(lastByte(of: path).map { $0 == UInt8(ascii: "\n") } ?? true, "a repaired file ends mid-line")
+        }
+    }
+
+    static func config(_ bytes: [UInt8]) {
+        _ = try? ScrapeConfiguration(yaml: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The file's last byte, nil when it is empty (read with the system calls: Foundation's
+    /// file reading holds a buffer LeakSanitizer reports).
+    private static func lastByte(of path: String) -> UInt8? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size > 0 else { return nil }
+        var byte: UInt8 = 0
+        return pread(descriptor, &byte, 1, size - 1) == 1 ? byte : nil
+    }
+
+    private static let directory: String = {
+        let path = NSTemporaryDirectory() + "scrape-fuzz-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    private static func withTemporaryFile(_ bytes: [UInt8], _ body: (String) -> Void) {
+        let path = directory + "/input"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        precondition(descriptor >= 0, "cannot write \(path)")
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        body(path)
+        unlink(path)
+    }
+
+    /// Runs async work to its end from libFuzzer's synchronous callback.
+    private static func blocking(_ work: @escaping @Sendable () async -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await work()
+            done.signal()
+        }
+        done.wait()
+    }
+}

@@ -93,10 +93,11 @@ fuzz: deps
 	SCRAPE_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product scrape-fuzz -Xswiftc -sanitize=fuzzer,address
 	scripts/fuzz.sh .build-fuzz/release/scrape-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-## test-sanitize: the whole test suite built and run under AddressSanitizer (its own build folder)
+## test-sanitize: the whole test suite built and run under AddressSanitizer (its own build folder), one
+## test at a time: ASan's 2-3x slowdown with tests in parallel on 2 cores trips the tests' own timeouts
 test-sanitize: deps
 	$(SWIFT) build --scratch-path .build-asan --build-tests --sanitize=address
-	$(SWIFT) test --scratch-path .build-asan --skip-build --sanitize=address
+	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp $(SWIFT) test --scratch-path .build-asan --skip-build --sanitize=address --no-parallel
 
 clean:
 	rm -rf .build .build-fuzz .build-asan Fuzz/work

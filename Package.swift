@@ -158,6 +158,12 @@ let package = Package(
             dependencies: ["scrape", "scrape-daemon", "ScrapeHTTP", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
+        // `make test-stress`: the concurrent parts under contention, many rounds (not in `make test`).
+        .testTarget(
+            name: "ScrapeStressTests",
+            dependencies: ["ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ScrapeHTTPTests",
             dependencies: ["ScrapeHTTP", "ScrapeTestSupport", "CCurl"],

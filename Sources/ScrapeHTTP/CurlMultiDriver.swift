@@ -252,11 +252,15 @@ extension CurlMultiDriver {
     }
 
     /// Removes a cancelled transfer from curl; its task was already resumed.
+    ///
+    /// The easy handle is dropped (cleaned up), not pooled: curl 7.88 keeps some state of a
+    /// transfer removed mid-flight across `curl_easy_reset` (its receive buffer), and then
+    /// refuses `CURLOPT_BUFFERSIZE` on the handle's next use with CURLE_BAD_FUNCTION_ARGUMENT
+    /// (found by `make test-stress`). Cancellations are rare; a fresh handle costs little.
     private func abort(_ transfer: Transfer) {
         guard let handle = transfer.easy, running.removeValue(forKey: handle.raw) != nil else { return }
         curl_multi_remove_handle(multi, handle.raw)
         transfer.detach()
-        recycle(handle)
         counters.running.store(running.count, ordering: .relaxed)
     }
 

@@ -19,7 +19,7 @@ enum TitleText {
         var index = bytes.startIndex
         while index != bytes.endIndex {
             let byte = bytes[index]
-            if isASCIIWhitespace(byte) {
+            if ASCII.isWhitespace(byte) {
                 pendingSpace = !output.isEmpty
                 bytes.formIndex(after: &index)
                 continue
@@ -47,14 +47,6 @@ enum TitleText {
         case 0xE0...: 3
         case 0xC0...: 2
         default: 1
-        }
-    }
-
-    /// Tab, LF, FF, CR and space: the whitespace the HTML standard strips from titles.
-    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x09, 0x0A, 0x0C, 0x0D, 0x20: true
-        default: false
         }
     }
 }

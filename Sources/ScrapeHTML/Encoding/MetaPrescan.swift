@@ -14,7 +14,7 @@ enum MetaPrescan {
             var offset = index
             for byte in literal.utf8 {
                 guard let value = at(offset) else { return false }
-                if (caseInsensitive ? lowercase(value) : value) != byte { return false }
+                if (caseInsensitive ? ASCII.lowercased(value) : value) != byte { return false }
                 offset += 1
             }
             return true
@@ -27,17 +27,17 @@ enum MetaPrescan {
                 position = end + 1
                 continue
             }
-            if startsWith("<meta", at: position, caseInsensitive: true), let next = at(position + 5), isSpace(next) || next == 0x2F {
+            if startsWith("<meta", at: position, caseInsensitive: true), let next = at(position + 5), ASCII.isWhitespace(next) || next == 0x2F {
                 position += 6
                 if let encoding = metaEncoding(bytes, &position) { return encoding }
                 continue
             }
             if bytes[position] == 0x3C, let next = at(position + 1),
-                isLetter(next) || (next == 0x2F && at(position + 2).map(isLetter) == true)
+                ASCII.isLetter(next) || (next == 0x2F && at(position + 2).map(ASCII.isLetter) == true)
             {
                 // A tag: skip its name, then its attributes.
                 position += 1
-                while position < count, !isSpace(bytes[position]), bytes[position] != 0x3E { position += 1 }
+                while position < count, !ASCII.isWhitespace(bytes[position]), bytes[position] != 0x3E { position += 1 }
                 while nextAttribute(bytes, &position) != nil {}
                 continue
             }
@@ -84,7 +84,7 @@ enum MetaPrescan {
     /// the tag's `>` or the end of the bytes.
     static func nextAttribute(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int) -> ([UInt8], [UInt8])? {
         let count = bytes.count
-        while position < count, isSpace(bytes[position]) || bytes[position] == 0x2F { position += 1 }
+        while position < count, ASCII.isWhitespace(bytes[position]) || bytes[position] == 0x2F { position += 1 }
         guard position < count, bytes[position] != 0x3E else { return nil }
         var name: [UInt8] = []
         var value: [UInt8] = []
@@ -95,13 +95,13 @@ enum MetaPrescan {
                 position += 1
                 return readValue(bytes, &position, name: name, value: &value)
             }
-            if isSpace(byte) { break }
+            if ASCII.isWhitespace(byte) { break }
             if byte == 0x2F || byte == 0x3E { return (name, value) }
-            name.append(lowercase(byte))
+            name.append(ASCII.lowercased(byte))
             position += 1
         }
         // Spaces, then perhaps `=`.
-        while position < count, isSpace(bytes[position]) { position += 1 }
+        while position < count, ASCII.isWhitespace(bytes[position]) { position += 1 }
         guard position < count, bytes[position] == 0x3D else { return (name, value) }
         position += 1
         return readValue(bytes, &position, name: name, value: &value)
@@ -109,7 +109,7 @@ enum MetaPrescan {
 
     private static func readValue(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, name: [UInt8], value: inout [UInt8]) -> ([UInt8], [UInt8])? {
         let count = bytes.count
-        while position < count, isSpace(bytes[position]) { position += 1 }
+        while position < count, ASCII.isWhitespace(bytes[position]) { position += 1 }
         guard position < count else { return (name, value) }
         let first = bytes[position]
         if first == 0x22 || first == 0x27 {
@@ -119,14 +119,14 @@ enum MetaPrescan {
                     position += 1
                     return (name, value)
                 }
-                value.append(lowercase(bytes[position]))
+                value.append(ASCII.lowercased(bytes[position]))
                 position += 1
             }
             return (name, value)
         }
         if first == 0x3E { return (name, value) }
-        while position < count, !isSpace(bytes[position]), bytes[position] != 0x3E {
-            value.append(lowercase(bytes[position]))
+        while position < count, !ASCII.isWhitespace(bytes[position]), bytes[position] != 0x3E {
+            value.append(ASCII.lowercased(bytes[position]))
             position += 1
         }
         return (name, value)
@@ -143,27 +143,20 @@ enum MetaPrescan {
                 continue
             }
             position += key.count
-            while position < content.count, isSpace(content[position]) { position += 1 }
+            while position < content.count, ASCII.isWhitespace(content[position]) { position += 1 }
             guard position < content.count, content[position] == 0x3D else { continue }
             position += 1
-            while position < content.count, isSpace(content[position]) { position += 1 }
+            while position < content.count, ASCII.isWhitespace(content[position]) { position += 1 }
             guard position < content.count else { return nil }
             let first = content[position]
             if first == 0x22 || first == 0x27 {
                 guard let end = content[(position + 1)...].firstIndex(of: first) else { return nil }
                 return Array(content[(position + 1)..<end])
             }
-            let end = content[position...].firstIndex { isSpace($0) || $0 == 0x3B } ?? content.count
+            let end = content[position...].firstIndex { ASCII.isWhitespace($0) || $0 == 0x3B } ?? content.count
             return Array(content[position..<end])
         }
         return nil
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D || byte == 0x20
-    }
-
-    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
-
-    private static func lowercase(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }

@@ -18,9 +18,9 @@ struct WebEncoding: Hashable, Sendable {
     /// The encoding a label names ("get an encoding": ASCII whitespace trimmed, ASCII case
     /// ignored); nil for an unknown label.
     init?(label: some Collection<UInt8>) {
-        let trimmed = label.drop { Self.isWhitespace($0) }.reversed().drop { Self.isWhitespace($0) }.reversed()
+        let trimmed = label.drop(while: ASCII.isWhitespace).reversed().drop(while: ASCII.isWhitespace).reversed()
         guard !trimmed.isEmpty, trimmed.count <= 64 else { return nil }
-        let lowered = String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let lowered = String(decoding: trimmed.map(ASCII.lowercased), as: UTF8.self)
         guard let name = Self.labels[lowered] else { return nil }
         self.name = name
     }
@@ -55,9 +55,5 @@ struct WebEncoding: Hashable, Sendable {
         case "gbk": "GB18030"  // the standard decodes gbk with the gb18030 decoder
         default: name.uppercased()
         }
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D || byte == 0x20
     }
 }

@@ -97,7 +97,7 @@ struct TitleScanner {
                 markupDeclaration()
             case 0x2F:  // </
                 guard let letter = byte(at: position + 1) else { return }
-                if isLetter(letter) {
+                if ASCII.isLetter(letter) {
                     position += 1
                     endTag(readTag(isEnd: true))
                 } else if letter == 0x3E {
@@ -108,7 +108,7 @@ struct TitleScanner {
             case 0x3F:  // <?
                 skipBogusComment()
             default:
-                guard isLetter(next) else { continue }
+                guard ASCII.isLetter(next) else { continue }
                 if let found = startTag(readTag(isEnd: false)), title == nil {
                     title = found
                     if stopAtTitle { return }
@@ -282,13 +282,13 @@ struct TitleScanner {
     /// Reads a tag from its name (just after `<` or `</`) to its `>`, attributes included.
     private mutating func readTag(isEnd: Bool) -> Tag {
         var tag = Tag(isEnd: isEnd)
-        while let byte = byte(at: position), !Self.isSpace(byte), byte != 0x2F, byte != 0x3E {
-            tag.name.append(Self.lowercase(byte))
+        while let byte = byte(at: position), !ASCII.isWhitespace(byte), byte != 0x2F, byte != 0x3E {
+            tag.name.append(ASCII.lowercased(byte))
             position += 1
         }
         // Attributes, as the attribute states read them.
         while let byte = byte(at: position) {
-            if Self.isSpace(byte) {
+            if ASCII.isWhitespace(byte) {
                 position += 1
             } else if byte == 0x3E {
                 position += 1
@@ -308,23 +308,23 @@ struct TitleScanner {
     }
 
     private mutating func readAttribute(into tag: inout Tag) {
-        var name: [UInt8] = [Self.lowercase(bytes[position])]  // a first `=` belongs to the name
+        var name: [UInt8] = [ASCII.lowercased(bytes[position])]  // a first `=` belongs to the name
         position += 1
-        while let byte = byte(at: position), !Self.isSpace(byte), byte != 0x2F, byte != 0x3E, byte != 0x3D {
-            name.append(Self.lowercase(byte))
+        while let byte = byte(at: position), !ASCII.isWhitespace(byte), byte != 0x2F, byte != 0x3E, byte != 0x3D {
+            name.append(ASCII.lowercased(byte))
             position += 1
         }
-        while let byte = byte(at: position), Self.isSpace(byte) { position += 1 }
+        while let byte = byte(at: position), ASCII.isWhitespace(byte) { position += 1 }
         var value: [UInt8] = []
         if byte(at: position) == 0x3D {
             position += 1
-            while let byte = byte(at: position), Self.isSpace(byte) { position += 1 }
+            while let byte = byte(at: position), ASCII.isWhitespace(byte) { position += 1 }
             if let quote = byte(at: position), quote == 0x22 || quote == 0x27 {
                 let end = nextByte(quote, from: position + 1) ?? bytes.count
                 value = Array(bytes[(position + 1)..<end])
                 position = min(end + 1, bytes.count)
             } else {
-                while let byte = byte(at: position), !Self.isSpace(byte), byte != 0x3E {
+                while let byte = byte(at: position), !ASCII.isWhitespace(byte), byte != 0x3E {
                     value.append(byte)
                     position += 1
                 }
@@ -410,7 +410,7 @@ struct TitleScanner {
     /// Whether `</name` followed by whitespace, `/` or `>` starts at `index`.
     private func isAppropriateEndTag(_ name: [UInt8], at index: Int) -> Bool {
         guard byte(at: index + 1) == 0x2F, index + 2 + name.count <= bytes.count else { return false }
-        for (offset, letter) in name.enumerated() where Self.lowercase(bytes[index + 2 + offset]) != letter { return false }
+        for (offset, letter) in name.enumerated() where ASCII.lowercased(bytes[index + 2 + offset]) != letter { return false }
         guard let after = byte(at: index + 2 + name.count) else { return false }
         return Self.endsTagName(after)
     }
@@ -442,24 +442,17 @@ struct TitleScanner {
 
     private func startsCaseInsensitive(with literal: StaticString, at index: Int) -> Bool {
         guard index + literal.utf8CodeUnitCount <= bytes.count else { return false }
-        for offset in 0..<literal.utf8CodeUnitCount where Self.lowercase(bytes[index + offset]) != literal.utf8Start[offset] {
+        for offset in 0..<literal.utf8CodeUnitCount where ASCII.lowercased(bytes[index + offset]) != literal.utf8Start[offset] {
             return false
         }
         return true
     }
 
-    private func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D || byte == 0x20
-    }
 
     /// What may follow a tag name: whitespace, `/` or `>`.
-    private static func endsTagName(_ byte: UInt8) -> Bool { isSpace(byte) || byte == 0x2F || byte == 0x3E }
+    private static func endsTagName(_ byte: UInt8) -> Bool { ASCII.isWhitespace(byte) || byte == 0x2F || byte == 0x3E }
 
-    private static func lowercase(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-
-    private static func lowercased(_ bytes: [UInt8]) -> [UInt8] { bytes.map(lowercase) }
+    private static func lowercased(_ bytes: [UInt8]) -> [UInt8] { bytes.map(ASCII.lowercased) }
 
     // MARK: Names
 

@@ -12,8 +12,9 @@ struct RunCommand: AsyncParsableCommand {
             error (error.kind "http"), a transport error, or an input error (invalid_url, \
             unsupported_scheme: only http and https are ever fetched). Blank lines and lines \
             starting with # are skipped. Transient failures are retried with backoff (honouring \
-            Retry-After), a host that keeps failing trips its circuit breaker (circuit_open), and \
-            robots.txt is obeyed (robots_disallowed). Records reach the output as they complete \
+            Retry-After); the URLs of an origin that keeps failing wait behind its circuit breaker \
+            and are written as circuit_open only if it stays down (circuit_breaker.give_up_after, \
+            default 5m); robots.txt is obeyed (robots_disallowed). Records reach the output as they complete \
             (within 100 ms). On SIGINT/SIGTERM unfinished URLs get no record; run again with \
             --resume to fetch only those, and add --retry-failed to fetch transient failures again. \
             The output is locked while a run writes it: a second run on it is refused.

@@ -77,11 +77,11 @@ public struct PageFetcher: Sendable {
         ScrapeRecord(url: url, error: .init(kind: error.kind.rawValue, message: error.message), attempts: 0, fetchedAt: .now)
     }
 
-    /// The record for a URL refused because its host's circuit breaker is open.
+    /// The record for a URL never requested because its origin's breaker stayed open past `give_up_after`.
     public static func record(circuitOpen request: HTTPRequest.Prepared, attempts: Int) -> ScrapeRecord {
         ScrapeRecord(
             url: request.request.url,
-            error: .init(kind: "circuit_open", message: "circuit breaker open for \(request.host) after repeated failures; run again later with --resume --retry-failed"),
+            error: .init(kind: "circuit_open", message: "the circuit breaker of \(request.origin) stayed open past circuit_breaker.give_up_after (the server kept failing); run again later with --resume --retry-failed"),
             attempts: attempts,
             fetchedAt: .now
         )

@@ -67,7 +67,7 @@ public struct ScrapeRun: Sendable {
     public let options: Options
     /// Called after each record with the running totals and the requests in flight.
     public var onProgress: (@Sendable (RunSummary, Int) -> Void)?
-    /// Called with one line for each policy event (a host's breaker opening, closing).
+    /// Called with one line for each policy event (an origin's breaker opening, closing).
     public var onNotice: (@Sendable (String) -> Void)?
     /// Called with each policy event itself (the daemon counts open breakers).
     public var onEvent: (@Sendable (Scheduler<ContinuousClock>.Event) -> Void)?

@@ -136,7 +136,7 @@ struct HostQueuesTests {
         // Broken since t=0; the give-up instant (t=35) comes before the next probe (t=70).
         #expect(wake(queues.next(at: clock.now)) == .some(MockClock.Instant(offset: .seconds(35))))
         clock.advance(by: .seconds(5))
-        guard case .reject(let rejected, _) = queues.next(at: clock.now) else { Issue.record("no reject"); return }
+        guard case .reject(let rejected) = queues.next(at: clock.now) else { Issue.record("no reject"); return }
         #expect(rejected.payload == 4)
         #expect(queues.waitingCount == 0)
     }

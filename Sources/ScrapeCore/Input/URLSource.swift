@@ -41,9 +41,6 @@ public final class URLSource: @unchecked Sendable {
             }
             return String(decoding: encoded, as: UTF8.self)
         }
-
-        /// The line's bytes: ``invalidBytes``, or the UTF-8 of ``text``.
-        public var bytes: [UInt8] { invalidBytes ?? Array(text.utf8) }
     }
 
     private let descriptor: Int32

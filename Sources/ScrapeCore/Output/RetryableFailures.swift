@@ -36,7 +36,7 @@ public struct RetryableFailures: Sendable, Equatable {
         var kinds: Set<String> = []
         var statuses: Set<Int> = []
         for element in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let name = element.trimmingSpaces
+            let name = element.trimmingCharacters(in: " ")
             if name == "default" {
                 kinds.formUnion(Self.defaultKinds)
                 statuses.formUnion(Self.transientStatuses)
@@ -57,11 +57,5 @@ public struct RetryableFailures: Sendable, Equatable {
     public func matches(kind: String, status: Int?) -> Bool {
         if kind == "http" { return status.map(statuses.contains) ?? false }
         return kinds.contains(kind)
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

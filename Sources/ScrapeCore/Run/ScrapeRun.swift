@@ -154,24 +154,24 @@ public struct ScrapeRun: Sendable {
                     if line.isCut {
                         let error = HTTPClientError.invalidURL(
                             "input line \(line.number) is \(line.byteCount) bytes long; the URL limit is \(maxURLLength) (the url field holds its first \(URLSource.maxLineBytes) bytes)")
-                        return .ready(PageJob.stamp(PageFetcher.record(rejecting: line.text, because: error), with: line.invalidBytes))
+                        return .ready(PageFetcher.record(rejecting: line.text, because: error).keepingURL(of: line))
                     }
                     do throws(HTTPClientError) {
                         let prepared = try HTTPRequest.Prepared(HTTPRequest(url: line.requestURL), maxURLLength: maxURLLength)
-                        return .job(PageJob(request: prepared, text: line.text, invalidBytes: line.invalidBytes), host: prepared.host, origin: prepared.origin)
+                        return .job(PageJob(request: prepared, line: line), host: prepared.host, origin: prepared.origin)
                     } catch {
-                        return .ready(PageJob.stamp(PageFetcher.record(rejecting: line.text, because: error), with: line.invalidBytes))
+                        return .ready(PageFetcher.record(rejecting: line.text, because: error).keepingURL(of: line))
                     }
                 },
                 perform: { job, attempt in
                     var result = await fetcher.attempt(job.request, number: attempt)
                     if let record = result?.output {
                         onAttempt?(RequestReport(record))
-                        result?.output = job.stamp(record)
+                        result?.output = record.keepingURL(of: job.line)
                     }
                     return result
                 },
-                reject: { job, attempts in job.stamp(PageFetcher.record(circuitOpen: job.request, attempts: attempts)) },
+                reject: { job, attempts in PageFetcher.record(circuitOpen: job.request, attempts: attempts).keepingURL(of: job.line) },
                 emit: { record, inFlight in
                     try writer.append(line: JSONLineEncoder.line(for: record))
                     summary.add(record)
@@ -215,27 +215,5 @@ extension Scheduler.Event {
         case .circuitHalfOpened(let origin): "circuit breaker for \(origin) half-open: probing"
         case .circuitClosed(let origin): "circuit breaker for \(origin) closed: the origin answers again"
         }
-    }
-}
-
-/// One input URL on its way through the scheduler: the request to send, and the line as
-/// its record gives it (for a line that is not UTF-8, the request has its bytes
-/// percent-encoded while the record keeps them exactly).
-struct PageJob: Sendable {
-    let request: HTTPRequest.Prepared
-    let text: String
-    let invalidBytes: [UInt8]?
-
-    /// `record` with the line as given in its `url`.
-    func stamp(_ record: ScrapeRecord) -> ScrapeRecord {
-        invalidBytes == nil ? record : Self.stamp(record, with: invalidBytes, text: text)
-    }
-
-    static func stamp(_ record: ScrapeRecord, with invalidBytes: [UInt8]?, text: String? = nil) -> ScrapeRecord {
-        guard let invalidBytes else { return record }
-        var stamped = record
-        stamped.url = text ?? record.url
-        stamped.urlBytes = invalidBytes
-        return stamped
     }
 }

@@ -40,7 +40,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         /// Start this job now (its slot and tokens are taken).
         case start(Job, CircuitBreaker<Instant>.Transition?)
         /// Fail this job now: its origin stayed broken past the breaker's `giveUpAfter`.
-        case reject(Job, until: Instant)
+        case reject(Job)
         /// Nothing can happen now; something may at `wake` (nil: only an outcome can help).
         case idle(wake: Instant?)
     }
@@ -103,7 +103,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     /// What one origin can do now (see ``dispatch(_:host:at:)``).
     private enum Dispatch {
         case start(Job, CircuitBreaker<Instant>.Transition?, stillWaiting: Bool)
-        case reject(Job, until: Instant, stillWaiting: Bool)
+        case reject(Job, stillWaiting: Bool)
         /// Not before this instant: a cooldown, a pause, a retry's due time or a token (nil if none is known).
         case later(Instant?)
         /// Out of `ready` until an outcome brings it back.
@@ -190,10 +190,10 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
             case .later(let instant):
                 if let instant { wake = wake.map { min($0, instant) } ?? instant }
                 ready.append(name)
-            case .reject(let job, let until, let stillWaiting):
+            case .reject(let job, let stillWaiting):
                 waitingCount -= 1
                 if stillWaiting { ready.append(name) }
-                return .reject(job, until: until)
+                return .reject(job)
             case .start(let job, let transition, let stillWaiting):
                 globalBucket?.take(at: now)
                 inFlightCount += 1
@@ -214,7 +214,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         }
         if case .open(let until, _) = origin.breaker.state, now < until {
             if origin.breaker.shouldGiveUp(at: now), let job = origin.popAny() {
-                return .reject(job, until: until, stillWaiting: origin.keepReady())
+                return .reject(job, stillWaiting: origin.keepReady())
             }
             // Wait for the cooldown's end (a probe), or for the give-up instant if sooner.
             return .later(min(until, origin.breaker.giveUpInstant ?? until))

@@ -212,7 +212,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                         report(transition, job.origin)
                         group.addTask { .attempt(job, await perform(job.payload.payload, job.attemptsMade + 1)) }
                         continue fill
-                    case .reject(let job, _):
+                    case .reject(let job):
                         try deliver(job.payload.lastOutput ?? reject(job.payload.payload, job.attemptsMade), inFlight: queues.inFlightCount)
                         outcome.rejected += 1
                         continue fill

@@ -32,19 +32,13 @@ enum TextDecoder {
 
     private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
 
-    /// windows-1252's bytes 0x80-0x9F; the rest is Latin-1.
-    private static let windows1252High: [UInt32] = [
-        0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160, 0x2039, 0x152, 0x8D, 0x17D, 0x8F,
-        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0x9D, 0x17E, 0x178,
-    ]
-
     private static func decodeWindows1252(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         for byte in bytes {
             switch byte {
             case 0..<0x80: output.append(byte)
-            case 0x80..<0xA0: output.append(contentsOf: utf8(windows1252High[Int(byte - 0x80)]))
+            case 0x80..<0xA0: output.append(contentsOf: utf8(Windows1252.scalar(forHighByte: byte).value))
             default: output.append(contentsOf: utf8(UInt32(byte)))
             }
         }

@@ -48,6 +48,14 @@ let package = Package(
         ),
         // glibc's mallopt, for the one-shot commands' heap settings (CommandSupport.HeapTuning).
         .systemLibrary(name: "CMalloc"),
+        // ThreadSanitizer's annotation functions, called by ScrapeBase only in `make test-tsan` builds.
+        .systemLibrary(name: "CThreadSanitizer"),
+        // Small helpers every module shares (locks, ...): the bottom of the dependency graph.
+        .target(
+            name: "ScrapeBase",
+            dependencies: ["CThreadSanitizer"],
+            swiftSettings: swiftSettings
+        ),
         // Politeness and resilience policies: pure Swift, time from an injected clock, no I/O.
         .target(
             name: "ScrapeResilience",
@@ -60,13 +68,13 @@ let package = Package(
         ),
         .target(
             name: "ScrapeHTTP",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", "ScrapeBase"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "ScrapeCore",
             dependencies: [
-                "ScrapeHTTP", "ScrapeHTML", "ScrapeResilience",
+                "ScrapeBase", "ScrapeHTTP", "ScrapeHTML", "ScrapeResilience",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -76,7 +84,7 @@ let package = Package(
         .target(
             name: "ScrapeDaemon",
             dependencies: [
-                "ScrapeCore", "ScrapeHTTP",
+                "ScrapeBase", "ScrapeCore", "ScrapeHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "scrape",
             dependencies: [
-                "ScrapeCore", "ScrapeHTTP", "CommandSupport",
+                "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings,
@@ -116,6 +124,7 @@ let package = Package(
         .target(
             name: "ScrapeTestSupport",
             dependencies: [
+                "ScrapeBase",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -145,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScrapeCoreTests",
-            dependencies: ["ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
+            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -161,7 +170,7 @@ let package = Package(
         // `make test-stress`: the concurrent parts under contention, many rounds (not in `make test`).
         .testTarget(
             name: "ScrapeStressTests",
-            dependencies: ["ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
+            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ScrapeCore
+import ScrapeBase
 import Synchronization
 
 /// The control and metrics HTTP server (Hummingbird), on `daemon.listen`.
@@ -210,9 +211,9 @@ struct ControlServer: Sendable {
 
 /// The bearer token mutating endpoints require; replaced on reload.
 final class BearerToken: Sendable {
-    private let storage: Mutex<String?>
+    private let storage: Locked<String?>
 
-    init(_ value: String?) { storage = Mutex(value) }
+    init(_ value: String?) { storage = Locked(value) }
 
     var value: String? {
         get { storage.withLock { $0 } }

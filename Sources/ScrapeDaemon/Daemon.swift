@@ -3,6 +3,7 @@ import Glibc
 public import Logging
 import ScrapeCore
 import ServiceLifecycle
+import ScrapeBase
 import Synchronization
 
 /// `scrape daemon --config FILE`: one process, four services in one `ServiceGroup`
@@ -149,7 +150,7 @@ public enum Daemon {
 final class SignalStream: Sendable {
     let stream: AsyncStream<Int32>
     private let continuation: AsyncStream<Int32>.Continuation
-    private let sources: Mutex<[any DispatchSourceSignal]>
+    private let sources: Locked<[any DispatchSourceSignal]>
 
     init(signals: [Int32]) {
         (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
@@ -162,7 +163,7 @@ final class SignalStream: Sendable {
             source.resume()
             sources.append(source)
         }
-        self.sources = Mutex(sources)
+        self.sources = Locked(sources)
     }
 
     func finish() {

@@ -1,7 +1,7 @@
 import CoreMetrics
 import Prometheus
 import ScrapeCore
-import Synchronization
+import ScrapeBase
 
 /// The daemon's metrics, recorded through swift-metrics into a Prometheus registry that
 /// `/metrics` renders.
@@ -14,7 +14,7 @@ import Synchronization
 final class DaemonMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let openCircuits = Mutex<[String: Set<String>]>([:])
+    private let openCircuits = Locked<[String: Set<String>]>([:])
 
     init() {
         registry = PrometheusCollectorRegistry()

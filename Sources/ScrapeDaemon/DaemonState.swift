@@ -1,5 +1,6 @@
 import Foundation
 import ScrapeCore
+import ScrapeBase
 import Synchronization
 
 /// What the daemon remembers across restarts, kept in `state_dir/state.json`.
@@ -50,9 +51,9 @@ struct DaemonState: Codable, Sendable, Equatable {
 /// torn file.
 final class StateStore: Sendable {
     let path: String
-    private let state: Mutex<DaemonState>
+    private let state: Locked<DaemonState>
     /// Serialises writes so a slow older write never lands after a newer one.
-    private let writeLock = Mutex(())
+    private let writeLock = Locked(())
 
     /// Loads `path`; a missing file is an empty state.
     ///
@@ -63,13 +64,13 @@ final class StateStore: Sendable {
             if FileManager.default.fileExists(atPath: path) {
                 throw .filesystem(path: path, reason: "cannot read the daemon state")
             }
-            state = Mutex(DaemonState())
+            state = Locked(DaemonState())
             return
         }
         do {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
-            state = Mutex(try decoder.decode(DaemonState.self, from: data))
+            state = Locked(try decoder.decode(DaemonState.self, from: data))
         } catch {
             throw .filesystem(path: path, reason: "not a daemon state file (\(error)); move it aside to start afresh")
         }

@@ -1,4 +1,4 @@
-import Synchronization
+import ScrapeBase
 
 /// Shutdown's one clock: when SIGTERM arrives every kind of work stops taking new input
 /// at once, and whatever is still running at the shared deadline is cancelled.
@@ -8,7 +8,7 @@ import Synchronization
 /// on the next start. Deadline waiters poll every 50 ms: at most a handful of runs wait
 /// at once, and polling needs no waiter bookkeeping under cancellation.
 final class Drain: Sendable {
-    private let deadline = Mutex<ContinuousClock.Instant?>(nil)
+    private let deadline = Locked<ContinuousClock.Instant?>(nil)
 
     /// Starts draining with `timeout`; a second call (a second signal) moves the deadline to now.
     func begin(timeout: Duration) {

@@ -2,6 +2,7 @@ import Logging
 import ScrapeCore
 import ScrapeHTTP
 import ServiceLifecycle
+import ScrapeBase
 import Synchronization
 
 /// The HTTP engine all runs share, as a service: one `HTTPClient` (one curl multi handle
@@ -23,7 +24,7 @@ final class Engine: Service, Sendable {
         var retired: [ObjectIdentifier: HTTPClient] = [:]
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let notifier: SystemdNotifier
     private let logger: Logger
     /// The last time the I/O loop answered, as uptime nanoseconds.
@@ -33,7 +34,7 @@ final class Engine: Service, Sendable {
     let tick: Duration
 
     init(http: ScrapeConfiguration.HTTP, notifier: SystemdNotifier, logger: Logger) throws(HTTPClientError) {
-        state = Mutex(State(client: try HTTPClient(configuration: http.clientConfiguration), http: http))
+        state = Locked(State(client: try HTTPClient(configuration: http.clientConfiguration), http: http))
         self.notifier = notifier
         self.logger = logger
         tick = min(notifier.watchdogInterval ?? .seconds(1), .seconds(1))

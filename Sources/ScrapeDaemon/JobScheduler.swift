@@ -1,7 +1,7 @@
 import Logging
 import ScrapeCore
 import ServiceLifecycle
-import Synchronization
+import ScrapeBase
 
 /// Runs the config file's jobs on their `every:` schedules, as a service.
 ///
@@ -72,7 +72,7 @@ final class JobScheduler: Service, Sendable {
         case shutdown
     }
 
-    private let table: Mutex<Table>
+    private let table: Locked<Table>
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
     private let runner: JobRunner
@@ -101,7 +101,7 @@ final class JobScheduler: Service, Sendable {
             }
             table.entries.append(entry)
         }
-        self.table = Mutex(table)
+        self.table = Locked(table)
     }
 
     func run() async throws {

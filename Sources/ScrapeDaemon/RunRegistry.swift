@@ -1,5 +1,5 @@
 import ScrapeCore
-import Synchronization
+import ScrapeBase
 
 /// Runs of this process, by id, for `GET /runs/{id}`: queued, running (with live
 /// counts) and the most recent finished ones. Inbox runs of earlier processes are
@@ -27,7 +27,7 @@ final class RunRegistry: Sendable {
         var finishedOrder: [String] = []
     }
 
-    private let storage = Mutex(Storage())
+    private let storage = Locked(Storage())
     /// Finished runs kept; older ones are forgotten (their output stays on disk).
     private let keepFinished = 1000
     /// Told a one-line summary whenever a run starts or ends (systemd's `STATUS=`).

@@ -1,4 +1,5 @@
 internal import CCurl
+import ScrapeBase
 import Synchronization
 
 /// Owns one curl multi handle and the I/O thread that drives it.
@@ -57,7 +58,7 @@ final class CurlMultiDriver: @unchecked Sendable {
 
     /// The `CURLM *`. Shared with other threads only for `curl_multi_wakeup`, under the mailbox lock.
     private let multi: UnsafeMutableRawPointer
-    private let mailbox = Mutex(Mailbox())
+    private let mailbox = Locked(Mailbox())
     private let counters = Counters()
     private let defaults: EasyHandle.Defaults
     /// Idle easy handles kept for reuse. Transfers beyond the connection limit wait inside

@@ -1,5 +1,5 @@
 internal import CCurl
-import Synchronization
+import ScrapeBase
 
 /// One request in flight: its validated request, its continuation, and, while curl
 /// runs it, its easy handle and the bytes received so far.
@@ -51,7 +51,7 @@ final class Transfer: @unchecked Sendable {
     static let maxHeaderBytes = 256 * 1024
 
     let request: HTTPRequest.Prepared
-    private let state = Mutex(StateMachine())
+    private let state = Locked(StateMachine())
 
     // I/O thread only (see the threading rule above).
     var easy: EasyHandle?

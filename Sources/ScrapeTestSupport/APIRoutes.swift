@@ -1,7 +1,7 @@
 import Hummingbird
 import HTTPTypes
 import NIOCore
-import Synchronization
+import ScrapeBase
 
 /// A paginated JSON API in every style `scrape api` supports, behind auth.
 ///
@@ -110,7 +110,7 @@ final class APIState: Sendable {
         var events: Set<String> = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func issueToken() -> String {
         state.withLock { state in

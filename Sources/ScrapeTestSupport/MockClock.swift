@@ -1,4 +1,4 @@
-import Synchronization
+import ScrapeBase
 
 /// A clock that moves only when told, so policy tests are exact and instant (modelled on
 /// Hummingbird's `MockClock`). Sleepers wake when ``advance(by:)`` passes their deadline.
@@ -18,7 +18,7 @@ public final class MockClock: Clock, Sendable {
         var sleepers: [(deadline: Instant, continuation: CheckedContinuation<Void, any Error>)] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

@@ -1,4 +1,4 @@
-import Synchronization
+import ScrapeBase
 
 /// What the test server saw: every request's path, arrival time and connection.
 ///
@@ -15,7 +15,7 @@ public final class RequestLog: Sendable {
         public let remotePort: Int?
     }
 
-    private let entries = Mutex<[Entry]>([])
+    private let entries = Locked<[Entry]>([])
 
     public init() {}
 

@@ -1,7 +1,7 @@
 import Hummingbird
 import NIOCore
 import HTTPTypes
-import Synchronization
+import ScrapeBase
 
 /// The test server's routes, HTTPBin-style. Every delay is capped so no test can hang on one.
 enum Routes {
@@ -210,7 +210,7 @@ enum Routes {
 
 /// Counts requests per key, for routes that fail a set number of times.
 final class AttemptCounter: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
+    private let counts = Locked<[String: Int]>([:])
 
     /// The 1-based number of this request for `key`.
     func next(_ key: String) -> Int {

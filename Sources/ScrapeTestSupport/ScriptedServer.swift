@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import ScrapeBase
 
 /// A TCP server on 127.0.0.1 that answers each request with bytes the test scripts per
 /// path, written raw: malformed status lines, non-HTTP greetings, headers cut short,
@@ -14,7 +14,7 @@ public final class ScriptedServer: Sendable {
     private let descriptor: Int32
     private let responses: [String: [UInt8]]
     private let fallback: [UInt8]
-    private let counts = Mutex<[String: Int]>([:])
+    private let counts = Locked<[String: Int]>([:])
     /// Signalled when the accept loop has returned.
     private let stopped = DispatchSemaphore(value: 0)
 

@@ -1,6 +1,6 @@
 import ScrapeCore
 import ScrapeResilience
-import Synchronization
+import ScrapeBase
 import Testing
 
 /// The bounded task group with per-host queues, on synthetic jobs (no network).
@@ -14,7 +14,7 @@ struct SchedulerTests {
             var total = 0
             var peakTotal = 0
         }
-        private let state = Mutex(State())
+        private let state = Locked(State())
 
         func enter(_ host: String) {
             state.withLock { state in
@@ -50,7 +50,7 @@ struct SchedulerTests {
 
     /// A `read` that hands out `items` one at a time, as a slow input would.
     static func reader<Item: Sendable>(_ items: [Item]) -> @Sendable () async -> [Item]? {
-        let remaining = Mutex(items[...])
+        let remaining = Locked(items[...])
         return { remaining.withLock { $0.popFirst().map { [$0] } } }
     }
 
@@ -91,7 +91,7 @@ struct SchedulerTests {
     @Test func slowHostDoesNotHoldUpTheOthers() async throws {
         // 6 slow jobs first in the input, then 40 fast ones on another host. The slow ones
         // finish only once every fast one is out (or after 10 s, when the scheduler is broken).
-        let fastDone = Mutex(0)
+        let fastDone = Locked(0)
         let payloads = (0..<6).map { Payload(id: $0, host: "slow") } + (100..<140).map { Payload(id: $0, host: "fast") }
         var order: [Int] = []
         _ = try await Scheduler(limits: .init(concurrency: 4, perHostConcurrency: 2)).run(
@@ -126,7 +126,7 @@ struct SchedulerTests {
     }
 
     @Test func inputIsPulledLazily() async throws {
-        let pulled = Mutex(0)
+        let pulled = Locked(0)
         let outcome = try await Scheduler(limits: .init(concurrency: 2, perHostConcurrency: 1, maxQueued: 3)).run(
             read: { () -> [Int]? in
                 let count = pulled.withLock { count in
@@ -152,8 +152,8 @@ struct SchedulerTests {
 
     @Test func cancellationDropsUnfinishedJobsAndEmitsFinishedOnes() async throws {
         let jobs = (0..<50).map { Job(id: $0, host: "h\($0 % 2)", delay: $0 < 4 ? .zero : .seconds(20)) }
-        let emitted = Mutex<[Int]>([])
-        let slowStarted = Mutex(0)
+        let emitted = Locked<[Int]>([])
+        let slowStarted = Locked(0)
         let task = Task {
             try await Scheduler(limits: .init(concurrency: 6, perHostConcurrency: 3)).run(
                 read: Self.reader(jobs),
@@ -180,9 +180,9 @@ struct SchedulerTests {
     @Test func outputsAreEmittedAndFlushedWhileTheInputWaits() async throws {
         // A pipe fed slowly: the second read waits (up to 5 s) for the first job's output to
         // be flushed. A scheduler that waits on its input before handling results never flushes.
-        let flushed = Mutex<[Int]>([])
-        let reads = Mutex(0)
-        let sawFlushWhileWaiting = Mutex(false)
+        let flushed = Locked<[Int]>([])
+        let reads = Locked(0)
+        let sawFlushWhileWaiting = Locked(false)
         var emitted: [Int] = []
         var buffered: [Int] = []
         let outcome = try await Scheduler(limits: .init(concurrency: 4, perHostConcurrency: 4, flushDelay: .milliseconds(20))).run(

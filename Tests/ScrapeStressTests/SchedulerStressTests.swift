@@ -1,6 +1,6 @@
 import ScrapeCore
 import ScrapeResilience
-import Synchronization
+import ScrapeBase
 import Testing
 
 /// The scheduler and its per-origin queues under contention: many rounds of thousands of
@@ -17,7 +17,7 @@ struct SchedulerStressTests {
     }
 
     final class Gauge: Sendable {
-        private let state = Mutex<(current: [String: Int], peak: Int)>(([:], 0))
+        private let state = Locked<(current: [String: Int], peak: Int)>(([:], 0))
 
         func enter(_ host: String) {
             state.withLock { state in
@@ -37,7 +37,7 @@ struct SchedulerStressTests {
         let jobs = (0..<count).map { id in
             Job(id: id, host: "h\(id % 23)", origin: "http://h\(id % 23):\(8000 + id % 3)")
         }
-        let remaining = Mutex(jobs[...])
+        let remaining = Locked(jobs[...])
         let gauge = Gauge()
         var emitted = [Int](repeating: 0, count: count)
         let politeness = Scheduler<ContinuousClock>.Politeness(

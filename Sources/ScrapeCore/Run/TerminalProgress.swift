@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import ScrapeBase
 
 /// A one-line progress display on stderr, redrawn at most four times a second, shown only
 /// when stderr is a terminal.
@@ -9,7 +9,7 @@ public final class TerminalProgress: Sendable {
         var drawn = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let started = ContinuousClock.now
 
     /// Whether to draw: stderr is a terminal (progress is pointless in a log file), and

@@ -7,7 +7,9 @@ public struct Backoff: Sendable, Equatable {
     /// The largest delay.
     public var maximum: Duration
 
-    public init(initial: Duration, maximum: Duration) {
+    /// Defaults 500 ms and 30 s: a blip is retried at once, a struggling server is not
+    /// hammered, and four attempts fit well inside a minute.
+    public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(30)) {
         self.initial = initial
         self.maximum = max(initial, maximum)
     }

@@ -15,19 +15,20 @@
 public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// Thresholds and cooldowns.
     public struct Configuration: Sendable, Equatable {
-        /// Consecutive failures that open the breaker. Default 5.
-        public var failureThreshold: Int = 5
-        /// The first cooldown. Default 30 s.
-        public var cooldown: Duration = .seconds(30)
-        /// The longest cooldown after repeated failed probes. Default 10 min.
-        public var maximumCooldown: Duration = .seconds(600)
-        /// Requests allowed at once while half-open. Default 1.
-        public var probes: Int = 1
+        /// Consecutive failures that open the breaker.
+        public var failureThreshold: Int
+        /// The first cooldown.
+        public var cooldown: Duration
+        /// The longest cooldown after repeated failed probes.
+        public var maximumCooldown: Duration
+        /// Requests allowed at once while half-open.
+        public var probes: Int
         /// How long an origin may stay broken before its waiting requests are failed.
-        /// Default 5 min: long enough for a restart or a deploy, short enough that a dead
-        /// host does not hold a run for ever.
-        public var giveUpAfter: Duration = .seconds(300)
+        public var giveUpAfter: Duration
 
+        /// Defaults: open after 5 consecutive failures, first cooldown 30 s, doubling up to
+        /// 10 min, one probe; give up after 5 min broken: long enough for a restart or a
+        /// deploy, short enough that a dead host does not hold a run for ever.
         public init(
             failureThreshold: Int = 5, cooldown: Duration = .seconds(30), maximumCooldown: Duration = .seconds(600), probes: Int = 1,
             giveUpAfter: Duration = .seconds(300)

@@ -25,10 +25,12 @@ public struct RetryPolicy: Sendable, Equatable {
     public var backoff: Backoff
     /// The longest `Retry-After` honoured; a longer one gives up rather than waiting.
     public var maxRetryAfter: Duration
-    /// Retry POST and other non-idempotent methods too. Default false.
+    /// Retry POST and other non-idempotent methods too.
     public var retryNonIdempotent: Bool
 
-    public init(maxAttempts: Int, backoff: Backoff, maxRetryAfter: Duration = .seconds(120), retryNonIdempotent: Bool = false) {
+    /// Defaults: four attempts (three retries), ``Backoff``'s defaults, `Retry-After` up to
+    /// 2 minutes honoured, non-idempotent requests not retried.
+    public init(maxAttempts: Int = 4, backoff: Backoff = Backoff(), maxRetryAfter: Duration = .seconds(120), retryNonIdempotent: Bool = false) {
         self.maxAttempts = max(1, maxAttempts)
         self.backoff = backoff
         self.maxRetryAfter = maxRetryAfter

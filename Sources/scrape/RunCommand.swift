@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandSupport
 import ScrapeCore
+import ScrapeResilience
 
 /// `scrape [run] URLS_FILE|- [-o FILE|-]`: the one-shot scraper.
 struct RunCommand: AsyncParsableCommand {
@@ -14,7 +15,8 @@ struct RunCommand: AsyncParsableCommand {
             starting with # are skipped. Transient failures are retried with backoff (honouring \
             Retry-After); the URLs of an origin that keeps failing wait behind its circuit breaker \
             and are written as circuit_open only if it stays down (circuit_breaker.give_up_after, \
-            default 5m); robots.txt is obeyed (robots_disallowed). Records reach the output as they complete \
+            default \(defaults.circuitBreaker.giveUpAfter.configDescription)); robots.txt is obeyed \
+            (robots_disallowed). Records reach the output as they complete \
             (within 100 ms). On SIGINT/SIGTERM unfinished URLs get no record; run again with \
             --resume to fetch only those, and add --retry-failed to fetch transient failures again. \
             The output is locked while a run writes it: a second run on it is refused.
@@ -27,25 +29,35 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Output file, or - for stdout. An existing file is replaced (as curl -o does), unless --resume; never the input.", valueName: "file"))
     var output: String = "-"
 
-    @Option(parsing: .unconditional, help: "Requests in flight, all hosts together (default 64).")
-    var concurrency: Int?
+    /// The defaults the help text quotes: the same values a run without flags uses.
+    private static let defaults = ScrapeConfiguration.HTTP()
 
-    @Option(parsing: .unconditional, help: "Requests in flight to one host (default 8).")
-    var perHostConcurrency: Int?
+    // Value flags stay text here: each goes through the parser of its config key
+    // (ScrapeConfiguration.HTTP.set), so a flag and its key accept and refuse the same.
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Whole-request timeout, e.g. 250ms, 30s, 5m (default 30s).", valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Requests in flight, all hosts together (default \(defaults.concurrency)).", valueName: "n"))
+    var concurrency: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Requests in flight to one host (default \(defaults.perHostConcurrency)).", valueName: "n"))
+    var perHostConcurrency: String?
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Whole-request timeout, e.g. 250ms, 30s, 5m (default \(defaults.timeout.configDescription)).", valueName: "duration"))
     var timeout: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Connect timeout (default 10s).", valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Connect timeout (default \(defaults.connectTimeout.configDescription)).", valueName: "duration"))
     var connectTimeout: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Largest body kept, decoded, e.g. 512KiB, 10MiB (default 10MiB).", valueName: "size"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Largest body kept, decoded, e.g. 512KiB, 10MiB (default \(defaults.maxBody)).", valueName: "size"))
     var maxBody: String?
 
-    @Option(parsing: .unconditional, help: "Redirects followed per URL (default 10; 0 keeps the 3xx response).")
-    var maxRedirects: Int?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Redirects followed per URL (default \(defaults.maxRedirects); 0 keeps the 3xx response).", valueName: "n"))
+    var maxRedirects: String?
 
-    @Option(parsing: .unconditional, help: "User-Agent header; not empty (default scrape/1.0).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("User-Agent header; not empty (default \(defaults.userAgent)).", valueName: "ua"))
     var userAgent: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Requests per second, all hosts together, e.g. 100/s, 600/m (default unlimited).", valueName: "rate"))
@@ -54,8 +66,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Requests per second to one host, e.g. 10/s, 0.5/s (default unlimited).", valueName: "rate"))
     var perHostRate: String?
 
-    @Option(parsing: .unconditional, help: "Retries of transient failures: connect errors, timeouts, resets, 408, 429, 5xx (default 3).")
-    var retries: Int?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Retries of transient failures: connect errors, timeouts, resets, 408, 429, 5xx (default \(defaults.retries)).", valueName: "n"))
+    var retries: String?
 
     @Flag(help: "Do not fetch or obey robots.txt.")
     var ignoreRobots = false
@@ -71,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "With --resume: fetch again the URLs whose record is a transient failure, replacing those records. "
                 + "KINDS (after =) is a comma list of error kinds and HTTP statuses; bare --retry-failed means "
-                + "timeout,connect,dns,transport,circuit_open,cancelled,http (http: 408, 429, 5xx).",
+                + "\(RetryableFailures.defaultSpelling) (http: 408, 429, 5xx).",
             valueName: "kinds"))
     var retryFailed: String?
 
@@ -90,13 +105,6 @@ struct RunCommand: AsyncParsableCommand {
                 "--retry-failed: expected a comma list of error kinds (\(RetryableFailures.knownKinds.sorted().joined(separator: ", "))) "
                     + "or HTTP statuses 400-599, got \"\(retryFailed)\"")
         }
-        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency: expected a whole number >= 1, got \(concurrency)") }
-        if let perHostConcurrency, perHostConcurrency < 1 {
-            throw ValidationError("--per-host-concurrency: expected a whole number >= 1, got \(perHostConcurrency)")
-        }
-        if let maxRedirects, maxRedirects < 0 { throw ValidationError("--max-redirects: expected a whole number >= 0, got \(maxRedirects)") }
-        if let retries, retries < 0 { throw ValidationError("--retries: expected a whole number >= 0, got \(retries)") }
-        if let userAgent, let problem = HeaderCheck.problem(with: userAgent) { throw ValidationError("--user-agent: \(problem)") }
         _ = try flagValues(over: ScrapeConfiguration.HTTP())
     }
 
@@ -122,30 +130,22 @@ struct RunCommand: AsyncParsableCommand {
         return try flagValues(over: http)
     }
 
-    /// `http` with the flags given applied; value flags go through the config file's parsers.
+    /// `http` with the flags given applied, each through its config key's parser.
     private func flagValues(over base: ScrapeConfiguration.HTTP) throws -> ScrapeConfiguration.HTTP {
         var http = base
-        if let concurrency { http.concurrency = concurrency }
-        if let perHostConcurrency { http.perHostConcurrency = perHostConcurrency }
-        if let timeout { http.timeout = try Self.value(timeout, flag: "--timeout") { t throws(ValueParser.Mismatch) in try ValueParser.duration(t, positive: true) } }
-        if let connectTimeout {
-            http.connectTimeout = try Self.value(connectTimeout, flag: "--connect-timeout") { t throws(ValueParser.Mismatch) in try ValueParser.duration(t, positive: true) }
+        let flags: [(ScrapeConfiguration.HTTP.Setting, String?)] = [
+            (.concurrency, concurrency), (.perHostConcurrency, perHostConcurrency), (.timeout, timeout),
+            (.connectTimeout, connectTimeout), (.maxBody, maxBody), (.maxRedirects, maxRedirects), (.userAgent, userAgent),
+            (.rate, rate), (.perHostRate, perHostRate), (.retries, retries),
+        ]
+        do throws(ConfigurationError) {
+            for case (let setting, let text?) in flags {
+                try http.set(setting, from: text, source: setting.flag)
+            }
+        } catch {
+            throw ValidationError(error.description)
         }
-        if let maxBody { http.maxBody = try Self.value(maxBody, flag: "--max-body", ValueParser.byteCount) }
-        if let maxRedirects { http.maxRedirects = maxRedirects }
-        if let userAgent { http.userAgent = userAgent }
-        if let rate { http.rate = try Self.value(rate, flag: "--rate", ValueParser.rate) }
-        if let perHostRate { http.perHostRate = try Self.value(perHostRate, flag: "--per-host-rate", ValueParser.rate) }
-        if let retries { http.retries = retries }
         if ignoreRobots { http.robotsTxt = .ignore }
         return http
-    }
-
-    private static func value<T>(_ text: String, flag: String, _ parser: (String) throws(ValueParser.Mismatch) -> T) throws -> T {
-        do throws(ValueParser.Mismatch) {
-            return try parser(text)
-        } catch {
-            throw ValidationError("\(flag): expected \(error.expected), got \"\(text)\"")
-        }
     }
 }

@@ -69,8 +69,8 @@ struct RequestSafetyTests {
     @Test(arguments: [
         (["urls.txt", "--timeout", "-1s"], "--timeout: expected a duration like 250ms, 30s, 5m or 1h, got \"-1s\""),
         (["urls.txt", "--timeout", "0s"], "--timeout: expected a duration more than 0"),
-        (["urls.txt", "--concurrency", "-1"], "--concurrency: expected a whole number >= 1, got -1"),
-        (["urls.txt", "--retries", "-1"], "--retries: expected a whole number >= 0, got -1"),
+        (["urls.txt", "--concurrency", "-1"], "--concurrency: expected a whole number >= 1, got \"-1\""),
+        (["urls.txt", "--retries", "-1"], "--retries: expected a whole number >= 0, got \"-1\""),
         (["urls.txt", "--rate", "0/s"], "--rate: expected a rate more than 0 (leave the setting out for no limit), got \"0/s\""),
         (["http://example.test/page"], "to scrape one URL: echo 'http://example.test/page' | scrape -"),
     ])

@@ -92,10 +92,10 @@ struct ScrapeBinaryTests {
     @Test(arguments: [
         (["urls.txt", "--timeout", "10 per sec"], "--timeout: expected a duration like 250ms, 30s, 5m or 1h, got \"10 per sec\""),
         (["urls.txt", "--max-body", "lots"], "--max-body: expected a size like 512KiB or 10MiB, got \"lots\""),
-        (["urls.txt", "--concurrency", "0"], "--concurrency: expected a whole number >= 1, got 0"),
+        (["urls.txt", "--concurrency", "0"], "--concurrency: expected a whole number >= 1, got \"0\""),
         (["urls.txt", "--bogus"], "Unknown option '--bogus'"),
         (["urls.txt", "--per-host-rate", "10 per sec"], "--per-host-rate: expected N/s, N/m or N/h, got \"10 per sec\""),
-        (["urls.txt", "--retries=-1"], "--retries: expected a whole number >= 0, got -1"),
+        (["urls.txt", "--retries=-1"], "--retries: expected a whole number >= 0, got \"-1\""),
         (["urls.txt", "--resume"], "--resume needs an output file"),
         (["/nonexistent/urls.txt"], "cannot read /nonexistent/urls.txt: No such file or directory"),
         ([], "Missing expected argument '<urls-file>'"),

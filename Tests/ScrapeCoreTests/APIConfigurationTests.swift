@@ -28,7 +28,7 @@ struct APIConfigurationTests {
         guard case .scrape(let urls) = configuration.jobs[0].source else { Issue.record("not scrape"); return }
         #expect(urls == "urls.txt")
         #expect(configuration.jobs[0].every == .seconds(3600))
-        guard case .api(let api) = configuration.job(named: "users")?.source else { Issue.record("not api"); return }
+        guard case .api(let api) = configuration.jobs.first(where: { $0.name == "users" })?.source else { Issue.record("not api"); return }
         #expect(api.baseURL == "https://api.example.com/v1/")
         #expect(api.params.map(\.name) == ["sort", "fields"])
         #expect(api.params.map(\.value) == ["id", "a,b"])

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import ScrapeCore
+import ScrapeResilience
 import ScrapeHTTP
 import ScrapeTestSupport
 import Testing

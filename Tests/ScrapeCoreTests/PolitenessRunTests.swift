@@ -1,5 +1,6 @@
 import Foundation
 import ScrapeCore
+import ScrapeResilience
 import ScrapeTestSupport
 import Testing
 
@@ -15,8 +16,7 @@ struct PolitenessRunTests {
         try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/urls.txt", atomically: true, encoding: .utf8)
         var http = ScrapeConfiguration.HTTP()
         http.timeout = .seconds(5)
-        http.backoff.initial = .milliseconds(10)
-        http.backoff.max = .milliseconds(50)
+        http.backoff = Backoff(initial: .milliseconds(10), maximum: .milliseconds(50))
         configure(&http)
         let summary = try await ScrapeRun(options: .init(input: directory + "/urls.txt", output: directory + "/out.jsonl", http: http)).run()
         let records = try String(contentsOfFile: directory + "/out.jsonl", encoding: .utf8).split(separator: "\n").map {
@@ -77,7 +77,7 @@ struct PolitenessRunTests {
             let lines = zip(failing, healthy).flatMap { [$0, $1] }
             let (summary, records) = try await run(lines) {
                 $0.retries = 0
-                $0.circuitBreaker.failures = 3
+                $0.circuitBreaker.failureThreshold = 3
                 $0.circuitBreaker.cooldown = .seconds(30)
                 $0.circuitBreaker.giveUpAfter = .zero  // write the rest as circuit_open at once
                 $0.perHostConcurrency = 2
@@ -104,7 +104,7 @@ struct PolitenessRunTests {
             let (_, records) = try await run(zip(failing, healthy).flatMap { [$0, $1] }) {
                 $0.robotsTxt = .ignore  // its robots.txt answers 503 too (see the robots tests)
                 $0.retries = 2
-                $0.circuitBreaker.failures = 3
+                $0.circuitBreaker.failureThreshold = 3
                 $0.circuitBreaker.cooldown = .seconds(30)
                 $0.circuitBreaker.giveUpAfter = .milliseconds(300)
                 $0.perHostConcurrency = 2
@@ -137,7 +137,7 @@ struct PolitenessRunTests {
             let lines = (0..<12).map { server.url("/flaky?fail=3&key=recover&i=\($0)") }
             let (summary, records) = try await run(lines) {
                 $0.retries = 0
-                $0.circuitBreaker.failures = 3
+                $0.circuitBreaker.failureThreshold = 3
                 $0.circuitBreaker.cooldown = .milliseconds(200)
                 $0.perHostConcurrency = 1
             }
@@ -156,7 +156,7 @@ struct PolitenessRunTests {
         let (summary, records) = try await run(lines) {
             $0.robotsTxt = .ignore
             $0.perHostConcurrency = 1
-            $0.circuitBreaker.failures = 3
+            $0.circuitBreaker.failureThreshold = 3
         }
         #expect(records.count == 26)
         #expect(records.filter { $0["title"] as? String == "good" }.count == 20)

@@ -1,6 +1,7 @@
 import Foundation
 import ScrapeCore
 import ScrapeResilience
+import ScrapeResilience
 import ScrapeHTTP
 import Testing
 
@@ -42,8 +43,8 @@ struct ScrapeConfigurationTests {
         #expect(http.connectTimeout == .milliseconds(250))
         #expect(http.retries == 2)
         #expect(http.backoff.initial == .milliseconds(100))
-        #expect(http.backoff.max == .seconds(10))
-        #expect(http.circuitBreaker.failures == 3)
+        #expect(http.backoff.maximum == .seconds(10))
+        #expect(http.circuitBreaker.failureThreshold == 3)
         #expect(http.circuitBreaker.giveUpAfter == .seconds(600))
         #expect(http.politeness.breaker.giveUpAfter == .seconds(600))
         #expect(http.circuitBreaker.cooldown == .seconds(60))
@@ -65,7 +66,7 @@ struct ScrapeConfigurationTests {
         ("http:\n  concurrency: 0\n", "line 2: http.concurrency: expected a whole number >= 1, got \"0\""),
         ("http:\n  max_body: lots\n", "line 2: http.max_body: expected a size like 512KiB or 10MiB, got \"lots\""),
         ("http:\n  robots_txt: maybe\n", "line 2: http.robots_txt: expected obey or ignore, got \"maybe\""),
-        ("http:\n  concurency: 4\n", "line 2: http.concurency: unknown key; expected one of concurrency, per_host_concurrency, rate, per_host_rate, timeout, connect_timeout, retries, backoff, max_retry_after, circuit_breaker, max_body, max_redirects, user_agent, robots_txt"),
+        ("http:\n  concurency: 4\n", "line 2: http.concurency: unknown key; expected one of concurrency, per_host_concurrency, rate, per_host_rate, timeout, connect_timeout, retries, max_retry_after, max_body, max_redirects, user_agent, robots_txt, backoff, circuit_breaker"),
         ("http:\n  backoff: {initial: 1s, maximum: 2s}\n", "line 2: http.backoff.maximum: unknown key; expected one of initial, max"),
         ("htp: {}\n", "line 1: htp: unknown key; expected one of http, jobs, daemon"),
         ("http: 5\n", "line 1: http: expected a mapping of keys to values"),

@@ -24,12 +24,8 @@ extension ScrapeConfiguration.HTTP {
         Scheduler.Politeness(
             globalRate: rate?.perSecond,
             perHostRate: perHostRate?.perSecond,
-            retry: RetryPolicy(
-                maxAttempts: retries + 1,
-                backoff: ScrapeResilience.Backoff(initial: backoff.initial, maximum: backoff.max),
-                maxRetryAfter: maxRetryAfter
-            ),
-            breaker: .init(failureThreshold: circuitBreaker.failures, cooldown: circuitBreaker.cooldown, giveUpAfter: circuitBreaker.giveUpAfter)
+            retry: RetryPolicy(maxAttempts: retries + 1, backoff: backoff, maxRetryAfter: maxRetryAfter),
+            breaker: circuitBreaker
         )
     }
 }

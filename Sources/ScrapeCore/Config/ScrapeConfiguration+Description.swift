@@ -1,3 +1,4 @@
+import ScrapeResilience
 extension ScrapeConfiguration.HTTP {
     /// The settings as YAML, every key present (defaults included), for `scrape check-config`.
     public var effectiveSettings: String {
@@ -10,9 +11,9 @@ extension ScrapeConfiguration.HTTP {
           timeout: \(timeout.configDescription)
           connect_timeout: \(connectTimeout.configDescription)
           retries: \(retries)
-          backoff: {initial: \(backoff.initial.configDescription), max: \(backoff.max.configDescription)}
+          backoff: {initial: \(backoff.initial.configDescription), max: \(backoff.maximum.configDescription)}
           max_retry_after: \(maxRetryAfter.configDescription)
-          circuit_breaker: {failures: \(circuitBreaker.failures), cooldown: \(circuitBreaker.cooldown.configDescription), give_up_after: \(circuitBreaker.giveUpAfter.configDescription)}
+          circuit_breaker: {failures: \(circuitBreaker.failureThreshold), cooldown: \(circuitBreaker.cooldown.configDescription), give_up_after: \(circuitBreaker.giveUpAfter.configDescription)}
           max_body: \(maxBody)
           max_redirects: \(maxRedirects)
           user_agent: "\(userAgent)"

@@ -6,6 +6,12 @@ public enum ValueParser {
         public let expected: String
     }
 
+    /// A whole number of at least `minimum`.
+    public static func integer(_ text: String, minimum: Int) throws(Mismatch) -> Int {
+        guard let value = Int(text), value >= minimum else { throw Mismatch(expected: "a whole number >= \(minimum)") }
+        return value
+    }
+
     /// A rate, `N/s`, `N/m` or `N/h`, with N more than 0.
     public static func rate(_ text: String) throws(Mismatch) -> Rate {
         if let value = Rate(parsing: text) { return value }

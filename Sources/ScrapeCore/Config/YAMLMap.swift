@@ -63,11 +63,7 @@ struct YAMLMap {
     }
 
     func int(_ key: String, minimum: Int) throws(ConfigurationError) -> Int? {
-        guard let text = try string(key) else { return nil }
-        guard let value = Int(text), value >= minimum else {
-            throw .expected("a whole number >= \(minimum)", key: path(key), got: text, line: line(key))
-        }
-        return value
+        try parse(key) { text throws(ValueParser.Mismatch) in try ValueParser.integer(text, minimum: minimum) }
     }
 
     func duration(_ key: String, positive: Bool = false) throws(ConfigurationError) -> Duration? {

@@ -14,7 +14,11 @@ public struct RetryableFailures: Sendable, Equatable {
     /// `circuit_open`, `cancelled`, and `http` with status 408, 429 or 5xx.
     public static let `default` = RetryableFailures(kinds: defaultKinds, statuses: transientStatuses)
 
-    static let defaultKinds: Set<String> = ["timeout", "connect", "dns", "transport", "circuit_open", "cancelled"]
+    /// ``default`` as `--retry-failed` would spell it: `timeout,...,cancelled,http`.
+    public static let defaultSpelling = (defaultKindNames + ["http"]).joined(separator: ",")
+
+    private static let defaultKindNames = ["timeout", "connect", "dns", "transport", "circuit_open", "cancelled"]
+    static let defaultKinds = Set(defaultKindNames)
     static let transientStatuses: Set<Int> = Set([408, 429] + Array(500...599))
     /// Every `error.kind` a record can carry.
     public static let knownKinds: Set<String> = [

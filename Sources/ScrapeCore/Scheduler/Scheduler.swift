@@ -56,7 +56,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
 
         public init(
             globalRate: Double? = nil, perHostRate: Double? = nil, burst: Int = 1,
-            retry: RetryPolicy = RetryPolicy(maxAttempts: 1, backoff: Backoff(initial: .milliseconds(500), maximum: .seconds(30))),
+            retry: RetryPolicy = RetryPolicy(maxAttempts: 1),
             breaker: CircuitBreaker<C.Instant>.Configuration = .init(failureThreshold: Int.max)
         ) {
             self.globalRate = globalRate

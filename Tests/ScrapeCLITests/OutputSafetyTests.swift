@@ -46,11 +46,15 @@ struct OutputSafetyTests {
 
             let first = try ChildProcess(Self.binary, [input, "-o", output, "--concurrency", "1", "--ignore-robots"])
             while server.log.count(prefix: "/delay/") < 1 { try await Task.sleep(for: .milliseconds(10)) }
+            // Stopped, the first run holds its lock for as long as the others take (however
+            // slow the machine, or a sanitizer, makes them), and finishes after.
+            first.send(SIGSTOP)
             for second in [[input, "-o", output], [input, "-o", output, "--resume"], ["api", config, "--job", "items", "-o", output]] {
                 let refused = try await scrape(second)
                 #expect(refused.status == 2, "\(second)")
                 #expect(refused.stderr.contains("another scrape run is writing it"), "\(refused.stderr)")
             }
+            first.send(SIGCONT)
             let finished = try await first.wait()
             #expect(finished.status == 0)
             let written = try records(atPath: output).compactMap { $0["url"] as? String }

@@ -38,8 +38,18 @@ struct ControlServer: Sendable {
     func makeApplication(
         listen: ScrapeConfiguration.ListenAddress, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
-        router.get("/healthz") { _, _ in health() }
+        Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "scrape"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? listen.port) },
+            logger: logger
+        )
+    }
+
+    /// The routes; apart from the application so tests can drive them in process.
+    func makeRouter() -> Router<ControlContext> {
+        let router = Router(context: ControlContext.self)
+        router.get("/healthz") { request, context in try health().response(from: request, context: context) }
         router.get("/metrics") { _, _ in
             let body = metrics.render(inflight: engine.inflight, inboxPending: inbox.pendingCount)
             return Response(
@@ -47,144 +57,116 @@ struct ControlServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: body))
             )
         }
-        router.get("/jobs") { _, _ in json(JobList(jobs: jobs.snapshot())) }
-        router.post("/jobs/:name/run") { request, context in
-            if let refusal = authorize(request) { return refusal }
-            let name = try context.parameters.require("name")
-            switch jobs.trigger(name) {
-            case .started(let id): return json(Accepted(id: id, status: "/runs/\(id)"), status: .accepted)
-            case .alreadyRunning(let id): return json(Problem(error: "job \(name) is already running", id: id), status: .conflict)
-            case .unknownJob: return json(Problem(error: "no job named \(name)"), status: .notFound)
-            case .shuttingDown: return json(Problem(error: "the daemon is shutting down"), status: .serviceUnavailable)
-            }
+        router.get("/jobs") { _, _ in JobList(jobs: jobs.snapshot()) }
+        router.get("/runs/:id") { request, context in
+            try run(context.parameters.require("id")).response(from: request, context: context)
         }
-        router.post("/scrape") { request, _ in
-            if let refusal = authorize(request) { return refusal }
-            let body = request.body
+        let mutating = router.group().add(middleware: BearerTokenMiddleware(token: token))
+        mutating.post("/jobs/:name/run") { request, context in
+            try trigger(context.parameters.require("name")).response(from: request, context: context)
+        }
+        mutating.post("/scrape") { request, context in
             let buffer: ByteBuffer
             do {
-                buffer = try await body.collect(upTo: Self.maxBodyBytes)
+                buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
             } catch {
-                return json(Problem(error: "the URL list is larger than \(Self.maxBodyBytes) bytes; split it"), status: .contentTooLarge)
+                return try Answer(Problem(error: "the URL list is larger than \(Self.maxBodyBytes) bytes; split it"), .contentTooLarge)
+                    .response(from: request, context: context)
             }
-            return submit(Array(buffer.readableBytesView))
+            return try submit(Array(buffer.readableBytesView)).response(from: request, context: context)
         }
-        router.get("/runs/:id") { _, context in
-            let id = try context.parameters.require("id")
-            return run(id)
-        }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "scrape"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? listen.port) },
-            logger: logger
-        )
+        return router
     }
 
     // MARK: Handlers
 
-    private func health() -> Response {
+    private func health() -> Answer {
         let alive = engine.isAlive
         let writable = Self.probeWritable(paths.stateDirectory)
+        let healthy = alive && writable == nil
         let report = Health(
-            status: alive && writable == nil ? "ok" : "unhealthy",
+            status: healthy ? "ok" : "unhealthy",
             engine: alive ? "alive" : "not responding",
-            state_dir: writable.map { "not writable: \($0)" } ?? "writable",
+            stateDir: writable.map { "not writable: \($0)" } ?? "writable",
             draining: drain.isDraining
         )
-        return json(report, status: report.status == "ok" ? .ok : .serviceUnavailable)
+        return Answer(report, healthy ? .ok : .serviceUnavailable)
     }
 
-    private func submit(_ bytes: [UInt8]) -> Response {
-        guard !drain.isDraining else { return json(Problem(error: "the daemon is shutting down"), status: .serviceUnavailable) }
+    private func trigger(_ name: String) -> Answer {
+        switch jobs.trigger(name) {
+        case .started(let id): Answer(Accepted(id: id, status: "/runs/\(id)"), .accepted)
+        case .alreadyRunning(let id): Answer(Problem(error: "job \(name) is already running", id: id), .conflict)
+        case .unknownJob: Answer(Problem(error: "no job named \(name)"), .notFound)
+        case .shuttingDown: Answer(Problem(error: "the daemon is shutting down"), .serviceUnavailable)
+        }
+    }
+
+    private func submit(_ bytes: [UInt8]) -> Answer {
+        guard !drain.isDraining else { return Answer(Problem(error: "the daemon is shutting down"), .serviceUnavailable) }
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            return json(Problem(error: "the URL list is not UTF-8 text"), status: .badRequest)
+            return Answer(Problem(error: "the URL list is not UTF-8 text"), .badRequest)
         }
         let urls = URLSource.urlLineCount(in: bytes)
-        guard urls > 0 else { return json(Problem(error: "the URL list has no URLs (one per line)"), status: .badRequest) }
+        guard urls > 0 else { return Answer(Problem(error: "the URL list has no URLs (one per line)"), .badRequest) }
         let id = Self.newID()
         let incoming = "\(paths.inbox)/.incoming-\(id)"
         do {
             try AtomicFile.write(bytes.last == UInt8(ascii: "\n") ? bytes : bytes + [UInt8(ascii: "\n")], to: incoming)
         } catch {
-            return json(Problem(error: "cannot write the list into the inbox: \(error.reason)"), status: .internalServerError)
+            return Answer(Problem(error: "cannot write the list into the inbox: \(error.reason)"), .internalServerError)
         }
         guard rename(incoming, "\(paths.inbox)/\(id).txt") == 0 else {
+            let reason = String(cString: strerror(errno))
             unlink(incoming)
-            return json(Problem(error: "cannot move the list into the inbox: \(String(cString: strerror(errno)))"), status: .internalServerError)
+            return Answer(Problem(error: "cannot move the list into the inbox: \(reason)"), .internalServerError)
         }
-        registry.queued(id: id, kind: "inbox", name: id)
+        registry.queued(id: id, kind: .inbox, name: id)
         inbox.poke()
-        return json(Accepted(id: id, status: "/runs/\(id)", urls: urls), status: .accepted)
+        return Answer(Accepted(id: id, status: "/runs/\(id)", urls: urls), .accepted)
     }
 
-    private func run(_ id: String) -> Response {
-        if let entry = registry[id] { return json(entry) }
+    private func run(_ id: String) -> Answer {
+        if let entry = registry[id] { return Answer(entry) }
         if let saved = jobs.savedRun(id) {
             let last = JobScheduler.lastRun(saved)
             let entry = RunRegistry.Entry(
-                id: id, kind: "job", name: String(id[..<(id.lastIndex(of: "-") ?? id.endIndex)]), state: last.outcome,
+                id: id, kind: .job, name: String(id[..<(id.lastIndex(of: "-") ?? id.endIndex)]), state: last.outcome,
                 started: last.started, finished: last.finished, records: last.records, errors: last.errors,
                 skipped: last.skipped, message: last.message
             )
-            return json(entry)
+            return Answer(entry)
         }
         guard !id.contains("/"), !id.hasPrefix("."), let status = inbox.status(of: id) else {
-            return json(Problem(error: "no run with id \(id)"), status: .notFound)
+            return Answer(Problem(error: "no run with id \(id)"), .notFound)
         }
-        var entry = RunRegistry.Entry(id: id, kind: "inbox", name: id, state: "queued")
+        var entry = RunRegistry.Entry(id: id, kind: .inbox, name: id, state: .queued)
         switch status {
-        case .queued: entry.state = "queued"
-        case .claimed: entry.state = "interrupted"
+        case .queued: entry.state = .queued
+        case .claimed: entry.state = .interrupted
         case .done:
-            entry.state = "succeeded"
+            entry.state = .succeeded
             entry.records = Self.lineCount(paths.inboxOutput(id))
         case .failed(let reason):
-            entry.state = "failed"
+            entry.state = .failed
             entry.message = reason
         }
-        return json(entry)
+        return Answer(entry)
     }
 
-    /// Refuses a mutating request without the configured bearer token (constant-time compare).
-    private func authorize(_ request: Request) -> Response? {
-        guard let expected = token.value else { return nil }
-        let given = request.headers[.authorization] ?? ""
-        let presented = given.hasPrefix("Bearer ") ? Array(given.utf8.dropFirst(7)) : []
-        let wanted = Array(expected.utf8)
-        var difference = presented.count ^ wanted.count
-        for index in wanted.indices { difference |= Int(wanted[index] ^ (index < presented.count ? presented[index] : 0)) }
-        guard difference != 0 else { return nil }
-        var response = json(Problem(error: given.isEmpty ? "missing Authorization: Bearer token" : "wrong bearer token"), status: .unauthorized)
-        response.headers[.wwwAuthenticate] = #"Bearer realm="scrape""#
-        return response
-    }
+    // MARK: Answers
 
-    // MARK: Helpers
-
-    private struct JobList: Encodable { var jobs: [JobScheduler.JobInfo] }
-    private struct Accepted: Encodable {
+    private struct JobList: ResponseEncodable { var jobs: [JobScheduler.JobInfo] }
+    private struct Accepted: ResponseEncodable {
         var id: String
         var status: String
         var urls: Int?
     }
-    private struct Problem: Encodable {
-        var error: String
-        var id: String?
-    }
-    private struct Health: Encodable {
+    private struct Health: ResponseEncodable {
         var status: String
         var engine: String
-        var state_dir: String
+        var stateDir: String
         var draining: Bool
-    }
-
-    private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var bytes = (try? encoder.encode(value)).map { [UInt8]($0) } ?? Array(#"{"error":"cannot encode the response"}"#.utf8)
-        bytes.append(UInt8(ascii: "\n"))
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// nil when a file can be created in `folder`, else why not.
@@ -220,3 +202,74 @@ final class BearerToken: Sendable {
         set { storage.withLock { $0 = newValue } }
     }
 }
+
+/// The control server's request context: Hummingbird's basics, and answers in the
+/// daemon's JSON convention (``DaemonJSON``), one line each.
+struct ControlContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    var responseEncoder: JSONLineResponseEncoder { JSONLineResponseEncoder() }
+}
+
+/// Encodes a handler's answer with ``DaemonJSON`` and ends it with a newline, so
+/// `curl` output in a terminal ends its line.
+struct JSONLineResponseEncoder: ResponseEncoder {
+    func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        var bytes = [UInt8](try DaemonJSON.encoder().encode(value))
+        bytes.append(UInt8(ascii: "\n"))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// An error answer: `{"error": "...", "id": "..."}`.
+struct Problem: ResponseEncodable {
+    var error: String
+    var id: String?
+}
+
+/// A JSON answer with its status, encoded by the context's encoder.
+struct Answer: ResponseGenerator {
+    let body: any ResponseEncodable
+    let status: HTTPResponse.Status
+
+    init(_ body: some ResponseEncodable, _ status: HTTPResponse.Status = .ok) {
+        self.body = body
+        self.status = status
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try body.response(from: request, context: context)
+        response.status = status
+        return response
+    }
+}
+
+/// Refuses a request to the routes it guards (those that change something) unless it
+/// carries `Authorization: Bearer TOKEN` with the configured token; with no token
+/// configured, everything passes. The comparison takes the same time wherever the
+/// presented token first differs.
+struct BearerTokenMiddleware: RouterMiddleware {
+    typealias Context = ControlContext
+
+    let token: BearerToken
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let expected = token.value else { return try await next(request, context) }
+        let given = request.headers[.authorization] ?? ""
+        let presented = given.hasPrefix("Bearer ") ? Array(given.utf8.dropFirst(7)) : []
+        let wanted = Array(expected.utf8)
+        var difference = presented.count ^ wanted.count
+        for index in wanted.indices { difference |= Int(wanted[index] ^ (index < presented.count ? presented[index] : 0)) }
+        guard difference != 0 else { return try await next(request, context) }
+        let problem = Problem(error: given.isEmpty ? "missing Authorization: Bearer token" : "wrong bearer token")
+        var response = try Answer(problem, .unauthorized).response(from: request, context: context)
+        response.headers[.wwwAuthenticate] = #"Bearer realm="scrape""#
+        return response
+    }
+}
+
+extension RunRegistry.Entry: ResponseEncodable {}

@@ -59,9 +59,9 @@ final class DaemonMetrics: Sendable {
     }
 
     /// Counts a finished job run and, on success, its time.
-    func jobRun(_ job: String, outcome: String, at seconds: Double) {
-        Counter(label: "scrape_job_runs_total", dimensions: [("job", job), ("outcome", outcome)], factory: factory).increment()
-        if outcome == "succeeded" {
+    func jobRun(_ job: String, outcome: RunState, at seconds: Double) {
+        Counter(label: "scrape_job_runs_total", dimensions: [("job", job), ("outcome", outcome.rawValue)], factory: factory).increment()
+        if outcome == .succeeded {
             Gauge(label: "scrape_job_last_success_timestamp_seconds", dimensions: [("job", job)], factory: factory).record(seconds)
         }
     }

@@ -28,8 +28,7 @@ struct DaemonState: Codable, Sendable, Equatable {
         var id: String
         var started: Double
         var finished: Double?
-        /// `running`, `succeeded`, `failed` or `interrupted`.
-        var outcome: String
+        var outcome: RunState
         var records = 0
         var errors = 0
         var skipped = 0
@@ -68,9 +67,7 @@ final class StateStore: Sendable {
             return
         }
         do {
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            state = Locked(try decoder.decode(DaemonState.self, from: data))
+            state = Locked(try DaemonJSON.decoder().decode(DaemonState.self, from: data))
         } catch {
             throw .filesystem(path: path, reason: "not a daemon state file (\(error)); move it aside to start afresh")
         }
@@ -95,11 +92,8 @@ final class StateStore: Sendable {
     }
 
     private func persist(_ copy: DaemonState) throws(DaemonError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         do {
-            var bytes = [UInt8](try encoder.encode(copy))
+            var bytes = [UInt8](try DaemonJSON.encoder(pretty: true).encode(copy))
             bytes.append(UInt8(ascii: "\n"))
             try AtomicFile.write(bytes, to: path)
         } catch let error as OutputError {

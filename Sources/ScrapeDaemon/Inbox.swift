@@ -92,23 +92,23 @@ final class Inbox: Service, Sendable {
                 return
             }
         }
-        context.registry.started(id: name, kind: "inbox", name: name)
+        context.registry.started(id: name, kind: .inbox, name: name)
         logger.info("inbox file claimed", metadata: ["file": "\(name).txt", "resumed": "\(claimed)"])
         switch await context.scrape(input: claimedPath, output: output, from: 0, runID: name) {
         case .success(let summary) where summary.interrupted:
-            context.registry.finished(id: name, state: "interrupted", records: summary.records, errors: summary.errors, skipped: summary.skipped, message: "resumed on the next start")
+            context.registry.finished(id: name, state: .interrupted, records: summary.records, errors: summary.errors, skipped: summary.skipped, message: "resumed on the next start")
             logger.info("inbox file interrupted; resumed on the next start", metadata: ["file": "\(name).txt", "records": "\(summary.records)"])
         case .success(let summary):
             if rename(claimedPath, "\(paths.done)/\(name).txt") != 0 {
                 logger.error("cannot move an inbox file to done/", metadata: ["file": "\(name).txt", "error": "\(String(cString: strerror(errno)))"])
             }
-            context.registry.finished(id: name, state: "succeeded", records: summary.records, errors: summary.errors, skipped: summary.skipped, message: nil)
+            context.registry.finished(id: name, state: .succeeded, records: summary.records, errors: summary.errors, skipped: summary.skipped, message: nil)
             logger.info("inbox file done", metadata: ["file": "\(name).txt", "records": "\(summary.records)", "errors": "\(summary.errors)", "skipped": "\(summary.skipped)"])
         case .failure(.input(let error)):
             fail(name, at: claimedPath, reason: "\(error)")
         case .failure(let failure):
             // The output cannot be written (disk full?): keep the file claimed, try again later.
-            context.registry.finished(id: name, state: "failed", records: 0, errors: 0, skipped: 0, message: failure.description)
+            context.registry.finished(id: name, state: .failed, records: 0, errors: 0, skipped: 0, message: failure.description)
             logger.error("inbox file could not be scraped; kept for a retry", metadata: ["file": "\(name).txt", "error": "\(failure)"])
             try? await Task.sleep(for: .seconds(5))
         }
@@ -129,8 +129,8 @@ final class Inbox: Service, Sendable {
             context.logger.error("cannot write an inbox .error file", metadata: ["path": "\(errorPath)", "error": "\(error)"])
         }
         rename(path, target)
-        context.registry.started(id: name, kind: "inbox", name: name)
-        context.registry.finished(id: name, state: "failed", records: 0, errors: 0, skipped: 0, message: reason)
+        context.registry.started(id: name, kind: .inbox, name: name)
+        context.registry.finished(id: name, state: .failed, records: 0, errors: 0, skipped: 0, message: reason)
         context.logger.error("inbox file failed", metadata: ["file": "\(name).txt", "reason": "\(reason)"])
     }
 

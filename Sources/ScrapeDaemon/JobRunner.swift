@@ -21,8 +21,8 @@ struct JobRunner: Sendable {
     func run(_ job: ScrapeConfiguration.Job, keyPath: String, id: String, number: Int, resuming: DaemonState.Unfinished?) async -> DaemonState.Run {
         let logger = context.logger
         let output = context.paths.output(of: job)
-        context.registry.started(id: id, kind: "job", name: job.name)
-        var run = DaemonState.Run(id: id, started: Self.unixSeconds, outcome: "running")
+        context.registry.started(id: id, kind: .job, name: job.name)
+        var run = DaemonState.Run(id: id, started: Self.unixSeconds, outcome: .running)
         logger.info("job run started", metadata: ["job": "\(job.name)", "run": "\(id)", "resumed": "\(resuming != nil)"])
 
         switch job.source {
@@ -35,14 +35,14 @@ struct JobRunner: Sendable {
                     run.records = summary.records
                     run.errors = summary.errors
                     run.skipped = summary.skipped
-                    run.outcome = summary.interrupted ? "interrupted" : "succeeded"
+                    run.outcome = summary.interrupted ? .interrupted : .succeeded
                     if summary.interrupted { run.message = "stopped before the end of the list; resumed on the next start" }
                 case .failure(let failure):
-                    run.outcome = "failed"
+                    run.outcome = .failed
                     run.message = failure.description
                 }
             } catch {
-                run.outcome = "failed"
+                run.outcome = .failed
                 run.message = "\(error)"
             }
         case .api(let api):
@@ -66,13 +66,13 @@ struct JobRunner: Sendable {
                 switch result {
                 case .success(let summary):
                     run.records = summary.records
-                    run.outcome = "succeeded"
+                    run.outcome = .succeeded
                 case .failure(let failure):
-                    run.outcome = context.drain.isDraining ? "interrupted" : "failed"
+                    run.outcome = context.drain.isDraining ? .interrupted : .failed
                     run.message = failure.description
                 }
             } catch {
-                run.outcome = "failed"
+                run.outcome = .failed
                 run.message = "\(error)"
             }
         }
@@ -82,8 +82,8 @@ struct JobRunner: Sendable {
         do {
             try store.update { state in
                 state.jobs[job.name, default: .init()].lastRun = finished
-                if finished.outcome != "interrupted" { state.jobs[job.name]?.unfinished = nil }
-                if finished.outcome == "succeeded" { state.jobs[job.name]?.lastSuccess = finished.finished }
+                if finished.outcome != .interrupted { state.jobs[job.name]?.unfinished = nil }
+                if finished.outcome == .succeeded { state.jobs[job.name]?.lastSuccess = finished.finished }
             }
         } catch {
             logger.error("cannot save the daemon state", metadata: ["error": "\(error)"])
@@ -91,10 +91,10 @@ struct JobRunner: Sendable {
         context.metrics.jobRun(job.name, outcome: run.outcome, at: run.finished ?? 0)
         context.registry.finished(id: id, state: run.outcome, records: run.records, errors: run.errors, skipped: run.skipped, message: run.message)
         var metadata: Logger.Metadata = [
-            "job": "\(job.name)", "run": "\(id)", "outcome": "\(run.outcome)", "records": "\(run.records)", "errors": "\(run.errors)",
+            "job": "\(job.name)", "run": "\(id)", "outcome": "\(run.outcome.rawValue)", "records": "\(run.records)", "errors": "\(run.errors)",
         ]
         if let message = run.message { metadata["message"] = "\(message)" }
-        if run.outcome == "failed" {
+        if run.outcome == .failed {
             logger.error("job run failed", metadata: metadata)
         } else {
             logger.info("job run ended", metadata: metadata)

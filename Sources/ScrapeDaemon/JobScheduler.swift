@@ -20,24 +20,36 @@ final class JobScheduler: Service, Sendable {
         case shuttingDown
     }
 
-    /// A job as `/jobs` shows it.
+    /// A job as `/jobs` shows it (keys in snake_case: ``DaemonJSON``).
     struct JobInfo: Sendable, Codable {
+        /// What the job reads: a URL list or an API.
+        enum JobType: String, Sendable, Codable {
+            case scrape
+            case api
+        }
+
+        /// Whether one of the job's runs is going.
+        enum Activity: String, Sendable, Codable {
+            case idle
+            case running
+        }
+
         var name: String
-        var type: String
+        var type: JobType
         var every: String?
-        var at_start: Bool
-        var state: String
-        var running_run: String?
-        var next_run: String?
+        var atStart: Bool
+        var state: Activity
+        var runningRun: String?
+        var nextRun: String?
         var runs: Int
         var skipped: Int
-        var last_run: LastRun?
-        var last_success: String?
+        var lastRun: LastRun?
+        var lastSuccess: String?
     }
 
     struct LastRun: Sendable, Codable {
         var id: String
-        var outcome: String
+        var outcome: RunState
         var started: String
         var finished: String?
         var records: Int
@@ -227,7 +239,7 @@ final class JobScheduler: Service, Sendable {
             return .started(id: id)
         }
         if case .started(let id) = result {
-            runner.context.registry.queued(id: id, kind: "job", name: name)
+            runner.context.registry.queued(id: id, kind: .job, name: name)
             continuation.yield(.wake)
         }
         return result
@@ -276,12 +288,12 @@ final class JobScheduler: Service, Sendable {
                 let next = entry.next.map { instant -> String in
                     Timestamp(millisecondsSinceEpoch: wallNow.millisecondsSinceEpoch + max(0, (instant - now).inMilliseconds)).description
                 }
-                let type: String = if case .api = entry.job.source { "api" } else { "scrape" }
+                let type: JobInfo.JobType = if case .api = entry.job.source { .api } else { .scrape }
                 return JobInfo(
-                    name: entry.job.name, type: type, every: entry.job.every?.configDescription, at_start: entry.job.atStart,
-                    state: entry.running == nil ? "idle" : "running", running_run: entry.running, next_run: next,
+                    name: entry.job.name, type: type, every: entry.job.every?.configDescription, atStart: entry.job.atStart,
+                    state: entry.running == nil ? .idle : .running, runningRun: entry.running, nextRun: next,
                     runs: entry.runs, skipped: saved.skipped,
-                    last_run: saved.lastRun.map(Self.lastRun), last_success: saved.lastSuccess.map(Self.timestamp)
+                    lastRun: saved.lastRun.map(Self.lastRun), lastSuccess: saved.lastSuccess.map(Self.timestamp)
                 )
             }
         }

@@ -8,12 +8,10 @@ final class RunRegistry: Sendable {
     /// What `/runs/{id}` shows.
     struct Entry: Sendable, Codable, Equatable {
         var id: String
-        /// `job` or `inbox`.
-        var kind: String
+        var kind: RunKind
         /// The job's name or the inbox file's.
         var name: String
-        /// `queued`, `running`, `succeeded`, `failed` or `interrupted`.
-        var state: String
+        var state: RunState
         var started: String?
         var finished: String?
         var records = 0
@@ -39,21 +37,21 @@ final class RunRegistry: Sendable {
 
     /// `running pages-3, list-...; last: pages-2 succeeded, 20 records`.
     private static func statusLine(_ storage: Storage) -> String {
-        let running = storage.entries.values.filter { $0.state == "running" }.map(\.id).sorted()
+        let running = storage.entries.values.filter { $0.state == .running }.map(\.id).sorted()
         var line = running.isEmpty ? "idle" : "running \(running.joined(separator: ", "))"
         if let last = storage.finishedOrder.last.flatMap({ storage.entries[$0] }) {
-            line += "; last: \(last.id) \(last.state), \(last.records) records"
+            line += "; last: \(last.id) \(last.state.rawValue), \(last.records) records"
         }
         return line
     }
 
-    func queued(id: String, kind: String, name: String) {
-        storage.withLock { $0.entries[id] = Entry(id: id, kind: kind, name: name, state: "queued") }
+    func queued(id: String, kind: RunKind, name: String) {
+        storage.withLock { $0.entries[id] = Entry(id: id, kind: kind, name: name, state: .queued) }
     }
 
-    func started(id: String, kind: String, name: String) {
+    func started(id: String, kind: RunKind, name: String) {
         let line = storage.withLock { storage in
-            storage.entries[id] = Entry(id: id, kind: kind, name: name, state: "running", started: Timestamp.now.description)
+            storage.entries[id] = Entry(id: id, kind: kind, name: name, state: .running, started: Timestamp.now.description)
             return Self.statusLine(storage)
         }
         onChange(line)
@@ -68,7 +66,7 @@ final class RunRegistry: Sendable {
         }
     }
 
-    func finished(id: String, state: String, records: Int, errors: Int, skipped: Int, message: String?) {
+    func finished(id: String, state: RunState, records: Int, errors: Int, skipped: Int, message: String?) {
         let line = storage.withLock { storage -> String? in
             guard var entry = storage.entries[id] else { return nil }
             entry.state = state

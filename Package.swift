@@ -164,7 +164,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ScrapeDaemonTests",
-            dependencies: ["scrape", "scrape-daemon", "ScrapeHTTP", "ScrapeTestSupport"],
+            dependencies: [
+                "scrape", "scrape-daemon", "ScrapeDaemon", "ScrapeCore", "ScrapeHTTP", "ScrapeTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         // `make test-stress`: the concurrent parts under contention, many rounds (not in `make test`).

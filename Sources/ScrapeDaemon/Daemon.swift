@@ -43,32 +43,17 @@ public enum Daemon {
             return 2
         }
         let file = configuration.file
-        let paths = DaemonPaths(file.daemon, environment: options.environment)
         let notifier = SystemdNotifier(environment: options.environment)
-        let store: StateStore
-        let engine: Engine
+        let parts: DaemonParts
         do {
-            try paths.createDirectories(jobs: file.jobs)
-            store = try StateStore(path: paths.stateFile)
-            engine = try Engine(http: file.http, notifier: notifier, logger: logger)
+            parts = try DaemonParts(
+                configuration: configuration, configDirectory: Self.directory(of: options.configPath), environment: options.environment,
+                notifier: notifier, logger: logger)
         } catch {
             logger.critical("cannot start: \(error)")
             return 1
         }
-        let metrics = DaemonMetrics()
-        for (name, job) in store.snapshot.jobs { if let success = job.lastSuccess { metrics.restoreLastSuccess(name, at: success) } }
-        let drain = Drain()
-        let registry = RunRegistry { line in notifier.status(line) }
-        let context = RunContext(engine: engine, metrics: metrics, registry: registry, drain: drain, paths: paths, logger: logger)
-        let configDirectory = Self.directory(of: options.configPath)
-        let jobs = JobScheduler(
-            jobs: file.jobs, runner: JobRunner(context: context, store: store, configDirectory: configDirectory), store: store, logger: logger
-        )
-        let inbox = Inbox(context: context)
-        let control = ControlServer(
-            engine: engine, jobs: jobs, inbox: inbox, metrics: metrics, registry: registry, paths: paths, drain: drain,
-            token: BearerToken(configuration.token)
-        )
+        let (paths, engine, jobs, inbox, control, drain) = (parts.paths, parts.engine, parts.jobs, parts.inbox, parts.control, parts.drain)
         let listening = Atomic<Int>(0)
         let application = control.makeApplication(listen: file.daemon.listen, logger: logger) { port in
             listening.store(port, ordering: .relaxed)

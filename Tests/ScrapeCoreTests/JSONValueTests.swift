@@ -26,6 +26,18 @@ struct JSONValueTests {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
     }
 
+    /// A lone surrogate escape reads as U+FFFD and the escape after it is kept, in both of
+    /// the project's JSON readers (one decoder serves them: JSONEscape).
+    @Test(arguments: [
+        (#""\ud800\u0041""#, "\u{FFFD}A"), (#""\udc00x""#, "\u{FFFD}x"), (#""\ud83d\ude00""#, "😀"),
+        (#""\ud800\ud800\udc00""#, "\u{FFFD}\u{10000}"), (#""a\/b\t""#, "a/b\t"),
+    ])
+    func loneSurrogatesReadAsReplacementAndKeepWhatFollows(json: String, expected: String) throws {
+        let source = Array("[\(json)]".utf8)
+        #expect(try JSONParser.parse(source).value(at: JSONPath("[0]")!)?.scalarText(in: source) == expected)
+        #expect(RecordLine.leadingURL(in: ArraySlice("{\"url\":\(json)".utf8)) == Array(expected.utf8))
+    }
+
     @Test func refusesAbsurdNesting() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }

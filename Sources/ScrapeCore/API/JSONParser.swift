@@ -142,50 +142,14 @@ public struct JSONParser {
                 continue
             }
             flush(position)
-            guard position + 1 < bytes.count else { throw failure("unterminated escape") }
-            let escape = bytes[position + 1]
-            position += 2
-            switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
-            case UInt8(ascii: "u"):
-                var value = try hex4()
-                if (0xD800..<0xDC00).contains(value), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                    bytes[position + 1] == UInt8(ascii: "u")
-                {
-                    position += 2
-                    let low = try hex4()
-                    value = (0xDC00..<0xE000).contains(low) ? 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00) : 0xFFFD
-                }
-                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
-            default:
-                throw failure("invalid escape")
+            guard let (decoded, next) = JSONEscape.decode(bytes, at: position) else { throw failure("invalid escape") }
+            position = next
+            switch decoded {
+            case .scalar(let scalar): scalars.append(scalar)
+            case .loneSurrogate: scalars.append("\u{FFFD}")
             }
             run = position
         }
         throw failure("unterminated string")
-    }
-
-    private mutating func hex4() throws(Failure) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw failure("short \\u escape") }
-        var value: UInt32 = 0
-        for byte in bytes[position..<(position + 4)] {
-            let digit: UInt32
-            switch byte {
-            case 0x30...0x39: digit = UInt32(byte - 0x30)
-            case 0x61...0x66: digit = UInt32(byte - 0x57)
-            case 0x41...0x46: digit = UInt32(byte - 0x37)
-            default: throw failure("bad \\u escape")
-            }
-            value = value << 4 | digit
-        }
-        position += 4
-        return value
     }
 }

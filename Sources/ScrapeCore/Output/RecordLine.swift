@@ -60,49 +60,15 @@ extension RecordLine {
                 index += 1
                 continue
             }
-            guard index + 1 < line.endIndex else { return nil }
-            let escape = line[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(escape)
-            case UInt8(ascii: "n"): bytes.append(0x0A)
-            case UInt8(ascii: "r"): bytes.append(0x0D)
-            case UInt8(ascii: "t"): bytes.append(0x09)
-            case UInt8(ascii: "b"): bytes.append(0x08)
-            case UInt8(ascii: "f"): bytes.append(0x0C)
-            case UInt8(ascii: "u"):
-                guard var value = hex4(line, at: index) else { return nil }
-                index += 4
-                if (0xD800..<0xDC00).contains(value), index + 6 <= line.endIndex, line[index] == UInt8(ascii: "\\"),
-                    line[index + 1] == UInt8(ascii: "u"), let low = hex4(line, at: index + 2), (0xDC00..<0xE000).contains(low)
-                {
-                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-                    index += 6
-                } else if (0xDC80...0xDCFF).contains(value) {
-                    bytes.append(UInt8(value - 0xDC00))  // surrogateescape: a raw byte of the line
-                    continue
-                }
-                bytes.append(contentsOf: String(Unicode.Scalar(value) ?? "\u{FFFD}").utf8)
-            default:
-                return nil
+            guard let (decoded, next) = JSONEscape.decode(line, at: index) else { return nil }
+            index = next
+            switch decoded {
+            case .scalar(let scalar): bytes.append(contentsOf: String(scalar).utf8)
+            case .loneSurrogate(let unit) where (0xDC80...0xDCFF).contains(unit):
+                bytes.append(UInt8(unit - 0xDC00))  // surrogateescape: a raw byte of the line
+            case .loneSurrogate: bytes.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD
             }
         }
         return nil
-    }
-
-    private static func hex4(_ line: ArraySlice<UInt8>, at index: Int) -> UInt32? {
-        guard index + 4 <= line.endIndex else { return nil }
-        var value: UInt32 = 0
-        for byte in line[index..<(index + 4)] {
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-            default: return nil
-            }
-            value = value << 4 | digit
-        }
-        return value
     }
 }

@@ -1,9 +1,8 @@
-import Dispatch
 import Glibc
 public import Logging
 import ScrapeCore
 import ServiceLifecycle
-import ScrapeBase
+import UnixSignals
 import Synchronization
 
 /// `scrape daemon --config FILE`: one process, four services in one `ServiceGroup`
@@ -76,7 +75,7 @@ public enum Daemon {
             configPath: options.configPath, current: configuration, paths: paths, engine: engine, jobs: jobs, token: control,
             notifier: notifier, logger: logger, listening: { listening.load(ordering: .relaxed) }
         )
-        let signals = SignalStream(signals: [SIGHUP, SIGTERM, SIGINT])
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         let failed = await withTaskGroup(of: Bool?.self) { tasks -> Bool in
             tasks.addTask {
                 do {
@@ -88,8 +87,8 @@ public enum Daemon {
                 }
             }
             tasks.addTask {
-                for await number in signals.stream {
-                    if number == SIGHUP {
+                for await signal in signals {
+                    if signal == .sighup {
                         await reloader.reload()
                         continue
                     }
@@ -97,7 +96,7 @@ public enum Daemon {
                     let timeout = await reloader.drainTimeout
                     drain.begin(timeout: timeout)
                     if first {
-                        logger.info("stopping: draining in-flight work", metadata: ["signal": "\(number == SIGTERM ? "SIGTERM" : "SIGINT")", "drain_timeout": "\(timeout.configDescription)"])
+                        logger.info("stopping: draining in-flight work", metadata: ["signal": "\(signal == .sigterm ? "SIGTERM" : "SIGINT")", "drain_timeout": "\(timeout.configDescription)"])
                         notifier.stopping(status: "draining (up to \(timeout.configDescription))")
                         await group.triggerGracefulShutdown()
                     } else {
@@ -108,7 +107,6 @@ public enum Daemon {
             }
             let result = await tasks.next() ?? nil
             tasks.cancelAll()
-            signals.finish()
             return result ?? true
         }
         if !drain.isDraining { notifier.stopping(status: "stopping") }
@@ -127,35 +125,5 @@ public enum Daemon {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
         guard getcwd(&buffer, buffer.count) != nil else { return "." }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-/// UNIX signals as an async stream, through dispatch sources (the default action is
-/// ignored so the process is not killed before the handler runs).
-final class SignalStream: Sendable {
-    let stream: AsyncStream<Int32>
-    private let continuation: AsyncStream<Int32>.Continuation
-    private let sources: Locked<[any DispatchSourceSignal]>
-
-    init(signals: [Int32]) {
-        (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        var sources: [any DispatchSourceSignal] = []
-        let continuation = self.continuation
-        for number in signals {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            sources.append(source)
-        }
-        self.sources = Locked(sources)
-    }
-
-    func finish() {
-        sources.withLock { sources in
-            sources.forEach { $0.cancel() }
-            sources.removeAll()
-        }
-        continuation.finish()
     }
 }

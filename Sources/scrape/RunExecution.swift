@@ -1,7 +1,7 @@
 import CommandSupport
-import Dispatch
 import Glibc
 import ScrapeCore
+import UnixSignals
 import Synchronization
 
 /// Runs a ``ScrapeRun`` under signal handling, and turns its end into an exit status.
@@ -13,28 +13,10 @@ struct RunExecution {
     let options: ScrapeRun.Options
     let quiet: Bool
 
-    private enum Event: Sendable {
-        case finished(Result<RunSummary, ScrapeRun.Failure>)
-        case signal(Int32)
-        case noSignal
-    }
-
     func execute() async -> Int32 {
-        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let received = Atomic<Int>(0)
-        var sources: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if received.add(1, ordering: .relaxed).newValue > 1 { _exit(128 + number) }
-                continuation.yield(number)
-            }
-            source.resume()
-            sources.append(source)
-        }
-        defer { sources.forEach { $0.cancel() } }
-
+        // The run is a task of its own so the signal watcher can cancel it; the first signal
+        // is kept (it sets the exit status), a second one ends the process at once.
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         var run = ScrapeRun(options: options)
         let progress = !quiet && TerminalProgress.isAvailable(recordsOnStdout: options.output == "-") ? TerminalProgress() : nil
         if let progress { run.onProgress = { summary, inFlight in progress.update(summary, inFlight: inFlight) } }
@@ -45,41 +27,31 @@ struct RunExecution {
             }
         }
         let finalRun = run
-
-        let (result, signal) = await withTaskGroup(of: Event.self) { group -> (Result<RunSummary, ScrapeRun.Failure>, Int32?) in
-            group.addTask {
-                do throws(ScrapeRun.Failure) {
-                    return .finished(.success(try await finalRun.run()))
-                } catch {
-                    return .finished(.failure(error))
-                }
+        let runTask = Task { () async -> Result<RunSummary, ScrapeRun.Failure> in
+            do throws(ScrapeRun.Failure) {
+                return .success(try await finalRun.run())
+            } catch {
+                return .failure(error)
             }
-            group.addTask {
-                for await number in signals { return .signal(number) }
-                return .noSignal
-            }
-            var signal: Int32?
-            var result: Result<RunSummary, ScrapeRun.Failure>?
-            while let event = await group.next() {
-                switch event {
-                case .signal(let number):
-                    signal = number
-                    group.cancelAll()
-                case .finished(let finished):
-                    result = finished
-                    group.cancelAll()
-                case .noSignal:
-                    break
-                }
-            }
-            return (result ?? .failure(.output(OutputError(path: options.output, reason: "run did not finish"))), signal)
         }
+        let received = Atomic<Int32>(0)
+        let watcher = Task {
+            for await signal in signals {
+                guard received.compareExchange(expected: 0, desired: signal.rawValue, ordering: .relaxed).exchanged else {
+                    _exit(128 + signal.rawValue)
+                }
+                runTask.cancel()
+            }
+        }
+        let result = await runTask.value
+        watcher.cancel()
+        let signal = received.load(ordering: .relaxed)
         progress?.finish()
 
         switch result {
         case .success(let summary):
             if !quiet { Terminal.write(summary.report) }
-            if let signal { return 128 + signal }
+            if signal != 0 { return 128 + signal }
             return 0
         case .failure(.output(let error)) where error.kind == .closedPipe:
             // `scrape list | head -1`: the reader has what it wanted; end as `cat` does.

@@ -50,7 +50,8 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         // ThreadSanitizer's annotation functions, called by ScrapeBase only in `make test-tsan` builds.
         .systemLibrary(name: "CThreadSanitizer"),
-        // Small helpers every module shares (locks, ...): the bottom of the dependency graph.
+        // Small helpers every module shares (locks, system calls, stderr, trimming, Duration units):
+        // the bottom of the dependency graph.
         .target(
             name: "ScrapeBase",
             dependencies: ["CThreadSanitizer"],
@@ -59,11 +60,13 @@ let package = Package(
         // Politeness and resilience policies: pure Swift, time from an injected clock, no I/O.
         .target(
             name: "ScrapeResilience",
+            dependencies: ["ScrapeBase"],
             swiftSettings: swiftSettings
         ),
         // Titles as browsers find them: our own tokenizer subset, encoding sniffing and decoding (iconv from glibc).
         .target(
             name: "ScrapeHTML",
+            dependencies: ["ScrapeBase"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -99,7 +102,7 @@ let package = Package(
         // What both executables share: exit statuses, stderr, heap settings.
         .target(
             name: "CommandSupport",
-            dependencies: ["CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CMalloc", "ScrapeBase", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -140,7 +143,7 @@ let package = Package(
         // Fetch-only driver of the HTTP engine, for `make bench-http`.
         .executableTarget(
             name: "scrape-fetch",
-            dependencies: ["ScrapeHTTP"],
+            dependencies: ["ScrapeBase", "ScrapeHTTP"],
             swiftSettings: swiftSettings,
             linkerSettings: releaseLinkerSettings
         ),
@@ -182,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScrapeHTTPTests",
-            dependencies: ["ScrapeHTTP", "ScrapeTestSupport", "CCurl"],
+            dependencies: ["ScrapeBase", "ScrapeHTTP", "ScrapeTestSupport", "CCurl"],
             swiftSettings: swiftSettings
         ),
     ]

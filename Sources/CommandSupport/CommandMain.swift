@@ -1,3 +1,4 @@
+import ScrapeBase
 public import ArgumentParser
 import Glibc
 
@@ -54,7 +55,6 @@ public enum Terminal {
 
     /// Text as it is.
     public static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+        StandardError.write(text)
     }
 }

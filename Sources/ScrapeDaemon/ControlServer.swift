@@ -117,7 +117,7 @@ struct ControlServer: Sendable {
             return Answer(Problem(error: "cannot write the list into the inbox: \(error.reason)"), .internalServerError)
         }
         guard rename(incoming, "\(paths.inbox)/\(id).txt") == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemCall.errorMessage()
             unlink(incoming)
             return Answer(Problem(error: "cannot move the list into the inbox: \(reason)"), .internalServerError)
         }
@@ -173,7 +173,7 @@ struct ControlServer: Sendable {
     static func probeWritable(_ folder: String) -> String? {
         let probe = "\(folder)/.healthz-\(getpid())"
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        guard descriptor >= 0 else { return SystemCall.errorMessage() }
         close(descriptor)
         unlink(probe)
         return nil

@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 public import Logging
 import ScrapeCore
@@ -62,7 +63,7 @@ public struct DaemonLogHandler: LogHandler {
             line = String(decoding: bytes, as: UTF8.self)
         }
         line += "\n"
-        line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+        StandardError.write(line)
     }
 
     /// syslog priorities (sd-daemon(3)).

@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 public import ScrapeCore
 
@@ -67,7 +68,7 @@ public struct DaemonPaths: Sendable, Equatable {
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             partial += "/" + component
             if mkdir(partial, 0o750) != 0, errno != EEXIST {
-                throw DaemonError.filesystem(path: partial, reason: "cannot create the folder: " + String(cString: strerror(errno)))
+                throw DaemonError.filesystem(path: partial, reason: "cannot create the folder: " + SystemCall.errorMessage())
             }
         }
     }

@@ -1,3 +1,4 @@
+import ScrapeBase
 import Foundation
 import Glibc
 import Logging
@@ -88,7 +89,7 @@ final class Inbox: Service, Sendable {
                 return
             }
             guard rename(incoming, claimedPath) == 0 else {
-                if errno != ENOENT { fail(name, at: incoming, reason: "cannot claim it: " + String(cString: strerror(errno))) }
+                if errno != ENOENT { fail(name, at: incoming, reason: "cannot claim it: " + SystemCall.errorMessage()) }
                 return
             }
         }
@@ -100,7 +101,7 @@ final class Inbox: Service, Sendable {
             logger.info("inbox file interrupted; resumed on the next start", metadata: ["file": "\(name).txt", "records": "\(summary.records)"])
         case .success(let summary):
             if rename(claimedPath, "\(paths.done)/\(name).txt") != 0 {
-                logger.error("cannot move an inbox file to done/", metadata: ["file": "\(name).txt", "error": "\(String(cString: strerror(errno)))"])
+                logger.error("cannot move an inbox file to done/", metadata: ["file": "\(name).txt", "error": "\(SystemCall.errorMessage())"])
             }
             context.registry.finished(id: name, state: .succeeded, records: summary.records, errors: summary.errors, skipped: summary.skipped, message: nil)
             logger.info("inbox file done", metadata: ["file": "\(name).txt", "records": "\(summary.records)", "errors": "\(summary.errors)", "skipped": "\(summary.skipped)"])

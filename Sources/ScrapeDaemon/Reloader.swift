@@ -1,3 +1,4 @@
+import ScrapeBase
 import Logging
 import ScrapeCore
 import Synchronization

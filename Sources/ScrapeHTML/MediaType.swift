@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// The parts of a `Content-Type` header the title extractor needs.
 ///
 /// Parsed over the header's UTF-8 bytes with ASCII case folding: it runs once per page,
@@ -40,9 +42,7 @@ struct MediaType {
     }
 
     private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
-        return bytes[start...end]
+        bytes.trimming(while: ASCIIByte.isSpaceOrTab)
     }
 
     private static func lowercased(_ byte: UInt8) -> UInt8 {

@@ -1,3 +1,4 @@
+import ScrapeBase
 internal import CCurl
 
 extension EasyHandle {
@@ -24,9 +25,9 @@ extension EasyHandle {
         static let receiveBufferBytes = 32 * 1024
 
         init(_ configuration: HTTPClient.Configuration) {
-            connectTimeoutMilliseconds = configuration.timeouts.connect.wholeMilliseconds
-            totalTimeoutMilliseconds = configuration.timeouts.total.wholeMilliseconds
-            let lowSpeed = configuration.timeouts.lowSpeedTime.wholeMilliseconds
+            connectTimeoutMilliseconds = configuration.timeouts.connect.inMillisecondsRoundedUp
+            totalTimeoutMilliseconds = configuration.timeouts.total.inMillisecondsRoundedUp
+            let lowSpeed = configuration.timeouts.lowSpeedTime.inMillisecondsRoundedUp
             lowSpeedSeconds = lowSpeed == 0 ? 0 : max(1, (lowSpeed + 999) / 1000)
             lowSpeedBytesPerSecond = configuration.timeouts.lowSpeedBytesPerSecond
             maxBodyBytes = configuration.limits.maxBodyBytes
@@ -71,8 +72,8 @@ extension EasyHandle {
         try set(CURLOPT_FOLLOWLOCATION, defaults.maxRedirects > 0 ? 1 : 0)
         try set(CURLOPT_MAXREDIRS, defaults.maxRedirects)
 
-        try set(CURLOPT_TIMEOUT_MS, request.timeout?.wholeMilliseconds ?? defaults.totalTimeoutMilliseconds)
-        try set(CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout?.wholeMilliseconds ?? defaults.connectTimeoutMilliseconds)
+        try set(CURLOPT_TIMEOUT_MS, request.timeout?.inMillisecondsRoundedUp ?? defaults.totalTimeoutMilliseconds)
+        try set(CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout?.inMillisecondsRoundedUp ?? defaults.connectTimeoutMilliseconds)
         if defaults.lowSpeedSeconds > 0 {
             try set(CURLOPT_LOW_SPEED_TIME, defaults.lowSpeedSeconds)
             try set(CURLOPT_LOW_SPEED_LIMIT, defaults.lowSpeedBytesPerSecond)
@@ -166,18 +167,5 @@ extension EasyHandle {
         guard let userdata else { return 0 }
         let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
         return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded up so a sub-millisecond timeout is not zero (which curl reads
-    /// as "no timeout"), and clamped to curl's `long`.
-    var wholeMilliseconds: Int {
-        guard self > .zero else { return 0 }
-        let (seconds, attoseconds) = components
-        if seconds > Int64(Int.max / 1000 - 1) { return Int.max }
-        let sub = attoseconds / 1_000_000_000_000_000
-        let roundUp: Int64 = attoseconds % 1_000_000_000_000_000 > 0 ? 1 : 0
-        return Int(seconds * 1000 + sub + roundUp)
     }
 }

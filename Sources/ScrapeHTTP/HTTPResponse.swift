@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// The final response of a request, after any redirects were followed.
 ///
 /// Any status is a response, including 4xx and 5xx; only transport failures throw.
@@ -99,8 +101,6 @@ extension HTTPResponse {
 
     /// Drops HTTP's optional whitespace (spaces and tabs) from both ends.
     private static func trimmingOWS(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let isOWS: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard let start = bytes.firstIndex(where: { !isOWS($0) }), let end = bytes.lastIndex(where: { !isOWS($0) }) else { return [] }
-        return bytes[start...end]
+        bytes.trimming(while: ASCIIByte.isSpaceOrTab)
     }
 }

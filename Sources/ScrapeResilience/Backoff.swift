@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// Exponential backoff with full jitter (AWS's "full jitter"): the delay before retry n
 /// is uniform in [0, min(max, initial × 2^(n-1))], which spreads retries of many clients
 /// instead of synchronising them.
@@ -26,7 +28,7 @@ public struct Backoff: Sendable, Equatable {
     /// A random delay in `[0, ceiling(afterAttempt:)]`.
     public func delay(afterAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         let ceiling = ceiling(afterAttempt: attempt)
-        let nanoseconds = ceiling.components.seconds * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
+        let nanoseconds = ceiling.inNanoseconds
         guard nanoseconds > 0 else { return .zero }
         return .nanoseconds(Int64.random(in: 0...nanoseconds, using: &generator))
     }

@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// Parses an HTTP `Retry-After` value (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
 public enum RetryAfter {
     /// The delay `value` asks for, measured from `now` for dates; a date in the past is
@@ -7,7 +9,7 @@ public enum RetryAfter {
     ///   - value: the header value.
     ///   - now: the current wall-clock time, in seconds since the Unix epoch.
     public static func delay(_ value: String, now: Int64) -> Duration? {
-        let trimmed = value.trimmingSpaces()
+        let trimmed = value.trimmingCharacters(in: " \t")
         if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             guard trimmed.utf8.count <= 12, let seconds = Int64(trimmed) else { return nil }
             return .seconds(seconds)
@@ -70,13 +72,5 @@ enum HTTPDate {
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[start...end])
     }
 }

@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 import ScrapeHTTP
 
@@ -23,11 +24,11 @@ struct FetchTool {
 
     static func main() async {
         guard let options = parse(Array(CommandLine.arguments.dropFirst())) else {
-            writeError("usage: scrape-fetch URLS_FILE [--concurrency N] [--per-host N] [--summary-only]\n")
+            StandardError.write("usage: scrape-fetch URLS_FILE [--concurrency N] [--per-host N] [--summary-only]\n")
             exit(2)
         }
         guard let urls = readURLs(options.path) else {
-            writeError("scrape-fetch: cannot read \(options.path): \(String(cString: strerror(errno)))\n")
+            StandardError.write("scrape-fetch: cannot read \(options.path): \(SystemCall.errorMessage())\n")
             exit(1)
         }
         var configuration = HTTPClient.Configuration()
@@ -37,7 +38,7 @@ struct FetchTool {
         do {
             client = try HTTPClient(configuration: configuration)
         } catch {
-            writeError("scrape-fetch: \(error)\n")
+            StandardError.write("scrape-fetch: \(error)\n")
             exit(1)
         }
         let start = ContinuousClock.now
@@ -45,7 +46,7 @@ struct FetchTool {
         await client.shutdown()
         let seconds = (ContinuousClock.now - start).inSeconds
         fflush(nil)  // the records on stdout come before the summary on stderr
-        writeError(summary.report(seconds: seconds))
+        StandardError.write(summary.report(seconds: seconds))
     }
 
     /// Keeps at most `concurrency` requests in flight with a bounded task group.
@@ -141,29 +142,9 @@ struct FetchTool {
         var capacity = 0
         defer { free(line) }
         while getline(&line, &capacity, file) > 0, let line {
-            let text = String(cString: line).trimmingCharacters()
+            let text = String(cString: line).trimmingCharacters(in: " \t\r\n")
             if !text.isEmpty, !text.hasPrefix("#") { urls.append(text) }
         }
         return urls
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[start...end])
-    }
-}
-
-extension Duration {
-    fileprivate var inSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}
-
-/// Writes to standard error (fd 2) directly; Glibc's `stderr` is a global var Swift 6 rejects.
-private func writeError(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
 }

@@ -1,3 +1,4 @@
+import ScrapeBase
 import CommandSupport
 import ArgumentParser
 import Glibc

@@ -1,3 +1,4 @@
+import ScrapeBase
 import CommandSupport
 import ArgumentParser
 import Glibc
@@ -23,7 +24,7 @@ struct DaemonCommand: ParsableCommand {
         let path = Self.siblingPath("scrape-daemon")
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         execv(path, argv)
-        let reason = String(cString: strerror(errno))
+        let reason = SystemCall.errorMessage()
         Terminal.error("scrape: cannot start \(path): \(reason) (make install puts scrape-daemon beside scrape)")
         throw ExitCode(ScrapeCommand.Status.outputFailed)
     }

@@ -1,3 +1,4 @@
+import ScrapeBase
 import CCurl
 @testable import ScrapeHTTP
 import Testing
@@ -57,6 +58,6 @@ struct HTTPClientErrorTests {
         (.seconds(30), 30_000), (.nanoseconds(1_000_001), 2),
     ])
     func durationsBecomeWholeMillisecondsRoundedUp(duration: Duration, milliseconds: Int) {
-        #expect(duration.wholeMilliseconds == milliseconds)
+        #expect(duration.inMillisecondsRoundedUp == milliseconds)
     }
 }

@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 
 /// The largest incremental cursor a job has seen, kept between runs in a small JSON file.
@@ -21,7 +22,7 @@ public struct IncrementalState: Sendable, Equatable {
     public static func load(path: String) throws(OutputError) -> IncrementalState? {
         guard let text = FileContents.read(path) else {
             if errno == ENOENT { return nil }
-            throw OutputError(path: path, reason: FileContents.lastErrorDescription)
+            throw OutputError(path: path, reason: SystemCall.errorMessage())
         }
         let bytes = Array(text.utf8)
         guard let json = try? JSONParser.parse(bytes), let job = json["job"]?.scalarText(in: bytes),

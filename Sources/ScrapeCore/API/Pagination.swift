@@ -1,3 +1,4 @@
+import ScrapeBase
 import ScrapeHTTP
 
 /// Walks a job's pages: the query for the first page, then, from each page, the next

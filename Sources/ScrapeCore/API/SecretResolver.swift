@@ -1,3 +1,4 @@
+import ScrapeBase
 import ScrapeHTTP
 import Glibc
 
@@ -19,7 +20,7 @@ extension ScrapeConfiguration.Secret {
             return value
         case .file(let path):
             guard let text = FileContents.read(path) else {
-                throw ConfigurationError(key: key, message: "cannot read secret file \(path): \(FileContents.lastErrorDescription)")
+                throw ConfigurationError(key: key, message: "cannot read secret file \(path): \(SystemCall.errorMessage())")
             }
             let value = text.trimmingCharacters(in: " \t\r\n")
             guard !value.isEmpty else { throw ConfigurationError(key: key, message: "secret file \(path) is empty") }

@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// A size in bytes, written `512`, `64KB`, `10MiB`, `1GB` in flags and config files.
 ///
 /// `KB`/`MB`/`GB` are powers of 1000 and `KiB`/`MiB`/`GiB` powers of 1024, as their

@@ -1,3 +1,5 @@
+import ScrapeBase
+
 extension Duration {
     /// Parses the config and flag form of a duration: a non-negative number and a unit,
     /// `250ms`, `30s`, `5m`, `1h`, `1d`, or `1.5s`. Returns nil for anything else.
@@ -22,18 +24,5 @@ extension Duration {
         if ms % 60_000 == 0, ms > 0 { return "\(ms / 60_000)m" }
         if ms % 1000 == 0 { return "\(ms / 1000)s" }
         return "\(ms)ms"
-    }
-}
-
-extension StringProtocol {
-    /// Drops the given characters from both ends, compared as Unicode scalars (so `"\r\n"`
-    /// in the set means CR and LF, not the single CRLF character).
-    func trimmingCharacters(in set: String) -> String {
-        let members = Set(set.unicodeScalars)
-        let view = String(self).unicodeScalars
-        guard let start = view.firstIndex(where: { !members.contains($0) }),
-            let end = view.lastIndex(where: { !members.contains($0) })
-        else { return "" }
-        return String(view[start...end])
     }
 }

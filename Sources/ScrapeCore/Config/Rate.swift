@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// A request rate: `10/s`, `600/m`, `0.5/s`, `100/h`.
 public struct Rate: Sendable, Hashable, CustomStringConvertible {
     /// Requests per second.

@@ -1,3 +1,4 @@
+import ScrapeBase
 import ScrapeResilience
 import Yams
 
@@ -50,7 +51,7 @@ extension ScrapeConfiguration {
     /// - Throws: ``ConfigurationError`` (an unreadable file names the path).
     public init(contentsOfFile path: String) throws(ConfigurationError) {
         guard let text = FileContents.read(path) else {
-            throw ConfigurationError(key: path, message: "cannot read the config file: \(FileContents.lastErrorDescription)")
+            throw ConfigurationError(key: path, message: "cannot read the config file: \(SystemCall.errorMessage())")
         }
         try self.init(yaml: text)
     }

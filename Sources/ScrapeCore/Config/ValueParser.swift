@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// The value parsers that config keys and command-line flags share, so a flag and its key
 /// accept the same text and say the same thing about a bad one.
 public enum ValueParser {

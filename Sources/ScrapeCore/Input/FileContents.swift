@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 
 /// Whole-file reads for small files (config files), without Foundation.
@@ -10,17 +11,11 @@ enum FileContents {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while bytes.count < limit {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
+            let count = SystemCall.retryingOnInterrupt { chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) } }
+            if count < 0 { return nil }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
         return String(decoding: bytes, as: UTF8.self)
     }
-
-    /// `strerror(errno)`, for messages right after a failed call.
-    static var lastErrorDescription: String { String(cString: strerror(errno)) }
 }

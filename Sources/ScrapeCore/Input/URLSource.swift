@@ -1,3 +1,4 @@
+import ScrapeBase
 import Dispatch
 import Glibc
 
@@ -65,7 +66,7 @@ public final class URLSource: @unchecked Sendable {
         } else {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else {
-                var reason = String(cString: strerror(errno))
+                var reason = SystemCall.errorMessage()
                 if errno == ENOENT, path.contains("://") {
                     reason += " (scrape reads a file of URLs; to scrape one URL: echo '\(path)' | scrape -)"
                 }
@@ -217,21 +218,15 @@ public final class URLSource: @unchecked Sendable {
             break  // readable, hung up, or poll cannot wait on this descriptor: read tells which
         }
         var chunk = [UInt8](repeating: 0, count: chunkSize)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count >= 0 {
-                chunk.removeSubrange(count...)
-                return .success(chunk)
-            }
-            if errno != EINTR { return .failure(InputError(path: "input", reason: String(cString: strerror(errno)))) }
-        }
+        let count = SystemCall.retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) } }
+        guard count >= 0 else { return .failure(InputError(path: "input", reason: SystemCall.errorMessage())) }
+        chunk.removeSubrange(count...)
+        return .success(chunk)
     }
 
+    /// Drops spaces, tabs, CR, VT and FF from both ends of a line.
     private static func trim(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }
-        guard let start = line.firstIndex(where: { !isSpace($0) }) else { return [] }
-        let end = line.lastIndex(where: { !isSpace($0) })!
-        return line[start...end]
+        line.trimming { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }
     }
 }
 

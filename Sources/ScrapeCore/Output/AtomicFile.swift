@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 
 /// Replaces a small file so that a crash or power cut leaves either the old contents or
@@ -13,7 +14,7 @@ public enum AtomicFile {
         try writer.append(line: bytes)
         try writer.close()
         guard rename(temporary, path) == 0 else {
-            throw OutputError(path: path, reason: "rename: " + String(cString: strerror(errno)))
+            throw OutputError(path: path, reason: "rename: " + SystemCall.errorMessage())
         }
         OutputFile.syncDirectory(of: path)
     }

@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 
 /// The file a run writes its records to, opened so that no user file is damaged.
@@ -48,7 +49,7 @@ public final class OutputFile {
         }
         let file = try Self.openLocked(path: path, inputs: inputs)
         if truncate, file.isRegular, ftruncate(file.descriptor, 0) != 0 {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemCall.errorMessage()
             Glibc.close(file.descriptor)
             throw OutputError(path: path, reason: "cannot empty it: " + reason)
         }
@@ -65,7 +66,7 @@ public final class OutputFile {
             descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else {
-            let reason = errno == EISDIR ? "is a directory" : String(cString: strerror(errno))
+            let reason = errno == EISDIR ? "is a directory" : SystemCall.errorMessage()
             throw OutputError(path: path, reason: reason, kind: errno == EISDIR ? .refused : .write)
         }
         func refuse(_ reason: String, kind: OutputError.Kind = .refused) -> OutputError {
@@ -73,7 +74,7 @@ public final class OutputFile {
             return OutputError(path: path, reason: reason, kind: kind)
         }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw refuse(String(cString: strerror(errno)), kind: .write) }
+        guard fstat(descriptor, &info) == 0 else { throw refuse(SystemCall.errorMessage(), kind: .write) }
         if let input = inputs.first(where: { sameFile(info, $0) }) {
             throw refuse("it is the input \(input == "-" ? "(standard input)" : "file " + input); it would be emptied before it is read (choose another -o)")
         }
@@ -82,7 +83,7 @@ public final class OutputFile {
             if errno == EWOULDBLOCK {
                 throw refuse("another scrape run is writing it (the file is locked); wait for it to end or choose another -o")
             }
-            throw refuse("cannot lock: " + String(cString: strerror(errno)), kind: .write)
+            throw refuse("cannot lock: " + SystemCall.errorMessage(), kind: .write)
         }
         return (descriptor, isRegular)
     }
@@ -103,11 +104,10 @@ public final class OutputFile {
     private static func write(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(OutputError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let written = SystemCall.retryingOnInterrupt { bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) } }
             if written < 0 {
-                if errno == EINTR { continue }
                 if errno == EPIPE { throw OutputError(path: path, reason: "the reader closed the pipe", kind: .closedPipe) }
-                throw OutputError(path: path, reason: String(cString: strerror(errno)))
+                throw OutputError(path: path, reason: SystemCall.errorMessage())
             }
             offset += written
         }
@@ -116,7 +116,7 @@ public final class OutputFile {
     /// fsyncs. A pipe or terminal cannot be synced; that is not an error.
     func sync() throws(OutputError) {
         if fsync(descriptor) != 0, errno != EINVAL, errno != EROFS, errno != ENOTSUP {
-            throw OutputError(path: path, reason: "fsync: " + String(cString: strerror(errno)))
+            throw OutputError(path: path, reason: "fsync: " + SystemCall.errorMessage())
         }
     }
 
@@ -130,21 +130,21 @@ public final class OutputFile {
         let temporary = path + ".scrape-rewrite"
         unlink(temporary)  // left by a run killed mid-rewrite: never the user's file
         let fresh = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
-        guard fresh >= 0 else { throw OutputError(path: temporary, reason: String(cString: strerror(errno))) }
+        guard fresh >= 0 else { throw OutputError(path: temporary, reason: SystemCall.errorMessage()) }
         func fail(_ reason: String) -> OutputError {
             Glibc.close(fresh)
             unlink(temporary)
             return OutputError(path: path, reason: reason)
         }
-        guard flock(fresh, LOCK_EX | LOCK_NB) == 0 else { throw fail("cannot lock the rewritten file: " + String(cString: strerror(errno))) }
+        guard flock(fresh, LOCK_EX | LOCK_NB) == 0 else { throw fail("cannot lock the rewritten file: " + SystemCall.errorMessage()) }
         do throws(OutputError) {
             try fill { bytes throws(OutputError) in try Self.write(bytes, to: fresh, path: temporary) }
         } catch {
             _ = fail("")
             throw error
         }
-        guard fsync(fresh) == 0 else { throw fail("fsync of the rewritten file: " + String(cString: strerror(errno))) }
-        guard rename(temporary, path) == 0 else { throw fail("rename: " + String(cString: strerror(errno))) }
+        guard fsync(fresh) == 0 else { throw fail("fsync of the rewritten file: " + SystemCall.errorMessage()) }
+        guard rename(temporary, path) == 0 else { throw fail("rename: " + SystemCall.errorMessage()) }
         Self.syncDirectory(of: path)
         retired.append(descriptor)
         descriptor = fresh

@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 
 /// What an earlier run already wrote, for `--resume`: how many records each URL has.
@@ -76,7 +77,7 @@ public struct ResumeIndex: Sendable {
         }
         if let partial = end.partial {
             guard ftruncate(file.descriptor, off_t(end.wholeLines)) == 0 else {
-                throw OutputError(path: file.path, reason: "cannot cut the partial last line: " + String(cString: strerror(errno)))
+                throw OutputError(path: file.path, reason: "cannot cut the partial last line: " + SystemCall.errorMessage())
             }
             index.repairedBytes = partial.count
         }
@@ -101,21 +102,18 @@ public struct ResumeIndex: Sendable {
         let descriptor = open(path, O_RDWR | O_CLOEXEC)
         if descriptor < 0 {
             if errno == ENOENT { return 0 }
-            throw OutputError(path: path, reason: String(cString: strerror(errno)))
+            throw OutputError(path: path, reason: SystemCall.errorMessage())
         }
         defer { close(descriptor) }
         var end = Int64(lseek(descriptor, 0, SEEK_END))
-        guard end >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        guard end >= 0 else { throw OutputError(path: path, reason: SystemCall.errorMessage()) }
         let size = end
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while end > 0 {
             let start = max(0, end - Int64(chunk.count))
             let length = Int(end - start)
-            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(start)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: path, reason: String(cString: strerror(errno)))
-            }
+            let count = SystemCall.retryingOnInterrupt { chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(start)) } }
+            if count < 0 { throw OutputError(path: path, reason: SystemCall.errorMessage()) }
             if let last = chunk[0..<count].lastIndex(of: UInt8(ascii: "\n")) {
                 end = start + Int64(last) + 1
                 break
@@ -123,7 +121,7 @@ public struct ResumeIndex: Sendable {
             end = start
         }
         if end != size, ftruncate(descriptor, off_t(end)) != 0 {
-            throw OutputError(path: path, reason: "cannot cut the partial last line: " + String(cString: strerror(errno)))
+            throw OutputError(path: path, reason: "cannot cut the partial last line: " + SystemCall.errorMessage())
         }
         return end
     }
@@ -219,10 +217,8 @@ public struct ResumeIndex: Sendable {
     }
 
     private static func read(_ file: OutputFile, into chunk: inout [UInt8], at position: Int64) throws(OutputError) -> Int {
-        while true {
-            let count = chunk.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress, $0.count, off_t(position)) }
-            if count >= 0 { return count }
-            if errno != EINTR { throw OutputError(path: file.path, reason: String(cString: strerror(errno))) }
-        }
+        let count = SystemCall.retryingOnInterrupt { chunk.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress, $0.count, off_t(position)) } }
+        guard count >= 0 else { throw OutputError(path: file.path, reason: SystemCall.errorMessage()) }
+        return count
     }
 }

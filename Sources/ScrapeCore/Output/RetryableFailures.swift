@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// Which recorded failures `--resume --retry-failed` fetches again.
 ///
 /// A record whose error is transient (the host was down, slow or overloaded) is not a

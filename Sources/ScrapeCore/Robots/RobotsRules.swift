@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// The rules of one robots.txt (RFC 9309) that apply to one user agent.
 ///
 /// Parsing keeps only the groups for our product token (merged, as the RFC says), or the

@@ -1,3 +1,4 @@
+import ScrapeBase
 public import ScrapeHTTP
 public import ScrapeHTML
 import ScrapeResilience

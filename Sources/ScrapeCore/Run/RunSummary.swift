@@ -1,3 +1,5 @@
+import ScrapeBase
+
 /// Counts of a finished (or interrupted) run, for the end-of-run summary.
 public struct RunSummary: Sendable {
     /// Records written this run.

@@ -45,7 +45,6 @@ public final class TerminalProgress: Sendable {
     }
 
     static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+        StandardError.write(text)
     }
 }

@@ -100,7 +100,7 @@ final class CurlMultiDriver: @unchecked Sendable {
         }
         guard IOThread.spawn({ [self] in self.runLoop() }) else {
             Self.release(multi: multi, resolve: list)
-            throw .invalidRequest("could not start the HTTP client's I/O thread")
+            throw .transport(CurlError(easy: CURLE_FAILED_INIT, operation: "starting the I/O thread"))
         }
     }
 
@@ -229,15 +229,10 @@ extension CurlMultiDriver {
     /// Attaches a transfer to an easy handle and the multi handle, or fails it.
     private func begin(_ transfer: Transfer) {
         guard !transfer.isFinished else { return }  // cancelled before it got here
-        guard let handle = idleHandles.popLast() ?? makeHandle() else {
-            transfer.finish(.failure(.transport(CurlError(easy: CURLE_OUT_OF_MEMORY, operation: "curl_easy_init"))))
-            return
-        }
-        do {
-            try handle.configure(for: transfer, defaults: defaults, resolve: resolveList)
-        } catch {
-            transfer.detach()
-            recycle(handle)
+        let handle: EasyHandle
+        switch configuredHandle(for: transfer) {
+        case .success(let configured): handle = configured
+        case .failure(let error):
             transfer.finish(.failure(error))
             return
         }
@@ -284,6 +279,34 @@ extension CurlMultiDriver {
             finished = true
         }
         if finished { counters.running.store(running.count, ordering: .relaxed) }
+    }
+
+    /// A pooled handle, or a new one, set up for `transfer`.
+    ///
+    /// A pooled handle curl refuses to set up is dropped and the transfer tried once on a
+    /// new one: curl 7.88 keeps some state of a handle's last transfer across
+    /// `curl_easy_reset`, and under load `make test` saw a reused handle refuse an option
+    /// with CURLE_BAD_FUNCTION_ARGUMENT (as ``abort(_:)`` describes for aborted transfers).
+    private func configuredHandle(for transfer: Transfer) -> Result<EasyHandle, HTTPClientError> {
+        if let pooled = idleHandles.popLast() {
+            do {
+                try pooled.configure(for: transfer, defaults: defaults, resolve: resolveList)
+                return .success(pooled)
+            } catch {
+                transfer.detach()  // and the handle is dropped, not pooled
+            }
+        }
+        guard let fresh = makeHandle() else {
+            return .failure(.transport(CurlError(easy: CURLE_OUT_OF_MEMORY, operation: "curl_easy_init")))
+        }
+        do {
+            try fresh.configure(for: transfer, defaults: defaults, resolve: resolveList)
+            return .success(fresh)
+        } catch {
+            transfer.detach()
+            recycle(fresh)
+            return .failure(error)
+        }
     }
 
     private func makeHandle() -> EasyHandle? {

@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "scrape-daemon",
             dependencies: [
-                "ScrapeDaemon", "ScrapeHTTP", "CommandSupport",
+                "ScrapeDaemon", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

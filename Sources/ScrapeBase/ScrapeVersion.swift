@@ -4,8 +4,9 @@ public enum ScrapeVersion {
     /// The version number, e.g. `1.0`.
     public static let number = "1.0"
 
-    /// What `scrape --version` prints: our version and the libcurl in use.
-    public static var description: String {
-        "scrape \(number) (libcurl \(HTTPClient.curlVersion))"
+    /// What `--version` prints: `scrape 1.0 (libcurl 7.88.1)`, given the libcurl in use
+    /// (`HTTPClient.curlVersion`; this module sits below the HTTP client).
+    public static func description(curl: String) -> String {
+        "scrape \(number) (libcurl \(curl))"
     }
 }

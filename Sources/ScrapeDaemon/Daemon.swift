@@ -1,6 +1,8 @@
 import Glibc
 public import Logging
+import ScrapeBase
 import ScrapeCore
+import ScrapeHTTP
 import ServiceLifecycle
 import UnixSignals
 import Synchronization
@@ -20,6 +22,9 @@ import Synchronization
 /// Services shut down in reverse order: inbox and jobs first (they drain), then the
 /// control server, then the engine, so runs keep their client until they end.
 public enum Daemon {
+    /// What `scrape-daemon --version` prints: `scrape 1.0 (libcurl 7.88.1)`.
+    public static var versionDescription: String { ScrapeVersion.description(curl: HTTPClient.curlVersion) }
+
     /// How the daemon was started.
     public struct Options: Sendable {
         public var configPath: String

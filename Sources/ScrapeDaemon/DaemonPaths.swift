@@ -2,7 +2,7 @@ import ScrapeBase
 import Glibc
 public import ScrapeCore
 
-/// Where the daemon keeps everything (DESIGN.md, "Daemon state directory"):
+/// Where the daemon keeps everything (docs/ARCHITECTURE.md, "Daemon state directory"):
 ///
 /// ```
 /// state_dir/state.json        jobs' last runs and unfinished runs (atomic writes)

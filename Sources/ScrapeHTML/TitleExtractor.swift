@@ -1,6 +1,6 @@
 /// Finds an HTML page's title the way a browser's `document.title` does.
 ///
-/// The rule (DESIGN.md, "Title", from the WHATWG HTML standard): the text of the first
+/// The rule (docs/ARCHITECTURE.md, "Title", from the WHATWG HTML standard): the text of the first
 /// `title` element in the HTML namespace that the parser puts in the document; its
 /// content is RCDATA (markup inside is literal text, character references are decoded
 /// with the standard's whole table); ASCII whitespace is stripped at the ends and

@@ -98,7 +98,7 @@ extension EasyHandle {
         try configureHeaders(request, transfer: transfer)
     }
 
-    private func configureMethodAndBody(_ request: HTTPRequest) throws(HTTPClientError) {
+    private func configureMethodAndBody(_ request: FetchRequest) throws(HTTPClientError) {
         switch request.method {
         case .get where request.body == nil:
             break
@@ -119,7 +119,7 @@ extension EasyHandle {
         }
     }
 
-    private func configureHeaders(_ request: HTTPRequest, transfer: Transfer) throws(HTTPClientError) {
+    private func configureHeaders(_ request: FetchRequest, transfer: Transfer) throws(HTTPClientError) {
         guard request.headers.count > 0 || request.body != nil else { return }
         var list: UnsafeMutablePointer<curl_slist>?
         for field in request.headers {

@@ -67,8 +67,8 @@ final class EasyHandle {
         return Int(value)
     }
 
-    var timings: HTTPResponse.Timings {
-        HTTPResponse.Timings(
+    var timings: FetchResponse.Timings {
+        FetchResponse.Timings(
             dns: microseconds(CURLINFO_NAMELOOKUP_TIME_T),
             connect: microseconds(CURLINFO_CONNECT_TIME_T),
             tls: microseconds(CURLINFO_APPCONNECT_TIME_T),
@@ -77,7 +77,7 @@ final class EasyHandle {
         )
     }
 
-    var version: HTTPResponse.Version {
+    var version: FetchResponse.Version {
         switch info(CURLINFO_HTTP_VERSION) as Int {
         case Int(CURL_HTTP_VERSION_1_0): .http1_0
         case Int(CURL_HTTP_VERSION_1_1): .http1_1

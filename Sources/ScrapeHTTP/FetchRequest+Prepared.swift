@@ -1,6 +1,6 @@
 internal import CCurl
 
-extension HTTPRequest {
+extension FetchRequest {
     /// A request that passed validation and is safe to hand to curl.
     ///
     /// Preparing happens on the caller's task, before anything reaches the I/O thread:
@@ -15,7 +15,7 @@ extension HTTPRequest {
     /// pass the result to ``HTTPClient/execute(_:)-(Prepared)``, so nothing is validated twice.
     public struct Prepared: Sendable {
         /// The request as given.
-        public let request: HTTPRequest
+        public let request: FetchRequest
         /// `http` or `https`, lowercased.
         public let scheme: String
         /// The host as curl parsed it, lowercased; an IPv6 literal keeps its brackets.
@@ -30,7 +30,7 @@ extension HTTPRequest {
         /// Validates `request`.
         ///
         /// - Throws: `HTTPClientError` with kind `invalid_url`, `unsupported_scheme` or `invalid_request`.
-        public init(_ request: HTTPRequest, maxURLLength: Int = HTTPClient.Configuration.Limits().maxURLLength) throws(HTTPClientError) {
+        public init(_ request: FetchRequest, maxURLLength: Int = HTTPClient.Configuration.Limits().maxURLLength) throws(HTTPClientError) {
             let url = request.url
             if url.utf8.count > maxURLLength {
                 throw .invalidURL("URL is \(url.utf8.count) bytes long; the limit is \(maxURLLength)")

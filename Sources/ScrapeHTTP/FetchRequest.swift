@@ -1,8 +1,8 @@
 /// One HTTP request to hand to ``HTTPClient/execute(_:)``.
 ///
 /// A plain value: nothing is checked until the client prepares it (see
-/// `HTTPRequest+Prepared.swift`), so building one never throws.
-public struct HTTPRequest: Sendable, Hashable {
+/// `FetchRequest+Prepared.swift`), so building one never throws.
+public struct FetchRequest: Sendable, Hashable {
     /// An HTTP method token such as `GET`.
     public struct Method: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public let rawValue: String

@@ -3,7 +3,7 @@ import ScrapeBase
 /// The final response of a request, after any redirects were followed.
 ///
 /// Any status is a response, including 4xx and 5xx; only transport failures throw.
-public struct HTTPResponse: Sendable {
+public struct FetchResponse: Sendable {
     /// The protocol version the final response came over.
     public enum Version: String, Sendable, Hashable {
         case http1_0 = "HTTP/1.0"
@@ -53,7 +53,7 @@ public struct HTTPResponse: Sendable {
     public var connectionReused: Bool { newConnections == 0 }
 }
 
-extension HTTPResponse {
+extension FetchResponse {
     /// Builds the public response from a finished transfer; runs on the caller's task, not the I/O thread.
     init(_ completed: Transfer.Completed) {
         self.status = completed.status

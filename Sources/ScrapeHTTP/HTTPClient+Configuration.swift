@@ -1,3 +1,5 @@
+import ScrapeBase
+
 extension HTTPClient {
     /// Settings of one ``HTTPClient``, fixed for its lifetime.
     ///

@@ -11,7 +11,7 @@
 ///
 /// ```swift
 /// let client = try HTTPClient()
-/// let response = try await client.execute(HTTPRequest(url: "https://example.com/"))
+/// let response = try await client.execute(FetchRequest(url: "https://example.com/"))
 /// await client.shutdown()
 /// ```
 ///
@@ -57,12 +57,12 @@ public actor HTTPClient {
     ///   `invalid_url`, `unsupported_scheme`, `invalid_request`, `dns`, `connect`, `tls`,
     ///   `timeout`, `too_many_redirects`, `too_large`, `transport`, or `cancelled` for
     ///   ``HTTPClientError/clientShutdown`` after ``shutdown()``.
-    public nonisolated func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await execute(HTTPRequest.Prepared(request, maxURLLength: configuration.limits.maxURLLength))
+    public nonisolated func execute(_ request: FetchRequest) async throws -> FetchResponse {
+        try await execute(FetchRequest.Prepared(request, maxURLLength: configuration.limits.maxURLLength))
     }
 
-    /// Performs a request validated beforehand; see ``execute(_:)-(HTTPRequest)``.
-    public nonisolated func execute(_ prepared: HTTPRequest.Prepared) async throws -> HTTPResponse {
+    /// Performs a request validated beforehand; see ``execute(_:)-(FetchRequest)``.
+    public nonisolated func execute(_ prepared: FetchRequest.Prepared) async throws -> FetchResponse {
         let transfer = Transfer(request: prepared)
         let driver = self.driver
         let completed = try await withTaskCancellationHandler {
@@ -74,7 +74,7 @@ public actor HTTPClient {
         } onCancel: {
             if transfer.cancel() { driver.cancel(transfer) }
         }
-        return HTTPResponse(completed)
+        return FetchResponse(completed)
     }
 
     /// Cancels every request in flight (they throw ``HTTPClientError/clientShutdown``), stops

@@ -28,7 +28,7 @@ import ScrapeBase
 /// That rule is why this class is `@unchecked Sendable`.
 final class Transfer: @unchecked Sendable {
     /// What a successful transfer hands back to the awaiting task, raw; the task turns it
-    /// into an `HTTPResponse` (header parsing happens there, off the I/O thread).
+    /// into an `FetchResponse` (header parsing happens there, off the I/O thread).
     struct Completed: Sendable {
         var status: Int
         var headerBytes: [UInt8]
@@ -36,9 +36,9 @@ final class Transfer: @unchecked Sendable {
         var finalURL: String
         var redirectCount: Int
         var contentType: String?
-        var version: HTTPResponse.Version
+        var version: FetchResponse.Version
         var newConnections: Int
-        var timings: HTTPResponse.Timings
+        var timings: FetchResponse.Timings
     }
 
     /// Which bound stopped the transfer, when one did.
@@ -50,7 +50,7 @@ final class Transfer: @unchecked Sendable {
     /// The largest header block accepted for one response.
     static let maxHeaderBytes = 256 * 1024
 
-    let request: HTTPRequest.Prepared
+    let request: FetchRequest.Prepared
     private let state = Locked(StateMachine())
 
     // I/O thread only (see the threading rule above).
@@ -64,7 +64,7 @@ final class Transfer: @unchecked Sendable {
     private var headersComplete = false
     private var bodyLimit = 0
 
-    init(request: HTTPRequest.Prepared) {
+    init(request: FetchRequest.Prepared) {
         self.request = request
     }
 

@@ -3,7 +3,6 @@ import CommandSupport
 import Foundation
 import Logging
 import ScrapeDaemon
-import ScrapeHTTP
 
 /// `scrape-daemon --config FILE`: the long-running service (systemd `Type=notify`), which
 /// `scrape daemon` execs.
@@ -23,7 +22,7 @@ struct DaemonMain: AsyncParsableCommand {
             Under systemd it speaks the notify protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING). \
             Control server: GET /healthz /metrics /jobs /runs/ID, POST /jobs/NAME/run /scrape.
             """,
-        version: ScrapeVersion.description
+        version: Daemon.versionDescription
     )
 
     @Option(name: .long, help: ArgumentHelp("The YAML config file.", valueName: "file"))

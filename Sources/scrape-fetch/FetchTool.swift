@@ -4,8 +4,7 @@ import ScrapeHTTP
 
 /// `scrape-fetch`: fetches every URL of a list with the HTTP engine, nothing else.
 ///
-/// It exists to exercise `ScrapeHTTP` on its own: `make run` uses it on the bundled
-/// example until the one-shot scraper lands, and `make bench-http` races it against
+/// It exists to exercise `ScrapeHTTP` on its own: `make bench-http` races it against
 /// `curl --parallel` (fetch only, no parsing, on both sides).
 ///
 /// ```
@@ -80,7 +79,7 @@ struct FetchTool {
     static func fetch(_ url: String, with client: HTTPClient) async -> Outcome {
         let start = ContinuousClock.now
         do {
-            let response = try await client.execute(HTTPRequest(url: url))
+            let response = try await client.execute(FetchRequest(url: url))
             let ms = Int(((ContinuousClock.now - start).inSeconds * 1000).rounded())
             return Outcome(line: "\(response.status) \(response.body.count) \(ms) \(url)", status: response.status, bytes: response.body.count)
         } catch let error as HTTPClientError {

@@ -9,7 +9,7 @@ import Synchronization
 /// SIGINT and SIGTERM cancel the run: no new input is read, in-flight transfers are
 /// aborted, finished records are flushed and fsynced, and the status is 130 or 143. A
 /// second signal exits at once.
-struct RunExecution {
+struct InterruptibleRun {
     let options: ScrapeRun.Options
     let quiet: Bool
 

@@ -113,7 +113,7 @@ struct RunCommand: AsyncParsableCommand {
         let options = ScrapeRun.Options(
             input: input, output: output, resume: resume, http: http, retryFailed: retryFailed.flatMap(RetryableFailures.init(parsing:)))
         HeapTuning.forOneShotRun()
-        let status = await RunExecution(options: options, quiet: quiet).execute()
+        let status = await InterruptibleRun(options: options, quiet: quiet).execute()
         throw ExitCode(status)
     }
 

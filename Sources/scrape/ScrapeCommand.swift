@@ -1,3 +1,4 @@
+import ScrapeBase
 import ArgumentParser
 import CommandSupport
 import ScrapeHTTP
@@ -15,7 +16,7 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape check-config scrape.yaml     validate a config file, print the settings
             scrape daemon --config scrape.yaml  the long-running service (see systemd/scrape.service)
             """,
-        version: ScrapeVersion.description,
+        version: ScrapeVersion.description(curl: HTTPClient.curlVersion),
         subcommands: [RunCommand.self, APICommand.self, CheckConfigCommand.self, DaemonCommand.self],
         defaultSubcommand: RunCommand.self
     )

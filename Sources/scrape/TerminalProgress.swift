@@ -1,9 +1,10 @@
 import Glibc
 import ScrapeBase
+import ScrapeCore
 
 /// A one-line progress display on stderr, redrawn at most four times a second, shown only
 /// when stderr is a terminal.
-public final class TerminalProgress: Sendable {
+final class TerminalProgress: Sendable {
     private struct State {
         var lastDraw = ContinuousClock.now
         var drawn = false
@@ -16,15 +17,15 @@ public final class TerminalProgress: Sendable {
     /// records are not going to that same terminal, where the line would split them.
     ///
     /// - Parameter recordsOnStdout: whether the run writes its records to stdout.
-    public static func isAvailable(recordsOnStdout: Bool) -> Bool {
+    static func isAvailable(recordsOnStdout: Bool) -> Bool {
         guard isatty(2) == 1 else { return false }
         return !(recordsOnStdout && isatty(1) == 1)
     }
 
-    public init() {}
+    init() {}
 
     /// Redraws the line when 250 ms have passed since the last draw.
-    public func update(_ summary: RunSummary, inFlight: Int) {
+    func update(_ summary: RunSummary, inFlight: Int) {
         let now = ContinuousClock.now
         let due = state.withLock { state in
             guard now - state.lastDraw >= .milliseconds(250) else { return false }
@@ -40,7 +41,7 @@ public final class TerminalProgress: Sendable {
     }
 
     /// Clears the line before the summary is printed.
-    public func finish() {
+    func finish() {
         if state.withLock({ $0.drawn }) { Self.write("\r\u{1B}[K") }
     }
 

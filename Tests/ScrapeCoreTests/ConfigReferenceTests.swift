@@ -69,4 +69,12 @@ import Testing
         }
         #expect(checked.count >= 10, "the README's flag table was not found: checked \(checked.sorted())")
     }
+
+    /// The shipped config files write the `http:` defaults out, to show them; they must
+    /// stay the defaults.
+    @Test(arguments: ["Config/scrape.example.yaml", "Config/scrape.yaml"])
+    func shippedConfigsHoldTheDefaults(path: String) throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../\(path)").standardized.path
+        #expect(try ScrapeConfiguration(contentsOfFile: file).http == ScrapeConfiguration.HTTP())
+    }
 }

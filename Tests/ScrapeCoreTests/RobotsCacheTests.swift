@@ -12,7 +12,7 @@ struct RobotsCacheTests {
         configuration.resolve = ["\(host):\(server.port):127.0.0.1"]
         let client = try HTTPClient(configuration: configuration)
         let cache = RobotsCache(client: client, userAgent: "scrape/1.0")
-        let request = try HTTPRequest.Prepared(HTTPRequest(url: "http://\(host):\(server.port)\(path)"))
+        let request = try FetchRequest.Prepared(FetchRequest(url: "http://\(host):\(server.port)\(path)"))
         // Three concurrent callers share one fetch.
         async let first = cache.rules(for: request)
         async let second = cache.rules(for: request)
@@ -55,7 +55,7 @@ struct RobotsCacheTests {
         let port = try SilentServer.refusedPort()
         let client = try HTTPClient(configuration: .fastFailingForTesting())
         let cache = RobotsCache(client: client, userAgent: "scrape/1.0")
-        let rules = await cache.rules(for: try HTTPRequest.Prepared(HTTPRequest(url: "http://127.0.0.1:\(port)/x")))
+        let rules = await cache.rules(for: try FetchRequest.Prepared(FetchRequest(url: "http://127.0.0.1:\(port)/x")))
         await client.shutdown()
         #expect(!rules.allows("/x"))
         #expect(rules.unavailable?.kind == "connect")

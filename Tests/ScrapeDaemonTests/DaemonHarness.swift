@@ -81,17 +81,17 @@ final class DaemonHarness: @unchecked Sendable {
     var log: String { process?.currentStderr ?? "" }
 
     /// An HTTP request to the control server.
-    func request(_ method: HTTPRequest.Method = .get, _ path: String, body: String? = nil, token: String? = nil) async throws -> (status: Int, body: String) {
+    func request(_ method: FetchRequest.Method = .get, _ path: String, body: String? = nil, token: String? = nil) async throws -> (status: Int, body: String) {
         var headers: HTTPHeaders = [:]
         if let token { headers = ["Authorization": "Bearer \(token)"] }
         let response = try await client.execute(
-            HTTPRequest(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers, body: body.map { Array($0.utf8) }, timeout: .seconds(10))
+            FetchRequest(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers, body: body.map { Array($0.utf8) }, timeout: .seconds(10))
         )
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 
     /// A JSON object answer.
-    func json(_ method: HTTPRequest.Method = .get, _ path: String, body: String? = nil, token: String? = nil) async throws -> (status: Int, object: [String: Any]) {
+    func json(_ method: FetchRequest.Method = .get, _ path: String, body: String? = nil, token: String? = nil) async throws -> (status: Int, object: [String: Any]) {
         let (status, text) = try await request(method, path, body: body, token: token)
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
         return (status, object)

@@ -1,7 +1,7 @@
 import ScrapeHTML
 import Testing
 
-/// The title rule of DESIGN.md, table-driven: each case is a document, its Content-Type
+/// The title rule of docs/ARCHITECTURE.md, table-driven: each case is a document, its Content-Type
 /// and the `document.title` a browser gives.
 struct TitleExtractorTests {
     struct Case: CustomTestStringConvertible, Sendable {

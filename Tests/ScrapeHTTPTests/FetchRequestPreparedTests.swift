@@ -2,9 +2,9 @@
 import Testing
 
 /// Request validation, without any transfer.
-struct HTTPRequestPreparedTests {
-    private func prepare(_ request: HTTPRequest, maxURLLength: Int = 1000) -> Result<HTTPRequest.Prepared, HTTPClientError> {
-        Result { () throws(HTTPClientError) in try HTTPRequest.Prepared(request, maxURLLength: maxURLLength) }
+struct FetchRequestPreparedTests {
+    private func prepare(_ request: FetchRequest, maxURLLength: Int = 1000) -> Result<FetchRequest.Prepared, HTTPClientError> {
+        Result { () throws(HTTPClientError) in try FetchRequest.Prepared(request, maxURLLength: maxURLLength) }
     }
 
     @Test(arguments: [
@@ -15,7 +15,7 @@ struct HTTPRequestPreparedTests {
         ("http://user:pw@host.test/x", "http", "host.test"),
     ])
     func acceptsHTTPAndHTTPSURLs(url: String, scheme: String, host: String) throws {
-        let prepared = try prepare(HTTPRequest(url: url)).get()
+        let prepared = try prepare(FetchRequest(url: url)).get()
         #expect(prepared.scheme == scheme)
         #expect(prepared.host == host)
     }
@@ -25,7 +25,7 @@ struct HTTPRequestPreparedTests {
         ("data:text/plain,hi", "data"), ("ws://host/", "ws"), ("javascript:alert(1)", "javascript"),
     ])
     func refusesOtherSchemesByName(url: String, scheme: String) {
-        guard case .failure(let error) = prepare(HTTPRequest(url: url)) else {
+        guard case .failure(let error) = prepare(FetchRequest(url: url)) else {
             Issue.record("\(url) was accepted")
             return
         }
@@ -35,7 +35,7 @@ struct HTTPRequestPreparedTests {
 
     @Test(arguments: ["", " http://a/", "://a", "1http://a/", "http//a", "http://a b/", "http://a/\u{0}x", "http://a/\nb"])
     func refusesMalformedURLs(url: String) {
-        guard case .failure(let error) = prepare(HTTPRequest(url: url)) else {
+        guard case .failure(let error) = prepare(FetchRequest(url: url)) else {
             Issue.record("\(url.debugDescription) was accepted")
             return
         }
@@ -44,8 +44,8 @@ struct HTTPRequestPreparedTests {
 
     @Test func refusesURLsOverTheLengthLimit() {
         let url = "http://a/" + String(repeating: "x", count: 991)
-        #expect((try? prepare(HTTPRequest(url: url)).get()) != nil)
-        guard case .failure(let error) = prepare(HTTPRequest(url: url + "x")) else {
+        #expect((try? prepare(FetchRequest(url: url)).get()) != nil)
+        guard case .failure(let error) = prepare(FetchRequest(url: url + "x")) else {
             Issue.record("overlong URL accepted")
             return
         }
@@ -57,7 +57,7 @@ struct HTTPRequestPreparedTests {
         ["Bad Name": "x"], ["": "x"], ["X": "a\rb"], ["X": "a\nb"], ["X": "a\u{0}b"], ["Ünicode": "x"],
     ] as [HTTPHeaders])
     func refusesBadHeaders(headers: HTTPHeaders) {
-        guard case .failure(let error) = prepare(HTTPRequest(url: "http://a/", headers: headers)) else {
+        guard case .failure(let error) = prepare(FetchRequest(url: "http://a/", headers: headers)) else {
             Issue.record("\(headers) accepted")
             return
         }
@@ -65,7 +65,7 @@ struct HTTPRequestPreparedTests {
     }
 
     @Test func headerValuesAreNotEchoedInErrors() {
-        guard case .failure(let error) = prepare(HTTPRequest(url: "http://a/", headers: ["Authorization": "Bearer s3cret\r\n"]))
+        guard case .failure(let error) = prepare(FetchRequest(url: "http://a/", headers: ["Authorization": "Bearer s3cret\r\n"]))
         else {
             Issue.record("accepted")
             return
@@ -76,12 +76,12 @@ struct HTTPRequestPreparedTests {
 
     @Test(arguments: ["GET", "PROPFIND", "M-SEARCH"])
     func acceptsTokenMethods(method: String) {
-        #expect((try? prepare(HTTPRequest(url: "http://a/", method: .init(rawValue: method))).get()) != nil)
+        #expect((try? prepare(FetchRequest(url: "http://a/", method: .init(rawValue: method))).get()) != nil)
     }
 
     @Test(arguments: ["", "GET X", "GET\r\n"])
     func refusesNonTokenMethods(method: String) {
-        guard case .failure(let error) = prepare(HTTPRequest(url: "http://a/", method: .init(rawValue: method))) else {
+        guard case .failure(let error) = prepare(FetchRequest(url: "http://a/", method: .init(rawValue: method))) else {
             Issue.record("\(method.debugDescription) accepted")
             return
         }

@@ -16,7 +16,7 @@ struct HTTPClientConcurrencyTests {
                         var opened = 0
                         for index in 0..<10 {
                             let size = 1 + (task * 10 + index) % 3000
-                            let response = try await client.execute(HTTPRequest(url: server.url("/bytes/\(size)")))
+                            let response = try await client.execute(FetchRequest(url: server.url("/bytes/\(size)")))
                             #expect(response.status == 200)
                             #expect(response.body == patternBytes(size))
                             opened += response.newConnections
@@ -42,7 +42,7 @@ struct HTTPClientConcurrencyTests {
                 for _ in 0..<200 {
                     group.addTask {
                         do {
-                            _ = try await client.execute(HTTPRequest(url: server.url("/delay/5000")))
+                            _ = try await client.execute(FetchRequest(url: server.url("/delay/5000")))
                             return "completed"
                         } catch is CancellationError {
                             return "cancelled"
@@ -64,7 +64,7 @@ struct HTTPClientConcurrencyTests {
             while client.statistics.runningTransfers > 0 {
                 try await Task.sleep(for: .milliseconds(5))
             }
-            let response = try await client.execute(HTTPRequest(url: server.url("/get")))
+            let response = try await client.execute(FetchRequest(url: server.url("/get")))
             #expect(response.body.text == "ok")
         }
     }
@@ -73,7 +73,7 @@ struct HTTPClientConcurrencyTests {
         try await withServerAndClient { server, client in
             let task = Task {
                 withUnsafeCurrentTask { $0?.cancel() }
-                return try await client.execute(HTTPRequest(url: server.url("/get")))
+                return try await client.execute(FetchRequest(url: server.url("/get")))
             }
             await #expect(throws: CancellationError.self) { try await task.value }
             #expect(server.log.count(path: "/get") == 0)
@@ -83,14 +83,14 @@ struct HTTPClientConcurrencyTests {
     @Test func shutdownFailsInFlightRequestsAndLaterOnes() async throws {
         try await TestServer.withRunning { server in
             let client = try HTTPClient(configuration: .fastFailingForTesting())
-            let inFlight = Task { try await client.execute(HTTPRequest(url: server.url("/delay/3000"))) }
+            let inFlight = Task { try await client.execute(FetchRequest(url: server.url("/delay/3000"))) }
             while server.log.count(path: "/delay/3000") < 1 {
                 try await Task.sleep(for: .milliseconds(10))
             }
             await client.shutdown()
             await #expect(throws: HTTPClientError.clientShutdown) { try await inFlight.value }
             await #expect(throws: HTTPClientError.clientShutdown) {
-                try await client.execute(HTTPRequest(url: server.url("/get")))
+                try await client.execute(FetchRequest(url: server.url("/get")))
             }
             #expect(server.log.count(path: "/get") == 0)
         }
@@ -102,7 +102,7 @@ struct HTTPClientConcurrencyTests {
         async let second: Void = client.shutdown()
         _ = await (first, second)
         await client.shutdown()
-        let error = await expectFailure(client, HTTPRequest(url: "http://127.0.0.1:1/"))
+        let error = await expectFailure(client, FetchRequest(url: "http://127.0.0.1:1/"))
         #expect(error == .clientShutdown)
     }
 
@@ -110,7 +110,7 @@ struct HTTPClientConcurrencyTests {
         try await TestServer.withRunning { server in
             for _ in 0..<20 {
                 let client = try HTTPClient()
-                let response = try await client.execute(HTTPRequest(url: server.url("/get")))
+                let response = try await client.execute(FetchRequest(url: server.url("/get")))
                 #expect(response.status == 200)
                 await client.shutdown()
             }

@@ -10,7 +10,7 @@ struct HTTPClientFailureTests {
         defer { silent.close() }
         try await withClient { client in
             let start = ContinuousClock.now
-            let error = await expectFailure(client, HTTPRequest(url: silent.url, timeout: .milliseconds(300)))
+            let error = await expectFailure(client, FetchRequest(url: silent.url, timeout: .milliseconds(300)))
             #expect(error?.kind == .timeout)
             #expect(ContinuousClock.now - start >= .milliseconds(300))
             #expect(error?.curlError?.code == .easy(28))
@@ -20,7 +20,7 @@ struct HTTPClientFailureTests {
     @Test func refusedPortIsAConnectError() async throws {
         let port = try SilentServer.refusedPort()
         try await withClient { client in
-            let error = await expectFailure(client, HTTPRequest(url: "http://127.0.0.1:\(port)/"))
+            let error = await expectFailure(client, FetchRequest(url: "http://127.0.0.1:\(port)/"))
             #expect(error?.kind == .connect)
             #expect(error?.curlError?.code == .easy(7))
         }
@@ -30,7 +30,7 @@ struct HTTPClientFailureTests {
     @Test func unresolvableHostIsADNSError() async throws {
         try await withClient { client in
             let host = String(repeating: "a", count: 64) + ".invalid"
-            let error = await expectFailure(client, HTTPRequest(url: "http://\(host)/"))
+            let error = await expectFailure(client, FetchRequest(url: "http://\(host)/"))
             #expect(error?.kind == .dns)
         }
     }
@@ -39,14 +39,14 @@ struct HTTPClientFailureTests {
     /// timeout (connect 2 s covers the handshake; low-speed 5 s) fired first: a `timeout`.
     @Test func tlsToAPlainHTTPServerIsATLSError() async throws {
         try await withServerAndClient({ $0.timeouts.connect = .seconds(20); $0.timeouts.total = .seconds(30); $0.timeouts.lowSpeedTime = .zero }) { server, client in
-            let error = await expectFailure(client, HTTPRequest(url: "https://127.0.0.1:\(server.port)/get"))
+            let error = await expectFailure(client, FetchRequest(url: "https://127.0.0.1:\(server.port)/get"))
             #expect(error?.kind == .tls, "\(String(describing: error))")
         }
     }
 
     @Test func redirectLoopStopsAtTheLimit() async throws {
         try await withServerAndClient({ $0.limits.maxRedirects = 5 }) { server, client in
-            let error = await expectFailure(client, HTTPRequest(url: server.url("/redirect-loop")))
+            let error = await expectFailure(client, FetchRequest(url: server.url("/redirect-loop")))
             #expect(error?.kind == .tooManyRedirects)
             #expect(server.log.count(path: "/redirect-loop") == 6)
         }
@@ -54,7 +54,7 @@ struct HTTPClientFailureTests {
 
     @Test func redirectToAFileURLIsRefusedAndNothingIsRead() async throws {
         try await withServerAndClient { server, client in
-            let request = HTTPRequest(url: server.url("/redirect-to?url=file:///etc/passwd"))
+            let request = FetchRequest(url: server.url("/redirect-to?url=file:///etc/passwd"))
             let error = await expectFailure(client, request)
             #expect(error?.kind == .unsupportedScheme)
             #expect(error?.message.contains("file") == true)
@@ -65,7 +65,7 @@ struct HTTPClientFailureTests {
     @Test(arguments: ["ftp://127.0.0.1/", "gopher://127.0.0.1/", "dict://127.0.0.1/", "scp://127.0.0.1/x"])
     func redirectToOtherSchemesIsRefused(target: String) async throws {
         try await withServerAndClient { server, client in
-            let error = await expectFailure(client, HTTPRequest(url: server.url("/redirect-to?url=\(target)")))
+            let error = await expectFailure(client, FetchRequest(url: server.url("/redirect-to?url=\(target)")))
             #expect(error?.kind == .unsupportedScheme)
         }
     }
@@ -73,7 +73,7 @@ struct HTTPClientFailureTests {
     @Test(arguments: ["file:///etc/passwd", "ftp://127.0.0.1/", "FILE:///etc/passwd", "javascript:alert(1)", "mailto:a@b.c"])
     func nonHTTPURLsAreRefusedBeforeAnyTransfer(url: String) async throws {
         try await withClient { client in
-            let error = await expectFailure(client, HTTPRequest(url: url))
+            let error = await expectFailure(client, FetchRequest(url: url))
             #expect(error?.kind == .unsupportedScheme)
             #expect(error?.curlError == nil)
         }
@@ -82,14 +82,14 @@ struct HTTPClientFailureTests {
     @Test(arguments: ["", "not a url", "example.com/path", "http://", "http://exa mple.com/", "https://[::1/"])
     func malformedURLsAreInvalid(url: String) async throws {
         try await withClient { client in
-            let error = await expectFailure(client, HTTPRequest(url: url))
+            let error = await expectFailure(client, FetchRequest(url: url))
             #expect(error?.kind == .invalidURL)
         }
     }
 
     @Test func connectionClosedMidBodyIsATransportError() async throws {
         try await withServerAndClient { server, client in
-            let error = await expectFailure(client, HTTPRequest(url: server.url("/close-mid-body")))
+            let error = await expectFailure(client, FetchRequest(url: server.url("/close-mid-body")))
             #expect(error?.kind == .transport)
             #expect(error?.curlError != nil)
         }
@@ -97,7 +97,7 @@ struct HTTPClientFailureTests {
 
     @Test func headerInjectionIsRefused() async throws {
         try await withServerAndClient { server, client in
-            let request = HTTPRequest(url: server.url("/get"), headers: ["X-Evil": "a\r\nHost: other"])
+            let request = FetchRequest(url: server.url("/get"), headers: ["X-Evil": "a\r\nHost: other"])
             let error = await expectFailure(client, request)
             #expect(error?.kind == .invalidRequest)
             #expect(error?.message.contains("Host: other") == false)

@@ -21,7 +21,7 @@ struct HTTPClientTLSTests {
     @Test func verifiesCertificatesByDefault() async throws {
         try await withNginx { nginx in
             try await withClient { client in
-                let error = await expectFailure(client, HTTPRequest(url: nginx.baseURL + "/index.html"))
+                let error = await expectFailure(client, FetchRequest(url: nginx.baseURL + "/index.html"))
                 #expect(error?.kind == .tls)
                 #expect(error?.curlError?.number == 60)  // CURLE_PEER_FAILED_VERIFICATION
             }
@@ -31,7 +31,7 @@ struct HTTPClientTLSTests {
     @Test func trustsAConfiguredCAFileAndSpeaksHTTP2() async throws {
         try await withNginx { nginx in
             try await withClient({ $0.tls.caFile = nginx.certificatePath }) { client in
-                let response = try await client.execute(HTTPRequest(url: nginx.baseURL + "/index.html"))
+                let response = try await client.execute(FetchRequest(url: nginx.baseURL + "/index.html"))
                 #expect(response.status == 200)
                 #expect(response.version == .http2)
                 #expect(response.body.text == Self.page)
@@ -45,7 +45,7 @@ struct HTTPClientTLSTests {
             try await withClient({ $0.tls.caFile = nginx.certificatePath }) { client in
                 let opened = try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<50 {
-                        group.addTask { try await client.execute(HTTPRequest(url: nginx.baseURL + "/index.html")).newConnections }
+                        group.addTask { try await client.execute(FetchRequest(url: nginx.baseURL + "/index.html")).newConnections }
                     }
                     return try await group.reduce(0, +)
                 }
@@ -60,7 +60,7 @@ struct HTTPClientTLSTests {
                 $0.tls.caFile = nginx.certificatePath
                 $0.httpVersion = .http1Only
             }) { client in
-                let response = try await client.execute(HTTPRequest(url: nginx.baseURL + "/index.html"))
+                let response = try await client.execute(FetchRequest(url: nginx.baseURL + "/index.html"))
                 #expect(response.version == .http1_1)
             }
         }
@@ -69,7 +69,7 @@ struct HTTPClientTLSTests {
     @Test func insecureModeSkipsVerificationOnlyWhenAsked() async throws {
         try await withNginx { nginx in
             try await withClient({ $0.tls.verifyPeer = false }) { client in
-                let response = try await client.execute(HTTPRequest(url: nginx.baseURL + "/index.html"))
+                let response = try await client.execute(FetchRequest(url: nginx.baseURL + "/index.html"))
                 #expect(response.status == 200)
             }
         }
@@ -82,9 +82,9 @@ struct HTTPClientTLSTests {
                 $0.resolve = ["localhost:\(nginx.port):127.0.0.1", "scrape.test:\(nginx.port):127.0.0.1"]
             }) { client in
                 // The certificate names localhost, so the name (not only the address) is checked.
-                let ok = try await client.execute(HTTPRequest(url: "https://localhost:\(nginx.port)/index.html"))
+                let ok = try await client.execute(FetchRequest(url: "https://localhost:\(nginx.port)/index.html"))
                 #expect(ok.status == 200)
-                let wrongName = await expectFailure(client, HTTPRequest(url: "https://scrape.test:\(nginx.port)/index.html"))
+                let wrongName = await expectFailure(client, FetchRequest(url: "https://scrape.test:\(nginx.port)/index.html"))
                 #expect(wrongName?.kind == .tls)
             }
         }

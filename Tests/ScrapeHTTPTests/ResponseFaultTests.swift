@@ -28,7 +28,7 @@ struct ResponseFaultTests {
         defer { server.close() }
         let client = try HTTPClient(configuration: .init())
         do {
-            let response = try await client.execute(HTTPRequest(url: server.url(path)))
+            let response = try await client.execute(FetchRequest(url: server.url(path)))
             Issue.record("a response, status \(response.status)")
         } catch let error as HTTPClientError {
             #expect(error.kind.rawValue == kind)

@@ -42,7 +42,7 @@ func withClient<Result: Sendable>(
 /// throws something else.
 func expectFailure(
     _ client: HTTPClient,
-    _ request: HTTPRequest,
+    _ request: FetchRequest,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async -> HTTPClientError? {
     do {

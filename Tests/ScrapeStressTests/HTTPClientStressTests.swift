@@ -24,7 +24,7 @@ struct HTTPClientStressTests {
                         try await withThrowingTaskGroup(of: String.self) { attempt in
                             attempt.addTask {
                                 do {
-                                    let response = try await client.execute(HTTPRequest(url: server.url(path)))
+                                    let response = try await client.execute(FetchRequest(url: server.url(path)))
                                     return response.status == 200 ? "response" : "status \(response.status)"
                                 } catch is CancellationError {
                                     return "cancelled"
@@ -47,7 +47,7 @@ struct HTTPClientStressTests {
             #expect(endings.values.reduce(0, +) == 300)
             #expect(Set(endings.keys).isSubset(of: ["response", "cancelled"]), "\(endings)")
             #expect(endings["response", default: 0] >= 150)
-            let after = try await client.execute(HTTPRequest(url: server.url("/get")))
+            let after = try await client.execute(FetchRequest(url: server.url("/get")))
             #expect(after.status == 200)
             let deadline = ContinuousClock.now + .seconds(10)
             while client.statistics.runningTransfers > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }

@@ -49,7 +49,7 @@ public actor APIAuthenticator {
     /// Adds credentials to `request`.
     ///
     /// - Throws: a message for ``APIError`` when the OAuth2 token cannot be had.
-    public func authorize(_ request: inout HTTPRequest) async throws(APIError) {
+    public func authorize(_ request: inout FetchRequest) async throws(APIError) {
         switch method {
         case .none:
             return
@@ -75,13 +75,13 @@ public actor APIAuthenticator {
         var form = [("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", clientSecret)]
         if !scopes.isEmpty { form.append(("scope", scopes.joined(separator: " "))) }
         let body = form.map { "\(HTTPURL.percentEncode($0.0))=\(HTTPURL.percentEncode($0.1))" }.joined(separator: "&")
-        let request = HTTPRequest(
+        let request = FetchRequest(
             url: tokenURL, method: .post,
             headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
             body: Array(body.utf8)
         )
         let fail = { (message: String) in APIError(job: "", url: tokenURL, message: "OAuth2 token request failed: \(message)") }
-        let response: HTTPResponse
+        let response: FetchResponse
         do {
             response = try await client.execute(request)
         } catch {

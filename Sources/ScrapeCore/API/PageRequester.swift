@@ -24,7 +24,7 @@ struct PageRequester: Sendable {
     }
 
     /// The page's response (status 2xx) and how many retries it took.
-    func fetch(_ url: String) async throws(APIError) -> (HTTPResponse, Int) {
+    func fetch(_ url: String) async throws(APIError) -> (FetchResponse, Int) {
         let policy = options.http.politeness.retry
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
@@ -32,7 +32,7 @@ struct PageRequester: Sendable {
         while true {
             attempt += 1
             try await pacing.wait()
-            var request = HTTPRequest(url: url, headers: HTTPHeaders(options.api.headers))
+            var request = FetchRequest(url: url, headers: HTTPHeaders(options.api.headers))
             do {
                 try await authenticator.authorize(&request)
             } catch {

@@ -1,5 +1,5 @@
 extension ScrapeConfiguration {
-    /// The `daemon:` section, read by `scrape daemon` (DESIGN.md, "Daemon state directory").
+    /// The `daemon:` section, read by `scrape daemon` (docs/ARCHITECTURE.md, "Daemon state directory").
     public struct Daemon: Sendable, Equatable {
         /// Where the control server listens (`/healthz`, `/metrics`, `/jobs`, `/scrape`, `/runs/{id}`).
         public var listen = ListenAddress(host: "127.0.0.1", port: 9464)

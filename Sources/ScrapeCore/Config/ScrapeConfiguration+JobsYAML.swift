@@ -49,7 +49,7 @@ extension ScrapeConfiguration.API {
         // Checked as the client will check it, so a control byte or space in the URL is a
         // config error naming the key, not a failure at the first request.
         do throws(HTTPClientError) {
-            _ = try HTTPRequest.Prepared(HTTPRequest(url: baseURL))
+            _ = try FetchRequest.Prepared(FetchRequest(url: baseURL))
         } catch {
             throw ConfigurationError(key: map.path("base_url"), message: error.message, line: map.line("base_url"))
         }

@@ -1,7 +1,7 @@
 import ScrapeHTTP
 public import ScrapeResilience
 
-/// The config file's model (DESIGN.md, "Config file"), typed and with its defaults.
+/// The config file's model (docs/ARCHITECTURE.md, "Config file"), typed and with its defaults.
 ///
 /// Parsing lives in `ScrapeConfiguration+YAML.swift`. The library layers never see
 /// this type: `ScrapeConfiguration.HTTP.clientConfiguration` translates it for

@@ -1,4 +1,4 @@
-/// One output line: what became of one input URL (DESIGN.md, "Scrape record").
+/// One output line: what became of one input URL (docs/ARCHITECTURE.md, "Scrape record").
 ///
 /// Every input URL gets exactly one, success or failure: errors are data.
 public struct ScrapeRecord: Sendable, Equatable {

@@ -32,7 +32,7 @@ public actor RobotsCache {
     }
 
     /// The rules for the origin of `request`.
-    public func rules(for request: HTTPRequest.Prepared) async -> RobotsRules {
+    public func rules(for request: FetchRequest.Prepared) async -> RobotsRules {
         let origin = Self.origin(of: request)
         switch entries[origin] {
         case .ready(let rules):
@@ -60,7 +60,7 @@ public actor RobotsCache {
 
     private func fetch(_ url: String) async -> RobotsRules {
         do {
-            let response = try await client.execute(HTTPRequest(url: url))
+            let response = try await client.execute(FetchRequest(url: url))
             switch response.status {
             case 200..<300:
                 return RobotsRules(parsing: String(decoding: response.body, as: UTF8.self), userAgent: userAgentToken)
@@ -90,7 +90,7 @@ public actor RobotsCache {
     }
 
     /// `scheme://host[:port]` of the request's URL, as curl parsed it.
-    static func origin(of request: HTTPRequest.Prepared) -> String {
+    static func origin(of request: FetchRequest.Prepared) -> String {
         let url = request.request.url
         guard let schemeEnd = url.firstRange(of: "://") else { return url }
         let afterScheme = url[schemeEnd.upperBound...]

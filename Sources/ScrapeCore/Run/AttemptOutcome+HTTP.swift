@@ -17,7 +17,7 @@ extension AttemptOutcome {
     }
 
     /// What `response` means to the policies, its `Retry-After` (seconds or HTTP-date) included.
-    public init(response: HTTPResponse) {
+    public init(response: FetchResponse) {
         let retryAfter = response.headers.first(name: "Retry-After").flatMap {
             RetryAfter.delay($0, now: Timestamp.now.millisecondsSinceEpoch / 1000)
         }

@@ -4,8 +4,8 @@ public import ScrapeHTML
 import ScrapeResilience
 
 /// Turns one attempt at a URL into its record: robots.txt check, fetch, then the title,
-/// in the calling task (a child of the scheduler, on the cooperative pool, never on
-/// curl's I/O thread). The scheduler decides from the returned outcome whether the
+/// in the calling task (a child of the scheduler, on `RunExecutor`'s threads in
+/// `scrape run`, never on curl's I/O thread). The scheduler decides from the returned outcome whether the
 /// record is final or the URL is tried again.
 public struct PageFetcher: Sendable {
     let client: HTTPClient
@@ -21,7 +21,7 @@ public struct PageFetcher: Sendable {
 
     /// Attempt number `attempt` (1-based) at `request`; nil when the task was cancelled
     /// (no record for an unfinished URL, so `--resume` fetches it again).
-    public func attempt(_ request: HTTPRequest.Prepared, number attempt: Int) async -> Scheduler<ContinuousClock>.Attempt<ScrapeRecord>? {
+    public func attempt(_ request: FetchRequest.Prepared, number attempt: Int) async -> Scheduler<ContinuousClock>.Attempt<ScrapeRecord>? {
         var crawlDelay: Duration?
         if let robots {
             let rules = await robots.rules(for: request)
@@ -79,7 +79,7 @@ public struct PageFetcher: Sendable {
     }
 
     /// The record for a URL never requested because its origin's breaker stayed open past `give_up_after`.
-    public static func record(circuitOpen request: HTTPRequest.Prepared, attempts: Int) -> ScrapeRecord {
+    public static func record(circuitOpen request: FetchRequest.Prepared, attempts: Int) -> ScrapeRecord {
         ScrapeRecord(
             url: request.request.url,
             error: .init(kind: "circuit_open", message: "the circuit breaker of \(request.origin) stayed open past circuit_breaker.give_up_after (the server kept failing); run again later with --resume --retry-failed"),

@@ -2,7 +2,7 @@ import ScrapeHTTP
 
 /// One input URL on its way through the scheduler: the request to send, and its line.
 struct PageJob: Sendable {
-    let request: HTTPRequest.Prepared
+    let request: FetchRequest.Prepared
     let line: URLSource.Line
 }
 

@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 import ScrapeHTTP
 

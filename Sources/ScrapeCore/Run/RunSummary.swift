@@ -51,7 +51,7 @@ public struct RunSummary: Sendable {
     public var errors: Int { errorKinds.values.reduce(0, +) }
 
     /// Records per second of wall time.
-    public var pagesPerSecond: Double {
+    public var recordsPerSecond: Double {
         let seconds = elapsed.inSeconds
         return seconds > 0 ? Double(records) / seconds : 0
     }
@@ -63,7 +63,7 @@ public struct RunSummary: Sendable {
         }
         let seconds = elapsed.inSeconds
         var lines = [
-            "scrape: \(records) records in \(Self.format(seconds, digits: 2)) s (\(Self.format(pagesPerSecond, digits: 1)) pages/s), \(Self.formatBytes(bytes))",
+            "scrape: \(records) records in \(Self.format(seconds, digits: 2)) s (\(Self.format(recordsPerSecond, digits: 1)) records/s), \(Self.formatBytes(bytes))",
             "  status: \(list(statusClasses))",
             "  errors: \(list(errorKinds))",
             "  retries: \(retries), circuit open: \(errorKinds["circuit_open"] ?? 0), robots disallowed: \(errorKinds["robots_disallowed"] ?? 0)",

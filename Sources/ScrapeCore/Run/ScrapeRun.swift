@@ -157,7 +157,7 @@ public struct ScrapeRun: Sendable {
                         return .ready(PageFetcher.record(rejecting: line.text, because: error).keepingURL(of: line))
                     }
                     do throws(HTTPClientError) {
-                        let prepared = try HTTPRequest.Prepared(HTTPRequest(url: line.requestURL), maxURLLength: maxURLLength)
+                        let prepared = try FetchRequest.Prepared(FetchRequest(url: line.requestURL), maxURLLength: maxURLLength)
                         return .job(PageJob(request: prepared, line: line), host: prepared.host, origin: prepared.origin)
                     } catch {
                         return .ready(PageFetcher.record(rejecting: line.text, because: error).keepingURL(of: line))

@@ -44,8 +44,6 @@ final class CurlMultiDriver: @unchecked Sendable {
         var running = 0
         /// Easy handles ever created (the pool keeps this near the peak concurrency).
         var easyHandlesCreated = 0
-        /// `curl_multi_wakeup` calls made by submitters.
-        var wakeups = 0
     }
 
     /// The counters as atomics: written on hot paths, so no lock (a profile showed the
@@ -53,7 +51,6 @@ final class CurlMultiDriver: @unchecked Sendable {
     private struct Counters: ~Copyable {
         let running = Atomic<Int>(0)
         let easyHandlesCreated = Atomic<Int>(0)
-        let wakeups = Atomic<Int>(0)
     }
 
     /// The `CURLM *`. Shared with other threads only for `curl_multi_wakeup`, under the mailbox lock.
@@ -172,8 +169,7 @@ final class CurlMultiDriver: @unchecked Sendable {
     var currentStatistics: Statistics {
         Statistics(
             running: counters.running.load(ordering: .relaxed),
-            easyHandlesCreated: counters.easyHandlesCreated.load(ordering: .relaxed),
-            wakeups: counters.wakeups.load(ordering: .relaxed)
+            easyHandlesCreated: counters.easyHandlesCreated.load(ordering: .relaxed)
         )
     }
 
@@ -181,7 +177,6 @@ final class CurlMultiDriver: @unchecked Sendable {
         guard box.isPolling else { return }
         box.isPolling = false
         curl_multi_wakeup(multi)
-        counters.wakeups.add(1, ordering: .relaxed)
     }
 
     private static func release(multi: UnsafeMutableRawPointer, resolve: UnsafeMutablePointer<curl_slist>?) {

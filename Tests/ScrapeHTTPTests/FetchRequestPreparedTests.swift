@@ -7,6 +7,14 @@ struct FetchRequestPreparedTests {
         Result { () throws(HTTPClientError) in try FetchRequest.Prepared(request, maxURLLength: maxURLLength) }
     }
 
+    /// RFC 9110's idempotent methods; `scrape api` retries the others only when told to.
+    @Test func idempotencyFollowsRFC9110() {
+        let idempotent: [FetchRequest.Method] = [.get, .head, .put, .delete, .options]
+        #expect(idempotent.filter { !$0.isIdempotent }.isEmpty)
+        #expect(!FetchRequest.Method.post.isIdempotent)
+        #expect(!FetchRequest.Method.patch.isIdempotent)
+    }
+
     @Test(arguments: [
         ("http://example.com/", "http", "example.com"),
         ("HTTPS://Example.COM:8443/a?b#c", "https", "example.com"),

@@ -69,7 +69,7 @@ struct PageRequester: Sendable {
             } catch {
                 throw APIError(job: options.job.name, url: url, message: "cancelled")
             }
-            switch policy.decision(for: outcome, attempt: attempt, using: &generator) {
+            switch policy.decision(for: outcome, attempt: attempt, idempotent: request.method.isIdempotent, using: &generator) {
             case .retry(let delay):
                 do {
                     try await Task.sleep(for: delay)

@@ -19,7 +19,7 @@ public actor RobotsCache {
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
     /// robots.txt requests made (for the summary and tests).
-    public private(set) var fetches = 0
+
 
     /// - Parameters:
     ///   - client: the client that fetches robots.txt.
@@ -44,7 +44,6 @@ public actor RobotsCache {
             }
         case nil:
             entries[origin] = .fetching([])
-            fetches += 1
             let rules = await fetch(origin + "/robots.txt")
             guard case .fetching(let waiters) = entries[origin] else { return rules }
             if Task.isCancelled {

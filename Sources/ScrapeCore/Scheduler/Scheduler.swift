@@ -106,15 +106,12 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         public var dropped = 0
         /// Attempts re-enqueued after a transient failure.
         public var retries = 0
-        /// Jobs failed because their origin's breaker stayed open past its `giveUpAfter`.
-        public var rejected = 0
 
-        public init(emitted: Int = 0, cancelled: Bool = false, dropped: Int = 0, retries: Int = 0, rejected: Int = 0) {
+        public init(emitted: Int = 0, cancelled: Bool = false, dropped: Int = 0, retries: Int = 0) {
             self.emitted = emitted
             self.cancelled = cancelled
             self.dropped = dropped
             self.retries = retries
-            self.rejected = rejected
         }
     }
 
@@ -214,7 +211,6 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                         continue fill
                     case .reject(let job):
                         try deliver(job.payload.lastOutput ?? reject(job.payload.payload, job.attemptsMade), inFlight: queues.inFlightCount)
-                        outcome.rejected += 1
                         continue fill
                     case .idle(let wake):
                         if let wake, timer.map({ wake < $0 }) ?? true {

@@ -1,10 +1,11 @@
-import Glibc
+public import Glibc
 
 /// The two things every system call site needs: retrying after a signal interrupted it,
 /// and the text of the error it set.
 public enum SystemCall {
     /// Calls `call` until it does not fail with `EINTR` (a signal arrived mid-call; the
     /// call did nothing and may simply be made again).
+    @inlinable
     public static func retryingOnInterrupt<Result: BinaryInteger>(_ call: () -> Result) -> Result {
         while true {
             let result = call()

@@ -82,17 +82,7 @@ final class Inbox: Service, Sendable {
         let logger = context.logger
         let claimedPath = "\(paths.claimed)/\(name).txt"
         let output = paths.inboxOutput(name)
-        if !claimed {
-            let incoming = "\(paths.inbox)/\(name).txt"
-            if Self.exists("\(paths.done)/\(name).txt") || Self.exists(output) {
-                fail(name, at: incoming, reason: "an inbox file named \(name).txt was already processed (its records are in \(output)); give each list a new name")
-                return
-            }
-            guard rename(incoming, claimedPath) == 0 else {
-                if errno != ENOENT { fail(name, at: incoming, reason: "cannot claim it: " + SystemCall.errorMessage()) }
-                return
-            }
-        }
+        if !claimed, claim(name) != .claimed { return }
         context.registry.started(id: name, kind: .inbox, name: name)
         logger.info("inbox file claimed", metadata: ["file": "\(name).txt", "resumed": "\(claimed)"])
         switch await context.scrape(input: claimedPath, output: output, from: 0, runID: name) {
@@ -113,6 +103,33 @@ final class Inbox: Service, Sendable {
             logger.error("inbox file could not be scraped; kept for a retry", metadata: ["file": "\(name).txt", "error": "\(failure)"])
             try? await Task.sleep(for: .seconds(5))
         }
+    }
+
+    /// What ``claim(_:)`` did with a waiting file.
+    enum Claim: Equatable {
+        /// Moved into `claimed/`: it is this process's to scrape.
+        case claimed
+        /// Its name was used before (in `done/`, or its output exists): moved to `failed/`.
+        case refused
+        /// Gone before it could be claimed (another process took it, or its writer).
+        case gone
+    }
+
+    /// Claims waiting file `name` by renaming it into `claimed/`, unless a list of that name
+    /// was already processed: its records would be mixed with the old ones.
+    func claim(_ name: String) -> Claim {
+        let incoming = "\(paths.inbox)/\(name).txt"
+        let output = paths.inboxOutput(name)
+        if Self.exists("\(paths.done)/\(name).txt") || Self.exists(output) {
+            fail(name, at: incoming, reason: "an inbox file named \(name).txt was already processed (its records are in \(output)); give each list a new name")
+            return .refused
+        }
+        guard rename(incoming, "\(paths.claimed)/\(name).txt") == 0 else {
+            if errno == ENOENT { return .gone }
+            fail(name, at: incoming, reason: "cannot claim it: " + SystemCall.errorMessage())
+            return .refused
+        }
+        return .claimed
     }
 
     /// Moves a file that cannot be processed to `failed/`, with `NAME.error` saying why.

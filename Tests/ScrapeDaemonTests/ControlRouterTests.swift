@@ -13,33 +13,14 @@ import Testing
 /// table and the inbox behind them. Signals, systemd and restarts stay in DaemonTests,
 /// against the binary.
 @Suite struct ControlRouterTests {
-    static let token = "router-test-token-0123456789"
+    static let token = DaemonPartsFixture.token
 
-    /// Builds the daemon's parts on a config in a fresh folder, runs `body` with an
-    /// in-process client, then shuts the engine down.
+    /// Runs `body` with the daemon's parts and an in-process client of their router.
     func withRouter(token: Bool = true, _ body: @escaping @Sendable (DaemonParts, any TestClientProtocol) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("router-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.token.write(toFile: "\(folder)/token", atomically: true, encoding: .utf8)
-        try "http://127.0.0.1:9/\n".write(toFile: "\(folder)/urls.txt", atomically: true, encoding: .utf8)
-        let yaml = """
-            jobs:
-              - {name: manual, scrape: {urls_file: urls.txt}}
-              - {name: hourly, scrape: {urls_file: urls.txt}, every: 1h}
-            daemon:
-              listen: 127.0.0.1:0
-              state_dir: \(folder)/state
-            \(token ? "  token_file: \(folder)/token" : "")
-            """
-        try yaml.write(toFile: "\(folder)/scrape.yaml", atomically: true, encoding: .utf8)
-        let configuration = try DaemonConfiguration.load(path: "\(folder)/scrape.yaml")
-        let parts = try DaemonParts(
-            configuration: configuration, configDirectory: folder, environment: [:], notifier: SystemdNotifier(environment: [:]),
-            logger: Logger(label: "test"))
-        let app = Application(router: parts.control.makeRouter())
-        try await app.test(.router) { client in try await body(parts, client) }
-        await parts.engine.lease().client.shutdown()
+        try await DaemonPartsFixture.with(token: token) { parts, _ in
+            let app = Application(router: parts.control.makeRouter())
+            try await app.test(.router) { client in try await body(parts, client) }
+        }
     }
 
     /// The answer's JSON object; empty when it is not one (the expectations then fail).

@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "scrape",
             dependencies: [
-                "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "CommandSupport",
+                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // Signals as an async sequence; a small target of its own, without NIO.
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

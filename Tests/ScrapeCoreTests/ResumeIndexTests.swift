@@ -87,7 +87,7 @@ struct ResumeIndexTests {
         } catch {
             #expect(error.kind == .refused)
             #expect(error.description.contains(message), "\(error)")
-            #expect(error.description.contains("--resume only continues a file scrape wrote"))
+            #expect(error.description.contains("resuming only continues a file scrape wrote"))
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == contents)
     }

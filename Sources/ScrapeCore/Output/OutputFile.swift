@@ -81,7 +81,7 @@ public final class OutputFile {
         let isRegular = info.st_mode & S_IFMT == S_IFREG
         if isRegular, flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             if errno == EWOULDBLOCK {
-                throw refuse("another scrape run is writing it (the file is locked); wait for it to end or choose another -o")
+                throw refuse("another scrape run is writing it (the file is locked)")
             }
             throw refuse("cannot lock: " + SystemCall.errorMessage(), kind: .write)
         }

@@ -71,7 +71,7 @@ public struct ResumeIndex: Sendable {
             let which = offset == 0 ? "line \(foreign.first)" : "line \(foreign.first) after byte \(offset)"
             throw OutputError(
                 path: file.path,
-                reason: "\(which) is not a scrape record (\(foreign.count) such line\(foreign.count == 1 ? "" : "s")): --resume only continues a file scrape wrote; choose another -o, or remove the file to start afresh",
+                reason: "\(which) is not a scrape record (\(foreign.count) such line\(foreign.count == 1 ? "" : "s")): resuming only continues a file scrape wrote; write to another file, or remove this one to start afresh",
                 kind: .refused
             )
         }

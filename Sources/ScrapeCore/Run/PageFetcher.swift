@@ -82,7 +82,7 @@ public struct PageFetcher: Sendable {
     public static func record(circuitOpen request: FetchRequest.Prepared, attempts: Int) -> ScrapeRecord {
         ScrapeRecord(
             url: request.request.url,
-            error: .init(kind: "circuit_open", message: "the circuit breaker of \(request.origin) stayed open past circuit_breaker.give_up_after (the server kept failing); run again later with --resume --retry-failed"),
+            error: .init(kind: "circuit_open", message: "the circuit breaker of \(request.origin) stayed open past circuit_breaker.give_up_after (the server kept failing)"),
             attempts: attempts,
             fetchedAt: .now
         )

@@ -56,38 +56,6 @@ public struct RunSummary: Sendable {
         return seconds > 0 ? Double(records) / seconds : 0
     }
 
-    /// The multi-line summary printed on stderr at the end.
-    public var report: String {
-        func list(_ counts: [String: Int]) -> String {
-            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        }
-        let seconds = elapsed.inSeconds
-        var lines = [
-            "scrape: \(records) records in \(Self.format(seconds, digits: 2)) s (\(Self.format(recordsPerSecond, digits: 1)) records/s), \(Self.formatBytes(bytes))",
-            "  status: \(list(statusClasses))",
-            "  errors: \(list(errorKinds))",
-            "  retries: \(retries), circuit open: \(errorKinds["circuit_open"] ?? 0), robots disallowed: \(errorKinds["robots_disallowed"] ?? 0)",
-        ]
-        if repairedBytes > 0 { lines.append("  repaired: dropped a partial last line of \(repairedBytes) bytes") }
-        if retriedFailures > 0 { lines.append("  retry-failed: \(retriedFailures) records of transient failures were taken out and fetched again") }
-        if skipped > 0 { lines.append("  resumed: \(skipped) URLs already recorded were skipped") }
-        if unmatchedRecords > 0 {
-            lines.append("  warning: \(unmatchedRecords) records in the output are of URLs not in this input; they were kept")
-        }
-        if transientFailures > 0 {
-            lines.append(
-                resumable
-                    ? "  transient failures: \(transientFailures); to fetch them again later, run the same command with --resume --retry-failed"
-                    : "  transient failures: \(transientFailures); with -o FILE instead of stdout, a later --resume --retry-failed fetches them again")
-        }
-        if interrupted {
-            let advice = resumable
-                ? "run the same command with --resume to finish"
-                : "records went to stdout, which cannot be resumed: run again with -o FILE, then --resume finishes an interrupted run"
-            lines.append("  interrupted: \(notRecorded) URLs in flight or queued were not recorded, and the rest of the input was not read; \(advice)")
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
 
     /// `value` with `digits` decimals, without Foundation.
     public static func format(_ value: Double, digits: Int) -> String {
@@ -99,7 +67,7 @@ public struct RunSummary: Sendable {
         return digits == 0 ? "\(whole)" : "\(whole).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
     }
 
-    static func formatBytes(_ bytes: Int) -> String {
+    public static func formatBytes(_ bytes: Int) -> String {
         if bytes >= 1 << 20 { return "\(format(Double(bytes) / Double(1 << 20), digits: 1)) MiB" }
         if bytes >= 1 << 10 { return "\(format(Double(bytes) / Double(1 << 10), digits: 1)) KiB" }
         return "\(bytes) B"

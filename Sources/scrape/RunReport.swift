@@ -1,0 +1,40 @@
+import ScrapeBase
+import ScrapeCore
+
+/// The summary `scrape run` prints on stderr: counts, then what to do next. The advice
+/// names this command's flags, so it lives with the command, not in the records or the
+/// library the daemon shares.
+extension RunSummary {
+    /// The multi-line summary printed on stderr at the end.
+    var report: String {
+        func list(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        let seconds = elapsed.inSeconds
+        var lines = [
+            "scrape: \(records) records in \(Self.format(seconds, digits: 2)) s (\(Self.format(recordsPerSecond, digits: 1)) records/s), \(Self.formatBytes(bytes))",
+            "  status: \(list(statusClasses))",
+            "  errors: \(list(errorKinds))",
+            "  retries: \(retries), circuit open: \(errorKinds["circuit_open"] ?? 0), robots disallowed: \(errorKinds["robots_disallowed"] ?? 0)",
+        ]
+        if repairedBytes > 0 { lines.append("  repaired: dropped a partial last line of \(repairedBytes) bytes") }
+        if retriedFailures > 0 { lines.append("  retry-failed: \(retriedFailures) records of transient failures were taken out and fetched again") }
+        if skipped > 0 { lines.append("  resumed: \(skipped) URLs already recorded were skipped") }
+        if unmatchedRecords > 0 {
+            lines.append("  warning: \(unmatchedRecords) records in the output are of URLs not in this input; they were kept")
+        }
+        if transientFailures > 0 {
+            lines.append(
+                resumable
+                    ? "  transient failures: \(transientFailures); to fetch them again later, run the same command with --resume --retry-failed"
+                    : "  transient failures: \(transientFailures); with -o FILE instead of stdout, a later --resume --retry-failed fetches them again")
+        }
+        if interrupted {
+            let advice = resumable
+                ? "run the same command with --resume to finish"
+                : "records went to stdout, which cannot be resumed: run again with -o FILE, then --resume finishes an interrupted run"
+            lines.append("  interrupted: \(notRecorded) URLs in flight or queued were not recorded, and the rest of the input was not read; \(advice)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -7,11 +7,10 @@ internal import CMalloc
 /// By default glibc returns the top of a heap to the kernel as soon as 128 KiB are free
 /// there, and serves blocks from 128 KiB up (until its threshold adapts) with a fresh
 /// `mmap`; either way the next body lands on pages the kernel must fault in and zero again.
-/// A profile of the static benchmark put 6.6% of all CPU in those page faults, inside the
-/// copy of bodies out of curl's buffer. Keeping freed memory (trim threshold 64 MiB) and
-/// serving bodies under 4 MiB from the heap removes them. Static benchmark, 20,000 pages,
-/// 10 alternating runs: CPU 1.12 -> 0.86 s, wall 0.994 -> 0.786 s, peak RSS 30.6 -> 31.2 MB;
-/// 1,000,000 lines: 49.4 -> 37.9 s, peak RSS 31.3 -> 32.6 MB (what is freed is kept).
+/// Profiles of the static benchmark put a large share of CPU in those page faults, inside
+/// the copy of bodies out of curl's buffer. Keeping freed memory (trim threshold 64 MiB)
+/// and serving bodies under 4 MiB from the heap removes them, for a little more peak RSS
+/// (README, "Measured choices").
 public enum HeapTuning {
     /// Applies the settings to this process. Call once, before the run starts.
     public static func forOneShotRun() {

@@ -17,11 +17,10 @@ extension EasyHandle {
         var caFile: String?
 
         /// `CURLOPT_BUFFERSIZE`: the most one `recv` reads. curl's default, 16 KiB, takes two
-        /// or more reads for half of a typical crawl's pages (the benchmark corpus: median
-        /// 15 KB, mean 21 KB); 32 KiB reads 83% of them in one. Measured on the benchmark's
-        /// 20,000 pages (16 alternating runs): 1.79 → 1.22 `recvfrom` and 3.7 → 2.2 `poll`
-        /// calls per page, 7% less CPU, ~0.8 MB more peak RSS (every pooled handle keeps its
-        /// buffer); 64 KiB saved only 2% more for 3 MB, which the RSS target cannot afford.
+        /// or more reads for half of a typical crawl's pages; 32 KiB reads most in one, for
+        /// fewer `recv` and `poll` calls and less CPU, at a little RSS (every pooled handle
+        /// keeps its buffer); 64 KiB saved little more for much more memory (README,
+        /// "Measured choices").
         static let receiveBufferBytes = 32 * 1024
 
         init(_ configuration: HTTPClient.Configuration) {

@@ -8,8 +8,8 @@ import ScrapeDaemon
 /// `scrape daemon` execs.
 ///
 /// A binary of its own so that one-shot `scrape` runs do not load Hummingbird, SwiftNIO
-/// and Prometheus: linked into `scrape`, they cost every run 3.8 MB of RSS (relocations
-/// and metadata of code it never calls) and about 1 ms of start-up (measured).
+/// and Prometheus: linked into `scrape`, they cost every run memory (relocations and
+/// metadata of code it never calls) and start-up time (README, "Measured choices").
 @main
 struct DaemonMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HTTPTypes
 import NIOCore
@@ -70,6 +71,7 @@ enum APIRoutes {
             return response
         }
         group.get("single") { request, _ in json(records(0, sizes(request).n)) }
+        registerBodyRoutes(on: group, state: state)
         group.get("cursor-loop") { _, _ in json("{\"items\": \(records(0, 1)), \"meta\": {\"next_cursor\": \"same\"}}") }
         group.get("since") { request, _ in
             let (n, _) = sizes(request)
@@ -77,6 +79,69 @@ enum APIRoutes {
             let ids = (0..<n).filter { timestamp($0) > since }
             return json("[" + ids.map(record).joined(separator: ",") + "]")
         }
+    }
+
+    /// POST endpoints that read their paging from a JSON body. Each record is
+    /// `{"id": i, "sent": <the request body as received>}`, so a test sees every body sent.
+    ///
+    /// - `search-cursor`: needs `"q"` in the body; the cursor at `paging.cursor` (a number,
+    ///   absent on the first page); answers `{"items": [...], "next": N or null}`.
+    /// - `search-offset`: `range.offset` and `range.limit` in the body (400 when the query
+    ///   has them); `{"items": [...], "total": n}`.
+    /// - `search-pages` (PUT): `page` (from 1) in the body, `size` records a page; `{"items": [...]}`.
+    /// - `post-once-fails?key=K&status=S[&retry_after=1]`: the first POST for K answers S (with
+    ///   `Retry-After` when asked), then one page of 3 records.
+    private static func registerBodyRoutes(on group: RouterGroup<TestRequestContext>, state: APIState) {
+        group.post("search-cursor") { request, _ in
+            let (n, size) = sizes(request)
+            let (text, object) = try await body(request)
+            guard request.headers[.contentType] == "application/json", object["q"] != nil else {
+                return json("{\"error\": \"expected a JSON body with q\"}", status: .badRequest)
+            }
+            let start = ((object["paging"] as? [String: Any])?["cursor"] as? Int) ?? 0
+            let end = min(n, start + size)
+            return json("{\"items\": \(items(start..<end, sent: text)), \"next\": \(end < n ? String(end) : "null")}")
+        }
+        group.post("search-offset") { request, _ in
+            guard request.uri.queryParameters.get("offset") == nil, request.uri.queryParameters.get("limit") == nil else {
+                return json("{\"error\": \"offset and limit belong in the body\"}", status: .badRequest)
+            }
+            let (n, _) = sizes(request)
+            let (text, object) = try await body(request)
+            let range = object["range"] as? [String: Any] ?? [:]
+            let offset = range["offset"] as? Int ?? 0
+            let limit = range["limit"] as? Int ?? 10
+            return json("{\"items\": \(items(offset..<min(n, offset + limit), sent: text)), \"total\": \(n)}")
+        }
+        group.on("search-pages", method: .put) { request, _ in
+            let (n, size) = sizes(request)
+            let (text, object) = try await body(request)
+            let page = object["page"] as? Int ?? 1
+            return json("{\"items\": \(items(min(n, (page - 1) * size)..<min(n, page * size), sent: text))}")
+        }
+        group.post("post-once-fails") { request, _ in
+            let key = request.uri.queryParameters.get("key") ?? ""
+            let status = request.uri.queryParameters.get("status", as: Int.self) ?? 500
+            let (text, _) = try await body(request)
+            if state.firstTime("post-" + key) {
+                var response = json("{\"error\": \"try later\"}", status: HTTPResponse.Status(code: status))
+                if request.uri.queryParameters.get("retry_after") != nil { response.headers[.retryAfter] = "1" }
+                return response
+            }
+            return json("{\"items\": \(items(0..<3, sent: text.isEmpty ? "null" : text))}")
+        }
+    }
+
+    /// The request's body, as text and (when it is one) as a JSON object.
+    private static func body(_ request: Request) async throws -> (text: String, object: [String: Any]) {
+        let text = String(buffer: try await request.body.collect(upTo: 64 * 1024))
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return (text, object)
+    }
+
+    /// Records `{"id": i, "sent": <body>}` for `range`.
+    private static func items(_ range: Range<Int>, sent: String) -> String {
+        "[" + range.map { "{\"id\": \($0), \"sent\": \(sent)}" }.joined(separator: ", ") + "]"
     }
 
     private static func sizes(_ request: Request) -> (n: Int, size: Int) {

@@ -98,7 +98,7 @@ public struct APIJobRun: Sendable {
         } catch {
             throw .output(error)
         }
-        var pagination = Pagination(options.api.paginator)
+        var pagination = Pagination(options.api.paginator, bodyPaths: options.api.bodyPaths, body: options.api.json)
         var firstQuery = options.api.params + pagination.firstParameters()
         if let incremental = options.api.incremental, let value = state?.lastValue ?? incremental.initialValue {
             firstQuery.append((incremental.param, value))
@@ -117,7 +117,7 @@ public struct APIJobRun: Sendable {
         let fetcher = PageRequester(options: options, client: client, authenticator: authenticator, onAttempt: onAttempt)
         do {
             while true {
-                let (response, retries) = try await fetcher.fetch(url)
+                let (response, retries) = try await fetcher.fetch(url, body: pagination.body?.encoded)
                 summary.retries += retries
                 let body: JSONValue
                 do {

@@ -24,7 +24,10 @@ struct PageRequester: Sendable {
     }
 
     /// The page's response (status 2xx) and how many retries it took.
-    func fetch(_ url: String) async throws(APIError) -> (FetchResponse, Int) {
+    ///
+    /// - Parameter body: the JSON body, sent with the job's method as `application/json`
+    ///   (unless the job's headers name another `Content-Type`); nil sends none.
+    func fetch(_ url: String, body: [UInt8]? = nil) async throws(APIError) -> (FetchResponse, Int) {
         let policy = options.http.politeness.retry
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
@@ -32,7 +35,8 @@ struct PageRequester: Sendable {
         while true {
             attempt += 1
             try await pacing.wait()
-            var request = FetchRequest(url: url, headers: HTTPHeaders(options.api.headers))
+            var request = FetchRequest(url: url, method: options.api.method, headers: HTTPHeaders(options.api.headers), body: body)
+            if body != nil, request.headers.first(name: "Content-Type") == nil { request.headers.add(name: "Content-Type", value: "application/json") }
             do {
                 try await authenticator.authorize(&request)
             } catch {
@@ -40,6 +44,10 @@ struct PageRequester: Sendable {
             }
             let outcome: AttemptOutcome
             let failure: String
+            // Whether the attempt surely did not reach the server's handler, so even a POST may
+            // be sent again: no connection was made (connect, DNS), or the server turned it
+            // away for now and said when to come back (429 or 503 with Retry-After).
+            let surelyNotProcessed: Bool
             let started = ContinuousClock.now
             do {
                 let response = try await client.execute(request)
@@ -60,16 +68,19 @@ struct PageRequester: Sendable {
                 }
                 outcome = AttemptOutcome(response: response)
                 failure = "HTTP status \(response.status)"
+                surelyNotProcessed = [429, 503].contains(response.status) && response.headers.first(name: "Retry-After") != nil
             } catch let error as HTTPClientError {
                 onAttempt?(RequestReport(status: nil, errorKind: error.kind.rawValue, bytes: 0, elapsed: ContinuousClock.now - started))
                 outcome = AttemptOutcome(error: error)
                 failure = "\(error.kind): \(error.message)"
+                surelyNotProcessed = error.kind == .connect || error.kind == .dns
             } catch let error as APIError {
                 throw error
             } catch {
                 throw APIError(job: options.job.name, url: url, message: "cancelled")
             }
-            switch policy.decision(for: outcome, attempt: attempt, idempotent: request.method.isIdempotent, using: &generator) {
+            let repeatable = request.method.isIdempotent || options.api.retryNonIdempotent || surelyNotProcessed
+            switch policy.decision(for: outcome, attempt: attempt, idempotent: repeatable, using: &generator) {
             case .retry(let delay):
                 do {
                     try await Task.sleep(for: delay)
@@ -77,7 +88,13 @@ struct PageRequester: Sendable {
                     throw APIError(job: options.job.name, url: url, message: "cancelled")
                 }
             case .giveUp(let reason):
-                let detail = reason == .attemptsExhausted ? " after \(attempt) attempts" : ""
+                let detail =
+                    switch reason {
+                    case .attemptsExhausted: " after \(attempt) attempts"
+                    case .notIdempotent:
+                        " (not retried: a \(request.method.rawValue) that may have reached the server is not sent twice; retry_non_idempotent: true retries it)"
+                    case .notRetryable, .retryAfterTooLong: ""
+                    }
                 throw APIError(job: options.job.name, url: url, message: failure + detail)
             }
         }
@@ -103,4 +120,5 @@ actor Pacing {
         }
         bucket?.take(at: .now)
     }
+
 }

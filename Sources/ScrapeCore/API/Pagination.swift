@@ -25,27 +25,57 @@ struct Pagination {
     }
 
     let paginator: ScrapeConfiguration.Paginator
+    /// Which values go into the body instead of the query.
+    let bodyPaths: ScrapeConfiguration.BodyPaths
+    /// The body of the next request, nil for requests without one: the job's `json:` with
+    /// the paginator's values set where `bodyPaths` say.
+    private(set) var body: JSONDocument?
     private var page = 0
     private var offset = 0
     private var seen: Set<String> = []
 
-    init(_ paginator: ScrapeConfiguration.Paginator) {
+    /// - Parameter body: the job's `json:` (an empty object when only paginator values go
+    ///   in the body), or nil for a request without one.
+    init(_ paginator: ScrapeConfiguration.Paginator, bodyPaths: ScrapeConfiguration.BodyPaths = .init(), body: JSONDocument? = nil) {
         self.paginator = paginator
-        if case .pageNumber(_, let basePage, _, _, _, _) = paginator { page = basePage }
+        self.bodyPaths = bodyPaths
+        self.body = body ?? (bodyPaths.isEmpty ? nil : .emptyObject)
+        switch paginator {
+        case .pageNumber(_, let basePage, _, _, _, _):
+            page = basePage
+            place(.number(String(basePage)), at: bodyPaths.page)
+        case .offset(_, _, let limit, _, _):
+            place(.number("0"), at: bodyPaths.offset)
+            place(.number(String(limit)), at: bodyPaths.limit)
+        case .cursor, .jsonLink, .headerLink, .headerCursor, .singlePage:
+            break
+        }
     }
 
-    /// Query parameters of the first page.
+    /// Query parameters of the first page (those not placed in the body).
     func firstParameters() -> [(name: String, value: String)] {
         switch paginator {
         case .pageNumber(let param, let basePage, let pageSize, let pageSizeParam, _, _):
-            var items = [(param, String(basePage))]
+            var items = bodyPaths.page == nil ? [(param, String(basePage))] : []
             if let pageSize, let pageSizeParam { items.append((pageSizeParam, String(pageSize))) }
             return items
         case .offset(let offsetParam, let limitParam, let limit, _, _):
-            return [(offsetParam, "0"), (limitParam, String(limit))]
+            return (bodyPaths.offset == nil ? [(offsetParam, "0")] : []) + (bodyPaths.limit == nil ? [(limitParam, String(limit))] : [])
         case .cursor, .jsonLink, .headerLink, .headerCursor, .singlePage:
             return []
         }
+    }
+
+    private mutating func place(_ value: JSONDocument, at path: [String]?) {
+        guard let path, let current = body else { return }
+        body = current.setting(value, at: path)
+    }
+
+    /// The next page's URL with `value` as `param`, or the same URL with `value` in the body.
+    private mutating func advance(_ param: String, _ value: String, json: JSONDocument, bodyPath: [String]?, from url: String) -> Next {
+        guard let bodyPath else { return .url(HTTPURL.settingQueryItems([(param, value)], in: url)) }
+        place(json, at: bodyPath)
+        return .url(url)
     }
 
     /// The next request after `current`, or why the job is complete.
@@ -63,20 +93,21 @@ struct Pagination {
                 return .stop("total pages reached")
             }
             if let maximumPage, page > maximumPage { return .stop("maximum page reached") }
-            return .url(HTTPURL.settingQueryItems([(param, String(page))], in: current.url))
+            return advance(param, String(page), json: .number(String(page)), bodyPath: bodyPaths.page, from: current.url)
         case .offset(let offsetParam, _, let limit, let totalPath, let maximumOffset):
             if current.recordCount == 0 { return .stop("empty page") }
             if current.recordCount < limit { return .stop("short page") }
             offset += limit
             if let totalPath, let total = number(at: totalPath, in: current), offset >= total { return .stop("total reached") }
             if let maximumOffset, offset >= maximumOffset { return .stop("maximum offset reached") }
-            return .url(HTTPURL.settingQueryItems([(offsetParam, String(offset))], in: current.url))
+            return advance(offsetParam, String(offset), json: .number(String(offset)), bodyPath: bodyPaths.offset, from: current.url)
         case .cursor(let cursorPath, let cursorParam):
-            guard let cursor = current.body.value(at: cursorPath)?.scalarText(in: current.source), !cursor.isEmpty else {
+            guard let value = current.body.value(at: cursorPath), let cursor = value.scalarText(in: current.source), !cursor.isEmpty else {
                 return .stop("no next cursor")
             }
             try remember(cursor, what: "cursor", current)
-            return .url(HTTPURL.settingQueryItems([(cursorParam, cursor)], in: current.url))
+            // In the body the cursor keeps its JSON type: a number stays a number.
+            return advance(cursorParam, cursor, json: .raw(value.compactBytes(in: current.source)), bodyPath: bodyPaths.cursor, from: current.url)
         case .jsonLink(let nextURLPath):
             guard let link = current.body.value(at: nextURLPath)?.scalarText(in: current.source), !link.isEmpty else {
                 return .stop("no next link")

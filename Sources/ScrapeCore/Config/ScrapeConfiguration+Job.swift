@@ -1,3 +1,5 @@
+public import ScrapeHTTP
+
 extension ScrapeConfiguration {
     /// One entry of `jobs:`: a URL list to scrape or an API to page through.
     public struct Job: Sendable {
@@ -27,6 +29,16 @@ extension ScrapeConfiguration {
         public var baseURL: String
         /// `path`, resolved against `base_url` by RFC 3986 (so `users` under `.../v1/` is `.../v1/users`).
         public var path: String = ""
+        /// `method`: GET (default), POST, PUT or PATCH.
+        public var method: FetchRequest.Method = .get
+        /// `json`: the request body, sent as `application/json` (paginators may set values in it).
+        var json: JSONDocument?
+        /// `retry_non_idempotent`: retry POST and PATCH pages like GET ones. Off by default: a
+        /// request that may have reached the server is not sent twice, unless the error
+        /// shows it did not (connect, DNS, 429 or 503 with `Retry-After`).
+        public var retryNonIdempotent = false
+        /// Where the paginator's values go in the body instead of the query.
+        public var bodyPaths = BodyPaths()
         /// Query parameters sent on every page, in order.
         public var params: [(name: String, value: String)] = []
         /// Headers sent on every page, in order.
@@ -84,6 +96,31 @@ extension ScrapeConfiguration {
         case headerCursor(cursorKey: String, cursorParam: String)
         /// One request, no pages.
         case singlePage
+    }
+
+    /// The paginator's `*_body_path` keys: each value named goes into the JSON body at that
+    /// dotted key path (created if missing) instead of into the query.
+    public struct BodyPaths: Sendable, Equatable {
+        public var page: [String]?
+        public var offset: [String]?
+        public var limit: [String]?
+        public var cursor: [String]?
+
+        public init(page: [String]? = nil, offset: [String]? = nil, limit: [String]? = nil, cursor: [String]? = nil) {
+            self.page = page
+            self.offset = offset
+            self.limit = limit
+            self.cursor = cursor
+        }
+
+        /// The keys set, as the config names them, for messages.
+        var keys: [String] {
+            [("page_body_path", page), ("offset_body_path", offset), ("limit_body_path", limit), ("cursor_body_path", cursor)]
+                .compactMap { $0.1 == nil ? nil : $0.0 }
+        }
+
+        /// Whether any value goes into the body.
+        var isEmpty: Bool { keys.isEmpty }
     }
 
     /// `incremental:`: only records newer than the last run's largest `cursor_path` value.

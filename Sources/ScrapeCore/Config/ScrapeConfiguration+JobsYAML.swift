@@ -40,7 +40,9 @@ extension ScrapeConfiguration.Job {
 
 extension ScrapeConfiguration.API {
     init(_ map: YAMLMap) throws(ConfigurationError) {
-        try map.allowOnly(["base_url", "path", "params", "headers", "auth", "data_selector", "paginator", "incremental"])
+        try map.allowOnly([
+            "base_url", "path", "method", "json", "retry_non_idempotent", "params", "headers", "auth", "data_selector", "paginator", "incremental",
+        ])
         baseURL = try map.requiredString("base_url", "an absolute http:// or https:// URL")
         let lowered = baseURL.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
@@ -61,7 +63,30 @@ extension ScrapeConfiguration.API {
         headers = try map.headerPairs("headers")
         if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }
         dataSelector = try map.jsonPath("data_selector") ?? .root
-        if let node = map["paginator"] { paginator = try ScrapeConfiguration.Paginator(YAMLMap(node, path: map.path("paginator"))) }
+        if let node = map["paginator"] {
+            let paginatorMap = try YAMLMap(node, path: map.path("paginator"))
+            paginator = try ScrapeConfiguration.Paginator(paginatorMap)
+            bodyPaths = try ScrapeConfiguration.BodyPaths(paginatorMap)
+        }
+        if let text = try map.string("method") {
+            guard ["GET", "POST", "PUT", "PATCH"].contains(text) else {
+                throw .expected("GET, POST, PUT or PATCH", key: map.path("method"), got: text, line: map.line("method"))
+            }
+            method = FetchRequest.Method(rawValue: text)
+        }
+        if let node = map["json"] { json = try JSONDocument(yaml: node, path: map.path("json")) }
+        retryNonIdempotent = try map.bool("retry_non_idempotent") ?? false
+        if let json, !json.isObject, let key = bodyPaths.keys.first {
+            throw ConfigurationError(key: map.path("paginator.\(key)"), message: "a value in the body needs json: to be a mapping", line: map.line("json"))
+        }
+        if method == .get {
+            if map["json"] != nil {
+                throw ConfigurationError(key: map.path("json"), message: "a JSON body needs method: POST, PUT or PATCH", line: map.line("json"))
+            }
+            if let key = bodyPaths.keys.first {
+                throw ConfigurationError(key: map.path("paginator.\(key)"), message: "a value in the body needs method: POST, PUT or PATCH", line: map.line("paginator"))
+            }
+        }
         if let node = map["incremental"] {
             let incrementalMap = try YAMLMap(node, path: map.path("incremental"))
             try incrementalMap.allowOnly(["cursor_path", "param", "initial_value"])
@@ -118,14 +143,14 @@ extension ScrapeConfiguration.Paginator {
         let type = try map.requiredString("type", "one of \(Self.types.joined(separator: ", "))")
         switch type {
         case "page_number":
-            try map.allowOnly(["type", "page_param", "base_page", "page_size", "page_size_param", "total_path", "maximum_page"])
+            try map.allowOnly(["type", "page_param", "page_body_path", "base_page", "page_size", "page_size_param", "total_path", "maximum_page"])
             self = .pageNumber(
                 param: try map.string("page_param") ?? "page", basePage: try map.int("base_page", minimum: 0) ?? 1,
                 pageSize: try map.int("page_size", minimum: 1), pageSizeParam: try map.string("page_size_param"),
                 totalPath: try map.jsonPath("total_path"), maximumPage: try map.int("maximum_page", minimum: 0)
             )
         case "offset":
-            try map.allowOnly(["type", "offset_param", "limit_param", "limit", "total_path", "maximum_offset"])
+            try map.allowOnly(["type", "offset_param", "offset_body_path", "limit_param", "limit_body_path", "limit", "total_path", "maximum_offset"])
             guard let limit = try map.int("limit", minimum: 1) else {
                 throw ConfigurationError(key: map.path("limit"), message: "missing: expected the page size (a whole number >= 1)", line: map.mapLine)
             }
@@ -134,7 +159,7 @@ extension ScrapeConfiguration.Paginator {
                 limit: limit, totalPath: try map.jsonPath("total_path"), maximumOffset: try map.int("maximum_offset", minimum: 0)
             )
         case "cursor":
-            try map.allowOnly(["type", "cursor_path", "cursor_param"])
+            try map.allowOnly(["type", "cursor_path", "cursor_param", "cursor_body_path"])
             self = .cursor(cursorPath: try map.jsonPath("cursor_path") ?? JSONPath("cursors.next")!, cursorParam: try map.string("cursor_param") ?? "cursor")
         case "json_link":
             try map.allowOnly(["type", "next_url_path"])
@@ -152,5 +177,20 @@ extension ScrapeConfiguration.Paginator {
             throw ConfigurationError(
                 key: map.path("type"), message: "expected one of \(Self.types.joined(separator: ", ")); got \"\(type)\"", line: map.line("type"))
         }
+    }
+}
+
+extension ScrapeConfiguration.BodyPaths {
+    /// The `*_body_path` keys of a paginator map (its type allows only its own).
+    init(_ map: YAMLMap) throws(ConfigurationError) {
+        func path(_ key: String) throws(ConfigurationError) -> [String]? {
+            guard let text = try map.string(key) else { return nil }
+            let keys = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard !keys.contains(where: { $0.isEmpty || $0.contains("[") || $0.contains("]") }) else {
+                throw .expected("object keys separated by dots, like query.page", key: map.path(key), got: text, line: map.line(key))
+            }
+            return keys
+        }
+        self.init(page: try path("page_body_path"), offset: try path("offset_body_path"), limit: try path("limit_body_path"), cursor: try path("cursor_body_path"))
     }
 }

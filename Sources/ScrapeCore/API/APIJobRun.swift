@@ -3,8 +3,9 @@ import ScrapeResilience
 
 /// One run of an `api:` job: every page, every record, as JSON Lines.
 ///
-/// Pages are fetched one after another (each depends on the last) through the same HTTP
-/// client, retry policy and rate limits as scraping. Records are copied byte for byte
+/// Pages go through the same scheduler as scraping's URLs (per-origin queue and breaker,
+/// per-host slots and rates, retries with backoff and `Retry-After`); each page depends on
+/// the one before, so it is queued when that one has said where it is. Records are copied byte for byte
 /// from the page (whitespace outside strings removed so each is one line): numbers keep
 /// their digits, keys their order. With `incremental:` the largest cursor value is saved
 /// after the output is fsynced, and sent as `param` on the next run.
@@ -114,54 +115,94 @@ public struct APIJobRun: Sendable {
         var summary = Summary()
         var written = 0
         var largest = state?.lastValue
-        let fetcher = PageRequester(options: options, client: client, authenticator: authenticator, onAttempt: onAttempt)
+        var completed = false
+        // Pages go through the scheduler as scraping's URLs do (rates, retries with backoff
+        // and Retry-After, the per-origin breaker); each next page is queued when the page
+        // before it has told where it is.
+        let (requests, nextRequest) = AsyncStream.makeStream(of: PageRequest.self)
+        nextRequest.yield(PageRequest(url: url, body: pagination.body?.encoded))
+        let attempter = PageAttempter(options: options, client: client, authenticator: authenticator, onAttempt: onAttempt)
+        let http = options.http
+        let scheduler = Scheduler(
+            limits: .init(concurrency: http.concurrency, perHostConcurrency: http.perHostConcurrency), politeness: http.politeness)
         do {
-            while true {
-                let (response, retries) = try await fetcher.fetch(url, body: pagination.body?.encoded)
-                summary.retries += retries
-                let body: JSONValue
-                do {
-                    body = try JSONParser.parse(response.body)
-                } catch {
-                    throw APIError(job: name, url: url, message: "the response is not JSON: \(error)")
-                }
-                guard case .array(let records, _) = body.value(at: options.api.dataSelector) ?? .null(0..<0) else {
-                    throw APIError(job: name, url: url, message: "data_selector \"\(options.api.dataSelector)\" does not lead to an array of records")
-                }
-                for record in records {
-                    var line = record.compactBytes(in: response.body)
-                    line.append(UInt8(ascii: "\n"))
-                    try writer.append(line: line)
-                    written += 1
-                    if let incremental = options.api.incremental,
-                        let value = record.value(at: incremental.cursorPath)?.scalarText(in: response.body),
-                        largest.map({ IncrementalState.isNewer(value, than: $0) }) ?? true
-                    {
-                        largest = value
+            let outcome = try await scheduler.run(
+                read: { () async -> [PageRequest]? in
+                    for await request in requests { return [request] }
+                    return nil
+                },
+                admit: { (request: PageRequest) -> Scheduler<ContinuousClock>.Input<PageRequest, PageResult> in
+                    guard let prepared = try? FetchRequest.Prepared(FetchRequest(url: request.url)) else {
+                        return .ready(PageResult(url: request.url, result: .failure("not a URL the client can request", retryable: false), attempt: 0))
                     }
-                }
-                summary.pages += 1
-                summary.records += records.count
-                let page = Pagination.Page(url: url, body: body, source: response.body, headers: response.headers, recordCount: records.count)
-                do {
-                    switch try pagination.next(after: page) {
-                    case .url(let next): url = next
-                    case .stop(let reason):
-                        summary.stopReason = reason
-                        throw StopPaging()
+                    return .job(request, host: prepared.host, origin: prepared.origin)
+                },
+                perform: { request, number in await attempter.attempt(request, number: number) },
+                reject: { request, attempts in
+                    PageResult(
+                        url: request.url,
+                        result: .failure("the circuit breaker of its origin stayed open past circuit_breaker.give_up_after", retryable: false),
+                        attempt: attempts)
+                },
+                emit: { result, _ in
+                    let response: FetchResponse
+                    switch result.result {
+                    case .failure(let message, let retryable):
+                        let exhausted = retryable && result.attempt >= http.retries + 1
+                        throw APIError(job: name, url: result.url, message: message + (exhausted ? " after \(result.attempt) attempts" : ""))
+                    case .page(let page):
+                        response = page
                     }
-                } catch let error as APIError {
-                    throw APIError(job: name, url: error.url, message: error.message)
-                }
-            }
-        } catch is StopPaging {
-            // complete
+                    let body: JSONValue
+                    do {
+                        body = try JSONParser.parse(response.body)
+                    } catch {
+                        throw APIError(job: name, url: result.url, message: "the response is not JSON: \(error)")
+                    }
+                    guard case .array(let records, _) = body.value(at: options.api.dataSelector) ?? .null(0..<0) else {
+                        throw APIError(job: name, url: result.url, message: "data_selector \"\(options.api.dataSelector)\" does not lead to an array of records")
+                    }
+                    for record in records {
+                        var line = record.compactBytes(in: response.body)
+                        line.append(UInt8(ascii: "\n"))
+                        try writer.append(line: line)
+                        written += 1
+                        if let incremental = options.api.incremental,
+                            let value = record.value(at: incremental.cursorPath)?.scalarText(in: response.body),
+                            largest.map({ IncrementalState.isNewer(value, than: $0) }) ?? true
+                        {
+                            largest = value
+                        }
+                    }
+                    summary.pages += 1
+                    summary.records += records.count
+                    let page = Pagination.Page(url: result.url, body: body, source: response.body, headers: response.headers, recordCount: records.count)
+                    do {
+                        switch try pagination.next(after: page) {
+                        case .url(let next):
+                            nextRequest.yield(PageRequest(url: next, body: pagination.body?.encoded))
+                        case .stop(let reason):
+                            summary.stopReason = reason
+                            completed = true
+                            nextRequest.finish()
+                        }
+                    } catch let error as APIError {
+                        throw APIError(job: name, url: error.url, message: error.message)
+                    }
+                },
+                flush: { try writer.flush() }
+            )
+            summary.retries = outcome.retries
+            if !completed { throw APIError(job: name, url: url, message: "cancelled") }
         } catch let error as APIError {
+            nextRequest.finish()
             try? writer.close()
             throw .job(error, recordsKept: written, output: options.output)
         } catch let error as OutputError {
+            nextRequest.finish()
             throw .output(error)
         } catch {
+            nextRequest.finish()
             try? writer.close()
             throw .job(APIError(job: name, url: url, message: "\(error)"), recordsKept: written, output: options.output)
         }
@@ -178,5 +219,4 @@ public struct APIJobRun: Sendable {
         return summary
     }
 
-    private struct StopPaging: Error {}
 }

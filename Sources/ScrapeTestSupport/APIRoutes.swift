@@ -71,6 +71,20 @@ enum APIRoutes {
             return response
         }
         group.get("single") { request, _ in json(records(0, sizes(request).n)) }
+        // Answers only once `parties` requests with the same `key` have arrived (504 after
+        // 5 s): requests made one after another can never pass it, so it proves concurrency
+        // without timing anything.
+        group.get("barrier") { request, _ in
+            let key = request.uri.queryParameters.get("key") ?? ""
+            let parties = request.uri.queryParameters.get("parties", as: Int.self) ?? 2
+            state.arrive(at: key)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while state.arrivals(at: key) < parties {
+                guard ContinuousClock.now < deadline else { return json("{\"error\": \"alone at the barrier\"}", status: .gatewayTimeout) }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            return json(records(0, sizes(request).n))
+        }
         registerBodyRoutes(on: group, state: state)
         group.get("cursor-loop") { _, _ in json("{\"items\": \(records(0, 1)), \"meta\": {\"next_cursor\": \"same\"}}") }
         group.get("since") { request, _ in
@@ -173,6 +187,7 @@ final class APIState: Sendable {
         var issued = 0
         var uses: [String: Int] = [:]
         var events: Set<String> = []
+        var arrivals: [String: Int] = [:]
     }
 
     private let state = Locked(State())
@@ -191,6 +206,14 @@ final class APIState: Sendable {
             state.uses[token, default: 0] += 1
             return !(number == 1 && state.uses[token]! > 2)
         }
+    }
+
+    func arrive(at barrier: String) {
+        state.withLock { $0.arrivals[barrier, default: 0] += 1 }
+    }
+
+    func arrivals(at barrier: String) -> Int {
+        state.withLock { $0.arrivals[barrier] ?? 0 }
     }
 
     func firstTime(_ event: String) -> Bool {

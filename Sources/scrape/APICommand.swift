@@ -5,7 +5,8 @@ import Glibc
 import ScrapeCore
 import ScrapeHTTP
 
-/// `scrape api CONFIG --job NAME [-o FILE|-]` or `--all`: paginated REST API fetches.
+/// `scrape api CONFIG --job NAME... [-o FILE|-]` or `--all`: paginated REST API fetches,
+/// the jobs run concurrently on one HTTP client.
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
@@ -13,15 +14,17 @@ struct APICommand: AsyncParsableCommand {
         discussion: """
             Records are written exactly as the API sent them (numbers keep their digits, keys \
             their order), one per line. With incremental:, the largest cursor value is kept in \
-            OUTPUT.state.json after the output is synced, and sent on the next run (which appends).
+            OUTPUT.state.json after the output is synced, and sent on the next run (which appends). \
+            Several jobs (--job repeated, or --all) run at the same time on one HTTP client, each \
+            to its own output.
             """
     )
 
     @Argument(help: ArgumentHelp("The YAML config file with jobs: and api: entries.", valueName: "config"))
     var config: String
 
-    @Option(help: "The job to run.")
-    var job: String?
+    @Option(name: .customLong("job"), help: ArgumentHelp("A job to run; repeat for several.", valueName: "name"))
+    var jobs: [String] = []
 
     @Flag(help: "Run every api: job, each to its own output.")
     var all = false
@@ -29,12 +32,18 @@ struct APICommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or - for stdout (default: the job's output:, else stdout).", valueName: "file"))
     var output: String?
 
+    @Flag(help: "Write each record as {\"job\":...,\"page_url\":...,\"record\":<as sent>} instead of the record alone.")
+    var withMeta = false
+
     @Flag(name: .shortAndLong, help: "No summary on stderr.")
     var quiet = false
 
     func validate() throws {
-        if all == (job != nil) { throw ValidationError("give either --job NAME or --all") }
-        if all, output != nil { throw ValidationError("-o cannot be used with --all: each job writes to its own output:") }
+        if all == !jobs.isEmpty { throw ValidationError("give either --job NAME (one or more) or --all") }
+        if output != nil, all || jobs.count > 1 { throw ValidationError("-o works with one --job: with several, each job writes to its own output:") }
+        if let twice = jobs.first(where: { name in jobs.count(where: { $0 == name }) > 1 }) {
+            throw ValidationError("--job \(twice) is given twice")
+        }
     }
 
     func run() async throws {
@@ -47,18 +56,24 @@ struct APICommand: AsyncParsableCommand {
         }
         var selected: [(index: Int, job: ScrapeConfiguration.Job, api: ScrapeConfiguration.API)] = []
         for (index, candidate) in file.jobs.enumerated() {
-            guard case .api(let api) = candidate.source, all || candidate.name == job else { continue }
+            guard case .api(let api) = candidate.source, all || jobs.contains(candidate.name) else { continue }
             selected.append((index, candidate, api))
         }
-        if let job, selected.isEmpty {
+        if let unknown = jobs.first(where: { name in !selected.contains { $0.job.name == name } }) {
             let names = file.jobs.compactMap { if case .api = $0.source { $0.name } else { nil } }
-            throw ValidationError("\(config): no api job named \"\(job)\"; api jobs: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+            throw ValidationError("\(config): no api job named \"\(unknown)\"; api jobs: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
         }
         if all, selected.isEmpty {
             throw ValidationError("\(config): --all found no api: jobs to run (\(file.jobs.count) job\(file.jobs.count == 1 ? "" : "s") of other kinds)")
         }
-        if all, let missing = selected.first(where: { $0.job.output == nil }) {
-            throw ValidationError("\(config): jobs[\(missing.index)].output: missing: --all needs an output: for every api job")
+        if selected.count > 1 {
+            if let missing = selected.first(where: { $0.job.output == nil }) {
+                throw ValidationError("\(config): jobs[\(missing.index)].output: missing: several jobs at once need an output: each")
+            }
+            let outputs = selected.compactMap(\.job.output)
+            if let shared = outputs.first(where: { path in outputs.count(where: { $0 == path }) > 1 }) {
+                throw ValidationError("\(config): two jobs have output: \(shared); jobs run at once need outputs of their own")
+            }
         }
         let client = try HTTPClient(configuration: file.http.clientConfiguration)
         // Every selected job's secrets, before any request: a missing one fails the whole
@@ -71,38 +86,50 @@ struct APICommand: AsyncParsableCommand {
                 throw ValidationError("\(config): \(error)")
             }
         }
-        var status: Int32 = 0
-        for entry in selected {
-            var options = APIJobRun.Options(
-                job: entry.job, api: entry.api, keyPath: "jobs[\(entry.index)]",
-                output: output ?? entry.job.output ?? "-", http: file.http
-            )
-            options.inputs = [config]
-            do {
-                let summary = try await APIJobRun(options: options).run(client: client)
-                if !quiet { Terminal.write(Self.report(entry.job.name, summary)) }
-            } catch {
-                switch error {
-                case .output(let output) where output.kind == .closedPipe:
-                    await client.shutdown()
-                    throw ExitCode(ScrapeCommand.Status.closedPipe)
-                case .output(let output) where output.kind == .refused:
-                    Terminal.error("scrape: \(error)")
-                    await client.shutdown()
-                    throw ExitCode(ScrapeCommand.Status.usage)
-                case .configuration:
-                    Terminal.error("scrape: \(error)")
-                    await client.shutdown()
-                    throw ExitCode(ScrapeCommand.Status.usage)
-                default:
-                    Terminal.error("scrape: \(error)")
-                    status = 1
+        let failures = await withTaskGroup(of: APIJobRun.Failure?.self) { group -> [APIJobRun.Failure] in
+            for entry in selected {
+                var options = APIJobRun.Options(
+                    job: entry.job, api: entry.api, keyPath: "jobs[\(entry.index)]",
+                    output: output ?? entry.job.output ?? "-", http: file.http
+                )
+                options.inputs = [config]
+                options.withMeta = withMeta
+                let run = APIJobRun(options: options)
+                let (quiet, name) = (quiet, entry.job.name)
+                group.addTask {
+                    do throws(APIJobRun.Failure) {
+                        let summary = try await run.run(client: client)
+                        if !quiet { Terminal.write(Self.report(name, summary)) }
+                        return nil
+                    } catch {
+                        if case .output(let output) = error, output.kind == .closedPipe { return error }
+                        Terminal.error("scrape: \(error)")
+                        return error
+                    }
                 }
             }
+            return await group.reduce(into: []) { if let failure = $1 { $0.append(failure) } }
         }
         await client.shutdown()
-        throw ExitCode(status)
+        throw ExitCode(Self.status(failures))
     }
+
+    /// The exit status of a set of job failures: 141 when stdout's reader went away, 2 when
+    /// a job could not start (config, an output that may not be written), 1 when one failed
+    /// part-way, 0 when none failed.
+    static func status(_ failures: [APIJobRun.Failure]) -> Int32 {
+        var status: Int32 = 0
+        for failure in failures {
+            switch failure {
+            case .output(let output) where output.kind == .closedPipe: return ScrapeCommand.Status.closedPipe
+            case .output(let output) where output.kind == .refused: status = max(status, ScrapeCommand.Status.usage)
+            case .configuration: status = max(status, ScrapeCommand.Status.usage)
+            default: status = max(status, 1)
+            }
+        }
+        return status
+    }
+
 
     static func report(_ name: String, _ summary: APIJobRun.Summary) -> String {
         let seconds = summary.elapsed.inSeconds
@@ -110,6 +137,7 @@ struct APICommand: AsyncParsableCommand {
         var line = "scrape api: job \(name): \(summary.records) records from \(summary.pages) pages in "
             + "\(RunSummary.format(seconds, digits: 2)) s (\(RunSummary.format(rate, digits: 0)) records/s); "
             + "retries \(summary.retries); stopped: \(summary.stopReason)"
+        if summary.ignored > 0 { line += "; ignored responses: \(summary.ignored)" }
         if let cursor = summary.savedCursor { line += "; incremental cursor saved: \(cursor)" }
         return line + "\n"
     }

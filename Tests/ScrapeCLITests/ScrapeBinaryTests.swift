@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import ScrapeTestSupport
 import Testing
 
@@ -205,6 +206,43 @@ struct ScrapeAPIBinaryTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("api-\(UUID().uuidString).yaml").path
         try jobs.replacingOccurrences(of: "BASE", with: server.baseURL).write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// Jobs given together run at once: each waits at a barrier route that answers only when
+    /// both have arrived, which jobs run one after the other could never pass.
+    @Test func severalJobsRunAtOnceEachToItsOutput() async throws {
+        try await TestServer.withRunning { server in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
+            let key = UUID().uuidString
+            let jobs = ["first", "second", "third"].map { name in
+                """
+                  - name: \(name)
+                    api: {base_url: BASE/api/, path: "barrier?key=\(key)&parties=2&n=\(name.count)", auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}}
+                    output: \(directory)/\(name).jsonl
+                """
+            }
+            let path = try config(server, "jobs:\n" + jobs.joined(separator: "\n") + "\n  - name: shared\n    api: {base_url: BASE/api/, path: single}\n    output: \(directory)/first.jsonl\n")
+            let both = try await ChildProcess(Self.binary, ["api", path, "--job", "first", "--job", "second", "--with-meta"]).wait()
+            #expect(both.status == 0, "\(both.stderr)")
+            let first = try String(contentsOfFile: directory + "/first.jsonl", encoding: .utf8).split(separator: "\n")
+            #expect(first.count == 5)
+            #expect(first.allSatisfy { $0.hasPrefix(#"{"job":"first","page_url":"\#(server.baseURL)/api/barrier?"#) && $0.hasSuffix("}}") })
+            #expect(try String(contentsOfFile: directory + "/second.jsonl", encoding: .utf8).split(separator: "\n").count == 6)
+
+            for (arguments, message) in [
+                (["--job", "first", "--job", "second", "-o", "-"], "-o works with one --job"),
+                (["--job", "first", "--job", "first"], "--job first is given twice"),
+                (["--job", "first", "--job", "shared"], "two jobs have output: \(directory)/first.jsonl"),
+                (["--job", "first", "--job", "nope"], "no api job named \"nope\""),
+            ] {
+                let refused = try await ChildProcess(Self.binary, ["api", path] + arguments).wait()
+                #expect(refused.status == 2, "\(arguments)")
+                #expect(refused.stderr.contains(message), "\(refused.stderr)")
+            }
+        }
     }
 
     @Test func runsAJobToStdoutAndAllJobsToTheirOutputs() async throws {

@@ -140,6 +140,32 @@ struct APIRequestBodyTests {
         }
     }
 
+    @Test func responseActionsEndAWalkQuietly() async throws {
+        try await TestServer.withRunning { server in
+            // A 404 ignored: no records, no error.
+            let missing = try await run(
+                """
+                path: nothing-here
+                      response_actions: [{status_code: 404, action: ignore}]
+                """, server: server)
+            #expect(missing.failure == nil, "\(String(describing: missing.failure))")
+            #expect(missing.records.isEmpty)
+            #expect(missing.summary?.ignored == 1)
+            // Content matched on the third page: the two pages before it are kept.
+            let partial = try await run(
+                """
+                path: search-pages?n=23&size=5
+                      method: PUT
+                      data_selector: items
+                      response_actions: [{content: "\\"id\\": 10,", action: ignore}]
+                      paginator: {type: page_number, page_body_path: page, page_size: 5}
+                """, server: server)
+            #expect(partial.failure == nil, "\(String(describing: partial.failure))")
+            #expect(partial.records.map { $0["id"] as? Int } == Array(0..<10))
+            #expect(partial.summary?.stopReason == "response_actions ignored a response (HTTP 200)")
+        }
+    }
+
     @Test(arguments: [
         ("method: DELETE", "jobs[0].api.method: expected GET, POST, PUT or PATCH, got \"DELETE\""),
         ("json: {q: x}", "jobs[0].api.json: a JSON body needs method: POST, PUT or PATCH"),
@@ -147,6 +173,8 @@ struct APIRequestBodyTests {
         ("method: POST\n      paginator: {type: cursor, cursor_body_path: \"a[0]\"}", "expected object keys separated by dots, like query.page"),
         ("method: POST\n      json: [1, 2]\n      paginator: {type: page_number, page_body_path: page}", "a value in the body needs json: to be a mapping"),
         ("method: POST\n      paginator: {type: cursor, page_body_path: page}", "jobs[0].api.paginator.page_body_path: unknown key"),
+        ("response_actions: [{status_code: 404, action: retry}]", "jobs[0].api.response_actions[0].action: expected ignore, got \"retry\""),
+        ("response_actions: [{action: ignore}]", "jobs[0].api.response_actions[0]: expected status_code or content (or both) to match"),
     ])
     func badBodySettingsAreConfigErrors(api: String, message: String) {
         let yaml = "jobs:\n  - name: j\n    api:\n      base_url: http://127.0.0.1:9/\n      \(api)\n"

@@ -26,6 +26,9 @@ public struct APIJobRun: Sendable {
         public var appends = false
         /// Files the run reads (the config file), which the output must never be.
         public var inputs: [String] = []
+        /// `--with-meta`: each line is `{"job":...,"page_url":...,"record":<as sent>}`;
+        /// otherwise the record alone, byte for byte.
+        public var withMeta = false
 
         public init(job: ScrapeConfiguration.Job, api: ScrapeConfiguration.API, keyPath: String, output: String, statePath: String? = nil, http: ScrapeConfiguration.HTTP) {
             self.job = job
@@ -47,6 +50,8 @@ public struct APIJobRun: Sendable {
         public var elapsed: Duration = .zero
         /// Why paging stopped.
         public var stopReason = ""
+        /// Responses `response_actions` ignored.
+        public var ignored = 0
         /// The incremental value saved, when there is one.
         public var savedCursor: String?
     }
@@ -150,6 +155,12 @@ public struct APIJobRun: Sendable {
                     case .failure(let message, let retryable):
                         let exhausted = retryable && result.attempt >= http.retries + 1
                         throw APIError(job: name, url: result.url, message: message + (exhausted ? " after \(result.attempt) attempts" : ""))
+                    case .ignored(let status):
+                        summary.ignored += 1
+                        summary.stopReason = "response_actions ignored a response (HTTP \(status))"
+                        completed = true
+                        nextRequest.finish()
+                        return
                     case .page(let page):
                         response = page
                     }
@@ -163,7 +174,9 @@ public struct APIJobRun: Sendable {
                         throw APIError(job: name, url: result.url, message: "data_selector \"\(options.api.dataSelector)\" does not lead to an array of records")
                     }
                     for record in records {
-                        var line = record.compactBytes(in: response.body)
+                        var line = options.withMeta ? Self.metaPrefix(job: name, pageURL: result.url) : []
+                        line += record.compactBytes(in: response.body)
+                        if options.withMeta { line.append(UInt8(ascii: "}")) }
                         line.append(UInt8(ascii: "\n"))
                         try writer.append(line: line)
                         written += 1
@@ -219,4 +232,15 @@ public struct APIJobRun: Sendable {
         return summary
     }
 
+
+    /// `{"job":"NAME","page_url":"URL","record":` for `--with-meta`; the record's bytes and
+    /// a closing brace follow.
+    static func metaPrefix(job: String, pageURL: String) -> [UInt8] {
+        var bytes = Array(#"{"job":"#.utf8)
+        JSONLineEncoder.appendString(job, to: &bytes)
+        bytes += Array(#","page_url":"#.utf8)
+        JSONLineEncoder.appendString(pageURL, to: &bytes)
+        bytes += Array(#","record":"#.utf8)
+        return bytes
+    }
 }

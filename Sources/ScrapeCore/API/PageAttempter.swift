@@ -14,6 +14,8 @@ struct PageResult: Sendable {
     enum Result: Sendable {
         /// A 2xx response.
         case page(FetchResponse)
+        /// A response one of the job's `response_actions` ignores.
+        case ignored(status: Int)
         /// Why the page failed; `retryable` when the retry policy may have tried again.
         case failure(String, retryable: Bool)
     }
@@ -62,6 +64,9 @@ struct PageAttempter: Sendable {
                     RequestReport(
                         status: response.status, errorKind: response.status >= 400 ? "http" : nil, bytes: response.body.count,
                         elapsed: ContinuousClock.now - started))
+                if options.api.responseActions.contains(where: { $0.matches(status: response.status, body: response.body) }) {
+                    return finished(page, .ignored(status: response.status), .neutral, number)
+                }
                 if (200..<300).contains(response.status) { return finished(page, .page(response), .success, number) }
                 if response.status == 401 {
                     if !refreshedToken, await authenticator.unauthorized() {

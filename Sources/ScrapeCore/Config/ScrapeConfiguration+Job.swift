@@ -39,6 +39,8 @@ extension ScrapeConfiguration {
         public var retryNonIdempotent = false
         /// Where the paginator's values go in the body instead of the query.
         public var bodyPaths = BodyPaths()
+        /// `response_actions`: responses that end the walk quietly, checked in order.
+        public var responseActions: [ResponseAction] = []
         /// Query parameters sent on every page, in order.
         public var params: [(name: String, value: String)] = []
         /// Headers sent on every page, in order.
@@ -96,6 +98,27 @@ extension ScrapeConfiguration {
         case headerCursor(cursorKey: String, cursorParam: String)
         /// One request, no pages.
         case singlePage
+    }
+
+    /// One of `response_actions` (dlt's word): a response with this status, or whose body
+    /// contains this text, is ignored: it ends the walk with no records and no error.
+    public struct ResponseAction: Sendable, Equatable {
+        /// `status_code`: matches this status.
+        public var statusCode: Int?
+        /// `content`: matches a body that contains this text.
+        public var content: String?
+
+        public init(statusCode: Int? = nil, content: String? = nil) {
+            self.statusCode = statusCode
+            self.content = content
+        }
+
+        /// Whether a response with `status` and `body` matches (every condition given holds).
+        func matches(status: Int, body: [UInt8]) -> Bool {
+            if let statusCode, statusCode != status { return false }
+            if let content, !body.contains(Array(content.utf8)) { return false }
+            return statusCode != nil || content != nil
+        }
     }
 
     /// The paginator's `*_body_path` keys: each value named goes into the JSON body at that

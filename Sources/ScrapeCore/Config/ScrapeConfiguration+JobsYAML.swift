@@ -41,7 +41,8 @@ extension ScrapeConfiguration.Job {
 extension ScrapeConfiguration.API {
     init(_ map: YAMLMap) throws(ConfigurationError) {
         try map.allowOnly([
-            "base_url", "path", "method", "json", "retry_non_idempotent", "params", "headers", "auth", "data_selector", "paginator", "incremental",
+            "base_url", "path", "method", "json", "retry_non_idempotent", "params", "headers", "auth", "data_selector", "paginator",
+            "response_actions", "incremental",
         ])
         baseURL = try map.requiredString("base_url", "an absolute http:// or https:// URL")
         let lowered = baseURL.lowercased()
@@ -76,6 +77,20 @@ extension ScrapeConfiguration.API {
         }
         if let node = map["json"] { json = try JSONDocument(yaml: node, path: map.path("json")) }
         retryNonIdempotent = try map.bool("retry_non_idempotent") ?? false
+        if let node = map["response_actions"] {
+            let list = try YAMLList(node, path: map.path("response_actions"))
+            for index in list.items.indices {
+                let item = try list.map(index)
+                try item.allowOnly(["status_code", "content", "action"])
+                let action = try item.requiredString("action", "ignore")
+                guard action == "ignore" else { throw .expected("ignore", key: item.path("action"), got: action, line: item.line("action")) }
+                let rule = ScrapeConfiguration.ResponseAction(statusCode: try item.int("status_code", minimum: 100), content: try item.string("content"))
+                guard rule.statusCode != nil || rule.content?.isEmpty == false else {
+                    throw ConfigurationError(key: item.path, message: "expected status_code or content (or both) to match", line: item.mapLine)
+                }
+                responseActions.append(rule)
+            }
+        }
         if let json, !json.isObject, let key = bodyPaths.keys.first {
             throw ConfigurationError(key: map.path("paginator.\(key)"), message: "a value in the body needs json: to be a mapping", line: map.line("json"))
         }

@@ -29,6 +29,11 @@ enum APIRoutes {
             if let key = request.uri.queryParameters.get("throttle"), page == 2, state.firstTime("throttle-" + key) {
                 return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
             }
+            // `overlap=KEY`: pages after the first answer only once two of them are in flight
+            // at the same time (504 after 5 s), which a page-by-page walk never does.
+            if let key = request.uri.queryParameters.get("overlap"), page >= 2, try await !meet(key, as: "\(page)", parties: 2, state: state) {
+                return json("{\"error\": \"pages were not fetched at once\"}", status: .conflict)
+            }
             let items = records((page - 1) * size, min(n, page * size))
             return json("{\"data\": {\"items\": \(items)}, \"total_pages\": \((n + size - 1) / size)}")
         }
@@ -36,6 +41,9 @@ enum APIRoutes {
             let (n, _) = sizes(request)
             let offset = request.uri.queryParameters.get("offset", as: Int.self) ?? 0
             let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 10
+            if let key = request.uri.queryParameters.get("overlap"), offset > 0, try await !meet(key, as: "\(offset)", parties: 2, state: state) {
+                return json("{\"error\": \"pages were not fetched at once\"}", status: .conflict)
+            }
             return json("{\"items\": \(records(offset, min(n, offset + limit))), \"total\": \(n)}")
         }
         group.get("cursor") { request, _ in
@@ -71,18 +79,13 @@ enum APIRoutes {
             return response
         }
         group.get("single") { request, _ in json(records(0, sizes(request).n)) }
-        // Answers only once `parties` requests with the same `key` have arrived (504 after
+        // Answers only once `parties` distinct requests with the same `key` have arrived (409 after
         // 5 s): requests made one after another can never pass it, so it proves concurrency
         // without timing anything.
         group.get("barrier") { request, _ in
             let key = request.uri.queryParameters.get("key") ?? ""
             let parties = request.uri.queryParameters.get("parties", as: Int.self) ?? 2
-            state.arrive(at: key)
-            let deadline = ContinuousClock.now + .seconds(5)
-            while state.arrivals(at: key) < parties {
-                guard ContinuousClock.now < deadline else { return json("{\"error\": \"alone at the barrier\"}", status: .gatewayTimeout) }
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            guard try await meet(key, as: request.uri.query ?? "", parties: parties, state: state) else { return json("{\"error\": \"alone at the barrier\"}", status: .conflict) }
             return json(records(0, sizes(request).n))
         }
         registerBodyRoutes(on: group, state: state)
@@ -146,6 +149,19 @@ enum APIRoutes {
         }
     }
 
+    /// Arrives at barrier `key` as `member` and waits until `parties` distinct members have
+    /// (a retry of the same page is the same member): true then, false after 5 s without
+    /// them. The overlap checks answer 409 then, which is not retried.
+    private static func meet(_ key: String, as member: String, parties: Int, state: APIState) async throws -> Bool {
+        state.arrive(at: key, as: member)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while state.arrivals(at: key) < parties {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+
     /// The request's body, as text and (when it is one) as a JSON object.
     private static func body(_ request: Request) async throws -> (text: String, object: [String: Any]) {
         let text = String(buffer: try await request.body.collect(upTo: 64 * 1024))
@@ -187,7 +203,7 @@ final class APIState: Sendable {
         var issued = 0
         var uses: [String: Int] = [:]
         var events: Set<String> = []
-        var arrivals: [String: Int] = [:]
+        var arrivals: [String: Set<String>] = [:]
     }
 
     private let state = Locked(State())
@@ -208,12 +224,13 @@ final class APIState: Sendable {
         }
     }
 
-    func arrive(at barrier: String) {
-        state.withLock { $0.arrivals[barrier, default: 0] += 1 }
+    func arrive(at barrier: String, as member: String) {
+        _ = state.withLock { $0.arrivals[barrier, default: []].insert(member) }
     }
 
+    /// How many distinct members arrived at `barrier`.
     func arrivals(at barrier: String) -> Int {
-        state.withLock { $0.arrivals[barrier] ?? 0 }
+        state.withLock { $0.arrivals[barrier]?.count ?? 0 }
     }
 
     func firstTime(_ event: String) -> Bool {

@@ -17,11 +17,13 @@ struct APIRequestBodyTests {
         let summary: APIJobRun.Summary?
         let failure: APIJobRun.Failure?
         let records: [[String: Any]]
+        /// The output as written.
+        let text: String
     }
 
-    private func run(_ api: String, server: TestServer) async throws -> Outcome {
+    private func run(_ api: String, server: TestServer, http: String = "") async throws -> Outcome {
         let yaml = """
-            http: {retries: 2, backoff: {initial: 10ms, max: 50ms}}
+            http: {retries: 2, backoff: {initial: 10ms, max: 50ms}\(http)}
             jobs:
               - name: search
                 api:
@@ -46,7 +48,7 @@ struct APIRequestBodyTests {
         await client.shutdown()
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         let records = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        return Outcome(summary: summary, failure: failure, records: records)
+        return Outcome(summary: summary, failure: failure, records: records, text: text)
     }
 
     private static func sent(_ record: [String: Any]) -> [String: Any] { record["sent"] as? [String: Any] ?? [:] }
@@ -137,6 +139,27 @@ struct APIRequestBodyTests {
             } else {
                 #expect("\(String(describing: outcome.failure))".contains("retry_non_idempotent: true retries it"))
             }
+        }
+    }
+
+    /// A known total fans the pages out: the `overlap` route answers pages after the first
+    /// only while two are in flight at once; the output equals a page-by-page walk's
+    /// (per_host_concurrency 1) byte for byte.
+    @Test(arguments: [
+        "path: pages?n=95&size=10\n      data_selector: data.items\n      paginator: {type: page_number, total_path: total_pages}",
+        "path: offset?n=95\n      data_selector: items\n      paginator: {type: offset, limit: 10, total_path: total}",
+    ])
+    func aKnownTotalIsFetchedAtOnceAndWrittenInPageOrder(api: String) async throws {
+        try await TestServer.withRunning { server in
+            let sequential = try await run(api, server: server, http: ", per_host_concurrency: 1")
+            #expect(sequential.failure == nil, "\(String(describing: sequential.failure))")
+            #expect(sequential.records.count == 95)
+            let overlapping = api.replacingOccurrences(of: "n=95", with: "n=95&overlap=\(UUID().uuidString)")
+            let parallel = try await run(overlapping, server: server)
+            #expect(parallel.failure == nil, "\(String(describing: parallel.failure))")
+            #expect(parallel.text == sequential.text)
+            #expect(parallel.summary?.pages == sequential.summary?.pages)
+            #expect(parallel.summary?.stopReason == sequential.summary?.stopReason)
         }
     }
 

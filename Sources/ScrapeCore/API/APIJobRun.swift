@@ -123,9 +123,14 @@ public struct APIJobRun: Sendable {
         var completed = false
         // Pages go through the scheduler as scraping's URLs do (rates, retries with backoff
         // and Retry-After, the per-origin breaker); each next page is queued when the page
-        // before it has told where it is.
+        // before it has told where it is, or all of them at once when the first page tells
+        // the total. Results are taken in page order (those that arrive early wait in
+        // `parked`), so the output is the sequential walk's, byte for byte.
         let (requests, nextRequest) = AsyncStream.makeStream(of: PageRequest.self)
-        nextRequest.yield(PageRequest(url: url, body: pagination.body?.encoded))
+        nextRequest.yield(PageRequest(index: 0, url: url, body: pagination.body?.encoded))
+        var queued = 1
+        var parked: [Int: PageResult] = [:]
+        var nextIndex = 0
         let attempter = PageAttempter(options: options, client: client, authenticator: authenticator, onAttempt: onAttempt)
         let http = options.http
         let scheduler = Scheduler(
@@ -138,69 +143,86 @@ public struct APIJobRun: Sendable {
                 },
                 admit: { (request: PageRequest) -> Scheduler<ContinuousClock>.Input<PageRequest, PageResult> in
                     guard let prepared = try? FetchRequest.Prepared(FetchRequest(url: request.url)) else {
-                        return .ready(PageResult(url: request.url, result: .failure("not a URL the client can request", retryable: false), attempt: 0))
+                        return .ready(
+                            PageResult(index: request.index, url: request.url, result: .failure("not a URL the client can request", retryable: false), attempt: 0))
                     }
                     return .job(request, host: prepared.host, origin: prepared.origin)
                 },
                 perform: { request, number in await attempter.attempt(request, number: number) },
                 reject: { request, attempts in
                     PageResult(
-                        url: request.url,
+                        index: request.index, url: request.url,
                         result: .failure("the circuit breaker of its origin stayed open past circuit_breaker.give_up_after", retryable: false),
                         attempt: attempts)
                 },
-                emit: { result, _ in
-                    let response: FetchResponse
-                    switch result.result {
-                    case .failure(let message, let retryable):
-                        let exhausted = retryable && result.attempt >= http.retries + 1
-                        throw APIError(job: name, url: result.url, message: message + (exhausted ? " after \(result.attempt) attempts" : ""))
-                    case .ignored(let status):
-                        summary.ignored += 1
-                        summary.stopReason = "response_actions ignored a response (HTTP \(status))"
-                        completed = true
-                        nextRequest.finish()
-                        return
-                    case .page(let page):
-                        response = page
-                    }
-                    let body: JSONValue
-                    do {
-                        body = try JSONParser.parse(response.body)
-                    } catch {
-                        throw APIError(job: name, url: result.url, message: "the response is not JSON: \(error)")
-                    }
-                    guard case .array(let records, _) = body.value(at: options.api.dataSelector) ?? .null(0..<0) else {
-                        throw APIError(job: name, url: result.url, message: "data_selector \"\(options.api.dataSelector)\" does not lead to an array of records")
-                    }
-                    for record in records {
-                        var line = options.withMeta ? Self.metaPrefix(job: name, pageURL: result.url) : []
-                        line += record.compactBytes(in: response.body)
-                        if options.withMeta { line.append(UInt8(ascii: "}")) }
-                        line.append(UInt8(ascii: "\n"))
-                        try writer.append(line: line)
-                        written += 1
-                        if let incremental = options.api.incremental,
-                            let value = record.value(at: incremental.cursorPath)?.scalarText(in: response.body),
-                            largest.map({ IncrementalState.isNewer(value, than: $0) }) ?? true
-                        {
-                            largest = value
-                        }
-                    }
-                    summary.pages += 1
-                    summary.records += records.count
-                    let page = Pagination.Page(url: result.url, body: body, source: response.body, headers: response.headers, recordCount: records.count)
-                    do {
-                        switch try pagination.next(after: page) {
-                        case .url(let next):
-                            nextRequest.yield(PageRequest(url: next, body: pagination.body?.encoded))
-                        case .stop(let reason):
-                            summary.stopReason = reason
+                emit: { arrived, _ in
+                    guard !completed else { return }  // a page queued at once, after the walk ended early
+                    parked[arrived.index] = arrived
+                    while !completed, let result = parked.removeValue(forKey: nextIndex) {
+                        nextIndex += 1
+                        let response: FetchResponse
+                        switch result.result {
+                        case .failure(let message, let retryable):
+                            let exhausted = retryable && result.attempt >= http.retries + 1
+                            throw APIError(job: name, url: result.url, message: message + (exhausted ? " after \(result.attempt) attempts" : ""))
+                        case .ignored(let status):
+                            summary.ignored += 1
+                            summary.stopReason = "response_actions ignored a response (HTTP \(status))"
                             completed = true
                             nextRequest.finish()
+                            continue
+                        case .page(let page):
+                            response = page
                         }
-                    } catch let error as APIError {
-                        throw APIError(job: name, url: error.url, message: error.message)
+                        let body: JSONValue
+                        do {
+                            body = try JSONParser.parse(response.body)
+                        } catch {
+                            throw APIError(job: name, url: result.url, message: "the response is not JSON: \(error)")
+                        }
+                        guard case .array(let records, _) = body.value(at: options.api.dataSelector) ?? .null(0..<0) else {
+                            throw APIError(job: name, url: result.url, message: "data_selector \"\(options.api.dataSelector)\" does not lead to an array of records")
+                        }
+                        for record in records {
+                            var line = options.withMeta ? Self.metaPrefix(job: name, pageURL: result.url) : []
+                            line += record.compactBytes(in: response.body)
+                            if options.withMeta { line.append(UInt8(ascii: "}")) }
+                            line.append(UInt8(ascii: "\n"))
+                            try writer.append(line: line)
+                            written += 1
+                            if let incremental = options.api.incremental,
+                                let value = record.value(at: incremental.cursorPath)?.scalarText(in: response.body),
+                                largest.map({ IncrementalState.isNewer(value, than: $0) }) ?? true
+                            {
+                                largest = value
+                            }
+                        }
+                        summary.pages += 1
+                        summary.records += records.count
+                        let page = Pagination.Page(url: result.url, body: body, source: response.body, headers: response.headers, recordCount: records.count)
+                        if result.index == 0, let rest = pagination.remainingRequests(after: page) {
+                            for request in rest {
+                                nextRequest.yield(PageRequest(index: queued, url: request.url, body: request.body?.encoded))
+                                queued += 1
+                            }
+                        }
+                        do {
+                            // Every page, in order, through the same decisions as a sequential walk:
+                            // its stop reason is the output's, and a page already queued is not again.
+                            switch try pagination.next(after: page) {
+                            case .url(let next):
+                                if nextIndex >= queued {
+                                    nextRequest.yield(PageRequest(index: queued, url: next, body: pagination.body?.encoded))
+                                    queued += 1
+                                }
+                            case .stop(let reason):
+                                summary.stopReason = reason
+                                completed = true
+                                nextRequest.finish()
+                            }
+                        } catch let error as APIError {
+                            throw APIError(job: name, url: error.url, message: error.message)
+                        }
                     }
                 },
                 flush: { try writer.flush() }

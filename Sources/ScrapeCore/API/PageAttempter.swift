@@ -3,6 +3,8 @@ import ScrapeResilience
 
 /// One request for one page of an api job: what the scheduler queues.
 struct PageRequest: Sendable {
+    /// The page's place in the walk (0 for the first), which orders the records.
+    let index: Int
     /// The page's URL (query included).
     let url: String
     /// The JSON body, or nil for none.
@@ -20,6 +22,7 @@ struct PageResult: Sendable {
         case failure(String, retryable: Bool)
     }
 
+    let index: Int
     let url: String
     let result: Result
     /// Which attempt this was (1-based).
@@ -105,7 +108,7 @@ struct PageAttempter: Sendable {
     private func finished(_ page: PageRequest, _ result: PageResult.Result, _ outcome: AttemptOutcome, _ number: Int)
         -> Scheduler<ContinuousClock>.Attempt<PageResult>
     {
-        Scheduler.Attempt(output: PageResult(url: page.url, result: result, attempt: number), outcome: outcome)
+        Scheduler.Attempt(output: PageResult(index: page.index, url: page.url, result: result, attempt: number), outcome: outcome)
     }
 }
 

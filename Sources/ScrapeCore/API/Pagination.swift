@@ -123,6 +123,34 @@ struct Pagination {
         }
     }
 
+    /// When the first page tells the total (`total_path` with page_number or offset), the
+    /// requests for every page after it, in order, to fetch at once; nil when the walk must
+    /// go page by page (or the first page already ends it).
+    func remainingRequests(after first: Page) -> [(url: String, body: JSONDocument?)]? {
+        guard first.recordCount > 0 else { return nil }
+        switch paginator {
+        case .pageNumber(let param, let basePage, let pageSize, _, let totalPath?, let maximumPage):
+            guard let total = number(at: totalPath, in: first) else { return nil }
+            if let pageSize, first.recordCount < pageSize { return nil }
+            var last = total - (basePage == 0 ? 1 : 0)
+            if let maximumPage { last = min(last, maximumPage) }
+            guard last > basePage else { return [] }
+            return ((basePage + 1)...last).map { request(param, $0, bodyPath: bodyPaths.page, from: first.url) }
+        case .offset(let offsetParam, _, let limit, let totalPath?, let maximumOffset):
+            guard let total = number(at: totalPath, in: first), first.recordCount >= limit else { return nil }
+            let end = min(total, maximumOffset ?? total)
+            return stride(from: limit, to: end, by: limit).map { request(offsetParam, $0, bodyPath: bodyPaths.offset, from: first.url) }
+        default:
+            return nil
+        }
+    }
+
+    /// The request for a page whose paginator value is `value`, in the query or the body.
+    private func request(_ param: String, _ value: Int, bodyPath: [String]?, from url: String) -> (url: String, body: JSONDocument?) {
+        guard let bodyPath, let body else { return (HTTPURL.settingQueryItems([(param, String(value))], in: url), body) }
+        return (url, body.setting(.number(String(value)), at: bodyPath))
+    }
+
     private var firstPage: Int {
         if case .pageNumber(_, let basePage, _, _, _, _) = paginator { return basePage }
         return 0

@@ -79,6 +79,30 @@ enum APIRoutes {
             return response
         }
         group.get("single") { request, _ in json(records(0, sizes(request).n)) }
+        // Parents and children: `users?n=N&size=S` pages users {"id", "name"} (with
+        // `total_pages`; `fail_page=P` answers 400 there); `users/:id/orders?page=P` pages
+        // three orders per user, two a page, by Link headers (`throttle=ID`: that user's
+        // first request answers 429 with Retry-After: 1).
+        group.get("users") { request, _ in
+            let (n, size) = sizes(request)
+            let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+            if request.uri.queryParameters.get("fail_page", as: Int.self) == page { return json("{\"error\": \"bad page\"}", status: .badRequest) }
+            let users = ((page - 1) * size..<min(n, page * size)).map { "{\"id\": \($0 + 1), \"name\": \"user \($0 + 1)\"}" }
+            return json("{\"users\": [\(users.joined(separator: ", "))], \"total_pages\": \((n + size - 1) / size)}")
+        }
+        group.get("users/:id/orders") { request, context in
+            let id = try context.parameters.require("id", as: Int.self)
+            let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+            if request.uri.queryParameters.get("throttle", as: Int.self) == id, state.firstTime("orders-throttle-\(id)") {
+                return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
+            }
+            let orders = ((page - 1) * 2..<min(3, page * 2)).map { "{\"order\": \"u\(id)-o\($0 + 1)\", \"total\": \(id * 10 + $0)}" }
+            var response = json("[\(orders.joined(separator: ", "))]")
+            if page * 2 < 3 {
+                response.headers[HTTPField.Name("Link")!] = "</api/users/\(id)/orders?page=\(page + 1)\(request.uri.query.map { "&" + $0.split(separator: "&").filter { !$0.hasPrefix("page=") }.joined(separator: "&") } ?? "")>; rel=\"next\""
+            }
+            return response
+        }
         // Answers only once `parties` distinct requests with the same `key` have arrived (409 after
         // 5 s): requests made one after another can never pass it, so it proves concurrency
         // without timing anything.

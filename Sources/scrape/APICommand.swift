@@ -32,6 +32,9 @@ struct APICommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or - for stdout (default: the job's output:, else stdout).", valueName: "file"))
     var output: String?
 
+    @Flag(help: "A job with resolve: reads its parent job's records from the parent's output: file instead of running the parent first.")
+    var fromOutput = false
+
     @Flag(help: "Write each record as {\"job\":...,\"page_url\":...,\"record\":<as sent>} instead of the record alone.")
     var withMeta = false
 
@@ -86,29 +89,84 @@ struct APICommand: AsyncParsableCommand {
                 throw ValidationError("\(config): \(error)")
             }
         }
-        let failures = await withTaskGroup(of: APIJobRun.Failure?.self) { group -> [APIJobRun.Failure] in
-            for entry in selected {
-                var options = APIJobRun.Options(
-                    job: entry.job, api: entry.api, keyPath: "jobs[\(entry.index)]",
-                    output: output ?? entry.job.output ?? "-", http: file.http
-                )
-                options.inputs = [config]
-                options.withMeta = withMeta
-                let run = APIJobRun(options: options)
-                let (quiet, name) = (quiet, entry.job.name)
-                group.addTask {
-                    do throws(APIJobRun.Failure) {
-                        let summary = try await run.run(client: client)
-                        if !quiet { Terminal.write(Self.report(name, summary)) }
-                        return nil
-                    } catch {
-                        if case .output(let output) = error, output.kind == .closedPipe { return error }
-                        Terminal.error("scrape: \(error)")
-                        return error
+        // Parents first: a job with resolve: needs its parent's records. A parent not
+        // selected runs too (to its output:, or nowhere), unless --from-output reads them.
+        var runs = selected.map { (index: $0.index, job: $0.job, api: $0.api, parentOnly: false) }
+        var fromFiles: [String: [[UInt8]]] = [:]
+        var position = 0
+        while position < runs.count {
+            if let parent = runs[position].api.parentJob, !runs.contains(where: { $0.job.name == parent }), fromFiles[parent] == nil {
+                let index = file.jobs.firstIndex { $0.name == parent }!
+                guard case .api(let parentAPI) = file.jobs[index].source else { break }
+                if fromOutput {
+                    guard let path = file.jobs[index].output, path != "-" else {
+                        await client.shutdown()
+                        throw ValidationError("\(config): jobs[\(index)].output: --from-output needs the parent job \(parent) to have an output: file")
                     }
+                    do {
+                        fromFiles[parent] = try APIJobRun.records(inOutput: path)
+                    } catch {
+                        await client.shutdown()
+                        throw ValidationError("\(config): the output of parent job \(parent): \(error)")
+                    }
+                } else {
+                    runs.append((index, file.jobs[index], parentAPI, true))
                 }
             }
-            return await group.reduce(into: []) { if let failure = $1 { $0.append(failure) } }
+            position += 1
+        }
+        func depth(_ name: String) -> Int {
+            guard let run = runs.first(where: { $0.job.name == name }), let parent = run.api.parentJob, runs.contains(where: { $0.job.name == parent }) else { return 0 }
+            return depth(parent) + 1
+        }
+        let parentNames = Set(runs.compactMap(\.api.parentJob))
+        let collected = Locked<[String: [[UInt8]]]>(fromFiles)
+        var failures: [APIJobRun.Failure] = []
+        var failedJobs: Set<String> = []
+        let levels = Dictionary(grouping: runs) { depth($0.job.name) }
+        for level in levels.keys.sorted() {
+            failures += await withTaskGroup(of: (String, APIJobRun.Failure?).self) { group -> [APIJobRun.Failure] in
+                for entry in levels[level]! {
+                    if let parent = entry.api.parentJob, failedJobs.contains(parent) {
+                        Terminal.error("scrape: job \(entry.job.name): not run: its parent job \(parent) failed")
+                        failedJobs.insert(entry.job.name)
+                        continue
+                    }
+                    var options = APIJobRun.Options(
+                        job: entry.job, api: entry.api, keyPath: "jobs[\(entry.index)]",
+                        output: entry.parentOnly ? (entry.job.output ?? "/dev/null") : (output ?? entry.job.output ?? "-"), http: file.http
+                    )
+                    options.inputs = [config]
+                    options.withMeta = withMeta && !entry.parentOnly
+                    var run = APIJobRun(options: options)
+                    let name = entry.job.name
+                    if parentNames.contains(name) {
+                        run.onRecord = { record in collected.withLock { $0[name, default: []].append(record) } }
+                    }
+                    let parentRecords = entry.api.parentJob.map { parent in collected.withLock { $0[parent] ?? [] } } ?? []
+                    let quiet = quiet || entry.parentOnly && entry.job.output == nil
+                    let finalRun = run
+                    group.addTask {
+                        do throws(APIJobRun.Failure) {
+                            let summary = try await finalRun.run(client: client, parentRecords: parentRecords)
+                            if !quiet { Terminal.write(Self.report(name, summary)) }
+                            return (name, nil)
+                        } catch {
+                            if case .output(let output) = error, output.kind == .closedPipe { return (name, error) }
+                            Terminal.error("scrape: \(error)")
+                            return (name, error)
+                        }
+                    }
+                }
+                var levelFailures: [APIJobRun.Failure] = []
+                for await (name, failure) in group {
+                    if let failure {
+                        levelFailures.append(failure)
+                        failedJobs.insert(name)
+                    }
+                }
+                return levelFailures
+            }
         }
         await client.shutdown()
         throw ExitCode(Self.status(failures))

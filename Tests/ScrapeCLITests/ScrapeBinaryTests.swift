@@ -245,6 +245,74 @@ struct ScrapeAPIBinaryTests {
         }
     }
 
+    /// users -> orders: one paginated walk of the child endpoint per user record, parent
+    /// fields added, each user's orders in page order; --from-output reads the parents back.
+    @Test func childJobsWalkOncePerParentRecord() async throws {
+        try await TestServer.withRunning { server in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
+            func jobs(_ usersQuery: String, ordersQuery: String = "") -> String {
+                """
+                jobs:
+                  - name: users
+                    api:
+                      base_url: BASE/api/
+                      path: "users?n=5&size=2\(usersQuery)"
+                      auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}
+                      data_selector: users
+                      paginator: {type: page_number, total_path: total_pages}
+                    output: \(directory)/users.jsonl
+                  - name: orders
+                    api:
+                      base_url: BASE/api/
+                      path: "users/{user_id}/orders\(ordersQuery)"
+                      auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}
+                      resolve: {user_id: {job: users, field: id}}
+                      include_from_parent: [id, name]
+                      paginator: {type: header_link}
+                    output: \(directory)/orders.jsonl
+                """
+            }
+            let path = try config(server, jobs("", ordersQuery: "?throttle=3"))
+            let run = try await ChildProcess(Self.binary, ["api", path, "--job", "orders"]).wait()
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try String(contentsOfFile: directory + "/users.jsonl", encoding: .utf8).split(separator: "\n").count == 5)
+            let orders = try String(contentsOfFile: directory + "/orders.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+            #expect(orders.count == 15)  // 3 per user, user 3's after a 429 and its Retry-After
+            for user in 1...5 {
+                let mine = orders.filter { $0.contains(#""order":"u\#(user)-"#) }
+                #expect(mine.map { String($0.prefix(17)) } == (1...3).map { #"{"order":"u\#(user)-o\#($0)","# })
+                #expect(mine.allSatisfy { $0.hasSuffix(#","_users_id":\#(user),"_users_name":"user \#(user)"}"#) })
+            }
+            #expect(run.stderr.contains("job orders: 15 records from 10 pages"))
+
+            let requestsBefore = server.log.all.filter { $0.path == "/api/users" }.count
+            let again = try await ChildProcess(Self.binary, ["api", path, "--job", "orders", "--from-output"]).wait()
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(server.log.all.filter { $0.path == "/api/users" }.count == requestsBefore)  // parents read back, not fetched
+            #expect(try String(contentsOfFile: directory + "/orders.jsonl", encoding: .utf8).split(separator: "\n").count == 15)
+
+            // A parent that fails part-way: exit 1 naming it; its children do not run.
+            let failing = try config(server, jobs("&fail_page=2"))
+            let failed = try await ChildProcess(Self.binary, ["api", failing, "--job", "orders"]).wait()
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains("job users:"))
+            #expect(failed.stderr.contains("job orders: not run: its parent job users failed"))
+
+            // A cycle is a config error naming the jobs.
+            let cycle = try config(server, """
+                jobs:
+                  - {name: a, api: {base_url: BASE/api/, path: "x/{p}", resolve: {p: {job: b, field: id}}}}
+                  - {name: b, api: {base_url: BASE/api/, path: "y/{q}", resolve: {q: {job: a, field: id}}}}
+                """)
+            let cyclic = try await ChildProcess(Self.binary, ["api", cycle, "--job", "a"]).wait()
+            #expect(cyclic.status == 2)
+            #expect(cyclic.stderr.contains("jobs a -> b -> a form a cycle"))
+        }
+    }
+
     @Test func runsAJobToStdoutAndAllJobsToTheirOutputs() async throws {
         try await TestServer.withRunning { server in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path

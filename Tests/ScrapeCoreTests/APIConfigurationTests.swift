@@ -67,7 +67,7 @@ struct APIConfigurationTests {
         ("jobs:\n  - name: a\n    api: {base_url: \"http://x/\", paginator: {type: cursor, cursor_path: \"a..b\"}}\n",
          "line 3: jobs[0].api.paginator.cursor_path: expected a dotted path like data.items or results[0].next, got \"a..b\""),
         ("jobs:\n  - name: a\n    api: {base_url: \"http://x/\", pagination: {type: cursor}}\n",
-         "line 3: jobs[0].api.pagination: unknown key; expected one of base_url, path, method, json, retry_non_idempotent, params, headers, auth, data_selector, paginator, response_actions, incremental"),
+         "line 3: jobs[0].api.pagination: unknown key; expected one of base_url, path, method, json, retry_non_idempotent, params, headers, auth, data_selector, paginator, response_actions, resolve, include_from_parent, incremental"),
         ("jobs:\n  - name: a\n    api: {base_url: \"http://x/\", incremental: {param: since}}\n", "line 3: jobs[0].api.incremental.cursor_path: missing: expected the record field that orders records"),
         ("jobs:\n  - name: a\n    every: often\n    scrape: {urls_file: u}\n", "line 3: jobs[0].every: expected a duration like 250ms, 30s, 5m or 1h, got \"often\""),
         ("jobs: {a: 1}\n", "line 1: jobs: expected a list"),

@@ -3,6 +3,8 @@ import ScrapeResilience
 
 /// One request for one page of an api job: what the scheduler queues.
 struct PageRequest: Sendable {
+    /// Which walk of the job the page belongs to (one per parent record with `resolve:`).
+    let walk: Int
     /// The page's place in the walk (0 for the first), which orders the records.
     let index: Int
     /// The page's URL (query included).
@@ -22,6 +24,7 @@ struct PageResult: Sendable {
         case failure(String, retryable: Bool)
     }
 
+    let walk: Int
     let index: Int
     let url: String
     let result: Result
@@ -108,7 +111,7 @@ struct PageAttempter: Sendable {
     private func finished(_ page: PageRequest, _ result: PageResult.Result, _ outcome: AttemptOutcome, _ number: Int)
         -> Scheduler<ContinuousClock>.Attempt<PageResult>
     {
-        Scheduler.Attempt(output: PageResult(index: page.index, url: page.url, result: result, attempt: number), outcome: outcome)
+        Scheduler.Attempt(output: PageResult(walk: page.walk, index: page.index, url: page.url, result: result, attempt: number), outcome: outcome)
     }
 }
 

@@ -41,6 +41,14 @@ extension ScrapeConfiguration {
         public var bodyPaths = BodyPaths()
         /// `response_actions`: responses that end the walk quietly, checked in order.
         public var responseActions: [ResponseAction] = []
+        /// `resolve`: path parameters taken from another job's records, one walk of this
+        /// endpoint per parent record (`{user_id: {job: users, field: id}}`).
+        public var resolve: [Resolved] = []
+        /// `include_from_parent`: parent fields added to each record as `_PARENT_FIELD`.
+        public var includeFromParent: [JSONPath] = []
+
+        /// The job this one's path parameters come from, if any.
+        public var parentJob: String? { resolve.first?.job }
         /// Query parameters sent on every page, in order.
         public var params: [(name: String, value: String)] = []
         /// Headers sent on every page, in order.
@@ -98,6 +106,22 @@ extension ScrapeConfiguration {
         case headerCursor(cursorKey: String, cursorParam: String)
         /// One request, no pages.
         case singlePage
+    }
+
+    /// One `resolve` entry: `{param: {job: NAME, field: PATH}}`.
+    public struct Resolved: Sendable, Equatable {
+        /// The `{param}` placeholder in `path`.
+        public var param: String
+        /// The parent job.
+        public var job: String
+        /// Where the value is in each parent record.
+        public var field: JSONPath
+
+        public init(param: String, job: String, field: JSONPath) {
+            self.param = param
+            self.job = job
+            self.field = field
+        }
     }
 
     /// One of `response_actions` (dlt's word): a response with this status, or whose body

@@ -42,7 +42,7 @@ extension ScrapeConfiguration.API {
     init(_ map: YAMLMap) throws(ConfigurationError) {
         try map.allowOnly([
             "base_url", "path", "method", "json", "retry_non_idempotent", "params", "headers", "auth", "data_selector", "paginator",
-            "response_actions", "incremental",
+            "response_actions", "resolve", "include_from_parent", "incremental",
         ])
         baseURL = try map.requiredString("base_url", "an absolute http:// or https:// URL")
         let lowered = baseURL.lowercased()
@@ -77,6 +77,32 @@ extension ScrapeConfiguration.API {
         }
         if let node = map["json"] { json = try JSONDocument(yaml: node, path: map.path("json")) }
         retryNonIdempotent = try map.bool("retry_non_idempotent") ?? false
+        if let node = map["resolve"] {
+            let resolveMap = try YAMLMap(node, path: map.path("resolve"))
+            for param in resolveMap.keys {
+                let entry = try YAMLMap(resolveMap[param]!, path: resolveMap.path(param))
+                try entry.allowOnly(["job", "field"])
+                guard let field = try entry.jsonPath("field") else {
+                    throw ConfigurationError(key: entry.path("field"), message: "missing: expected the parent record's field", line: entry.mapLine)
+                }
+                guard path.contains("{\(param)}") else {
+                    throw ConfigurationError(key: resolveMap.path(param), message: "path has no {\(param)} to put the value in", line: resolveMap.line(param))
+                }
+                resolve.append(.init(param: param, job: try entry.requiredString("job", "the parent job's name"), field: field))
+            }
+            if Set(resolve.map(\.job)).count > 1 {
+                throw ConfigurationError(key: map.path("resolve"), message: "every resolved parameter must come from the same parent job", line: map.line("resolve"))
+            }
+        }
+        for (index, text) in try map.stringList("include_from_parent").enumerated() {
+            guard let field = JSONPath(text) else {
+                throw .expected("a field path like id or profile.name", key: map.path("include_from_parent[\(index)]"), got: text, line: map.line("include_from_parent"))
+            }
+            includeFromParent.append(field)
+        }
+        if !includeFromParent.isEmpty, resolve.isEmpty {
+            throw ConfigurationError(key: map.path("include_from_parent"), message: "needs resolve: (there is no parent job)", line: map.line("include_from_parent"))
+        }
         if let node = map["response_actions"] {
             let list = try YAMLList(node, path: map.path("response_actions"))
             for index in list.items.indices {

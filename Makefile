@@ -84,9 +84,10 @@ bench-politeness: deps
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/politeness/measure.sh $(RELEASE_BIN)/scrape
 
-## bench-api: records/s and peak RSS of a 10,000-record, 100-page scrape api job on loopback
+## bench-api: records/s and peak RSS of a 10,000-record, 100-page scrape api job on loopback; then
+## users -> orders one at a time vs concurrently, and a 10,000-page known-total walk, at 20 ms a request
 bench-api: deps
-	@scripts/install-deps.sh nginx-light curl time
+	@scripts/install-deps.sh nginx-light libnginx-mod-http-echo curl time
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/api/measure.sh $(RELEASE_BIN)/scrape
 

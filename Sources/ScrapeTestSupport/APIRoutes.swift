@@ -79,6 +79,18 @@ enum APIRoutes {
             return response
         }
         group.get("single") { request, _ in json(records(0, sizes(request).n)) }
+        // `slow?key=K&page=P`: 3 pages of one record, each after 30 ms, counting how many
+        // requests with key K are in flight at once (`GET /api/slow-peak?key=K` answers
+        // `[{"peak": N}]`, the most).
+        group.get("slow") { request, _ in
+            let key = request.uri.queryParameters.get("key") ?? ""
+            let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+            state.enter(key)
+            try await Task.sleep(for: .milliseconds(30))
+            state.leave(key)
+            return json("{\"items\": [{\"page\": \(page)}], \"total_pages\": 3}")
+        }
+        group.get("slow-peak") { request, _ in json("[{\"peak\": \(state.peak(request.uri.queryParameters.get("key") ?? ""))}]") }
         // Parents and children: `users?n=N&size=S` pages users {"id", "name"} (with
         // `total_pages`; `fail_page=P` answers 400 there); `users/:id/orders?page=P` pages
         // three orders per user, two a page, by Link headers (`throttle=ID`: that user's
@@ -87,12 +99,18 @@ enum APIRoutes {
             let (n, size) = sizes(request)
             let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
             if request.uri.queryParameters.get("fail_page", as: Int.self) == page { return json("{\"error\": \"bad page\"}", status: .badRequest) }
+            // `wait_child=KEY`: pages after the first answer only once a child request has
+            // arrived with `arrive=KEY` (409 otherwise): children must start mid-parent.
+            if let key = request.uri.queryParameters.get("wait_child"), page >= 2, try await !meet(key, as: "parent", parties: 2, state: state) {
+                return json("{\"error\": \"no child request arrived while the parent ran\"}", status: .conflict)
+            }
             let users = ((page - 1) * size..<min(n, page * size)).map { "{\"id\": \($0 + 1), \"name\": \"user \($0 + 1)\"}" }
             return json("{\"users\": [\(users.joined(separator: ", "))], \"total_pages\": \((n + size - 1) / size)}")
         }
         group.get("users/:id/orders") { request, context in
             let id = try context.parameters.require("id", as: Int.self)
             let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+            if let key = request.uri.queryParameters.get("arrive") { state.arrive(at: key, as: "child") }
             if request.uri.queryParameters.get("throttle", as: Int.self) == id, state.firstTime("orders-throttle-\(id)") {
                 return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
             }
@@ -228,6 +246,8 @@ final class APIState: Sendable {
         var uses: [String: Int] = [:]
         var events: Set<String> = []
         var arrivals: [String: Set<String>] = [:]
+        var inFlight: [String: Int] = [:]
+        var peaks: [String: Int] = [:]
     }
 
     private let state = Locked(State())
@@ -255,6 +275,22 @@ final class APIState: Sendable {
     /// How many distinct members arrived at `barrier`.
     func arrivals(at barrier: String) -> Int {
         state.withLock { $0.arrivals[barrier]?.count ?? 0 }
+    }
+
+    func enter(_ key: String) {
+        state.withLock { state in
+            state.inFlight[key, default: 0] += 1
+            state.peaks[key] = max(state.peaks[key] ?? 0, state.inFlight[key]!)
+        }
+    }
+
+    func leave(_ key: String) {
+        state.withLock { $0.inFlight[key, default: 1] -= 1 }
+    }
+
+    /// The most requests with `key` in flight at once so far.
+    func peak(_ key: String) -> Int {
+        state.withLock { $0.peaks[key] ?? 0 }
     }
 
     func firstTime(_ event: String) -> Bool {

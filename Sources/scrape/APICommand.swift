@@ -89,8 +89,8 @@ struct APICommand: AsyncParsableCommand {
                 throw ValidationError("\(config): \(error)")
             }
         }
-        // Parents first: a job with resolve: needs its parent's records. A parent not
-        // selected runs too (to its output:, or nowhere), unless --from-output reads them.
+        // A job with resolve: needs its parent's records: a parent not selected runs too (to
+        // its output:, or nowhere), unless --from-output reads them back from its output:.
         var runs = selected.map { (index: $0.index, job: $0.job, api: $0.api, parentOnly: false) }
         var fromFiles: [String: [[UInt8]]] = [:]
         var position = 0
@@ -115,57 +115,27 @@ struct APICommand: AsyncParsableCommand {
             }
             position += 1
         }
-        func depth(_ name: String) -> Int {
-            guard let run = runs.first(where: { $0.job.name == name }), let parent = run.api.parentJob, runs.contains(where: { $0.job.name == parent }) else { return 0 }
-            return depth(parent) + 1
+        // All on one scheduler: the jobs share its per-origin limits and breakers, and a
+        // child's walks start as its parent's records are written.
+        let runners = runs.map { entry -> APIJobRun in
+            var options = APIJobRun.Options(
+                job: entry.job, api: entry.api, keyPath: "jobs[\(entry.index)]",
+                output: entry.parentOnly ? (entry.job.output ?? "/dev/null") : (output ?? entry.job.output ?? "-"), http: file.http
+            )
+            options.inputs = [config]
+            options.withMeta = withMeta && !entry.parentOnly
+            return APIJobRun(options: options)
         }
-        let parentNames = Set(runs.compactMap(\.api.parentJob))
-        let collected = Locked<[String: [[UInt8]]]>(fromFiles)
+        let results = await APIRunner.run(runners, client: client, parentRecords: fromFiles)
         var failures: [APIJobRun.Failure] = []
-        var failedJobs: Set<String> = []
-        let levels = Dictionary(grouping: runs) { depth($0.job.name) }
-        for level in levels.keys.sorted() {
-            failures += await withTaskGroup(of: (String, APIJobRun.Failure?).self) { group -> [APIJobRun.Failure] in
-                for entry in levels[level]! {
-                    if let parent = entry.api.parentJob, failedJobs.contains(parent) {
-                        Terminal.error("scrape: job \(entry.job.name): not run: its parent job \(parent) failed")
-                        failedJobs.insert(entry.job.name)
-                        continue
-                    }
-                    var options = APIJobRun.Options(
-                        job: entry.job, api: entry.api, keyPath: "jobs[\(entry.index)]",
-                        output: entry.parentOnly ? (entry.job.output ?? "/dev/null") : (output ?? entry.job.output ?? "-"), http: file.http
-                    )
-                    options.inputs = [config]
-                    options.withMeta = withMeta && !entry.parentOnly
-                    var run = APIJobRun(options: options)
-                    let name = entry.job.name
-                    if parentNames.contains(name) {
-                        run.onRecord = { record in collected.withLock { $0[name, default: []].append(record) } }
-                    }
-                    let parentRecords = entry.api.parentJob.map { parent in collected.withLock { $0[parent] ?? [] } } ?? []
-                    let quiet = quiet || entry.parentOnly && entry.job.output == nil
-                    let finalRun = run
-                    group.addTask {
-                        do throws(APIJobRun.Failure) {
-                            let summary = try await finalRun.run(client: client, parentRecords: parentRecords)
-                            if !quiet { Terminal.write(Self.report(name, summary)) }
-                            return (name, nil)
-                        } catch {
-                            if case .output(let output) = error, output.kind == .closedPipe { return (name, error) }
-                            Terminal.error("scrape: \(error)")
-                            return (name, error)
-                        }
-                    }
-                }
-                var levelFailures: [APIJobRun.Failure] = []
-                for await (name, failure) in group {
-                    if let failure {
-                        levelFailures.append(failure)
-                        failedJobs.insert(name)
-                    }
-                }
-                return levelFailures
+        for (entry, result) in zip(runs, results) {
+            switch result {
+            case .success(let summary):
+                if !quiet, !(entry.parentOnly && entry.job.output == nil) { Terminal.write(Self.report(entry.job.name, summary)) }
+            case .failure(let failure):
+                failures.append(failure)
+                if case .output(let error) = failure, error.kind == .closedPipe { continue }
+                Terminal.error("scrape: \(failure)")
             }
         }
         await client.shutdown()

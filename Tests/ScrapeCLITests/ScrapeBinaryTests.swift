@@ -299,7 +299,7 @@ struct ScrapeAPIBinaryTests {
             let failed = try await ChildProcess(Self.binary, ["api", failing, "--job", "orders"]).wait()
             #expect(failed.status == 1)
             #expect(failed.stderr.contains("job users:"))
-            #expect(failed.stderr.contains("job orders: not run: its parent job users failed"))
+            #expect(failed.stderr.contains("its parent job users failed"), "\(failed.stderr)")
 
             // A cycle is a config error naming the jobs.
             let cycle = try config(server, """
@@ -310,6 +310,54 @@ struct ScrapeAPIBinaryTests {
             let cyclic = try await ChildProcess(Self.binary, ["api", cycle, "--job", "a"]).wait()
             #expect(cyclic.status == 2)
             #expect(cyclic.stderr.contains("jobs a -> b -> a form a cycle"))
+        }
+    }
+
+    /// Jobs run together share one scheduler: with per_host_concurrency 1, three jobs of
+    /// three pages each never have two requests in flight to the host; and a child's walks
+    /// start while its parent is still running (the parent's later pages answer only once
+    /// a child request has arrived).
+    @Test func jobsRunTogetherShareTheLimitsAndChildrenStreamFromTheirParent() async throws {
+        try await TestServer.withRunning { server in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
+            let key = UUID().uuidString
+            let auth = "auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}"
+            let slow = (1...3).map { n in
+                """
+                  - name: slow\(n)
+                    api: {base_url: BASE/api/, path: "slow?key=\(key)", \(auth), data_selector: items, paginator: {type: page_number, total_path: total_pages}}
+                    output: \(directory)/slow\(n).jsonl
+                """
+            }
+            let path = try config(server, """
+                http: {per_host_concurrency: 1}
+                jobs:
+                \(slow.joined(separator: "\n"))
+                  - name: peak
+                    api: {base_url: BASE/api/, path: "slow-peak?key=\(key)", \(auth)}
+                  - name: users
+                    api: {base_url: BASE/api/, path: "users?n=5&size=2&wait_child=\(key)", \(auth), data_selector: users, paginator: {type: page_number, total_path: total_pages}}
+                    output: \(directory)/users.jsonl
+                  - name: orders
+                    api:
+                      base_url: BASE/api/
+                      path: "users/{user_id}/orders?arrive=\(key)"
+                      \(auth)
+                      resolve: {user_id: {job: users, field: id}}
+                      paginator: {type: header_link}
+                    output: \(directory)/orders.jsonl
+                """)
+            let shared = try await ChildProcess(Self.binary, ["api", path, "--job", "slow1", "--job", "slow2", "--job", "slow3"]).wait()
+            #expect(shared.status == 0, "\(shared.stderr)")
+            let peak = try await ChildProcess(Self.binary, ["api", path, "--job", "peak", "--quiet"]).wait()
+            #expect(peak.stdout == "{\"peak\":1}\n")
+
+            let streamed = try await ChildProcess(Self.binary, ["api", path, "--job", "orders"]).wait()
+            #expect(streamed.status == 0, "\(streamed.stderr)")
+            #expect(try String(contentsOfFile: directory + "/orders.jsonl", encoding: .utf8).split(separator: "\n").count == 15)
         }
     }
 

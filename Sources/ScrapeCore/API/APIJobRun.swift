@@ -77,245 +77,28 @@ public struct APIJobRun: Sendable {
     public let options: Options
     /// Called with what each page request came to, retries included (the daemon's metrics).
     public var onAttempt: (@Sendable (RequestReport) -> Void)?
-    /// Called with each record's bytes as written (without `--with-meta`'s wrapper): how a
-    /// parent job hands its records to its children.
-    public var onRecord: (@Sendable (_ record: [UInt8]) -> Void)?
 
     public init(options: Options) {
         self.options = options
     }
 
-    /// One walk of the endpoint: the job's own, or one per parent record with `resolve:`.
-    private struct Walk {
-        var pagination: Pagination
-        /// `,"_PARENT_FIELD":value` pairs appended to each record (`include_from_parent`).
-        var extraFields: [UInt8] = []
-        /// Pages queued so far; the next is numbered this.
-        var queued = 1
-        /// Results that arrived before the page they follow.
-        var parked: [Int: PageResult] = [:]
-        /// The page whose records are written next.
-        var nextIndex = 0
-        var completed = false
-    }
-
-    /// Runs the job with `client`.
+    /// Runs the job with `client` (on a scheduler of its own: ``APIRunner`` runs several
+    /// jobs on one).
     ///
     /// - Parameter parentRecords: with `resolve:`, the parent job's records (as written),
     ///   one walk of this endpoint per record; ignored otherwise.
     /// - Throws: ``Failure``; records written before a failure stay written (and fsynced),
     ///   but the incremental state is not advanced.
     public func run(client: HTTPClient, parentRecords: [[UInt8]] = []) async throws(Failure) -> Summary {
-        let started = ContinuousClock.now
-        let name = options.job.name
-        let authenticator: APIAuthenticator
-        let state: IncrementalState?
-        do {
-            authenticator = try APIAuthenticator(options.api.auth, keyPath: options.keyPath + ".api.auth", client: client)
-        } catch {
-            throw .configuration(error)
+        let parents = options.api.parentJob.map { [$0: parentRecords] } ?? [:]
+        switch await APIRunner.run([self], client: client, parentRecords: parents)[0] {
+        case .success(let summary): return summary
+        case .failure(let failure): throw failure
         }
-        do {
-            state = options.api.incremental == nil ? nil : try IncrementalState.load(path: options.resolvedStatePath)
-        } catch {
-            throw .output(error)
-        }
-        // The walks and their first requests: one for the job, or one per parent record.
-        var walks: [Walk] = []
-        var firstRequests: [PageRequest] = []
-        let targets: [(path: String, extra: [UInt8])]
-        do {
-            targets = options.api.resolve.isEmpty ? [(options.api.path, [])] : try parentRecords.map(childTarget)
-        } catch {
-            throw .job(error, recordsKept: 0, output: options.output)
-        }
-        for (path, extra) in targets {
-            let pagination = Pagination(options.api.paginator, bodyPaths: options.api.bodyPaths, body: options.api.json)
-            var firstQuery = options.api.params + pagination.firstParameters()
-            if let incremental = options.api.incremental, let value = state?.lastValue ?? incremental.initialValue {
-                firstQuery.append((incremental.param, value))
-            }
-            let url: String
-            do {
-                url = HTTPURL.settingQueryItems(firstQuery, in: try HTTPURL.resolve(path, against: options.api.baseURL))
-            } catch {
-                throw .configuration(ConfigurationError(key: options.keyPath + ".api.path", message: "\(path): \(error)"))
-            }
-            firstRequests.append(PageRequest(walk: walks.count, index: 0, url: url, body: pagination.body?.encoded))
-            walks.append(Walk(pagination: pagination, extraFields: extra))
-        }
-
-        let writer: RecordWriter
-        do {
-            writer = try RecordWriter(path: options.output, truncate: options.api.incremental == nil && !options.appends, inputs: options.inputs)
-        } catch {
-            throw .output(error)
-        }
-        var summary = Summary()
-        var written = 0
-        var largest = state?.lastValue
-        var walksLeft = walks.count
-        let firstURL = firstRequests.first?.url ?? options.api.baseURL
-        // Pages go through the scheduler as scraping's URLs do (rates, retries with backoff
-        // and Retry-After, the per-origin breaker). In each walk, a next page is queued when
-        // the page before it has told where it is, or all of them at once when the first
-        // page tells the total; results are taken in page order (early ones wait in
-        // `parked`), so each walk's records are its sequential walk's, byte for byte. Walks
-        // run side by side; their records interleave by page.
-        let (requests, nextRequest) = AsyncStream.makeStream(of: PageRequest.self)
-        for request in firstRequests { nextRequest.yield(request) }
-        if walks.isEmpty { nextRequest.finish() }
-        let attempter = PageAttempter(options: options, client: client, authenticator: authenticator, onAttempt: onAttempt)
-        let http = options.http
-        let scheduler = Scheduler(
-            limits: .init(concurrency: http.concurrency, perHostConcurrency: http.perHostConcurrency), politeness: http.politeness)
-        let onRecord = self.onRecord
-
-        /// Ends walk `index` with `reason`; the last one ends the input.
-        func complete(_ index: Int, _ reason: String) {
-            walks[index].completed = true
-            if walks.count == 1 || summary.stopReason.isEmpty { summary.stopReason = reason }
-            walksLeft -= 1
-            if walksLeft == 0 { nextRequest.finish() }
-        }
-
-        /// Writes one page's records and queues what follows it in its walk.
-        func take(_ result: PageResult) throws {
-            let walk = result.walk
-            let response: FetchResponse
-            switch result.result {
-            case .failure(let message, let retryable):
-                let exhausted = retryable && result.attempt >= http.retries + 1
-                throw APIError(job: name, url: result.url, message: message + (exhausted ? " after \(result.attempt) attempts" : ""))
-            case .ignored(let status):
-                summary.ignored += 1
-                complete(walk, "response_actions ignored a response (HTTP \(status))")
-                return
-            case .page(let page):
-                response = page
-            }
-            let body: JSONValue
-            do {
-                body = try JSONParser.parse(response.body)
-            } catch {
-                throw APIError(job: name, url: result.url, message: "the response is not JSON: \(error)")
-            }
-            guard case .array(let records, _) = body.value(at: options.api.dataSelector) ?? .null(0..<0) else {
-                throw APIError(job: name, url: result.url, message: "data_selector \"\(options.api.dataSelector)\" does not lead to an array of records")
-            }
-            let extra = walks[walk].extraFields
-            for record in records {
-                var bytes = record.compactBytes(in: response.body)
-                if !extra.isEmpty {
-                    guard case .object(let members, _) = record, bytes.last == UInt8(ascii: "}") else {
-                        throw APIError(job: name, url: result.url, message: "include_from_parent needs records that are JSON objects")
-                    }
-                    bytes.removeLast()
-                    bytes += members.isEmpty ? extra.dropFirst() : extra[...]
-                    bytes.append(UInt8(ascii: "}"))
-                }
-                onRecord?(bytes)
-                var line = options.withMeta ? Self.metaPrefix(job: name, pageURL: result.url) : []
-                line += bytes
-                if options.withMeta { line.append(UInt8(ascii: "}")) }
-                line.append(UInt8(ascii: "\n"))
-                try writer.append(line: line)
-                written += 1
-                if let incremental = options.api.incremental,
-                    let value = record.value(at: incremental.cursorPath)?.scalarText(in: response.body),
-                    largest.map({ IncrementalState.isNewer(value, than: $0) }) ?? true
-                {
-                    largest = value
-                }
-            }
-            summary.pages += 1
-            summary.records += records.count
-            let page = Pagination.Page(url: result.url, body: body, source: response.body, headers: response.headers, recordCount: records.count)
-            if result.index == 0, let rest = walks[walk].pagination.remainingRequests(after: page) {
-                for request in rest {
-                    nextRequest.yield(PageRequest(walk: walk, index: walks[walk].queued, url: request.url, body: request.body?.encoded))
-                    walks[walk].queued += 1
-                }
-            }
-            do {
-                // Every page, in order, through the same decisions as a sequential walk: its
-                // stop reason is the output's, and a page already queued is not queued again.
-                switch try walks[walk].pagination.next(after: page) {
-                case .url(let next):
-                    if walks[walk].nextIndex >= walks[walk].queued {
-                        nextRequest.yield(PageRequest(walk: walk, index: walks[walk].queued, url: next, body: walks[walk].pagination.body?.encoded))
-                        walks[walk].queued += 1
-                    }
-                case .stop(let reason):
-                    complete(walk, reason)
-                }
-            } catch {
-                throw APIError(job: name, url: error.url, message: error.message)
-            }
-        }
-
-        do {
-            let outcome = try await scheduler.run(
-                read: { () async -> [PageRequest]? in
-                    for await request in requests { return [request] }
-                    return nil
-                },
-                admit: { (request: PageRequest) -> Scheduler<ContinuousClock>.Input<PageRequest, PageResult> in
-                    guard let prepared = try? FetchRequest.Prepared(FetchRequest(url: request.url)) else {
-                        return .ready(
-                            PageResult(
-                                walk: request.walk, index: request.index, url: request.url,
-                                result: .failure("not a URL the client can request", retryable: false), attempt: 0))
-                    }
-                    return .job(request, host: prepared.host, origin: prepared.origin)
-                },
-                perform: { request, number in await attempter.attempt(request, number: number) },
-                reject: { request, attempts in
-                    PageResult(
-                        walk: request.walk, index: request.index, url: request.url,
-                        result: .failure("the circuit breaker of its origin stayed open past circuit_breaker.give_up_after", retryable: false),
-                        attempt: attempts)
-                },
-                emit: { arrived, _ in
-                    guard !walks[arrived.walk].completed else { return }  // queued at once, after its walk ended early
-                    walks[arrived.walk].parked[arrived.index] = arrived
-                    while !walks[arrived.walk].completed, let result = walks[arrived.walk].parked.removeValue(forKey: walks[arrived.walk].nextIndex) {
-                        walks[arrived.walk].nextIndex += 1
-                        try take(result)
-                    }
-                },
-                flush: { try writer.flush() }
-            )
-            summary.retries = outcome.retries
-            if walksLeft > 0 { throw APIError(job: name, url: firstURL, message: "cancelled") }
-        } catch let error as APIError {
-            nextRequest.finish()
-            try? writer.close()
-            throw .job(error, recordsKept: written, output: options.output)
-        } catch let error as OutputError {
-            nextRequest.finish()
-            throw .output(error)
-        } catch {
-            nextRequest.finish()
-            try? writer.close()
-            throw .job(APIError(job: name, url: firstURL, message: "\(error)"), recordsKept: written, output: options.output)
-        }
-        do {
-            try writer.close()
-            if options.api.incremental != nil, let largest {
-                try IncrementalState(job: name, lastValue: largest).save(path: options.resolvedStatePath)
-                summary.savedCursor = largest
-            }
-        } catch {
-            throw .output(error)
-        }
-        if summary.stopReason.isEmpty, walks.isEmpty { summary.stopReason = "no parent records" }
-        summary.elapsed = ContinuousClock.now - started
-        return summary
     }
 
     /// The path and `include_from_parent` fields of the walk for one parent record.
-    private func childTarget(_ parent: [UInt8]) throws(APIError) -> (path: String, extra: [UInt8]) {
+    func childTarget(_ parent: [UInt8]) throws(APIError) -> (path: String, extra: [UInt8]) {
         let name = options.job.name
         let value: JSONValue
         do {

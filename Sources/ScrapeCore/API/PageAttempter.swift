@@ -3,6 +3,8 @@ import ScrapeResilience
 
 /// One request for one page of an api job: what the scheduler queues.
 struct PageRequest: Sendable {
+    /// Which of the run's jobs the page belongs to.
+    let job: Int
     /// Which walk of the job the page belongs to (one per parent record with `resolve:`).
     let walk: Int
     /// The page's place in the walk (0 for the first), which orders the records.
@@ -24,6 +26,7 @@ struct PageResult: Sendable {
         case failure(String, retryable: Bool)
     }
 
+    let job: Int
     let walk: Int
     let index: Int
     let url: String
@@ -111,7 +114,7 @@ struct PageAttempter: Sendable {
     private func finished(_ page: PageRequest, _ result: PageResult.Result, _ outcome: AttemptOutcome, _ number: Int)
         -> Scheduler<ContinuousClock>.Attempt<PageResult>
     {
-        Scheduler.Attempt(output: PageResult(walk: page.walk, index: page.index, url: page.url, result: result, attempt: number), outcome: outcome)
+        Scheduler.Attempt(output: PageResult(job: page.job, walk: page.walk, index: page.index, url: page.url, result: result, attempt: number), outcome: outcome)
     }
 }
 

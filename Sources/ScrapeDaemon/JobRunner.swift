@@ -18,7 +18,15 @@ struct JobRunner: Sendable {
     let configDirectory: String
 
     /// Runs `job` as run `id` (its `number`th); `resuming` is the unfinished run it continues.
-    func run(_ job: ScrapeConfiguration.Job, keyPath: String, id: String, number: Int, resuming: DaemonState.Unfinished?) async -> DaemonState.Run {
+    ///
+    /// - Parameter ancestors: with `resolve:`, the parent job, its parent and so on: fetched
+    ///   again in the same run to feed the child's walks (their records are not written and
+    ///   their incremental cursors are neither read nor saved), because a daemon's api
+    ///   outputs append across runs and could not be read back without duplicates.
+    func run(
+        _ job: ScrapeConfiguration.Job, keyPath: String, id: String, number: Int, resuming: DaemonState.Unfinished?,
+        ancestors: [(job: ScrapeConfiguration.Job, keyPath: String)] = []
+    ) async -> DaemonState.Run {
         let logger = context.logger
         let output = context.paths.output(of: job)
         context.registry.started(id: id, kind: .job, name: job.name)
@@ -54,13 +62,18 @@ struct JobRunner: Sendable {
                 var apiRun = APIJobRun(options: options)
                 let metrics = context.metrics
                 apiRun.onAttempt = { report in metrics.attempt(report) }
-                let finalRun = apiRun
+                var runs = [apiRun]
+                for ancestor in ancestors {
+                    guard case .api(var ancestorAPI) = ancestor.job.source else { continue }
+                    ancestorAPI.incremental = nil
+                    var parent = APIJobRun(options: APIJobRun.Options(job: ancestor.job, api: ancestorAPI, keyPath: ancestor.keyPath, output: "/dev/null", http: http))
+                    parent.onAttempt = { report in metrics.attempt(report) }
+                    runs.append(parent)
+                }
+                let finalRuns = runs
                 let result = await context.drain.cancellingAtDeadline { () async -> Result<APIJobRun.Summary, APIJobRun.Failure> in
-                    do throws(APIJobRun.Failure) {
-                        return .success(try await finalRun.run(client: client))
-                    } catch {
-                        return .failure(error)
-                    }
+                    // The job's own result; a failed ancestor fails it with a message naming the parent.
+                    await APIRunner.run(finalRuns, client: client)[0]
                 }
                 await context.engine.release(client)
                 switch result {

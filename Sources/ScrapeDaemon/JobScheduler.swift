@@ -107,7 +107,9 @@ final class JobScheduler: Service, Sendable {
                 if !skips.isEmpty { recordSkips(skips) }
                 for start in starts {
                     group.addTask {
-                        _ = await self.runner.run(start.job, keyPath: start.keyPath, id: start.id, number: start.number, resuming: start.resume)
+                        let ancestors = self.table.withLock { $0.ancestors(of: start.job) }
+                        _ = await self.runner.run(
+                            start.job, keyPath: start.keyPath, id: start.id, number: start.number, resuming: start.resume, ancestors: ancestors)
                         self.table.withLock { $0.finished(start.id) }
                         self.continuation.yield(.wake)
                     }

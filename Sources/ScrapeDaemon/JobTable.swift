@@ -119,6 +119,20 @@ struct JobTable<Instant: InstantProtocol>: Sendable where Instant.Duration == Du
         return .started(id: id)
     }
 
+    /// The jobs `job` takes its `resolve:` values from: its parent, the parent's parent, and
+    /// so on (the config file has no cycles), with their key paths.
+    func ancestors(of job: ScrapeConfiguration.Job) -> [(job: ScrapeConfiguration.Job, keyPath: String)] {
+        var chain: [(job: ScrapeConfiguration.Job, keyPath: String)] = []
+        var current = job
+        while case .api(let api) = current.source, let parent = api.parentJob,
+            let entry = entries.first(where: { $0.job.name == parent }), !chain.contains(where: { $0.job.name == parent })
+        {
+            chain.append((entry.job, entry.keyPath))
+            current = entry.job
+        }
+        return chain
+    }
+
     /// Run `id` ended; its job may start again.
     mutating func finished(_ id: String) {
         if let index = entries.firstIndex(where: { $0.running == id }) { entries[index].running = nil }

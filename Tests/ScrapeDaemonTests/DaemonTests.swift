@@ -386,6 +386,38 @@ struct DaemonTests {
         }
     }
 
+    /// A child job under the daemon fetches its parent again in the same run to feed its
+    /// walks: the parent's records are not written (its own output stays its own runs').
+    @Test func aChildJobFetchesItsParentInTheSameRun() async throws {
+        try await TestServer.withRunning { server in
+            try await DaemonHarness.with { daemon in
+                let tokenFile = try daemon.write("api-token", "t0ken\n")
+                try daemon.writeConfig(Self.quietHTTP + """
+                    jobs:
+                      - name: users
+                        api: {base_url: \(server.url("/api/")), path: "users?n=5&size=2", auth: {type: bearer, token_file: \(tokenFile)}, data_selector: users, paginator: {type: page_number, total_path: total_pages}}
+                        output: api/users.jsonl
+                      - name: orders
+                        api:
+                          base_url: \(server.url("/api/"))
+                          path: "users/{user_id}/orders"
+                          auth: {type: bearer, token_file: \(tokenFile)}
+                          resolve: {user_id: {job: users, field: id}}
+                          include_from_parent: [id]
+                          paginator: {type: header_link}
+                        at_start: true
+                        output: api/orders.jsonl
+                    """)
+                try await daemon.start()
+                let orders = daemon.stateDirectory + "/api/orders.jsonl"
+                try await daemon.eventually("the child run") { daemon.records(orders).count == 15 }
+                try await daemon.waitForRun("orders-1")
+                #expect(Set(daemon.records(orders).compactMap { $0["_users_id"] as? Int }) == [1, 2, 3, 4, 5])
+                #expect(!FileManager.default.fileExists(atPath: daemon.stateDirectory + "/api/users.jsonl") || daemon.records(daemon.stateDirectory + "/api/users.jsonl").isEmpty)
+            }
+        }
+    }
+
     @Test func statusLinesAndJSONLogsSayWhatItIsDoing() async throws {
         try await TestServer.withRunning { server in
             try await DaemonHarness.with { daemon in

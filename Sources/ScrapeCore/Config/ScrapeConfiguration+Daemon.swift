@@ -102,12 +102,6 @@ extension ScrapeConfiguration {
     /// - Throws: ``ConfigurationError`` naming the key.
     public func validateForDaemon() throws(ConfigurationError) -> String? {
         for (index, job) in jobs.enumerated() {
-            if case .api(let api) = job.source, !api.resolve.isEmpty {
-                throw ConfigurationError(
-                    key: "jobs[\(index)].api.resolve", message: "parent-child jobs run under scrape api only, not yet under scrape daemon")
-            }
-        }
-        for (index, job) in jobs.enumerated() {
             if job.output == "-" {
                 throw ConfigurationError(
                     key: "jobs[\(index)].output", message: "\"-\" (stdout) cannot be used by the daemon; give a file (relative paths are under daemon.state_dir)")

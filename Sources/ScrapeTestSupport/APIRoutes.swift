@@ -29,6 +29,15 @@ enum APIRoutes {
             if let key = request.uri.queryParameters.get("throttle"), page == 2, state.firstTime("throttle-" + key) {
                 return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
             }
+            // `hold=KEY`: page 2 answers after 300 ms; every page's arrival, and page 2's
+            // answer, are logged under KEY (`GET /api/events?key=KEY` lists them).
+            if let key = request.uri.queryParameters.get("hold") {
+                state.log("arrive \(page)", under: key)
+                if page == 2 {
+                    try await Task.sleep(for: .milliseconds(300))
+                    state.log("answer 2", under: key)
+                }
+            }
             // `overlap=KEY`: pages after the first answer only once two of them are in flight
             // at the same time (504 after 5 s), which a page-by-page walk never does.
             if let key = request.uri.queryParameters.get("overlap"), page >= 2, try await !meet(key, as: "\(page)", parties: 2, state: state) {
@@ -89,6 +98,10 @@ enum APIRoutes {
             try await Task.sleep(for: .milliseconds(30))
             state.leave(key)
             return json("{\"items\": [{\"page\": \(page)}], \"total_pages\": 3}")
+        }
+        group.get("events") { request, _ in
+            let events = state.events(under: request.uri.queryParameters.get("key") ?? "")
+            return json("[" + events.map { "{\"event\": \"\($0)\"}" }.joined(separator: ", ") + "]")
         }
         group.get("slow-peak") { request, _ in json("[{\"peak\": \(state.peak(request.uri.queryParameters.get("key") ?? ""))}]") }
         // Parents and children: `users?n=N&size=S` pages users {"id", "name"} (with
@@ -247,6 +260,7 @@ final class APIState: Sendable {
         var events: Set<String> = []
         var arrivals: [String: Set<String>] = [:]
         var inFlight: [String: Int] = [:]
+        var logs: [String: [String]] = [:]
         var peaks: [String: Int] = [:]
     }
 
@@ -286,6 +300,14 @@ final class APIState: Sendable {
 
     func leave(_ key: String) {
         state.withLock { $0.inFlight[key, default: 1] -= 1 }
+    }
+
+    func log(_ event: String, under key: String) {
+        state.withLock { $0.logs[key, default: []].append(event) }
+    }
+
+    func events(under key: String) -> [String] {
+        state.withLock { $0.logs[key] ?? [] }
     }
 
     /// The most requests with `key` in flight at once so far.

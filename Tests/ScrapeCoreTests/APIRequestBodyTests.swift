@@ -163,6 +163,22 @@ struct APIRequestBodyTests {
         }
     }
 
+    /// A fanned-out walk queues at most 2 x concurrency pages beyond the next one to write:
+    /// while page 2 is held for 300 ms, with concurrency 2 only pages 3 to 5 may arrive.
+    @Test func aSlowPageHoldsTheFanOutToItsWindow() async throws {
+        try await TestServer.withRunning { server in
+            let key = UUID().uuidString
+            let outcome = try await run(
+                "path: pages?n=200&size=10&hold=\(key)\n      data_selector: data.items\n      paginator: {type: page_number, total_path: total_pages}",
+                server: server, http: ", concurrency: 2, per_host_concurrency: 2")
+            #expect(outcome.failure == nil, "\(String(describing: outcome.failure))")
+            #expect(outcome.records.count == 200)
+            let events = try await run("path: events?key=\(key)", server: server).records.compactMap { $0["event"] as? String }
+            let held = events.drop { $0 != "arrive 2" }.prefix { $0 != "answer 2" }.dropFirst()
+            #expect(Set(held).isSubset(of: ["arrive 3", "arrive 4", "arrive 5"]), "while page 2 was held: \(Array(held))")
+        }
+    }
+
     @Test func responseActionsEndAWalkQuietly() async throws {
         try await TestServer.withRunning { server in
             // A 404 ignored: no records, no error.

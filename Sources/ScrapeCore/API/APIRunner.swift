@@ -23,6 +23,10 @@ public enum APIRunner {
         var queued = 1
         /// Results that arrived before the page they follow.
         var parked: [Int: PageResult] = [:]
+        /// Pages of a known total not queued yet: queued as the walk's written pages make
+        /// room, so at most ``fanOutWindow`` pages are queued or waiting beyond the next one
+        /// to write and a slow page cannot make the rest of the walk pile up in memory.
+        var pending: ArraySlice<(url: String, body: JSONDocument?)> = []
         /// The page whose records are written next.
         var nextIndex = 0
         var completed = false
@@ -87,6 +91,7 @@ public enum APIRunner {
         var walks: [Walk] = []
         let (requests, nextRequest) = AsyncStream.makeStream(of: PageRequest.self)
         let http = runs.first?.options.http ?? ScrapeConfiguration.HTTP()
+        let fanOutWindow = max(2, 2 * http.concurrency)
         let scheduler = Scheduler(
             limits: .init(concurrency: http.concurrency, perHostConcurrency: http.perHostConcurrency), politeness: http.politeness)
 
@@ -212,17 +217,20 @@ public enum APIRunner {
             jobs[index].summary.records += records.count
             let page = Pagination.Page(url: result.url, body: body, source: response.body, headers: response.headers, recordCount: records.count)
             if result.index == 0, let rest = walks[walk].pagination.remainingRequests(after: page) {
-                for request in rest {
-                    nextRequest.yield(PageRequest(job: index, walk: walk, index: walks[walk].queued, url: request.url, body: request.body?.encoded))
-                    walks[walk].queued += 1
-                }
+                walks[walk].pending = rest[...]
+            }
+            // Top the fanned-out walk up to its window.
+            while !walks[walk].pending.isEmpty, walks[walk].queued < walks[walk].nextIndex + fanOutWindow {
+                let request = walks[walk].pending.removeFirst()
+                nextRequest.yield(PageRequest(job: index, walk: walk, index: walks[walk].queued, url: request.url, body: request.body?.encoded))
+                walks[walk].queued += 1
             }
             do {
                 // Every page, in order, through the same decisions as a sequential walk: its
                 // stop reason is the output's, and a page already queued is not queued again.
                 switch try walks[walk].pagination.next(after: page) {
                 case .url(let next):
-                    if walks[walk].nextIndex >= walks[walk].queued {
+                    if walks[walk].nextIndex >= walks[walk].queued, walks[walk].pending.isEmpty {
                         nextRequest.yield(
                             PageRequest(job: index, walk: walk, index: walks[walk].queued, url: next, body: walks[walk].pagination.body?.encoded))
                         walks[walk].queued += 1

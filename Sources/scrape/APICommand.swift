@@ -6,7 +6,7 @@ import ScrapeCore
 import ScrapeHTTP
 
 /// `scrape api CONFIG --job NAME... [-o FILE|-]` or `--all`: paginated REST API fetches,
-/// the jobs run concurrently on one HTTP client.
+/// the jobs (and the parents of jobs with `resolve:`) run together on one ``APIRunner``.
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
@@ -15,8 +15,10 @@ struct APICommand: AsyncParsableCommand {
             Records are written exactly as the API sent them (numbers keep their digits, keys \
             their order), one per line. With incremental:, the largest cursor value is kept in \
             OUTPUT.state.json after the output is synced, and sent on the next run (which appends). \
-            Several jobs (--job repeated, or --all) run at the same time on one HTTP client, each \
-            to its own output.
+            Several jobs (--job repeated, or --all) run at the same time on one scheduler and \
+            HTTP client, sharing their limits, each to its own output. A job with resolve: runs \
+            its parent job too (or reads its output with --from-output) and walks its endpoint \
+            once per parent record, as the parent's records arrive.
             """
     )
 

@@ -19,6 +19,14 @@ public enum TemporaryFiles {
         try file("urls.txt", lines.joined(separator: "\n") + "\n")
     }
 
+    /// Runs `body` with a new empty folder, removed (with what is in it) afterwards.
+    public static func withDirectory<Result>(_ body: (String) async throws -> Result) async throws -> Result {
+        let directory = path("folder")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        return try await body(directory)
+    }
+
     /// The JSON objects of a JSON Lines text.
     public static func records(_ text: String) throws -> [[String: Any]] {
         try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }

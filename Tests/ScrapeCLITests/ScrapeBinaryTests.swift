@@ -211,10 +211,7 @@ struct ScrapeAPIBinaryTests {
     /// Jobs given together run at once: each waits at a barrier route that answers only when
     /// both have arrived, which jobs run one after the other could never pass.
     @Test func severalJobsRunAtOnceEachToItsOutput() async throws {
-        try await TestServer.withRunning { server in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await TestServer.withRunning { server in try await TemporaryFiles.withDirectory { directory in
             setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
             let key = UUID().uuidString
             let jobs = ["first", "second", "third"].map { name in
@@ -242,16 +239,13 @@ struct ScrapeAPIBinaryTests {
                 #expect(refused.status == 2, "\(arguments)")
                 #expect(refused.stderr.contains(message), "\(refused.stderr)")
             }
-        }
+        } }
     }
 
     /// users -> orders: one paginated walk of the child endpoint per user record, parent
     /// fields added, each user's orders in page order; --from-output reads the parents back.
     @Test func childJobsWalkOncePerParentRecord() async throws {
-        try await TestServer.withRunning { server in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await TestServer.withRunning { server in try await TemporaryFiles.withDirectory { directory in
             setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
             func jobs(_ usersQuery: String, ordersQuery: String = "") -> String {
                 """
@@ -310,7 +304,7 @@ struct ScrapeAPIBinaryTests {
             let cyclic = try await ChildProcess(Self.binary, ["api", cycle, "--job", "a"]).wait()
             #expect(cyclic.status == 2)
             #expect(cyclic.stderr.contains("jobs a -> b -> a form a cycle"))
-        }
+        } }
     }
 
     /// Jobs run together share one scheduler: with per_host_concurrency 1, three jobs of
@@ -318,10 +312,7 @@ struct ScrapeAPIBinaryTests {
     /// start while its parent is still running (the parent's later pages answer only once
     /// a child request has arrived).
     @Test func jobsRunTogetherShareTheLimitsAndChildrenStreamFromTheirParent() async throws {
-        try await TestServer.withRunning { server in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await TestServer.withRunning { server in try await TemporaryFiles.withDirectory { directory in
             setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
             let key = UUID().uuidString
             let auth = "auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}"
@@ -358,14 +349,11 @@ struct ScrapeAPIBinaryTests {
             let streamed = try await ChildProcess(Self.binary, ["api", path, "--job", "orders"]).wait()
             #expect(streamed.status == 0, "\(streamed.stderr)")
             #expect(try String(contentsOfFile: directory + "/orders.jsonl", encoding: .utf8).split(separator: "\n").count == 15)
-        }
+        } }
     }
 
     @Test func runsAJobToStdoutAndAllJobsToTheirOutputs() async throws {
-        try await TestServer.withRunning { server in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await TestServer.withRunning { server in try await TemporaryFiles.withDirectory { directory in
             let path = try config(server, """
                 jobs:
                   - name: pages
@@ -406,7 +394,7 @@ struct ScrapeAPIBinaryTests {
             let missing = try await ChildProcess(Self.binary, ["api", good, "--job", "nope"]).wait()
             #expect(missing.status == 2)
             #expect(missing.stderr.contains("no api job named \"nope\"; api jobs: pages, single"))
-        }
+        } }
     }
 
     @Test func failingJobExitsOneAndNamesTheJob() async throws {

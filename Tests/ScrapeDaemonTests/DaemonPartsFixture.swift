@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ScrapeCore
 import ScrapeHTTP
+import ScrapeTestSupport
 
 @testable import ScrapeDaemon
 
@@ -13,9 +14,10 @@ enum DaemonPartsFixture {
     /// Builds the parts (jobs `manual` and `hourly`; a token file unless `token` is false),
     /// runs `body` with them and the folder, then shuts the engine down and removes it all.
     static func with(token: Bool = true, _ body: (DaemonParts, String) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("daemon-parts-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await TemporaryFiles.withDirectory { folder in try await with(folder: folder, token: token, body) }
+    }
+
+    private static func with(folder: String, token: Bool, _ body: (DaemonParts, String) async throws -> Void) async throws {
         try Self.token.write(toFile: "\(folder)/token", atomically: true, encoding: .utf8)
         try "http://127.0.0.1:9/\n".write(toFile: "\(folder)/urls.txt", atomically: true, encoding: .utf8)
         let yaml = """

@@ -1,14 +1,12 @@
 import ScrapeBase
 public import ScrapeHTTP
-import ScrapeResilience
 
 /// One run of an `api:` job: every page, every record, as JSON Lines.
 ///
-/// Pages go through the same scheduler as scraping's URLs (per-origin queue and breaker,
-/// per-host slots and rates, retries with backoff and `Retry-After`); each page depends on
-/// the one before, so it is queued when that one has said where it is. Records are copied byte for byte
-/// from the page (whitespace outside strings removed so each is one line): numbers keep
-/// their digits, keys their order. With `incremental:` the largest cursor value is saved
+/// ``APIRunner`` runs it (alone, or with other jobs on one scheduler): its pages go through
+/// the same scheduler as scraping's URLs. Records are copied byte for byte from the page
+/// (whitespace outside strings removed so each is one line): numbers keep their digits,
+/// keys their order. With `incremental:` the largest cursor value is saved
 /// after the output is fsynced, and sent as `param` on the next run.
 public struct APIJobRun: Sendable {
     /// What to run.
@@ -82,16 +80,12 @@ public struct APIJobRun: Sendable {
         self.options = options
     }
 
-    /// Runs the job with `client` (on a scheduler of its own: ``APIRunner`` runs several
-    /// jobs on one).
+    /// Runs the job alone with `client` (``APIRunner`` runs several jobs on one scheduler).
     ///
-    /// - Parameter parentRecords: with `resolve:`, the parent job's records (as written),
-    ///   one walk of this endpoint per record; ignored otherwise.
     /// - Throws: ``Failure``; records written before a failure stay written (and fsynced),
     ///   but the incremental state is not advanced.
-    public func run(client: HTTPClient, parentRecords: [[UInt8]] = []) async throws(Failure) -> Summary {
-        let parents = options.api.parentJob.map { [$0: parentRecords] } ?? [:]
-        switch await APIRunner.run([self], client: client, parentRecords: parents)[0] {
+    public func run(client: HTTPClient) async throws(Failure) -> Summary {
+        switch await APIRunner.run([self], client: client)[0] {
         case .success(let summary): return summary
         case .failure(let failure): throw failure
         }
@@ -136,7 +130,7 @@ public struct APIJobRun: Sendable {
     }
 
     /// The records of a job's output file (one JSON line each), for a child job's walks
-    /// (`scrape api --from-output`, and the daemon, which keeps every job's output).
+    /// (`scrape api --from-output`).
     ///
     /// - Throws: ``OutputError`` when the file cannot be read.
     public static func records(inOutput path: String) throws(OutputError) -> [[UInt8]] {

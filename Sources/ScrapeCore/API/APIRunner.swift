@@ -254,61 +254,58 @@ public enum APIRunner {
                 startWalk(index, path: options.api.path, extra: [])
             }
         }
-        for index in jobs.indices { settle(index) }
-        if jobs.allSatisfy(\.finished) { nextRequest.finish() }
+        for index in jobs.indices { settle(index) }  // the last to end finishes the input
+        if jobs.isEmpty { nextRequest.finish() }
 
-        do {
-            let outcome = try await scheduler.run(
-                read: { () async -> [PageRequest]? in
-                    for await request in requests { return [request] }
-                    return nil
-                },
-                admit: { (request: PageRequest) -> Scheduler<ContinuousClock>.Input<PageRequest, PageResult> in
-                    guard let prepared = try? FetchRequest.Prepared(FetchRequest(url: request.url)) else {
-                        return .ready(
-                            PageResult(
-                                job: request.job, walk: request.walk, index: request.index, url: request.url,
-                                result: .failure("not a URL the client can request", retryable: false), attempt: 0))
-                    }
-                    return .job(request, host: prepared.host, origin: prepared.origin)
-                },
-                perform: { request, number in await pageAttempters[request.job]?.attempt(request, number: number) },
-                reject: { request, attempts in
-                    PageResult(
-                        job: request.job, walk: request.walk, index: request.index, url: request.url,
-                        result: .failure("the circuit breaker of its origin stayed open past circuit_breaker.give_up_after", retryable: false),
-                        attempt: attempts)
-                },
-                emit: { arrived, _ in
-                    let walk = arrived.walk
-                    guard !walks[walk].completed else { return }  // queued at once, after its walk ended early
-                    walks[walk].parked[arrived.index] = arrived
-                    while !walks[walk].completed, let result = walks[walk].parked.removeValue(forKey: walks[walk].nextIndex) {
-                        walks[walk].nextIndex += 1
-                        do {
-                            try take(result)
-                        } catch let error as APIError {
-                            fail(walks[walk].job, error)
-                        } catch let error as OutputError {
-                            fail(walks[walk].job, .output(error))
-                        }
-                    }
-                },
-                flush: {
-                    for index in jobs.indices where jobs[index].failure == nil {
-                        guard let writer = jobs[index].writer else { continue }
-                        do throws(OutputError) {
-                            try writer.flush()
-                        } catch {
-                            fail(index, .output(error))
-                        }
+        // What emit and flush meet is handled per job (`fail`), so the run throws nothing a
+        // job has not already taken; a job it did not finish was cancelled (below).
+        _ = try? await scheduler.run(
+            read: { () async -> [PageRequest]? in
+                for await request in requests { return [request] }
+                return nil
+            },
+            admit: { (request: PageRequest) -> Scheduler<ContinuousClock>.Input<PageRequest, PageResult> in
+                guard let prepared = try? FetchRequest.Prepared(FetchRequest(url: request.url)) else {
+                    return .ready(
+                        PageResult(
+                            job: request.job, walk: request.walk, index: request.index, url: request.url,
+                            result: .failure("not a URL the client can request", retryable: false), attempt: 0))
+                }
+                return .job(request, host: prepared.host, origin: prepared.origin)
+            },
+            perform: { request, number in await pageAttempters[request.job]?.attempt(request, number: number) },
+            reject: { request, attempts in
+                PageResult(
+                    job: request.job, walk: request.walk, index: request.index, url: request.url,
+                    result: .failure("the circuit breaker of its origin stayed open past circuit_breaker.give_up_after", retryable: false),
+                    attempt: attempts)
+            },
+            emit: { arrived, _ in
+                let walk = arrived.walk
+                guard !walks[walk].completed else { return }  // queued at once, after its walk ended early
+                walks[walk].parked[arrived.index] = arrived
+                while !walks[walk].completed, let result = walks[walk].parked.removeValue(forKey: walks[walk].nextIndex) {
+                    walks[walk].nextIndex += 1
+                    do {
+                        try take(result)
+                    } catch let error as APIError {
+                        fail(walks[walk].job, error)
+                    } catch let error as OutputError {
+                        fail(walks[walk].job, .output(error))
                     }
                 }
-            )
-            _ = outcome
-        } catch {
-            // What emit or flush threw was handled per job; nothing else is thrown.
-        }
+            },
+            flush: {
+                for index in jobs.indices where jobs[index].failure == nil {
+                    guard let writer = jobs[index].writer else { continue }
+                    do throws(OutputError) {
+                        try writer.flush()
+                    } catch {
+                        fail(index, .output(error))
+                    }
+                }
+            }
+        )
         nextRequest.finish()
         var results: [Result<APIJobRun.Summary, APIJobRun.Failure>] = []
         for index in jobs.indices {

@@ -71,11 +71,23 @@ struct Pagination {
         body = current.setting(value, at: path)
     }
 
-    /// The next page's URL with `value` as `param`, or the same URL with `value` in the body.
-    private mutating func advance(_ param: String, _ value: String, json: JSONDocument, bodyPath: [String]?, from url: String) -> Next {
-        guard let bodyPath else { return .url(HTTPURL.settingQueryItems([(param, value)], in: url)) }
-        place(json, at: bodyPath)
-        return .url(url)
+    /// Moves on to the page whose paginator value is `text` (`json` in a body).
+    private mutating func advance(_ param: String, _ text: String, json: JSONDocument, bodyPath: [String]?, from url: String) -> Next {
+        let next = request(param, text, json: json, bodyPath: bodyPath, from: url)
+        body = next.body
+        return .url(next.url)
+    }
+
+    /// The request for the page whose paginator value is `text`: `url` with it as `param`,
+    /// or the same URL with `json` at `bodyPath` in the body.
+    private func request(_ param: String, _ text: String, json: JSONDocument, bodyPath: [String]?, from url: String) -> (url: String, body: JSONDocument?) {
+        guard let bodyPath, let body else { return (HTTPURL.settingQueryItems([(param, text)], in: url), body) }
+        return (url, body.setting(json, at: bodyPath))
+    }
+
+    /// The last page number of `total` pages (page numbers start at `base_page`, 0 or 1).
+    private func lastPage(ofTotal total: Int) -> Int {
+        total - (firstPage == 0 ? 1 : 0)
     }
 
     /// The next request after `current`, or why the job is complete.
@@ -89,7 +101,7 @@ struct Pagination {
             if current.recordCount == 0 { return .stop("empty page") }
             if let pageSize, current.recordCount < pageSize { return .stop("short page") }
             page += 1
-            if let totalPath, let total = number(at: totalPath, in: current), page > total - (firstPage == 0 ? 1 : 0) {
+            if let totalPath, let total = number(at: totalPath, in: current), page > lastPage(ofTotal: total) {
                 return .stop("total pages reached")
             }
             if let maximumPage, page > maximumPage { return .stop("maximum page reached") }
@@ -132,23 +144,19 @@ struct Pagination {
         case .pageNumber(let param, let basePage, let pageSize, _, let totalPath?, let maximumPage):
             guard let total = number(at: totalPath, in: first) else { return nil }
             if let pageSize, first.recordCount < pageSize { return nil }
-            var last = total - (basePage == 0 ? 1 : 0)
+            var last = lastPage(ofTotal: total)
             if let maximumPage { last = min(last, maximumPage) }
             guard last > basePage else { return [] }
-            return ((basePage + 1)...last).map { request(param, $0, bodyPath: bodyPaths.page, from: first.url) }
+            return ((basePage + 1)...last).map { request(param, String($0), json: .number(String($0)), bodyPath: bodyPaths.page, from: first.url) }
         case .offset(let offsetParam, _, let limit, let totalPath?, let maximumOffset):
             guard let total = number(at: totalPath, in: first), first.recordCount >= limit else { return nil }
             let end = min(total, maximumOffset ?? total)
-            return stride(from: limit, to: end, by: limit).map { request(offsetParam, $0, bodyPath: bodyPaths.offset, from: first.url) }
+            return stride(from: limit, to: end, by: limit).map {
+                request(offsetParam, String($0), json: .number(String($0)), bodyPath: bodyPaths.offset, from: first.url)
+            }
         default:
             return nil
         }
-    }
-
-    /// The request for a page whose paginator value is `value`, in the query or the body.
-    private func request(_ param: String, _ value: Int, bodyPath: [String]?, from url: String) -> (url: String, body: JSONDocument?) {
-        guard let bodyPath, let body else { return (HTTPURL.settingQueryItems([(param, String(value))], in: url), body) }
-        return (url, body.setting(.number(String(value)), at: bodyPath))
     }
 
     private var firstPage: Int {

@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ScrapeHTML", targets: ["ScrapeHTML"]),
         .library(name: "ScrapeResilience", targets: ["ScrapeResilience"]),
         .library(name: "ScrapeCore", targets: ["ScrapeCore"]),
+        .library(name: "ScrapeStream", targets: ["ScrapeStream"]),
         .executable(name: "scrape", targets: ["scrape"]),
         .executable(name: "scrape-daemon", targets: ["scrape-daemon"]),
     ],
@@ -33,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // wss:// for `scrape ws`; and the tests' WebSocket server.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -45,6 +49,12 @@ let package = Package(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // zlib's raw inflate, for WebSocket permessage-deflate (RFC 7692).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         // glibc's mallopt, for the one-shot commands' heap settings (CommandSupport.HeapTuning).
         .systemLibrary(name: "CMalloc"),
@@ -83,11 +93,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `scrape ws` and `ws:` jobs: WebSocket streams to JSON Lines on SwiftNIO (RFC 6455 and
+        // RFC 7692 client), with reconnect decisions as pure policies.
+        .target(
+            name: "ScrapeStream",
+            dependencies: [
+                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `scrape daemon`: services (engine, jobs, inbox, control server) in one ServiceGroup.
         .target(
             name: "ScrapeDaemon",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapeHTTP",
+                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeStream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -120,9 +143,10 @@ let package = Package(
         .executableTarget(
             name: "scrape-daemon",
             dependencies: [
-                "ScrapeDaemon", "CommandSupport",
+                "ScrapeDaemon", "ScrapeStream", "ScrapeCore", "ScrapeBase", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings,
             linkerSettings: releaseLinkerSettings
@@ -132,6 +156,10 @@ let package = Package(
             dependencies: [
                 "ScrapeBase",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -181,6 +209,15 @@ let package = Package(
         .testTarget(
             name: "ScrapeStressTests",
             dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScrapeStreamTests",
+            dependencies: [
+                "ScrapeStream", "ScrapeCore", "ScrapeResilience", "ScrapeTestSupport", "scrape", "scrape-daemon",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -88,6 +88,10 @@ struct JobRunner: Sendable {
                 run.outcome = .failed
                 run.message = "\(error)"
             }
+        case .stream:
+            // A ws: job is a connection the daemon keeps open (StreamJobs), not a run.
+            run.outcome = .failed
+            run.message = "a ws: job runs continuously; it has no runs to start"
         }
 
         run.finished = Self.unixSeconds

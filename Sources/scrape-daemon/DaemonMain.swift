@@ -4,16 +4,32 @@ import Foundation
 import Logging
 import ScrapeDaemon
 
-/// `scrape-daemon --config FILE`: the long-running service (systemd `Type=notify`), which
-/// `scrape daemon` execs.
+/// `scrape-daemon`: the half of scrape that runs on SwiftNIO. `scrape daemon` execs it
+/// for the long-running service, `scrape ws` for a WebSocket stream.
 ///
 /// A binary of its own so that one-shot `scrape` runs do not load Hummingbird, SwiftNIO
 /// and Prometheus: linked into `scrape`, they cost every run memory (relocations and
 /// metadata of code it never calls) and start-up time (README, "Measured choices").
 @main
+struct NIOMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scrape",
+        abstract: "The daemon and WebSocket streams (run through scrape daemon and scrape ws).",
+        version: Daemon.versionDescription,
+        subcommands: [DaemonMain.self, StreamCommand.self],
+        defaultSubcommand: DaemonMain.self
+    )
+
+    /// Exit statuses as `scrape`'s: 2 for usage errors (ArgumentParser's default is 64).
+    static func main() async {
+        await runAsMain(usageStatus: 2)
+    }
+}
+
+/// `scrape daemon --config FILE`: the long-running service (systemd `Type=notify`).
 struct DaemonMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scrape daemon",
+        commandName: "daemon",
         abstract: "Run jobs on schedules, scrape lists dropped in an inbox, serve health and metrics.",
         discussion: """
             Reads jobs: (with every: and at_start:) and daemon: from the config file. \
@@ -41,11 +57,6 @@ struct DaemonMain: AsyncParsableCommand {
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level: expected trace, debug, info, notice, warning, error or critical, got \"\(logLevel)\"")
         }
-    }
-
-    /// Exit statuses as `scrape`'s: 2 for usage errors (ArgumentParser's default is 64).
-    static func main() async {
-        await runAsMain(usageStatus: 2)
     }
 
     func run() async throws {

@@ -30,13 +30,15 @@ struct CheckConfigCommand: ParsableCommand {
         guard !jobs.isEmpty else { return "jobs: none" }
         var scrape: [String] = []
         var api: [String] = []
+        var ws: [String] = []
         for job in jobs {
             switch job.source {
             case .scrape: scrape.append(job.name)
             case .api: api.append(job.name)
+            case .stream: ws.append(job.name)
             }
         }
-        let kinds = [("scrape", scrape), ("api", api)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
+        let kinds = [("scrape", scrape), ("api", api), ("ws", ws)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
         return "jobs: \(jobs.count) (\(kinds.joined(separator: "; ")))"
     }
 }

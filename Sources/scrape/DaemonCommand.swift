@@ -21,6 +21,11 @@ struct DaemonCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        try Self.execDaemonBinary(arguments)
+    }
+
+    /// Replaces this process with `scrape-daemon ARGUMENTS`; returns only by throwing.
+    static func execDaemonBinary(_ arguments: [String]) throws -> Never {
         let path = Self.siblingPath("scrape-daemon")
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         execv(path, argv)

@@ -9,6 +9,8 @@ extension ScrapeConfiguration {
             case scrape(urlsFile: String)
             /// `api: {...}`.
             case api(API)
+            /// `ws: {...}`: a WebSocket stream the daemon keeps open.
+            case stream(Stream)
         }
 
         /// Unique among the jobs; `--job NAME` picks it.
@@ -58,6 +60,31 @@ extension ScrapeConfiguration {
         public var dataSelector: JSONPath = .root
         public var paginator: Paginator = .singlePage
         public var incremental: Incremental?
+    }
+
+    /// A WebSocket stream (`ws:` job, and `scrape ws --config` for its `auth:`).
+    public struct Stream: Sendable {
+        public var url: StreamURL
+        /// `send`: text messages sent after every connect, in order (subscriptions).
+        public var send: [String] = []
+        /// `headers`: extra handshake headers.
+        public var headers: [(name: String, value: String)] = []
+        public var auth: Auth?
+        /// `subprotocol`: asked for with `Sec-WebSocket-Protocol`.
+        public var subprotocol: String?
+        /// `ping_interval`, `idle_timeout`: nil for the defaults (30 s, twice the ping interval).
+        public var pingInterval: Duration?
+        public var idleTimeout: Duration?
+        /// `max_message_size`: nil for the default (16 MiB).
+        public var maxMessageSize: ByteCount?
+        /// `compression`: offer permessage-deflate (default true).
+        public var compression = true
+        /// `cacert`: a PEM bundle trusted instead of the system's store.
+        public var caCertificate: String?
+
+        public init(url: StreamURL) {
+            self.url = url
+        }
     }
 
     /// A secret's source: never written inline in the file, never printed.

@@ -5,7 +5,7 @@ import ScrapeHTTP
 /// | key | form | default |
 /// |---|---|---|
 /// | `name` | string, unique | required |
-/// | `scrape.urls_file` | path | one of `scrape`/`api` required |
+/// | `scrape.urls_file` | path | one of `scrape`/`api`/`ws` required |
 /// | `api.base_url` | absolute http(s) URL | required |
 /// | `api.path` | relative reference | `""` |
 /// | `api.params`, `api.headers` | string map | none |
@@ -13,13 +13,33 @@ import ScrapeHTTP
 /// | `api.data_selector` | dotted path with `[N]`; `$` = the body | `$` |
 /// | `api.paginator.type` | `page_number` (`page_param` page, `base_page` 1, `page_size`, `page_size_param`), `offset` (`offset_param` offset, `limit_param` limit, `limit` required), `cursor` (`cursor_path` cursors.next, `cursor_param` cursor), `json_link` (`next_url_path` next), `header_link`, `header_cursor` (`cursor_key` next, `cursor_param` cursor), `single_page`; page_number and offset also take `total_path`, `maximum_page` / `maximum_offset` | `single_page` |
 /// | `api.incremental` | `{cursor_path, param, initial_value}` | none |
+/// | `ws.url` | `ws://` or `wss://` URL | required |
+/// | `ws.send` | list of text messages | none |
+/// | `ws.headers`, `ws.auth`, `ws.subprotocol` | as `api.headers`, `api.auth`; a token | none |
+/// | `ws.ping_interval`, `ws.idle_timeout` | duration | 30s, twice the ping interval |
+/// | `ws.max_message_size` | size | 16MiB |
+/// | `ws.compression` | bool (permessage-deflate) | true |
+/// | `ws.cacert` | PEM file | the system's store |
 /// | `output` | path or `-` | none (`-o` or stdout) |
 /// | `every` | duration (daemon) | none |
 /// | `at_start` | bool (daemon) | false |
 extension ScrapeConfiguration.Job {
     init(_ map: YAMLMap) throws(ConfigurationError) {
-        try map.allowOnly(["name", "scrape", "api", "output", "every", "at_start"])
+        try map.allowOnly(["name", "scrape", "api", "ws", "output", "every", "at_start"])
         name = try map.requiredString("name", "a job name")
+        output = try map.string("output")
+        every = try map.duration("every")
+        atStart = try map.bool("at_start") ?? false
+        if let ws = map["ws"] {
+            if let other = ["scrape", "api"].first(where: { map[$0] != nil }) {
+                throw ConfigurationError(key: map.path("ws"), message: "a job has one of scrape:, api: or ws:, not \(other): and ws: both", line: map.line("ws"))
+            }
+            if let key = ["every", "at_start"].first(where: { map[$0] != nil }) {
+                throw ConfigurationError(key: map.path(key), message: "a ws: job runs for as long as the daemon does; \(key): does not apply", line: map.line(key))
+            }
+            source = .stream(try ScrapeConfiguration.Stream(YAMLMap(ws, path: map.path("ws"))))
+            return
+        }
         switch (map["scrape"], map["api"]) {
         case (let scrape?, nil):
             let scrapeMap = try YAMLMap(scrape, path: map.path("scrape"))
@@ -30,11 +50,34 @@ extension ScrapeConfiguration.Job {
         case (.some, .some):
             throw ConfigurationError(key: map.path("api"), message: "a job has either scrape: or api:, not both", line: map.line("api"))
         case (nil, nil):
-            throw ConfigurationError(key: map.path("scrape"), message: "missing: expected scrape: {urls_file: ...} or api: {...}", line: map.mapLine)
+            throw ConfigurationError(key: map.path("scrape"), message: "missing: expected scrape: {urls_file: ...}, api: {...} or ws: {...}", line: map.mapLine)
         }
-        output = try map.string("output")
-        every = try map.duration("every")
-        atStart = try map.bool("at_start") ?? false
+    }
+}
+
+extension ScrapeConfiguration.Stream {
+    init(_ map: YAMLMap) throws(ConfigurationError) {
+        try map.allowOnly([
+            "url", "send", "headers", "auth", "subprotocol", "ping_interval", "idle_timeout", "max_message_size", "compression", "cacert",
+        ])
+        let text = try map.requiredString("url", "a ws:// or wss:// URL")
+        do throws(StreamURL.Invalid) {
+            url = try StreamURL(text)
+        } catch {
+            throw ConfigurationError(key: map.path("url"), message: error.reason, line: map.line("url"))
+        }
+        send = try map.stringList("send")
+        headers = try map.headerPairs("headers")
+        if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }
+        subprotocol = try map.headerValue("subprotocol")
+        pingInterval = try map.duration("ping_interval", positive: true)
+        idleTimeout = try map.duration("idle_timeout", positive: true)
+        maxMessageSize = try map.byteCount("max_message_size")
+        if let size = maxMessageSize, size.bytes < 1 || size.bytes > Int(UInt32.max) {
+            throw .expected("a size from 1 B to 4 GiB", key: map.path("max_message_size"), got: size.description, line: map.line("max_message_size"))
+        }
+        compression = try map.bool("compression") ?? true
+        caCertificate = try map.string("cacert")
     }
 }
 

@@ -2,9 +2,9 @@ import ScrapeBase
 import Glibc
 
 /// Whole-file reads for small files (config files), without Foundation.
-enum FileContents {
+public enum FileContents {
     /// The file's text (invalid UTF-8 replaced), or nil when it cannot be read.
-    static func read(_ path: String, limit: Int = 16 * 1024 * 1024) -> String? {
+    public static func read(_ path: String, limit: Int = 16 * 1024 * 1024) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

@@ -55,7 +55,7 @@ public enum JSONLineEncoder {
 
     /// Decimal digits straight into the line, without a String in between; a value >= 0
     /// is padded with zeros to `minimumDigits` (the timestamp's fixed-width fields).
-    static func appendInt(_ value: Int, minimumDigits: Int = 1, to output: inout [UInt8]) {
+    public static func appendInt(_ value: Int, minimumDigits: Int = 1, to output: inout [UInt8]) {
         if value < 0 { output.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -117,6 +117,34 @@ public enum JSONLineEncoder {
             output.append(hexDigits[Int(byte >> 4)])
             output.append(hexDigits[Int(byte & 0x0F)])
         default: output.append(byte)
+        }
+    }
+
+    /// A JSON string literal of bytes known to be valid UTF-8 (a WebSocket text message).
+    public static func appendString(utf8 bytes: [UInt8], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in bytes { appendEscaped(byte, to: &output) }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether `bytes` are well-formed UTF-8 (an ASCII run is checked eight bytes at a time).
+    public static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var index = 0
+            let count = raw.count
+            while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+            while index < count {
+                if raw[index] < 0x80 {
+                    index += 1
+                    continue
+                }
+                let length = validSequenceLength(bytes, at: index)
+                if length == 0 { return false }
+                index += length
+            }
+            return true
         }
     }
 

@@ -45,6 +45,19 @@ public final class RecordWriter {
         }
     }
 
+    /// Adds one line that `build` appends to the buffer in place (it must end it with a
+    /// newline): the path for many small records, with no array per line.
+    public func appendLine(_ build: (inout [UInt8]) -> Void) throws(OutputError) {
+        build(&buffer)
+        if buffer.count >= Self.flushBytes {
+            try flush()
+        }
+    }
+
+    /// Whether a flush is due by time (100 ms since the last write), for callers that
+    /// flush at their own quiet moments.
+    public var isFlushDue: Bool { !buffer.isEmpty && ContinuousClock.now - lastFlush >= Self.flushInterval }
+
     /// Writes everything buffered.
     public func flush() throws(OutputError) {
         lastFlush = .now

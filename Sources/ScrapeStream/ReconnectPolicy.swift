@@ -1,0 +1,88 @@
+public import ScrapeResilience
+import ScrapeCore
+
+/// When a stream reconnects, and when it ends: a pure decision over how the last
+/// connection ended and how many attempts in a row have failed, so every rule is a unit
+/// test. Delays are exponential backoff with full jitter (`http.backoff`), or the server's
+/// `Retry-After` on a 429/503 handshake answer.
+public struct ReconnectPolicy: Sendable, Equatable {
+    /// How many failures in a row the stream survives.
+    public enum Limit: Sendable, Equatable {
+        /// `--no-reconnect`: the first close ends the run.
+        case never
+        /// `--reconnect N`: give up after N reconnects without a successful handshake.
+        case attempts(Int)
+        /// A daemon `ws:` job: reconnect whatever happens, until the daemon stops.
+        case forever
+    }
+
+    /// What to do after a connection ended.
+    public enum Decision: Sendable, Equatable {
+        case reconnect(after: Duration)
+        case finish(StreamExit)
+    }
+
+    public var limit: Limit
+    public var backoff: Backoff
+    /// The longest `Retry-After` honoured, so a bad header cannot park a stream for days.
+    public var maxRetryAfter: Duration
+
+    public init(limit: Limit, backoff: Backoff, maxRetryAfter: Duration = .seconds(3600)) {
+        self.limit = limit
+        self.backoff = backoff
+        self.maxRetryAfter = maxRetryAfter
+    }
+
+    /// Close codes after which a server expects clients back: going away (1001), internal
+    /// error (1011), service restart (1012), try again later (1013), bad gateway (1014).
+    static let reconnectCodes: Set<UInt16> = [1001, 1011, 1012, 1013, 1014]
+    /// Handshake statuses that another attempt will not change.
+    static let permanentStatuses: Set<Int> = [401, 403, 404]
+
+    /// - Parameters:
+    ///   - end: how the last connection ended.
+    ///   - failures: failed connections in a row, this one included (1 after the first).
+    public func decide(_ end: ConnectionEnd, failures: Int, using random: inout some RandomNumberGenerator) -> Decision {
+        switch end {
+        case .stopped:
+            return .finish(.success)
+        case .outputFailed(let error):
+            return .finish(.outputFailed(error.description))
+        default:
+            break
+        }
+        if limit == .never {
+            if case .closedByServer(CloseCode.normal, _) = end { return .finish(.success) }
+            return .finish(.failure(end.description))
+        }
+        if limit != .forever {
+            switch end {
+            case .closedByServer(let code, _) where code == CloseCode.normal:
+                return .finish(.success)
+            case .closedByServer(let code, _) where !Self.reconnectCodes.contains(code):
+                return .finish(.failure(end.description))
+            case .refused(let status, _, _) where Self.permanentStatuses.contains(status):
+                return .finish(.failure(end.description))
+            default:
+                break
+            }
+            if case .attempts(let allowed) = limit, failures > allowed {
+                return .finish(.failure("gave up after \(allowed) reconnect attempt\(allowed == 1 ? "" : "s"); last: \(end.description)"))
+            }
+        }
+        if case .refused(429, _, let retryAfter?) = end { return .reconnect(after: min(retryAfter, maxRetryAfter)) }
+        if case .refused(503, _, let retryAfter?) = end { return .reconnect(after: min(retryAfter, maxRetryAfter)) }
+        return .reconnect(after: backoff.delay(afterAttempt: failures, using: &random))
+    }
+}
+
+/// How a stream run ended, for the exit status and the summary.
+public enum StreamExit: Sendable, Equatable {
+    /// Asked-for end: `--max-messages`, `--duration`, a close 1000, a stop request.
+    case success
+    /// The stream could not go on (exit 1): a permanent refusal, the budget spent, a close
+    /// code that means "do not come back".
+    case failure(String)
+    /// The output cannot be written (exit 1).
+    case outputFailed(String)
+}

@@ -1,0 +1,124 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ScrapeBase
+import ScrapeCore
+
+/// One connection attempt: TCP, TLS for `wss://`, the handshake, then frames until it ends.
+/// ``end`` completes exactly once with how it ended.
+///
+/// Confined to its event loop (the handlers call it there; ``requestStop(code:)`` hops
+/// there), hence `@unchecked Sendable`.
+final class StreamConnection: @unchecked Sendable {
+    let settings: StreamSettings
+    let recorder: StreamRecorder
+    let eventLoop: any EventLoop
+    /// Completes with how the connection ended.
+    var end: EventLoopFuture<ConnectionEnd> { promise.futureResult }
+    private let promise: EventLoopPromise<ConnectionEnd>
+    private let onOpen: @Sendable (Negotiated) -> Void
+    private var ended = false
+    private var channel: (any Channel)?
+    private var stopCode: UInt16?
+    /// Set by the ``FrameHandler`` once the handshake succeeded, to start a close.
+    var frameHandler: NIOLoopBound<FrameHandler>?
+    var context: NIOLoopBound<ChannelHandlerContext>?
+
+    private init(settings: StreamSettings, recorder: StreamRecorder, eventLoop: any EventLoop, onOpen: @escaping @Sendable (Negotiated) -> Void) {
+        self.settings = settings
+        self.recorder = recorder
+        self.eventLoop = eventLoop
+        self.onOpen = onOpen
+        promise = eventLoop.makePromise()
+    }
+
+    /// Starts connecting; watch ``end``.
+    ///
+    /// - Parameters:
+    ///   - tls: the TLS context for `wss://` URLs (nil for `ws://`).
+    ///   - onOpen: called on the event loop when the handshake succeeded.
+    static func open(
+        settings: StreamSettings, recorder: StreamRecorder, eventLoop: any EventLoop, tls: NIOSSLContext?,
+        onOpen: @escaping @Sendable (Negotiated) -> Void
+    ) -> StreamConnection {
+        let connection = StreamConnection(settings: settings, recorder: recorder, eventLoop: eventLoop, onOpen: onOpen)
+        let handshake = Handshake(
+            url: settings.url, headers: settings.headers, subprotocol: settings.subprotocol,
+            offerCompression: settings.compression, userAgent: settings.userAgent
+        )
+        let url = settings.url
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(.nanoseconds(settings.connectTimeout.inNanoseconds))
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: url.hostIsAddress ? nil : url.host)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(HandshakeHandler(handshake: handshake, connection: connection))
+                }
+            }
+        bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
+            switch result {
+            case .success(let channel):
+                connection.channel = channel
+                if connection.stopCode != nil { channel.close(promise: nil) }
+            case .failure(let error):
+                connection.finish(.connectFailed(Self.describe(error)))
+            }
+        }
+        return connection
+    }
+
+    /// The handshake succeeded: count the connection, then tell the runner.
+    func opened(_ negotiated: Negotiated) {
+        recorder.connection += 1
+        onOpen(negotiated)
+    }
+
+    /// Records how the connection ended; only the first call counts.
+    func finish(_ end: ConnectionEnd) {
+        eventLoop.preconditionInEventLoop()
+        guard !ended else { return }
+        ended = true
+        if stopCode != nil, !end.isFinal { return promise.succeed(.stopped) }
+        promise.succeed(end)
+    }
+
+    /// Ends the connection because the run is over: a close frame with `code` on an open
+    /// connection (then the close handshake), or just the socket before that.
+    func requestStop(code: UInt16) {
+        eventLoop.execute {
+            guard self.stopCode == nil else { return }
+            self.stopCode = code
+            if let handler = self.frameHandler, let context = self.context {
+                handler.value.close(context: context.value, code: code, end: .stopped)
+            } else {
+                self.channel?.close(promise: nil)
+                if self.channel != nil { self.finish(.stopped) }
+            }
+        }
+    }
+
+    /// A connect error as a person reads it.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as NIOConnectionError:
+            let reasons = error.connectionErrors.map { "\($0.target): \($0.error)" } + (error.dnsAAAAError.map { ["DNS: \($0)"] } ?? [])
+            return reasons.isEmpty ? "cannot resolve \(error.host)" : reasons.joined(separator: "; ")
+        case is ChannelError:
+            return "\(error)"
+        default:
+            return String(describing: error)
+        }
+    }
+}
+
+extension ConnectionEnd {
+    /// Whether this end is the run's end regardless of a stop request (an output failure).
+    var isFinal: Bool {
+        if case .outputFailed = self { return true }
+        return false
+    }
+}

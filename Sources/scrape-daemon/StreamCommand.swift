@@ -1,0 +1,240 @@
+import ArgumentParser
+import CommandSupport
+import Glibc
+import ScrapeBase
+import ScrapeCore
+import ScrapeHTTP
+import ScrapeResilience
+import ScrapeStream
+import Synchronization
+import UnixSignals
+
+/// `scrape ws URL`: one WebSocket stream to JSON Lines, until `--max-messages`,
+/// `--duration`, a signal, a close 1000 or the reconnect budget ends it.
+///
+/// Lives in `scrape-daemon`, the binary that already links SwiftNIO, so one-shot
+/// `scrape run` keeps its start-up and memory (README, "Measured choices").
+struct StreamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ws",
+        abstract: "Record a WebSocket stream as JSON Lines: one line per message, reconnecting after failures.",
+        discussion: """
+            Each record: {"url","connection","seq","received_at","type":"json"|"text"|"binary","data"}. \
+            --send messages go out after every connect, so a reconnect subscribes again. \
+            Reconnects (backoff with full jitter from http.backoff, Retry-After on 429/503) follow an \
+            abnormal closure, an idle timeout, a protocol error by the server, or a close with 1001, \
+            1011, 1012, 1013 or 1014; a close 1000 ends the run. A handshake answered 401, 403 or 404 \
+            is not retried. Exit status: 0 done, 1 the stream failed or the output cannot be written, \
+            2 usage, 130/143 interrupted (after a close 1001).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The ws:// or wss:// URL.", valueName: "url"))
+    var url: String
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where records go; - for standard output.", valueName: "file"))
+    var output = "-"
+
+    @Flag(help: "Append to the output instead of starting it empty (a partial last line is cut first).")
+    var append = false
+
+    @Option(name: .customLong("send"), help: ArgumentHelp("A text message to send after each connect (repeatable, in order).", valueName: "text"))
+    var messages: [String] = []
+
+    @Option(help: ArgumentHelp("A file of messages to send after each connect, one per line.", valueName: "file"))
+    var sendFile: String?
+
+    @Option(name: .customLong("header"), help: ArgumentHelp("A handshake header (repeatable).", valueName: "Name: value"))
+    var headers: [String] = []
+
+    @Option(help: ArgumentHelp("Ask for this subprotocol (Sec-WebSocket-Protocol).", valueName: "name"))
+    var subprotocol: String?
+
+    @Option(help: ArgumentHelp("Stop after this many records.", valueName: "n"))
+    var maxMessages: Int?
+
+    @Option(help: ArgumentHelp("Stop after this long (30s, 5m, 1h).", valueName: "duration"))
+    var duration: String?
+
+    @Option(help: ArgumentHelp("Send a ping when nothing was received for this long.", valueName: "duration"))
+    var pingInterval = "30s"
+
+    @Option(help: ArgumentHelp("Nothing received for this long means the connection is dead (default: 2 x ping interval).", valueName: "duration"))
+    var idleTimeout: String?
+
+    @Option(help: ArgumentHelp("Refuse larger messages (close 1009).", valueName: "size"))
+    var maxMessageSize = "16MiB"
+
+    @Option(help: ArgumentHelp("Reconnect attempts in a row before giving up (a successful connect resets the count).", valueName: "n"))
+    var reconnect = 5
+
+    @Flag(help: "Exit after the first close (status 1 unless the server closed with 1000).")
+    var noReconnect = false
+
+    @Option(help: ArgumentHelp("Trust the certificates of this PEM file instead of the system's.", valueName: "file"))
+    var cacert: String?
+
+    @Flag(help: "Do not offer permessage-deflate.")
+    var noCompression = false
+
+    @Option(help: ArgumentHelp("A config file: http.user_agent and http.backoff, and the auth: of its ws: job for this URL (or --job).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("With --config: the ws: job whose auth: and settings to use.", valueName: "name"))
+    var job: String?
+
+    @Flag(name: [.short, .long], help: "No connection log lines and no summary on stderr (errors are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        if let maxMessages, maxMessages < 1 { throw ValidationError("--max-messages: expected a number of 1 or more, got \(maxMessages)") }
+        if reconnect < 0 { throw ValidationError("--reconnect: expected 0 or more, got \(reconnect)") }
+        if job != nil && config == nil { throw ValidationError("--job needs --config") }
+        _ = try settings(configuration: ScrapeConfiguration())
+    }
+
+    func run() async throws {
+        let file: ScrapeConfiguration
+        do {
+            file = try config.map { try ScrapeConfiguration(contentsOfFile: $0) } ?? ScrapeConfiguration()
+        } catch {
+            throw ValidationError("\(config ?? ""): \(error)")
+        }
+        let settings = try settings(configuration: file)
+        let writer: RecordWriter
+        do {
+            if append, output != "-" { _ = try ResumeIndex.repairTail(path: output) }
+            writer = try RecordWriter(path: output, truncate: !append, inputs: [config, sendFile].compactMap { $0 })
+        } catch {
+            Terminal.error("scrape ws: \(error)")
+            throw ExitCode(error.kind == .refused ? 2 : 1)
+        }
+        let recorder = StreamRecorder(url: settings.url.text, writer: writer, maxMessages: maxMessages)
+        let runner: StreamRunner
+        do {
+            runner = try StreamRunner(settings: settings, recorder: recorder) { [quiet] event in
+                if !quiet { Terminal.error("scrape ws: \(StreamLog.line(for: event))") }
+            }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let status = await Self.execute(runner, duration: duration.flatMap(Duration.init(parsing:)), quiet: quiet)
+        let closed: OutputError?
+        do {
+            try writer.close()
+            closed = nil
+        } catch {
+            closed = error
+        }
+        await settings.credentials?.shutdown()
+        if let closed, closed.kind != .closedPipe {
+            Terminal.error("scrape ws: \(closed)")
+            throw ExitCode(1)
+        }
+        if !quiet { Terminal.error("scrape ws: \(StreamLog.summary(messages: recorder.messages, bytes: recorder.bytes, connections: recorder.connectionCount))") }
+        throw ExitCode(status)
+    }
+
+    /// Runs the stream under SIGINT/SIGTERM and `--duration`; returns the exit status.
+    private static func execute(_ runner: StreamRunner, duration: Duration?, quiet: Bool) async -> Int32 {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let received = Atomic<Int32>(0)
+        let watcher = Task {
+            for await signal in signals {
+                guard received.compareExchange(expected: 0, desired: signal.rawValue, ordering: .relaxed).exchanged else {
+                    _exit(128 + signal.rawValue)
+                }
+                runner.stop(code: CloseCode.goingAway)
+            }
+        }
+        let timer = duration.map { duration in
+            Task {
+                try await Task.sleep(for: duration)
+                runner.stop(code: CloseCode.normal)
+            }
+        }
+        let exit = await runner.run()
+        watcher.cancel()
+        timer?.cancel()
+        let signal = received.load(ordering: .relaxed)
+        switch exit {
+        case .success:
+            return signal != 0 ? 128 + signal : 0
+        case .failure(let reason), .outputFailed(let reason):
+            Terminal.error("scrape ws: \(reason)")
+            return signal != 0 ? 128 + signal : 1
+        }
+    }
+
+    /// The flags over the config file's `http:` section and its `ws:` job.
+    ///
+    /// - Throws: `ValidationError` naming the flag or key that is wrong.
+    private func settings(configuration file: ScrapeConfiguration) throws -> StreamSettings {
+        let streamURL: StreamURL
+        do {
+            streamURL = try StreamURL(url)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let limit: ReconnectPolicy.Limit = noReconnect ? .never : .attempts(reconnect)
+        var settings: StreamSettings
+        if let job = try configuredJob(in: file, url: streamURL) {
+            do {
+                settings = try StreamSettings(job: job.stream, keyPath: job.keyPath, http: file.http, limit: limit)
+            } catch {
+                throw ValidationError("\(config ?? ""): \(error)")
+            }
+            settings.url = streamURL
+        } else {
+            settings = StreamSettings(url: streamURL, userAgent: file.http.userAgent, reconnect: ReconnectPolicy(limit: limit, backoff: file.http.backoff))
+        }
+        settings.messagesToSend += messages
+        if let sendFile {
+            guard let text = FileContents.read(sendFile) else {
+                throw ValidationError("--send-file: cannot read \(sendFile): \(SystemCall.errorMessage())")
+            }
+            settings.messagesToSend += text.split(separator: "\n", omittingEmptySubsequences: true).map { String($0.trimmingCharacters(in: "\r")) }
+        }
+        for header in headers {
+            guard let colon = header.firstIndex(of: ":") else { throw ValidationError("--header: expected 'Name: value'") }
+            let name = String(header[..<colon]).trimmingCharacters(in: " ")
+            let value = String(header[header.index(after: colon)...]).trimmingCharacters(in: " \t")
+            guard HTTPHeaders.isValidName(name) else { throw ValidationError("--header: \"\(name)\" is not a valid header name") }
+            if let problem = HeaderCheck.problem(with: value) { throw ValidationError("--header \(name): the value \(problem)") }
+            settings.headers.append((name, value))
+        }
+        if let subprotocol {
+            guard HTTPHeaders.isValidName(subprotocol) else { throw ValidationError("--subprotocol: expected a token (letters, digits, !#$%&'*+-.^_`|~), got \"\(subprotocol)\"") }
+            settings.subprotocol = subprotocol
+        }
+        settings.pingInterval = try Self.duration(pingInterval, flag: "--ping-interval")
+        if let idleTimeout { settings.idleTimeout = try Self.duration(idleTimeout, flag: "--idle-timeout") }
+        if let duration { _ = try Self.duration(duration, flag: "--duration") }
+        guard let size = ByteCount(parsing: maxMessageSize), size.bytes >= 1, size.bytes <= Int(UInt32.max) else {
+            throw ValidationError("--max-message-size: expected a size from 1B to 4GiB (64KiB, 16MiB), got \"\(maxMessageSize)\"")
+        }
+        settings.maxMessageSize = size.bytes
+        if noCompression { settings.compression = false }
+        if let cacert { settings.caCertificatePath = cacert }
+        return settings
+    }
+
+    /// The `ws:` job of the config file that `--job` names, or else the one for this URL.
+    private func configuredJob(in file: ScrapeConfiguration, url: StreamURL) throws -> (stream: ScrapeConfiguration.Stream, keyPath: String)? {
+        for (index, entry) in file.jobs.enumerated() {
+            guard case .stream(let stream) = entry.source else { continue }
+            if let job, entry.name != job { continue }
+            if job == nil, stream.url != url { continue }
+            return (stream, "jobs[\(index)].ws")
+        }
+        if let job { throw ValidationError("--job: \(config ?? ""): no ws: job named \"\(job)\"") }
+        return nil
+    }
+
+    private static func duration(_ text: String, flag: String) throws -> Duration {
+        guard let value = Duration(parsing: text), value > .zero else {
+            throw ValidationError("\(flag): expected a duration above zero (250ms, 30s, 5m), got \"\(text)\"")
+        }
+        return value
+    }
+}

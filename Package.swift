@@ -159,6 +159,7 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -214,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeStreamTests",
             dependencies: [
-                "ScrapeStream", "ScrapeCore", "ScrapeResilience", "ScrapeTestSupport", "scrape", "scrape-daemon",
+                "ScrapeStream", "ScrapeBase", "ScrapeCore", "ScrapeResilience", "ScrapeTestSupport", "scrape", "scrape-daemon",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],

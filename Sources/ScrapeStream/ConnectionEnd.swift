@@ -27,14 +27,6 @@ public enum ConnectionEnd: Sendable, Equatable, CustomStringConvertible {
         lhs.description == rhs.description
     }
 
-    /// Whether the handshake had succeeded (a success resets the reconnect budget).
-    public var wasConnected: Bool {
-        switch self {
-        case .connectFailed, .refused, .handshakeInvalid: false
-        case .closedByServer, .dropped, .idleTimeout, .violation, .stopped, .outputFailed: true
-        }
-    }
-
     /// The close code of the log line and `GET /jobs`: sent by the server, by us, or 1006.
     public var closeCode: UInt16? {
         switch self {

@@ -106,7 +106,7 @@ final class FrameHandler: ChannelInboundHandler {
         tick?.cancel()
         closeTimer?.cancel()
         flushOutput(context: context)
-        connection.finish(closing ?? .dropped("the server closed the TCP connection"))
+        connection.complete(otherwise: closing ?? .dropped("the server closed the TCP connection"))
         context.fireChannelInactive()
     }
 

@@ -16,6 +16,8 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let connection: StreamConnection
     private var received: ByteBuffer?
     private var timeout: Scheduled<Void>?
+    /// Set once the frame handler took over: from then on it reports the channel's end.
+    private var upgraded = false
 
     init(handshake: Handshake, connection: StreamConnection) {
         self.handshake = handshake
@@ -88,6 +90,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         } catch {
             return fail(context: context, .connectFailed("cannot set up the channel: \(error)"))
         }
+        upgraded = true
         connection.opened(negotiated)
         if leftover.readableBytes > 0 { context.fireChannelRead(NIOAny(leftover)) }
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
@@ -100,7 +103,9 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
-        connection.finish(.connectFailed("the server closed the connection before answering the handshake"))
+        if !upgraded {
+            connection.complete(otherwise: .connectFailed("the server closed the connection before answering the handshake"))
+        }
         context.fireChannelInactive()
     }
 

@@ -10,7 +10,7 @@ public struct ReconnectPolicy: Sendable, Equatable {
     public enum Limit: Sendable, Equatable {
         /// `--no-reconnect`: the first close ends the run.
         case never
-        /// `--reconnect N`: give up after N reconnects without a successful handshake.
+        /// `--reconnect N`: give up after N reconnects in a row without a message delivered.
         case attempts(Int)
         /// A daemon `ws:` job: reconnect whatever happens, until the daemon stops.
         case forever

@@ -5,7 +5,8 @@ import ScrapeBase
 import ScrapeCore
 
 /// One connection attempt: TCP, TLS for `wss://`, the handshake, then frames until it ends.
-/// ``end`` completes exactly once with how it ended.
+/// ``end`` completes exactly once with how it ended, and only once the channel is closed
+/// and the output flushed: the runner may then touch the recorder without a race.
 ///
 /// Confined to its event loop (the handlers call it there; ``requestStop(code:)`` hops
 /// there), hence `@unchecked Sendable`.
@@ -17,7 +18,9 @@ final class StreamConnection: @unchecked Sendable {
     var end: EventLoopFuture<ConnectionEnd> { promise.futureResult }
     private let promise: EventLoopPromise<ConnectionEnd>
     private let onOpen: @Sendable (Negotiated) -> Void
-    private var ended = false
+    /// How it ended, as first reported; the promise completes when the channel is gone.
+    private var reported: ConnectionEnd?
+    private var completed = false
     private var channel: (any Channel)?
     private var stopCode: UInt16?
     /// Set by the ``FrameHandler`` once the handshake succeeded, to start a close.
@@ -66,6 +69,7 @@ final class StreamConnection: @unchecked Sendable {
                 if connection.stopCode != nil { channel.close(promise: nil) }
             case .failure(let error):
                 connection.finish(.connectFailed(Self.describe(error)))
+                connection.complete(otherwise: .connectFailed(Self.describe(error)))
             }
         }
         return connection
@@ -77,13 +81,21 @@ final class StreamConnection: @unchecked Sendable {
         onOpen(negotiated)
     }
 
-    /// Records how the connection ended; only the first call counts.
+    /// Records how the connection ended; only the first report counts.
     func finish(_ end: ConnectionEnd) {
         eventLoop.preconditionInEventLoop()
-        guard !ended else { return }
-        ended = true
-        if stopCode != nil, !end.isFinal { return promise.succeed(.stopped) }
-        promise.succeed(end)
+        if reported == nil { reported = end }
+    }
+
+    /// The channel is closed (or never opened): completes ``end`` with the first report,
+    /// or `otherwise` when nothing was reported. A stop request turns any end but an
+    /// output failure into ``ConnectionEnd/stopped``.
+    func complete(otherwise: ConnectionEnd) {
+        eventLoop.preconditionInEventLoop()
+        guard !completed else { return }
+        completed = true
+        let end = reported ?? otherwise
+        promise.succeed(stopCode != nil && !end.isFinal ? .stopped : end)
     }
 
     /// Ends the connection because the run is over: a close frame with `code` on an open
@@ -95,8 +107,8 @@ final class StreamConnection: @unchecked Sendable {
             if let handler = self.frameHandler, let context = self.context {
                 handler.value.close(context: context.value, code: code, end: .stopped)
             } else {
+                // Connecting or mid-handshake: the channel's end completes the connection.
                 self.channel?.close(promise: nil)
-                if self.channel != nil { self.finish(.stopped) }
             }
         }
     }

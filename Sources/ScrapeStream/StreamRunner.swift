@@ -69,9 +69,12 @@ public final class StreamRunner: Sendable {
         var random = SystemRandomNumberGenerator()
         while true {
             if state.withLock({ $0.stopCode }) != nil { return .success }
+            let before = recorder.messages  // no connection is open: the loop is not using it
             let end = await connectOnce()
             if case .refused(401, _, _) = end { await settings.credentials?.unauthorized() }
-            failures = end.wasConnected ? 1 : failures + 1
+            // Only a connection that delivered messages resets the budget: one that opens and
+            // dies quiet (idle timeout, an instant close) is a failure like a refused connect.
+            failures = recorder.messages > before ? 1 : failures + 1
             let decision = settings.reconnect.decide(end, failures: failures, using: &random)
             onEvent(.ended(end, next: decision))
             switch decision {

@@ -30,7 +30,7 @@ public final class SilentServer: Sendable {
     }
 }
 
-enum LoopbackSocket {
+public enum LoopbackSocket {
     struct Failure: Error, CustomStringConvertible {
         let operation: String
         let code: Int32
@@ -38,7 +38,7 @@ enum LoopbackSocket {
     }
 
     /// Binds a TCP socket to 127.0.0.1 on a free port.
-    static func bind(listen: Bool) throws -> (Int32, Int) {
+    public static func bind(listen: Bool) throws -> (Int32, Int) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(operation: "socket", code: errno) }
         var address = sockaddr_in()

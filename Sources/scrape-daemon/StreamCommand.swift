@@ -65,7 +65,7 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Refuse larger messages (close 1009).", valueName: "size"))
     var maxMessageSize = "16MiB"
 
-    @Option(help: ArgumentHelp("Reconnect attempts in a row before giving up (a successful connect resets the count).", valueName: "n"))
+    @Option(help: ArgumentHelp("Reconnect attempts in a row before giving up (a connection that delivers messages resets the count).", valueName: "n"))
     var reconnect = 5
 
     @Flag(help: "Exit after the first close (status 1 unless the server closed with 1000).")

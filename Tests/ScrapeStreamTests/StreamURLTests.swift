@@ -1,6 +1,6 @@
 import Testing
 
-import ScrapeCore
+@testable import ScrapeCore
 
 @Suite struct StreamURLTests {
     @Test func splitsWhatTheHandshakeNeeds() throws {

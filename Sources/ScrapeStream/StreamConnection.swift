@@ -117,8 +117,8 @@ final class StreamConnection: @unchecked Sendable {
     static func describe(_ error: any Error) -> String {
         switch error {
         case let error as NIOConnectionError:
-            let reasons = error.connectionErrors.map { "\($0.target): \($0.error)" } + (error.dnsAAAAError.map { ["DNS: \($0)"] } ?? [])
-            return reasons.isEmpty ? "cannot resolve \(error.host)" : reasons.joined(separator: "; ")
+            guard !error.connectionErrors.isEmpty else { return "cannot resolve host \(error.host)" }
+            return error.connectionErrors.map { "\($0.target): \($0.error)" }.joined(separator: "; ")
         case is ChannelError:
             return "\(error)"
         default:

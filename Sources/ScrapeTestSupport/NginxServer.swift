@@ -21,7 +21,9 @@ public final class NginxServer: Sendable {
     /// Writes the files and starts nginx; returns once it accepts connections.
     ///
     /// - Parameter files: file name to content, served from the root.
-    public init(files: [String: String]) throws {
+    /// - Parameter serverDirectives: extra lines for the `server` block (a `location` that
+    ///   proxies WebSocket upgrades to an in-process server, for `wss://` tests).
+    public init(files: [String: String], serverDirectives: String = "") throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("scrape-nginx-\(UUID().uuidString)").path
         let root = directory + "/www"
@@ -59,6 +61,7 @@ public final class NginxServer: Sendable {
                     ssl_certificate \(certificatePath);
                     ssl_certificate_key \(directory)/key.pem;
                     root \(root);
+                    \(serverDirectives)
                 }
             }
             """
@@ -74,8 +77,8 @@ public final class NginxServer: Sendable {
     /// cores) that stalled every other test's async work, the in-process test server's
     /// handlers among them: a politeness test saw six requests sent 100 ms apart handled
     /// within 1 ms, a second late.
-    public static func start(files: [String: String]) async throws -> NginxServer {
-        try await offPool { try NginxServer(files: files) }
+    public static func start(files: [String: String], serverDirectives: String = "") async throws -> NginxServer {
+        try await offPool { try NginxServer(files: files, serverDirectives: serverDirectives) }
     }
 
     /// ``stop()`` from a thread of its own (it waits up to a second for nginx to exit).

@@ -112,3 +112,42 @@ import Testing
         #expect(reason.hasPrefix("gave up after 2 reconnect attempts; last: cannot connect: "))
     }
 }
+
+/// `wss://` through nginx from Debian (TLS, proxying the upgrade to the in-process server):
+/// a real TLS server, its self-signed certificate trusted only through `--cacert`.
+@Suite struct SecureStreamTests {
+    @Test func wssWithTheCertificateTrustedByCacert() async throws {
+        try await WebSocketTestServer.withRunning { server in
+            let nginx = try await NginxServer.start(files: [:], serverDirectives: """
+                location /ws/ {
+                    proxy_pass http://127.0.0.1:\(server.port)/;
+                    proxy_http_version 1.1;
+                    proxy_set_header Upgrade $http_upgrade;
+                    proxy_set_header Connection "upgrade";
+                }
+                """)
+            defer { nginx.stop() }
+            let url = "wss://127.0.0.1:\(nginx.port)/ws/types"
+            var trusted = try StreamHarness.settings(url, limit: .never)
+            trusted.caCertificatePath = nginx.certificatePath
+            let outcome = try await StreamHarness.run(trusted)
+            #expect(outcome.exit == .success, "\(outcome.events)")
+            #expect(outcome.records.count == 4)
+            #expect(outcome.records.first?["url"] as? String == url)
+
+            // The system's store does not know the certificate: the connection fails.
+            let untrusted = try await StreamHarness.run(try StreamHarness.settings(url, limit: .never))
+            #expect(untrusted.records.isEmpty)
+            guard case .failure(let reason) = untrusted.exit else { Issue.record("expected a failure"); return }
+            #expect(reason.hasPrefix("cannot connect: "))
+            #expect(reason.contains("CERTIFICATE_VERIFY_FAILED") || reason.contains("certificate"), "\(reason)")
+        }
+    }
+
+    @Test func anUnreadableCacertIsRefusedBeforeConnecting() throws {
+        var settings = try StreamHarness.settings("wss://127.0.0.1:1/", limit: .never)
+        settings.caCertificatePath = "/nonexistent/ca.pem"
+        let recorder = StreamRecorder(url: settings.url.text, writer: try RecordWriter(path: "/dev/null", truncate: false), maxMessages: nil)
+        #expect(throws: StreamError.self) { try StreamRunner(settings: settings, recorder: recorder) { _ in } }
+    }
+}

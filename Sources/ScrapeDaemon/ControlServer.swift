@@ -15,7 +15,7 @@ import Synchronization
 /// | `GET /healthz` | 200 while the engine loop answers and the state dir is writable, else 503; JSON says which |
 /// | `GET /metrics` | Prometheus text format |
 /// | `GET /jobs` | every job: schedule, state, last and next run, counts |
-/// | `POST /jobs/{name}/run` | 202 and the run's id; 409 while it runs; 404 unknown |
+/// | `POST /jobs/{name}/run` | 202 and the run's id; 409 while it runs or for a `ws:` job; 404 unknown |
 /// | `POST /scrape` | a text/plain URL list becomes an inbox file; 202 and its id |
 /// | `GET /runs/{id}` | a run's state and counts |
 ///
@@ -28,6 +28,7 @@ struct ControlServer: Sendable {
     let engine: Engine
     let jobs: JobScheduler
     let inbox: Inbox
+    let streams: StreamJobs
     let metrics: DaemonMetrics
     let registry: RunRegistry
     let paths: DaemonPaths
@@ -57,7 +58,13 @@ struct ControlServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: body))
             )
         }
-        router.get("/jobs") { _, _ in JobList(jobs: jobs.snapshot()) }
+        router.get("/jobs") { _, _ in
+            JobList(jobs: jobs.snapshot().map { job in
+                var job = job
+                job.stream = streams.info(job.name)
+                return job
+            })
+        }
         router.get("/runs/:id") { request, context in
             try run(context.parameters.require("id")).response(from: request, context: context)
         }
@@ -94,7 +101,10 @@ struct ControlServer: Sendable {
     }
 
     private func trigger(_ name: String) -> Answer {
-        switch jobs.trigger(name) {
+        guard !streams.contains(name) else {
+            return Answer(Problem(error: "job \(name) is a ws: stream, open while the daemon runs; it has no runs to start"), .conflict)
+        }
+        return switch jobs.trigger(name) {
         case .started(let id): Answer(Accepted(id: id, status: "/runs/\(id)"), .accepted)
         case .alreadyRunning(let id): Answer(Problem(error: "job \(name) is already running", id: id), .conflict)
         case .unknownJob: Answer(Problem(error: "no job named \(name)"), .notFound)

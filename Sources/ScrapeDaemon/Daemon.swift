@@ -7,8 +7,8 @@ import ServiceLifecycle
 import UnixSignals
 import Synchronization
 
-/// `scrape daemon --config FILE`: one process, four services in one `ServiceGroup`
-/// (engine, control server, job scheduler, inbox), under systemd or in a terminal.
+/// `scrape daemon --config FILE`: one process, five services in one `ServiceGroup`
+/// (engine, control server, job scheduler, inbox, `ws:` streams), under systemd or in a terminal.
 ///
 /// Signals are the daemon's own (not the group's), because each means more than "stop":
 /// - SIGHUP re-reads the config; an invalid one is logged (key and reason) and the old
@@ -19,8 +19,9 @@ import Synchronization
 ///   start), outputs are flushed and fsynced, state is saved, and the exit status is 0.
 ///   A second signal cuts the drain short.
 ///
-/// Services shut down in reverse order: inbox and jobs first (they drain), then the
-/// control server, then the engine, so runs keep their client until they end.
+/// Services shut down in reverse order: streams (closed with 1001), inbox and jobs first
+/// (they drain), then the control server, then the engine, so runs keep their client
+/// until they end.
 public enum Daemon {
     /// What `scrape-daemon --version` prints: `scrape 1.0 (libcurl 7.88.1)`.
     public static var versionDescription: String { ScrapeVersion.description(curl: HTTPClient.curlVersion) }
@@ -57,7 +58,7 @@ public enum Daemon {
             logger.critical("cannot start: \(error)")
             return 1
         }
-        let (paths, engine, jobs, inbox, control, drain) = (parts.paths, parts.engine, parts.jobs, parts.inbox, parts.control, parts.drain)
+        let (paths, engine, jobs, inbox, streams, control, drain) = (parts.paths, parts.engine, parts.jobs, parts.inbox, parts.streams, parts.control, parts.drain)
         let listening = Atomic<Int>(0)
         let application = control.makeApplication(listen: file.daemon.listen, logger: logger) { port in
             listening.store(port, ordering: .relaxed)
@@ -68,7 +69,7 @@ public enum Daemon {
         // A service that returns on its own shuts the others down gracefully (runs finish and
         // save their state); one that fails (a port in use) cancels the group: exit 1 at once,
         // and any run it cut short is resumed on the next start.
-        let services: [any Service] = [engine, application, jobs, inbox]
+        let services: [any Service] = [engine, application, jobs, inbox, streams]
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
@@ -77,7 +78,7 @@ public enum Daemon {
         )
 
         let reloader = Reloader(
-            configPath: options.configPath, current: configuration, paths: paths, engine: engine, jobs: jobs, token: control,
+            configPath: options.configPath, current: configuration, paths: paths, engine: engine, jobs: jobs, streams: streams, token: control,
             notifier: notifier, logger: logger, listening: { listening.load(ordering: .relaxed) }
         )
         let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)

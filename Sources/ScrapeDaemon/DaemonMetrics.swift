@@ -71,6 +71,24 @@ final class DaemonMetrics: Sendable {
         Gauge(label: "scrape_job_last_success_timestamp_seconds", dimensions: [("job", job)], factory: factory).record(seconds)
     }
 
+    /// A `ws:` job's message and byte counters, made once so each message costs no lookup.
+    func streamCounters(job: String) -> (messages: CoreMetrics.Counter, bytes: CoreMetrics.Counter) {
+        (
+            Counter(label: "scrape_ws_messages_total", dimensions: [("job", job)], factory: factory),
+            Counter(label: "scrape_ws_bytes_total", dimensions: [("job", job)], factory: factory)
+        )
+    }
+
+    /// Counts a `ws:` connection attempt: `opened` (handshake done) or `failed`.
+    func streamConnection(job: String, outcome: String) {
+        Counter(label: "scrape_ws_connections_total", dimensions: [("job", job), ("outcome", outcome)], factory: factory).increment()
+    }
+
+    /// Whether a `ws:` job's stream is open now (1) or not (0).
+    func streamConnected(job: String, _ connected: Bool) {
+        Gauge(label: "scrape_ws_connected", dimensions: [("job", job)], factory: factory).record(connected ? 1 : 0)
+    }
+
     /// The Prometheus text exposition, with the "now" gauges set first.
     func render(inflight: Int, inboxPending: Int) -> [UInt8] {
         let hosts = openCircuits.withLock { $0.values.reduce(into: Set<String>()) { $0.formUnion($1) }.count }

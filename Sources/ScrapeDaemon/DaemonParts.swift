@@ -13,6 +13,7 @@ struct DaemonParts: Sendable {
     let registry: RunRegistry
     let jobs: JobScheduler
     let inbox: Inbox
+    let streams: StreamJobs
     let control: ControlServer
 
     /// Creates the state and inbox folders, loads the state file and starts curl's engine.
@@ -36,8 +37,9 @@ struct DaemonParts: Sendable {
         jobs = JobScheduler(
             jobs: file.jobs, runner: JobRunner(context: context, store: store, configDirectory: configDirectory), store: store, logger: logger)
         inbox = Inbox(context: context)
+        streams = StreamJobs(jobs: file.jobs, http: file.http, paths: paths, metrics: metrics, logger: logger)
         control = ControlServer(
-            engine: engine, jobs: jobs, inbox: inbox, metrics: metrics, registry: registry, paths: paths, drain: drain,
+            engine: engine, jobs: jobs, inbox: inbox, streams: streams, metrics: metrics, registry: registry, paths: paths, drain: drain,
             token: BearerToken(configuration.token)
         )
     }

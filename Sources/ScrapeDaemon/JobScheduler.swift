@@ -16,10 +16,11 @@ import ScrapeBase
 final class JobScheduler: Service, Sendable {
     /// A job as `/jobs` shows it (keys in snake_case: ``DaemonJSON``).
     struct JobInfo: Sendable, Codable {
-        /// What the job reads: a URL list or an API.
+        /// What the job reads: a URL list, an API or a WebSocket stream.
         enum JobType: String, Sendable, Codable {
             case scrape
             case api
+            case ws
         }
 
         /// Whether one of the job's runs is going.
@@ -39,6 +40,8 @@ final class JobScheduler: Service, Sendable {
         var skipped: Int
         var lastRun: LastRun?
         var lastSuccess: String?
+        /// A `ws:` job's stream: connected since, messages, last close.
+        var stream: StreamJobs.Info?
     }
 
     struct LastRun: Sendable, Codable {
@@ -171,7 +174,12 @@ final class JobScheduler: Service, Sendable {
                 let next = entry.next.map { instant -> String in
                     Timestamp(millisecondsSinceEpoch: wallNow.millisecondsSinceEpoch + max(0, (instant - now).inMilliseconds)).description
                 }
-                let type: JobInfo.JobType = if case .api = entry.job.source { .api } else { .scrape }
+                let type: JobInfo.JobType =
+                    switch entry.job.source {
+                    case .api: .api
+                    case .scrape: .scrape
+                    case .stream: .ws
+                    }
                 return JobInfo(
                     name: entry.job.name, type: type, every: entry.job.every?.configDescription, atStart: entry.job.atStart,
                     state: entry.running == nil ? .idle : .running, runningRun: entry.running, nextRun: next,

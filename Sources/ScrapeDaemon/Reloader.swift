@@ -5,7 +5,7 @@ import Synchronization
 
 /// SIGHUP: re-read the config file and apply what can change while running.
 ///
-/// Jobs, schedules, `http:` (rates, limits, timeouts: a new client for new runs) and the
+/// Jobs, schedules, `ws:` jobs (only changed ones reconnect), `http:` (rates, limits, timeouts: a new client for new runs) and the
 /// token apply at once. `daemon.listen`, `state_dir` and `inbox` need a restart; a change
 /// to them is logged and ignored. An invalid file changes nothing: the error names the
 /// key, and the daemon keeps running on what it had.
@@ -15,13 +15,14 @@ actor Reloader {
     private let paths: DaemonPaths
     private let engine: Engine
     private let jobs: JobScheduler
+    private let streams: StreamJobs
     private let control: ControlServer
     private let notifier: SystemdNotifier
     private let logger: Logger
     private let listening: @Sendable () -> Int
 
     init(
-        configPath: String, current: DaemonConfiguration, paths: DaemonPaths, engine: Engine, jobs: JobScheduler, token control: ControlServer,
+        configPath: String, current: DaemonConfiguration, paths: DaemonPaths, engine: Engine, jobs: JobScheduler, streams: StreamJobs, token control: ControlServer,
         notifier: SystemdNotifier, logger: Logger, listening: @escaping @Sendable () -> Int
     ) {
         self.configPath = configPath
@@ -29,6 +30,7 @@ actor Reloader {
         self.paths = paths
         self.engine = engine
         self.jobs = jobs
+        self.streams = streams
         self.control = control
         self.notifier = notifier
         self.logger = logger
@@ -56,6 +58,7 @@ actor Reloader {
                 throw DaemonError.configuration(ConfigurationError(key: "http", message: "cannot start an HTTP client with these settings: \(error)"))
             }
             jobs.apply(loaded.file.jobs)
+            await streams.apply(loaded.file.jobs, http: loaded.file.http)
             control.token.value = loaded.token
             current = loaded
             let took = ContinuousClock.now - started

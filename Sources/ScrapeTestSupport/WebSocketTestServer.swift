@@ -21,7 +21,11 @@ import ServiceLifecycle
 /// - `/big?size=N`: one text message of N `a`s (compresses to almost nothing), close 1000.
 /// - `/reconnect`: the first connection sends 2 messages and closes 1001 (going away);
 ///   later ones send 1 message and close 1000.
+/// - `/hold?count=N`: waits for the subscription, sends N messages `{"n":I,"sub":...}`, then
+///   keeps the connection open until the client closes it (counted in ``WebSocketLog/closes(_:)``).
 /// - `/refuse/STATUS`: no upgrade; the HTTP answer is STATUS (429 and 503 with `Retry-After: 1`).
+///
+/// Connections are counted per path, and per path with its query.
 public struct WebSocketTestServer: Sendable {
     public let port: Int
     /// What the server saw: connections per path, subscriptions received.
@@ -60,7 +64,7 @@ public struct WebSocketTestServer: Sendable {
                 let route = String(path.prefix { $0 != "?" })
                 let query = Self.query(path)
                 guard !route.hasPrefix("/refuse/") else { return .dontUpgrade }
-                let connection = log.connected(route)
+                let connection = log.connected(route, full: path)
                 return .upgrade([:]) { inbound, outbound, _ in
                     var messages = inbound.messages(maxSize: 1 << 24).makeAsyncIterator()
                     switch route {
@@ -71,6 +75,15 @@ public struct WebSocketTestServer: Sendable {
                             try await outbound.write(.text(#"{"n":\#(n),"sub":"\#(subscription)","big":12345678901234567890}"#))
                         }
                         try await outbound.close(.init(codeNumber: query["close"] ?? 1000), reason: "bye")
+                    case "/hold":
+                        let subscription = try await messages.next().map(Self.text) ?? ""
+                        log.subscribed(subscription)
+                        for n in 0..<(query["count"] ?? 1) {
+                            try await outbound.write(.text(#"{"n":\#(n),"sub":"\#(subscription)"}"#))
+                        }
+                        while try await messages.next() != nil {}
+                        log.closed(path)
+                        return
                     case "/types":
                         try await outbound.write(.text(#"{ "a" : [1, 2],"s":"x y" }"#))
                         try await outbound.write(.text("42"))
@@ -149,21 +162,30 @@ public struct WebSocketTestServer: Sendable {
 
 /// What the ``WebSocketTestServer`` saw.
 public final class WebSocketLog: Sendable {
-    private let state = Locked<(connections: [String: Int], subscriptions: [String])>(([:], []))
+    private let state = Locked<(connections: [String: Int], subscriptions: [String], closes: [String: Int])>(([:], [], [:]))
 
-    /// Counts a connection to `path`; returns its number (1-based) for that path.
-    func connected(_ path: String) -> Int {
+    /// Counts a connection to `path` (and to `full`, the path with its query); returns its
+    /// number (1-based) for `path`.
+    func connected(_ path: String, full: String) -> Int {
         state.withLock { state in
+            if full != path { state.connections[full, default: 0] += 1 }
             state.connections[path, default: 0] += 1
             return state.connections[path]!
         }
     }
 
+    func closed(_ path: String) {
+        state.withLock { $0.closes[path, default: 0] += 1 }
+    }
+
+    /// `/hold` connections the client closed, by path with query.
+    public func closes(_ path: String) -> Int { state.withLock { $0.closes[path] ?? 0 } }
+
     func subscribed(_ message: String) {
         state.withLock { $0.subscriptions.append(message) }
     }
 
-    /// Upgraded connections to `path`.
+    /// Upgraded connections to `path` (with or without its query).
     public func connections(_ path: String) -> Int { state.withLock { $0.connections[path] ?? 0 } }
     /// The first message of each connection that waited for one, in order.
     public var subscriptions: [String] { state.withLock { $0.subscriptions } }

@@ -63,7 +63,7 @@ extension ScrapeConfiguration {
     }
 
     /// A WebSocket stream (`ws:` job, and `scrape ws --config` for its `auth:`).
-    public struct Stream: Sendable {
+    public struct Stream: Sendable, Equatable {
         public var url: StreamURL
         /// `send`: text messages sent after every connect, in order (subscriptions).
         public var send: [String] = []
@@ -84,6 +84,13 @@ extension ScrapeConfiguration {
 
         public init(url: StreamURL) {
             self.url = url
+        }
+
+        /// Equal settings: a reload leaves such a stream connected.
+        public static func == (lhs: Stream, rhs: Stream) -> Bool {
+            lhs.url == rhs.url && lhs.send == rhs.send && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 } && lhs.auth == rhs.auth
+                && lhs.subprotocol == rhs.subprotocol && lhs.pingInterval == rhs.pingInterval && lhs.idleTimeout == rhs.idleTimeout
+                && lhs.maxMessageSize == rhs.maxMessageSize && lhs.compression == rhs.compression && lhs.caCertificate == rhs.caCertificate
         }
     }
 

@@ -26,6 +26,8 @@ public final class OutputFile {
     /// Earlier descriptors of a rewritten file, kept open (and locked) until close.
     private var retired: [Int32] = []
     private let ownsDescriptor: Bool
+    /// False once ``close()`` gave the descriptor (and its lock) back.
+    private var isOpen = true
 
     /// Opens `path` for appending (creating it), or standard output for `-`.
     ///
@@ -89,8 +91,17 @@ public final class OutputFile {
     }
 
     deinit {
+        close()
+    }
+
+    /// Closes the file now, releasing its lock, rather than when the last reference goes:
+    /// a daemon `ws:` job restarted by a reload reopens the same output at once.
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
         if ownsDescriptor { Glibc.close(descriptor) }
         retired.forEach { _ = Glibc.close($0) }
+        retired = []
     }
 
     /// Writes all of `bytes` at the end of the file.

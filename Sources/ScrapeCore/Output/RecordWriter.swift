@@ -71,6 +71,12 @@ public final class RecordWriter {
         try flush()
         try file.sync()
     }
+
+    /// ``close()``, then closes the file itself, releasing its lock.
+    public func finish() throws(OutputError) {
+        defer { file.close() }
+        try close()
+    }
 }
 
 /// The output cannot be written, or may not be.

@@ -5,7 +5,7 @@ RELEASE_BIN = .build/release
 # that starts in ~14 ms instead of ~21 ms and keeps ~6 MB less resident (measured).
 RELEASE = -c release --static-swift-stdlib
 
-.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon fuzz test-sanitize test-tsan test-stress clean
+.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon bench-ws fuzz test-sanitize test-tsan test-stress clean
 
 # make install: where things go. DESTDIR stages a package root.
 PREFIX ?= /usr/local
@@ -97,6 +97,16 @@ bench-daemon: deps
 	$(SWIFT) build $(RELEASE) --product scrape
 	$(SWIFT) build $(RELEASE) --product scrape-daemon
 	python3 Benchmarks/daemon/measure.py $(RELEASE_BIN)/scrape $(SOAK_SECONDS)
+
+## bench-ws: scrape ws against a Python websockets client on 1,000,000 small JSON messages from a local
+## server (WS_COUNT, ROUNDS): messages/s, CPU per message, peak RSS (see Benchmarks/ws/bench.sh)
+bench-ws: deps
+	@scripts/install-deps.sh time bc python3-venv
+	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
+	@Benchmarks/.venv/bin/python -c 'import websockets' 2>/dev/null || Benchmarks/.venv/bin/pip install -q 'websockets==13.1'
+	$(SWIFT) build $(RELEASE) --product scrape
+	$(SWIFT) build $(RELEASE) --product scrape-daemon
+	Benchmarks/ws/bench.sh $(RELEASE_BIN)/scrape
 
 ## fuzz: libFuzzer on the title extractor, robots.txt, the JSON parser, the URL-line reader, the resume
 ## index and the config loader; FUZZ_SECONDS each (default 60), fails on any crash (see scripts/fuzz.sh)

@@ -114,6 +114,7 @@ final class StreamJobs: Service, Sendable {
             let recorder = StreamRecorder(url: stream.url.text, writer: writer, maxMessages: nil) { bytes in
                 counters.messages.increment()
                 counters.bytes.increment(by: bytes)
+                info.withLock { $0.messages += 1 }
             }
             let (metrics, logger) = (metrics, logger)
             runner = try StreamRunner(settings: settings, recorder: recorder) { event in

@@ -22,6 +22,9 @@ public final class StreamRecorder: @unchecked Sendable {
     public private(set) var bytes = 0
     /// Called after each record with the payload's size (the daemon's metrics).
     private let onMessage: (@Sendable (Int) -> Void)?
+    /// `received_at` up to the seconds (`2026-11-30T12:00:01.`) for the second it was made
+    /// in: at stream rates most messages share their second with the one before.
+    private var secondPrefix: (second: Int64, bytes: [UInt8]) = (-1, [])
 
     public init(url: String, writer: RecordWriter, maxMessages: Int?, onMessage: (@Sendable (Int) -> Void)? = nil) {
         self.writer = writer
@@ -50,11 +53,28 @@ public final class StreamRecorder: @unchecked Sendable {
             line.append(contentsOf: #","seq":"#.utf8)
             JSONLineEncoder.appendInt(seq, to: &line)
             line.append(contentsOf: #","received_at":""#.utf8)
-            Timestamp.now.append(to: &line)
+            appendTimestamp(.now, to: &line)
             Self.appendTypeAndData(message, to: &line)
             line.append(contentsOf: "}\n".utf8)
         }
         onMessage?(message.payload.count)
+    }
+
+    /// `timestamp` as ``Timestamp`` writes it, the part up to the seconds reused from the
+    /// last call in the same second.
+    private func appendTimestamp(_ timestamp: Timestamp, to line: inout [UInt8]) {
+        let (second, milliseconds) = timestamp.millisecondsSinceEpoch.quotientAndRemainder(dividingBy: 1000)
+        if second != secondPrefix.second {
+            var full: [UInt8] = []
+            Timestamp(millisecondsSinceEpoch: second * 1000).append(to: &full)
+            secondPrefix = (second, Array(full.dropLast(4)))  // without "000Z"
+        }
+        line.append(contentsOf: secondPrefix.bytes)
+        let ms = Int(milliseconds < 0 ? milliseconds + 1000 : milliseconds)
+        line.append(UInt8(ascii: "0") + UInt8(ms / 100))
+        line.append(UInt8(ascii: "0") + UInt8(ms / 10 % 10))
+        line.append(UInt8(ascii: "0") + UInt8(ms % 10))
+        line.append(UInt8(ascii: "Z"))
     }
 
     /// `","type":"json","data":...`: a text message that is one JSON value is kept as
@@ -67,10 +87,10 @@ public final class StreamRecorder: @unchecked Sendable {
             Base64.append(message.payload, to: &line)
             line.append(UInt8(ascii: "\""))
         case .text:
-            if let value = try? JSONParser.parse(message.payload) {
-                line.append(contentsOf: #"","type":"json","data":"#.utf8)
-                line.append(contentsOf: value.compactBytes(in: message.payload))
-            } else {
+            let mark = line.count
+            line.append(contentsOf: #"","type":"json","data":"#.utf8)
+            if !JSONCompactor.appendCompacted(message.payload, to: &line) {
+                line.removeSubrange(mark...)
                 line.append(contentsOf: #"","type":"text","data":"#.utf8)
                 JSONLineEncoder.appendString(utf8: message.payload, to: &line)
             }

@@ -40,6 +40,7 @@ import Testing
                 let stream = tickerInfo?["stream"] as? [String: Any]
                 #expect(stream?["state"] as? String == "connected")
                 #expect(stream?["connections"] as? Int == 1)
+                #expect(stream?["messages"] as? Int == 3)
                 #expect((stream?["connected_since"] as? String)?.hasSuffix("Z") == true)
                 #expect(daemon.records(daemon.stateDirectory + "/quiet-feed.jsonl").count == 1)
 

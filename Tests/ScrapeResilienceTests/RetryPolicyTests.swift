@@ -1,20 +1,9 @@
 import ScrapeResilience
+import ScrapeTestSupport
 import Testing
 
 /// Backoff bounds, Retry-After parsing and retry decisions.
 struct RetryPolicyTests {
-    /// A deterministic generator (SplitMix64), so jittered delays are repeatable.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     let backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30))
 
     @Test func backoffCeilingDoublesAndCaps() {

@@ -35,39 +35,15 @@ public struct TestServer: Sendable {
         var logger = Logger(label: "scrape.test-server")
         logger.logLevel = .critical
 
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "scrape-test"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: logger)
-        // Handlers still sleeping (a /delay the client gave up on) must not hold a test up.
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
-        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
-
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await serviceGroup.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                await serviceGroup.triggerGracefulShutdown()
-                throw TestServerError.didNotStart
-            }
-            let server = TestServer(port: port, log: log)
-            do {
-                let result = try await body(server)
-                await serviceGroup.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await serviceGroup.triggerGracefulShutdown()
-                try? await group.waitForAll()
-                throw error
-            }
+        return try await LoopbackApplication.withRunning(logger: logger) { onServerRunning in
+            Application(
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "scrape-test"),
+                onServerRunning: onServerRunning,
+                logger: logger
+            )
+        } _: { port in
+            try await body(TestServer(port: port, log: log))
         }
     }
 }

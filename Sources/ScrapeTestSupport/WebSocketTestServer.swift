@@ -23,7 +23,6 @@ import ServiceLifecycle
 ///   later ones send 1 message and close 1000.
 /// - `/hold?count=N`: waits for the subscription, sends N messages `{"n":I,"sub":...}`, then
 ///   keeps the connection open until the client closes it (counted in ``WebSocketLog/closes(_:)``).
-/// - `/refuse/STATUS`: no upgrade; the HTTP answer is STATUS (429 and 503 with `Retry-After: 1`).
 ///
 /// Connections are counted per path, and per path with its query.
 public struct WebSocketTestServer: Sendable {
@@ -44,100 +43,72 @@ public struct WebSocketTestServer: Sendable {
     ) async throws -> Result {
         let log = WebSocketLog()
         let router = Router()
-        router.get("/refuse/:status") { _, context -> Response in
-            let status = Int(context.parameters.get("status") ?? "") ?? 500
-            var headers = HTTPFields()
-            if status == 429 || status == 503 { headers[.retryAfter] = "1" }
-            return Response(status: .init(code: status), headers: headers)
-        }
         var logger = Logger(label: "scrape.test-ws-server")
         logger.logLevel = .critical
         let extensions: [WebSocketExtensionFactory] =
             compression ? [.perMessageDeflate(serverNoContextTakeover: noContextTakeover, maxDecompressedFrameSize: 1 << 24, minFrameSizeToCompress: 16)] : []
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router,
-            server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: 1 << 24, extensions: extensions, autoPing: .disabled))
-            ) { request, _, _ in
-                let path = request.path ?? "/"
-                let route = String(path.prefix { $0 != "?" })
-                let query = Self.query(path)
-                guard !route.hasPrefix("/refuse/") else { return .dontUpgrade }
-                let connection = log.connected(route, full: path)
-                return .upgrade([:]) { inbound, outbound, _ in
-                    var messages = inbound.messages(maxSize: 1 << 24).makeAsyncIterator()
-                    switch route {
-                    case "/feed":
-                        let subscription = try await messages.next().map(Self.text) ?? ""
-                        log.subscribed(subscription)
-                        for n in 0..<(query["count"] ?? 3) {
-                            try await outbound.write(.text(#"{"n":\#(n),"sub":"\#(subscription)","big":12345678901234567890}"#))
-                        }
-                        try await outbound.close(.init(codeNumber: query["close"] ?? 1000), reason: "bye")
-                    case "/hold":
-                        let subscription = try await messages.next().map(Self.text) ?? ""
-                        log.subscribed(subscription)
-                        for n in 0..<(query["count"] ?? 1) {
-                            try await outbound.write(.text(#"{"n":\#(n),"sub":"\#(subscription)"}"#))
-                        }
-                        while try await messages.next() != nil {}
-                        log.closed(path)
-                        return
-                    case "/types":
-                        try await outbound.write(.text(#"{ "a" : [1, 2],"s":"x y" }"#))
-                        try await outbound.write(.text("42"))
-                        try await outbound.write(.text("say \"hi\"\nbye"))
-                        try await outbound.write(.binary(ByteBuffer(bytes: [0, 1, 2, 254, 255])))
-                        try await outbound.close(.normalClosure, reason: nil)
-                    case "/big":
-                        try await outbound.write(.text(String(repeating: "a", count: query["size"] ?? 100_000)))
-                        try await outbound.close(.normalClosure, reason: nil)
-                    case "/reconnect":
-                        let subscription = try await messages.next().map(Self.text) ?? ""
-                        log.subscribed(subscription)
-                        if connection == 1 {
-                            try await outbound.write(.text(#"{"connection":1,"n":0}"#))
-                            try await outbound.write(.text(#"{"connection":1,"n":1}"#))
-                            try await outbound.close(.goingAway, reason: "restarting")
-                        } else {
-                            try await outbound.write(.text(#"{"connection":\#(connection),"n":0}"#))
+        return try await LoopbackApplication.withRunning(logger: logger) { onServerRunning in
+            Application(
+                router: router,
+                server: .http1WebSocketUpgrade(
+                    configuration: .init(ws: .init(maxFrameSize: 1 << 24, extensions: extensions, autoPing: .disabled))
+                ) { request, _, _ in
+                    let path = request.path ?? "/"
+                    let route = String(path.prefix { $0 != "?" })
+                    let query = Self.query(path)
+                    let connection = log.connected(route, full: path)
+                    return .upgrade([:]) { inbound, outbound, _ in
+                        var messages = inbound.messages(maxSize: 1 << 24).makeAsyncIterator()
+                        switch route {
+                        case "/feed":
+                            let subscription = try await messages.next().map(Self.text) ?? ""
+                            log.subscribed(subscription)
+                            for n in 0..<(query["count"] ?? 3) {
+                                try await outbound.write(.text(#"{"n":\#(n),"sub":"\#(subscription)","big":12345678901234567890}"#))
+                            }
+                            try await outbound.close(.init(codeNumber: query["close"] ?? 1000), reason: "bye")
+                        case "/hold":
+                            let subscription = try await messages.next().map(Self.text) ?? ""
+                            log.subscribed(subscription)
+                            for n in 0..<(query["count"] ?? 1) {
+                                try await outbound.write(.text(#"{"n":\#(n),"sub":"\#(subscription)"}"#))
+                            }
+                            while try await messages.next() != nil {}
+                            log.closed(path)
+                            return
+                        case "/types":
+                            try await outbound.write(.text(#"{ "a" : [1, 2],"s":"x y" }"#))
+                            try await outbound.write(.text("42"))
+                            try await outbound.write(.text("say \"hi\"\nbye"))
+                            try await outbound.write(.binary(ByteBuffer(bytes: [0, 1, 2, 254, 255])))
                             try await outbound.close(.normalClosure, reason: nil)
+                        case "/big":
+                            try await outbound.write(.text(String(repeating: "a", count: query["size"] ?? 100_000)))
+                            try await outbound.close(.normalClosure, reason: nil)
+                        case "/reconnect":
+                            let subscription = try await messages.next().map(Self.text) ?? ""
+                            log.subscribed(subscription)
+                            if connection == 1 {
+                                try await outbound.write(.text(#"{"connection":1,"n":0}"#))
+                                try await outbound.write(.text(#"{"connection":1,"n":1}"#))
+                                try await outbound.close(.goingAway, reason: "restarting")
+                            } else {
+                                try await outbound.write(.text(#"{"connection":\#(connection),"n":0}"#))
+                                try await outbound.close(.normalClosure, reason: nil)
+                            }
+                        default:
+                            try await outbound.close(.policyViolation, reason: "no such path")
                         }
-                    default:
-                        try await outbound.close(.policyViolation, reason: "no such path")
+                        // Wait for the client's answering close, so its code is the last word.
+                        while try await messages.next() != nil {}
                     }
-                    // Wait for the client's answering close, so its code is the last word.
-                    while try await messages.next() != nil {}
-                }
-            },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "scrape-test-ws"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: logger)
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
-        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await serviceGroup.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                await serviceGroup.triggerGracefulShutdown()
-                throw TestServerError.didNotStart
-            }
-            do {
-                let result = try await body(WebSocketTestServer(port: port, log: log))
-                await serviceGroup.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await serviceGroup.triggerGracefulShutdown()
-                try? await group.waitForAll()
-                throw error
-            }
+                },
+                configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "scrape-test-ws"),
+                onServerRunning: onServerRunning,
+                logger: logger
+            )
+        } _: { port in
+            try await body(WebSocketTestServer(port: port, log: log))
         }
     }
 

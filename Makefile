@@ -127,7 +127,7 @@ test-sanitize: deps
 TSAN_FILTER ?=
 test-tsan: deps
 	$(SWIFT) build --scratch-path .build-tsan --build-tests --sanitize=thread -Xswiftc -DSCRAPE_TSAN
-	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" $(SWIFT) test --scratch-path .build-tsan --skip-build --sanitize=thread --no-parallel $(if $(TSAN_FILTER),--filter $(TSAN_FILTER))
+	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" $(SWIFT) test --scratch-path .build-tsan --skip-build --sanitize=thread --no-parallel $(if $(TSAN_FILTER),--filter '$(TSAN_FILTER)')
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan Fuzz/work

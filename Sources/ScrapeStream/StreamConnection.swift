@@ -94,6 +94,11 @@ final class StreamConnection: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         guard !completed else { return }
         completed = true
+        // The channel, its handlers and this object point at each other; let go of the
+        // channel's side, or every connection (and the run's recorder) would leak.
+        frameHandler = nil
+        context = nil
+        channel = nil
         let end = reported ?? otherwise
         promise.succeed(stopCode != nil && !end.isFinal ? .stopped : end)
     }

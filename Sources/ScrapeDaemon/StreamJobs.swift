@@ -1,5 +1,7 @@
 import CoreMetrics
 import Logging
+import NIOCore
+import NIOPosix
 import ScrapeBase
 import ScrapeCore
 import ScrapeStream
@@ -12,6 +14,9 @@ import ServiceLifecycle
 /// SIGTERM closes every stream with 1001 (at most the 1 s close handshake, within the
 /// drain) and fsyncs its output. SIGHUP restarts only the `ws:` jobs whose settings
 /// changed; the others keep their connection.
+///
+/// Streams run on an event loop of their own, not on the control server's: each writes
+/// its output from its loop, and a busy stream must not delay `/healthz`.
 final class StreamJobs: Service, Sendable {
     /// A stream as `GET /jobs` shows it (snake_case keys, ``DaemonJSON``).
     struct Info: Sendable, Codable, Equatable {
@@ -44,6 +49,10 @@ final class StreamJobs: Service, Sendable {
     }
 
     private let streams = Locked<[String: Entry]>([:])
+    /// The last ``apply(_:http:)`` in progress: each waits for the one before, so a reload
+    /// arriving while the service starts its streams cannot interleave with it.
+    private let applying = Locked<Task<Void, Never>?>(nil)
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let pending: Locked<(jobs: [ScrapeConfiguration.Job], http: ScrapeConfiguration.HTTP)>
     private let paths: DaemonPaths
     private let metrics: DaemonMetrics
@@ -73,11 +82,24 @@ final class StreamJobs: Service, Sendable {
             signal.yield()
         }
         await stopAll()
+        try? await group.shutdownGracefully()
     }
 
     /// Starts the `ws:` jobs of `jobs` that are not running with these settings, stops the
     /// ones that are gone or changed. Unchanged streams keep their connection.
     func apply(_ jobs: [ScrapeConfiguration.Job], http: ScrapeConfiguration.HTTP) async {
+        let task = applying.withLock { previous in
+            let next = Task { [previous] in
+                await previous?.value
+                await self.applyNow(jobs, http: http)
+            }
+            previous = next
+            return next
+        }
+        await task.value
+    }
+
+    private func applyNow(_ jobs: [ScrapeConfiguration.Job], http: ScrapeConfiguration.HTTP) async {
         let wanted = jobs.enumerated().compactMap { index, job -> (job: ScrapeConfiguration.Job, keyPath: String, stream: ScrapeConfiguration.Stream)? in
             guard case .stream(let stream) = job.source else { return nil }
             return (job, "jobs[\(index)].ws", stream)
@@ -117,7 +139,7 @@ final class StreamJobs: Service, Sendable {
                 info.withLock { $0.messages += 1 }
             }
             let (metrics, logger) = (metrics, logger)
-            runner = try StreamRunner(settings: settings, recorder: recorder) { event in
+            runner = try StreamRunner(settings: settings, recorder: recorder, eventLoop: group.next()) { event in
                 Self.record(event, job: name, info: info, metrics: metrics, logger: logger)
             }
         } catch {

@@ -200,6 +200,7 @@ struct StreamCommand: AsyncParsableCommand {
             let name = String(header[..<colon]).trimmingCharacters(in: " ")
             let value = String(header[header.index(after: colon)...]).trimmingCharacters(in: " \t")
             guard HTTPHeaders.isValidName(name) else { throw ValidationError("--header: \"\(name)\" is not a valid header name") }
+            if let problem = ScrapeConfiguration.Stream.reservedHeaderProblem(name) { throw ValidationError("--header \(name): \(problem)") }
             if let problem = HeaderCheck.problem(with: value) { throw ValidationError("--header \(name): the value \(problem)") }
             settings.headers.append((name, value))
         }

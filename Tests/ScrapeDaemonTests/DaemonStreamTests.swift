@@ -81,16 +81,23 @@ import Testing
         }
     }
 
-    @Test func checkConfigNamesABadWsKey() async throws {
+    @Test(arguments: [
+        (#"ws: {url: "http://example.com/feed"}"#, "jobs[0].ws.url: expected a ws:// or wss:// URL"),
+        ("ws: {url: ws://h/, headers: {Upgrade: x}}", "jobs[0].ws.headers.Upgrade: is part of the WebSocket handshake, which scrape writes itself"),
+        ("ws: {url: ws://h/, max_message_size: 0B}", "jobs[0].ws.max_message_size: expected a size from 1 B to 4 GiB"),
+        ("ws: {url: ws://h/, pings: 3}", "jobs[0].ws.pings"),
+        ("ws: {url: ws://h/}\n    every: 1h", "jobs[0].every: a ws: job runs for as long as the daemon does; every: does not apply"),
+    ])
+    func checkConfigNamesABadWsKey(job: String, message: String) async throws {
         try await DaemonHarness.with { daemon in
             try daemon.writeConfig("""
                 jobs:
                   - name: feed
-                    ws: {url: "http://example.com/feed"}
+                    \(job)
                 """)
             let result = try await ChildProcess(ChildProcess.builtProduct("scrape"), ["check-config", daemon.configPath]).wait()
             #expect(result.status == 2)
-            #expect(result.stderr.contains("jobs[0].ws.url: expected a ws:// or wss:// URL"), "\(result.stderr)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
         }
     }
 }

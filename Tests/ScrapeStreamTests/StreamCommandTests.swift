@@ -90,6 +90,7 @@ import Testing
     @Test(arguments: [
         (["ws", "http://example.com/"], "Error: invalid WebSocket URL http://example.com/: expected a ws:// or wss:// URL"),
         (["ws", "ws://h/", "--header", "X-A: a\rb"], "Error: --header X-A: the value must not contain CR, LF or NUL"),
+        (["ws", "ws://h/", "--header", "Sec-WebSocket-Key: x"], "Error: --header Sec-WebSocket-Key: is part of the WebSocket handshake, which scrape writes itself"),
         (["ws", "ws://h/", "--ping-interval", "0s"], "Error: --ping-interval: expected a duration above zero (250ms, 30s, 5m), got \"0s\""),
         (["ws", "ws://h/", "--max-message-size", "lots"], "Error: --max-message-size: expected a size from 1B to 4GiB (64KiB, 16MiB), got \"lots\""),
         (["ws", "ws://h/", "--max-messages", "0"], "Error: --max-messages: expected a number of 1 or more, got 0"),

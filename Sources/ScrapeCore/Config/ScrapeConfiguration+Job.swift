@@ -86,6 +86,18 @@ extension ScrapeConfiguration {
             self.url = url
         }
 
+        /// Why a handshake header `name` may not be given (the client writes it itself),
+        /// or nil when it may.
+        public static func reservedHeaderProblem(_ name: String) -> String? {
+            switch name.lowercased() {
+            case "sec-websocket-protocol": "is set from the subprotocol setting"
+            case "sec-websocket-extensions": "is set by scrape (permessage-deflate, or none with compression off)"
+            case "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "content-length", "transfer-encoding":
+                "is part of the WebSocket handshake, which scrape writes itself"
+            default: nil
+            }
+        }
+
         /// Equal settings: a reload leaves such a stream connected.
         public static func == (lhs: Stream, rhs: Stream) -> Bool {
             lhs.url == rhs.url && lhs.send == rhs.send && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 } && lhs.auth == rhs.auth

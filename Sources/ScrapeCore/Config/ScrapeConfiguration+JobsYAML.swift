@@ -68,6 +68,9 @@ extension ScrapeConfiguration.Stream {
         }
         send = try map.stringList("send")
         headers = try map.headerPairs("headers")
+        if let name = headers.first(where: { ScrapeConfiguration.Stream.reservedHeaderProblem($0.name) != nil })?.name {
+            throw ConfigurationError(key: "\(map.path("headers")).\(name)", message: ScrapeConfiguration.Stream.reservedHeaderProblem(name)!, line: map.line("headers"))
+        }
         if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }
         subprotocol = try map.headerValue("subprotocol")
         pingInterval = try map.duration("ping_interval", positive: true)

@@ -90,7 +90,7 @@ struct StreamCommand: AsyncParsableCommand {
         if let maxMessages, maxMessages < 1 { throw ValidationError("--max-messages: expected a number of 1 or more, got \(maxMessages)") }
         if reconnect < 0 { throw ValidationError("--reconnect: expected 0 or more, got \(reconnect)") }
         if job != nil && config == nil { throw ValidationError("--job needs --config") }
-        _ = try settings(configuration: ScrapeConfiguration())
+        _ = try settings(configuration: nil)
     }
 
     func run() async throws {
@@ -166,10 +166,12 @@ struct StreamCommand: AsyncParsableCommand {
         }
     }
 
-    /// The flags over the config file's `http:` section and its `ws:` job.
+    /// The flags over the config file's `http:` section and its `ws:` job (nil: the flags
+    /// alone, to check them before the file is read).
     ///
     /// - Throws: `ValidationError` naming the flag or key that is wrong.
-    private func settings(configuration file: ScrapeConfiguration) throws -> StreamSettings {
+    private func settings(configuration: ScrapeConfiguration?) throws -> StreamSettings {
+        let file = configuration ?? ScrapeConfiguration()
         let streamURL: StreamURL
         do {
             streamURL = try StreamURL(url)
@@ -178,7 +180,7 @@ struct StreamCommand: AsyncParsableCommand {
         }
         let limit: ReconnectPolicy.Limit = noReconnect ? .never : .attempts(reconnect)
         var settings: StreamSettings
-        if let job = try configuredJob(in: file, url: streamURL) {
+        if configuration != nil, let job = try configuredJob(in: file, url: streamURL) {
             do {
                 settings = try StreamSettings(job: job.stream, keyPath: job.keyPath, http: file.http, limit: limit)
             } catch {

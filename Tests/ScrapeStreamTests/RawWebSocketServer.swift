@@ -95,9 +95,11 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Reads the head and answers 101 with the right accept key (or `accept` when given)
-    /// and `headers`.
-    func handshake(headers: [String] = [], accept: String? = nil) throws {
+    /// and `headers`; with `echoSubprotocol`, the subprotocol asked for is accepted.
+    func handshake(headers: [String] = [], accept: String? = nil, echoSubprotocol: Bool = false) throws {
         try readHead()
+        var headers = headers
+        if echoSubprotocol, let asked = request["sec-websocket-protocol"] { headers.append("Sec-WebSocket-Protocol: \(asked)") }
         let key = request["sec-websocket-key"] ?? ""
         let value = accept ?? Base64.encode(SHA1.hash(Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8)))
         let lines = ["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Accept: \(value)"] + headers

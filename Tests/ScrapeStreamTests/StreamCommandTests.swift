@@ -111,3 +111,81 @@ import Testing
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "subscribe\n")
     }
 }
+
+/// `--config`: the `ws:` job's settings and `auth:` (the `scrape api` kinds), chosen by
+/// `--job` or by URL, with `http.user_agent`.
+@Suite struct StreamConfigTests {
+    private let scrape = ChildProcess.builtProduct("scrape")
+
+    @Test func theJobsAuthAndSettingsReachTheHandshake() async throws {
+        let request = Locked<[String: String]>([:])
+        let server = try RawWebSocketServer { connection, _ in
+            try connection.handshake(echoSubprotocol: true)
+            let subscription = connection.request["sec-websocket-protocol"] == nil ? [] : connection.readTexts(1)
+            request.withLock {
+                $0 = connection.request
+                $0["subscription"] = subscription.first
+            }
+            connection.sendText("ok")
+            connection.sendClose(1000)
+            _ = connection.readCloseCode()
+        }
+        defer { server.close() }
+        try await TemporaryFiles.withDirectory { directory in
+            try "s3cret-token\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+            try "k3y\n".write(toFile: directory + "/key", atomically: true, encoding: .utf8)
+            let config = directory + "/scrape.yaml"
+            try """
+                http:
+                  user_agent: feed-reader/2.0
+                jobs:
+                  - name: other
+                    ws: {url: "ws://127.0.0.1:1/", auth: {type: bearer, token_file: \(directory)/missing}}
+                  - name: ticker
+                    ws:
+                      url: \(server.url("/feed?x=1"))
+                      send: ['{"op":"subscribe"}']
+                      subprotocol: v1.feed
+                      headers: {X-Client: scrape}
+                      auth: {type: bearer, token_file: \(directory)/token}
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let result = try await ChildProcess(scrape, ["ws", server.url("/feed?x=1"), "--config", config, "--job", "ticker", "-q"]).wait()
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try TemporaryFiles.records(result.stdout).first?["data"] as? String == "ok")
+            let fields = request.withLock { $0 }
+            #expect(fields["authorization"] == "Bearer s3cret-token")
+            #expect(fields["user-agent"] == "feed-reader/2.0")
+            #expect(fields["x-client"] == "scrape")
+            #expect(fields["sec-websocket-protocol"] == "v1.feed")
+            #expect(fields["subscription"] == #"{"op":"subscribe"}"#)
+            #expect(!result.stdout.contains("s3cret"))
+
+            // api_key in the query: sent, but the record's url is the URL as given.
+            try """
+                jobs:
+                  - name: keyed
+                    ws:
+                      url: \(server.url("/feed"))
+                      auth: {type: api_key, name: key, location: query, value_file: \(directory)/key}
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let keyed = try await ChildProcess(scrape, ["ws", server.url("/feed"), "--config", config, "-q"]).wait()
+            #expect(keyed.status == 0, "\(keyed.stderr)")
+            #expect(request.withLock { $0["request-line"] } == "GET /feed?key=k3y HTTP/1.1")
+            #expect(try TemporaryFiles.records(keyed.stdout).first?["url"] as? String == server.url("/feed"))
+        }
+    }
+
+    @Test func aMissingSecretIsAUsageErrorNamingTheKey() async throws {
+        try await TemporaryFiles.withDirectory { directory in
+            let config = directory + "/scrape.yaml"
+            try """
+                jobs:
+                  - name: ticker
+                    ws: {url: "ws://127.0.0.1:1/", auth: {type: bearer, token_env: SCRAPE_TEST_NO_SUCH_VARIABLE}}
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let result = try await ChildProcess(scrape, ["ws", "ws://127.0.0.1:1/", "--config", config]).wait()
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("jobs[0].ws.auth.token_env"), "\(result.stderr)")
+        }
+    }
+}

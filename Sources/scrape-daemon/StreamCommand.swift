@@ -77,7 +77,7 @@ struct StreamCommand: AsyncParsableCommand {
     @Flag(help: "Do not offer permessage-deflate.")
     var noCompression = false
 
-    @Option(help: ArgumentHelp("A config file: http.user_agent and http.backoff, and the auth: of its ws: job for this URL (or --job).", valueName: "file"))
+    @Option(help: ArgumentHelp("A config file: http.user_agent and http.backoff, and the ws: job for this URL (or --job): its settings and auth:.", valueName: "file"))
     var config: String?
 
     @Option(help: ArgumentHelp("With --config: the ws: job whose auth: and settings to use.", valueName: "name"))

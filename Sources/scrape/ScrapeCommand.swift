@@ -13,7 +13,7 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape urls.txt -o titles.jsonl     fetch every URL, one JSON line per URL with its title
             scrape - < urls.txt                 read the list from stdin, write records to stdout
             scrape api api.yaml --job users     every page of an API job, one JSON line per record
-            scrape ws wss://host/feed -o feed.jsonl   record a WebSocket stream, one JSON line per message
+            scrape ws wss://host/feed           record a WebSocket stream, one JSON line per message
             scrape check-config scrape.yaml     validate a config file, print the settings
             scrape daemon --config scrape.yaml  the long-running service (see systemd/scrape.service)
             """,

@@ -117,7 +117,8 @@ final class StreamJobs: Service, Sendable {
     }
 
     private static func same(_ entry: Entry, _ job: ScrapeConfiguration.Job, _ http: ScrapeConfiguration.HTTP) -> Bool {
-        guard case .stream(let old) = entry.job.source, case .stream(let new) = job.source else { return false }
+        // A stream that could not start is tried again at every reload.
+        guard entry.runner != nil, case .stream(let old) = entry.job.source, case .stream(let new) = job.source else { return false }
         return old == new && entry.job.output == job.output && entry.http.userAgent == http.userAgent && entry.http.backoff == http.backoff
     }
 
@@ -129,8 +130,8 @@ final class StreamJobs: Service, Sendable {
         let settings: StreamSettings
         let runner: StreamRunner
         do {
+            writer = try RecordWriter(path: output, truncate: false)  // locked first: no other writer
             _ = try ResumeIndex.repairTail(path: output)
-            writer = try RecordWriter(path: output, truncate: false)
             settings = try StreamSettings(job: stream, keyPath: keyPath, http: http, limit: .forever)
             let counters = metrics.streamCounters(job: name)
             let recorder = StreamRecorder(url: stream.url.text, writer: writer, maxMessages: nil) { bytes in

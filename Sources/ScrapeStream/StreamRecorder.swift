@@ -1,6 +1,6 @@
 public import ScrapeCore
 
-/// Turns received messages into stream records (DESIGN.md, "Stream record") and appends
+/// Turns received messages into stream records (docs/ARCHITECTURE.md, "Stream record") and appends
 /// them to the output, counting as it goes.
 ///
 /// Confined to the stream's event loop: the channel handler calls it for each message,

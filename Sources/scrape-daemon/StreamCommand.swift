@@ -103,8 +103,9 @@ struct StreamCommand: AsyncParsableCommand {
         let settings = try settings(configuration: file)
         let writer: RecordWriter
         do {
-            if append, output != "-" { _ = try ResumeIndex.repairTail(path: output) }
             writer = try RecordWriter(path: output, truncate: !append, inputs: [config, sendFile].compactMap { $0 })
+            // Cut a partial last line only once the file is ours (locked).
+            if append, writer.file.isRegularFile { _ = try ResumeIndex.repairTail(path: output) }
         } catch {
             Terminal.error("scrape ws: \(error)")
             throw ExitCode(error.kind == .refused ? 2 : 1)

@@ -22,7 +22,7 @@ public final class OutputFile {
     /// Where records are appended (`O_APPEND`), and read back from for `--resume`.
     private(set) var descriptor: Int32
     /// Whether the output is a regular file (not stdout, a pipe or a device).
-    let isRegularFile: Bool
+    public let isRegularFile: Bool
     /// Earlier descriptors of a rewritten file, kept open (and locked) until close.
     private var retired: [Int32] = []
     private let ownsDescriptor: Bool

@@ -1,7 +1,6 @@
 import ScrapeBase
 import ScrapeCore
 import ScrapeResilience
-import SwiftOverlayShims
 import Glibc
 
 /// The opening handshake of RFC 6455 section 4, done by hand on the channel so that a

@@ -33,7 +33,10 @@ import Testing
                 let tickerOutput = daemon.stateDirectory + "/ticker.jsonl"
                 try daemon.writeConfig(Self.config(server, tickerSubscription: "a"))
                 try await daemon.start()
-                try await daemon.eventually("ticker's three messages") { daemon.records(tickerOutput).count == 3 }
+                let quietOutput = daemon.stateDirectory + "/quiet-feed.jsonl"
+                try await daemon.eventually("ticker's three messages and quiet's one") {
+                    daemon.records(tickerOutput).count == 3 && daemon.records(quietOutput).count == 1
+                }
                 let jobs = try await daemon.json(.get, "/jobs").object["jobs"] as? [[String: Any]] ?? []
                 let tickerInfo = jobs.first { $0["name"] as? String == "ticker" }
                 #expect(tickerInfo?["type"] as? String == "ws")
@@ -42,7 +45,6 @@ import Testing
                 #expect(stream?["connections"] as? Int == 1)
                 #expect(stream?["messages"] as? Int == 3)
                 #expect((stream?["connected_since"] as? String)?.hasSuffix("Z") == true)
-                #expect(daemon.records(daemon.stateDirectory + "/quiet-feed.jsonl").count == 1)
 
                 let metrics = try PrometheusText(try await daemon.request(.get, "/metrics").body)
                 #expect(metrics.total("scrape_ws_messages_total", ["job": "ticker"]) == 3)
@@ -59,7 +61,7 @@ import Testing
                 try await daemon.eventually("ticker's second connection") { daemon.records(tickerOutput).count == 6 }
                 #expect(server.log.connections(String(ticker)) == 2)
                 #expect(server.log.connections(String(quiet)) == 1)
-                #expect(server.log.closes(String(ticker)) == 1)
+                try await daemon.eventually("the server saw ticker's first connection closed") { server.log.closes(String(ticker)) == 1 }
                 #expect(server.log.subscriptions.filter { $0 != "quiet" } == ["a", "b"])
 
                 daemon.send(SIGTERM)

@@ -238,7 +238,11 @@ if ProcessInfo.processInfo.environment["SCRAPE_FUZZ"] != nil {
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "scrape-fuzz",
-            dependencies: ["ScrapeCore", "ScrapeHTML", "CFuzzDriver"],
+            dependencies: [
+                "ScrapeCore", "ScrapeHTML", "ScrapeStream", "CFuzzDriver",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings,
             linkerSettings: [.unsafeFlags(["-use-ld=lld"])]  // gold fails on this toolchain's DWARF 5 with ASan
         ),

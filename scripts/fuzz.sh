@@ -10,7 +10,7 @@ binary=$(realpath "${1:?usage: fuzz.sh FUZZ_BINARY [SECONDS] [TARGET...]}")
 seconds=${2:-60}
 shift 2 2>/dev/null || shift $#
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(title robots json url-source resume config)
+[ ${#targets[@]} -eq 0 ] && targets=(title robots json url-source resume config json-compact ws-frames ws-handshake)
 work=$(realpath -m Fuzz/work)
 mkdir -p "$work"
 failed=0

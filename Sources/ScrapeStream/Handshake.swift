@@ -1,11 +1,11 @@
 import ScrapeBase
-import ScrapeCore
+package import ScrapeCore
 import ScrapeResilience
 import Glibc
 
 /// The opening handshake of RFC 6455 section 4, done by hand on the channel so that a
 /// refusal keeps its status and `Retry-After` (the reconnect rules need both).
-struct Handshake: Sendable {
+package struct Handshake: Sendable {
     /// `Sec-WebSocket-Key`: 16 random bytes in base64.
     let key: String
     /// The request, ready to write.
@@ -17,7 +17,7 @@ struct Handshake: Sendable {
     /// - Parameters:
     ///   - headers: extra handshake headers, already checked for CR/LF/NUL.
     ///   - url: the URL to ask for; its target may carry an `api_key` query.
-    init(url: StreamURL, headers: [(name: String, value: String)], subprotocol: String?, offerCompression: Bool, userAgent: String) {
+    package init(url: StreamURL, headers: [(name: String, value: String)], subprotocol: String?, offerCompression: Bool, userAgent: String) {
         var random = SystemRandomNumberGenerator()
         key = Base64.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
         self.subprotocol = subprotocol
@@ -41,7 +41,7 @@ struct Handshake: Sendable {
     }
 
     /// What the server's answer means: the connection's settings, or why there is none.
-    func interpret(_ head: ResponseHead) -> Result<Negotiated, HandshakeFailure> {
+    package func interpret(_ head: ResponseHead) -> Result<Negotiated, HandshakeFailure> {
         guard head.status == 101 else {
             let retryAfter = head.value(of: "retry-after").flatMap { RetryAfter.delay($0, now: Int64(time(nil))) }
             return .failure(.refused(status: head.status, reason: head.reason, retryAfter: retryAfter))
@@ -81,14 +81,14 @@ struct Handshake: Sendable {
 }
 
 /// What a successful handshake settled.
-struct Negotiated: Sendable, Equatable {
-    var subprotocol: String?
+package struct Negotiated: Sendable, Equatable {
+    package var subprotocol: String?
     /// permessage-deflate's parameters, nil when the server did not take it.
-    var deflate: DeflateParameters?
+    package var deflate: DeflateParameters?
 }
 
 /// Why a connection did not open.
-enum HandshakeFailure: Error, Sendable, Equatable {
+package enum HandshakeFailure: Error, Sendable, Equatable {
     /// The server answered with a status other than 101 (`Retry-After` parsed when given).
     case refused(status: Int, reason: String, retryAfter: Duration?)
     /// A 101 that breaks RFC 6455 (wrong accept key, an extension we did not offer).
@@ -96,13 +96,15 @@ enum HandshakeFailure: Error, Sendable, Equatable {
 }
 
 /// The permessage-deflate parameters a server answered with (RFC 7692 section 7).
-struct DeflateParameters: Sendable, Equatable {
+package struct DeflateParameters: Sendable, Equatable {
     /// The server resets its compression context after each message: so do we.
-    var serverNoContextTakeover = false
+    package var serverNoContextTakeover = false
+
+    package init() {}
 
     /// Parses one extension of `Sec-WebSocket-Extensions`; failure for any extension but
     /// permessage-deflate and for a parameter RFC 7692 does not allow in an answer.
-    static func parse(_ text: Substring) -> Result<DeflateParameters, HandshakeFailure> {
+    package static func parse(_ text: Substring) -> Result<DeflateParameters, HandshakeFailure> {
         let parts = text.split(separator: ";").map { $0.trimmingCharacters(in: " \t") }
         guard let name = parts.first, name.lowercased() == "permessage-deflate" else {
             return .failure(.invalid("the server turned on extension \"\(parts.first ?? "")\", which we did not offer"))
@@ -132,12 +134,12 @@ struct DeflateParameters: Sendable, Equatable {
 }
 
 /// A response head: the status line and the header fields, as received.
-struct ResponseHead: Sendable, Equatable {
-    var status: Int
-    var reason: String
-    var headers: [(name: String, value: String)]
+package struct ResponseHead: Sendable, Equatable {
+    package var status: Int
+    package var reason: String
+    package var headers: [(name: String, value: String)]
 
-    static func == (lhs: ResponseHead, rhs: ResponseHead) -> Bool {
+    package static func == (lhs: ResponseHead, rhs: ResponseHead) -> Bool {
         lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 }
     }
 
@@ -153,7 +155,7 @@ struct ResponseHead: Sendable, Equatable {
 
     /// Parses the bytes before the blank line (the blank line excluded); nil when the
     /// status line is not HTTP/1.x.
-    static func parse(_ bytes: some Collection<UInt8>) -> ResponseHead? {
+    package static func parse(_ bytes: some Collection<UInt8>) -> ResponseHead? {
         let text = String(decoding: bytes, as: UTF8.self)
         var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)[...]
         guard let statusLine = lines.popFirst() else { return nil }

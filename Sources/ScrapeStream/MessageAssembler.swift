@@ -1,5 +1,5 @@
-import NIOCore
-import NIOWebSocket
+package import NIOCore
+package import NIOWebSocket
 import ScrapeCore
 
 /// Close status codes (RFC 6455 section 7.4.1) the client sends or reasons about.
@@ -23,14 +23,14 @@ public enum CloseCode {
 }
 
 /// One received data message.
-struct Message: Sendable, Equatable {
-    enum Kind: Sendable, Equatable { case text, binary }
-    var kind: Kind
-    var payload: [UInt8]
+package struct Message: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable { case text, binary }
+    package var kind: Kind
+    package var payload: [UInt8]
 }
 
 /// What a frame means once the client's receive rules (RFC 6455 section 5) are applied.
-enum FrameEvent: Equatable {
+package enum FrameEvent: Equatable {
     /// A complete data message: reassembled, inflated, UTF-8 checked.
     case message(Message)
     /// A fragment of a message that is not complete yet.
@@ -47,19 +47,19 @@ enum FrameEvent: Equatable {
 /// Turns frames into messages: fragment reassembly with control frames in between,
 /// reserved bits and opcodes, UTF-8 of text across fragments, the message size limit and
 /// permessage-deflate. Pure over frames, so each rule is tested without a socket too.
-struct MessageAssembler {
+package struct MessageAssembler {
     /// Messages longer than this (after inflating) are refused with 1009.
-    let maxMessageSize: Int
+    package let maxMessageSize: Int
     private let inflater: Inflater?
     /// The message being reassembled: its kind, whether compressed, its bytes so far.
     private var pending: (kind: Message.Kind, compressed: Bool, bytes: [UInt8])?
 
-    init(maxMessageSize: Int, deflate: DeflateParameters?) {
+    package init(maxMessageSize: Int, deflate: DeflateParameters?) {
         self.maxMessageSize = maxMessageSize
         inflater = deflate.map { Inflater(resetAfterEachMessage: $0.serverNoContextTakeover) }
     }
 
-    mutating func receive(_ frame: WebSocketFrame) -> FrameEvent {
+    package mutating func receive(_ frame: WebSocketFrame) -> FrameEvent {
         guard frame.maskKey == nil else { return .violation(code: CloseCode.protocolError, reason: "the server masked a frame") }
         if frame.rsv2 || frame.rsv3 { return .violation(code: CloseCode.protocolError, reason: "reserved bit set") }
         switch frame.opcode {

@@ -1,13 +1,17 @@
 import CFuzzDriver
 import Dispatch
 import Foundation
+import NIOCore
+import NIOWebSocket
 import ScrapeCore
 import ScrapeHTML
+import ScrapeStream
 
 /// libFuzzer entry points for the parsers that read what strangers send us: the title
 /// extractor (bytes + a charset label), robots.txt parsing and matching, the JSON parser
 /// and path selector of `scrape api`, the URL-line reader, the resume index's check and
-/// repair, and the YAML config loader.
+/// repair, the YAML config loader, and for `scrape ws` the JSON compactor (against the
+/// parser), the frame rules with permessage-deflate, and the handshake answer.
 ///
 /// Built only by `make fuzz` (`SCRAPE_FUZZ=1` adds this target, `-sanitize=fuzzer,address`
 /// links libFuzzer). One binary serves every target: `SCRAPE_FUZZ_TARGET` names the one to
@@ -37,12 +41,16 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .urlSource: FuzzTarget.urlSource(bytes)
     case .resume: FuzzTarget.resume(bytes)
     case .config: FuzzTarget.config(bytes)
+    case .jsonCompact: FuzzTarget.jsonCompact(bytes)
+    case .wsFrames: FuzzTarget.wsFrames(bytes)
+    case .wsHandshake: FuzzTarget.wsHandshake(bytes)
     }
     return 0
 }
 
 enum FuzzTarget: String {
     case title, robots, json, urlSource = "url-source", resume, config
+    case jsonCompact = "json-compact", wsFrames = "ws-frames", wsHandshake = "ws-handshake"
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["SCRAPE_FUZZ_TARGET"] ?? "title"
@@ -116,6 +124,59 @@ enum FuzzTarget: String {
 
     static func config(_ bytes: [UInt8]) {
         _ = try? ScrapeConfiguration(yaml: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// A text message (valid UTF-8, as `scrape ws` only asks this of those): the compactor
+    /// must take exactly what the strict parser takes, and copy it exactly as its
+    /// `compactBytes` does.
+    static func jsonCompact(_ bytes: [UInt8]) {
+        guard JSONLineEncoder.isValidUTF8(bytes) else { return }
+        var output: [UInt8] = []
+        let compacted = JSONCompactor.appendCompacted(bytes, to: &output)
+        let parsed = try? JSONParser.parse(bytes)
+        precondition(compacted == (parsed != nil), "the compactor and the parser disagree")
+        if let parsed { precondition(output == parsed.compactBytes(in: bytes), "compacted bytes differ") }
+        if !compacted { precondition(output.isEmpty, "a refused value left bytes behind") }
+    }
+
+    /// First byte: deflate negotiated (bit 0) and the size limit (bits 1-3); then frames of
+    /// [flags+opcode byte][length byte][payload]. Messages must respect the limit, text must
+    /// be UTF-8, and a deflate bomb must be refused, never inflated.
+    static func wsFrames(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return }
+        let limit = 16 << Int((first >> 1) & 0x7)
+        var assembler = MessageAssembler(maxMessageSize: limit, deflate: first & 1 == 1 ? DeflateParameters() : nil)
+        var index = 1
+        while index + 1 < bytes.count {
+            let header = bytes[index]
+            let length = min(Int(bytes[index + 1]), bytes.count - index - 2)
+            let payload = ByteBuffer(bytes: bytes[(index + 2)..<(index + 2 + length)])
+            index += 2 + length
+            var frame = WebSocketFrame(fin: header & 0x80 != 0, opcode: WebSocketOpcode(encodedWebSocketOpcode: header & 0x0F)!, data: payload)
+            frame.rsv1 = header & 0x40 != 0
+            frame.rsv2 = header & 0x20 != 0
+            frame.rsv3 = header & 0x10 != 0
+            switch assembler.receive(frame) {
+            case .message(let message):
+                precondition(message.payload.count <= limit, "a message over the limit")
+                if message.kind == .text { precondition(JSONLineEncoder.isValidUTF8(message.payload), "text that is not UTF-8") }
+            case .violation:
+                return
+            case .partial, .ping, .pong, .close:
+                continue
+            }
+        }
+    }
+
+    /// An answer to the upgrade request: parsed and judged against a handshake we made.
+    static func wsHandshake(_ bytes: [UInt8]) {
+        guard let head = ResponseHead.parse(bytes) else { return }
+        let url = try! StreamURL("ws://127.0.0.1:9/feed")
+        let handshake = Handshake(url: url, headers: [], subprotocol: "v1", offerCompression: true, userAgent: "fuzz")
+        if case .success(let negotiated) = handshake.interpret(head) {
+            precondition(head.status == 101, "a success without 101")
+            precondition(negotiated.subprotocol == nil || negotiated.subprotocol == "v1", "an unoffered subprotocol")
+        }
     }
 
     /// The file's last byte, nil when it is empty (read with the system calls: Foundation's

@@ -42,8 +42,11 @@ def serve(connection: socket.socket, frames: bytes) -> None:
                 key = line.split(b":", 1)[1].strip()
         accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
         connection.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n")
-        connection.sendall(frames)
-        connection.sendall(frame(b"\x03\xe8", 0x8))
+        try:
+            connection.sendall(frames)
+            connection.sendall(frame(b"\x03\xe8", 0x8))
+        except OSError:  # a client that stopped early (--max-messages) closed its side
+            return
         try:
             while connection.recv(65536):  # until the client closes
                 pass

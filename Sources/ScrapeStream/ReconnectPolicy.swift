@@ -47,7 +47,7 @@ public struct ReconnectPolicy: Sendable, Equatable {
         case .stopped:
             return .finish(.success)
         case .outputFailed(let error):
-            return .finish(.outputFailed(error.description))
+            return .finish(error.kind == .closedPipe ? .closedPipe : .outputFailed(error.description))
         default:
             break
         }
@@ -85,4 +85,7 @@ public enum StreamExit: Sendable, Equatable {
     case failure(String)
     /// The output cannot be written (exit 1).
     case outputFailed(String)
+    /// The reader of the output pipe went away (`scrape ws URL | head -1`): the normal end
+    /// of such a pipeline, exit 141 without a word, as `cat` does.
+    case closedPipe
 }

@@ -114,12 +114,15 @@ struct StreamCommand: AsyncParsableCommand {
         let runner: StreamRunner
         do {
             runner = try StreamRunner(settings: settings, recorder: recorder) { [quiet] event in
+                // A run that ends badly says why once, as its error line (printed even with -q).
+                if case .ended(_, .finish(let exit)) = event, exit != .success { return }
                 if !quiet { Terminal.error("scrape ws: \(StreamLog.line(for: event))") }
             }
         } catch {
             throw ValidationError("\(error)")
         }
         let status = await Self.execute(runner, duration: duration.flatMap(Duration.init(parsing:)), quiet: quiet)
+        if status == Self.closedPipeStatus { throw ExitCode(status) }
         let closed: OutputError?
         do {
             try writer.close()
@@ -164,6 +167,8 @@ struct StreamCommand: AsyncParsableCommand {
         case .failure(let reason), .outputFailed(let reason):
             Terminal.error("scrape ws: \(reason)")
             return signal != 0 ? 128 + signal : 1
+        case .closedPipe:
+            return closedPipeStatus
         }
     }
 
@@ -234,6 +239,9 @@ struct StreamCommand: AsyncParsableCommand {
         if let job { throw ValidationError("--job: \(config ?? ""): no ws: job named \"\(job)\"") }
         return nil
     }
+
+    /// 128 + SIGPIPE, as `scrape run` ends when the reader of stdout goes away.
+    static let closedPipeStatus: Int32 = 128 + 13
 
     private static func duration(_ text: String, flag: String) throws -> Duration {
         guard let value = Duration(parsing: text), value > .zero else {

@@ -9,7 +9,7 @@ import Testing
 @Suite struct ReconnectPolicyTests {
     let backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30))
 
-    private func decide(_ end: ConnectionEnd, failures: Int = 1, limit: ReconnectPolicy.Limit = .attempts(5)) -> ReconnectPolicy.Decision {
+    func decide(_ end: ConnectionEnd, failures: Int = 1, limit: ReconnectPolicy.Limit = .attempts(5)) -> ReconnectPolicy.Decision {
         var random = SeededGenerator(state: 7)
         return ReconnectPolicy(limit: limit, backoff: backoff).decide(end, failures: failures, using: &random)
     }
@@ -70,5 +70,12 @@ import Testing
     @Test func anOutputFailureEndsEvenAForeverStream() {
         let error = OutputError(path: "out.jsonl", reason: "No space left on device")
         #expect(decide(.outputFailed(error), limit: .forever) == .finish(.outputFailed("cannot write out.jsonl: No space left on device")))
+    }
+}
+
+extension ReconnectPolicyTests {
+    @Test func aClosedPipeIsTheQuietEndOfAPipeline() {
+        let error = OutputError(path: "-", reason: "the reader closed the pipe", kind: .closedPipe)
+        #expect(decide(.outputFailed(error)) == .finish(.closedPipe))
     }
 }

@@ -189,3 +189,23 @@ import Testing
         }
     }
 }
+
+/// `scrape ws URL | head -1`: the reader going away ends the run quietly, as for `scrape run`.
+@Suite struct StreamPipeTests {
+    @Test func aReaderThatGoesAwayEndsTheRunWith141() async throws {
+        let server = try RawWebSocketServer { connection, _ in
+            try connection.handshake()
+            for n in 0..<200_000 { connection.sendText(#"{"n":\#(n)}"#) }
+            connection.waitForEOF()
+        }
+        defer { server.close() }
+        let stdout = try FIFO()
+        let child = try ChildProcess(ChildProcess.builtProduct("scrape"), ["ws", server.url()], stdoutPath: stdout.path)
+        let first = try await stdout.readLine(timeout: .seconds(10))
+        #expect(first.hasPrefix(#"{"url":"#))
+        stdout.close()  // `| head -1` has what it wanted
+        let result = try await child.wait(timeout: .seconds(20))
+        #expect(result.status == 141)
+        #expect(!result.stderr.contains("cannot write"), "\(result.stderr)")
+    }
+}

@@ -185,14 +185,13 @@ final class StreamJobs: Service, Sendable {
             logger.info("ws connected", metadata: ["job": "\(job)", "connection": "\(number)"])
         case .ended(let end, let next):
             let wasOpen = info.withLock { info -> Bool in
-                defer {
-                    info.state = .connecting
-                    info.connectedSince = nil
-                    if let code = end.closeCode { info.lastCloseCode = Int(code) }
-                    if case .closedByServer(_, let reason) = end { info.lastCloseReason = reason }
-                    if case .reconnect = next { info.lastError = end.description }
-                }
-                return info.state == .connected
+                let wasOpen = info.state == .connected
+                info.state = .connecting
+                info.connectedSince = nil
+                if let code = end.closeCode { info.lastCloseCode = Int(code) }
+                if case .closedByServer(_, let reason) = end { info.lastCloseReason = reason }
+                if case .reconnect = next { info.lastError = end.description }
+                return wasOpen
             }
             if !wasOpen { metrics.streamConnection(job: job, outcome: "failed") }
             metrics.streamConnected(job: job, false)

@@ -1,6 +1,5 @@
 import NIOCore
 import NIOWebSocket
-import ScrapeBase
 import ScrapeCore
 
 /// The open connection: frames in, records out, pongs and pings, the close handshake and
@@ -46,7 +45,7 @@ final class FrameHandler: ChannelInboundHandler {
         let period = max(Duration.milliseconds(50), min(pingInterval, idleTimeout, .milliseconds(500)) / 2)
         let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        tick = context.eventLoop.scheduleRepeatedTask(initialDelay: .nanoseconds(period.inNanoseconds), delay: .nanoseconds(period.inNanoseconds)) { _ in
+        tick = context.eventLoop.scheduleRepeatedTask(initialDelay: TimeAmount(period), delay: TimeAmount(period)) { _ in
             boundSelf.value.onTick(context: boundContext.value)
         }
         if recorder.isComplete { close(context: context, code: CloseCode.normal, end: .stopped) }
@@ -123,7 +122,7 @@ final class FrameHandler: ChannelInboundHandler {
             return
         }
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        closeTimer = context.eventLoop.scheduleTask(in: .nanoseconds(connection.settings.closeTimeout.inNanoseconds)) {
+        closeTimer = context.eventLoop.scheduleTask(in: TimeAmount(connection.settings.closeTimeout)) {
             boundContext.value.close(promise: nil)
         }
     }

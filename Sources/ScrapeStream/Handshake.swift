@@ -1,5 +1,6 @@
 import ScrapeBase
 package import ScrapeCore
+package import ScrapeHTTP
 import ScrapeResilience
 import Glibc
 
@@ -43,27 +44,27 @@ package struct Handshake: Sendable {
     /// What the server's answer means: the connection's settings, or why there is none.
     package func interpret(_ head: ResponseHead) -> Result<Negotiated, HandshakeFailure> {
         guard head.status == 101 else {
-            let retryAfter = head.value(of: "retry-after").flatMap { RetryAfter.delay($0, now: Int64(time(nil))) }
+            let retryAfter = head.headers.first(name: "retry-after").flatMap { RetryAfter.delay($0, now: Int64(time(nil))) }
             return .failure(.refused(status: head.status, reason: head.reason, retryAfter: retryAfter))
         }
-        guard head.value(of: "upgrade")?.lowercased() == "websocket" else {
+        guard head.headers.first(name: "upgrade")?.lowercased() == "websocket" else {
             return .failure(.invalid("the 101 answer has no Upgrade: websocket"))
         }
-        guard head.value(of: "connection")?.lowercased().split(separator: ",").contains(where: { $0.trimmingCharacters(in: " \t") == "upgrade" }) == true else {
+        guard head.headers.first(name: "connection")?.lowercased().split(separator: ",").contains(where: { $0.trimmingCharacters(in: " \t") == "upgrade" }) == true else {
             return .failure(.invalid("the 101 answer has no Connection: Upgrade"))
         }
         let expected = Base64.encode(SHA1.hash(Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8)))
-        guard head.value(of: "sec-websocket-accept")?.trimmingCharacters(in: " \t") == expected else {
+        guard head.headers.first(name: "sec-websocket-accept")?.trimmingCharacters(in: " \t") == expected else {
             return .failure(.invalid("Sec-WebSocket-Accept does not match the key we sent"))
         }
         var negotiated = Negotiated()
-        if let chosen = head.value(of: "sec-websocket-protocol")?.trimmingCharacters(in: " \t"), !chosen.isEmpty {
+        if let chosen = head.headers.first(name: "sec-websocket-protocol")?.trimmingCharacters(in: " \t"), !chosen.isEmpty {
             guard chosen == subprotocol else {
                 return .failure(.invalid("the server chose subprotocol \"\(chosen)\", which we did not offer"))
             }
             negotiated.subprotocol = chosen
         }
-        for extensions in head.values(of: "sec-websocket-extensions") {
+        for extensions in head.headers["sec-websocket-extensions"] {
             for offer in extensions.split(separator: ",") {
                 switch DeflateParameters.parse(offer) {
                 case .success(let parameters):
@@ -137,21 +138,7 @@ package struct DeflateParameters: Sendable, Equatable {
 package struct ResponseHead: Sendable, Equatable {
     package var status: Int
     package var reason: String
-    package var headers: [(name: String, value: String)]
-
-    package static func == (lhs: ResponseHead, rhs: ResponseHead) -> Bool {
-        lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 }
-    }
-
-    /// The first value of header `name` (lowercase).
-    func value(of name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
-    }
-
-    /// Every value of header `name` (lowercase), in order.
-    func values(of name: String) -> [String] {
-        headers.filter { $0.name.lowercased() == name }.map(\.value)
-    }
+    package var headers: HTTPHeaders
 
     /// Parses the bytes before the blank line (the blank line excluded); nil when the
     /// status line is not HTTP/1.x.
@@ -161,10 +148,10 @@ package struct ResponseHead: Sendable, Equatable {
         guard let statusLine = lines.popFirst() else { return nil }
         let fields = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count >= 2, fields[0].hasPrefix("HTTP/1."), fields[1].count == 3, let status = Int(fields[1]) else { return nil }
-        var head = ResponseHead(status: status, reason: fields.count == 3 ? String(fields[2]) : "", headers: [])
+        var head = ResponseHead(status: status, reason: fields.count == 3 ? String(fields[2]) : "", headers: HTTPHeaders())
         for line in lines where !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { return nil }
-            head.headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: " \t")))
+            head.headers.add(name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingCharacters(in: " \t"))
         }
         return head
     }

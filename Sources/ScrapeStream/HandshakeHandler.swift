@@ -1,5 +1,4 @@
 import NIOCore
-import ScrapeBase
 import NIOWebSocket
 
 /// First handler after TLS: writes the upgrade request, reads the answer's head, and on a
@@ -27,7 +26,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         let connectTimeout = connection.settings.connectTimeout
-        timeout = context.eventLoop.scheduleTask(in: .nanoseconds(connectTimeout.inNanoseconds)) { [connection] in
+        timeout = context.eventLoop.scheduleTask(in: TimeAmount(connectTimeout)) { [connection] in
             connection.finish(.connectFailed("no handshake answer within \(connectTimeout.secondsDescription)"))
             loopBoundContext.value.close(promise: nil)
         }

@@ -1,7 +1,6 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
-import ScrapeBase
 import ScrapeCore
 
 /// One connection attempt: TCP, TLS for `wss://`, the handshake, then frames until it ends.
@@ -51,7 +50,7 @@ final class StreamConnection: @unchecked Sendable {
         )
         let url = settings.url
         let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(.nanoseconds(settings.connectTimeout.inNanoseconds))
+            .connectTimeout(TimeAmount(settings.connectTimeout))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -12,10 +12,8 @@ public final class StreamRecorder: @unchecked Sendable {
     public let maxMessages: Int?
     /// `{"url":"...","connection":` built once.
     private let prefix: [UInt8]
-    /// The connection number records carry (1-based, per run).
-    var connection = 0
-    /// Connections opened this run.
-    public var connectionCount: Int { connection }
+    /// Connections opened this run: the number records carry (1-based).
+    public internal(set) var connection = 0
     /// Records written this run: the last record's `seq`.
     public private(set) var messages = 0
     /// Payload bytes received this run (after inflating).

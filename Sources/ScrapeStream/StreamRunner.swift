@@ -130,7 +130,7 @@ public final class StreamRunner: Sendable {
             return state.stopCode != nil
         }
         if stopped { takeWake()?.succeed() }
-        let timer = eventLoop.scheduleTask(in: .nanoseconds(delay.inNanoseconds)) { self.takeWake()?.succeed() }
+        let timer = eventLoop.scheduleTask(in: TimeAmount(delay)) { self.takeWake()?.succeed() }
         try? await wake.futureResult.get()
         timer.cancel()
     }
@@ -141,10 +141,5 @@ public final class StreamRunner: Sendable {
             defer { state.wake = nil }
             return state.wake
         }
-    }
-
-    /// Messages recorded so far (read on the stream's loop).
-    public var messages: Int {
-        get async { (try? await eventLoop.submit { self.recorder.messages }.get()) ?? 0 }
     }
 }

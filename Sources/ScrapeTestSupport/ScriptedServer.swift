@@ -9,22 +9,19 @@ import ScrapeBase
 /// One thread accepts; each connection reads one request head, writes the scripted
 /// bytes, and closes. Requests are counted per path.
 public final class ScriptedServer: Sendable {
+    private let listener: LoopbackListener
+    private let counts: Locked<[String: Int]>
+
     /// The listening port.
-    public let port: Int
-    private let descriptor: Int32
-    private let responses: [String: [UInt8]]
-    private let fallback: [UInt8]
-    private let counts = Locked<[String: Int]>([:])
-    /// Signalled when the accept loop has returned.
-    private let stopped = DispatchSemaphore(value: 0)
+    public var port: Int { listener.port }
 
     /// Starts answering `responses` (path → raw bytes); other paths get `fallback` (a 404).
     public init(_ responses: [String: [UInt8]], fallback: [UInt8] = Array("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".utf8)) throws {
-        (descriptor, port) = try LoopbackSocket.bind(listen: true)
-        self.responses = responses
-        self.fallback = fallback
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        let counts = Locked<[String: Int]>([:])
+        self.counts = counts
+        listener = try LoopbackListener { connection in
+            Self.answer(connection, responses: responses, fallback: fallback, counts: counts)
+        }
     }
 
     /// `http://127.0.0.1:PORT` + `path`.
@@ -42,28 +39,13 @@ public final class ScriptedServer: Sendable {
         return Array("HTTP/1.1 \(status)\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
     }
 
-    /// Stops listening. The accept loop is woken (shutdown) and waited for before the
-    /// socket is closed: closing first would let the descriptor number be reused by another
-    /// test's socket while the loop still calls `accept` on it.
+    /// Stops listening (see ``LoopbackListener/close()``).
     public func close() {
-        shutdown(descriptor, Int32(SHUT_RDWR))
-        stopped.wait()
-        _ = Glibc.close(descriptor)
+        listener.close()
     }
 
-    private func acceptLoop() {
-        defer { stopped.signal() }
-        while true {
-            let connection = accept(descriptor, nil, nil)
-            if connection < 0 {
-                if errno == EINTR { continue }
-                return  // shut down by close()
-            }
-            answer(connection)
-        }
-    }
-
-    private func answer(_ connection: Int32) {
+    /// Reads one request head from `connection`, counts its path, writes the scripted reply.
+    private static func answer(_ connection: Int32, responses: [String: [UInt8]], fallback: [UInt8], counts: Locked<[String: Int]>) {
         defer {
             shutdown(connection, Int32(SHUT_RDWR))
             _ = Glibc.close(connection)

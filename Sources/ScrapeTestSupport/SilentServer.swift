@@ -30,6 +30,7 @@ public final class SilentServer: Sendable {
     }
 }
 
+/// Sockets bound to 127.0.0.1 on a free port, for the raw test servers.
 public enum LoopbackSocket {
     struct Failure: Error, CustomStringConvertible {
         let operation: String

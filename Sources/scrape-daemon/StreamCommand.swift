@@ -135,7 +135,7 @@ struct StreamCommand: AsyncParsableCommand {
             Terminal.error("scrape ws: \(closed)")
             throw ExitCode(1)
         }
-        if !quiet { Terminal.error("scrape ws: \(StreamLog.summary(messages: recorder.messages, bytes: recorder.bytes, connections: recorder.connectionCount))") }
+        if !quiet { Terminal.error("scrape ws: \(StreamLog.summary(messages: recorder.messages, bytes: recorder.bytes, connections: recorder.connection))") }
         throw ExitCode(status)
     }
 

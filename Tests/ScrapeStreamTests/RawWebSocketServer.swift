@@ -12,16 +12,27 @@ import ScrapeTestSupport
 /// Each connection runs the test's script on a thread of its own, with its number
 /// (1-based). Reads time out after 5 s so a broken client cannot hang a test.
 final class RawWebSocketServer: Sendable {
-    let port: Int
-    private let descriptor: Int32
-    private let script: @Sendable (RawConnection, Int) throws -> Void
-    private let count = Locked(0)
-    private let stopped = DispatchSemaphore(value: 0)
+    private let listener: LoopbackListener
+    private let count: Locked<Int>
+
+    var port: Int { listener.port }
 
     init(_ script: @escaping @Sendable (RawConnection, Int) throws -> Void) throws {
-        (descriptor, port) = try LoopbackSocket.bind(listen: true)
-        self.script = script
-        Thread { [self] in acceptLoop() }.start()
+        let count = Locked(0)
+        self.count = count
+        listener = try LoopbackListener { connection in
+            let number = count.withLock { count in
+                count += 1
+                return count
+            }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            Thread {
+                let raw = RawConnection(descriptor: connection)
+                try? script(raw, number)
+                raw.close()
+            }.start()
+        }
     }
 
     /// `ws://127.0.0.1:PORT/path`.
@@ -31,31 +42,7 @@ final class RawWebSocketServer: Sendable {
     var connections: Int { count.withLock { $0 } }
 
     func close() {
-        shutdown(descriptor, Int32(SHUT_RDWR))
-        stopped.wait()
-        _ = Glibc.close(descriptor)
-    }
-
-    private func acceptLoop() {
-        defer { stopped.signal() }
-        while true {
-            let connection = accept(descriptor, nil, nil)
-            if connection < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let number = count.withLock { count in
-                count += 1
-                return count
-            }
-            var timeout = timeval(tv_sec: 5, tv_usec: 0)
-            setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            Thread { [script] in
-                let raw = RawConnection(descriptor: connection)
-                try? script(raw, number)
-                raw.close()
-            }.start()
-        }
+        listener.close()
     }
 }
 

@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "ScrapeResilience", targets: ["ScrapeResilience"]),
         .library(name: "ScrapeCore", targets: ["ScrapeCore"]),
         .library(name: "ScrapeStream", targets: ["ScrapeStream"]),
+        .library(name: "ScrapeFrontier", targets: ["ScrapeFrontier"]),
         .executable(name: "scrape", targets: ["scrape"]),
         .executable(name: "scrape-daemon", targets: ["scrape-daemon"]),
     ],
@@ -42,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Fleet mode: the shared frontier lives in PostgreSQL.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C shim: typed wrappers for curl's variadic setopt/getinfo; libcurl found through pkg-config.
@@ -106,6 +109,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `scrape frontier` and `daemon.frontier`: many workers on one PostgreSQL frontier
+        // (versioned SQL migrations, claims with leases, fleet-wide politeness in the database).
+        .target(
+            name: "ScrapeFrontier",
+            dependencies: [
+                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `scrape daemon`: services (engine, jobs, inbox, control server) in one ServiceGroup.
         .target(
             name: "ScrapeDaemon",
@@ -144,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "scrape-daemon",
             dependencies: [
-                "ScrapeDaemon", "ScrapeStream", "ScrapeCore", "ScrapeBase", "CommandSupport",
+                "ScrapeDaemon", "ScrapeStream", "ScrapeFrontier", "ScrapeCore", "ScrapeBase", "ScrapeHTTP", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -219,6 +236,15 @@ let package = Package(
                 "ScrapeStream", "ScrapeBase", "ScrapeCore", "ScrapeResilience", "ScrapeTestSupport", "scrape", "scrape-daemon",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Fleet mode against a real PostgreSQL 15 (a throwaway cluster the tests start).
+        .testTarget(
+            name: "ScrapeFrontierTests",
+            dependencies: [
+                "ScrapeFrontier", "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport", "scrape-daemon",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

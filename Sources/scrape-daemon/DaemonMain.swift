@@ -14,9 +14,9 @@ import ScrapeDaemon
 struct NIOMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scrape",
-        abstract: "The daemon and WebSocket streams (run through scrape daemon and scrape ws).",
+        abstract: "The daemon, WebSocket streams and fleet mode (run through scrape daemon, scrape ws and scrape frontier).",
         version: Daemon.versionDescription,
-        subcommands: [DaemonMain.self, StreamCommand.self],
+        subcommands: [DaemonMain.self, StreamCommand.self, FrontierCommand.self],
         defaultSubcommand: DaemonMain.self
     )
 

@@ -162,7 +162,7 @@ public final class OutputFile {
     }
 
     /// fsyncs the folder that holds `path`, so a rename in it is durable.
-    static func syncDirectory(of path: String) {
+    public static func syncDirectory(of path: String) {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if descriptor >= 0 {

@@ -1,4 +1,5 @@
 public import ScrapeHTTP
+import ScrapeBase
 
 /// robots.txt per origin (scheme, host, port): fetched once, shared by every request to
 /// that origin, and kept for the run (up to ``capacity`` origins, oldest forgotten first).
@@ -7,49 +8,53 @@ public import ScrapeHTTP
 /// fetch. Outcomes follow RFC 9309: 2xx is parsed; 4xx (but 429) allows everything; 429,
 /// 5xx and unreachable disallow everything for the run, and say why
 /// (``RobotsRules/unavailable``), so the URLs' records name the failed fetch, not a rule.
+///
+/// With a ``RobotsStore`` (fleet mode), documents come from the store, which fetches each
+/// origin's once for every process sharing it, and are kept here only as long as the
+/// store says (24 hours, or less when the server's `Cache-Control: max-age` says less).
 public actor RobotsCache {
     private enum Entry {
         case fetching([CheckedContinuation<RobotsRules, Never>])
-        case ready(RobotsRules)
+        case ready(RobotsRules, until: ContinuousClock.Instant?)
     }
 
     private let client: HTTPClient
     private let userAgentToken: String
     private let capacity: Int
+    private let store: (any RobotsStore)?
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
-    /// robots.txt requests made (for the summary and tests).
-
-
     /// - Parameters:
     ///   - client: the client that fetches robots.txt.
     ///   - userAgent: the `User-Agent` sent; its product token (before `/`) selects the group.
     ///   - capacity: origins remembered.
-    public init(client: HTTPClient, userAgent: String, capacity: Int = 10_000) {
+    ///   - store: where documents are shared beyond this process; nil fetches each here.
+    public init(client: HTTPClient, userAgent: String, capacity: Int = 10_000, store: (any RobotsStore)? = nil) {
         self.client = client
         self.userAgentToken = String(userAgent.prefix { $0 != "/" && $0 != " " }).lowercased()
         self.capacity = max(1, capacity)
+        self.store = store
     }
 
     /// The rules for the origin of `request`.
     public func rules(for request: FetchRequest.Prepared) async -> RobotsRules {
         let origin = Self.origin(of: request)
         switch entries[origin] {
-        case .ready(let rules):
+        case .ready(let rules, let until) where until.map({ ContinuousClock.now < $0 }) ?? true:
             return rules
         case .fetching(var waiters):
             return await withCheckedContinuation { continuation in
                 waiters.append(continuation)
                 entries[origin] = .fetching(waiters)
             }
-        case nil:
+        case .ready, nil:
             entries[origin] = .fetching([])
-            let rules = await fetch(origin + "/robots.txt")
+            let (rules, until) = await load(origin)
             guard case .fetching(let waiters) = entries[origin] else { return rules }
             if Task.isCancelled {
                 entries[origin] = nil  // a cancelled fetch says nothing about the site
             } else {
-                entries[origin] = .ready(rules)
+                entries[origin] = .ready(rules, until: until)
                 remember(origin)
             }
             waiters.forEach { $0.resume(returning: rules) }
@@ -57,27 +62,53 @@ public actor RobotsCache {
         }
     }
 
-    private func fetch(_ url: String) async -> RobotsRules {
+    /// The origin's rules, from the store when there is one, and until when they hold.
+    private func load(_ origin: String) async -> (RobotsRules, ContinuousClock.Instant?) {
+        let client = self.client
+        guard let store else {
+            return (await Self.fetch(origin + "/robots.txt", client: client).document.rules(userAgentToken: userAgentToken), nil)
+        }
+        let (document, keepFor) = await store.document(origin: origin) {
+            await Self.fetch(origin + "/robots.txt", client: client)
+        }
+        return (document.rules(userAgentToken: userAgentToken), ContinuousClock.now + keepFor)
+    }
+
+    /// One robots.txt fetch, and the `Cache-Control: max-age` its answer gave.
+    private static func fetch(_ url: String, client: HTTPClient) async -> (document: RobotsDocument, maxAge: Duration?) {
         do {
             let response = try await client.execute(FetchRequest(url: url))
+            let maxAge = response.headers.first(name: "cache-control").flatMap(Self.maxAge(inCacheControl:))
             switch response.status {
             case 200..<300:
-                return RobotsRules(parsing: String(decoding: response.body, as: UTF8.self), userAgent: userAgentToken)
+                return (.text(String(decoding: response.body, as: UTF8.self)), maxAge)
             case 429, 500...:
-                return .disallowAll(because: .init(
+                return (.unavailable(.init(
                     kind: "http", status: response.status,
-                    message: "\(url) answered HTTP \(response.status); RFC 9309 says to assume complete disallow until it can be read"))
+                    message: "\(url) answered HTTP \(response.status); RFC 9309 says to assume complete disallow until it can be read")), maxAge)
             default:
-                return .allowAll
+                return (.allowAll, maxAge)
             }
         } catch let error as HTTPClientError where error.kind == .tooLarge {
-            return .allowAll  // absurd robots.txt: RFC 9309 lets us parse only the start; be lenient
+            return (.allowAll, nil)  // absurd robots.txt: RFC 9309 lets us parse only the start; be lenient
         } catch let error as HTTPClientError {
-            return .disallowAll(because: .init(
-                kind: error.kind.rawValue, message: "\(url) could not be fetched (\(error.message)); RFC 9309 says to assume complete disallow"))
+            return (.unavailable(.init(
+                kind: error.kind.rawValue, message: "\(url) could not be fetched (\(error.message)); RFC 9309 says to assume complete disallow")), nil)
         } catch {
-            return .disallowAll(because: .init(kind: "cancelled", message: "\(url) could not be fetched: the run is stopping"))
+            return (.unavailable(.init(kind: "cancelled", message: "\(url) could not be fetched: the run is stopping")), nil)
         }
+    }
+
+    /// `max-age=N` of a `Cache-Control` value, as a duration; nil without one.
+    static func maxAge(inCacheControl value: String) -> Duration? {
+        for directive in value.split(separator: ",") {
+            let parts = directive.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: " ").lowercased() == "max-age",
+                let seconds = Int64(parts[1].trimmingCharacters(in: " \""))
+            else { continue }
+            return .seconds(max(0, seconds))
+        }
+        return nil
     }
 
     private func remember(_ origin: String) {

@@ -1,0 +1,195 @@
+public import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+public import PostgresNIO
+import ScrapeBase
+public import ScrapeResilience
+
+/// One PostgreSQL connection that outlives the server's restarts.
+///
+/// Every statement of the frontier is one round trip through ``run(_:)``: a lost
+/// connection (PostgreSQL restarting, a network cut, a failover) is reopened with backoff
+/// and the statement sent again, so callers pause rather than fail. The frontier's
+/// statements are safe to repeat: a claim whose answer was lost leaves leases that expire,
+/// a finish whose answer was lost matches no lease the second time. Only when the server
+/// stays unreachable for ``Configuration/unreachableTimeout`` does ``run(_:)`` throw
+/// ``FrontierError/databaseUnreachable(url:waited:lastError:)``. Errors the server
+/// reports about a statement are not retried (but deadlocks and serialization failures).
+public actor FrontierDatabase {
+    public struct Configuration: Sendable {
+        public var url: DatabaseURL
+        /// How long the server may stay unreachable before ``run(_:)`` gives up.
+        public var unreachableTimeout: Duration = .seconds(300)
+        /// Pauses between reconnects (full jitter).
+        public var reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
+        /// Shown in `pg_stat_activity`.
+        public var applicationName = "scrape"
+
+        public init(url: DatabaseURL) {
+            self.url = url
+        }
+    }
+
+    public nonisolated let configuration: Configuration
+    private let logger: Logger
+    private var connection: PostgresConnection?
+    private var connecting: Task<PostgresConnection, any Error>?
+    private var connectionCount = 0
+    /// Called once when the server is lost and once when it is back (the worker's log lines).
+    private let onAvailability: (@Sendable (_ available: Bool, _ detail: String) -> Void)?
+    private var unavailableSince: ContinuousClock.Instant?
+
+    public init(
+        configuration: Configuration, logger: Logger = Logger(label: "scrape.frontier.db"),
+        onAvailability: (@Sendable (_ available: Bool, _ detail: String) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onAvailability = onAvailability
+    }
+
+    /// Runs `body` on the connection, reconnecting and repeating it after connection
+    /// failures (see the type's documentation); a body that is not `repeatable` (it has
+    /// effects outside the database, as an export's output) fails at the first.
+    @discardableResult
+    public func run<Result: Sendable>(
+        repeatable: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> Result
+    ) async throws(FrontierError) -> Result {
+        var attempt = 0
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            do {
+                let connection = try await connected()
+                let result = try await body(connection)
+                if let since = unavailableSince {
+                    unavailableSince = nil
+                    onAvailability?(true, "after \(Int((ContinuousClock.now - since).inSeconds)) s")
+                }
+                return result
+            } catch {
+                if Task.isCancelled { throw .database("cancelled") }
+                if let error = error as? FrontierError { throw error }
+                if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError as? FrontierError { throw inner }
+                guard let failure = DatabaseFailure(error), failure.isTransient, repeatable else {
+                    throw .database(DatabaseFailure(error)?.message ?? "\(error)")
+                }
+                await dropConnection()
+                let now = ContinuousClock.now
+                if unavailableSince == nil {
+                    unavailableSince = now
+                    onAvailability?(false, failure.message)
+                }
+                if let since = unavailableSince, now - since >= configuration.unreachableTimeout {
+                    throw .databaseUnreachable(url: configuration.url.description, waited: now - since, lastError: failure.message)
+                }
+                attempt += 1
+                let delay = configuration.reconnectBackoff.delay(afterAttempt: attempt, using: &generator)
+                logger.debug("database unavailable; retrying", metadata: ["error": "\(failure.message)", "delay_ms": "\(delay.inMilliseconds)"])
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    throw .database("cancelled")
+                }
+            }
+        }
+    }
+
+    /// Opens a connection of its own, for `LISTEN` (a listening connection cannot run the
+    /// worker's statements in between). The caller closes it.
+    public func openDedicatedConnection() async throws -> PostgresConnection {
+        connectionCount += 1
+        return try await Self.connect(configuration, id: connectionCount, logger: logger)
+    }
+
+    /// Closes the connection (the end of a command).
+    public func close() async {
+        await dropConnection()
+    }
+
+    private func connected() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        if let connecting { return try await connecting.value }
+        connectionCount += 1
+        let task = Task { [configuration, logger, connectionCount] in
+            try await Self.connect(configuration, id: connectionCount, logger: logger)
+        }
+        connecting = task
+        defer { connecting = nil }
+        let opened = try await task.value
+        connection = opened
+        return opened
+    }
+
+    private func dropConnection() async {
+        guard let old = connection else { return }
+        connection = nil
+        try? await old.close()
+    }
+
+    static func connect(_ configuration: Configuration, id: Int, logger: Logger) async throws -> PostgresConnection {
+        let url = configuration.url
+        let tls: PostgresConnection.Configuration.TLS
+        switch url.tls {
+        case .disable:
+            tls = .disable
+        case .prefer, .require:
+            var settings = TLSConfiguration.makeClientConfiguration()
+            settings.certificateVerification = .none  // libpq's prefer/require check no certificate
+            let context = try NIOSSLContext(configuration: settings)
+            tls = url.tls == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull:
+            tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var postgres = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+        postgres.options.connectTimeout = .seconds(10)
+        postgres.options.additionalStartupParameters = [("application_name", configuration.applicationName)]
+        return try await PostgresConnection.connect(configuration: postgres, id: id, logger: logger)
+    }
+}
+
+/// A database error sorted into "wait and repeat" or "tell the user", with a message
+/// that names the server's complaint (PSQLError's own description hides it).
+struct DatabaseFailure {
+    let isTransient: Bool
+    let message: String
+
+    /// nil for errors that are not the database's (cancellation).
+    init?(_ error: any Error) {
+        if error is CancellationError { return nil }
+        if let transaction = error as? PostgresTransactionError {
+            guard let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction.rollbackError,
+                let failure = DatabaseFailure(inner)
+            else { return nil }
+            self = failure
+            return
+        }
+        if error is PostgresDecodingError {
+            isTransient = false  // a bug: the schema and this scrape disagree
+            message = "\(error)"
+            return
+        }
+        guard let error = error as? PSQLError else {
+            isTransient = true  // NIO's connect and I/O errors
+            message = "\(error)"
+            return
+        }
+        switch error.code {
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            var text = error.serverInfo?[.message] ?? "server error"
+            if let detail = error.serverInfo?[.detail] { text += " (\(detail))" }
+            message = "\(text) [SQLSTATE \(state)]"
+            // 08: connection exceptions; 57P0x: shutting down or starting up; 53300: too
+            // many connections; 40001/40P01: serialization failure, deadlock (repeat).
+            isTransient = state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "40001" || state == "40P01"
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+            isTransient = true
+            message = error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"
+        default:
+            isTransient = false
+            message = error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"
+        }
+    }
+}

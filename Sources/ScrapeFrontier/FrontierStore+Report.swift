@@ -1,0 +1,109 @@
+import PostgresNIO
+import ScrapeBase
+import ScrapeCore
+
+extension FrontierStore {
+    /// One job's counts, from the counters the statements keep and the small indexes (no
+    /// scan of the URL table, whatever its size).
+    public struct JobStatus: Sendable, Equatable {
+        public let job: FrontierJob
+        public let urls: Int
+        public let done: Int
+        public let failed: Int
+        public let leased: Int
+        /// Queued, due now or waiting for a retry's backoff.
+        public var queued: Int { urls - done - leased }
+        /// Records written in the last minute.
+        public let lastMinute: Int
+        /// Hosts with queued URLs that cannot be claimed now (rate slot ahead, fleet-wide
+        /// concurrency reached, or breaker open).
+        public let hostsWaiting: Int
+        /// Hosts whose shared breaker is open.
+        public let hostsBroken: Int
+        public let leaseExpiries: Int
+    }
+
+    /// A worker's heartbeat.
+    public struct WorkerStatus: Sendable, Equatable {
+        public let id: String
+        public let secondsSinceSeen: Double
+        public let completed: Int
+    }
+
+    /// Status of one job (or all when `name` is nil), and the workers seen lately.
+    public func status(job name: String?) async throws(FrontierError) -> (jobs: [JobStatus], workers: [WorkerStatus]) {
+        let stored = try await jobs().filter { name == nil || $0.job.name == name }
+        if let name, stored.isEmpty { throw .unknownJob(name) }
+        let logger = self.logger
+        var list: [JobStatus] = []
+        for job in stored {
+            let status = try await database.run { connection in
+                let rows = try await connection.query(
+                    """
+                    SELECT j.urls, j.done, j.failed, j.lease_expiries,
+                        (SELECT count(*) FROM scrape.urls u WHERE u.job_id = j.id AND u.state = 1),
+                        (SELECT count(*) FROM scrape.records r WHERE r.job_id = j.id AND r.completed_at > now() - interval '1 minute'),
+                        (SELECT count(*) FROM scrape.hosts h WHERE h.job_id = j.id AND h.queued > 0
+                            AND (h.next_at > now() OR h.in_flight >= j.per_host_concurrency OR h.open_until > now())),
+                        (SELECT count(*) FROM scrape.hosts h WHERE h.job_id = j.id AND h.open_until > now())
+                    FROM scrape.jobs j WHERE j.id = \(job.id)
+                    """, logger: logger)
+                for try await (urls, done, failed, expiries, leased, lastMinute, waiting, broken)
+                    in rows.decode((Int, Int, Int, Int, Int, Int, Int, Int).self)
+                {
+                    return JobStatus(
+                        job: job.job, urls: urls, done: done, failed: failed, leased: leased, lastMinute: lastMinute,
+                        hostsWaiting: waiting, hostsBroken: broken, leaseExpiries: expiries)
+                }
+                throw FrontierError.unknownJob(job.job.name)
+            }
+            list.append(status)
+        }
+        let workers = try await database.run { connection in
+            var workers: [WorkerStatus] = []
+            let rows = try await connection.query(
+                """
+                SELECT id, extract(epoch FROM (now() - seen_at))::double precision, completed FROM scrape.workers
+                WHERE seen_at > now() - interval '10 minutes' ORDER BY id
+                """, logger: logger)
+            for try await (id, seconds, completed) in rows.decode((String, Double, Int).self) {
+                workers.append(WorkerStatus(id: id, secondsSinceSeen: seconds, completed: completed))
+            }
+            return workers
+        }
+        return (list, workers)
+    }
+
+    /// Streams job `jobID`'s records in completion order (from `since`, an ISO 8601
+    /// timestamp, when given), each as its JSON line with `"worker"` added.
+    public func export(
+        jobID: Int64, since: String?, line: @Sendable (_ record: String, _ worker: String) throws -> Void
+    ) async throws(FrontierError) -> Int {
+        let logger = self.logger
+        // Not repeated after a lost connection: lines already written would be written twice.
+        return try await database.run(repeatable: false) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT record, worker FROM scrape.records
+                WHERE job_id = \(jobID) AND (\(since)::timestamptz IS NULL OR completed_at >= \(since)::timestamptz)
+                ORDER BY completed_at, url_id
+                """, logger: logger)
+            var count = 0
+            for try await (record, worker) in rows.decode((String, String).self) {
+                try line(record, worker)
+                count += 1
+            }
+            return count
+        }
+    }
+
+    /// `record` (a JSON object on one line) with `"worker":"ID"` as its last field.
+    public static func exportLine(record: String, worker: String, into output: inout [UInt8]) {
+        var bytes = Array(record.utf8)
+        if bytes.last == UInt8(ascii: "}") { bytes.removeLast() }
+        output.append(contentsOf: bytes)
+        output.append(contentsOf: #","worker":"#.utf8)
+        JSONLineEncoder.appendString(worker, to: &output)
+        output.append(contentsOf: "}\n".utf8)
+    }
+}

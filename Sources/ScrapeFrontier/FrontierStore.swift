@@ -1,0 +1,374 @@
+public import Logging
+import PostgresNIO
+import ScrapeBase
+import ScrapeHTTP
+public import ScrapeCore
+public import ScrapeResilience
+
+/// The frontier's statements: each method is one round trip (a call of one of the
+/// schema's functions, or one set-based statement), run through ``FrontierDatabase`` so a
+/// lost connection pauses it rather than failing it.
+public struct FrontierStore: Sendable {
+    public let database: FrontierDatabase
+    let logger: Logger
+
+    public init(database: FrontierDatabase, logger: Logger = Logger(label: "scrape.frontier")) {
+        self.database = database
+        self.logger = logger
+    }
+
+    // MARK: Schema
+
+    /// The schema version recorded in the database; 0 when there is no frontier schema.
+    public func schemaVersion() async throws(FrontierError) -> Int {
+        let logger = self.logger
+        return try await database.run { connection in
+            for try await exists in try await connection.query(
+                "SELECT to_regclass('scrape.schema_version') IS NOT NULL", logger: logger
+            ).decode(Bool.self) where !exists {
+                return 0
+            }
+            for try await version in try await connection.query(
+                "SELECT coalesce(max(version), 0) FROM scrape.schema_version", logger: logger
+            ).decode(Int.self) {
+                return version
+            }
+            return 0
+        }
+    }
+
+    /// Applies the migrations newer than the database's version (``Migrations``) in one
+    /// transaction under an advisory lock; returns the versions before and after.
+    public func migrate() async throws(FrontierError) -> (from: Int, to: Int) {
+        let logger = self.logger
+        return try await database.run { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                // One init at a time: the second waits, then finds nothing to do.
+                try await connection.query("SELECT pg_advisory_xact_lock(7302194400571)", logger: logger)
+                for statement in Migrations.bootstrap {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                var current = 0
+                for try await version in try await connection.query("SELECT coalesce(max(version), 0) FROM scrape.schema_version", logger: logger)
+                    .decode(Int.self)
+                {
+                    current = version
+                }
+                guard current <= Migrations.latestVersion else {
+                    throw FrontierError.schemaNewer(found: current, known: Migrations.latestVersion)
+                }
+                for migration in Migrations.all where migration.version > current {
+                    for statement in migration.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO scrape.schema_version (version, summary) VALUES (\(migration.version), \(migration.summary))", logger: logger)
+                }
+                return (from: current, to: Migrations.latestVersion)
+            }
+        }
+    }
+
+    /// Applies migrations up to `version` only: the tests' "database of an older scrape".
+    func migrate(upTo version: Int) async throws(FrontierError) {
+        let logger = self.logger
+        try await database.run { connection in
+            for statement in Migrations.bootstrap {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            for migration in Migrations.all where migration.version <= version {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO scrape.schema_version (version, summary) VALUES (\(migration.version), \(migration.summary))", logger: logger)
+            }
+        }
+    }
+
+    /// Throws unless the schema is this scrape's.
+    public func requireCurrentSchema() async throws(FrontierError) {
+        let version = try await schemaVersion()
+        if version < Migrations.latestVersion { throw .schemaOutdated(found: version, needed: Migrations.latestVersion) }
+        if version > Migrations.latestVersion { throw .schemaNewer(found: version, known: Migrations.latestVersion) }
+    }
+
+    // MARK: Jobs
+
+    /// A job as stored, with its id.
+    public struct StoredJob: Sendable, Equatable {
+        public let id: Int64
+        public let job: FrontierJob
+    }
+
+    /// The stored job named `name`, or nil.
+    public func job(named name: String) async throws(FrontierError) -> StoredJob? {
+        try await jobs().first { $0.job.name == name }
+    }
+
+    /// Every job, by name.
+    public func jobs() async throws(FrontierError) -> [StoredJob] {
+        let logger = self.logger
+        return try await database.run { connection in
+            var list: [StoredJob] = []
+            let rows = try await connection.query(
+                "SELECT id, name, per_host_rate, per_host_concurrency, retries, obey_robots FROM scrape.jobs ORDER BY name", logger: logger)
+            for try await (id, name, rate, concurrency, retries, robots) in rows.decode((Int64, String, Double?, Int, Int, Bool).self) {
+                let job = FrontierJob(
+                    name: name, perHostRate: rate.map { Rate(perSecond: $0) }, perHostConcurrency: concurrency, retries: retries,
+                    obeyRobots: robots)
+                list.append(StoredJob(id: id, job: job))
+            }
+            return list
+        }
+    }
+
+    /// Creates job `name` with `changes` over the defaults of `http`, or checks `changes`
+    /// against the stored job (settings not given keep theirs); with `update`, stores the
+    /// changed settings instead. Returns the job as stored now and whether it was created.
+    public func createJob(
+        _ name: String, changes: FrontierJob.Changes, defaults http: ScrapeConfiguration.HTTP = .init(), update: Bool
+    ) async throws(FrontierError) -> (job: StoredJob, created: Bool) {
+        let logger = self.logger
+        let fresh = FrontierJob(name: name, http: http).applying(changes)
+        let rate = fresh.perHostRate?.perSecond
+        let created = try await database.run { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO scrape.jobs (name, per_host_rate, per_host_concurrency, retries, obey_robots)
+                VALUES (\(name), \(rate), \(fresh.perHostConcurrency), \(fresh.retries), \(fresh.obeyRobots))
+                ON CONFLICT (name) DO NOTHING RETURNING id
+                """, logger: logger)
+            for try await _ in rows.decode(Int64.self) { return true }
+            return false
+        }
+        guard let stored = try await job(named: name) else { throw .unknownJob(name) }
+        if created { return (stored, true) }
+        let wanted = stored.job.applying(changes)
+        let differences = stored.job.differences(from: wanted)
+        guard !differences.isEmpty else { return (stored, false) }
+        guard update else { throw .settingsDiffer(job: name, differences: differences) }
+        let newRate = wanted.perHostRate?.perSecond
+        try await database.run { connection in
+            try await connection.query(
+                """
+                UPDATE scrape.jobs SET per_host_rate = \(newRate), per_host_concurrency = \(wanted.perHostConcurrency),
+                    retries = \(wanted.retries), obey_robots = \(wanted.obeyRobots)
+                WHERE id = \(stored.id)
+                """, logger: logger)
+        }
+        return (StoredJob(id: stored.id, job: wanted), false)
+    }
+
+    // MARK: URLs
+
+    /// One URL to enqueue: as given, and its politeness key (`scheme://host:port`; empty
+    /// for a URL that cannot be requested, whose worker writes its error record).
+    public struct NewURL: Sendable {
+        public let url: String
+        public let host: String
+
+        /// `url` with its politeness key as the worker will request it.
+        public init(_ url: String) {
+            self.url = url
+            let maxURLLength = HTTPClient.Configuration.Limits().maxURLLength
+            host = (try? FetchRequest.Prepared(FetchRequest(url: url), maxURLLength: maxURLLength))?.origin ?? ""
+        }
+    }
+
+    /// Enqueues `urls` for job `jobID` (one statement); URLs already in the job are left
+    /// as they are. Returns how many were new; wakes waiting workers.
+    public func add(_ urls: [NewURL], toJob jobID: Int64, named name: String) async throws(FrontierError) -> Int {
+        let logger = self.logger
+        let texts = urls.map(\.url)
+        let hosts = urls.map(\.host)
+        return try await database.run { connection in
+            let rows = try await connection.query(
+                """
+                WITH input AS (
+                    SELECT DISTINCT ON (url) url, host FROM unnest(\(texts)::text[], \(hosts)::text[]) AS t(url, host)),
+                inserted AS (
+                    INSERT INTO scrape.urls (job_id, url, host) SELECT \(jobID), url, host FROM input ORDER BY host, url
+                    ON CONFLICT (job_id, url) DO NOTHING RETURNING host),
+                per_host AS (SELECT host, count(*) AS n FROM inserted GROUP BY host ORDER BY host),
+                hosts AS (
+                    INSERT INTO scrape.hosts (job_id, host, queued) SELECT \(jobID), host, n FROM per_host
+                    ON CONFLICT (job_id, host) DO UPDATE SET queued = scrape.hosts.queued + excluded.queued RETURNING 1),
+                counted AS (
+                    UPDATE scrape.jobs SET urls = urls + (SELECT count(*) FROM inserted) WHERE id = \(jobID) RETURNING 1),
+                notified AS (SELECT pg_notify('scrape_frontier', \(name)) WHERE EXISTS (SELECT 1 FROM inserted))
+                SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM hosts), (SELECT count(*) FROM counted), (SELECT count(*) FROM notified)
+                """, logger: logger)
+            for try await (added, _, _, _) in rows.decode((Int, Int, Int, Int).self) { return added }
+            return 0
+        }
+    }
+
+    // MARK: Claims and completions
+
+    /// A URL leased to a worker.
+    public struct Claim: Sendable, Equatable {
+        public let id: Int64
+        public let url: String
+        public let host: String
+        /// Attempts made so far, this one included.
+        public let attempt: Int
+        /// The lease's token: its completion counts only while it is still this.
+        public let token: Int64
+        /// When the request may go out (the host's slot in the fleet's timeline), from now.
+        public let delay: Duration
+        /// The host's breaker stayed open past give_up_after: record circuit_open, no request.
+        public let giveUp: Bool
+    }
+
+    /// What the claim statement is asked for.
+    public struct ClaimRequest: Sendable {
+        public var jobID: Int64
+        public var worker: String
+        public var limit: Int
+        public var lease: Duration
+        /// How far ahead a host's request slot may be for its URLs to be claimed now.
+        public var horizon: Duration
+        /// A host broken longer than this has its URLs given up (circuit_open).
+        public var giveUpAfter: Duration
+    }
+
+    /// Leases up to `limit` due URLs of a job to `worker`, within the fleet's per-host limits.
+    public func claim(_ request: ClaimRequest) async throws(FrontierError) -> [Claim] {
+        let logger = self.logger
+        return try await database.run { connection in
+            let rows = try await connection.query(
+                """
+                SELECT o_id, o_url, o_host, o_attempts, o_token, o_delay_ms, o_give_up FROM scrape.claim(
+                    \(request.jobID), \(request.worker), \(request.limit)::integer,
+                    make_interval(secs => \(request.lease.inSeconds)), make_interval(secs => \(request.horizon.inSeconds)),
+                    make_interval(secs => \(request.giveUpAfter.inSeconds)))
+                """, logger: logger)
+            var claims: [Claim] = []
+            for try await (id, url, host, attempts, token, delay, giveUp) in rows.decode((Int64, String, String, Int, Int64, Double, Bool).self) {
+                claims.append(Claim(
+                    id: id, url: url, host: host, attempt: attempts, token: token, delay: .milliseconds(Int64(delay.rounded(.up))),
+                    giveUp: giveUp))
+            }
+            return claims
+        }
+    }
+
+    /// A finished attempt: a record (the URL is done) or a retry after `retryDelay`.
+    public struct Completion: Sendable {
+        public let claim: Claim
+        /// The record's JSON line (without the newline); nil for a retry.
+        public let record: [UInt8]?
+        public let failed: Bool
+        public let retryDelay: Duration
+
+        public init(claim: Claim, record: [UInt8]?, failed: Bool, retryDelay: Duration = .zero) {
+            self.claim = claim
+            self.record = record
+            self.failed = failed
+            self.retryDelay = retryDelay
+        }
+    }
+
+    /// What a batch's attempts say about one host's health (the shared circuit breaker).
+    public struct BreakerReport: Sendable, Equatable {
+        public let jobID: Int64
+        public let host: String
+        /// The host answered (so its consecutive failures start again from `failures`).
+        public var reset: Bool
+        /// Failures after the last answer.
+        public var failures: Int
+    }
+
+    /// What the database took of a batch: the rest had lost their leases.
+    public struct Accepted: Sendable, Equatable {
+        /// Completions accepted (records and retries).
+        public var completions: Int
+        /// Records written.
+        public var records: Int
+    }
+
+    /// Completes a batch in one transaction (records written, retries re-queued, breakers
+    /// moved).
+    public func finish(
+        _ completions: [Completion], breakers: [BreakerReport], worker: String, breaker: ScrapeConfiguration.HTTP.BreakerSettings
+    ) async throws(FrontierError) -> Accepted {
+        let logger = self.logger
+        let ids = completions.map(\.claim.id)
+        let tokens = completions.map(\.claim.token)
+        let records = completions.map { $0.record.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        let delays = completions.map { Double($0.retryDelay.inMilliseconds) }
+        let failed = completions.map(\.failed)
+        let breakerJobs = breakers.map(\.jobID)
+        let breakerHosts = breakers.map(\.host)
+        let breakerResets = breakers.map(\.reset)
+        let breakerFailures = breakers.map(\.failures)
+        return try await database.run { connection in
+            let rows = try await connection.query(
+                """
+                SELECT scrape.finish(\(worker), \(ids)::bigint[], \(tokens)::bigint[], \(records)::text[],
+                    \(delays)::double precision[], \(failed)::boolean[], \(breakerJobs)::bigint[], \(breakerHosts)::text[],
+                    \(breakerResets)::boolean[], \(breakerFailures)::integer[], \(breaker.failureThreshold)::integer,
+                    make_interval(secs => \(breaker.cooldown.inSeconds)))
+                """, logger: logger)
+            for try await counts in rows.decode([Int].self) where counts.count == 2 {
+                return Accepted(completions: counts[0], records: counts[1])
+            }
+            return Accepted(completions: 0, records: 0)
+        }
+    }
+
+    /// Extends the leases still held with these tokens; returns how many were.
+    public func renew(_ claims: [Claim], lease: Duration, worker: String) async throws(FrontierError) -> Int {
+        let logger = self.logger
+        let ids = claims.map(\.id)
+        let tokens = claims.map(\.token)
+        return try await database.run { connection in
+            let rows = try await connection.query(
+                """
+                WITH renewed AS (
+                    UPDATE scrape.urls u SET lease_expires = clock_timestamp() + make_interval(secs => \(lease.inSeconds))
+                    FROM unnest(\(ids)::bigint[], \(tokens)::bigint[]) AS t(id, token)
+                    WHERE u.id = t.id AND u.state = 1 AND u.lease_token = t.token RETURNING 1),
+                seen AS (UPDATE scrape.workers SET seen_at = clock_timestamp() WHERE id = \(worker) RETURNING 1)
+                SELECT (SELECT count(*) FROM renewed), (SELECT count(*) FROM seen)
+                """, logger: logger)
+            for try await (renewed, _) in rows.decode((Int, Int).self) { return renewed }
+            return 0
+        }
+    }
+
+    /// Puts a job's expired leases back in the queue; returns how many.
+    public func reclaimExpired(jobID: Int64) async throws(FrontierError) -> Int {
+        let logger = self.logger
+        return try await database.run { connection in
+            for try await count in try await connection.query("SELECT scrape.reclaim(\(jobID))", logger: logger).decode(Int.self) {
+                return count
+            }
+            return 0
+        }
+    }
+
+    /// Records the worker (for `status`'s live workers).
+    public func register(worker: String) async throws(FrontierError) {
+        let logger = self.logger
+        try await database.run { connection in
+            try await connection.query(
+                """
+                INSERT INTO scrape.workers (id) VALUES (\(worker))
+                ON CONFLICT (id) DO UPDATE SET started_at = now(), seen_at = now()
+                """, logger: logger)
+        }
+    }
+
+    /// Whether every URL of these jobs has its record (nothing queued, waiting or leased).
+    public func isFinished(jobIDs: [Int64]) async throws(FrontierError) -> Bool {
+        let logger = self.logger
+        return try await database.run { connection in
+            let rows = try await connection.query(
+                "SELECT count(*) FROM scrape.jobs WHERE id = ANY(\(jobIDs)::bigint[]) AND done < urls", logger: logger)
+            for try await unfinished in rows.decode(Int.self) { return unfinished == 0 }
+            return false
+        }
+    }
+}

@@ -1,0 +1,378 @@
+public import Logging
+import PostgresNIO
+import ScrapeBase
+public import ScrapeCore
+public import ScrapeHTTP
+import ScrapeResilience
+
+/// A fleet member: claims URLs of its jobs from the frontier in batches, fetches them with
+/// the engine `scrape run` uses (``PageFetcher``: robots.txt, fetch, title, the same
+/// records), and completes them in batches, each record in the transaction that marks
+/// its URL done (docs/FRONTIER.md, "How a worker works").
+///
+/// Three loops share the worker: the main one claims while slots are free and waits for
+/// news (a NOTIFY, a freed slot, or the idle poll that also picks up due retries); one
+/// writes finished attempts; one renews the leases of URLs in hand and puts other
+/// workers' expired leases back in the queue. The database going away pauses all three
+/// (``FrontierDatabase``); fetches in hand go on, and their results wait to be written.
+public final class FrontierWorker: Sendable {
+    public struct Options: Sendable {
+        /// Who this worker is in `status` and in the records' `"worker"`.
+        public var workerID: String
+        /// The jobs to work; empty: every job in the frontier (looked up again when idle).
+        public var jobs: [String] = []
+        /// Fetches in flight.
+        public var concurrency = 50
+        /// Lease of a claimed URL; renewed every third of it while the fetch runs.
+        public var lease: Duration = .seconds(120)
+        /// Exit when no URL of the jobs is queued or leased anywhere.
+        public var untilEmpty = false
+        /// Client settings (timeouts, user agent, body limit, backoff, breaker). The job's
+        /// stored settings decide per-host rate, per-host concurrency, retries and robots.txt.
+        public var http = ScrapeConfiguration.HTTP()
+        /// How often an idle worker looks for retries come due and expired leases (new URLs
+        /// wake it at once through NOTIFY).
+        public var idlePoll: Duration = .seconds(2)
+        /// How far ahead a host's request slot may be for its URL to be claimed now.
+        public var horizon: Duration = .seconds(1)
+        /// Longest a finished attempt waits to be written with others.
+        public var flushInterval: Duration = .milliseconds(100)
+
+        public init(workerID: String) {
+            self.workerID = workerID
+        }
+    }
+
+    /// What a worker did, for its exit line and the daemon's metrics.
+    public struct Summary: Sendable, Equatable {
+        public var claimed = 0
+        /// Records written.
+        public var completed = 0
+        /// Records with an error.
+        public var failed = 0
+        /// Attempts put back in the queue with their backoff.
+        public var retried = 0
+        /// Completions discarded because the lease had been lost.
+        public var leaseLosses = 0
+        /// Expired leases (of any worker) this one put back in the queue.
+        public var reclaimed = 0
+    }
+
+    /// Progress, as it happens.
+    public enum Event: Sendable {
+        case claimed(Int)
+        case finished(completed: Int, failed: Int, retried: Int, leaseLosses: Int)
+        case reclaimed(Int)
+        case databaseLost(String)
+        case databaseBack(String)
+    }
+
+    public let options: Options
+    let store: FrontierStore
+    private let logger: Logger
+    private let onEvent: (@Sendable (Event) -> Void)?
+    private let client: HTTPClient?
+    private let doorbell = Doorbell()
+    private let flushBell = Doorbell()
+    private let state = Locked(WorkerState())
+
+    /// - Parameters:
+    ///   - client: the HTTP client to share (the daemon's); nil makes one for the run.
+    public init(
+        options: Options, store: FrontierStore, client: HTTPClient? = nil, logger: Logger = Logger(label: "scrape.frontier.worker"),
+        onEvent: (@Sendable (Event) -> Void)? = nil
+    ) {
+        self.options = options
+        self.store = store
+        self.client = client
+        self.logger = logger
+        self.onEvent = onEvent
+    }
+
+    /// Stops claiming; fetches in hand finish and are written, then ``run()`` returns.
+    public func stop() {
+        state.withLock { $0.stopping = true }
+        doorbell.ring()
+    }
+
+    /// Works until stopped (or, with ``Options/untilEmpty``, until the jobs are done).
+    ///
+    /// - Throws: ``FrontierError``: the database stayed unreachable, refused a statement,
+    ///   or a named job does not exist.
+    public func run() async throws(FrontierError) -> Summary {
+        try await store.requireCurrentSchema()
+        let jobs = try await resolveJobs()
+        state.withLock { $0.jobs = jobs }
+        try await store.register(worker: options.workerID)
+        let client: HTTPClient
+        if let shared = self.client {
+            client = shared
+        } else {
+            var http = options.http
+            http.concurrency = options.concurrency
+            http.perHostConcurrency = options.concurrency  // the fleet's limit is the job's, enforced by claims
+            do throws(HTTPClientError) {
+                client = try HTTPClient(configuration: http.clientConfiguration)
+            } catch {
+                throw .input("cannot start the HTTP client: \(error)")
+            }
+        }
+        let robots = RobotsCache(client: client, userAgent: options.http.userAgent, store: FleetRobotsStore(store: store))
+        let fetchers = (obeying: PageFetcher(client: client, robots: robots), ignoring: PageFetcher(client: client))
+
+        // Leases and notifications beside the work; a failure there (the database gone
+        // for good) stops the worker and is thrown at the end.
+        let background = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.leaseLoop() }
+                group.addTask { await self.listenLoop() }
+            }
+        }
+        var failure: FrontierError?
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await self.writeLoop() }
+                try await self.claimLoop(fetchers: fetchers, group: &group)
+                // Drained: the writer writes the last batch and ends.
+                self.state.withLock { $0.claimLoopDone = true }
+                self.flushBell.ring()
+            }
+        } catch let error as FrontierError {
+            failure = error
+        } catch {
+            failure = .database("\(error)")
+        }
+        background.cancel()
+        await background.value
+        if self.client == nil { await client.shutdown() }
+        if let failure = state.withLock({ $0.failure }) ?? failure { throw failure }
+        return state.withLock { $0.summary }
+    }
+
+    // MARK: Claiming
+
+    private func claimLoop(
+        fetchers: (obeying: PageFetcher, ignoring: PageFetcher),
+        group: inout ThrowingDiscardingTaskGroup<any Error>
+    ) async throws {
+        var jobs = state.withLock { $0.jobs }
+        var next = 0  // round-robin over the jobs
+        let refill = max(1, options.concurrency / 4)
+        while !Task.isCancelled {
+            let (stopping, free, idle) = state.withLock { state in
+                (state.stopping, options.concurrency - state.inFlight, state.inFlight == 0 && state.pending.isEmpty)
+            }
+            if stopping {
+                if idle { return }
+                await doorbell.wait(upTo: options.idlePoll)
+                continue
+            }
+            var claimed = 0
+            if free >= refill || (idle && free > 0) {
+                var budget = free
+                for offset in 0..<jobs.count where budget > 0 {
+                    let stored = jobs[(next + offset) % jobs.count]
+                    let claims = try await store.claim(.init(
+                        jobID: stored.id, worker: options.workerID, limit: budget, lease: options.lease,
+                        horizon: options.horizon, giveUpAfter: options.http.circuitBreaker.giveUpAfter))
+                    guard !claims.isEmpty else { continue }
+                    budget -= claims.count
+                    claimed += claims.count
+                    state.withLock { state in
+                        state.inFlight += claims.count
+                        state.summary.claimed += claims.count
+                        for claim in claims { state.held[claim.id] = claim }
+                    }
+                    onEvent?(.claimed(claims.count))
+                    let fetcher = stored.job.obeyRobots ? fetchers.obeying : fetchers.ignoring
+                    for claim in claims {
+                        group.addTask { await self.work(claim, job: stored, fetcher: fetcher) }
+                    }
+                }
+                next = jobs.isEmpty ? 0 : (next + 1) % jobs.count
+            }
+            if claimed > 0 { continue }
+            if idle && options.untilEmpty, try await store.isFinished(jobIDs: jobs.map(\.id)) {
+                return
+            }
+            await doorbell.wait(upTo: options.idlePoll)
+            if options.jobs.isEmpty && idle {
+                jobs = try await store.jobs()
+                state.withLock { [jobs] in $0.jobs = jobs }
+            }
+        }
+    }
+
+    private func resolveJobs() async throws(FrontierError) -> [FrontierStore.StoredJob] {
+        let all = try await store.jobs()
+        guard !options.jobs.isEmpty else { return all }
+        return try options.jobs.map { name throws(FrontierError) in
+            guard let job = all.first(where: { $0.job.name == name }) else { throw FrontierError.unknownJob(name) }
+            return job
+        }
+    }
+
+    // MARK: One URL
+
+    /// Waits for the URL's request slot, fetches it, and hands the outcome to the writer.
+    private func work(_ claim: FrontierStore.Claim, job: FrontierStore.StoredJob, fetcher: PageFetcher) async {
+        let completion = await attempt(claim, job: job, fetcher: fetcher)
+        let full = state.withLock { state in
+            state.inFlight -= 1
+            if let (completion, breaker) = completion {
+                state.pending.append(completion)
+                if let breaker { state.record(breaker, jobID: job.id, host: claim.host) }
+            } else {
+                state.held[claim.id] = nil  // cancelled: the lease expires and another worker takes it
+            }
+            return state.pending.count >= max(1, options.concurrency / 2)
+        }
+        if full { flushBell.ring() }
+        doorbell.ring()
+    }
+
+    /// The completion for one claim, and what it says of the host's health; nil when the
+    /// worker is cancelled mid-fetch.
+    private func attempt(
+        _ claim: FrontierStore.Claim, job: FrontierStore.StoredJob, fetcher: PageFetcher
+    ) async -> (FrontierStore.Completion, AttemptOutcome?)? {
+        let prepared: FetchRequest.Prepared
+        do throws(HTTPClientError) {
+            prepared = try FetchRequest.Prepared(FetchRequest(url: claim.url), maxURLLength: options.http.clientConfiguration.limits.maxURLLength)
+        } catch {
+            return (Self.completion(claim, PageFetcher.record(rejecting: claim.url, because: error)), nil)
+        }
+        if claim.giveUp {
+            return (Self.completion(claim, PageFetcher.record(circuitOpen: prepared, attempts: claim.attempt - 1)), nil)
+        }
+        if claim.delay > .zero {
+            do { try await Task.sleep(for: claim.delay) } catch { return nil }
+        }
+        guard let result = await fetcher.attempt(prepared, number: claim.attempt) else { return nil }
+        let record = result.output
+        let policy = RetryPolicy(maxAttempts: job.job.retries + 1, backoff: options.http.backoff, maxRetryAfter: options.http.maxRetryAfter)
+        var generator = SystemRandomNumberGenerator()
+        if case .retry(let after) = policy.decision(for: result.outcome, attempt: claim.attempt, using: &generator) {
+            return (FrontierStore.Completion(claim: claim, record: nil, failed: false, retryDelay: after), result.outcome)
+        }
+        return (Self.completion(claim, record), result.outcome)
+    }
+
+    private static func completion(_ claim: FrontierStore.Claim, _ record: ScrapeRecord) -> FrontierStore.Completion {
+        var line = JSONLineEncoder.line(for: record)
+        line.removeLast()  // the newline: export writes its own
+        return FrontierStore.Completion(claim: claim, record: line, failed: record.error != nil)
+    }
+
+    // MARK: Writing
+
+    /// Writes finished attempts in batches: when half the slots' worth are waiting, or
+    /// after ``Options/flushInterval``.
+    private func writeLoop() async throws {
+        while true {
+            await flushBell.wait(upTo: options.flushInterval)
+            let (batch, breakers, done) = state.withLock { state in
+                let batch = state.pending
+                state.pending.removeAll(keepingCapacity: true)
+                let breakers = Array(state.breakers.values)
+                state.breakers.removeAll(keepingCapacity: true)
+                return (batch, breakers, state.claimLoopDone)
+            }
+            if !batch.isEmpty || !breakers.isEmpty {
+                let accepted = try await store.finish(batch, breakers: breakers, worker: options.workerID, breaker: options.http.circuitBreaker)
+                let retried = accepted.completions - accepted.records
+                // Failed records are counted as sent: a lost lease among them is rare, and
+                // the job's own counters (status) are exact.
+                let failed = batch.count { $0.record != nil && $0.failed }
+                let lost = batch.count - accepted.completions
+                state.withLock { state in
+                    for completion in batch { state.held[completion.claim.id] = nil }
+                    state.summary.completed += accepted.records
+                    state.summary.failed += failed
+                    state.summary.retried += retried
+                    state.summary.leaseLosses += lost
+                }
+                if lost > 0 { logger.warning("completions discarded: their leases had expired and been taken", metadata: ["count": "\(lost)"]) }
+                onEvent?(.finished(completed: accepted.records, failed: failed, retried: retried, leaseLosses: lost))
+                if retried > 0 { doorbell.ring() }
+            }
+            if done && state.withLock({ $0.pending.isEmpty }) { return }
+        }
+    }
+
+    // MARK: Leases
+
+    /// Renews the leases of URLs in hand every third of the lease, and returns other
+    /// workers' expired leases to the queue.
+    private func leaseLoop() async {
+        let period = options.lease / 3
+        do {
+            while true {
+                try await Task.sleep(for: period)
+                let held = state.withLock { Array($0.held.values) }
+                _ = try await store.renew(held, lease: options.lease, worker: options.workerID)  // also the heartbeat
+                for job in state.withLock({ $0.jobs }) {
+                    let back = try await store.reclaimExpired(jobID: job.id)
+                    if back > 0 {
+                        state.withLock { $0.summary.reclaimed += back }
+                        onEvent?(.reclaimed(back))
+                        doorbell.ring()
+                    }
+                }
+            }
+        } catch let error as FrontierError where !Task.isCancelled {
+            state.withLock { $0.failure = $0.failure ?? error }
+            stop()
+        } catch {
+            return  // cancelled: the worker is done
+        }
+    }
+
+    // MARK: Notifications
+
+    /// LISTEN on its own connection: `add` wakes idle workers at once. Reconnects after a
+    /// failure; the idle poll covers the gap.
+    private func listenLoop() async {
+        while !Task.isCancelled {
+            do {
+                let connection = try await store.database.openDedicatedConnection()
+                defer { Task { try? await connection.close() } }
+                try await connection.listen(on: "scrape_frontier") { notifications in
+                    for try await _ in notifications { doorbell.ring() }
+                }
+            } catch {
+                if Task.isCancelled { return }
+            }
+            try? await Task.sleep(for: options.idlePoll)
+        }
+    }
+}
+
+/// The worker's shared state, under one lock.
+struct WorkerState {
+    var stopping = false
+    var claimLoopDone = false
+    /// What stopped the lease loop: thrown by run() at the end.
+    var failure: FrontierError?
+    var jobs: [FrontierStore.StoredJob] = []
+    var inFlight = 0
+    /// Claims in hand (fetching or waiting to be written), for lease renewal.
+    var held: [Int64: FrontierStore.Claim] = [:]
+    var pending: [FrontierStore.Completion] = []
+    var breakers: [String: FrontierStore.BreakerReport] = [:]
+    var summary = FrontierWorker.Summary()
+
+    /// Folds one attempt's outcome into the host's report for the next batch.
+    mutating func record(_ outcome: AttemptOutcome, jobID: Int64, host: String) {
+        let key = "\(jobID) \(host)"
+        var report = breakers[key] ?? FrontierStore.BreakerReport(jobID: jobID, host: host, reset: false, failures: 0)
+        switch outcome {
+        case .failure:
+            report.failures += 1
+        case .success, .neutral, .throttled:
+            report.reset = true
+            report.failures = 0
+        }
+        breakers[key] = report
+    }
+}

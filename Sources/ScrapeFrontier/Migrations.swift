@@ -1,0 +1,304 @@
+/// The frontier's schema, as versioned plain SQL (docs/FRONTIER.md, "Schema").
+///
+/// `scrape frontier init` applies, in one transaction under an advisory lock, every
+/// migration newer than the version recorded in `scrape.schema_version`; so it is
+/// idempotent, two `init`s at once are safe, and a database of an older scrape is brought
+/// forward. Published migrations are never edited: a change is a new version.
+///
+/// Each migration is a list of statements because the extended query protocol runs one
+/// statement per query (PL/pgSQL bodies contain semicolons, so no splitting on them).
+enum Migrations {
+    struct Migration: Sendable {
+        let version: Int
+        let summary: String
+        let statements: [String]
+    }
+
+    /// The version `work`, `add`, `status` and `export` need; older databases are refused
+    /// with a pointer to `init`.
+    static var latestVersion: Int { all.last!.version }
+
+    static let all: [Migration] = [version1, version2]
+
+    /// Before any migration: the schema and the table that records versions.
+    static let bootstrap = [
+        "CREATE SCHEMA IF NOT EXISTS scrape",
+        """
+        CREATE TABLE IF NOT EXISTS scrape.schema_version (
+            version integer PRIMARY KEY,
+            summary text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now())
+        """,
+    ]
+
+    /// Jobs, URLs with their leases, records, per-host queue state, workers; claim, finish, reclaim.
+    static let version1 = Migration(
+        version: 1, summary: "jobs, urls, leases, records, per-host state",
+        statements: [
+            """
+            CREATE TABLE scrape.jobs (
+                id bigserial PRIMARY KEY,
+                name text NOT NULL UNIQUE,
+                per_host_rate double precision CHECK (per_host_rate > 0),
+                per_host_concurrency integer NOT NULL CHECK (per_host_concurrency > 0),
+                retries integer NOT NULL CHECK (retries >= 0),
+                obey_robots boolean NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                urls bigint NOT NULL DEFAULT 0,
+                done bigint NOT NULL DEFAULT 0,
+                failed bigint NOT NULL DEFAULT 0,
+                lease_expiries bigint NOT NULL DEFAULT 0)
+            """,
+            // state: 0 queued, 1 leased, 2 done. host: the politeness key (scheme://host:port).
+            """
+            CREATE TABLE scrape.urls (
+                id bigserial PRIMARY KEY,
+                job_id bigint NOT NULL REFERENCES scrape.jobs ON DELETE CASCADE,
+                url text NOT NULL,
+                host text NOT NULL,
+                state smallint NOT NULL DEFAULT 0,
+                not_before timestamptz NOT NULL DEFAULT '-infinity',
+                attempts integer NOT NULL DEFAULT 0,
+                lease_token bigint,
+                lease_owner text,
+                lease_expires timestamptz,
+                UNIQUE (job_id, url))
+            """,
+            "CREATE INDEX urls_claim ON scrape.urls (job_id, host, id) WHERE state = 0",
+            "CREATE INDEX urls_leased ON scrape.urls (job_id, lease_expires) WHERE state = 1",
+            "CREATE SEQUENCE scrape.lease_tokens",
+            """
+            CREATE TABLE scrape.records (
+                url_id bigint PRIMARY KEY REFERENCES scrape.urls ON DELETE CASCADE,
+                job_id bigint NOT NULL,
+                worker text NOT NULL,
+                completed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                record text NOT NULL)
+            """,
+            "CREATE INDEX records_export ON scrape.records (job_id, completed_at, url_id)",
+            // queued/in_flight count the host's URLs in states 0/1 (kept by every statement
+            // that moves a URL), so a claim finds ready hosts without counting URLs.
+            """
+            CREATE TABLE scrape.hosts (
+                job_id bigint NOT NULL REFERENCES scrape.jobs ON DELETE CASCADE,
+                host text NOT NULL,
+                queued bigint NOT NULL DEFAULT 0,
+                in_flight integer NOT NULL DEFAULT 0,
+                next_at timestamptz NOT NULL DEFAULT '-infinity',
+                failures integer NOT NULL DEFAULT 0,
+                open_until timestamptz,
+                broken_since timestamptz,
+                PRIMARY KEY (job_id, host))
+            """,
+            "CREATE INDEX hosts_ready ON scrape.hosts (job_id, next_at) WHERE queued > 0",
+            // Heartbeats (every claim and finish) for status's live workers.
+            """
+            CREATE TABLE scrape.workers (
+                id text PRIMARY KEY,
+                started_at timestamptz NOT NULL DEFAULT now(),
+                seen_at timestamptz NOT NULL DEFAULT now(),
+                completed bigint NOT NULL DEFAULT 0)
+            """,
+            // One claim: ready hosts (work queued, under the fleet-wide concurrency, next
+            // request slot within the horizon, breaker not open) locked with SKIP LOCKED,
+            // then each host's due URLs, leased with one token. Each URL gets its request
+            // slot on the host's timeline (per_host_rate), returned as a delay from now, so
+            // workers need no synchronised clocks. A host whose breaker cooled down gets one
+            // probe; one broken past give_up_after gives its URLs up (the worker writes
+            // circuit_open records without a request).
+            """
+            CREATE FUNCTION scrape.claim(
+                p_job bigint, p_worker text, p_limit integer, p_lease interval, p_horizon interval, p_give_up interval)
+            RETURNS TABLE (o_id bigint, o_url text, o_host text, o_attempts integer, o_token bigint,
+                           o_delay_ms double precision, o_give_up boolean)
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                j scrape.jobs%ROWTYPE;
+                h record;
+                spacing interval;
+                wanted integer;
+                ids bigint[];
+                got integer;
+                slot timestamptz;
+                token bigint;
+                taken integer := 0;
+                now_ timestamptz := clock_timestamp();
+                giving_up boolean;
+                probing boolean;
+            BEGIN
+                SELECT * INTO j FROM scrape.jobs WHERE id = p_job;
+                IF NOT FOUND THEN RETURN; END IF;
+                spacing := CASE WHEN j.per_host_rate IS NULL THEN interval '0'
+                                ELSE make_interval(secs => 1.0 / j.per_host_rate) END;
+                token := nextval('scrape.lease_tokens');
+                FOR h IN
+                    SELECT * FROM scrape.hosts
+                    WHERE job_id = p_job AND queued > 0 AND in_flight < j.per_host_concurrency
+                      AND next_at <= now_ + p_horizon
+                      AND (open_until IS NULL OR open_until <= now_)
+                    ORDER BY next_at
+                    LIMIT p_limit
+                    FOR UPDATE SKIP LOCKED
+                LOOP
+                    slot := greatest(h.next_at, now_);
+                    giving_up := h.broken_since IS NOT NULL AND now_ - h.broken_since > p_give_up;
+                    probing := h.open_until IS NOT NULL AND NOT giving_up;
+                    wanted := least(p_limit - taken, j.per_host_concurrency - h.in_flight);
+                    IF probing THEN
+                        wanted := 1;
+                    ELSIF spacing > interval '0' AND NOT giving_up THEN
+                        wanted := least(wanted, 1 + floor(extract(epoch FROM (now_ + p_horizon - slot))
+                                                          / extract(epoch FROM spacing))::integer);
+                    END IF;
+                    SELECT array_agg(c.id ORDER BY c.id) INTO ids FROM (
+                        SELECT u.id FROM scrape.urls u
+                        WHERE u.job_id = p_job AND u.host = h.host AND u.state = 0 AND u.not_before <= now_
+                        ORDER BY u.id LIMIT wanted FOR UPDATE SKIP LOCKED) c;
+                    got := coalesce(array_length(ids, 1), 0);
+                    CONTINUE WHEN got = 0;
+                    RETURN QUERY
+                        UPDATE scrape.urls u
+                        SET state = 1, attempts = u.attempts + 1, lease_token = token, lease_owner = p_worker,
+                            lease_expires = now_ + p_lease
+                        FROM unnest(ids) WITH ORDINALITY AS t(id, n)
+                        WHERE u.id = t.id
+                        RETURNING u.id, u.url, u.host, u.attempts, token,
+                            CASE WHEN giving_up THEN 0::double precision
+                                 ELSE greatest(0, extract(epoch FROM (slot + spacing * (t.n - 1) - clock_timestamp())) * 1000)
+                            END,
+                            giving_up;
+                    UPDATE scrape.hosts
+                    SET queued = queued - got, in_flight = in_flight + got,
+                        next_at = CASE WHEN giving_up THEN next_at ELSE slot + spacing * got END,
+                        -- a probe holds the breaker shut for its lease; its outcome reopens or closes it
+                        open_until = CASE WHEN probing THEN now_ + p_lease ELSE open_until END
+                    WHERE job_id = p_job AND host = h.host;
+                    taken := taken + got;
+                    EXIT WHEN taken >= p_limit;
+                END LOOP;
+            END $$
+            """,
+            // One batch of finished attempts, in the transaction that writes their records:
+            // a URL is done (record given) or queued again after a delay (record empty: a
+            // retry). Only rows still leased with the caller's token count; a completion
+            // after the lease was lost and re-taken matches nothing and is discarded.
+            // The attempts' outcomes move the hosts' shared circuit breakers (reset: the
+            // host answered; failures: consecutive failures since). Returns how many were
+            // accepted, and how many of those were records. Locks are taken URLs first (by id), then hosts (by key), as every
+            // function here does, so concurrent batches never deadlock.
+            """
+            CREATE FUNCTION scrape.finish(
+                p_worker text, p_ids bigint[], p_tokens bigint[], p_records text[], p_delays_ms double precision[],
+                p_failed boolean[], p_breaker_jobs bigint[], p_breaker_hosts text[], p_breaker_reset boolean[],
+                p_breaker_failures integer[], p_threshold integer, p_cooldown interval)
+            RETURNS integer[]
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                accepted integer;
+                recorded integer;
+            BEGIN
+                CREATE TEMPORARY TABLE IF NOT EXISTS finished (
+                    id bigint, job_id bigint, host text, record text, failed boolean, delay_ms double precision)
+                    ON COMMIT DELETE ROWS;
+                PERFORM 1 FROM scrape.urls WHERE id = ANY(p_ids) ORDER BY id FOR UPDATE;
+                INSERT INTO finished
+                SELECT u.id, u.job_id, u.host, nullif(i.record, ''), i.failed, i.delay_ms
+                FROM unnest(p_ids, p_tokens, p_records, p_delays_ms, p_failed) AS i(id, token, record, delay_ms, failed)
+                JOIN scrape.urls u ON u.id = i.id
+                WHERE u.state = 1 AND u.lease_token = i.token;
+                GET DIAGNOSTICS accepted = ROW_COUNT;
+                PERFORM 1 FROM scrape.hosts h
+                WHERE (h.job_id, h.host) IN (SELECT f.job_id, f.host FROM finished f
+                                             UNION SELECT * FROM unnest(p_breaker_jobs, p_breaker_hosts))
+                ORDER BY h.job_id, h.host FOR UPDATE;
+                UPDATE scrape.urls u
+                SET state = CASE WHEN f.record IS NULL THEN 0 ELSE 2 END,
+                    not_before = CASE WHEN f.record IS NULL
+                                      THEN clock_timestamp() + f.delay_ms * interval '1 millisecond'
+                                      ELSE u.not_before END,
+                    lease_token = NULL, lease_owner = NULL, lease_expires = NULL
+                FROM finished f
+                WHERE u.id = f.id;
+                INSERT INTO scrape.records (url_id, job_id, worker, record)
+                SELECT f.id, f.job_id, p_worker, f.record FROM finished f WHERE f.record IS NOT NULL;
+                GET DIAGNOSTICS recorded = ROW_COUNT;
+                UPDATE scrape.hosts h
+                SET in_flight = h.in_flight - p.n, queued = h.queued + p.requeued
+                FROM (SELECT f.job_id, f.host, count(*) AS n, count(*) FILTER (WHERE f.record IS NULL) AS requeued
+                      FROM finished f GROUP BY f.job_id, f.host) p
+                WHERE h.job_id = p.job_id AND h.host = p.host;
+                UPDATE scrape.hosts h
+                SET failures = b.now_failing,
+                    open_until = CASE WHEN b.now_failing >= p_threshold THEN clock_timestamp() + p_cooldown
+                                      WHEN b.reset THEN NULL ELSE h.open_until END,
+                    broken_since = CASE WHEN b.now_failing >= p_threshold THEN coalesce(h.broken_since, clock_timestamp())
+                                        WHEN b.reset THEN NULL ELSE h.broken_since END
+                FROM (SELECT x.job_id, x.host, x.reset,
+                             CASE WHEN x.reset THEN x.failures ELSE hh.failures + x.failures END AS now_failing
+                      FROM unnest(p_breaker_jobs, p_breaker_hosts, p_breaker_reset, p_breaker_failures)
+                          AS x(job_id, host, reset, failures)
+                      JOIN scrape.hosts hh ON hh.job_id = x.job_id AND hh.host = x.host) b
+                WHERE h.job_id = b.job_id AND h.host = b.host;
+                UPDATE scrape.jobs j
+                SET done = j.done + p.done, failed = j.failed + p.failed
+                FROM (SELECT f.job_id, count(*) FILTER (WHERE f.record IS NOT NULL) AS done,
+                             count(*) FILTER (WHERE f.record IS NOT NULL AND f.failed) AS failed
+                      FROM finished f GROUP BY f.job_id) p
+                WHERE j.id = p.job_id;
+                UPDATE scrape.workers w
+                SET seen_at = clock_timestamp(),
+                    completed = w.completed + (SELECT count(*) FROM finished f WHERE f.record IS NOT NULL)
+                WHERE w.id = p_worker;
+                TRUNCATE finished;
+                RETURN ARRAY[accepted, recorded];
+            END $$
+            """,
+            // Leases that ran out (their worker died or stalled past the lease) go back to
+            // the queue for any worker; counted in jobs.lease_expiries.
+            """
+            CREATE FUNCTION scrape.reclaim(p_job bigint) RETURNS integer
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                back integer;
+            BEGIN
+                CREATE TEMPORARY TABLE IF NOT EXISTS expired (id bigint, host text) ON COMMIT DELETE ROWS;
+                INSERT INTO expired
+                SELECT u.id, u.host FROM scrape.urls u
+                WHERE u.job_id = p_job AND u.state = 1 AND u.lease_expires < clock_timestamp()
+                FOR UPDATE SKIP LOCKED;
+                GET DIAGNOSTICS back = ROW_COUNT;
+                IF back = 0 THEN RETURN 0; END IF;
+                PERFORM 1 FROM scrape.hosts h
+                WHERE h.job_id = p_job AND h.host IN (SELECT DISTINCT e.host FROM expired e)
+                ORDER BY h.job_id, h.host FOR UPDATE;
+                UPDATE scrape.urls u SET state = 0, lease_token = NULL, lease_owner = NULL, lease_expires = NULL
+                FROM expired e WHERE u.id = e.id;
+                UPDATE scrape.hosts h SET in_flight = h.in_flight - p.n, queued = h.queued + p.n
+                FROM (SELECT e.host, count(*) AS n FROM expired e GROUP BY e.host) p
+                WHERE h.job_id = p_job AND h.host = p.host;
+                UPDATE scrape.jobs SET lease_expiries = lease_expiries + back WHERE id = p_job;
+                TRUNCATE expired;
+                RETURN back;
+            END $$
+            """,
+        ])
+
+    /// robots.txt per origin with its expiry, fetched once for the whole fleet: a worker
+    /// that needs one takes the row as `fetching` (a placeholder that expires), the others
+    /// wait for it to become a document.
+    static let version2 = Migration(
+        version: 2, summary: "robots.txt cache",
+        statements: [
+            """
+            CREATE TABLE scrape.robots (
+                origin text PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('fetching', 'text', 'allow', 'unavailable')),
+                body text,
+                failure_kind text,
+                failure_status integer,
+                failure_message text,
+                fetched_at timestamptz NOT NULL DEFAULT now(),
+                expires_at timestamptz NOT NULL)
+            """,
+        ])
+}

@@ -1,0 +1,361 @@
+import ArgumentParser
+import CommandSupport
+import Foundation
+import Glibc
+import Logging
+import ScrapeBase
+import ScrapeCore
+import ScrapeFrontier
+import ScrapeHTTP
+import UnixSignals
+
+/// `scrape frontier ...`: fleet mode, many workers on one PostgreSQL frontier
+/// (docs/FRONTIER.md). Lives in `scrape-daemon`, which links SwiftNIO (PostgresNIO runs on
+/// it); `scrape frontier` execs it.
+struct FrontierCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frontier",
+        abstract: "Share a crawl among many workers through PostgreSQL: each URL of a job recorded exactly once.",
+        discussion: """
+            The database comes from --db or SCRAPE_DATABASE_URL (postgres://user@host:port/dbname?sslmode=...); \
+            a password from the URL or PGPASSWORD, never printed. Start with init, then add URLs to a job, \
+            run work on as many machines as you like, watch status, and export the records.
+            """,
+        subcommands: [FrontierInit.self, FrontierAdd.self, FrontierWork.self, FrontierStatus.self, FrontierExport.self]
+    )
+}
+
+/// The database options every frontier command takes.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL URL (default: $SCRAPE_DATABASE_URL).", valueName: "url"))
+    var db: String?
+
+    /// The parsed URL, with `PGPASSWORD`; a usage error when missing or malformed.
+    func url() throws -> DatabaseURL {
+        let environment = ProcessInfo.processInfo.environment
+        guard let text = db ?? environment["SCRAPE_DATABASE_URL"], !text.isEmpty else {
+            throw ValidationError("\(FrontierError.noDatabaseURL)")
+        }
+        do {
+            return try DatabaseURL(parsing: text, environment: environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// Runs `body` with a store on the database, closes the connection after it, and
+    /// turns a ``FrontierError`` into `scrape frontier COMMAND: message` and exit status 1.
+    func withStore<Result>(
+        _ command: String, unreachableTimeout: Duration? = nil, onAvailability: (@Sendable (Bool, String) -> Void)? = nil,
+        _ body: (FrontierStore) async throws(FrontierError) -> Result
+    ) async throws -> Result {
+        var configuration = FrontierDatabase.Configuration(url: try url())
+        if let unreachableTimeout { configuration.unreachableTimeout = unreachableTimeout }
+        var logger = Logger(label: "scrape.frontier")
+        logger.logLevel = .critical  // PostgresNIO's own lines; ours go through Terminal
+        let store = FrontierStore(database: FrontierDatabase(configuration: configuration, logger: logger, onAvailability: onAvailability), logger: logger)
+        do {
+            let result = try await body(store)
+            await store.database.close()
+            return result
+        } catch {
+            await store.database.close()
+            Terminal.error("scrape frontier \(command): \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct FrontierInit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create or migrate the frontier schema (idempotent, versioned; safe to run from many machines).")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let (from, to) = try await database.withStore("init") { store throws(FrontierError) in try await store.migrate() }
+        print(from == to ? "frontier schema is current (version \(to))" : "frontier schema migrated from version \(from) to \(to)")
+    }
+}
+
+struct FrontierAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Enqueue URLs (one per line) for a job; a URL already in the job is not added again.",
+        discussion: """
+            The first add creates the job with its politeness settings, limits for the whole fleet. \
+            A later add with other settings is refused unless --update; settings not given keep theirs.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("The job's name (letters, digits, - _ .).", valueName: "name"))
+    var job: String
+
+    @Argument(help: ArgumentHelp("The URL list; - for standard input.", valueName: "file"))
+    var input: String
+
+    @Option(help: ArgumentHelp("Requests per host for the whole fleet: 2/s, 30/m (default: unlimited).", valueName: "rate"))
+    var perHostRate: String?
+
+    @Option(help: ArgumentHelp("Requests in flight per host for the whole fleet (default: \(ScrapeConfiguration.HTTP().perHostConcurrency)).", valueName: "n"))
+    var perHostConcurrency: Int?
+
+    @Option(help: ArgumentHelp("Retries of transient failures (default: \(ScrapeConfiguration.HTTP().retries)).", valueName: "n"))
+    var retries: Int?
+
+    @Flag(help: "Do not fetch or obey robots.txt for this job.")
+    var ignoreRobots = false
+
+    @Flag(help: "Store the settings given here for an existing job instead of refusing different ones.")
+    var update = false
+
+    func validate() throws {
+        guard FrontierJob.isValidName(job) else { throw ValidationError("--job: expected letters, digits, - _ or . (up to 100), got \"\(job)\"") }
+        _ = try changes()
+    }
+
+    func changes() throws -> FrontierJob.Changes {
+        var changes = FrontierJob.Changes()
+        if let perHostRate {
+            guard let rate = Rate(parsing: perHostRate) else { throw ValidationError("--per-host-rate: expected N/s, N/m or N/h with N > 0, got \"\(perHostRate)\"") }
+            changes.perHostRate = rate
+        }
+        if let perHostConcurrency {
+            guard perHostConcurrency >= 1 else { throw ValidationError("--per-host-concurrency: expected 1 or more, got \(perHostConcurrency)") }
+            changes.perHostConcurrency = perHostConcurrency
+        }
+        if let retries {
+            guard retries >= 0 else { throw ValidationError("--retries: expected 0 or more, got \(retries)") }
+            changes.retries = retries
+        }
+        if ignoreRobots { changes.ignoreRobots = true }
+        return changes
+    }
+
+    func run() async throws {
+        let source: URLSource
+        do {
+            source = try URLSource(path: input)
+        } catch {
+            Terminal.error("scrape frontier add: \(error)")
+            throw ExitCode(1)
+        }
+        let changes = try changes()
+        let (added, lines, created) = try await database.withStore("add") { store throws(FrontierError) in
+            try await store.requireCurrentSchema()
+            let (stored, created) = try await store.createJob(job, changes: changes, update: update)
+            var lines = 0, added = 0
+            var chunk: [FrontierStore.NewURL] = []
+            func send() async throws(FrontierError) {
+                guard !chunk.isEmpty else { return }
+                added += try await store.add(chunk, toJob: stored.id, named: job)
+                chunk.removeAll(keepingCapacity: true)
+            }
+            while true {
+                let batch: [URLSource.Line]?
+                do {
+                    batch = try await source.nextBatch(maxLines: 1024)
+                } catch {
+                    throw FrontierError.input("\(error)")
+                }
+                guard let batch else { break }
+                for line in batch {
+                    lines += 1
+                    chunk.append(FrontierStore.NewURL(line.text))
+                }
+                if chunk.count >= 5000 { try await send() }
+            }
+            try await send()
+            return (added, lines, created)
+        }
+        if created { Terminal.error("scrape frontier add: created job \(job)") }
+        print("added \(added), already queued \(lines - added)")
+    }
+}
+
+struct FrontierWork: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work",
+        abstract: "Claim URLs from the frontier, fetch them as scrape run does, and record each exactly once.",
+        discussion: """
+            Without --until-empty, waits for new URLs (LISTEN/NOTIFY) until SIGINT or SIGTERM, which stop \
+            claiming and let fetches in hand finish and be recorded (a second signal exits at once; \
+            unfinished leases expire and other workers take them). When PostgreSQL goes away the worker \
+            pauses and reconnects; after --unreachable-timeout without it, it exits 1. \
+            Exit status: 0 done or stopped, 1 database or job error, 2 usage.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("job"), help: ArgumentHelp("A job to work (repeatable; default: every job).", valueName: "name"))
+    var jobs: [String] = []
+
+    @Option(help: ArgumentHelp("Fetches in flight on this worker.", valueName: "n"))
+    var concurrency = 50
+
+    @Flag(help: "Exit 0 when no URL of the jobs is queued or leased anywhere.")
+    var untilEmpty = false
+
+    @Option(help: ArgumentHelp("This worker's name in status and in the records' \"worker\" (default: HOSTNAME-PID).", valueName: "id"))
+    var workerID: String?
+
+    @Option(help: ArgumentHelp("How long a claimed URL stays this worker's without renewal (renewed every third).", valueName: "duration"))
+    var lease = "2m"
+
+    @Option(help: ArgumentHelp("Exit 1 when PostgreSQL stays unreachable this long.", valueName: "duration"))
+    var unreachableTimeout = "5m"
+
+    @Option(help: ArgumentHelp("A config file whose http: settings (user agent, timeouts, body limit, backoff, circuit breaker) this worker uses.", valueName: "file"))
+    var config: String?
+
+    @Flag(name: [.short, .long], help: "No progress lines on stderr (errors are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        if concurrency < 1 { throw ValidationError("--concurrency: expected 1 or more, got \(concurrency)") }
+        guard let lease = Duration(parsing: lease), lease >= .seconds(1) else { throw ValidationError("--lease: expected a duration of 1s or more (30s, 2m), got \"\(lease)\"") }
+        _ = lease
+        guard Duration(parsing: unreachableTimeout) != nil else { throw ValidationError("--unreachable-timeout: expected a duration (30s, 5m), got \"\(unreachableTimeout)\"") }
+        if let workerID, workerID.isEmpty || workerID.utf8.count > 200 { throw ValidationError("--worker-id: expected 1 to 200 characters") }
+    }
+
+    func run() async throws {
+        let http: ScrapeConfiguration.HTTP
+        do {
+            http = try config.map { try ScrapeConfiguration(contentsOfFile: $0).http } ?? ScrapeConfiguration.HTTP()
+        } catch {
+            throw ValidationError("\(config ?? ""): \(error)")
+        }
+        var options = FrontierWorker.Options(workerID: workerID ?? Self.defaultWorkerID())
+        options.jobs = jobs
+        options.concurrency = concurrency
+        options.lease = Duration(parsing: lease) ?? .seconds(120)
+        options.untilEmpty = untilEmpty
+        options.http = http
+        let quiet = self.quiet
+        let id = options.workerID
+        let onAvailability: @Sendable (Bool, String) -> Void = { available, detail in
+            Terminal.error(available
+                ? "scrape frontier work: database reachable again (\(detail)); going on"
+                : "scrape frontier work: database unreachable (\(detail)); pausing and reconnecting")
+        }
+        if !quiet { Terminal.error("scrape frontier work: worker \(id) on \(try database.url()), concurrency \(concurrency)") }
+        let received = Locked<Int32>(0)
+        let summary = try await database.withStore("work", unreachableTimeout: Duration(parsing: unreachableTimeout), onAvailability: onAvailability) {
+            store throws(FrontierError) in
+            try await Self.work(FrontierWorker(options: options, store: store), quiet: quiet, received: received)
+        }
+        if !quiet {
+            Terminal.error(
+                "scrape frontier work: worker \(id): \(summary.completed) recorded (\(summary.failed) with errors), "
+                    + "\(summary.retried) retries queued, \(summary.leaseLosses) completions discarded (lease lost), "
+                    + "\(summary.reclaimed) expired leases reclaimed")
+        }
+        let signal = received.withLock { $0 }
+        if signal != 0 { throw ExitCode(128 + signal) }
+    }
+
+    /// Runs `worker` under SIGINT/SIGTERM: the first stops it gracefully, the second exits.
+    private static func work(_ worker: FrontierWorker, quiet: Bool, received: Locked<Int32>) async throws(FrontierError) -> FrontierWorker.Summary {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let watcher = Task {
+            for await signal in signals {
+                let first = received.withLock { value in
+                    defer { if value == 0 { value = signal.rawValue } }
+                    return value == 0
+                }
+                guard first else { _exit(128 + signal.rawValue) }
+                if !quiet { Terminal.error("scrape frontier work: stopping: finishing the fetches in hand (signal again to exit now)") }
+                worker.stop()
+            }
+        }
+        defer { watcher.cancel() }
+        return try await worker.run()
+    }
+
+    static func defaultWorkerID() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0
+            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "worker"
+        return "\(host)-\(getpid())"
+    }
+}
+
+struct FrontierStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Counts by state, records per minute, hosts waiting, and the workers seen lately.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Only this job.", valueName: "name"))
+    var job: String?
+
+    @Flag(help: "One JSON object instead of text.")
+    var json = false
+
+    func run() async throws {
+        let (jobs, workers) = try await database.withStore("status") { [job] store throws(FrontierError) in
+            try await store.requireCurrentSchema()
+            return try await store.status(job: job)
+        }
+        print(json ? FrontierStatusText.json(jobs: jobs, workers: workers) : FrontierStatusText.text(jobs: jobs, workers: workers), terminator: "")
+    }
+}
+
+struct FrontierExport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a job's records as JSON Lines (the scrape run schema plus \"worker\"), in completion order.",
+        discussion: "A file is written whole or not at all: into FILE.tmp, then renamed over FILE.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("The job.", valueName: "name"))
+    var job: String
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where records go; - for standard output.", valueName: "file"))
+    var output = "-"
+
+    @Option(help: ArgumentHelp("Only records completed at or after this time (ISO 8601, e.g. 2026-11-30T12:00:00Z).", valueName: "timestamp"))
+    var since: String?
+
+    func run() async throws {
+        let path = output == "-" ? "-" : output + ".tmp"
+        let writer: RecordWriter
+        do {
+            writer = try RecordWriter(path: path, truncate: true)
+        } catch {
+            Terminal.error("scrape frontier export: \(error)")
+            throw ExitCode(error.kind == .refused ? 2 : 1)
+        }
+        let lines = Locked(writer)
+        do {
+            try await database.withStore("export") { [job, since] store throws(FrontierError) in
+            try await store.requireCurrentSchema()
+            guard let stored = try await store.job(named: job) else { throw .unknownJob(job) }
+            _ = try await store.export(jobID: stored.id, since: since) { record, worker in
+                try lines.withLock { writer in
+                    try writer.appendLine { FrontierStore.exportLine(record: record, worker: worker, into: &$0) }
+                }
+            }
+            try lines.withLock { writer throws(FrontierError) in
+                do { try writer.close() } catch { throw .output("\(error)") }
+            }
+            }
+        } catch {
+            if output != "-" { unlink(path) }
+            throw error
+        }
+        if output != "-" {
+            guard rename(path, output) == 0 else {
+                Terminal.error("scrape frontier export: cannot rename \(path) to \(output): \(SystemCall.errorMessage())")
+                unlink(path)
+                throw ExitCode(1)
+            }
+            OutputFile.syncDirectory(of: output)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ScrapeTestSupport
+import Testing
+
+@testable import ScrapeFrontier
+
+/// The schema's versioned migrations against a real PostgreSQL.
+@Suite struct FrontierSchemaTests {
+    @Test func migratesFromEmptyAndIsIdempotent() async throws {
+        let harness = try await FrontierHarness.make("schema_empty", migrate: false)
+        defer { Task { await harness.close() } }
+        #expect(try await harness.store.schemaVersion() == 0)
+        await #expect(throws: FrontierError.schemaOutdated(found: 0, needed: Migrations.latestVersion)) {
+            try await harness.store.requireCurrentSchema()
+        }
+        let first = try await harness.store.migrate()
+        #expect(first.from == 0 && first.to == Migrations.latestVersion)
+        let second = try await harness.store.migrate()
+        #expect(second.from == Migrations.latestVersion && second.to == Migrations.latestVersion)
+        try await harness.store.requireCurrentSchema()
+    }
+
+    @Test func migratesFromThePreviousVersionKeepingTheData() async throws {
+        let harness = try await FrontierHarness.make("schema_previous", migrate: false)
+        defer { Task { await harness.close() } }
+        try await harness.store.migrate(upTo: Migrations.latestVersion - 1)
+        #expect(try await harness.store.schemaVersion() == Migrations.latestVersion - 1)
+        // A job and its URLs made by the older schema survive the migration.
+        let (job, _) = try await harness.store.createJob("old", changes: .init(), update: false)
+        let added = try await harness.store.add(["http://127.0.0.1:9/a", "http://127.0.0.1:9/b"].map(FrontierStore.NewURL.init), toJob: job.id, named: "old")
+        #expect(added == 2)
+        let migrated = try await harness.store.migrate()
+        #expect(migrated.from == Migrations.latestVersion - 1 && migrated.to == Migrations.latestVersion)
+        let (jobs, _) = try await harness.store.status(job: "old")
+        #expect(jobs.first?.urls == 2 && jobs.first?.queued == 2)
+    }
+
+    @Test func concurrentInitsBothSucceed() async throws {
+        let harness = try await FrontierHarness.make("schema_race", migrate: false)
+        defer { Task { await harness.close() } }
+        let other = try FrontierHarness.store(harness.url)
+        async let one = harness.store.migrate()
+        async let two = other.migrate()
+        let results = try await [one, two]
+        #expect(results.map(\.to) == [Migrations.latestVersion, Migrations.latestVersion])
+        #expect(results.filter { $0.from == 0 }.count == 1, "exactly one of them applied the migrations")
+        await other.database.close()
+    }
+}

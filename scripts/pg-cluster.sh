@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 cluster on 127.0.0.1, for the tests and bench-fleet.
+#
+#   scripts/pg-cluster.sh start DIR [PORT]   initdb into DIR (made if missing), start it; prints
+#                                            postgres://postgres:scrape@127.0.0.1:PORT/postgres
+#   scripts/pg-cluster.sh stop DIR           stop it (fast) and remove DIR
+#   scripts/pg-cluster.sh restart DIR        stop (immediate: as a crash) and start again, same port
+#   scripts/pg-cluster.sh halt DIR           stop (fast) without removing DIR; `resume DIR` starts it again
+#   scripts/pg-cluster.sh createdb DIR NAME  a new database NAME in it
+#
+# PostgreSQL refuses to run as root, and CI runs as root: then the cluster belongs to the
+# `postgres` user (made by Debian's package) and runs as it. Host connections need the
+# password "scrape" (scram-sha-256), so the tests exercise password authentication;
+# fsync is off (a test cluster, thrown away). Set PG_FSYNC=on for measurements.
+set -euo pipefail
+
+bindir=/usr/lib/postgresql/15/bin
+[ -x "$bindir/initdb" ] || { echo "pg-cluster: $bindir/initdb is missing: run make test (it installs postgresql-15)" >&2; exit 1; }
+
+command=${1:?usage: pg-cluster.sh start|stop|restart|halt|resume DIR [PORT]}
+dir=${2:?usage: pg-cluster.sh start|stop|restart|halt|resume DIR [PORT]}
+
+as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+    local port
+    for _ in $(seq 1 200); do
+        port=$((20000 + RANDOM % 30000))
+        port_in_use "$port" || { echo "$port"; return; }
+    done
+    echo "pg-cluster: no free port found" >&2; exit 1
+}
+
+start_server() {
+    local port=$1
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=${PG_FSYNC:-off} -c max_connections=200" \
+        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
+
+case "$command" in
+start)
+    mkdir -p "$dir"
+    chmod 0755 "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    port=${3:-$(free_port)}
+    echo scrape > "$dir/pwfile"
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" --auth-local=trust --auth-host=scram-sha-256 \
+        -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    echo "$port" > "$dir/port"
+    start_server "$port"
+    echo "postgres://postgres:scrape@127.0.0.1:$port/postgres"
+    ;;
+stop)
+    [ -d "$dir/data" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+restart)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    start_server "$(cat "$dir/port")"
+    ;;
+halt)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+resume)
+    start_server "$(cat "$dir/port")"
+    ;;
+createdb)
+    as_owner "$bindir/createdb" -h "$dir" -p "$(cat "$dir/port")" -U postgres "${3:?usage: pg-cluster.sh createdb DIR NAME}"
+    ;;
+*)
+    echo "pg-cluster: unknown command $command" >&2; exit 2
+    ;;
+esac

@@ -192,6 +192,14 @@ public final class FrontierWorker: Sendable {
                 next = jobs.isEmpty ? 0 : (next + 1) % jobs.count
             }
             if claimed > 0 { continue }
+            // Nothing to claim: leases other workers let expire may be what is left.
+            var reclaimed = 0
+            for job in jobs { reclaimed += try await store.reclaimExpired(jobID: job.id) }
+            if reclaimed > 0 {
+                state.withLock { $0.summary.reclaimed += reclaimed }
+                onEvent?(.reclaimed(reclaimed))
+                continue
+            }
             if idle && options.untilEmpty, try await store.isFinished(jobIDs: jobs.map(\.id)) {
                 return
             }

@@ -14,11 +14,12 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape - < urls.txt                 read the list from stdin, write records to stdout
             scrape api api.yaml --job users     every page of an API job, one JSON line per record
             scrape ws wss://host/feed           record a WebSocket stream, one JSON line per message
+            scrape frontier work --db URL       a fleet worker: share a crawl through PostgreSQL
             scrape check-config scrape.yaml     validate a config file, print the settings
             scrape daemon --config scrape.yaml  the long-running service (see systemd/scrape.service)
             """,
         version: ScrapeVersion.description(curl: HTTPClient.curlVersion),
-        subcommands: [RunCommand.self, APICommand.self, StreamPassthroughCommand.self, CheckConfigCommand.self, DaemonCommand.self],
+        subcommands: [RunCommand.self, APICommand.self, StreamPassthroughCommand.self, FrontierPassthroughCommand.self, CheckConfigCommand.self, DaemonCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

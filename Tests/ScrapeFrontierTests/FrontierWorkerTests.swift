@@ -1,0 +1,130 @@
+import Foundation
+import ScrapeBase
+import ScrapeCore
+import ScrapeResilience
+import ScrapeTestSupport
+import Testing
+
+@testable import ScrapeFrontier
+
+/// Workers in process, each with its own PostgreSQL connection, against the in-process
+/// test server: what they write, and the politeness they keep together.
+@Suite struct FrontierWorkerTests {
+    /// The frontier's records are `scrape run`'s records (plus "worker") for the same list.
+    @Test func exportEqualsScrapeRunOnTheSameList() async throws {
+        let paths = ["/page/1", "/page/2", "/latin1", "/always/404", "/private/secret", "/redirect/2", "/flaky?fail=1&key=same", "/get"]
+        let harness = try await FrontierHarness.make("worker_same")
+        defer { Task { await harness.close() } }
+        // Two servers, so the one-shot run and the fleet each see a fresh /flaky counter.
+        let runRecords = try await TestServer.withRunning { server in
+            let input = try TemporaryFiles.urlList(paths.map(server.url) + ["not a url"])
+            let output = TemporaryFiles.path("run.jsonl")
+            var http = ScrapeConfiguration.HTTP()
+            http.backoff = Backoff(initial: .milliseconds(20), maximum: .milliseconds(100))
+            _ = try await ScrapeRun(options: .init(input: input, output: output, http: http)).run()
+            let records = try TemporaryFiles.records(try String(contentsOfFile: output, encoding: .utf8))
+            return records.map { Self.comparable($0, base: server.baseURL) }
+        }
+        let fleetRecords = try await TestServer.withRunning { server in
+            try await harness.add(paths.map(server.url) + ["not a url"])
+            async let one = harness.work(FrontierHarness.options("w1", concurrency: 3))
+            async let two = harness.work(FrontierHarness.options("w2", concurrency: 3))
+            _ = try await (one, two)
+            let records = try await harness.export()
+            #expect(records.allSatisfy { ["w1", "w2"].contains($0["worker"] as? String ?? "") })
+            return records.map { Self.comparable($0, base: server.baseURL) }
+        }
+        #expect(fleetRecords.count == paths.count + 1)
+        let sort: ([String: String], [String: String]) -> Bool = { $0["url"]! < $1["url"]! }
+        #expect(fleetRecords.sorted(by: sort) == runRecords.sorted(by: sort))
+    }
+
+    /// A record with what differs between two runs taken out (times, the port, the worker).
+    static func comparable(_ record: [String: Any], base: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for (key, value) in record where !["fetched_at", "elapsed_ms", "worker"].contains(key) {
+            let text = (value as? [String: Any]).map { "\($0["kind"] ?? "") \($0["message"] ?? "")" } ?? "\(value)"
+            fields[key] = text.replacingOccurrences(of: base, with: "BASE")
+        }
+        return fields
+    }
+
+    /// robots.txt is fetched once for the whole fleet, and obeyed by every worker.
+    @Test func robotsTxtIsFetchedOncePerFleet() async throws {
+        let harness = try await FrontierHarness.make("worker_robots")
+        defer { Task { await harness.close() } }
+        try await TestServer.withRunning { server in
+            let urls = (0..<24).map { server.url($0 % 6 == 0 ? "/private/p\($0)" : "/page/\($0)") }
+            try await harness.add(urls)
+            async let one = harness.work(FrontierHarness.options("r1", concurrency: 4))
+            async let two = harness.work(FrontierHarness.options("r2", concurrency: 4))
+            async let three = harness.work(FrontierHarness.options("r3", concurrency: 4))
+            _ = try await (one, two, three)
+            #expect(server.log.count(path: "/robots.txt") == 1)
+            #expect(server.log.count(prefix: "/private/") == 0)
+            let records = try await harness.export()
+            #expect(records.count == 24)
+            let disallowed = records.filter { ($0["error"] as? [String: Any])?["kind"] as? String == "robots_disallowed" }
+            #expect(disallowed.count == 4)
+        }
+    }
+
+    /// Transient failures are retried through the queue, by any worker, with the attempts counted.
+    @Test func retriesGoThroughTheQueue() async throws {
+        let harness = try await FrontierHarness.make("worker_retries")
+        defer { Task { await harness.close() } }
+        try await TestServer.withRunning { server in
+            try await harness.add([server.url("/flaky?fail=2&key=r"), server.url("/always/503")], changes: .init(retries: 2, ignoreRobots: true))
+            let summary = try await harness.work(FrontierHarness.options("w", concurrency: 2))
+            #expect(summary.completed == 2 && summary.retried == 4)
+            let records = try await harness.export()
+            let flaky = try #require(records.first { ($0["url"] as? String)?.contains("flaky") == true })
+            #expect(flaky["status"] as? Int == 200 && flaky["attempts"] as? Int == 3 && flaky["title"] as? String == "Recovered r")
+            let always = try #require(records.first { ($0["url"] as? String)?.contains("always") == true })
+            #expect(always["status"] as? Int == 503 && always["attempts"] as? Int == 3)
+        }
+    }
+
+    /// Three workers at a job's --per-host-rate 10/s send at most 10 requests a second to
+    /// the host together (server-side arrival times).
+    @Test func perHostRateHoldsForTheWholeFleet() async throws {
+        let harness = try await FrontierHarness.make("worker_rate")
+        defer { Task { await harness.close() } }
+        try await TestServer.withRunning { server in
+            try await harness.add((0..<20).map { server.url("/page/\($0)") }, changes: .init(perHostRate: Rate(perSecond: 10), ignoreRobots: true))
+            async let one = harness.work(FrontierHarness.options("a", concurrency: 4))
+            async let two = harness.work(FrontierHarness.options("b", concurrency: 4))
+            async let three = harness.work(FrontierHarness.options("c", concurrency: 4))
+            _ = try await (one, two, three)
+            let times = server.log.all.filter { $0.path.hasPrefix("/page/") }.map(\.time).sorted()
+            #expect(times.count == 20)
+            // Any 6 consecutive requests span at least 5 slots of 100 ms (less one slot of jitter).
+            for index in 0..<(times.count - 5) {
+                #expect(times[index + 5] - times[index] >= .milliseconds(400), "requests \(index)...\(index + 5)")
+            }
+            #expect(times.last! - times.first! >= .milliseconds(1800))
+            let workers = Set(try await harness.export().compactMap { $0["worker"] as? String })
+            #expect(workers.count >= 2, "the work was shared: \(workers)")
+        }
+    }
+
+    /// The job's per-host concurrency is a limit for the fleet: 3 workers with 4 slots
+    /// each never have more than 2 requests at one host.
+    @Test func perHostConcurrencyHoldsForTheWholeFleet() async throws {
+        let harness = try await FrontierHarness.make("worker_concurrency")
+        defer { Task { await harness.close() } }
+        try await TestServer.withRunning { server in
+            try await harness.add((0..<12).map { server.url("/delay/300?n=\($0)") }, changes: .init(perHostConcurrency: 2, ignoreRobots: true))
+            async let one = harness.work(FrontierHarness.options("a", concurrency: 4))
+            async let two = harness.work(FrontierHarness.options("b", concurrency: 4))
+            async let three = harness.work(FrontierHarness.options("c", concurrency: 4))
+            _ = try await (one, two, three)
+            let times = server.log.all.filter { $0.path.hasPrefix("/delay/") }.map(\.time).sorted()
+            #expect(times.count == 12)
+            // Each request takes 300 ms: a third start within 250 ms of the first of two would be a third at once.
+            for index in 0..<(times.count - 2) {
+                #expect(times[index + 2] - times[index] >= .milliseconds(250), "requests \(index)...\(index + 2)")
+            }
+        }
+    }
+}

@@ -3,7 +3,8 @@
 # Idempotent and quiet when everything is there; works as root (CI) or through sudo.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev zlib1g-dev pkg-config python3 nginx-light openssl "$@")
+# postgresql-15: fleet mode's tests start a throwaway cluster of their own (scripts/pg-cluster.sh).
+packages=(libcurl4-openssl-dev zlib1g-dev pkg-config python3 nginx-light openssl postgresql-15 "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -7,6 +7,8 @@
 #   scripts/pg-cluster.sh restart DIR        stop (immediate: as a crash) and start again, same port
 #   scripts/pg-cluster.sh halt DIR           stop (fast) without removing DIR; `resume DIR` starts it again
 #   scripts/pg-cluster.sh createdb DIR NAME  a new database NAME in it
+#   scripts/pg-cluster.sh sweep PREFIX       stop clusters PREFIX-PID-* whose test process PID is gone
+#                                            (left by a test run that crashed; make test runs it)
 #
 # PostgreSQL refuses to run as root, and CI runs as root: then the cluster belongs to the
 # `postgres` user (made by Debian's package) and runs as it. Host connections need the
@@ -17,8 +19,8 @@ set -euo pipefail
 bindir=/usr/lib/postgresql/15/bin
 [ -x "$bindir/initdb" ] || { echo "pg-cluster: $bindir/initdb is missing: run make test (it installs postgresql-15)" >&2; exit 1; }
 
-command=${1:?usage: pg-cluster.sh start|stop|restart|halt|resume DIR [PORT]}
-dir=${2:?usage: pg-cluster.sh start|stop|restart|halt|resume DIR [PORT]}
+command=${1:?usage: pg-cluster.sh start|stop|restart|halt|resume|createdb|sweep DIR [PORT]}
+dir=${2:?usage: pg-cluster.sh start|stop|restart|halt|resume|createdb|sweep DIR [PORT]}
 
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -50,7 +52,7 @@ start)
     port=${3:-$(free_port)}
     echo scrape > "$dir/pwfile"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" --auth-local=trust --auth-host=scram-sha-256 \
-        -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+        -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     echo "$port" > "$dir/port"
     start_server "$port"
     echo "postgres://postgres:scrape@127.0.0.1:$port/postgres"
@@ -68,6 +70,14 @@ halt)
     ;;
 resume)
     start_server "$(cat "$dir/port")"
+    ;;
+sweep)
+    for leftover in "$dir"-*; do
+        [ -d "$leftover" ] || continue
+        pid=${leftover#"$dir"-}; pid=${pid%%-*}
+        kill -0 "$pid" 2>/dev/null && continue
+        "$0" stop "$leftover"
+    done
     ;;
 createdb)
     as_owner "$bindir/createdb" -h "$dir" -p "$(cat "$dir/port")" -U postgres "${3:?usage: pg-cluster.sh createdb DIR NAME}"

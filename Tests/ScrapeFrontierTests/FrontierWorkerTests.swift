@@ -98,11 +98,14 @@ import Testing
             _ = try await (one, two, three)
             let times = server.log.all.filter { $0.path.hasPrefix("/page/") }.map(\.time).sorted()
             #expect(times.count == 20)
-            // Any 6 consecutive requests span at least 5 slots of 100 ms (less one slot of jitter).
-            for index in 0..<(times.count - 5) {
-                #expect(times[index + 5] - times[index] >= .milliseconds(400), "requests \(index)...\(index + 5)")
+            // Slots are 100 ms apart and a request never goes before its slot; one that goes
+            // late (a busy machine) can bunch with the next ones, so: any 11 consecutive
+            // requests span at least 10 slots less 200 ms of lateness. Without the fleet-wide
+            // limit the 3 workers would send all 20 within a few milliseconds.
+            for index in 0..<(times.count - 10) {
+                #expect(times[index + 10] - times[index] >= .milliseconds(800), "requests \(index)...\(index + 10)")
             }
-            #expect(times.last! - times.first! >= .milliseconds(1800))
+            #expect(times.last! - times.first! >= .milliseconds(1700))
             let workers = Set(try await harness.export().compactMap { $0["worker"] as? String })
             #expect(workers.count >= 2, "the work was shared: \(workers)")
         }

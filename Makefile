@@ -32,15 +32,15 @@ run: deps
 	scripts/run-example.sh $(RELEASE_BIN)/scrape
 
 ## test: set up, build and run every test (loopback servers only; the stress suite has its own target).
-## Two passes: everything else, then fleet mode (Tests/ScrapeFrontierTests), which starts throwaway
+## Two passes: everything else, then fleet mode (Tests/ScrapeFrontierTests, DaemonFrontierTests), which starts throwaway
 ## PostgreSQL 15 clusters (as the postgres user when root) on free 127.0.0.1 ports and stops them when
 ## it ends: their start-up CPU would otherwise compete, on 2 cores, with the tests that time transfers.
 ## A sweep before and after stops any cluster a crashed run left
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip ScrapeStressTests --skip ScrapeFrontierTests
+	$(SWIFT) test --skip-build --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests
 	@scripts/pg-cluster.sh sweep /tmp/scrape-pg-test
-	$(SWIFT) test --skip-build --filter ScrapeFrontierTests; status=$$?; scripts/pg-cluster.sh sweep /tmp/scrape-pg-test; exit $$status
+	$(SWIFT) test --skip-build --filter 'ScrapeFrontierTests|DaemonFrontierTests'; status=$$?; scripts/pg-cluster.sh sweep /tmp/scrape-pg-test; exit $$status
 
 ## test-stress: the scheduler and the HTTP engine under contention, many rounds (Tests/ScrapeStressTests)
 test-stress: deps

@@ -127,7 +127,7 @@ let package = Package(
         .target(
             name: "ScrapeDaemon",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeStream",
+                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeStream", "ScrapeFrontier",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

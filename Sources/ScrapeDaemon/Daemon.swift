@@ -8,7 +8,8 @@ import UnixSignals
 import Synchronization
 
 /// `scrape daemon --config FILE`: one process, five services in one `ServiceGroup`
-/// (engine, control server, job scheduler, inbox, `ws:` streams), under systemd or in a terminal.
+/// (engine, control server, job scheduler, inbox, `ws:` streams), and a sixth with
+/// `daemon.frontier` (the fleet worker), under systemd or in a terminal.
 ///
 /// Signals are the daemon's own (not the group's), because each means more than "stop":
 /// - SIGHUP re-reads the config; an invalid one is logged (key and reason) and the old
@@ -19,7 +20,8 @@ import Synchronization
 ///   start), outputs are flushed and fsynced, state is saved, and the exit status is 0.
 ///   A second signal cuts the drain short.
 ///
-/// Services shut down in reverse order: streams (closed with 1001), inbox and jobs first
+/// Services shut down in reverse order: the frontier worker (its fetches in hand recorded),
+/// streams (closed with 1001), inbox and jobs first
 /// (they drain), then the control server, then the engine, so runs keep their client
 /// until they end.
 public enum Daemon {
@@ -69,7 +71,7 @@ public enum Daemon {
         // A service that returns on its own shuts the others down gracefully (runs finish and
         // save their state); one that fails (a port in use) cancels the group: exit 1 at once,
         // and any run it cut short is resumed on the next start.
-        let services: [any Service] = [engine, application, jobs, inbox, streams]
+        let services: [any Service] = [engine, application, jobs, inbox, streams] + (parts.frontier.map { [$0] } ?? [])
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },

@@ -2,6 +2,7 @@ import CoreMetrics
 import Prometheus
 import ScrapeCore
 import ScrapeBase
+import ScrapeFrontier
 
 /// The daemon's metrics, recorded through swift-metrics into a Prometheus registry that
 /// `/metrics` renders.
@@ -87,6 +88,38 @@ final class DaemonMetrics: Sendable {
     /// Whether a `ws:` job's stream is open now (1) or not (0).
     func streamConnected(job: String, _ connected: Bool) {
         Gauge(label: "scrape_ws_connected", dimensions: [("job", job)], factory: factory).record(connected ? 1 : 0)
+    }
+
+    /// Counts what the daemon's frontier worker did (`daemon.frontier`).
+    func frontier(_ event: FrontierWorker.Event) {
+        switch event {
+        case .claimed(let count):
+            Counter(label: "scrape_frontier_claimed_total", factory: factory).increment(by: count)
+        case .finished(let completed, let failed, let retried, let leaseLosses):
+            Counter(label: "scrape_frontier_completed_total", dimensions: [("outcome", "ok")], factory: factory).increment(by: completed - failed)
+            Counter(label: "scrape_frontier_completed_total", dimensions: [("outcome", "error")], factory: factory).increment(by: failed)
+            Counter(label: "scrape_frontier_retries_total", factory: factory).increment(by: retried)
+            Counter(label: "scrape_frontier_lease_losses_total", factory: factory).increment(by: leaseLosses)
+        case .reclaimed(let count):
+            Counter(label: "scrape_frontier_reclaimed_total", factory: factory).increment(by: count)
+        case .databaseLost:
+            Gauge(label: "scrape_frontier_database_up", factory: factory).record(0)
+        case .databaseBack:
+            Gauge(label: "scrape_frontier_database_up", factory: factory).record(1)
+        }
+    }
+
+    /// The frontier counters at 0 and the database gauge at 1, so dashboards see them
+    /// before the first claim.
+    func frontierStarted() {
+        Counter(label: "scrape_frontier_claimed_total", factory: factory).increment(by: 0)
+        for outcome in ["ok", "error"] {
+            Counter(label: "scrape_frontier_completed_total", dimensions: [("outcome", outcome)], factory: factory).increment(by: 0)
+        }
+        Counter(label: "scrape_frontier_retries_total", factory: factory).increment(by: 0)
+        Counter(label: "scrape_frontier_lease_losses_total", factory: factory).increment(by: 0)
+        Counter(label: "scrape_frontier_reclaimed_total", factory: factory).increment(by: 0)
+        Gauge(label: "scrape_frontier_database_up", factory: factory).record(1)
     }
 
     /// The Prometheus text exposition, with the "now" gauges set first.

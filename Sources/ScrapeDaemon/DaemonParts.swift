@@ -14,6 +14,8 @@ struct DaemonParts: Sendable {
     let jobs: JobScheduler
     let inbox: Inbox
     let streams: StreamJobs
+    /// `daemon.frontier`, when set.
+    let frontier: FrontierMember?
     let control: ControlServer
 
     /// Creates the state and inbox folders, loads the state file and starts curl's engine.
@@ -38,6 +40,11 @@ struct DaemonParts: Sendable {
             jobs: file.jobs, runner: JobRunner(context: context, store: store, configDirectory: configDirectory), store: store, logger: logger)
         inbox = Inbox(context: context)
         streams = StreamJobs(jobs: file.jobs, http: file.http, paths: paths, metrics: metrics, logger: logger)
+        if let settings = file.daemon.frontier {
+            frontier = try FrontierMember(settings: settings, http: file.http, environment: environment, metrics: metrics, logger: logger)
+        } else {
+            frontier = nil
+        }
         control = ControlServer(
             engine: engine, jobs: jobs, inbox: inbox, streams: streams, metrics: metrics, registry: registry, paths: paths, drain: drain,
             token: BearerToken(configuration.token)

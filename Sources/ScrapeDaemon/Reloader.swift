@@ -51,6 +51,9 @@ actor Reloader {
             if new.listen != old.listen || new.stateDirectory != old.stateDirectory || new.inbox != old.inbox {
                 logger.warning("daemon.listen, daemon.state_dir and daemon.inbox changes take effect on restart; kept the running ones")
             }
+            if new.frontier != old.frontier {
+                logger.warning("daemon.frontier changes take effect on restart; the running frontier worker goes on as it was")
+            }
             try paths.createDirectories(jobs: loaded.file.jobs)
             do {
                 try await engine.apply(loaded.file.http)

@@ -1,3 +1,4 @@
+import Glibc
 public import Logging
 import PostgresNIO
 import ScrapeBase
@@ -87,6 +88,14 @@ public final class FrontierWorker: Sendable {
         self.client = client
         self.logger = logger
         self.onEvent = onEvent
+    }
+
+    /// `HOSTNAME-PID`: a worker's name when none is given.
+    public static func defaultWorkerID() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0
+            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "worker"
+        return "\(host)-\(getpid())"
     }
 
     /// Stops claiming; fetches in hand finish and are written, then ``run()`` returns.

@@ -228,7 +228,7 @@ struct FrontierWork: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(config ?? ""): \(error)")
         }
-        var options = FrontierWorker.Options(workerID: workerID ?? Self.defaultWorkerID())
+        var options = FrontierWorker.Options(workerID: workerID ?? FrontierWorker.defaultWorkerID())
         options.jobs = jobs
         options.concurrency = concurrency
         options.lease = Duration(parsing: lease) ?? .seconds(120)
@@ -273,13 +273,6 @@ struct FrontierWork: AsyncParsableCommand {
         }
         defer { watcher.cancel() }
         return try await worker.run()
-    }
-
-    static func defaultWorkerID() -> String {
-        var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count) == 0
-            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "worker"
-        return "\(host)-\(getpid())"
     }
 }
 

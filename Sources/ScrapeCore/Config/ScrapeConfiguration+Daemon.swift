@@ -14,8 +14,32 @@ extension ScrapeConfiguration {
         /// How long in-flight transfers may finish after SIGTERM. Default 20 s, below the
         /// unit's `TimeoutStopSec` (30 s) so the daemon always exits on its own.
         public var drainTimeout: Duration = .seconds(20)
+        /// `daemon.frontier`: the daemon as a fleet member; nil: not one.
+        public var frontier: Frontier?
 
         public init() {}
+    }
+
+    /// `daemon.frontier`: work jobs of a PostgreSQL frontier continuously, as
+    /// `scrape frontier work` does (docs/FRONTIER.md).
+    public struct Frontier: Sendable, Equatable {
+        /// The environment variable holding the database URL (a secret: it may carry the
+        /// password), so the URL is never in the config file.
+        public var databaseURLEnvironment: String
+        /// The jobs to work; empty: every job of the frontier.
+        public var jobs: [String] = []
+        /// Fetches in flight.
+        public var concurrency = 50
+        /// How long a claimed URL stays this worker's without renewal.
+        public var lease: Duration = .seconds(120)
+        /// How long the database may be unreachable before the daemon stops with an error.
+        public var unreachableTimeout: Duration = .seconds(300)
+        /// This worker's name; nil: HOSTNAME-PID.
+        public var workerID: String?
+
+        public init(databaseURLEnvironment: String) {
+            self.databaseURLEnvironment = databaseURLEnvironment
+        }
     }
 
     /// A `host:port` to listen on; `[v6]:port` for IPv6 literals. Port 0 picks a free port.
@@ -58,9 +82,11 @@ extension ScrapeConfiguration.Daemon {
     /// | `inbox` | path | `STATE_DIR/inbox` |
     /// | `token_file` | path | none; required off loopback |
     /// | `drain_timeout` | duration | 20s |
+    /// | `frontier` | map (below) | none |
     init(_ map: YAMLMap) throws(ConfigurationError) {
         self.init()
-        try map.allowOnly(["listen", "state_dir", "inbox", "token_file", "drain_timeout"])
+        try map.allowOnly(["listen", "state_dir", "inbox", "token_file", "drain_timeout", "frontier"])
+        if let node = map["frontier"] { frontier = try ScrapeConfiguration.Frontier(YAMLMap(node, path: map.path("frontier"))) }
         if let text = try map.string("listen") {
             guard let address = ScrapeConfiguration.ListenAddress(parsing: text) else {
                 throw .expected("host:port, such as 127.0.0.1:9464", key: map.path("listen"), got: text, line: map.line("listen"))
@@ -89,6 +115,50 @@ extension ScrapeConfiguration.Daemon {
           inbox: \(inbox ?? "STATE_DIR/inbox")
           \(tokenFile.map { "token_file: \($0)" } ?? "# token_file: none (mutating endpoints open to loopback clients)")
           drain_timeout: \(drainTimeout.configDescription)
+        """ + (frontier.map { "\n" + $0.effectiveSettings } ?? "")
+    }
+}
+
+extension ScrapeConfiguration.Frontier {
+    /// Keys of `daemon.frontier:`:
+    ///
+    /// | key | form | default |
+    /// |---|---|---|
+    /// | `database_url_env` | environment variable name | required |
+    /// | `jobs` | list of job names | every job |
+    /// | `concurrency` | integer >= 1 | 50 |
+    /// | `lease` | duration >= 1s | 2m |
+    /// | `unreachable_timeout` | duration | 5m |
+    /// | `worker_id` | text | HOSTNAME-PID |
+    init(_ map: YAMLMap) throws(ConfigurationError) {
+        try map.allowOnly(["database_url_env", "jobs", "concurrency", "lease", "unreachable_timeout", "worker_id"])
+        let name = try map.requiredString("database_url_env", "the name of an environment variable holding the postgres:// URL")
+        guard name.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) else {
+            throw .expected("an environment variable name (letters, digits, _)", key: map.path("database_url_env"), got: name, line: map.line("database_url_env"))
+        }
+        self.init(databaseURLEnvironment: name)
+        jobs = try map.stringList("jobs")
+        concurrency = try map.int("concurrency", minimum: 1) ?? concurrency
+        if let lease = try map.duration("lease", positive: true) {
+            guard lease >= .seconds(1) else {
+                throw .expected("a duration of 1s or more", key: map.path("lease"), got: lease.configDescription, line: map.line("lease"))
+            }
+            self.lease = lease
+        }
+        unreachableTimeout = try map.duration("unreachable_timeout", positive: true) ?? unreachableTimeout
+        workerID = try map.string("worker_id")
+    }
+
+    /// The settings as YAML, for `scrape check-config`.
+    var effectiveSettings: String {
+        """
+          frontier:
+            database_url_env: \(databaseURLEnvironment)
+            jobs: \(jobs.isEmpty ? "[] # every job" : "[" + jobs.joined(separator: ", ") + "]")
+            concurrency: \(concurrency)
+            lease: \(lease.configDescription)
+            unreachable_timeout: \(unreachableTimeout.configDescription)
+            worker_id: \(workerID ?? "HOSTNAME-PID")
         """
     }
 }

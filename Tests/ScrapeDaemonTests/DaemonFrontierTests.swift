@@ -1,0 +1,67 @@
+import Foundation
+import ScrapeHTTP
+import ScrapeTestSupport
+import Testing
+
+/// `daemon.frontier`: the daemon as a fleet member on a real PostgreSQL (run in make
+/// test's second pass, with the frontier suites).
+@Suite struct DaemonFrontierTests {
+    static func scrape(_ arguments: [String]) async throws -> ChildProcess.Result {
+        try await ChildProcess(ChildProcess.builtProduct("scrape"), arguments).wait(timeout: .seconds(60))
+    }
+
+    @Test func theDaemonWorksFrontierJobsAndCountsThemInMetrics() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let database = try await cluster.createDatabase("daemon_frontier")
+        try await TestServer.withRunning { server in
+            try await DaemonHarness.with { daemon in
+                #expect(try await Self.scrape(["frontier", "init", "--db", database]).status == 0)
+                let list = try daemon.write("urls.txt", (1...12).map { server.url("/page/\($0)") }.joined(separator: "\n") + "\n")
+                let added = try await Self.scrape(["frontier", "add", "--db", database, "--job", "crawl", "--ignore-robots", list])
+                #expect(added.stdout == "added 12, already queued 0\n", "\(added.stderr)")
+                try daemon.writeConfig(
+                    "jobs: []\n",
+                    daemon: """
+                          frontier:
+                            database_url_env: CRAWL_DATABASE_URL
+                            jobs: [crawl]
+                            concurrency: 4
+                            worker_id: daemon-1
+                        """)
+                try await daemon.start(environment: ["CRAWL_DATABASE_URL": database])
+                try await daemon.eventually("the 12 URLs recorded") {
+                    let metrics = try PrometheusText(try await daemon.request(.get, "/metrics").body)
+                    return metrics.total("scrape_frontier_completed_total", ["outcome": "ok"]) == 12
+                }
+                let metrics = try PrometheusText(try await daemon.request(.get, "/metrics").body)
+                #expect(metrics.total("scrape_frontier_claimed_total", [:]) == 12)
+                #expect(metrics.total("scrape_frontier_lease_losses_total", [:]) == 0)
+                #expect(metrics.total("scrape_frontier_database_up", [:]) == 1)
+                // More URLs while it runs: picked up through NOTIFY.
+                let more = try daemon.write("more.txt", server.url("/page/13") + "\n")
+                #expect(try await Self.scrape(["frontier", "add", "--db", database, "--job", "crawl", more]).status == 0)
+                try await daemon.eventually("the added URL recorded") {
+                    try PrometheusText(try await daemon.request(.get, "/metrics").body).total("scrape_frontier_completed_total", ["outcome": "ok"]) == 13
+                }
+                daemon.send(SIGTERM)
+                let result = try await daemon.waitForExit()
+                #expect(result.status == 0, "\(result.stderr)")
+                let exported = try await Self.scrape(["frontier", "export", "--db", database, "--job", "crawl"])
+                let records = try TemporaryFiles.records(exported.stdout)
+                #expect(records.count == 13 && records.allSatisfy { $0["worker"] as? String == "daemon-1" })
+            }
+        }
+    }
+
+    @Test func aMissingDatabaseVariableStopsTheStartNamingIt() async throws {
+        try await DaemonHarness.with { daemon in
+            try daemon.writeConfig("jobs: []\n", daemon: "  frontier: {database_url_env: NOT_SET_ANYWHERE}\n")
+            let process = try ChildProcess(ChildProcess.builtProduct("scrape"), ["daemon", "--config", daemon.configPath])
+            let result = try await process.wait(timeout: .seconds(30))
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("daemon.frontier.database_url_env") && result.stderr.contains("NOT_SET_ANYWHERE"), "\(result.stderr)")
+            let checked = try await Self.scrape(["check-config", daemon.configPath])
+            #expect(checked.status == 0 && checked.stdout.contains("database_url_env: NOT_SET_ANYWHERE"), "\(checked.stdout)")
+        }
+    }
+}

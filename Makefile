@@ -5,7 +5,7 @@ RELEASE_BIN = .build/release
 # that starts in ~14 ms instead of ~21 ms and keeps ~6 MB less resident (measured).
 RELEASE = -c release --static-swift-stdlib
 
-.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon bench-ws fuzz test-sanitize test-tsan test-stress clean
+.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon bench-ws bench-fleet fuzz test-sanitize test-tsan test-stress clean
 
 # make install: where things go. DESTDIR stages a package root.
 PREFIX ?= /usr/local
@@ -47,7 +47,8 @@ test-stress: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter ScrapeStressTests
 
-## install: the release binaries (scrape, and scrape-daemon which `scrape daemon` runs), the systemd unit
+## install: the release binaries (scrape, and scrape-daemon which `scrape daemon` runs), the systemd units
+## (scrape.service; scrape-worker@.service for fleet workers)
 ## and a commented /etc/scrape/scrape.yaml (kept if present). Binaries go in stripped (scrape: 80 -> 59 MB);
 ## their symbols and debug info go to DEBUGDIR, where gdb finds them through a debuglink
 DEBUGDIR ?= /usr/lib/debug$(PREFIX)/bin
@@ -64,7 +65,9 @@ install: deps
 	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/scrape $(DESTDIR)$(PREFIX)/share/doc/scrape
 	sed -e 's#/usr/local/bin/scrape#$(PREFIX)/bin/scrape#' -e 's#/usr/local/share/doc#$(PREFIX)/share/doc#' \
 	    -e 's#/etc/scrape/#$(SYSCONFDIR)/scrape/#' systemd/scrape.service > $(DESTDIR)$(UNITDIR)/scrape.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/scrape.service
+	sed -e 's#/usr/local/bin/scrape#$(PREFIX)/bin/scrape#' -e 's#/usr/local/share/doc#$(PREFIX)/share/doc#' \
+	    -e 's#/etc/scrape/#$(SYSCONFDIR)/scrape/#' systemd/scrape-worker@.service > $(DESTDIR)$(UNITDIR)/scrape-worker@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/scrape.service $(DESTDIR)$(UNITDIR)/scrape-worker@.service
 	test -e $(DESTDIR)$(SYSCONFDIR)/scrape/scrape.yaml || install -m 0644 Config/scrape.yaml $(DESTDIR)$(SYSCONFDIR)/scrape/scrape.yaml
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/scrape/README.md
 	@echo "installed; now: systemctl daemon-reload && systemctl enable --now scrape"
@@ -113,6 +116,15 @@ bench-ws: deps
 	$(SWIFT) build $(RELEASE) --product scrape
 	$(SWIFT) build $(RELEASE) --product scrape-daemon
 	Benchmarks/ws/bench.sh $(RELEASE_BIN)/scrape
+
+## bench-fleet: fleet mode on PostgreSQL: 20,000 100 ms pages on 16 origins with 1, 2 and 4 workers
+## (scaling), then 200,000 fast pages with 2 workers against one-shot scrape (overhead per URL);
+## SLOW_URLS, FAST_URLS, ROUNDS (see Benchmarks/fleet/bench.sh)
+bench-fleet: deps
+	@scripts/install-deps.sh nginx-light libnginx-mod-http-echo curl time bc postgresql-client-15
+	$(SWIFT) build $(RELEASE) --product scrape
+	$(SWIFT) build $(RELEASE) --product scrape-daemon
+	Benchmarks/fleet/bench.sh $(RELEASE_BIN)/scrape
 
 ## fuzz: libFuzzer on the title extractor, robots.txt, the JSON parser, the URL-line reader, the resume
 ## index and the config loader; FUZZ_SECONDS each (default 60), fails on any crash (see scripts/fuzz.sh)

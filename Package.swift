@@ -116,6 +116,7 @@ let package = Package(
             dependencies: [
                 "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

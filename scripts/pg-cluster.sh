@@ -31,17 +31,17 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
     local port
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 30000))
+        port=$((10000 + RANDOM % 22000))  # below the ephemeral range (32768-60999): no client socket holds it
         port_in_use "$port" || { echo "$port"; return; }
     done
     echo "pg-cluster: no free port found" >&2; exit 1
 }
 
-start_server() {
+start_server() { # PORT: returns 1 when it could not start (the log says why)
     local port=$1
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=${PG_FSYNC:-off} -c max_connections=200" \
-        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+        start >/dev/null
 }
 
 case "$command" in
@@ -49,12 +49,16 @@ start)
     mkdir -p "$dir"
     chmod 0755 "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
-    port=${3:-$(free_port)}
     echo scrape > "$dir/pwfile"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" --auth-local=trust --auth-host=scram-sha-256 \
         -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    echo "$port" > "$dir/port"
-    start_server "$port"
+    # A port found free can be taken before the server binds it: try a few.
+    for attempt in 1 2 3 4 5; do
+        port=${3:-$(free_port)}
+        echo "$port" > "$dir/port"
+        start_server "$port" && break
+        [ "$attempt" -eq 5 ] || [ -n "${3:-}" ] && { cat "$dir/server.log" >&2; exit 1; }
+    done
     echo "postgres://postgres:scrape@127.0.0.1:$port/postgres"
     ;;
 stop)
@@ -63,13 +67,13 @@ stop)
     ;;
 restart)
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
-    start_server "$(cat "$dir/port")"
+    start_server "$(cat "$dir/port")" || { cat "$dir/server.log" >&2; exit 1; }
     ;;
 halt)
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
 resume)
-    start_server "$(cat "$dir/port")"
+    start_server "$(cat "$dir/port")" || { cat "$dir/server.log" >&2; exit 1; }
     ;;
 sweep)
     for leftover in "$dir"-*; do

@@ -32,13 +32,13 @@ public actor FrontierDatabase {
     }
 
     public nonisolated let configuration: Configuration
-    private let logger: Logger
+    private nonisolated let logger: Logger
     private var connection: PostgresConnection?
     private var connecting: Task<PostgresConnection, any Error>?
     private var connectionCount = 0
     /// Called once when the server is lost and once when it is back (the worker's log lines).
-    private let onAvailability: (@Sendable (_ available: Bool, _ detail: String) -> Void)?
-    private var unavailableSince: ContinuousClock.Instant?
+    /// Shared with siblings: the server is one, however many connections see it go.
+    private nonisolated let availability: Availability
 
     public init(
         configuration: Configuration, logger: Logger = Logger(label: "scrape.frontier.db"),
@@ -46,7 +46,7 @@ public actor FrontierDatabase {
     ) {
         self.configuration = configuration
         self.logger = logger
-        self.onAvailability = onAvailability
+        self.availability = Availability(onChange: onAvailability)
     }
 
     /// Runs `body` on the connection, reconnecting and repeating it after connection
@@ -57,14 +57,15 @@ public actor FrontierDatabase {
         repeatable: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> Result
     ) async throws(FrontierError) -> Result {
         var attempt = 0
+        var failing = false
         var generator = SystemRandomNumberGenerator()
         while true {
             do {
                 let connection = try await connected()
                 let result = try await body(connection)
-                if let since = unavailableSince {
-                    unavailableSince = nil
-                    onAvailability?(true, "after \(Int((ContinuousClock.now - since).inSeconds)) s")
+                if failing {
+                    failing = false
+                    availability.connectionBack()
                 }
                 return result
             } catch {
@@ -76,11 +77,11 @@ public actor FrontierDatabase {
                 }
                 await dropConnection()
                 let now = ContinuousClock.now
-                if unavailableSince == nil {
-                    unavailableSince = now
-                    onAvailability?(false, failure.message)
+                if !failing {
+                    failing = true
+                    availability.connectionLost(failure.message, at: now)
                 }
-                if let since = unavailableSince, now - since >= configuration.unreachableTimeout {
+                if let since = availability.since, now - since >= configuration.unreachableTimeout {
                     throw .databaseUnreachable(url: configuration.url.description, waited: now - since, lastError: failure.message)
                 }
                 attempt += 1
@@ -93,6 +94,18 @@ public actor FrontierDatabase {
                 }
             }
         }
+    }
+
+    /// A database with the same settings and its own connection (the worker writes
+    /// completions on one while it claims on the other).
+    public nonisolated func sibling() -> FrontierDatabase {
+        FrontierDatabase(configuration: configuration, logger: logger, availability: availability)
+    }
+
+    private init(configuration: Configuration, logger: Logger, availability: Availability) {
+        self.configuration = configuration
+        self.logger = logger
+        self.availability = availability
     }
 
     /// Opens a connection of its own, for `LISTEN` (a listening connection cannot run the
@@ -146,6 +159,46 @@ public actor FrontierDatabase {
         postgres.options.connectTimeout = .seconds(10)
         postgres.options.additionalStartupParameters = [("application_name", configuration.applicationName)]
         return try await PostgresConnection.connect(configuration: postgres, id: id, logger: logger)
+    }
+}
+
+/// Whether the server is reachable, as the connections of one database and its siblings
+/// see it: lost when the first of them fails, back when the last failing one succeeds,
+/// so a restart is reported once, not once per connection.
+final class Availability: Sendable {
+    private struct State {
+        var failing = 0
+        var since: ContinuousClock.Instant?
+    }
+
+    private let state = Locked(State())
+    private let onChange: (@Sendable (_ available: Bool, _ detail: String) -> Void)?
+
+    init(onChange: (@Sendable (_ available: Bool, _ detail: String) -> Void)?) {
+        self.onChange = onChange
+    }
+
+    /// When the server was first lost, while it is.
+    var since: ContinuousClock.Instant? { state.withLock { $0.since } }
+
+    func connectionLost(_ detail: String, at now: ContinuousClock.Instant) {
+        let first = state.withLock { state -> Bool in
+            state.failing += 1
+            guard state.since == nil else { return false }
+            state.since = now
+            return true
+        }
+        if first { onChange?(false, detail) }
+    }
+
+    func connectionBack() {
+        let since = state.withLock { state -> ContinuousClock.Instant? in
+            state.failing -= 1
+            guard state.failing == 0, let since = state.since else { return nil }
+            state.since = nil
+            return since
+        }
+        if let since { onChange?(true, "after \(Int((ContinuousClock.now - since).inSeconds)) s") }
     }
 }
 

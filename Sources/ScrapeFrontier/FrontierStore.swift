@@ -17,6 +17,11 @@ public struct FrontierStore: Sendable {
         self.logger = logger
     }
 
+    /// The same store on a connection of its own.
+    public func sibling() -> FrontierStore {
+        FrontierStore(database: database.sibling(), logger: logger)
+    }
+
     // MARK: Schema
 
     /// The schema version recorded in the database; 0 when there is no frontier schema.

@@ -1,6 +1,7 @@
 import Glibc
 public import Logging
 import PostgresNIO
+import DequeModule
 import ScrapeBase
 public import ScrapeCore
 public import ScrapeHTTP
@@ -118,8 +119,14 @@ public final class FrontierWorker: Sendable {
             client = shared
         } else {
             var http = options.http
-            http.concurrency = options.concurrency
-            http.perHostConcurrency = options.concurrency  // the fleet's limit is the job's, enforced by claims
+            // Slots bound the transfers; the client's total is the connection cache, large
+            // enough to keep connections to the hosts claims rotate through (at the slot
+            // count, connections to one host were closed to open others: one TCP handshake
+            // per request in `make bench-fleet`).
+            http.concurrency = options.concurrency * 4
+            // Claims keep each job's per-host limit for the fleet, so this worker never has
+            // more to one host than the largest of them: connections per host to match.
+            http.perHostConcurrency = min(options.concurrency, jobs.map(\.job.perHostConcurrency).max() ?? options.concurrency)
             do throws(HTTPClientError) {
                 client = try HTTPClient(configuration: http.clientConfiguration)
             } catch {
@@ -160,16 +167,20 @@ public final class FrontierWorker: Sendable {
 
     // MARK: Claiming
 
+    /// Keeps up to twice ``Options/concurrency`` URLs in hand: the fetching ones and as
+    /// many claimed ahead, so a slot that frees takes the next URL at once instead of
+    /// waiting for a claim's round trip.
     private func claimLoop(
         fetchers: (obeying: PageFetcher, ignoring: PageFetcher),
         group: inout ThrowingDiscardingTaskGroup<any Error>
     ) async throws {
         var jobs = state.withLock { $0.jobs }
         var next = 0  // round-robin over the jobs
+        var lastReclaim = ContinuousClock.now - .seconds(1)
         let refill = max(1, options.concurrency / 4)
         while !Task.isCancelled {
-            let (stopping, free, idle) = state.withLock { state in
-                (state.stopping, options.concurrency - state.inFlight, state.inFlight == 0 && state.pending.isEmpty)
+            let (stopping, room, idle) = state.withLock { state in
+                (state.stopping, 2 * options.concurrency - state.slots - state.ready.count, state.isIdle)
             }
             if stopping {
                 if idle { return }
@@ -177,8 +188,9 @@ public final class FrontierWorker: Sendable {
                 continue
             }
             var claimed = 0
-            if free >= refill || (idle && free > 0) {
-                var budget = free
+            let attempted = room >= refill || (idle && room > 0)
+            if attempted {
+                var budget = room
                 for offset in 0..<jobs.count where budget > 0 {
                     let stored = jobs[(next + offset) % jobs.count]
                     let claims = try await store.claim(.init(
@@ -187,27 +199,36 @@ public final class FrontierWorker: Sendable {
                     guard !claims.isEmpty else { continue }
                     budget -= claims.count
                     claimed += claims.count
-                    state.withLock { state in
-                        state.inFlight += claims.count
+                    let fetcher = stored.job.obeyRobots ? fetchers.obeying : fetchers.ignoring
+                    let starting = state.withLock { state in
                         state.summary.claimed += claims.count
-                        for claim in claims { state.held[claim.id] = claim }
+                        for claim in claims {
+                            state.held[claim.id] = claim
+                            state.ready.append(Assignment(claim: claim, job: stored, fetcher: fetcher))
+                        }
+                        let starting = min(options.concurrency - state.slots, state.ready.count)
+                        state.slots += starting
+                        return starting
                     }
                     onEvent?(.claimed(claims.count))
-                    let fetcher = stored.job.obeyRobots ? fetchers.obeying : fetchers.ignoring
-                    for claim in claims {
-                        group.addTask { await self.work(claim, job: stored, fetcher: fetcher) }
+                    for _ in 0..<starting {
+                        group.addTask { await self.slot() }
                     }
                 }
                 next = jobs.isEmpty ? 0 : (next + 1) % jobs.count
             }
             if claimed > 0 { continue }
-            // Nothing to claim: leases other workers let expire may be what is left.
-            var reclaimed = 0
-            for job in jobs { reclaimed += try await store.reclaimExpired(jobID: job.id) }
-            if reclaimed > 0 {
-                state.withLock { $0.summary.reclaimed += reclaimed }
-                onEvent?(.reclaimed(reclaimed))
-                continue
+            // Nothing to claim: leases other workers let expire may be what is left (looked
+            // for at most once a second: a busy worker is woken by every fetch it finishes).
+            if attempted, ContinuousClock.now - lastReclaim >= .seconds(1) {
+                lastReclaim = .now
+                var reclaimed = 0
+                for job in jobs { reclaimed += try await store.reclaimExpired(jobID: job.id) }
+                if reclaimed > 0 {
+                    state.withLock { $0.summary.reclaimed += reclaimed }
+                    onEvent?(.reclaimed(reclaimed))
+                    continue
+                }
             }
             if idle && options.untilEmpty, try await store.isFinished(jobIDs: jobs.map(\.id)) {
                 return
@@ -231,20 +252,28 @@ public final class FrontierWorker: Sendable {
 
     // MARK: One URL
 
-    /// Waits for the URL's request slot, fetches it, and hands the outcome to the writer.
-    private func work(_ claim: FrontierStore.Claim, job: FrontierStore.StoredJob, fetcher: PageFetcher) async {
-        let completion = await attempt(claim, job: job, fetcher: fetcher)
-        let full = state.withLock { state in
-            state.inFlight -= 1
-            if let (completion, breaker) = completion {
-                state.pending.append(completion)
-                if let breaker { state.record(breaker, jobID: job.id, host: claim.host) }
-            } else {
-                state.held[claim.id] = nil  // cancelled: the lease expires and another worker takes it
+    /// One fetch slot: takes claimed URLs in order until none is waiting; for each, waits
+    /// for its request slot, fetches it, and hands the outcome to the writer.
+    private func slot() async {
+        while let assignment = state.withLock({ state -> Assignment? in
+            if let next = state.ready.popFirst() { return next }
+            state.slots -= 1
+            return nil
+        }) {
+            let claim = assignment.claim
+            let completion = await attempt(claim, job: assignment.job, fetcher: assignment.fetcher)
+            let full = state.withLock { state in
+                if let (completion, breaker) = completion {
+                    state.pending.append(completion)
+                    if let breaker { state.record(breaker, jobID: assignment.job.id, host: claim.host) }
+                } else {
+                    state.held[claim.id] = nil  // cancelled: the lease expires and another worker takes it
+                }
+                return state.pending.count >= max(1, options.concurrency / 2)
             }
-            return state.pending.count >= max(1, options.concurrency / 2)
+            if full { flushBell.ring() }
+            doorbell.ring()
         }
-        if full { flushBell.ring() }
         doorbell.ring()
     }
 
@@ -284,8 +313,11 @@ public final class FrontierWorker: Sendable {
     // MARK: Writing
 
     /// Writes finished attempts in batches: when half the slots' worth are waiting, or
-    /// after ``Options/flushInterval``.
+    /// after ``Options/flushInterval``; on a connection of its own, so a batch being
+    /// written never holds up a claim.
     private func writeLoop() async throws {
+        let writer = store.sibling()
+        defer { Task { await writer.database.close() } }
         while true {
             await flushBell.wait(upTo: options.flushInterval)
             let (batch, breakers, done) = state.withLock { state in
@@ -296,7 +328,7 @@ public final class FrontierWorker: Sendable {
                 return (batch, breakers, state.claimLoopDone)
             }
             if !batch.isEmpty || !breakers.isEmpty {
-                let accepted = try await store.finish(batch, breakers: breakers, worker: options.workerID, breaker: options.http.circuitBreaker)
+                let accepted = try await writer.finish(batch, breakers: breakers, worker: options.workerID, breaker: options.http.circuitBreaker)
                 let retried = accepted.completions - accepted.records
                 // Failed records are counted as sent: a lost lease among them is rare, and
                 // the job's own counters (status) are exact.
@@ -311,7 +343,7 @@ public final class FrontierWorker: Sendable {
                 }
                 if lost > 0 { logger.warning("completions discarded: their leases had expired and been taken", metadata: ["count": "\(lost)"]) }
                 onEvent?(.finished(completed: accepted.records, failed: failed, retried: retried, leaseLosses: lost))
-                if retried > 0 { doorbell.ring() }
+                doorbell.ring()  // retries to claim, or the worker may be idle now (--until-empty)
             }
             if done && state.withLock({ $0.pending.isEmpty }) { return }
         }
@@ -365,6 +397,13 @@ public final class FrontierWorker: Sendable {
     }
 }
 
+/// A claimed URL waiting for a fetch slot, with what fetches it.
+struct Assignment: Sendable {
+    let claim: FrontierStore.Claim
+    let job: FrontierStore.StoredJob
+    let fetcher: PageFetcher
+}
+
 /// The worker's shared state, under one lock.
 struct WorkerState {
     var stopping = false
@@ -372,12 +411,18 @@ struct WorkerState {
     /// What stopped the lease loop: thrown by run() at the end.
     var failure: FrontierError?
     var jobs: [FrontierStore.StoredJob] = []
-    var inFlight = 0
-    /// Claims in hand (fetching or waiting to be written), for lease renewal.
+    /// Fetch slots running (at most ``FrontierWorker/Options/concurrency``).
+    var slots = 0
+    /// Claimed URLs waiting for a slot.
+    var ready: Deque<Assignment> = []
+    /// Claims in hand (waiting, fetching or waiting to be written), for lease renewal.
     var held: [Int64: FrontierStore.Claim] = [:]
     var pending: [FrontierStore.Completion] = []
     var breakers: [String: FrontierStore.BreakerReport] = [:]
     var summary = FrontierWorker.Summary()
+
+    /// Nothing claimed is waiting, fetching or waiting to be written.
+    var isIdle: Bool { slots == 0 && ready.isEmpty && pending.isEmpty }
 
     /// Folds one attempt's outcome into the host's report for the next batch.
     mutating func record(_ outcome: AttemptOutcome, jobID: Int64, host: String) {

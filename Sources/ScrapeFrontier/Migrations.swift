@@ -131,50 +131,58 @@ enum Migrations {
                 spacing := CASE WHEN j.per_host_rate IS NULL THEN interval '0'
                                 ELSE make_interval(secs => 1.0 / j.per_host_rate) END;
                 token := nextval('scrape.lease_tokens');
-                FOR h IN
-                    SELECT * FROM scrape.hosts
-                    WHERE job_id = p_job AND queued > 0 AND in_flight < j.per_host_concurrency
-                      AND next_at <= now_ + p_horizon
-                      AND (open_until IS NULL OR open_until <= now_)
-                    ORDER BY next_at
-                    LIMIT p_limit
-                    FOR UPDATE SKIP LOCKED
-                LOOP
-                    slot := greatest(h.next_at, now_);
-                    giving_up := h.broken_since IS NOT NULL AND now_ - h.broken_since > p_give_up;
-                    probing := h.open_until IS NOT NULL AND NOT giving_up;
-                    wanted := least(p_limit - taken, j.per_host_concurrency - h.in_flight);
-                    IF probing THEN
-                        wanted := 1;
-                    ELSIF spacing > interval '0' AND NOT giving_up THEN
-                        wanted := least(wanted, 1 + floor(extract(epoch FROM (now_ + p_horizon - slot))
-                                                          / extract(epoch FROM spacing))::integer);
-                    END IF;
-                    SELECT array_agg(c.id ORDER BY c.id) INTO ids FROM (
-                        SELECT u.id FROM scrape.urls u
-                        WHERE u.job_id = p_job AND u.host = h.host AND u.state = 0 AND u.not_before <= now_
-                        ORDER BY u.id LIMIT wanted FOR UPDATE SKIP LOCKED) c;
-                    got := coalesce(array_length(ids, 1), 0);
-                    CONTINUE WHEN got = 0;
-                    RETURN QUERY
-                        UPDATE scrape.urls u
-                        SET state = 1, attempts = u.attempts + 1, lease_token = token, lease_owner = p_worker,
-                            lease_expires = now_ + p_lease
-                        FROM unnest(ids) WITH ORDINALITY AS t(id, n)
-                        WHERE u.id = t.id
-                        RETURNING u.id, u.url, u.host, u.attempts, token,
-                            CASE WHEN giving_up THEN 0::double precision
-                                 ELSE greatest(0, extract(epoch FROM (slot + spacing * (t.n - 1) - clock_timestamp())) * 1000)
-                            END,
-                            giving_up;
-                    UPDATE scrape.hosts
-                    SET queued = queued - got, in_flight = in_flight + got,
-                        next_at = CASE WHEN giving_up THEN next_at ELSE slot + spacing * got END,
-                        -- a probe holds the breaker shut for its lease; its outcome reopens or closes it
-                        open_until = CASE WHEN probing THEN now_ + p_lease ELSE open_until END
-                    WHERE job_id = p_job AND host = h.host;
-                    taken := taken + got;
+                -- Two rounds: the first takes at most an eighth of the batch from each host,
+                -- so a batch spreads over hosts (a worker's connections stay spread too);
+                -- the second fills what is left from hosts still ready.
+                FOR pass IN 1..2 LOOP
                     EXIT WHEN taken >= p_limit;
+                    FOR h IN
+                        SELECT * FROM scrape.hosts
+                        WHERE job_id = p_job AND queued > 0 AND in_flight < j.per_host_concurrency
+                          AND next_at <= now_ + p_horizon
+                          AND (open_until IS NULL OR open_until <= now_)
+                        ORDER BY next_at
+                        LIMIT p_limit
+                        FOR UPDATE SKIP LOCKED
+                    LOOP
+                        slot := greatest(h.next_at, now_);
+                        giving_up := h.broken_since IS NOT NULL AND now_ - h.broken_since > p_give_up;
+                        probing := h.open_until IS NOT NULL AND NOT giving_up;
+                        wanted := least(p_limit - taken, j.per_host_concurrency - h.in_flight);
+                        IF pass = 1 THEN wanted := least(wanted, greatest(1, (p_limit + 7) / 8)); END IF;
+                        IF probing THEN
+                            wanted := 1;
+                        ELSIF spacing > interval '0' AND NOT giving_up THEN
+                            wanted := least(wanted, 1 + floor(extract(epoch FROM (now_ + p_horizon - slot))
+                                                              / extract(epoch FROM spacing))::integer);
+                        END IF;
+                        CONTINUE WHEN wanted <= 0;
+                        SELECT array_agg(c.id ORDER BY c.id) INTO ids FROM (
+                            SELECT u.id FROM scrape.urls u
+                            WHERE u.job_id = p_job AND u.host = h.host AND u.state = 0 AND u.not_before <= now_
+                            ORDER BY u.id LIMIT wanted FOR UPDATE SKIP LOCKED) c;
+                        got := coalesce(array_length(ids, 1), 0);
+                        CONTINUE WHEN got = 0;
+                        RETURN QUERY
+                            UPDATE scrape.urls u
+                            SET state = 1, attempts = u.attempts + 1, lease_token = token, lease_owner = p_worker,
+                                lease_expires = now_ + p_lease
+                            FROM unnest(ids) WITH ORDINALITY AS t(id, n)
+                            WHERE u.id = t.id
+                            RETURNING u.id, u.url, u.host, u.attempts, token,
+                                CASE WHEN giving_up THEN 0::double precision
+                                     ELSE greatest(0, extract(epoch FROM (slot + spacing * (t.n - 1) - clock_timestamp())) * 1000)
+                                END,
+                                giving_up;
+                        UPDATE scrape.hosts
+                        SET queued = queued - got, in_flight = in_flight + got,
+                            next_at = CASE WHEN giving_up THEN next_at ELSE slot + spacing * got END,
+                            -- a probe holds the breaker shut for its lease; its outcome reopens or closes it
+                            open_until = CASE WHEN probing THEN now_ + p_lease ELSE open_until END
+                        WHERE job_id = p_job AND host = h.host;
+                        taken := taken + got;
+                        EXIT WHEN taken >= p_limit;
+                    END LOOP;
                 END LOOP;
             END $$
             """,
@@ -194,22 +202,28 @@ enum Migrations {
             RETURNS integer[]
             LANGUAGE plpgsql AS $$
             DECLARE
+                f_ids bigint[];
+                f_jobs bigint[];
+                f_hosts text[];
+                f_records text[];
+                f_failed boolean[];
+                f_delays double precision[];
                 accepted integer;
                 recorded integer;
             BEGIN
-                CREATE TEMPORARY TABLE IF NOT EXISTS finished (
-                    id bigint, job_id bigint, host text, record text, failed boolean, delay_ms double precision)
-                    ON COMMIT DELETE ROWS;
                 PERFORM 1 FROM scrape.urls WHERE id = ANY(p_ids) ORDER BY id FOR UPDATE;
-                INSERT INTO finished
-                SELECT u.id, u.job_id, u.host, nullif(i.record, ''), i.failed, i.delay_ms
+                -- The accepted completions, as arrays: a temporary table would have no
+                -- statistics, and the planner joined it to the whole URL table.
+                SELECT coalesce(array_agg(u.id), '{}'), coalesce(array_agg(u.job_id), '{}'), coalesce(array_agg(u.host), '{}'),
+                       coalesce(array_agg(nullif(i.record, '')), '{}'), coalesce(array_agg(i.failed), '{}'),
+                       coalesce(array_agg(i.delay_ms), '{}')
+                INTO f_ids, f_jobs, f_hosts, f_records, f_failed, f_delays
                 FROM unnest(p_ids, p_tokens, p_records, p_delays_ms, p_failed) AS i(id, token, record, delay_ms, failed)
                 JOIN scrape.urls u ON u.id = i.id
                 WHERE u.state = 1 AND u.lease_token = i.token;
-                GET DIAGNOSTICS accepted = ROW_COUNT;
+                accepted := coalesce(array_length(f_ids, 1), 0);
                 PERFORM 1 FROM scrape.hosts h
-                WHERE (h.job_id, h.host) IN (SELECT f.job_id, f.host FROM finished f
-                                             UNION SELECT * FROM unnest(p_breaker_jobs, p_breaker_hosts))
+                WHERE (h.job_id, h.host) IN (SELECT * FROM unnest(f_jobs, f_hosts) UNION SELECT * FROM unnest(p_breaker_jobs, p_breaker_hosts))
                 ORDER BY h.job_id, h.host FOR UPDATE;
                 UPDATE scrape.urls u
                 SET state = CASE WHEN f.record IS NULL THEN 0 ELSE 2 END,
@@ -217,15 +231,16 @@ enum Migrations {
                                       THEN clock_timestamp() + f.delay_ms * interval '1 millisecond'
                                       ELSE u.not_before END,
                     lease_token = NULL, lease_owner = NULL, lease_expires = NULL
-                FROM finished f
+                FROM unnest(f_ids, f_records, f_delays) AS f(id, record, delay_ms)
                 WHERE u.id = f.id;
                 INSERT INTO scrape.records (url_id, job_id, worker, record)
-                SELECT f.id, f.job_id, p_worker, f.record FROM finished f WHERE f.record IS NOT NULL;
+                SELECT f.id, f.job_id, p_worker, f.record
+                FROM unnest(f_ids, f_jobs, f_records) AS f(id, job_id, record) WHERE f.record IS NOT NULL;
                 GET DIAGNOSTICS recorded = ROW_COUNT;
                 UPDATE scrape.hosts h
                 SET in_flight = h.in_flight - p.n, queued = h.queued + p.requeued
                 FROM (SELECT f.job_id, f.host, count(*) AS n, count(*) FILTER (WHERE f.record IS NULL) AS requeued
-                      FROM finished f GROUP BY f.job_id, f.host) p
+                      FROM unnest(f_jobs, f_hosts, f_records) AS f(job_id, host, record) GROUP BY f.job_id, f.host) p
                 WHERE h.job_id = p.job_id AND h.host = p.host;
                 UPDATE scrape.hosts h
                 SET failures = b.now_failing,
@@ -238,18 +253,19 @@ enum Migrations {
                       FROM unnest(p_breaker_jobs, p_breaker_hosts, p_breaker_reset, p_breaker_failures)
                           AS x(job_id, host, reset, failures)
                       JOIN scrape.hosts hh ON hh.job_id = x.job_id AND hh.host = x.host) b
-                WHERE h.job_id = b.job_id AND h.host = b.host;
+                WHERE h.job_id = b.job_id AND h.host = b.host
+                  AND (h.failures <> b.now_failing OR b.now_failing >= p_threshold OR (b.reset AND h.open_until IS NOT NULL));
                 UPDATE scrape.jobs j
                 SET done = j.done + p.done, failed = j.failed + p.failed
                 FROM (SELECT f.job_id, count(*) FILTER (WHERE f.record IS NOT NULL) AS done,
                              count(*) FILTER (WHERE f.record IS NOT NULL AND f.failed) AS failed
-                      FROM finished f GROUP BY f.job_id) p
+                      FROM unnest(f_jobs, f_records, f_failed) AS f(job_id, record, failed) GROUP BY f.job_id) p
                 WHERE j.id = p.job_id;
-                UPDATE scrape.workers w
-                SET seen_at = clock_timestamp(),
-                    completed = w.completed + (SELECT count(*) FROM finished f WHERE f.record IS NOT NULL)
-                WHERE w.id = p_worker;
-                TRUNCATE finished;
+                UPDATE scrape.workers SET seen_at = clock_timestamp(), completed = completed + recorded WHERE id = p_worker;
+                -- A job just done: workers waiting with --until-empty can exit now.
+                IF recorded > 0 AND EXISTS (SELECT 1 FROM scrape.jobs WHERE id = ANY(f_jobs) AND done = urls) THEN
+                    PERFORM pg_notify('scrape_frontier', '');
+                END IF;
                 RETURN ARRAY[accepted, recorded];
             END $$
             """,
@@ -259,25 +275,25 @@ enum Migrations {
             CREATE FUNCTION scrape.reclaim(p_job bigint) RETURNS integer
             LANGUAGE plpgsql AS $$
             DECLARE
+                e_ids bigint[];
+                e_hosts text[];
                 back integer;
             BEGIN
-                CREATE TEMPORARY TABLE IF NOT EXISTS expired (id bigint, host text) ON COMMIT DELETE ROWS;
-                INSERT INTO expired
-                SELECT u.id, u.host FROM scrape.urls u
-                WHERE u.job_id = p_job AND u.state = 1 AND u.lease_expires < clock_timestamp()
-                FOR UPDATE SKIP LOCKED;
-                GET DIAGNOSTICS back = ROW_COUNT;
+                SELECT coalesce(array_agg(x.id), '{}'), coalesce(array_agg(x.host), '{}') INTO e_ids, e_hosts
+                FROM (SELECT u.id, u.host FROM scrape.urls u
+                      WHERE u.job_id = p_job AND u.state = 1 AND u.lease_expires < clock_timestamp()
+                      ORDER BY u.id FOR UPDATE SKIP LOCKED) x;
+                back := coalesce(array_length(e_ids, 1), 0);
                 IF back = 0 THEN RETURN 0; END IF;
                 PERFORM 1 FROM scrape.hosts h
-                WHERE h.job_id = p_job AND h.host IN (SELECT DISTINCT e.host FROM expired e)
+                WHERE h.job_id = p_job AND h.host = ANY(e_hosts)
                 ORDER BY h.job_id, h.host FOR UPDATE;
                 UPDATE scrape.urls u SET state = 0, lease_token = NULL, lease_owner = NULL, lease_expires = NULL
-                FROM expired e WHERE u.id = e.id;
+                WHERE u.id = ANY(e_ids);
                 UPDATE scrape.hosts h SET in_flight = h.in_flight - p.n, queued = h.queued + p.n
-                FROM (SELECT e.host, count(*) AS n FROM expired e GROUP BY e.host) p
+                FROM (SELECT e.host, count(*) AS n FROM unnest(e_hosts) AS e(host) GROUP BY e.host) p
                 WHERE h.job_id = p_job AND h.host = p.host;
                 UPDATE scrape.jobs SET lease_expiries = lease_expiries + back WHERE id = p_job;
-                TRUNCATE expired;
                 RETURN back;
             END $$
             """,

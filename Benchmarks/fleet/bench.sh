@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# make bench-fleet: fleet mode against one-shot scrape, on PostgreSQL 15 and nginx from Debian.
+#
+# 1. Scaling: SLOW_URLS (20,000) pages that each take 100 ms (nginx echo_sleep) on 16 origins
+#    (127.0.2.1-16), worked by 1, 2 and 4 `scrape frontier work` processes at --concurrency 50
+#    each: pages/s and the ratio to one worker (target: 4 workers >= 3.5x one).
+# 2. Overhead: FAST_URLS (200,000) small static pages on the same origins, 2 workers at 50
+#    against one-shot `scrape` at 100 (the same total): pages/s, worker CPU ms per URL,
+#    PostgreSQL CPU ms per URL (the postmaster and all its children), and transactions per
+#    URL (pg_stat_database: every frontier statement is one round trip in its own
+#    transaction) (target: fleet pages/s >= 0.7x one-shot's on this 2-core machine).
+#
+# Each measurement gets a fresh database in one throwaway cluster (fsync on, as in
+# production). Rounds alternate the contenders; tables show medians. Every run's records
+# are counted (exactly one per URL).
+#
+# Usage: bench.sh SCRAPE_BINARY   (env: SLOW_URLS FAST_URLS ROUNDS=3 PORT=18090)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scrape=$(realpath "${1:?usage: bench.sh SCRAPE_BINARY}")
+slow_urls=${SLOW_URLS:-20000}
+fast_urls=${FAST_URLS:-200000}
+rounds=${ROUNDS:-3}
+port=${PORT:-18090}
+work=$(realpath -m Benchmarks/work/fleet)
+pgdir=/tmp/scrape-pg-bench-$$
+
+rm -rf "$work" && mkdir -p "$work/www" && chmod -R 755 "$work"
+python3 - "$work" "$port" "$slow_urls" "$fast_urls" <<'PY'
+import sys, random
+work, port, slow, fast = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+random.seed(7)
+for i in range(200):
+    size = random.randint(512, 4096)
+    open(f"{work}/www/p{i}.html", "w").write((f"<!doctype html><title>page {i}</title>" + "x" * size)[:size])
+with open(f"{work}/slow.txt", "w") as f:
+    for i in range(slow): f.write(f"http://127.0.2.{i % 16 + 1}:{port}/slow/{i}\n")
+with open(f"{work}/fast.txt", "w") as f:
+    for i in range(fast): f.write(f"http://127.0.2.{i % 16 + 1}:{port}/p{i % 200}.html?n={i}\n")
+PY
+
+. Benchmarks/lib/nginx.sh
+listens=$(for i in $(seq 1 16); do printf 'listen 127.0.2.%d:%d backlog=4096; ' "$i" "$port"; done)
+start_nginx "$work" "$port" "server {
+        listen 127.0.0.1:$port; $listens
+        root $work/www;
+        location /slow/ { echo_sleep 0.1; echo '<!doctype html><title>slow</title>'; }
+    }" "load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;"
+stop_all() {
+    kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    scripts/pg-cluster.sh stop "$pgdir" || true
+}
+trap stop_all EXIT
+server=$(PG_FSYNC=on scripts/pg-cluster.sh start "$pgdir")
+server=${server%/postgres}
+postmaster=$(head -1 "$pgdir/data/postmaster.pid")
+
+fresh_db() { # prints the URL of a new database
+    local name="bench_$(date +%s%N)"
+    scripts/pg-cluster.sh createdb "$pgdir" "$name"
+    echo "$server/$name?sslmode=disable"
+}
+# CPU seconds of PostgreSQL: the postmaster, its exited children (backends) and its live ones.
+pg_cpu() {
+    python3 - "$postmaster" <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK"); root = sys.argv[1]
+def fields(pid): s = open(f"/proc/{pid}/stat").read(); return s[s.rindex(")") + 2:].split()
+f = fields(root); total = sum(int(x) for x in f[11:15])
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        g = fields(pid)
+        if g[1] == root: total += int(g[11]) + int(g[12])
+    except OSError: pass
+print(total / tick)
+PY
+}
+transactions() { psql "$1" -Atc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"; }
+recorded() { "$scrape" frontier status --db "$1" --job "$2" --json | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(j["done"])'; }
+prepare() { # DB JOB LIST: init and add (not timed)
+    "$scrape" frontier init --db "$1" >/dev/null
+    "$scrape" frontier add --db "$1" --job "$2" --ignore-robots --per-host-concurrency 16 "$3" >/dev/null
+}
+# N workers at concurrency 50 until the job is done; prints "wall worker_cpu pg_cpu transactions".
+run_workers() { # DB JOB N
+    local db=$1 job=$2 n=$3 pids=() cpu0 tx0 start end
+    cpu0=$(pg_cpu); tx0=$(transactions "$db"); start=$(date +%s.%N)
+    for w in $(seq "$n"); do
+        /usr/bin/time -f "%U %S" -o "$work/worker$w.time" "$scrape" frontier work --db "$db" --job "$job" \
+            --concurrency 50 --until-empty --quiet --worker-id "w$w" 2>"$work/worker$w.err" &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || { cat "$work"/worker*.err >&2; return 1; }; done
+    end=$(date +%s.%N)
+    sleep 1  # let the backends' statistics reach pg_stat_database
+    local worker_cpu
+    worker_cpu=$(cat "$work"/worker*.time | awk '{s += $1 + $2} END {print s}')
+    echo "$(echo "$end - $start" | bc) $worker_cpu $(echo "$(pg_cpu) - $cpu0" | bc) $(( $(transactions "$db") - tx0 ))"
+}
+
+declare -A slow fast
+for round in $(seq "$rounds"); do
+    for n in 1 2 4; do
+        db=$(fresh_db); prepare "$db" slow "$work/slow.txt"
+        line=$(run_workers "$db" slow "$n")
+        done_count=$(recorded "$db" slow)
+        [ "$done_count" -eq "$slow_urls" ] || { echo "slow, $n workers: $done_count records for $slow_urls URLs" >&2; exit 1; }
+        slow[$n]+="$line;"
+        echo "round $round slow $n workers: $line (wall worker_cpu pg_cpu transactions)" >&2
+    done
+    /usr/bin/time -f "%e %U %S" -o "$work/oneshot.time" "$scrape" "$work/fast.txt" -o "$work/oneshot.jsonl" --quiet \
+        --concurrency 100 --per-host-concurrency 16 --ignore-robots
+    lines=$(wc -l < "$work/oneshot.jsonl")
+    [ "$lines" -eq "$fast_urls" ] || { echo "one-shot: $lines records for $fast_urls URLs" >&2; exit 1; }
+    fast[oneshot]+="$(awk '{print $1, $2 + $3, 0, 0}' "$work/oneshot.time");"
+    echo "round $round fast one-shot: $(cat "$work/oneshot.time")" >&2
+    db=$(fresh_db)
+    add_start=$(date +%s.%N); prepare "$db" fast "$work/fast.txt"; add_wall=$(echo "$(date +%s.%N) - $add_start" | bc)
+    line=$(run_workers "$db" fast 2)
+    done_count=$(recorded "$db" fast)
+    [ "$done_count" -eq "$fast_urls" ] || { echo "fast, 2 workers: $done_count records for $fast_urls URLs" >&2; exit 1; }
+    fast[fleet]+="$line;"
+    fast[add]+="$add_wall;"
+    echo "round $round fast 2 workers: $line (add took $add_wall s)" >&2
+done
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+field() { IFS=';' read -ra samples <<<"$1"; printf '%s\n' "${samples[@]}" | awk -v k="$2" '{print $k}' | median; }
+date=$(date -u +%Y-%m-%d)
+machine="$(nproc) cores, $(uname -m), PostgreSQL $(psql --version | awk '{print $3}'), nginx $(nginx -v 2>&1 | cut -d/ -f2)"
+{
+    echo "Fleet mode: \`scrape frontier work\` processes on one PostgreSQL (fsync on), nginx on 16 loopback origins."
+    echo "Median of $rounds rounds, $date, $machine."
+    echo
+    echo "$slow_urls pages of 100 ms each, 50 fetches in flight per worker:"
+    echo
+    echo "| workers | wall s | pages/s | vs 1 worker |"
+    echo "|---:|---:|---:|---:|"
+    one=$(field "${slow[1]}" 1)
+    for n in 1 2 4; do
+        wall=$(field "${slow[$n]}" 1)
+        awk -v n="$n" -v w="$wall" -v one="$one" -v q="$slow_urls" 'BEGIN { printf "| %d | %.2f | %.0f | %.2fx |\n", n, w, q / w, one / w }'
+    done
+    echo
+    echo "$fast_urls small static pages: one-shot \`scrape\` at concurrency 100 against 2 workers at 50:"
+    echo
+    echo "| run | wall s | pages/s | vs one-shot | client CPU ms/URL | PostgreSQL CPU ms/URL | transactions/URL |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    ow=$(field "${fast[oneshot]}" 1); oc=$(field "${fast[oneshot]}" 2)
+    awk -v w="$ow" -v c="$oc" -v q="$fast_urls" 'BEGIN { printf "| one-shot scrape | %.2f | %.0f | 1.00x | %.3f | - | - |\n", w, q / w, 1000 * c / q }'
+    fw=$(field "${fast[fleet]}" 1); fc=$(field "${fast[fleet]}" 2); fp=$(field "${fast[fleet]}" 3); ft=$(field "${fast[fleet]}" 4)
+    awk -v w="$fw" -v c="$fc" -v p="$fp" -v t="$ft" -v ow="$ow" -v q="$fast_urls" \
+        'BEGIN { printf "| 2 frontier workers | %.2f | %.0f | %.2fx | %.3f | %.3f | %.3f |\n", w, q / w, ow / w, 1000 * c / q, 1000 * p / q, t / q }'
+    echo
+    echo "Enqueueing the $fast_urls URLs (\`scrape frontier add\`, not in the times above): $(field "${fast[add]}" 1) s."
+} | tee "Benchmarks/results/fleet-$date.md"

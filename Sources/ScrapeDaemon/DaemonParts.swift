@@ -41,7 +41,8 @@ struct DaemonParts: Sendable {
         inbox = Inbox(context: context)
         streams = StreamJobs(jobs: file.jobs, http: file.http, paths: paths, metrics: metrics, logger: logger)
         if let settings = file.daemon.frontier {
-            frontier = try FrontierMember(settings: settings, http: file.http, environment: environment, metrics: metrics, logger: logger)
+            frontier = try FrontierMember(
+                settings: settings, http: file.http, drainTimeout: file.daemon.drainTimeout, environment: environment, metrics: metrics, logger: logger)
         } else {
             frontier = nil
         }

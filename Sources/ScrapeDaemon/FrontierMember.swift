@@ -8,30 +8,39 @@ import ServiceLifecycle
 /// continuously with a ``FrontierWorker`` (docs/FRONTIER.md), its counts in `/metrics`.
 ///
 /// SIGTERM stops claiming; fetches in hand finish and are recorded within the daemon's
-/// drain (what is cut short keeps its lease until it expires, then another worker takes
-/// it). A database unreachable for `unreachable_timeout` ends the service with an error,
+/// `drain_timeout`, then the rest are cancelled (their leases expire and other workers
+/// take the URLs). A database unreachable for `unreachable_timeout` ends the service with an error,
 /// so the daemon exits 1 and systemd restarts it. The section is read at start: a reload
 /// that changes it says so and keeps the running worker.
 final class FrontierMember: Service, Sendable {
     let settings: ScrapeConfiguration.Frontier
+    private let drainTimeout: Duration
     private let worker: FrontierWorker
     private let store: FrontierStore
     private let logger: Logger
 
     /// - Throws: ``DaemonError/configuration(_:)`` when the URL's variable is unset or not a URL.
     init(
-        settings: ScrapeConfiguration.Frontier, http: ScrapeConfiguration.HTTP, environment: [String: String], metrics: DaemonMetrics,
-        logger: Logger
+        settings: ScrapeConfiguration.Frontier, http: ScrapeConfiguration.HTTP, drainTimeout: Duration, environment: [String: String],
+        metrics: DaemonMetrics, logger: Logger
     ) throws(DaemonError) {
+        self.drainTimeout = drainTimeout
         let key = "daemon.frontier.database_url_env"
         guard let text = environment[settings.databaseURLEnvironment], !text.isEmpty else {
             throw .configuration(ConfigurationError(key: key, message: "the environment variable \(settings.databaseURLEnvironment) is not set (it holds the postgres:// URL)"))
         }
-        let url: DatabaseURL
+        var url: DatabaseURL
         do {
-            url = try DatabaseURL(parsing: text, environment: environment)
+            // With password_env, that variable stands in for PGPASSWORD.
+            url = try DatabaseURL(parsing: text, environment: settings.passwordEnvironment == nil ? environment : environment.filter { $0.key != "PGPASSWORD" })
         } catch {
             throw .configuration(ConfigurationError(key: key, message: "\(settings.databaseURLEnvironment): \(error)"))
+        }
+        if let name = settings.passwordEnvironment, url.password == nil {
+            guard let password = environment[name] else {
+                throw .configuration(ConfigurationError(key: "daemon.frontier.password_env", message: "the environment variable \(name) is not set"))
+            }
+            url.password = password
         }
         var database = FrontierDatabase.Configuration(url: url)
         database.unreachableTimeout = settings.unreachableTimeout
@@ -70,8 +79,14 @@ final class FrontierMember: Service, Sendable {
         let running = Task { try await worker.run() }
         let result = await withGracefulShutdownHandler {
             await running.result
-        } onGracefulShutdown: { [worker] in
+        } onGracefulShutdown: { [worker, drainTimeout] in
             worker.stop()
+            // Fetches still going at the end of the drain are cancelled: their leases
+            // expire and other workers take the URLs.
+            Task {
+                try? await Task.sleep(for: drainTimeout)
+                running.cancel()
+            }
         }
         await store.database.close()
         switch result {

@@ -167,9 +167,10 @@ public final class FrontierWorker: Sendable {
 
     // MARK: Claiming
 
-    /// Keeps up to twice ``Options/concurrency`` URLs in hand: the fetching ones and as
-    /// many claimed ahead, so a slot that frees takes the next URL at once instead of
-    /// waiting for a claim's round trip.
+    /// Keeps up to one and a half times ``Options/concurrency`` URLs in hand: the fetching
+    /// ones and half as many claimed ahead, so a slot that frees takes the next URL at once
+    /// instead of waiting for a claim's round trip. (Claimed-ahead URLs are leased, so they
+    /// count against the job's fleet-wide per-host concurrency: more would starve slots.)
     private func claimLoop(
         fetchers: (obeying: PageFetcher, ignoring: PageFetcher),
         group: inout ThrowingDiscardingTaskGroup<any Error>
@@ -180,7 +181,7 @@ public final class FrontierWorker: Sendable {
         let refill = max(1, options.concurrency / 4)
         while !Task.isCancelled {
             let (stopping, room, idle) = state.withLock { state in
-                (state.stopping, 2 * options.concurrency - state.slots - state.ready.count, state.isIdle)
+                (state.stopping, options.concurrency + options.concurrency / 2 - state.slots - state.ready.count, state.isIdle)
             }
             if stopping {
                 if idle { return }

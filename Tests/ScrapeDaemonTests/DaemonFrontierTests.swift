@@ -24,11 +24,15 @@ import Testing
                     daemon: """
                           frontier:
                             database_url_env: CRAWL_DATABASE_URL
+                            password_env: CRAWL_DATABASE_PASSWORD
                             jobs: [crawl]
                             concurrency: 4
                             worker_id: daemon-1
                         """)
-                try await daemon.start(environment: ["CRAWL_DATABASE_URL": database])
+                // The password apart from the URL, as a secret store would hand it over.
+                try await daemon.start(environment: [
+                    "CRAWL_DATABASE_URL": database.replacingOccurrences(of: ":scrape@", with: "@"), "CRAWL_DATABASE_PASSWORD": "scrape",
+                ])
                 try await daemon.eventually("the 12 URLs recorded") {
                     let metrics = try PrometheusText(try await daemon.request(.get, "/metrics").body)
                     return metrics.total("scrape_frontier_completed_total", ["outcome": "ok"]) == 12

@@ -51,6 +51,10 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
             let toStdout = try await Self.scrape(["export"] + db + ["--job", "cli"])
             #expect(toStdout.stdout.split(separator: "\n").count == 3)
+            let since = try await Self.scrape(["export"] + db + ["--job", "cli", "--since", "2999-01-01T00:00:00Z"])
+            #expect(since.status == 0 && since.stdout.isEmpty, "\(since.stderr)")
+            let sinceEarlier = try await Self.scrape(["export"] + db + ["--job", "cli", "--since", "2000-01-01T00:00:00Z"])
+            #expect(sinceEarlier.stdout.split(separator: "\n").count == 3)
         }
     }
 

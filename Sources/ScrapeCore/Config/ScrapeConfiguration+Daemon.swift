@@ -26,6 +26,9 @@ extension ScrapeConfiguration {
         /// The environment variable holding the database URL (a secret: it may carry the
         /// password), so the URL is never in the config file.
         public var databaseURLEnvironment: String
+        /// The environment variable holding the password, when the URL has none (else
+        /// `PGPASSWORD`, as for `scrape frontier`).
+        public var passwordEnvironment: String?
         /// The jobs to work; empty: every job of the frontier.
         public var jobs: [String] = []
         /// Fetches in flight.
@@ -125,18 +128,19 @@ extension ScrapeConfiguration.Frontier {
     /// | key | form | default |
     /// |---|---|---|
     /// | `database_url_env` | environment variable name | required |
+    /// | `password_env` | environment variable name | none: the URL's, or `PGPASSWORD` |
     /// | `jobs` | list of job names | every job |
     /// | `concurrency` | integer >= 1 | 50 |
     /// | `lease` | duration >= 1s | 2m |
     /// | `unreachable_timeout` | duration | 5m |
     /// | `worker_id` | text | HOSTNAME-PID |
     init(_ map: YAMLMap) throws(ConfigurationError) {
-        try map.allowOnly(["database_url_env", "jobs", "concurrency", "lease", "unreachable_timeout", "worker_id"])
+        try map.allowOnly(["database_url_env", "password_env", "jobs", "concurrency", "lease", "unreachable_timeout", "worker_id"])
         let name = try map.requiredString("database_url_env", "the name of an environment variable holding the postgres:// URL")
-        guard name.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) else {
-            throw .expected("an environment variable name (letters, digits, _)", key: map.path("database_url_env"), got: name, line: map.line("database_url_env"))
-        }
+        try Self.checkVariableName(name, key: "database_url_env", in: map)
         self.init(databaseURLEnvironment: name)
+        passwordEnvironment = try map.string("password_env")
+        if let password = passwordEnvironment { try Self.checkVariableName(password, key: "password_env", in: map) }
         jobs = try map.stringList("jobs")
         concurrency = try map.int("concurrency", minimum: 1) ?? concurrency
         if let lease = try map.duration("lease", positive: true) {
@@ -149,11 +153,18 @@ extension ScrapeConfiguration.Frontier {
         workerID = try map.string("worker_id")
     }
 
+    private static func checkVariableName(_ name: String, key: String, in map: YAMLMap) throws(ConfigurationError) {
+        guard !name.isEmpty, name.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) else {
+            throw .expected("an environment variable name (letters, digits, _)", key: map.path(key), got: name, line: map.line(key))
+        }
+    }
+
     /// The settings as YAML, for `scrape check-config`.
     var effectiveSettings: String {
         """
           frontier:
             database_url_env: \(databaseURLEnvironment)
+            password_env: \(passwordEnvironment ?? "none # the URL's password, or PGPASSWORD")
             jobs: \(jobs.isEmpty ? "[] # every job" : "[" + jobs.joined(separator: ", ") + "]")
             concurrency: \(concurrency)
             lease: \(lease.configDescription)

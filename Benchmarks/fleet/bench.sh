@@ -86,6 +86,7 @@ prepare() { # DB JOB LIST: init and add (not timed)
 # N workers at concurrency 50 until the job is done; prints "wall worker_cpu pg_cpu transactions".
 run_workers() { # DB JOB N
     local db=$1 job=$2 n=$3 pids=() cpu0 tx0 start end
+    rm -f "$work"/worker*.time "$work"/worker*.err  # a run with fewer workers must not read the last one's
     cpu0=$(pg_cpu); tx0=$(transactions "$db"); start=$(date +%s.%N)
     for w in $(seq "$n"); do
         /usr/bin/time -f "%U %S" -o "$work/worker$w.time" "$scrape" frontier work --db "$db" --job "$job" \

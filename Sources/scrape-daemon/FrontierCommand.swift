@@ -45,12 +45,18 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs `body` with a store on the database, closes the connection after it, and
     /// turns a ``FrontierError`` into `scrape frontier COMMAND: message` and exit status 1.
+    ///
+    /// Commands other than `work` wait at most 10 s for an unreachable server (saying so),
+    /// not a worker's 5 minutes: someone is waiting at the terminal.
     func withStore<Result>(
-        _ command: String, unreachableTimeout: Duration? = nil, onAvailability: (@Sendable (Bool, String) -> Void)? = nil,
+        _ command: String, unreachableTimeout: Duration = .seconds(10), onAvailability: (@Sendable (Bool, String) -> Void)? = nil,
         _ body: (FrontierStore) async throws(FrontierError) -> Result
     ) async throws -> Result {
         var configuration = FrontierDatabase.Configuration(url: try url())
-        if let unreachableTimeout { configuration.unreachableTimeout = unreachableTimeout }
+        configuration.unreachableTimeout = unreachableTimeout
+        let onAvailability = onAvailability ?? { available, detail in
+            if !available { Terminal.error("scrape frontier \(command): database unreachable (\(detail)); retrying for up to \(Int(unreachableTimeout.inSeconds)) s") }
+        }
         var logger = Logger(label: "scrape.frontier")
         logger.logLevel = .critical  // PostgresNIO's own lines; ours go through Terminal
         let store = FrontierStore(database: FrontierDatabase(configuration: configuration, logger: logger, onAvailability: onAvailability), logger: logger)
@@ -243,7 +249,9 @@ struct FrontierWork: AsyncParsableCommand {
         }
         if !quiet { Terminal.error("scrape frontier work: worker \(id) on \(try database.url()), concurrency \(concurrency)") }
         let received = Locked<Int32>(0)
-        let summary = try await database.withStore("work", unreachableTimeout: Duration(parsing: unreachableTimeout), onAvailability: onAvailability) {
+        let summary = try await database.withStore(
+            "work", unreachableTimeout: Duration(parsing: unreachableTimeout) ?? .seconds(300), onAvailability: onAvailability
+        ) {
             store throws(FrontierError) in
             try await Self.work(FrontierWorker(options: options, store: store), quiet: quiet, received: received)
         }

@@ -76,6 +76,16 @@ import Testing
         #expect(!wrongPassword.stderr.contains("wrong@"))
     }
 
+    /// A server that is not there: a command retries for 10 s, saying so, then exits 1
+    /// naming the URL without its password.
+    @Test func anUnreachableServerEndsACommandAfterTenSeconds() async throws {
+        let result = try await Self.scrape(["status", "--db", "postgres://crawler:hunter2@127.0.0.1:1/crawl?sslmode=disable"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("database unreachable"), "\(result.stderr)")
+        #expect(result.stderr.contains("cannot reach PostgreSQL at postgres://crawler@127.0.0.1:1/crawl"), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2"))
+    }
+
     /// An idle worker wakes on NOTIFY when URLs are added (its idle poll is a minute here),
     /// and SIGTERM ends it with the fetches in hand recorded.
     @Test func idleWorkerWakesOnNotifyAndStopsOnSIGTERM() async throws {

@@ -7,7 +7,6 @@ import ScrapeBase
 import ScrapeCore
 import ScrapeFrontier
 import ScrapeHTTP
-import UnixSignals
 
 /// `scrape frontier ...`: fleet mode, many workers on one PostgreSQL frontier
 /// (docs/FRONTIER.md). Lives in `scrape-daemon`, which links SwiftNIO (PostgresNIO runs on
@@ -248,12 +247,20 @@ struct FrontierWork: AsyncParsableCommand {
                 : "scrape frontier work: database unreachable (\(detail)); pausing and reconnecting")
         }
         if !quiet { Terminal.error("scrape frontier work: worker \(id) on \(try database.url()), concurrency \(concurrency)") }
-        let received = Locked<Int32>(0)
+        let stopping = Locked<FrontierWorker?>(nil)
+        let signals = await StopSignals { _ in
+            if !quiet { Terminal.error("scrape frontier work: stopping: finishing the fetches in hand (signal again to exit now)") }
+            stopping.withLock { $0?.stop() }
+        }
         let summary = try await database.withStore(
             "work", unreachableTimeout: Duration(parsing: unreachableTimeout) ?? .seconds(300), onAvailability: onAvailability
         ) {
             store throws(FrontierError) in
-            try await Self.work(FrontierWorker(options: options, store: store), quiet: quiet, received: received)
+            let worker = FrontierWorker(options: options, store: store)
+            stopping.withLock { $0 = worker }
+            if signals.signal != 0 { worker.stop() }  // a signal while connecting
+            defer { signals.cancel() }
+            return try await worker.run()
         }
         if !quiet {
             Terminal.error(
@@ -261,26 +268,7 @@ struct FrontierWork: AsyncParsableCommand {
                     + "\(summary.retried) retries queued, \(summary.leaseLosses) completions discarded (lease lost), "
                     + "\(summary.reclaimed) expired leases reclaimed")
         }
-        let signal = received.withLock { $0 }
-        if signal != 0 { throw ExitCode(128 + signal) }
-    }
-
-    /// Runs `worker` under SIGINT/SIGTERM: the first stops it gracefully, the second exits.
-    private static func work(_ worker: FrontierWorker, quiet: Bool, received: Locked<Int32>) async throws(FrontierError) -> FrontierWorker.Summary {
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        let watcher = Task {
-            for await signal in signals {
-                let first = received.withLock { value in
-                    defer { if value == 0 { value = signal.rawValue } }
-                    return value == 0
-                }
-                guard first else { _exit(128 + signal.rawValue) }
-                if !quiet { Terminal.error("scrape frontier work: stopping: finishing the fetches in hand (signal again to exit now)") }
-                worker.stop()
-            }
-        }
-        defer { watcher.cancel() }
-        return try await worker.run()
+        if signals.signal != 0 { throw ExitCode(128 + signals.signal) }
     }
 }
 

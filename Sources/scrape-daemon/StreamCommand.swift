@@ -141,16 +141,7 @@ struct StreamCommand: AsyncParsableCommand {
 
     /// Runs the stream under SIGINT/SIGTERM and `--duration`; returns the exit status.
     private static func execute(_ runner: StreamRunner, duration: Duration?, quiet: Bool) async -> Int32 {
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        let received = Atomic<Int32>(0)
-        let watcher = Task {
-            for await signal in signals {
-                guard received.compareExchange(expected: 0, desired: signal.rawValue, ordering: .relaxed).exchanged else {
-                    _exit(128 + signal.rawValue)
-                }
-                runner.stop(code: CloseCode.goingAway)
-            }
-        }
+        let signals = await StopSignals { _ in runner.stop(code: CloseCode.goingAway) }
         let timer = duration.map { duration in
             Task {
                 try await Task.sleep(for: duration)
@@ -158,9 +149,9 @@ struct StreamCommand: AsyncParsableCommand {
             }
         }
         let exit = await runner.run()
-        watcher.cancel()
+        signals.cancel()
         timer?.cancel()
-        let signal = received.load(ordering: .relaxed)
+        let signal = signals.signal
         switch exit {
         case .success:
             return signal != 0 ? 128 + signal : 0

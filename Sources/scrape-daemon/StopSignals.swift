@@ -1,0 +1,33 @@
+import Glibc
+import Synchronization
+import UnixSignals
+
+/// SIGINT and SIGTERM for a command that stops gracefully (`scrape ws`, `scrape frontier
+/// work`): the first calls `stop`, a second exits at once with 128 + its number, as a
+/// user pressing Ctrl-C twice expects.
+final class StopSignals: Sendable {
+    private let received = Atomic<Int32>(0)
+    private let watcher = Mutex<Task<Void, Never>?>(nil)
+
+    /// Starts watching; `stop` runs on the first signal.
+    init(stop: @escaping @Sendable (_ signal: Int32) -> Void) async {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let task = Task { [self] in
+            for await signal in signals {
+                guard self.received.compareExchange(expected: 0, desired: signal.rawValue, ordering: .relaxed).exchanged else {
+                    _exit(128 + signal.rawValue)
+                }
+                stop(signal.rawValue)
+            }
+        }
+        watcher.withLock { $0 = task }
+    }
+
+    /// The first signal's number; 0 when none came.
+    var signal: Int32 { received.load(ordering: .relaxed) }
+
+    /// Stops watching (the command is done).
+    func cancel() {
+        watcher.withLock { $0?.cancel() }
+    }
+}

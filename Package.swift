@@ -246,6 +246,7 @@ let package = Package(
             dependencies: [
                 "ScrapeFrontier", "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport", "scrape-daemon",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -13,7 +13,8 @@
 # PostgreSQL refuses to run as root, and CI runs as root: then the cluster belongs to the
 # `postgres` user (made by Debian's package) and runs as it. Host connections need the
 # password "scrape" (scram-sha-256), so the tests exercise password authentication;
-# fsync is off (a test cluster, thrown away). Set PG_FSYNC=on for measurements.
+# fsync is off (a test cluster, thrown away). Set PG_FSYNC=on for measurements, PG_SSL=on
+# for TLS with a self-signed certificate made at start (DIR/server.crt).
 set -euo pipefail
 
 bindir=/usr/lib/postgresql/15/bin
@@ -38,9 +39,10 @@ free_port() {
 }
 
 start_server() { # PORT: returns 1 when it could not start (the log says why)
-    local port=$1
+    local port=$1 ssl=""
+    [ -f "$dir/server.key" ] && ssl="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key"
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=${PG_FSYNC:-off} -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=${PG_FSYNC:-off} -c max_connections=200 $ssl" \
         start >/dev/null
 }
 
@@ -50,6 +52,12 @@ start)
     chmod 0755 "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
     echo scrape > "$dir/pwfile"
+    if [ "${PG_SSL:-off}" = on ]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+            -keyout "$dir/server.key" -out "$dir/server.crt" >/dev/null 2>&1
+        chmod 0600 "$dir/server.key"
+        [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/server.key" "$dir/server.crt"
+    fi
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" --auth-local=trust --auth-host=scram-sha-256 \
         -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     # A port found free can be taken before the server binds it: try a few.

@@ -237,6 +237,10 @@ struct DatabaseFailure {
             // 08: connection exceptions; 57P0x: shutting down or starting up; 53300: too
             // many connections; 40001/40P01: serialization failure, deadlock (repeat).
             isTransient = state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "40001" || state == "40P01"
+        case .connectionError where error.underlying is NIOSSLError:
+            // A certificate that does not verify will not verify on the next try either.
+            isTransient = false
+            message = "TLS with the server failed (sslmode verify-full checks the certificate against the system's roots and the host name): \(error.underlying.map { "\($0)" } ?? "")"
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
             isTransient = true
             message = error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"

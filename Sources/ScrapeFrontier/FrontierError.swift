@@ -29,7 +29,7 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidDatabaseURL(let why): "invalid database URL: \(why)"
         case .noDatabaseURL: "no database: pass --db postgres://user@host:port/dbname or set SCRAPE_DATABASE_URL"
         case .databaseUnreachable(let url, let waited, let lastError):
-            "cannot reach PostgreSQL at \(url) for \(Int(waited.inSeconds)) s (frontier.unreachable_timeout); giving up. Last error: \(lastError)"
+            "cannot reach PostgreSQL at \(url) for \(Int(waited.inSeconds)) s (--unreachable-timeout, daemon.frontier.unreachable_timeout); giving up. Last error: \(lastError)"
         case .database(let message): "PostgreSQL: \(message)"
         case .schemaOutdated(let found, let needed):
             found == 0

@@ -28,10 +28,11 @@ public final class PostgresCluster: Sendable {
         try await SharedCluster.instance.get()
     }
 
-    /// A cluster of the caller's own; ``stop()`` it at the end.
-    public static func start() async throws -> PostgresCluster {
+    /// A cluster of the caller's own; ``stop()`` it at the end. With `tls`, it takes TLS
+    /// connections with a self-signed certificate (`DIRECTORY/server.crt`).
+    public static func start(tls: Bool = false) async throws -> PostgresCluster {
         let directory = "/tmp/scrape-pg-test-\(getpid())-\(UUID().uuidString.prefix(8))"
-        let result = try await script(["start", directory])
+        let result = try await script(["start", directory], environment: tls ? ["PG_SSL": "on"] : [:])
         guard let url = result.split(separator: "\n").last, url.hasPrefix("postgres://") else {
             throw Failure(description: "pg-cluster.sh start printed no URL: \(result)")
         }
@@ -59,10 +60,10 @@ public final class PostgresCluster: Sendable {
     public func stop() async throws { _ = try await Self.script(["stop", directory]) }
 
     /// Runs `scripts/pg-cluster.sh`; returns its stdout, throws with its stderr.
-    static func script(_ arguments: [String]) async throws -> String {
+    static func script(_ arguments: [String], environment: [String: String] = [:]) async throws -> String {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/pg-cluster.sh").path
-        let result = try await ChildProcess("/bin/bash", [path] + arguments).wait(timeout: .seconds(120))
+        let result = try await ChildProcess("/bin/bash", [path] + arguments, environment: environment).wait(timeout: .seconds(120))
         guard result.status == 0 else {
             throw Failure(description: "pg-cluster.sh \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
         }

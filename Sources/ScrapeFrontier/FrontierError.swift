@@ -23,6 +23,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
     case input(String)
     /// An export's output could not be written.
     case output(String)
+    /// The worker's HTTP client could not start (its settings).
+    case client(String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,7 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
             "job \"\(job)\" exists with other settings: \(differences.joined(separator: ", ")); pass --update to change them"
         case .input(let message): message
         case .output(let message): message
+        case .client(let message): "cannot start the HTTP client: \(message)"
         }
     }
 }

@@ -130,7 +130,7 @@ public final class FrontierWorker: Sendable {
             do throws(HTTPClientError) {
                 client = try HTTPClient(configuration: http.clientConfiguration)
             } catch {
-                throw .input("cannot start the HTTP client: \(error)")
+                throw .client("\(error)")
             }
         }
         let robots = RobotsCache(client: client, userAgent: options.http.userAgent, store: FleetRobotsStore(store: store))

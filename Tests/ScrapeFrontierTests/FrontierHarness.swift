@@ -48,6 +48,9 @@ struct FrontierHarness {
         options.untilEmpty = true
         options.idlePoll = .milliseconds(200)
         options.http.backoff = .init(initial: .milliseconds(20), maximum: .milliseconds(100))
+        // The shared breaker opens after 5 failures of a host in a row (a test's 503s can add
+        // up to that) and would hold its URLs for the default 30 s.
+        options.http.circuitBreaker.cooldown = .milliseconds(200)
         options.http.timeout = .seconds(10)
         return options
     }

@@ -12,11 +12,13 @@ import ScrapeResilience
 /// records), and completes them in batches, each record in the transaction that marks
 /// its URL done (docs/FRONTIER.md, "How a worker works").
 ///
-/// Three loops share the worker: the main one claims while slots are free and waits for
-/// news (a NOTIFY, a freed slot, or the idle poll that also picks up due retries); one
-/// writes finished attempts; one renews the leases of URLs in hand and puts other
-/// workers' expired leases back in the queue. The database going away pauses all three
-/// (``FrontierDatabase``); fetches in hand go on, and their results wait to be written.
+/// Its parts: a claim loop keeps URLs in hand a little ahead of the fetch slots and waits
+/// for news (a NOTIFY, a freed slot, or the idle poll that also picks up due retries);
+/// slot tasks fetch; a writer writes finished attempts on a connection of its own; a
+/// lease loop renews the leases of URLs in hand and puts other workers' expired leases
+/// back in the queue; a listener waits for NOTIFY on a third connection. The database
+/// going away pauses the loops (``FrontierDatabase``); fetches in hand go on, and their
+/// results wait to be written.
 public final class FrontierWorker: Sendable {
     public struct Options: Sendable {
         /// Who this worker is in `status` and in the records' `"worker"`.

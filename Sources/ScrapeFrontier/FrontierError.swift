@@ -25,6 +25,9 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
     case output(String)
     /// The worker's HTTP client could not start (its settings).
     case client(String)
+    /// The reader of standard output went away (`export | head`): exit 141 without a
+    /// message, as `scrape run` does.
+    case closedPipe
 
     public var description: String {
         switch self {
@@ -45,6 +48,7 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
         case .input(let message): message
         case .output(let message): message
         case .client(let message): "cannot start the HTTP client: \(message)"
+        case .closedPipe: "the reader of standard output went away"
         }
     }
 }

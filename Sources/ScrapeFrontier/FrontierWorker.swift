@@ -390,6 +390,9 @@ public final class FrontierWorker: Sendable {
                 let connection = try await store.database.openDedicatedConnection()
                 defer { Task { try? await connection.close() } }
                 try await connection.listen(on: "scrape_frontier") { notifications in
+                    // Listening now: a NOTIFY sent before (while this connection opened) was
+                    // missed, so look for work once.
+                    doorbell.ring()
                     for try await _ in notifications { doorbell.ring() }
                 }
             } catch {

@@ -65,6 +65,7 @@ struct DatabaseOptions: ParsableArguments {
             return result
         } catch {
             await store.database.close()
+            if error == .closedPipe { throw ExitCode(128 + SIGPIPE) }
             Terminal.error("scrape frontier \(command): \(error)")
             throw ExitCode(1)
         }
@@ -323,16 +324,22 @@ struct FrontierExport: AsyncParsableCommand {
         let lines = Locked(writer)
         do {
             try await database.withStore("export") { [job, since] store throws(FrontierError) in
-            try await store.requireCurrentSchema()
-            guard let stored = try await store.job(named: job) else { throw .unknownJob(job) }
-            _ = try await store.export(jobID: stored.id, since: since) { record, worker in
-                try lines.withLock { writer in
-                    try writer.appendLine { FrontierStore.exportLine(record: record, worker: worker, into: &$0) }
+                try await store.requireCurrentSchema()
+                guard let stored = try await store.job(named: job) else { throw .unknownJob(job) }
+                _ = try await store.export(jobID: stored.id, since: since) { record, worker in
+                    try lines.withLock { writer throws(FrontierError) in
+                        do {
+                            try writer.appendLine { FrontierStore.exportLine(record: record, worker: worker, into: &$0) }
+                        } catch let error as OutputError where error.kind == .closedPipe {
+                            throw .closedPipe
+                        } catch {
+                            throw .output("\(error)")  // the output's fault, not the database's
+                        }
+                    }
                 }
-            }
-            try lines.withLock { writer throws(FrontierError) in
-                do { try writer.close() } catch { throw .output("\(error)") }
-            }
+                try lines.withLock { writer throws(FrontierError) in
+                    do { try writer.close() } catch { throw .output("\(error)") }
+                }
             }
         } catch {
             if output != "-" { unlink(path) }

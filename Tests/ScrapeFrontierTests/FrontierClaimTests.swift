@@ -121,17 +121,32 @@ import Testing
         let harness = try await FrontierHarness.make("claims_slots")
         defer { Task { await harness.close() } }
         let job = try await harness.add((0..<6).map { "http://127.0.0.1:9/\($0)" }, changes: .init(perHostRate: Rate(perSecond: 4), perHostConcurrency: 100))
-        var delays: [Duration] = []
+        // Each claim's delays are on the database's clock at the moment it ran, somewhere
+        // between our sending the claim and reading its answer; so the latest a slot can be
+        // is (answer read + delay), the earliest (claim sent + delay).
+        var slots: [(earliest: ContinuousClock.Instant, latest: ContinuousClock.Instant)] = []
+        var withinClaims: [Duration] = []
         for worker in ["a", "b", "c"] {
             var request = Self.request(job, worker: worker, limit: 2)
             request.horizon = .seconds(2)
-            delays += try await harness.store.claim(request).map(\.delay)
+            let sent = ContinuousClock.now
+            let claims = try await harness.store.claim(request)
+            let answered = ContinuousClock.now
+            slots += claims.map { (sent + $0.delay, answered + $0.delay) }
+            // A slot already due comes back as 0, not negative: so the gap can be short by as
+            // long as the statement had run, at most its round trip.
+            if claims.count == 2 { withinClaims.append(claims[1].delay - claims[0].delay + (answered - sent)) }
         }
-        #expect(delays.count == 6)
-        // 250 ms apart on one timeline (allowing the milliseconds between the statements).
-        for (index, delay) in delays.enumerated() {
-            let expected = Duration.milliseconds(250 * index)
-            #expect(delay <= expected + .milliseconds(30) && delay >= expected - .milliseconds(150), "slot \(index): \(delay)")
+        #expect(slots.count == 6)
+        // Within one claim: one slot (250 ms at 4/s) apart (the rounding up to ms aside).
+        #expect(withinClaims.count == 3)
+        for gap in withinClaims { #expect(gap >= .milliseconds(248), "\(gap)") }
+        // Across claims (workers): the next slot is at least 250 ms after the last; the
+        // latest the later one can be, less the earliest the earlier one can be, must leave
+        // room for that, whatever the machine's load. (Slots ignoring each other would all be
+        // near now: the bound would be the milliseconds between the claims.)
+        for index in 1..<slots.count {
+            #expect(slots[index].latest - slots[index - 1].earliest >= .milliseconds(248), "slots \(index - 1) and \(index)")
         }
     }
 }

@@ -76,6 +76,24 @@ import Testing
         #expect(!wrongPassword.stderr.contains("wrong@"))
     }
 
+    /// `export | head -1`: the reader goes away after one line; export ends with 141 and
+    /// no message, as `scrape run` does.
+    @Test func exportIntoAReaderThatGoesAway() async throws {
+        let harness = try await FrontierHarness.make("command_pipe")
+        defer { Task { await harness.close() } }
+        // Lines that are not URLs: records without a request, more than a pipe holds.
+        try await harness.add((0..<3000).map { "not a url \($0)" })
+        _ = try await harness.work(FrontierHarness.options("w"))
+        let stdout = try FIFO()
+        let child = try ChildProcess(ChildProcess.builtProduct("scrape"), ["frontier", "export", "--db", harness.url, "--job", "crawl"], stdoutPath: stdout.path)
+        let first = try await stdout.readLine(timeout: .seconds(20))
+        #expect(first.hasPrefix(#"{"url":"not a url"#))
+        stdout.close()
+        let result = try await child.wait(timeout: .seconds(20))
+        #expect(result.status == 141)
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+
     /// A server that is not there: a command retries for 10 s, saying so, then exits 1
     /// naming the URL without its password.
     @Test func anUnreachableServerEndsACommandAfterTenSeconds() async throws {

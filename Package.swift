@@ -141,10 +141,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What both executables share: exit statuses, stderr, heap settings.
+        // What both executables share: exit statuses, stderr, heap settings, stop signals.
         .target(
             name: "CommandSupport",
-            dependencies: ["CMalloc", "ScrapeBase", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "CMalloc", "ScrapeBase", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Signals as an async sequence; a small target of its own, without NIO.
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -152,8 +156,6 @@ let package = Package(
             dependencies: [
                 "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // Signals as an async sequence; a small target of its own, without NIO.
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings,
             linkerSettings: releaseLinkerSettings
@@ -165,7 +167,6 @@ let package = Package(
                 "ScrapeDaemon", "ScrapeStream", "ScrapeFrontier", "ScrapeCore", "ScrapeBase", "ScrapeHTTP", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings,
             linkerSettings: releaseLinkerSettings

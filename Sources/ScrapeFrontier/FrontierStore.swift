@@ -45,6 +45,12 @@ public struct FrontierStore: Sendable {
     /// Applies the migrations newer than the database's version (``Migrations``) in one
     /// transaction under an advisory lock; returns the versions before and after.
     public func migrate() async throws(FrontierError) -> (from: Int, to: Int) {
+        try await migrate(upTo: Migrations.latestVersion)
+    }
+
+    /// ``migrate()`` stopping at `target`: the tests make "a database of an older scrape" with it.
+    @discardableResult
+    func migrate(upTo target: Int) async throws(FrontierError) -> (from: Int, to: Int) {
         let logger = self.logger
         return try await database.run { connection in
             try await connection.withTransaction(logger: logger) { connection in
@@ -62,31 +68,14 @@ public struct FrontierStore: Sendable {
                 guard current <= Migrations.latestVersion else {
                     throw FrontierError.schemaNewer(found: current, known: Migrations.latestVersion)
                 }
-                for migration in Migrations.all where migration.version > current {
+                for migration in Migrations.all where migration.version > current && migration.version <= target {
                     for statement in migration.statements {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                     try await connection.query(
                         "INSERT INTO scrape.schema_version (version, summary) VALUES (\(migration.version), \(migration.summary))", logger: logger)
                 }
-                return (from: current, to: Migrations.latestVersion)
-            }
-        }
-    }
-
-    /// Applies migrations up to `version` only: the tests' "database of an older scrape".
-    func migrate(upTo version: Int) async throws(FrontierError) {
-        let logger = self.logger
-        try await database.run { connection in
-            for statement in Migrations.bootstrap {
-                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-            }
-            for migration in Migrations.all where migration.version <= version {
-                for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query(
-                    "INSERT INTO scrape.schema_version (version, summary) VALUES (\(migration.version), \(migration.summary))", logger: logger)
+                return (from: current, to: max(current, target))
             }
         }
     }

@@ -6,8 +6,6 @@ import ScrapeCore
 import ScrapeHTTP
 import ScrapeResilience
 import ScrapeStream
-import Synchronization
-import UnixSignals
 
 /// `scrape ws URL`: one WebSocket stream to JSON Lines, until `--max-messages`,
 /// `--duration`, a signal, a close 1000 or the reconnect budget ends it.

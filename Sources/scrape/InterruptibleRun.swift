@@ -1,8 +1,6 @@
 import CommandSupport
 import Glibc
 import ScrapeCore
-import UnixSignals
-import Synchronization
 
 /// Runs a ``ScrapeRun`` under signal handling, and turns its end into an exit status.
 ///
@@ -14,9 +12,6 @@ struct InterruptibleRun {
     let quiet: Bool
 
     func execute() async -> Int32 {
-        // The run is a task of its own so the signal watcher can cancel it; the first signal
-        // is kept (it sets the exit status), a second one ends the process at once.
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         var run = ScrapeRun(options: options)
         let progress = !quiet && TerminalProgress.isAvailable(recordsOnStdout: options.output == "-") ? TerminalProgress() : nil
         if let progress { run.onProgress = { summary, inFlight in progress.update(summary, inFlight: inFlight) } }
@@ -34,18 +29,12 @@ struct InterruptibleRun {
                 return .failure(error)
             }
         }
-        let received = Atomic<Int32>(0)
-        let watcher = Task {
-            for await signal in signals {
-                guard received.compareExchange(expected: 0, desired: signal.rawValue, ordering: .relaxed).exchanged else {
-                    _exit(128 + signal.rawValue)
-                }
-                runTask.cancel()
-            }
-        }
+        // The run is a task of its own so the first signal can cancel it (and set the exit
+        // status); a second one ends the process at once.
+        let signals = await StopSignals { _ in runTask.cancel() }
         let result = await runTask.value
-        watcher.cancel()
-        let signal = received.load(ordering: .relaxed)
+        signals.cancel()
+        let signal = signals.signal
         progress?.finish()
 
         switch result {

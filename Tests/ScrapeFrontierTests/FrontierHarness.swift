@@ -63,6 +63,17 @@ struct FrontierHarness {
         return summary
     }
 
+    /// Runs workers named `ids` at once, each with its own connection, until the jobs are done.
+    func work(workers ids: [String], concurrency: Int) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for id in ids {
+                let options = Self.options(id, concurrency: concurrency)
+                group.addTask { _ = try await work(options) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     /// The job's records as `export` writes them, parsed.
     func export(job: String = "crawl") async throws -> [[String: Any]] {
         guard let stored = try await store.job(named: job) else { return [] }

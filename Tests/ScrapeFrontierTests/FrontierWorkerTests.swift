@@ -27,9 +27,7 @@ import Testing
         }
         let fleetRecords = try await TestServer.withRunning { server in
             try await harness.add(paths.map(server.url) + ["not a url"])
-            async let one = harness.work(FrontierHarness.options("w1", concurrency: 3))
-            async let two = harness.work(FrontierHarness.options("w2", concurrency: 3))
-            _ = try await (one, two)
+            try await harness.work(workers: ["w1", "w2"], concurrency: 3)
             let records = try await harness.export()
             #expect(records.allSatisfy { ["w1", "w2"].contains($0["worker"] as? String ?? "") })
             return records.map { Self.comparable($0, base: server.baseURL) }
@@ -56,10 +54,7 @@ import Testing
         try await TestServer.withRunning { server in
             let urls = (0..<24).map { server.url($0 % 6 == 0 ? "/private/p\($0)" : "/page/\($0)") }
             try await harness.add(urls)
-            async let one = harness.work(FrontierHarness.options("r1", concurrency: 4))
-            async let two = harness.work(FrontierHarness.options("r2", concurrency: 4))
-            async let three = harness.work(FrontierHarness.options("r3", concurrency: 4))
-            _ = try await (one, two, three)
+            try await harness.work(workers: ["r1", "r2", "r3"], concurrency: 4)
             #expect(server.log.count(path: "/robots.txt") == 1)
             #expect(server.log.count(prefix: "/private/") == 0)
             let records = try await harness.export()
@@ -92,10 +87,7 @@ import Testing
         defer { Task { await harness.close() } }
         try await TestServer.withRunning { server in
             try await harness.add((0..<20).map { server.url("/page/\($0)") }, changes: .init(perHostRate: Rate(perSecond: 10), ignoreRobots: true))
-            async let one = harness.work(FrontierHarness.options("a", concurrency: 4))
-            async let two = harness.work(FrontierHarness.options("b", concurrency: 4))
-            async let three = harness.work(FrontierHarness.options("c", concurrency: 4))
-            _ = try await (one, two, three)
+            try await harness.work(workers: ["a", "b", "c"], concurrency: 4)
             let times = server.log.all.filter { $0.path.hasPrefix("/page/") }.map(\.time).sorted()
             #expect(times.count == 20)
             // Slots are 100 ms apart and a request never goes before its slot; one that goes
@@ -119,10 +111,7 @@ import Testing
         defer { Task { await harness.close() } }
         try await TestServer.withRunning { server in
             try await harness.add((0..<12).map { server.url("/delay/300?n=\($0)") }, changes: .init(perHostConcurrency: 2, ignoreRobots: true))
-            async let one = harness.work(FrontierHarness.options("a", concurrency: 4))
-            async let two = harness.work(FrontierHarness.options("b", concurrency: 4))
-            async let three = harness.work(FrontierHarness.options("c", concurrency: 4))
-            _ = try await (one, two, three)
+            try await harness.work(workers: ["a", "b", "c"], concurrency: 4)
             let times = server.log.all.filter { $0.path.hasPrefix("/delay/") }.map(\.time).sorted()
             #expect(times.count == 12)
             // Each request takes 300 ms: a third start within 250 ms of the first of two would be a third at once.
@@ -147,6 +136,8 @@ import Testing
             options.http.circuitBreaker.giveUpAfter = .seconds(1)
             var other = options
             other.workerID = "b"
+            // Two `async let`s, not `work(together:)`: with that call here Swift 6.3.1's
+            // region-isolation pass crashed (signal 6, SendNonSendable) compiling this test.
             async let one = harness.work(options)
             async let two = harness.work(other)
             _ = try await (one, two)

@@ -2,15 +2,15 @@ import Glibc
 import Synchronization
 import UnixSignals
 
-/// SIGINT and SIGTERM for a command that stops gracefully (`scrape ws`, `scrape frontier
-/// work`): the first calls `stop`, a second exits at once with 128 + its number, as a
-/// user pressing Ctrl-C twice expects.
-final class StopSignals: Sendable {
+/// SIGINT and SIGTERM for a command that stops gracefully (`scrape run`, `scrape ws`,
+/// `scrape frontier work`): the first calls `stop`, a second exits at once with 128 + its
+/// number, as a user pressing Ctrl-C twice expects.
+public final class StopSignals: Sendable {
     private let received = Atomic<Int32>(0)
     private let watcher = Mutex<Task<Void, Never>?>(nil)
 
     /// Starts watching; `stop` runs on the first signal.
-    init(stop: @escaping @Sendable (_ signal: Int32) -> Void) async {
+    public init(stop: @escaping @Sendable (_ signal: Int32) -> Void) async {
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let task = Task { [self] in
             for await signal in signals {
@@ -24,10 +24,10 @@ final class StopSignals: Sendable {
     }
 
     /// The first signal's number; 0 when none came.
-    var signal: Int32 { received.load(ordering: .relaxed) }
+    public var signal: Int32 { received.load(ordering: .relaxed) }
 
     /// Stops watching (the command is done).
-    func cancel() {
+    public func cancel() {
         watcher.withLock { $0?.cancel() }
     }
 }

@@ -6,7 +6,7 @@ import ScrapeBase
 /// The test server's routes, HTTPBin-style. Every delay is capped so no test can hang on one.
 enum Routes {
     /// The longest any route waits, whatever it is asked.
-    static let maxDelay = Duration.seconds(10)
+    static let maxDelay = Duration.seconds(30)
 
     static func register(on router: Router<TestRequestContext>) {
         router.get("/get") { _, _ in text("ok") }

@@ -37,12 +37,16 @@ struct HTTPClientConcurrencyTests {
         try await withServerAndClient({
             $0.connections.maxTotal = 256
             $0.connections.maxPerHost = 256
+            // Far past the time 200 requests take to reach the server on a loaded machine (CI once
+            // needed more than 5 s, and the first ones timed out before the cancel).
+            $0.timeouts.total = .seconds(40)
+            $0.timeouts.lowSpeedTime = .seconds(40)
         }) { server, client in
             let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<200 {
                     group.addTask {
                         do {
-                            _ = try await client.execute(FetchRequest(url: server.url("/delay/5000")))
+                            _ = try await client.execute(FetchRequest(url: server.url("/delay/30000")))
                             return "completed"
                         } catch is CancellationError {
                             return "cancelled"
@@ -52,7 +56,7 @@ struct HTTPClientConcurrencyTests {
                     }
                 }
                 // Wait until all 200 reached the server, so they are really in flight.
-                while server.log.count(path: "/delay/5000") < 200 {
+                while server.log.count(path: "/delay/30000") < 200 {
                     try await Task.sleep(for: .milliseconds(10))
                 }
                 #expect(client.statistics.runningTransfers == 200)

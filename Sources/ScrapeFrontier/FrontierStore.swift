@@ -303,7 +303,7 @@ public struct FrontierStore: Sendable {
                 SELECT scrape.finish(\(worker), \(ids)::bigint[], \(tokens)::bigint[], \(records)::text[],
                     \(delays)::double precision[], \(failed)::boolean[], \(breakerJobs)::bigint[], \(breakerHosts)::text[],
                     \(breakerResets)::boolean[], \(breakerFailures)::integer[], \(breaker.failureThreshold)::integer,
-                    make_interval(secs => \(breaker.cooldown.inSeconds)))
+                    make_interval(secs => \(breaker.cooldown.inSeconds)), make_interval(secs => \(breaker.maximumCooldown.inSeconds)))
                 """, logger: logger)
             for try await counts in rows.decode([Int].self) where counts.count == 2 {
                 return Accepted(completions: counts[0], records: counts[1])

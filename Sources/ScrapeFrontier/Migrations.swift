@@ -77,7 +77,11 @@ enum Migrations {
             """,
             "CREATE INDEX records_export ON scrape.records (job_id, completed_at, url_id)",
             // queued/in_flight count the host's URLs in states 0/1 (kept by every statement
-            // that moves a URL), so a claim finds ready hosts without counting URLs.
+            // that moves a URL), so a claim finds ready hosts without counting URLs. The
+            // breaker, as scrape run's CircuitBreaker: failures in a row; open_until (also a
+            // probe's hold); broken_since, for give_up_after; cooldown, doubled by each failed
+            // probe; probe_out while a probe is leased (only its failure doubles the cooldown,
+            // not one of a request already in flight when the breaker opened).
             """
             CREATE TABLE scrape.hosts (
                 job_id bigint NOT NULL REFERENCES scrape.jobs ON DELETE CASCADE,
@@ -88,6 +92,8 @@ enum Migrations {
                 failures integer NOT NULL DEFAULT 0,
                 open_until timestamptz,
                 broken_since timestamptz,
+                cooldown interval,
+                probe_out boolean NOT NULL DEFAULT false,
                 PRIMARY KEY (job_id, host))
             """,
             "CREATE INDEX hosts_ready ON scrape.hosts (job_id, next_at) WHERE queued > 0",
@@ -178,7 +184,8 @@ enum Migrations {
                         SET queued = queued - got, in_flight = in_flight + got,
                             next_at = CASE WHEN giving_up THEN next_at ELSE slot + spacing * got END,
                             -- a probe holds the breaker shut for its lease; its outcome reopens or closes it
-                            open_until = CASE WHEN probing THEN now_ + p_lease ELSE open_until END
+                            open_until = CASE WHEN probing THEN now_ + p_lease ELSE open_until END,
+                            probe_out = probe_out OR probing
                         WHERE job_id = p_job AND host = h.host;
                         taken := taken + got;
                         EXIT WHEN taken >= p_limit;
@@ -191,14 +198,16 @@ enum Migrations {
             // retry). Only rows still leased with the caller's token count; a completion
             // after the lease was lost and re-taken matches nothing and is discarded.
             // The attempts' outcomes move the hosts' shared circuit breakers (reset: the
-            // host answered; failures: consecutive failures since). Returns how many were
+            // host answered; failures: consecutive failures since): a closed breaker opens
+            // at the threshold for p_cooldown; a failure while its probe is out reopens it for
+            // twice the last cooldown, up to p_max_cooldown; an answer closes it. Returns how many were
             // accepted, and how many of those were records. Locks are taken URLs first (by id), then hosts (by key), as every
             // function here does, so concurrent batches never deadlock.
             """
             CREATE FUNCTION scrape.finish(
                 p_worker text, p_ids bigint[], p_tokens bigint[], p_records text[], p_delays_ms double precision[],
                 p_failed boolean[], p_breaker_jobs bigint[], p_breaker_hosts text[], p_breaker_reset boolean[],
-                p_breaker_failures integer[], p_threshold integer, p_cooldown interval)
+                p_breaker_failures integer[], p_threshold integer, p_cooldown interval, p_max_cooldown interval)
             RETURNS integer[]
             LANGUAGE plpgsql AS $$
             DECLARE
@@ -246,17 +255,23 @@ enum Migrations {
                 WHERE h.job_id = p.job_id AND h.host = p.host;
                 UPDATE scrape.hosts h
                 SET failures = b.now_failing,
-                    open_until = CASE WHEN b.now_failing >= p_threshold THEN clock_timestamp() + p_cooldown
+                    cooldown = CASE WHEN b.reopens THEN least(h.cooldown * 2, p_max_cooldown)
+                                    WHEN b.opens THEN p_cooldown
+                                    WHEN b.reset THEN NULL ELSE h.cooldown END,
+                    open_until = CASE WHEN b.reopens THEN clock_timestamp() + least(h.cooldown * 2, p_max_cooldown)
+                                      WHEN b.opens THEN clock_timestamp() + p_cooldown
                                       WHEN b.reset THEN NULL ELSE h.open_until END,
-                    broken_since = CASE WHEN b.now_failing >= p_threshold THEN coalesce(h.broken_since, clock_timestamp())
-                                        WHEN b.reset THEN NULL ELSE h.broken_since END
-                FROM (SELECT x.job_id, x.host, x.reset,
-                             CASE WHEN x.reset THEN x.failures ELSE hh.failures + x.failures END AS now_failing
+                    broken_since = CASE WHEN b.opens THEN clock_timestamp() WHEN b.reset THEN NULL ELSE h.broken_since END,
+                    probe_out = h.probe_out AND NOT (b.reopens OR b.reset)
+                FROM (SELECT x.job_id, x.host, x.reset, n.now_failing,
+                             n.now_failing >= p_threshold AND (x.reset OR hh.broken_since IS NULL) AS opens,
+                             NOT x.reset AND x.failures > 0 AND hh.broken_since IS NOT NULL AND hh.probe_out AS reopens
                       FROM unnest(p_breaker_jobs, p_breaker_hosts, p_breaker_reset, p_breaker_failures)
                           AS x(job_id, host, reset, failures)
-                      JOIN scrape.hosts hh ON hh.job_id = x.job_id AND hh.host = x.host) b
+                      JOIN scrape.hosts hh ON hh.job_id = x.job_id AND hh.host = x.host
+                      CROSS JOIN LATERAL (SELECT CASE WHEN x.reset THEN x.failures ELSE hh.failures + x.failures END AS now_failing) n) b
                 WHERE h.job_id = b.job_id AND h.host = b.host
-                  AND (h.failures <> b.now_failing OR b.now_failing >= p_threshold OR (b.reset AND h.open_until IS NOT NULL));
+                  AND (h.failures <> b.now_failing OR b.opens OR b.reopens OR (b.reset AND h.broken_since IS NOT NULL));
                 UPDATE scrape.jobs j
                 SET done = j.done + p.done, failed = j.failed + p.failed
                 FROM (SELECT f.job_id, count(*) FILTER (WHERE f.record IS NOT NULL) AS done,

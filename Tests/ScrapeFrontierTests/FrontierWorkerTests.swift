@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import PostgresNIO
 import ScrapeBase
 import ScrapeCore
 import ScrapeResilience
@@ -155,6 +157,33 @@ import Testing
             // Sent: the failures that opened it (5) and the probes, not 40.
             #expect(sent == failed, "sent \(sent); \(kinds)")
             #expect(server.log.count(prefix: "/always/") < 30, "requests to the failing origin: \(server.log.count(prefix: "/always/"))")
+        }
+    }
+
+    /// As scrape run's breaker: each failed probe doubles the cooldown, fleet-wide, and a
+    /// failure of a request already in flight when it opened does not. One slot and a 200 ms
+    /// first cooldown against an origin that always fails: probes come at 0.2, 0.6, 1.4 and
+    /// 3.0 s after it opens, so by give_up_after (3 s) the cooldown is 200 ms doubled once to
+    /// four times (it stayed 200 ms before; doubled by every failure it would be more).
+    @Test func eachFailedProbeDoublesTheSharedCooldown() async throws {
+        let harness = try await FrontierHarness.make("worker_breaker_doubling")
+        defer { Task { await harness.close() } }
+        try await TestServer.withRunning { server in
+            try await harness.add((0..<30).map { server.url("/always/503?n=\($0)") }, changes: .init(retries: 0, ignoreRobots: true))
+            var options = FrontierHarness.options("a", concurrency: 1)
+            options.http.circuitBreaker.giveUpAfter = .seconds(3)
+            _ = try await harness.work(options)
+            #expect(try await harness.export().count == 30)
+            let cooldown = try await harness.store.database.run { connection in
+                for try await seconds in try await connection.query(
+                    "SELECT extract(epoch FROM cooldown)::double precision FROM scrape.hosts", logger: .init(label: "t")
+                ).decode(Double.self) {
+                    return seconds
+                }
+                return -1
+            }
+            let doublings = log2(cooldown / 0.2)
+            #expect(abs(doublings - doublings.rounded()) < 1e-9 && (1...4).contains(doublings.rounded()), "cooldown \(cooldown) s")
         }
     }
 }

@@ -264,14 +264,17 @@ public struct FrontierStore: Sendable {
         }
     }
 
-    /// What a batch's attempts say about one host's health (the shared circuit breaker).
-    public struct BreakerReport: Sendable, Equatable {
+    /// What a batch's attempts say about one host: its health (the shared circuit breaker)
+    /// and the `Crawl-delay` its robots.txt asks of us (a fleet-wide request spacing).
+    public struct HostReport: Sendable, Equatable {
         public let jobID: Int64
         public let host: String
         /// The host answered (so its consecutive failures start again from `failures`).
         public var reset: Bool
         /// Failures after the last answer.
         public var failures: Int
+        /// The robots.txt `Crawl-delay` for our user agent; nil when none (or robots ignored).
+        public var crawlDelay: Duration?
     }
 
     /// What the database took of a batch: the rest had lost their leases.
@@ -283,9 +286,9 @@ public struct FrontierStore: Sendable {
     }
 
     /// Completes a batch in one transaction (records written, retries re-queued, breakers
-    /// moved).
+    /// moved, crawl delays kept).
     public func finish(
-        _ completions: [Completion], breakers: [BreakerReport], worker: String, breaker: ScrapeConfiguration.HTTP.BreakerSettings
+        _ completions: [Completion], hosts: [HostReport], worker: String, breaker: ScrapeConfiguration.HTTP.BreakerSettings
     ) async throws(FrontierError) -> Accepted {
         let logger = self.logger
         let ids = completions.map(\.claim.id)
@@ -293,17 +296,19 @@ public struct FrontierStore: Sendable {
         let records = completions.map { $0.record.map { String(decoding: $0, as: UTF8.self) } ?? "" }
         let delays = completions.map { Double($0.retryDelay.inMilliseconds) }
         let failed = completions.map(\.failed)
-        let breakerJobs = breakers.map(\.jobID)
-        let breakerHosts = breakers.map(\.host)
-        let breakerResets = breakers.map(\.reset)
-        let breakerFailures = breakers.map(\.failures)
+        let hostJobs = hosts.map(\.jobID)
+        let hostNames = hosts.map(\.host)
+        let hostResets = hosts.map(\.reset)
+        let hostFailures = hosts.map(\.failures)
+        let hostCrawlDelays = hosts.map { $0.crawlDelay?.inSeconds ?? 0 }  // 0: none
         return try await database.run { connection in
             let rows = try await connection.query(
                 """
                 SELECT scrape.finish(\(worker), \(ids)::bigint[], \(tokens)::bigint[], \(records)::text[],
-                    \(delays)::double precision[], \(failed)::boolean[], \(breakerJobs)::bigint[], \(breakerHosts)::text[],
-                    \(breakerResets)::boolean[], \(breakerFailures)::integer[], \(breaker.failureThreshold)::integer,
-                    make_interval(secs => \(breaker.cooldown.inSeconds)), make_interval(secs => \(breaker.maximumCooldown.inSeconds)))
+                    \(delays)::double precision[], \(failed)::boolean[], \(hostJobs)::bigint[], \(hostNames)::text[],
+                    \(hostResets)::boolean[], \(hostFailures)::integer[], \(hostCrawlDelays)::double precision[],
+                    \(breaker.failureThreshold)::integer, make_interval(secs => \(breaker.cooldown.inSeconds)),
+                    make_interval(secs => \(breaker.maximumCooldown.inSeconds)))
                 """, logger: logger)
             for try await counts in rows.decode([Int].self) where counts.count == 2 {
                 return Accepted(completions: counts[0], records: counts[1])

@@ -266,9 +266,9 @@ public final class FrontierWorker: Sendable {
             let claim = assignment.claim
             let completion = await attempt(claim, job: assignment.job, fetcher: assignment.fetcher)
             let full = state.withLock { state in
-                if let (completion, breaker) = completion {
+                if let (completion, outcome, crawlDelay) = completion {
                     state.pending.append(completion)
-                    if let breaker { state.record(breaker, jobID: assignment.job.id, host: claim.host) }
+                    if let outcome { state.record(outcome, crawlDelay: crawlDelay, jobID: assignment.job.id, host: claim.host) }
                 } else {
                     state.held[claim.id] = nil  // cancelled: the lease expires and another worker takes it
                 }
@@ -280,19 +280,19 @@ public final class FrontierWorker: Sendable {
         doorbell.ring()
     }
 
-    /// The completion for one claim, and what it says of the host's health; nil when the
-    /// worker is cancelled mid-fetch.
+    /// The completion for one claim, what it says of the host's health, and the host's
+    /// robots.txt `Crawl-delay`; nil when the worker is cancelled mid-fetch.
     private func attempt(
         _ claim: FrontierStore.Claim, job: FrontierStore.StoredJob, fetcher: PageFetcher
-    ) async -> (FrontierStore.Completion, AttemptOutcome?)? {
+    ) async -> (FrontierStore.Completion, AttemptOutcome?, Duration?)? {
         let prepared: FetchRequest.Prepared
         do throws(HTTPClientError) {
             prepared = try FetchRequest.Prepared(FetchRequest(url: claim.url), maxURLLength: options.http.clientConfiguration.limits.maxURLLength)
         } catch {
-            return (Self.completion(claim, PageFetcher.record(rejecting: claim.url, because: error)), nil)
+            return (Self.completion(claim, PageFetcher.record(rejecting: claim.url, because: error)), nil, nil)
         }
         if claim.giveUp {
-            return (Self.completion(claim, PageFetcher.record(circuitOpen: prepared, attempts: claim.attempt - 1)), nil)
+            return (Self.completion(claim, PageFetcher.record(circuitOpen: prepared, attempts: claim.attempt - 1)), nil, nil)
         }
         if claim.delay > .zero {
             do { try await Task.sleep(for: claim.delay) } catch { return nil }
@@ -302,9 +302,9 @@ public final class FrontierWorker: Sendable {
         let policy = RetryPolicy(maxAttempts: job.job.retries + 1, backoff: options.http.backoff, maxRetryAfter: options.http.maxRetryAfter)
         var generator = SystemRandomNumberGenerator()
         if case .retry(let after) = policy.decision(for: result.outcome, attempt: claim.attempt, using: &generator) {
-            return (FrontierStore.Completion(claim: claim, record: nil, failed: false, retryDelay: after), result.outcome)
+            return (FrontierStore.Completion(claim: claim, record: nil, failed: false, retryDelay: after), result.outcome, result.crawlDelay)
         }
-        return (Self.completion(claim, record), result.outcome)
+        return (Self.completion(claim, record), result.outcome, result.crawlDelay)
     }
 
     private static func completion(_ claim: FrontierStore.Claim, _ record: ScrapeRecord) -> FrontierStore.Completion {
@@ -323,15 +323,15 @@ public final class FrontierWorker: Sendable {
         defer { Task { await writer.database.close() } }
         while true {
             await flushBell.wait(upTo: options.flushInterval)
-            let (batch, breakers, done) = state.withLock { state in
+            let (batch, hosts, done) = state.withLock { state in
                 let batch = state.pending
                 state.pending.removeAll(keepingCapacity: true)
-                let breakers = Array(state.breakers.values)
-                state.breakers.removeAll(keepingCapacity: true)
-                return (batch, breakers, state.claimLoopDone)
+                let hosts = Array(state.hosts.values)
+                state.hosts.removeAll(keepingCapacity: true)
+                return (batch, hosts, state.claimLoopDone)
             }
-            if !batch.isEmpty || !breakers.isEmpty {
-                let accepted = try await writer.finish(batch, breakers: breakers, worker: options.workerID, breaker: options.http.circuitBreaker)
+            if !batch.isEmpty || !hosts.isEmpty {
+                let accepted = try await writer.finish(batch, hosts: hosts, worker: options.workerID, breaker: options.http.circuitBreaker)
                 let retried = accepted.completions - accepted.records
                 // Failed records are counted as sent: a lost lease among them is rare, and
                 // the job's own counters (status) are exact.
@@ -424,16 +424,17 @@ struct WorkerState {
     /// Claims in hand (waiting, fetching or waiting to be written), for lease renewal.
     var held: [Int64: FrontierStore.Claim] = [:]
     var pending: [FrontierStore.Completion] = []
-    var breakers: [String: FrontierStore.BreakerReport] = [:]
+    var hosts: [String: FrontierStore.HostReport] = [:]
     var summary = FrontierWorker.Summary()
 
     /// Nothing claimed is waiting, fetching or waiting to be written.
     var isIdle: Bool { slots == 0 && ready.isEmpty && pending.isEmpty }
 
-    /// Folds one attempt's outcome into the host's report for the next batch.
-    mutating func record(_ outcome: AttemptOutcome, jobID: Int64, host: String) {
+    /// Folds one attempt's outcome and the host's `Crawl-delay` into its report for the next batch.
+    mutating func record(_ outcome: AttemptOutcome, crawlDelay: Duration?, jobID: Int64, host: String) {
         let key = "\(jobID) \(host)"
-        var report = breakers[key] ?? FrontierStore.BreakerReport(jobID: jobID, host: host, reset: false, failures: 0)
+        var report = hosts[key] ?? FrontierStore.HostReport(jobID: jobID, host: host, reset: false, failures: 0)
+        if let crawlDelay { report.crawlDelay = crawlDelay }
         switch outcome {
         case .failure:
             report.failures += 1
@@ -441,6 +442,6 @@ struct WorkerState {
             report.reset = true
             report.failures = 0
         }
-        breakers[key] = report
+        hosts[key] = report
     }
 }

@@ -81,7 +81,8 @@ enum Migrations {
             // breaker, as scrape run's CircuitBreaker: failures in a row; open_until (also a
             // probe's hold); broken_since, for give_up_after; cooldown, doubled by each failed
             // probe; probe_out while a probe is leased (only its failure doubles the cooldown,
-            // not one of a request already in flight when the breaker opened).
+            // not one of a request already in flight when the breaker opened). crawl_delay: the
+            // host's robots.txt Crawl-delay for us, a spacing when stricter than the job's rate.
             """
             CREATE TABLE scrape.hosts (
                 job_id bigint NOT NULL REFERENCES scrape.jobs ON DELETE CASCADE,
@@ -94,6 +95,7 @@ enum Migrations {
                 broken_since timestamptz,
                 cooldown interval,
                 probe_out boolean NOT NULL DEFAULT false,
+                crawl_delay interval,
                 PRIMARY KEY (job_id, host))
             """,
             "CREATE INDEX hosts_ready ON scrape.hosts (job_id, next_at) WHERE queued > 0",
@@ -122,6 +124,7 @@ enum Migrations {
                 j scrape.jobs%ROWTYPE;
                 h record;
                 spacing interval;
+                h_spacing interval;
                 wanted integer;
                 ids bigint[];
                 got integer;
@@ -151,6 +154,8 @@ enum Migrations {
                         LIMIT p_limit
                         FOR UPDATE SKIP LOCKED
                     LOOP
+                        -- the job's rate, or the host's robots.txt Crawl-delay when stricter
+                        h_spacing := greatest(spacing, coalesce(h.crawl_delay, interval '0'));
                         slot := greatest(h.next_at, now_);
                         giving_up := h.broken_since IS NOT NULL AND now_ - h.broken_since > p_give_up;
                         probing := h.open_until IS NOT NULL AND NOT giving_up;
@@ -158,9 +163,9 @@ enum Migrations {
                         IF pass = 1 THEN wanted := least(wanted, greatest(1, (p_limit + 7) / 8)); END IF;
                         IF probing THEN
                             wanted := 1;
-                        ELSIF spacing > interval '0' AND NOT giving_up THEN
+                        ELSIF h_spacing > interval '0' AND NOT giving_up THEN
                             wanted := least(wanted, 1 + floor(extract(epoch FROM (now_ + p_horizon - slot))
-                                                              / extract(epoch FROM spacing))::integer);
+                                                              / extract(epoch FROM h_spacing))::integer);
                         END IF;
                         CONTINUE WHEN wanted <= 0;
                         SELECT array_agg(c.id ORDER BY c.id) INTO ids FROM (
@@ -177,12 +182,12 @@ enum Migrations {
                             WHERE u.id = t.id
                             RETURNING u.id, u.url, u.host, u.attempts, token,
                                 CASE WHEN giving_up THEN 0::double precision
-                                     ELSE greatest(0, extract(epoch FROM (slot + spacing * (t.n - 1) - clock_timestamp())) * 1000)
+                                     ELSE greatest(0, extract(epoch FROM (slot + h_spacing * (t.n - 1) - clock_timestamp())) * 1000)
                                 END,
                                 giving_up;
                         UPDATE scrape.hosts
                         SET queued = queued - got, in_flight = in_flight + got,
-                            next_at = CASE WHEN giving_up THEN next_at ELSE slot + spacing * got END,
+                            next_at = CASE WHEN giving_up THEN next_at ELSE slot + h_spacing * got END,
                             -- a probe holds the breaker shut for its lease; its outcome reopens or closes it
                             open_until = CASE WHEN probing THEN now_ + p_lease ELSE open_until END,
                             probe_out = probe_out OR probing
@@ -200,14 +205,16 @@ enum Migrations {
             // The attempts' outcomes move the hosts' shared circuit breakers (reset: the
             // host answered; failures: consecutive failures since): a closed breaker opens
             // at the threshold for p_cooldown; a failure while its probe is out reopens it for
-            // twice the last cooldown, up to p_max_cooldown; an answer closes it. Returns how many were
+            // twice the last cooldown, up to p_max_cooldown; an answer closes it. A host's
+            // robots.txt Crawl-delay (p_crawl_delays, 0 for none) is kept for its claims. Returns how many were
             // accepted, and how many of those were records. Locks are taken URLs first (by id), then hosts (by key), as every
             // function here does, so concurrent batches never deadlock.
             """
             CREATE FUNCTION scrape.finish(
                 p_worker text, p_ids bigint[], p_tokens bigint[], p_records text[], p_delays_ms double precision[],
-                p_failed boolean[], p_breaker_jobs bigint[], p_breaker_hosts text[], p_breaker_reset boolean[],
-                p_breaker_failures integer[], p_threshold integer, p_cooldown interval, p_max_cooldown interval)
+                p_failed boolean[], p_host_jobs bigint[], p_host_names text[], p_host_reset boolean[],
+                p_host_failures integer[], p_crawl_delays double precision[], p_threshold integer, p_cooldown interval,
+                p_max_cooldown interval)
             RETURNS integer[]
             LANGUAGE plpgsql AS $$
             DECLARE
@@ -246,7 +253,7 @@ enum Migrations {
                 -- The hosts are locked last, after the records are written: claims skip locked hosts,
                 -- so a lock held through the whole batch made claims come back short (13% slower).
                 PERFORM 1 FROM scrape.hosts h
-                WHERE (h.job_id, h.host) IN (SELECT * FROM unnest(f_jobs, f_hosts) UNION SELECT * FROM unnest(p_breaker_jobs, p_breaker_hosts))
+                WHERE (h.job_id, h.host) IN (SELECT * FROM unnest(f_jobs, f_hosts) UNION SELECT * FROM unnest(p_host_jobs, p_host_names))
                 ORDER BY h.job_id, h.host FOR UPDATE;
                 UPDATE scrape.hosts h
                 SET in_flight = h.in_flight - p.n, queued = h.queued + p.requeued
@@ -266,12 +273,18 @@ enum Migrations {
                 FROM (SELECT x.job_id, x.host, x.reset, n.now_failing,
                              n.now_failing >= p_threshold AND (x.reset OR hh.broken_since IS NULL) AS opens,
                              NOT x.reset AND x.failures > 0 AND hh.broken_since IS NOT NULL AND hh.probe_out AS reopens
-                      FROM unnest(p_breaker_jobs, p_breaker_hosts, p_breaker_reset, p_breaker_failures)
+                      FROM unnest(p_host_jobs, p_host_names, p_host_reset, p_host_failures)
                           AS x(job_id, host, reset, failures)
                       JOIN scrape.hosts hh ON hh.job_id = x.job_id AND hh.host = x.host
                       CROSS JOIN LATERAL (SELECT CASE WHEN x.reset THEN x.failures ELSE hh.failures + x.failures END AS now_failing) n) b
                 WHERE h.job_id = b.job_id AND h.host = b.host
                   AND (h.failures <> b.now_failing OR b.opens OR b.reopens OR (b.reset AND h.broken_since IS NOT NULL));
+                UPDATE scrape.hosts h
+                SET crawl_delay = d.delay
+                FROM (SELECT x.job_id, x.host, make_interval(secs => x.seconds) AS delay
+                      FROM unnest(p_host_jobs, p_host_names, p_crawl_delays) AS x(job_id, host, seconds)
+                      WHERE x.seconds > 0) d
+                WHERE h.job_id = d.job_id AND h.host = d.host AND h.crawl_delay IS DISTINCT FROM d.delay;
                 UPDATE scrape.jobs j
                 SET done = j.done + p.done, failed = j.failed + p.failed
                 FROM (SELECT f.job_id, count(*) FILTER (WHERE f.record IS NOT NULL) AS done,

@@ -87,12 +87,13 @@ enum Routes {
             return text("always \(status)", status: .init(code: status))
         }
         // The host name picks the robots.txt outcome: robots5xx.* → 503, robots404.* → 404,
-        // anything else a file that disallows /private/ (but /private/ok).
+        // anything else a file that disallows /private/ (but /private/ok) and asks a user agent
+        // named slowbot for 300 ms between requests (Crawl-delay).
         router.get("/robots.txt") { request, _ in
             let host = request.head.authority ?? ""
             if host.hasPrefix("robots5xx.") { return text("unavailable", status: .serviceUnavailable) }
             if host.hasPrefix("robots404.") { return text("no robots here", status: .notFound) }
-            return text("User-agent: *\nDisallow: /private/\nAllow: /private/ok\nCrawl-delay: 0.01\n\nUser-agent: otherbot\nDisallow: /\n")
+            return text("User-agent: *\nDisallow: /private/\nAllow: /private/ok\nCrawl-delay: 0.01\n\nUser-agent: otherbot\nDisallow: /\n\nUser-agent: slowbot\nDisallow: /private/\nCrawl-delay: 0.3\n")
         }
         router.get("/private/:name") { _, context in html(title: "Private \(try context.parameters.require("name"))") }
     }

@@ -71,7 +71,7 @@ import Testing
         let second = try await harness.store.claim(Self.request(job, worker: "b", limit: 10))
         #expect(first.count == 2 && second.isEmpty)
         let accepted = try await harness.store.finish(
-            [Self.record(for: first[0])], breakers: [], worker: "a", breaker: .init())
+            [Self.record(for: first[0])], hosts: [], worker: "a", breaker: .init())
         #expect(accepted.records == 1)
         #expect(try await harness.store.claim(Self.request(job, worker: "b", limit: 10)).count == 1)
     }
@@ -89,8 +89,8 @@ import Testing
         let fast = try await harness.store.claim(Self.request(job, worker: "fast", limit: 1))
         #expect(fast.map(\.id) == slow.map(\.id))
         #expect(fast[0].token != slow[0].token && fast[0].attempt == 2)
-        let fastAccepted = try await harness.store.finish([Self.record(for: fast[0])], breakers: [], worker: "fast", breaker: .init())
-        let lateAccepted = try await harness.store.finish([Self.record(for: slow[0])], breakers: [], worker: "slow", breaker: .init())
+        let fastAccepted = try await harness.store.finish([Self.record(for: fast[0])], hosts: [], worker: "fast", breaker: .init())
+        let lateAccepted = try await harness.store.finish([Self.record(for: slow[0])], hosts: [], worker: "slow", breaker: .init())
         #expect(fastAccepted.records == 1)
         #expect(lateAccepted.completions == 0)
         let records = try await harness.export()
@@ -107,7 +107,7 @@ import Testing
         let job = try await harness.add(["http://127.0.0.1:9/retry"])
         let claims = try await harness.store.claim(Self.request(job, worker: "a", limit: 1))
         let accepted = try await harness.store.finish(
-            [.init(claim: claims[0], record: nil, failed: false, retryDelay: .milliseconds(600))], breakers: [], worker: "a", breaker: .init())
+            [.init(claim: claims[0], record: nil, failed: false, retryDelay: .milliseconds(600))], hosts: [], worker: "a", breaker: .init())
         #expect(accepted.completions == 1 && accepted.records == 0)
         #expect(try await harness.store.claim(Self.request(job, worker: "b", limit: 1)).isEmpty)
         try await Task.sleep(for: .milliseconds(800))

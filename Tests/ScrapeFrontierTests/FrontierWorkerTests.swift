@@ -186,4 +186,30 @@ import Testing
             #expect(abs(doublings - doublings.rounded()) < 1e-9 && (1...4).contains(doublings.rounded()), "cooldown \(cooldown) s")
         }
     }
+
+    /// A robots.txt `Crawl-delay` stricter than the job's rate spaces the host's requests for
+    /// the whole fleet, as `scrape run` does for itself: two workers, 10 pages of a host whose
+    /// robots.txt asks our user agent for 300 ms, no rate of the job's own.
+    @Test func robotsCrawlDelayHoldsForTheWholeFleet() async throws {
+        let harness = try await FrontierHarness.make("worker_crawl_delay")
+        defer { Task { await harness.close() } }
+        try await TestServer.withRunning { server in
+            try await harness.add((0..<10).map { server.url("/page/\($0)") }, changes: .init(perHostConcurrency: 2))
+            var options = FrontierHarness.options("a", concurrency: 2)
+            options.http.userAgent = "slowbot/1.0"
+            var other = options
+            other.workerID = "b"
+            async let one = harness.work(options)
+            async let two = harness.work(other)
+            _ = try await (one, two)
+            #expect(try await harness.export().count == 10)
+            let times = server.log.all.filter { $0.path.hasPrefix("/page/") }.map(\.time).sorted()
+            #expect(times.count == 10)
+            // The URLs claimed before robots.txt was read go at once (at most the 2 the job's
+            // per-host concurrency lets out); from then on slots are 300 ms apart and never
+            // early, so the last 7 span at least 6 slots less 400 ms of lateness. Without the
+            // fleet-wide delay they went within 30 ms.
+            #expect(times[9] - times[3] >= .milliseconds(1400), "span of the last 7: \(times[9] - times[3])")
+        }
+    }
 }

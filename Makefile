@@ -119,9 +119,10 @@ bench-ws: deps
 
 ## bench-fleet: fleet mode on PostgreSQL: 20,000 100 ms pages on 16 origins with 1, 2 and 4 workers
 ## (scaling), then 200,000 fast pages with 2 workers against one-shot scrape (overhead per URL);
-## SLOW_URLS, FAST_URLS, ROUNDS (see Benchmarks/fleet/bench.sh)
+## SLOW_URLS, FAST_URLS, ROUNDS; FLEET_NETNS=1 (root) puts each worker in a network namespace of its own
+## (see Benchmarks/fleet/bench.sh)
 bench-fleet: deps
-	@scripts/install-deps.sh nginx-light libnginx-mod-http-echo curl time bc postgresql-client-15
+	@scripts/install-deps.sh nginx-light libnginx-mod-http-echo curl time bc postgresql-client-15 iproute2
 	$(SWIFT) build $(RELEASE) --product scrape
 	$(SWIFT) build $(RELEASE) --product scrape-daemon
 	Benchmarks/fleet/bench.sh $(RELEASE_BIN)/scrape

@@ -14,7 +14,9 @@
 # `postgres` user (made by Debian's package) and runs as it. Host connections need the
 # password "scrape" (scram-sha-256), so the tests exercise password authentication;
 # fsync is off (a test cluster, thrown away). Set PG_FSYNC=on for measurements, PG_SSL=on
-# for TLS with a self-signed certificate made at start (DIR/server.crt).
+# for TLS with a self-signed certificate made at start (DIR/server.crt), PG_LISTEN=ADDRESS
+# and PG_ALLOW=CIDR to listen on one more address and take password logins from a network
+# (bench-fleet's FLEET_NETNS=1: workers in network namespaces).
 set -euo pipefail
 
 bindir=/usr/lib/postgresql/15/bin
@@ -42,7 +44,7 @@ start_server() { # PORT: returns 1 when it could not start (the log says why)
     local port=$1 ssl=""
     [ -f "$dir/server.key" ] && ssl="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key"
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=${PG_FSYNC:-off} -c max_connections=200 $ssl" \
+        -o "-c listen_addresses=127.0.0.1${PG_LISTEN:+,$PG_LISTEN} -c port=$port -c unix_socket_directories=$dir -c fsync=${PG_FSYNC:-off} -c max_connections=200 $ssl" \
         start >/dev/null
 }
 
@@ -60,6 +62,7 @@ start)
     fi
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" --auth-local=trust --auth-host=scram-sha-256 \
         -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    [ -z "${PG_ALLOW:-}" ] || echo "host all all $PG_ALLOW scram-sha-256" | as_owner tee -a "$dir/data/pg_hba.conf" >/dev/null
     # A port found free can be taken before the server binds it: try a few.
     for attempt in 1 2 3 4 5; do
         port=${3:-$(free_port)}

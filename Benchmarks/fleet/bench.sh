@@ -14,7 +14,11 @@
 # production). Rounds alternate the contenders; tables show medians. Every run's records
 # are counted (exactly one per URL).
 #
-# Usage: bench.sh SCRAPE_BINARY   (env: SLOW_URLS FAST_URLS ROUNDS=3 PORT=18090)
+# FLEET_NETNS=1 (root): each worker, and the one-shot run, in a network namespace of its own,
+# reaching nginx and PostgreSQL over a veth pair and a bridge (10.211.0.0/24; the origins are
+# 10.211.0.101-116), so nothing relies on the processes sharing a loopback interface.
+#
+# Usage: bench.sh SCRAPE_BINARY   (env: SLOW_URLS FAST_URLS ROUNDS=3 PORT=18090 FLEET_NETNS=0)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scrape=$(realpath "${1:?usage: bench.sh SCRAPE_BINARY}")
@@ -24,23 +28,50 @@ rounds=${ROUNDS:-3}
 port=${PORT:-18090}
 work=$(realpath -m Benchmarks/work/fleet)
 pgdir=/tmp/scrape-pg-bench-$$
+netns=${FLEET_NETNS:-0}
+net=10.211.0
+bridge=scrbr$$
+# origin N (1-16): a loopback address, or one on the bridge the namespaces reach
+origin() { if [ "$netns" = 1 ]; then echo "$net.$((100 + $1))"; else echo "127.0.2.$1"; fi; }
+# ns_of N: sets ns to the command prefix that runs a command in worker N's namespace (or none)
+ns_of() { if [ "$netns" = 1 ]; then ns=(ip netns exec "scrw$$-$1"); else ns=(); fi; }
+remove_netns() {
+    for w in 1 2 3 4; do ip netns del "scrw$$-$w" 2>/dev/null || true; done
+    ip link del "$bridge" 2>/dev/null || true
+}
+if [ "$netns" = 1 ]; then
+    [ "$(id -u)" -eq 0 ] || { echo "FLEET_NETNS=1 needs root (ip netns)" >&2; exit 1; }
+    ip link add "$bridge" type bridge
+    ip addr add "$net.1/24" dev "$bridge"
+    for i in $(seq 1 16); do ip addr add "$(origin "$i")/32" dev "$bridge"; done
+    ip link set "$bridge" up
+    for w in 1 2 3 4; do
+        ip netns add "scrw$$-$w"
+        ip link add "scrv$$$w" type veth peer name eth0 netns "scrw$$-$w"
+        ip link set "scrv$$$w" master "$bridge" up
+        ip -n "scrw$$-$w" addr add "$net.$((10 + w))/24" dev eth0
+        ip -n "scrw$$-$w" link set eth0 up
+        ip -n "scrw$$-$w" link set lo up
+    done
+fi
 
 rm -rf "$work" && mkdir -p "$work/www" && chmod -R 755 "$work"
-python3 - "$work" "$port" "$slow_urls" "$fast_urls" <<'PY'
+python3 - "$work" "$port" "$slow_urls" "$fast_urls" $(for i in $(seq 1 16); do origin "$i"; done) <<'PY'
 import sys, random
 work, port, slow, fast = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+origins = sys.argv[5:]
 random.seed(7)
 for i in range(200):
     size = random.randint(512, 4096)
     open(f"{work}/www/p{i}.html", "w").write((f"<!doctype html><title>page {i}</title>" + "x" * size)[:size])
 with open(f"{work}/slow.txt", "w") as f:
-    for i in range(slow): f.write(f"http://127.0.2.{i % 16 + 1}:{port}/slow/{i}\n")
+    for i in range(slow): f.write(f"http://{origins[i % 16]}:{port}/slow/{i}\n")
 with open(f"{work}/fast.txt", "w") as f:
-    for i in range(fast): f.write(f"http://127.0.2.{i % 16 + 1}:{port}/p{i % 200}.html?n={i}\n")
+    for i in range(fast): f.write(f"http://{origins[i % 16]}:{port}/p{i % 200}.html?n={i}\n")
 PY
 
 . Benchmarks/lib/nginx.sh
-listens=$(for i in $(seq 1 16); do printf 'listen 127.0.2.%d:%d backlog=4096; ' "$i" "$port"; done)
+listens=$(for i in $(seq 1 16); do printf 'listen %s:%d backlog=4096; ' "$(origin "$i")" "$port"; done)
 start_nginx "$work" "$port" "server {
         listen 127.0.0.1:$port; $listens
         root $work/www;
@@ -49,12 +80,19 @@ start_nginx "$work" "$port" "server {
 stop_all() {
     kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
     scripts/pg-cluster.sh stop "$pgdir" || true
+    remove_netns
 }
 trap stop_all EXIT
-server=$(PG_FSYNC=on scripts/pg-cluster.sh start "$pgdir")
+if [ "$netns" = 1 ]; then
+    server=$(PG_FSYNC=on PG_LISTEN=$net.1 PG_ALLOW=$net.0/24 scripts/pg-cluster.sh start "$pgdir")
+else
+    server=$(PG_FSYNC=on scripts/pg-cluster.sh start "$pgdir")
+fi
 server=${server%/postgres}
 postmaster=$(head -1 "$pgdir/data/postmaster.pid")
 
+# the database URL as the workers reach it
+worker_db() { if [ "$netns" = 1 ]; then echo "${1/127.0.0.1/$net.1}"; else echo "$1"; fi; }
 fresh_db() { # prints the URL of a new database
     local name="bench_$(date +%s%N)"
     scripts/pg-cluster.sh createdb "$pgdir" "$name"
@@ -89,7 +127,8 @@ run_workers() { # DB JOB N
     rm -f "$work"/worker*.time "$work"/worker*.err  # a run with fewer workers must not read the last one's
     cpu0=$(pg_cpu); tx0=$(transactions "$db"); start=$(date +%s.%N)
     for w in $(seq "$n"); do
-        /usr/bin/time -f "%U %S" -o "$work/worker$w.time" "$scrape" frontier work --db "$db" --job "$job" \
+        ns_of "$w"
+        /usr/bin/time -f "%U %S" -o "$work/worker$w.time" "${ns[@]}" "$scrape" frontier work --db "$(worker_db "$db")" --job "$job" \
             --concurrency 50 --until-empty --quiet --worker-id "w$w" 2>"$work/worker$w.err" &
         pids+=($!)
     done
@@ -111,7 +150,8 @@ for round in $(seq "$rounds"); do
         slow[$n]+="$line;"
         echo "round $round slow $n workers: $line (wall worker_cpu pg_cpu transactions)" >&2
     done
-    /usr/bin/time -f "%e %U %S" -o "$work/oneshot.time" "$scrape" "$work/fast.txt" -o "$work/oneshot.jsonl" --quiet \
+    ns_of 1
+    /usr/bin/time -f "%e %U %S" -o "$work/oneshot.time" "${ns[@]}" "$scrape" "$work/fast.txt" -o "$work/oneshot.jsonl" --quiet \
         --concurrency 100 --per-host-concurrency 32 --ignore-robots
     lines=$(wc -l < "$work/oneshot.jsonl")
     [ "$lines" -eq "$fast_urls" ] || { echo "one-shot: $lines records for $fast_urls URLs" >&2; exit 1; }
@@ -132,7 +172,11 @@ field() { IFS=';' read -ra samples <<<"$1"; printf '%s\n' "${samples[@]}" | awk 
 date=$(date -u +%Y-%m-%d)
 machine="$(nproc) cores, $(uname -m), PostgreSQL $(psql --version | awk '{print $3}'), nginx $(nginx -v 2>&1 | cut -d/ -f2)"
 {
-    echo "Fleet mode: \`scrape frontier work\` processes on one PostgreSQL (fsync on), nginx on 16 loopback origins."
+    if [ "$netns" = 1 ]; then
+        echo "Fleet mode: \`scrape frontier work\` processes, each in a network namespace of its own (veth to a bridge), on one PostgreSQL (fsync on), nginx on 16 origins on the bridge."
+    else
+        echo "Fleet mode: \`scrape frontier work\` processes on one PostgreSQL (fsync on), nginx on 16 loopback origins."
+    fi
     echo "Median of $rounds rounds, $date, $machine."
     echo
     echo "$slow_urls pages of 100 ms each, 50 fetches in flight per worker:"
@@ -156,4 +200,4 @@ machine="$(nproc) cores, $(uname -m), PostgreSQL $(psql --version | awk '{print 
         'BEGIN { printf "| 2 frontier workers | %.2f | %.0f | %.2fx | %.3f | %.3f | %.3f |\n", w, q / w, ow / w, 1000 * c / q, 1000 * p / q, t / q }'
     echo
     echo "Enqueueing the $fast_urls URLs (\`scrape frontier add\`, not in the times above): $(field "${fast[add]}" 1) s."
-} | tee "Benchmarks/results/fleet-$date.md"
+} | tee "Benchmarks/results/fleet-$date$([ "$netns" = 1 ] && echo -netns).md"

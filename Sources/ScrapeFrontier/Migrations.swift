@@ -262,23 +262,24 @@ enum Migrations {
                 WHERE h.job_id = p.job_id AND h.host = p.host;
                 UPDATE scrape.hosts h
                 SET failures = b.now_failing,
-                    cooldown = CASE WHEN b.reopens THEN least(h.cooldown * 2, p_max_cooldown)
-                                    WHEN b.opens THEN p_cooldown
-                                    WHEN b.reset THEN NULL ELSE h.cooldown END,
-                    open_until = CASE WHEN b.reopens THEN clock_timestamp() + least(h.cooldown * 2, p_max_cooldown)
-                                      WHEN b.opens THEN clock_timestamp() + p_cooldown
+                    cooldown = CASE WHEN b.open_for IS NOT NULL THEN b.open_for WHEN b.reset THEN NULL ELSE h.cooldown END,
+                    open_until = CASE WHEN b.open_for IS NOT NULL THEN clock_timestamp() + b.open_for
                                       WHEN b.reset THEN NULL ELSE h.open_until END,
                     broken_since = CASE WHEN b.opens THEN clock_timestamp() WHEN b.reset THEN NULL ELSE h.broken_since END,
                     probe_out = h.probe_out AND NOT (b.reopens OR b.reset)
-                FROM (SELECT x.job_id, x.host, x.reset, n.now_failing,
-                             n.now_failing >= p_threshold AND (x.reset OR hh.broken_since IS NULL) AS opens,
-                             NOT x.reset AND x.failures > 0 AND hh.broken_since IS NOT NULL AND hh.probe_out AS reopens
+                FROM (SELECT x.job_id, x.host, x.reset, n.now_failing, s.opens, s.reopens,
+                             -- how long the breaker opens for, when it does
+                             CASE WHEN s.reopens THEN least(hh.cooldown * 2, p_max_cooldown) WHEN s.opens THEN p_cooldown END AS open_for
                       FROM unnest(p_host_jobs, p_host_names, p_host_reset, p_host_failures)
                           AS x(job_id, host, reset, failures)
                       JOIN scrape.hosts hh ON hh.job_id = x.job_id AND hh.host = x.host
-                      CROSS JOIN LATERAL (SELECT CASE WHEN x.reset THEN x.failures ELSE hh.failures + x.failures END AS now_failing) n) b
+                      CROSS JOIN LATERAL (SELECT CASE WHEN x.reset THEN x.failures ELSE hh.failures + x.failures END AS now_failing) n
+                      -- opens: closed (or it just answered) and now at the threshold; reopens: a
+                      -- failure while its probe is out
+                      CROSS JOIN LATERAL (SELECT n.now_failing >= p_threshold AND (x.reset OR hh.broken_since IS NULL) AS opens,
+                                                 NOT x.reset AND x.failures > 0 AND hh.broken_since IS NOT NULL AND hh.probe_out AS reopens) s) b
                 WHERE h.job_id = b.job_id AND h.host = b.host
-                  AND (h.failures <> b.now_failing OR b.opens OR b.reopens OR (b.reset AND h.broken_since IS NOT NULL));
+                  AND (h.failures <> b.now_failing OR b.open_for IS NOT NULL OR (b.reset AND h.broken_since IS NOT NULL));
                 UPDATE scrape.hosts h
                 SET crawl_delay = d.delay
                 FROM (SELECT x.job_id, x.host, make_interval(secs => x.seconds) AS delay

@@ -36,7 +36,7 @@ struct JobRunner: Sendable {
         switch job.source {
         case .scrape(let urlsFile):
             do {
-                let offset = try resuming?.outputOffset ?? ResumeIndex.repairTail(path: output)
+                let offset = try resuming?.outputOffset ?? OutputFile.repairTail(path: output)
                 try markStarted(job.name, run: run, number: number, offset: offset)
                 switch await context.scrape(input: resolve(urlsFile), output: output, from: offset, runID: id) {
                 case .success(let summary):

@@ -130,8 +130,7 @@ final class StreamJobs: Service, Sendable {
         let settings: StreamSettings
         let runner: StreamRunner
         do {
-            writer = try RecordWriter(path: output, truncate: false)  // locked first: no other writer
-            _ = try ResumeIndex.repairTail(path: output)
+            writer = try RecordWriter(path: output, mode: .append)
             settings = try StreamSettings(job: stream, keyPath: keyPath, http: http, limit: .forever)
             let counters = metrics.streamCounters(job: name)
             let recorder = StreamRecorder(url: stream.url.text, writer: writer, maxMessages: nil) { bytes in

@@ -27,6 +27,14 @@ public enum TemporaryFiles {
         return try await body(directory)
     }
 
+    /// ``withDirectory(_:)`` for synchronous bodies.
+    public static func withDirectorySync<Result>(_ body: (String) throws -> Result) throws -> Result {
+        let directory = path("folder")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        return try body(directory)
+    }
+
     /// The JSON objects of a JSON Lines text.
     public static func records(_ text: String) throws -> [[String: Any]] {
         try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }

@@ -299,7 +299,7 @@ struct FrontierExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a job's records as JSON Lines (the scrape run schema plus \"worker\"), in completion order.",
-        discussion: "A file is written whole or not at all: into FILE.tmp, then renamed over FILE.")
+        discussion: "A regular file is written whole or not at all: into FILE.scrape-tmp, then renamed over FILE (through a symlink, onto its target). A device or a FIFO is written into.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -313,45 +313,31 @@ struct FrontierExport: AsyncParsableCommand {
     var since: String?
 
     func run() async throws {
-        let path = output == "-" ? "-" : output + ".tmp"
         let writer: RecordWriter
         do {
-            writer = try RecordWriter(path: path, truncate: true)
+            writer = try RecordWriter(path: output, mode: .replaceWhole)
         } catch {
             Terminal.error("scrape frontier export: \(error)")
             throw ExitCode(error.kind == .refused ? 2 : 1)
         }
         let lines = Locked(writer)
-        do {
-            try await database.withStore("export") { [job, since] store throws(FrontierError) in
-                try await store.requireCurrentSchema()
-                guard let stored = try await store.job(named: job) else { throw .unknownJob(job) }
-                _ = try await store.export(jobID: stored.id, since: since) { record, worker in
-                    try lines.withLock { writer throws(FrontierError) in
-                        do {
-                            try writer.appendLine { FrontierStore.exportLine(record: record, worker: worker, into: &$0) }
-                        } catch let error as OutputError where error.kind == .closedPipe {
-                            throw .closedPipe
-                        } catch {
-                            throw .output("\(error)")  // the output's fault, not the database's
-                        }
+        try await database.withStore("export") { [job, since] store throws(FrontierError) in
+            try await store.requireCurrentSchema()
+            guard let stored = try await store.job(named: job) else { throw .unknownJob(job) }
+            _ = try await store.export(jobID: stored.id, since: since) { record, worker in
+                try lines.withLock { writer throws(FrontierError) in
+                    do {
+                        try writer.appendLine { FrontierStore.exportLine(record: record, worker: worker, into: &$0) }
+                    } catch let error as OutputError where error.kind == .closedPipe {
+                        throw .closedPipe
+                    } catch {
+                        throw .output("\(error)")  // the output's fault, not the database's
                     }
                 }
-                try lines.withLock { writer throws(FrontierError) in
-                    do { try writer.close() } catch { throw .output("\(error)") }
-                }
             }
-        } catch {
-            if output != "-" { unlink(path) }
-            throw error
-        }
-        if output != "-" {
-            guard rename(path, output) == 0 else {
-                Terminal.error("scrape frontier export: cannot rename \(path) to \(output): \(SystemCall.errorMessage())")
-                unlink(path)
-                throw ExitCode(1)
+            try lines.withLock { writer throws(FrontierError) in
+                do { try writer.finish() } catch { throw .output("\(error)") }
             }
-            OutputFile.syncDirectory(of: output)
         }
     }
 }

@@ -101,9 +101,7 @@ struct StreamCommand: AsyncParsableCommand {
         let settings = try settings(configuration: file)
         let writer: RecordWriter
         do {
-            writer = try RecordWriter(path: output, truncate: !append, inputs: [config, sendFile].compactMap { $0 })
-            // Cut a partial last line only once the file is ours (locked).
-            if append, writer.file.isRegularFile { _ = try ResumeIndex.repairTail(path: output) }
+            writer = try RecordWriter(path: output, mode: append ? .append : .replace, inputs: [config, sendFile].compactMap { $0 })
         } catch {
             Terminal.error("scrape ws: \(error)")
             throw ExitCode(error.kind == .refused ? 2 : 1)
@@ -133,7 +131,7 @@ struct StreamCommand: AsyncParsableCommand {
             Terminal.error("scrape ws: \(closed)")
             throw ExitCode(1)
         }
-        if !quiet { Terminal.error("scrape ws: \(StreamLog.summary(messages: recorder.messages, bytes: recorder.bytes, connections: recorder.connection))") }
+        if !quiet { Terminal.error("scrape ws: \(StreamLog.summary(messages: writer.recordsWritten, bytes: recorder.bytes, connections: recorder.connection))") }
         throw ExitCode(status)
     }
 
@@ -153,8 +151,11 @@ struct StreamCommand: AsyncParsableCommand {
         switch exit {
         case .success:
             return signal != 0 ? 128 + signal : 0
-        case .failure(let reason), .outputFailed(let reason):
+        case .failure(let reason):
             Terminal.error("scrape ws: \(reason)")
+            return signal != 0 ? 128 + signal : 1
+        case .outputFailed:
+            // The writer keeps its failure: closing it below reports it, once.
             return signal != 0 ? 128 + signal : 1
         case .closedPipe:
             return closedPipeStatus

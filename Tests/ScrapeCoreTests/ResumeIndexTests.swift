@@ -62,14 +62,14 @@ struct ResumeIndexTests {
         let whole = line("http://a/1") + line("http://a/2")
         let path = try temporaryFile(whole)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try ResumeIndex.repairTail(path: path) == Int64(whole.utf8.count))
+        #expect(try OutputFile.repairTail(path: path) == Int64(whole.utf8.count))
         try (whole + "{\"url\":\"http://a/3\",\"fin").write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try ResumeIndex.repairTail(path: path) == Int64(whole.utf8.count))
+        #expect(try OutputFile.repairTail(path: path) == Int64(whole.utf8.count))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == whole)
         // A torn line longer than the 64 KiB read-back window, with no newline before it at all.
         try String(repeating: "x", count: 100_000).write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try ResumeIndex.repairTail(path: path) == 0)
-        #expect(try ResumeIndex.repairTail(path: "/nonexistent/dir/out.jsonl") == 0)
+        #expect(try OutputFile.repairTail(path: path) == 0)
+        #expect(try OutputFile.repairTail(path: "/nonexistent/dir/out.jsonl") == 0)
     }
 
     @Test(arguments: [

@@ -29,7 +29,7 @@ struct StreamHarness {
     static func run(_ settings: StreamSettings, maxMessages: Int? = nil, stopAfter: Duration? = nil) async throws -> Outcome {
         let path = TemporaryFiles.path("stream.jsonl")
         defer { unlink(path) }
-        let writer = try RecordWriter(path: path, truncate: true)
+        let writer = try RecordWriter(path: path, mode: .replace)
         let recorder = StreamRecorder(url: settings.url.text, writer: writer, maxMessages: maxMessages)
         let events = Locked<[String]>([])
         let runner = try StreamRunner(settings: settings, recorder: recorder) { event in

@@ -147,7 +147,7 @@ import Testing
     @Test func anUnreadableCacertIsRefusedBeforeConnecting() throws {
         var settings = try StreamHarness.settings("wss://127.0.0.1:1/", limit: .never)
         settings.caCertificatePath = "/nonexistent/ca.pem"
-        let recorder = StreamRecorder(url: settings.url.text, writer: try RecordWriter(path: "/dev/null", truncate: false), maxMessages: nil)
+        let recorder = StreamRecorder(url: settings.url.text, writer: try RecordWriter(path: "/dev/null", mode: .append), maxMessages: nil)
         #expect(throws: StreamError.self) { try StreamRunner(settings: settings, recorder: recorder) { _ in } }
     }
 }

@@ -69,7 +69,7 @@ public enum APIRunner {
                 attempter = PageAttempter(options: options, client: client, authenticator: authenticator, onAttempt: run.onAttempt)
                 job.state = options.api.incremental == nil ? nil : try IncrementalState.load(path: options.resolvedStatePath)
                 job.largest = job.state?.lastValue
-                job.writer = try RecordWriter(path: options.output, truncate: options.api.incremental == nil && !options.appends, inputs: options.inputs)
+                job.writer = try RecordWriter(path: options.output, mode: options.api.incremental == nil && !options.appends ? .replace : .append, inputs: options.inputs)
             } catch let error as ConfigurationError {
                 job.failure = .configuration(error)
             } catch let error as OutputError {
@@ -315,8 +315,12 @@ public enum APIRunner {
                 job.failure = .job(
                     APIError(job: options.job.name, message: "cancelled"), recordsKept: job.written, output: options.output)
             }
-            if let failure = job.failure {
+            if var failure = job.failure {
                 try? job.writer?.close()
+                // Count what reached the file, not what was taken from the pages.
+                if case .job(let error, _, let output) = failure, let writer = job.writer {
+                    failure = .job(error, recordsKept: writer.recordsWritten, output: output)
+                }
                 results.append(.failure(failure))
                 continue
             }

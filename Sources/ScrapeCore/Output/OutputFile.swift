@@ -1,43 +1,74 @@
 import ScrapeBase
 import Glibc
 
-/// The file a run writes its records to, opened so that no user file is damaged.
+/// The file a command writes its records to, opened so that no user file is damaged.
 ///
-/// Opening it is where every refusal happens, before a byte changes:
-/// 1. the output must not be the input (same device and inode, so a symlink, a hard link
+/// Every command that writes records (`run`, `api`, `ws`, `frontier export`, daemon jobs
+/// and inbox runs) opens its output here, and the same rules hold for all of them:
+/// 1. **Nothing is replaced that is not ours to replace.** A symlink is written through to
+///    its target, a device or a FIFO is written into; only a regular file is ever emptied
+///    or renamed over, and a directory is refused.
+/// 2. **The input is never the output** (same device and inode, so a symlink, a hard link
 ///    or a `/dev/fd/N` path to the input is caught too): `scrape urls.txt -o urls.txt`
-///    would otherwise empty the list it is about to read;
-/// 2. a regular file is locked with `flock(LOCK_EX | LOCK_NB)` for as long as the run
-///    holds it, so a second run (`run`, `api` or a daemon job) on the same output is
-///    refused instead of interleaving its lines with ours;
-/// 3. only then is a fresh run's file emptied (`curl -o` and `wget -O` replace too).
+///    would otherwise empty the list it is about to read.
+/// 3. **One writer at a time.** A regular file is locked with `flock(LOCK_EX | LOCK_NB)`
+///    for as long as the command holds it, so a second run on the same output is refused
+///    instead of interleaving its lines with ours.
+/// 4. **Whole lines only.** Appending starts on a line boundary (a partial last line left
+///    by a crash or a full disk is cut first, ``Mode/append``), and a write that fails
+///    part-way is cut back to where it began, so the file ends with its last whole record
+///    (see ``write(_:)``); a pipe or device cannot be cut, and gets what was sent.
+/// 5. Only then is a fresh run's file emptied (``Mode/replace``: `curl -o` and `wget -O`
+///    replace too), or a new file written beside it and renamed over it at ``commit()``
+///    (``Mode/replaceWhole``: whole or not at all).
 ///
 /// ``replaceContents(_:)`` swaps in a rewritten file the crash-safe way (temp file,
 /// fsync, rename, fsync of the folder): at every instant the path names either the old
 /// file whole or the new one whole. The new file is locked before it takes the name, and
 /// the old one stays locked until ``close()``, so no second writer slips in between.
 public final class OutputFile {
+    /// How the output's existing contents are treated.
+    public enum Mode: Sendable, Equatable {
+        /// Empty the file once it is locked: a fresh run.
+        case replace
+        /// Keep it, cut a partial last line, and add after it: incremental api jobs,
+        /// `scrape ws --append`, daemon jobs that append run after run.
+        case append
+        /// Keep it exactly as it is: ``ResumeIndex`` reads it back, checks and repairs it.
+        case resume
+        /// Write a new file beside it and rename it over the old one at ``commit()``, so
+        /// the path holds the old contents or the whole new ones (`frontier export`,
+        /// state files). Devices and FIFOs are written directly.
+        case replaceWhole
+    }
+
     /// The path as given, or `-` for standard output; used in messages.
     public let path: String
     /// Where records are appended (`O_APPEND`), and read back from for `--resume`.
     private(set) var descriptor: Int32
     /// Whether the output is a regular file (not stdout, a pipe or a device).
     public let isRegularFile: Bool
+    /// Bytes of a partial last line cut off when the file was opened to append.
+    public private(set) var repairedBytes = 0
+    /// With ``Mode/replaceWhole``: the file being written and the path it is renamed to.
+    private var pending: (temporary: String, target: String)?
+    /// Whether a whole-file replacement is under way (the old file stays until ``commit()``).
+    var isReplacingWhole: Bool { pending != nil }
     /// Earlier descriptors of a rewritten file, kept open (and locked) until close.
     private var retired: [Int32] = []
     private let ownsDescriptor: Bool
     /// False once ``close()`` gave the descriptor (and its lock) back.
     private var isOpen = true
 
-    /// Opens `path` for appending (creating it), or standard output for `-`.
+    /// Opens `path` (creating it), or standard output for `-`.
     ///
     /// - Parameters:
-    ///   - truncate: empty the file once it is locked (a fresh run) instead of keeping it.
-    ///   - inputs: the files the run reads (its URL list, `-` for stdin, its config file),
-    ///     which the output must not be.
-    /// - Throws: ``OutputError`` with kind `refused` for the input file or a locked
-    ///   output, and kind `write` when the system says no.
-    public init(path: String, truncate: Bool, inputs: [String] = []) throws(OutputError) {
+    ///   - mode: what happens to what the file holds (see ``Mode``).
+    ///   - inputs: the files the command reads (its URL list, `-` for stdin, its config
+    ///     file), which the output must not be.
+    /// - Throws: ``OutputError`` with kind `refused` for the input file, a locked output
+    ///   or a directory, and kind `write` when the system says no. Nothing was changed.
+    public init(path: String, mode: Mode, inputs: [String] = []) throws(OutputError) {
         self.path = path
         if path == "-" {
             descriptor = 1
@@ -49,31 +80,74 @@ public final class OutputFile {
             }
             return
         }
-        let file = try Self.openLocked(path: path, inputs: inputs)
-        if truncate, file.isRegular, ftruncate(file.descriptor, 0) != 0 {
-            let reason = SystemCall.errorMessage()
-            Glibc.close(file.descriptor)
-            throw OutputError(path: path, reason: "cannot empty it: " + reason)
+        let target = mode == .replaceWhole ? Self.target(of: path) : path
+        if mode == .replaceWhole, let target, !Self.isSpecialFile(target) {
+            // Lock the old file (when there is one) so no second writer works on it, then
+            // write the new one beside it.
+            let existing = try Self.openLocked(path: target, create: false, inputs: inputs, messagePath: path)
+            let temporary = target + ".scrape-tmp"
+            let fresh: (descriptor: Int32, isRegular: Bool)?
+            do throws(OutputError) {
+                fresh = try Self.openLocked(path: temporary, create: true, inputs: [], messagePath: path)
+            } catch {
+                if let existing { Glibc.close(existing.descriptor) }
+                throw error
+            }
+            guard let fresh else { throw OutputError(path: temporary, reason: "it was not created") }  // unreachable: O_CREAT
+            // A temp file left by a killed run is ours to reuse: it is unlocked.
+            _ = ftruncate(fresh.descriptor, 0)
+            descriptor = fresh.descriptor
+            isRegularFile = true
+            ownsDescriptor = true
+            pending = (temporary, target)
+            if let existing { retired.append(existing.descriptor) }
+            return
+        }
+        guard let file = try Self.openLocked(path: path, create: true, inputs: inputs, messagePath: path) else {
+            throw OutputError(path: path, reason: "it does not exist")  // unreachable: created
         }
         descriptor = file.descriptor
         isRegularFile = file.isRegular
         ownsDescriptor = true
+        guard file.isRegular else { return }
+        switch mode {
+        case .replace, .replaceWhole:
+            if ftruncate(descriptor, 0) != 0 {
+                let reason = SystemCall.errorMessage()
+                Glibc.close(descriptor)
+                throw OutputError(path: path, reason: "cannot empty it: " + reason)
+            }
+        case .append:
+            do {
+                repairedBytes = try cutPartialLastLine()
+            } catch {
+                Glibc.close(descriptor)
+                throw error
+            }
+        case .resume:
+            break
+        }
     }
 
     /// Opens `path`, checks it is none of `inputs`, and locks it when it is a regular file.
-    private static func openLocked(path: String, inputs: [String]) throws(OutputError) -> (descriptor: Int32, isRegular: Bool) {
-        var descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    /// Returns nil when `create` is false and there is no such file.
+    private static func openLocked(
+        path: String, create: Bool, inputs: [String], messagePath: String
+    ) throws(OutputError) -> (descriptor: Int32, isRegular: Bool)? {
+        let creating = create ? O_CREAT : 0
+        var descriptor = open(path, O_RDWR | creating | O_APPEND | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == EACCES || errno == EISDIR || errno == ENXIO || errno == EINVAL {
             // Write-only devices and FIFOs (`-o /dev/stdout` on a pipe) may not open for reading.
-            descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            descriptor = open(path, O_WRONLY | creating | O_APPEND | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else {
+            if !create, errno == ENOENT { return nil }
             let reason = errno == EISDIR ? "is a directory" : SystemCall.errorMessage()
-            throw OutputError(path: path, reason: reason, kind: errno == EISDIR ? .refused : .write)
+            throw OutputError(path: messagePath, reason: reason, kind: errno == EISDIR ? .refused : .write)
         }
         func refuse(_ reason: String, kind: OutputError.Kind = .refused) -> OutputError {
             Glibc.close(descriptor)
-            return OutputError(path: path, reason: reason, kind: kind)
+            return OutputError(path: messagePath, reason: reason, kind: kind)
         }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw refuse(SystemCall.errorMessage(), kind: .write) }
@@ -90,15 +164,38 @@ public final class OutputFile {
         return (descriptor, isRegular)
     }
 
+    /// The path a whole-file replacement renames onto: `path` itself, or the file its
+    /// symlinks lead to (so the link stays a link). Nil for a dangling link, which is then
+    /// written through like any output.
+    private static func target(of path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return path }
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether `path` exists and is neither a regular file nor a directory (a device, a
+    /// FIFO, a socket): written into, never renamed over.
+    private static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
+    }
+
     deinit {
         close()
     }
 
     /// Closes the file now, releasing its lock, rather than when the last reference goes:
-    /// a daemon `ws:` job restarted by a reload reopens the same output at once.
+    /// a daemon `ws:` job restarted by a reload reopens the same output at once. A
+    /// whole-file replacement not committed is abandoned (its temp file removed).
     public func close() {
         guard isOpen else { return }
         isOpen = false
+        if let pending { unlink(pending.temporary) }
+        pending = nil
         if ownsDescriptor { Glibc.close(descriptor) }
         retired.forEach { _ = Glibc.close($0) }
         retired = []
@@ -106,10 +203,22 @@ public final class OutputFile {
 
     /// Writes all of `bytes` at the end of the file.
     ///
+    /// A write that fails part-way (a full disk) is cut back to where it began, so a file
+    /// that held whole lines still does; `bytes` must therefore be whole lines.
+    ///
     /// - Throws: ``OutputError``: kind `closedPipe` when the reader of a pipe went away
     ///   (`scrape list | head -1`), `write` for anything else (disk full).
     func write(_ bytes: [UInt8]) throws(OutputError) {
-        try Self.write(bytes, to: descriptor, path: path)
+        let start = isRegularFile ? lseek(descriptor, 0, SEEK_END) : -1
+        do {
+            try Self.write(bytes, to: descriptor, path: path)
+        } catch {
+            guard start >= 0 else { throw error }
+            if ftruncate(descriptor, start) != 0 {
+                throw OutputError(path: path, reason: error.reason + "; cutting the partial line failed: " + SystemCall.errorMessage())
+            }
+            throw error
+        }
     }
 
     private static func write(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(OutputError) {
@@ -131,13 +240,71 @@ public final class OutputFile {
         }
     }
 
+    /// With ``Mode/replaceWhole``: renames the new file (synced by the caller) over the
+    /// old one and makes the rename durable. Does nothing in the other modes.
+    ///
+    /// - Throws: ``OutputError`` when the rename fails; the old file is then untouched.
+    func commit() throws(OutputError) {
+        guard let pending else { return }
+        guard rename(pending.temporary, pending.target) == 0 else {
+            throw OutputError(path: path, reason: "cannot rename \(pending.temporary) over it: " + SystemCall.errorMessage())
+        }
+        self.pending = nil
+        Self.syncDirectory(of: pending.target)
+    }
+
+    /// Cuts a partial last line (left by a crash or a full disk mid-write); returns how
+    /// many bytes it cut.
+    private func cutPartialLastLine() throws(OutputError) -> Int {
+        let size = Int64(lseek(descriptor, 0, SEEK_END))
+        guard size >= 0 else { throw OutputError(path: path, reason: SystemCall.errorMessage()) }
+        var end = size
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while end > 0 {
+            let start = max(0, end - Int64(chunk.count))
+            let length = Int(end - start)
+            let count = SystemCall.retryingOnInterrupt { chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(start)) } }
+            if count < 0 { throw OutputError(path: path, reason: SystemCall.errorMessage()) }
+            if let last = chunk[0..<count].lastIndex(of: UInt8(ascii: "\n")) {
+                end = start + Int64(last) + 1
+                break
+            }
+            end = start
+        }
+        if end != size, ftruncate(descriptor, off_t(end)) != 0 {
+            throw OutputError(path: path, reason: "cannot cut the partial last line: " + SystemCall.errorMessage())
+        }
+        return Int(size - end)
+    }
+
+    /// The file's size: where the records written from now on start (0 for a pipe or a
+    /// device).
+    public func size() throws(OutputError) -> Int64 {
+        guard isRegularFile else { return 0 }
+        let end = Int64(lseek(descriptor, 0, SEEK_END))
+        guard end >= 0 else { throw OutputError(path: path, reason: SystemCall.errorMessage()) }
+        return end
+    }
+
+    /// Cuts a partial last line off the file at `path` (``Mode/append``'s repair, with the
+    /// lock held while it does) and returns the size after that: where the next run's
+    /// records start. A missing file is size 0 and is not created.
+    ///
+    /// - Throws: ``OutputError`` when the file exists but cannot be opened, locked or cut.
+    public static func repairTail(path: String) throws(OutputError) -> Int64 {
+        guard access(path, F_OK) == 0 else { return 0 }
+        let file = try OutputFile(path: path, mode: .append)
+        defer { file.close() }
+        return try file.size()
+    }
+
     /// Replaces the file's contents with what `fill` writes, crash-safely (see the type's
     /// doc); later appends go to the new file.
     ///
     /// - Parameter fill: writes the new contents through the function it is given.
     /// - Throws: ``OutputError``; the old file is then untouched.
     func replaceContents(_ fill: ((_ bytes: [UInt8]) throws(OutputError) -> Void) throws(OutputError) -> Void) throws(OutputError) {
-        precondition(isRegularFile, "only a regular file is rewritten")
+        precondition(isRegularFile && pending == nil, "only a regular file is rewritten")
         let temporary = path + ".scrape-rewrite"
         unlink(temporary)  // left by a run killed mid-rewrite: never the user's file
         let fresh = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)

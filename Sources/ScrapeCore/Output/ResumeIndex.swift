@@ -35,7 +35,7 @@ public struct ResumeIndex: Sendable {
     /// - Throws: ``OutputError``.
     public static func load(path: String, from offset: Int64 = 0, retrying: RetryableFailures? = nil) throws(OutputError) -> ResumeIndex {
         guard access(path, F_OK) == 0 else { return ResumeIndex() }
-        return try load(file: OutputFile(path: path, truncate: false), from: offset, retrying: retrying)
+        return try load(file: OutputFile(path: path, mode: .resume), from: offset, retrying: retrying)
     }
 
     /// Reads the output's records from byte `offset` on, checking and repairing it.
@@ -91,39 +91,6 @@ public struct ResumeIndex: Sendable {
             }
         }
         return index
-    }
-
-    /// Cuts a partial last line (left by a crash mid-write) without reading the rest, and
-    /// returns the file's size after that: where the next run's records start. A missing
-    /// file is size 0.
-    ///
-    /// - Throws: ``OutputError`` when the file exists but cannot be read or cut.
-    public static func repairTail(path: String) throws(OutputError) -> Int64 {
-        let descriptor = open(path, O_RDWR | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT { return 0 }
-            throw OutputError(path: path, reason: SystemCall.errorMessage())
-        }
-        defer { close(descriptor) }
-        var end = Int64(lseek(descriptor, 0, SEEK_END))
-        guard end >= 0 else { throw OutputError(path: path, reason: SystemCall.errorMessage()) }
-        let size = end
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while end > 0 {
-            let start = max(0, end - Int64(chunk.count))
-            let length = Int(end - start)
-            let count = SystemCall.retryingOnInterrupt { chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(start)) } }
-            if count < 0 { throw OutputError(path: path, reason: SystemCall.errorMessage()) }
-            if let last = chunk[0..<count].lastIndex(of: UInt8(ascii: "\n")) {
-                end = start + Int64(last) + 1
-                break
-            }
-            end = start
-        }
-        if end != size, ftruncate(descriptor, off_t(end)) != 0 {
-            throw OutputError(path: path, reason: "cannot cut the partial last line: " + SystemCall.errorMessage())
-        }
-        return end
     }
 
     /// Whether `url` has a record left to match; consumes it when it does.

@@ -20,6 +20,9 @@ import Synchronization
 ///   start), outputs are flushed and fsynced, state is saved, and the exit status is 0.
 ///   A second signal cuts the drain short.
 ///
+/// The state directory is locked first (one daemon per state directory), and jobs, the
+/// inbox, streams and the frontier worker start only once the control address is bound.
+///
 /// Services shut down in reverse order: the frontier worker (its fetches in hand recorded),
 /// streams (closed with 1001), inbox and jobs first
 /// (they drain), then the control server, then the engine, so runs keep their client
@@ -62,8 +65,10 @@ public enum Daemon {
         }
         let (paths, engine, jobs, inbox, streams, control, drain) = (parts.paths, parts.engine, parts.jobs, parts.inbox, parts.streams, parts.control, parts.drain)
         let listening = Atomic<Int>(0)
+        let gate = ListeningGate()
         let application = control.makeApplication(listen: file.daemon.listen, logger: logger) { port in
             listening.store(port, ordering: .relaxed)
+            gate.open()
             let address = ScrapeConfiguration.ListenAddress(host: file.daemon.listen.host, port: port)
             logger.info("listening", metadata: ["address": "\(address)", "jobs": "\(file.jobs.count)", "inbox": "\(paths.inbox)"])
             notifier.ready(status: "listening on \(address); \(file.jobs.count) jobs; inbox \(paths.inbox)")
@@ -71,7 +76,10 @@ public enum Daemon {
         // A service that returns on its own shuts the others down gracefully (runs finish and
         // save their state); one that fails (a port in use) cancels the group: exit 1 at once,
         // and any run it cut short is resumed on the next start.
-        let services: [any Service] = [engine, application, jobs, inbox, streams] + (parts.frontier.map { [$0] } ?? [])
+        // Work starts only once the control address is bound (ListeningGate).
+        let work: [any Service] = [jobs, inbox, streams] + (parts.frontier.map { [$0] } ?? [])
+        let services: [any Service] = [engine, ControlListener(application: application, address: file.daemon.listen, gate: gate)]
+            + work.map { AfterListening(gate: gate, service: $0) }
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
@@ -89,6 +97,9 @@ public enum Daemon {
                 do {
                     try await group.run()
                     return false
+                } catch let error as DaemonError {
+                    logger.critical("cannot start: \(error)")
+                    return true
                 } catch {
                     logger.critical("stopped on an error: \(error)")
                     return true

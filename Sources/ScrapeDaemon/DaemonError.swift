@@ -6,11 +6,14 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     case configuration(ConfigurationError)
     /// A folder or file of the state directory or inbox.
     case filesystem(path: String, reason: String)
+    /// The control server cannot listen on `daemon.listen` (a port in use).
+    case listen(address: String, reason: String)
 
     public var description: String {
         switch self {
         case .configuration(let error): "\(error)"
         case .filesystem(let path, let reason): "\(path): \(reason)"
+        case .listen(let address, let reason): "cannot listen on \(address) (daemon.listen): \(reason)"
         }
     }
 }

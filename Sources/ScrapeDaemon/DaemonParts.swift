@@ -6,6 +6,8 @@ import ScrapeCore
 /// the job table, the inbox) without starting a process.
 struct DaemonParts: Sendable {
     let paths: DaemonPaths
+    /// Held for the daemon's life: no second daemon on this state directory.
+    let stateLock: StateDirectoryLock
     let store: StateStore
     let engine: Engine
     let metrics: DaemonMetrics
@@ -18,7 +20,8 @@ struct DaemonParts: Sendable {
     let frontier: FrontierMember?
     let control: ControlServer
 
-    /// Creates the state and inbox folders, loads the state file and starts curl's engine.
+    /// Creates the state and inbox folders, locks the state directory, loads the state
+    /// file and starts curl's engine.
     ///
     /// - Parameter configDirectory: the folder relative `urls_file` paths resolve against.
     /// - Throws: ``DaemonError`` for the folders and the state file, `HTTPClientError` for the engine.
@@ -29,6 +32,7 @@ struct DaemonParts: Sendable {
         let file = configuration.file
         paths = DaemonPaths(file.daemon, environment: environment)
         try paths.createDirectories(jobs: file.jobs)
+        stateLock = try StateDirectoryLock(directory: paths.stateDirectory)
         store = try StateStore(path: paths.stateFile)
         engine = try Engine(http: file.http, notifier: notifier, logger: logger)
         metrics = DaemonMetrics()

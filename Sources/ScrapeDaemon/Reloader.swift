@@ -46,6 +46,11 @@ actor Reloader {
         logger.info("reloading the config file", metadata: ["path": "\(configPath)"])
         do {
             let loaded = try DaemonConfiguration.load(path: configPath)
+            if loaded.file.jobs.isEmpty, !current.file.jobs.isEmpty, !loaded.file.hasJobsSection {
+                throw DaemonError.configuration(ConfigurationError(
+                    key: "jobs",
+                    message: "the file has no jobs: key, which would stop all \(current.file.jobs.count) running jobs (a half-saved edit?); write `jobs: []` to remove them all"))
+            }
             let old = current.file.daemon
             let new = loaded.file.daemon
             if new.listen != old.listen || new.stateDirectory != old.stateDirectory || new.inbox != old.inbox {

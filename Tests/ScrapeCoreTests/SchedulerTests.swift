@@ -76,6 +76,38 @@ struct SchedulerTests {
         return (order, outcome)
     }
 
+    /// The daemon's drain: once the intake closes, the jobs in flight finish and are
+    /// emitted, and no waiting job starts, although all of them were already read.
+    @Test func closingTheIntakeStartsNothingNew() async throws {
+        let jobs = (0..<16).map { Job(id: $0, host: "h", delay: .milliseconds(200)) }
+        let batches = Locked([jobs])
+        let open = Locked(true)
+        let started = Locked<[Int]>([])
+        var order: [Int] = []
+        let politeness = Scheduler<ContinuousClock>.Politeness(retry: RetryPolicy(maxAttempts: 3))
+        // Room for all 16 overall, 8 on the host: 8 start, 8 wait in the host's queue.
+        let outcome = try await Scheduler(limits: .init(concurrency: 16, perHostConcurrency: 8), politeness: politeness).run(
+            read: { batches.withLock { $0.popLast() } },  // the whole list in one batch, as a short inbox file is read
+            admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in .job(job, host: job.host) },
+            perform: { job, _ in
+                // The drain begins once all 8 slots are busy.
+                if started.withLock({ $0.append(job.id); return $0.count }) == 8 { open.withLock { $0 = false } }
+                try? await Task.sleep(for: job.delay)
+                // Odd ones fail as a retry would fix: no retry starts during the drain either.
+                return .init(output: job.id, outcome: job.id % 2 == 0 ? .success : .failure(retryable: true, retryAfter: nil))
+            },
+            reject: { job, _ in job.id },
+            emit: { id, _ in order.append(id) },
+            intakeOpen: { open.withLock { $0 } }
+        )
+        #expect(started.withLock { $0.count } == 8)
+        #expect(outcome.drained)
+        #expect(!outcome.cancelled)
+        #expect(outcome.dropped == 8 + 4)
+        #expect(outcome.retries == 0)
+        #expect(Set(order) == [0, 2, 4, 6])
+    }
+
     @Test func respectsGlobalAndPerHostLimits() async throws {
         let jobs = (0..<200).map { Job(id: $0, host: "h\($0 % 5)", delay: .milliseconds(2)) }
         let gauge = Gauge()

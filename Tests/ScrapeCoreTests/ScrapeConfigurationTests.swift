@@ -7,8 +7,20 @@ import Testing
 
 /// The config file's http: section: values, defaults, and errors that name the key.
 struct ScrapeConfigurationTests {
-    @Test func emptyFileGivesDefaults() throws {
-        let configuration = try ScrapeConfiguration(yaml: "")
+    @Test func emptyFileIsRefused() throws {
+        for text in ["", "\n", "# only a comment\n"] {
+            #expect {
+                try ScrapeConfiguration(yaml: text)
+            } throws: { error in
+                "\(error)".contains("the file is empty")
+            }
+        }
+    }
+
+    @Test func emptySectionsGiveDefaults() throws {
+        let configuration = try ScrapeConfiguration(yaml: "jobs: []\n")
+        #expect(configuration.hasJobsSection)
+        #expect(configuration.jobs.isEmpty)
         #expect(configuration.http == ScrapeConfiguration.HTTP())
         #expect(configuration.http.concurrency == 64)
         #expect(configuration.http.perHostConcurrency == 8)

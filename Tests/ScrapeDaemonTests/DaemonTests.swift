@@ -445,17 +445,6 @@ struct DaemonTests {
         }
     }
 
-    @Test func aPortInUseExitsOneSayingSo() async throws {
-        let taken = try SilentServer()
-        defer { taken.close() }
-        try await DaemonHarness.with { daemon in
-            try "daemon:\n  listen: 127.0.0.1:\(taken.port)\n  state_dir: \(daemon.stateDirectory)\n".write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
-            let result = try await ChildProcess(ChildProcess.builtProduct("scrape"), ["daemon", "--config", daemon.configPath]).wait()
-            #expect(result.status == 1)
-            #expect(result.stderr.contains("Address already in use"), "\(result.stderr)")
-        }
-    }
-
     @Test func invalidConfigExitsTwoNamingTheKey() async throws {
         try await DaemonHarness.with { daemon in
             try daemon.writeConfig(Self.quietHTTP, daemon: "  drain_timeout: forever")

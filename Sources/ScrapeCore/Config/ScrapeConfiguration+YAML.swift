@@ -24,13 +24,18 @@ extension ScrapeConfiguration {
         } catch {
             throw ConfigurationError(key: "(file)", message: "not valid YAML: \(error)")
         }
-        guard let root else { return }  // an empty file: all defaults
+        // An empty file is more often a half-saved edit than a wish for every default; a
+        // reload must not take it as "no jobs".
+        guard let root else {
+            throw ConfigurationError(key: "(file)", message: "the file is empty; a config file has at least one of http:, jobs:, daemon: (write `jobs: []` for none)")
+        }
         let top = try YAMLMap(root, path: "")
         try top.allowOnly(["http", "jobs", "daemon"])
         if let http = top["http"] {
             self.http = try HTTP(YAMLMap(http, path: "http"))
         }
         if let jobs = top["jobs"] {
+            hasJobsSection = true
             let list = try YAMLList(jobs, path: "jobs")
             for index in list.items.indices {
                 let job = try Job(list.map(index))

@@ -81,6 +81,9 @@ public struct ScrapeConfiguration: Sendable {
     public var daemon = Daemon()
     /// Whether the file has a `daemon:` section (then `check-config` applies the daemon's rules).
     public var hasDaemonSection = false
+    /// Whether the file has a `jobs:` key (`jobs: []` included): a reload that would stop
+    /// every job applies only a file that says so.
+    public var hasJobsSection = false
 
     /// The defaults.
     public init() {}

@@ -77,9 +77,9 @@ public struct ScrapeRun: Sendable {
     /// The client to fetch with; nil makes one for the run and shuts it down at the end.
     /// The daemon shares one across runs.
     public var client: HTTPClient?
-    /// Asked before each input line is read; false ends intake as if the input had ended,
-    /// while transfers already started finish (the daemon's drain). The run's summary then
-    /// says `interrupted`, and the URLs not read have no record, so a resume redoes them.
+    /// Asked before anything starts; once false, nothing more is read or started, while
+    /// transfers already started finish (the daemon's drain). The run's summary then says
+    /// `interrupted`, and the URLs not started have no record, so a resume redoes them.
     public var intakeOpen: (@Sendable () -> Bool)?
 
     public init(options: Options) {
@@ -102,7 +102,7 @@ public struct ScrapeRun: Sendable {
             throw .input(error)
         }
         do {
-            let file = try OutputFile(path: options.output, truncate: options.mode == .replace, inputs: [options.input])
+            let file = try OutputFile(path: options.output, mode: options.mode == .replace ? .replace : .resume, inputs: [options.input])
             if case .resume(let offset) = options.mode {
                 resumeIndex = try ResumeIndex.load(file: file, from: offset, retrying: options.retryFailed)
                 summary.repairedBytes = resumeIndex.repairedBytes
@@ -134,18 +134,11 @@ public struct ScrapeRun: Sendable {
         let intakeOpen = self.intakeOpen
         let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
         let onProgress = self.onProgress
-        let intakeClosed = AtomicFlag()
 
         var failure: Failure?
         do {
             let outcome = try await withTaskExecutorPreference(RunExecutor.shared) { try await scheduler.run(
-                read: { () async throws -> [URLSource.Line]? in
-                    if let intakeOpen, !intakeOpen() {
-                        intakeClosed.set()
-                        return nil
-                    }
-                    return try await source.nextBatch()
-                },
+                read: { () async throws -> [URLSource.Line]? in try await source.nextBatch() },
                 admit: { (line: URLSource.Line) -> Scheduler.Input<PageJob, ScrapeRecord> in
                     if line.invalidBytes.map({ resumeIndex.consume(bytes: $0) }) ?? resumeIndex.consume(line.text) {
                         summary.skipped += 1
@@ -178,12 +171,13 @@ public struct ScrapeRun: Sendable {
                     onProgress?(summary, inFlight)
                 },
                 flush: { try writer.flush() },
+                intakeOpen: { intakeOpen?() ?? true },
                 onEvent: { event in
                     onEvent?(event)
                     onNotice?(event.notice)
                 }
             ) }
-            summary.interrupted = outcome.cancelled || intakeClosed.isSet
+            summary.interrupted = outcome.cancelled || outcome.drained
             summary.notRecorded = outcome.dropped
             summary.retries = outcome.retries
             if !summary.interrupted { summary.unmatchedRecords = resumeIndex.unconsumedCount }

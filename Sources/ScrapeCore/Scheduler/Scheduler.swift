@@ -22,7 +22,8 @@ public import ScrapeResilience
 ///
 /// Cancelling the calling task stops reading input (the read task must end when
 /// cancelled), cancels the job tasks, drops waiting jobs, and still emits every output
-/// that was produced.
+/// that was produced. Closing the intake (the daemon's drain) is the gentle form: the
+/// jobs in flight finish and are emitted, and nothing else starts, not even a retry.
 public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     /// Bounds on the work in progress.
     public struct Limits: Sendable {
@@ -102,7 +103,9 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     public struct Outcome: Sendable, Equatable {
         public var emitted = 0
         public var cancelled = false
-        /// Jobs in flight or waiting when cancelled, which produced no output.
+        /// Whether the intake closed before the input ended (``run(read:admit:perform:reject:emit:flush:intakeOpen:onEvent:)``).
+        public var drained = false
+        /// Jobs in flight or waiting when cancelled or drained, which produced no output.
         public var dropped = 0
         /// Attempts re-enqueued after a transient failure.
         public var retries = 0
@@ -154,6 +157,9 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     ///     attempt's output instead: a record carries its own outcome).
     ///   - emit: receives each output and the number of jobs still in flight.
     ///   - flush: called at most ``Limits/flushDelay`` after an output was emitted.
+    ///   - intakeOpen: asked before anything starts; once false, no input is read, no
+    ///     waiting job or retry starts (they are dropped, with no output), and the run ends
+    ///     when the jobs in flight have.
     ///   - onEvent: breaker transitions, for logging.
     /// - Throws: what `read`, `emit` or `flush` throws; the children are cancelled first.
     public func run<Item: Sendable, Payload: Sendable, Output: Sendable>(
@@ -163,6 +169,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         reject: (Payload, _ attempts: Int) -> Output,
         emit: (Output, _ inFlight: Int) throws -> Void,
         flush: () throws -> Void = {},
+        intakeOpen: () -> Bool = { true },
         onEvent: (Event) -> Void = { _ in }
     ) async throws -> Outcome {
         var queues = HostQueues<Pending<Payload, Output>, C.Instant>(
@@ -203,7 +210,12 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
             }
 
             while true {
-                fill: while !Task.isCancelled, queues.inFlightCount < limits.concurrency {
+                let workLeft = queues.waitingCount > 0 || !(inputDone && batchPosition == batch.count)
+                if !outcome.drained, !outcome.cancelled, workLeft, !intakeOpen() {
+                    outcome.drained = true
+                    outcome.dropped += queues.drainWaiting()
+                }
+                fill: while !Task.isCancelled, !outcome.drained, queues.inFlightCount < limits.concurrency {
                     switch queues.next(at: clock.now) {
                     case .start(let job, let transition):
                         report(transition, job.origin)
@@ -242,7 +254,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     outcome.dropped += queues.drainWaiting()
                 }
                 let inputFinished = inputDone && batchPosition == batch.count
-                let finished = (inputFinished || outcome.cancelled) && queues.waitingCount == 0 && queues.inFlightCount == 0
+                let finished = (inputFinished || outcome.cancelled || outcome.drained) && queues.waitingCount == 0 && queues.inFlightCount == 0
                 if finished {
                     group.cancelAll()  // an outstanding timer, flush or read
                     if flushPending { try flush() }
@@ -274,7 +286,9 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     let decision = outcome.cancelled
                         ? .giveUp(.notRetryable)
                         : politeness.retry.decision(for: attempt.outcome, attempt: job.attemptsMade, using: &random)
-                    if case .retry(let delay) = decision {
+                    if case .retry = decision, outcome.drained {
+                        outcome.dropped += 1  // a retry would start something: redone on the next start instead
+                    } else if case .retry(let delay) = decision {
                         job.payload.lastOutput = attempt.output
                         queues.retry(job, at: now.advanced(by: delay))
                         outcome.retries += 1

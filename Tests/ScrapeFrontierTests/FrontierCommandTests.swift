@@ -48,7 +48,7 @@ import Testing
             #expect(exported.status == 0, "\(exported.stderr)")
             let records = try TemporaryFiles.records(try String(contentsOfFile: path, encoding: .utf8))
             #expect(records.count == 3 && records.allSatisfy { $0["worker"] as? String == "cli-1" })
-            #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
+            #expect(!FileManager.default.fileExists(atPath: path + ".scrape-tmp"))
             let toStdout = try await Self.scrape(["export"] + db + ["--job", "cli"])
             #expect(toStdout.stdout.split(separator: "\n").count == 3)
             let since = try await Self.scrape(["export"] + db + ["--job", "cli", "--since", "2999-01-01T00:00:00Z"])

@@ -209,7 +209,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScrapeCoreTests",
-            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
+            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTML", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

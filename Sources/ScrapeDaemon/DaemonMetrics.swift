@@ -33,7 +33,7 @@ final class DaemonMetrics: Sendable {
             Counter(label: "scrape_requests_total", dimensions: [("status_class", "\(status / 100)xx")], factory: factory).increment()
         }
         if let kind = report.errorKind {
-            Counter(label: "scrape_errors_total", dimensions: [("kind", kind)], factory: factory).increment()
+            Counter(label: "scrape_errors_total", dimensions: [("kind", kind.rawValue)], factory: factory).increment()
         }
         if report.bytes > 0 {
             Counter(label: "scrape_bytes_total", factory: factory).increment(by: report.bytes)

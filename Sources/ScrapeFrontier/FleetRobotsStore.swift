@@ -48,7 +48,7 @@ public struct FleetRobotsStore: RobotsStore {
                 return (document, keep)
             }
         }
-        return (.unavailable(.init(kind: "cancelled", message: "robots.txt of \(origin) not read: the run is stopping")), .zero)
+        return (.unavailable(.init(kind: .cancelled, message: "robots.txt of \(origin) not read: the run is stopping")), .zero)
     }
 
     private func keepFor(_ maxAge: Duration?) -> Duration {
@@ -89,7 +89,7 @@ public struct FleetRobotsStore: RobotsStore {
                 case "text": return .ready(.text(body ?? ""), keepFor: keepFor)
                 case "allow": return .ready(.allowAll, keepFor: keepFor)
                 case "unavailable":
-                    return .ready(.unavailable(.init(kind: failureKind ?? "transport", status: failureStatus, message: failureMessage ?? "")), keepFor: keepFor)
+                    return .ready(.unavailable(.init(kind: failureKind.map(ErrorKind.init(rawValue:)) ?? .transport, status: failureStatus, message: failureMessage ?? "")), keepFor: keepFor)
                 default: return .fetchingElsewhere  // "fetching", or the row was taken between the two reads
                 }
             }
@@ -105,7 +105,7 @@ public struct FleetRobotsStore: RobotsStore {
         case .text(let text): kind = "text"; body = text
         case .allowAll: kind = "allow"
         case .unavailable(let why):
-            kind = "unavailable"; failureKind = why.kind; failureStatus = why.status; failureMessage = why.message
+            kind = "unavailable"; failureKind = why.kind.rawValue; failureStatus = why.status; failureMessage = why.message
         }
         try await store.database.run { [kind, body, failureKind, failureStatus, failureMessage] connection in
             try await connection.query(

@@ -8,7 +8,7 @@ public import ScrapeHTTP
 import ScrapeResilience
 
 /// A fleet member: claims URLs of its jobs from the frontier in batches, fetches them with
-/// the engine `scrape run` uses (``PageFetcher``: robots.txt, fetch, title, the same
+/// the engine `scrape run` uses (``PagePipeline``: robots.txt, fetch, title, the same
 /// records), and completes them in batches, each record in the transaction that marks
 /// its URL done (docs/FRONTIER.md, "How a worker works").
 ///
@@ -136,7 +136,7 @@ public final class FrontierWorker: Sendable {
             }
         }
         let robots = RobotsCache(client: client, userAgent: options.http.userAgent, store: FleetRobotsStore(store: store))
-        let fetchers = (obeying: PageFetcher(client: client, robots: robots), ignoring: PageFetcher(client: client))
+        let fetchers = (obeying: PagePipeline(client: client, robots: robots), ignoring: PagePipeline(client: client))
 
         // Leases and notifications beside the work; a failure there (the database gone
         // for good) stops the worker and is thrown at the end.
@@ -174,7 +174,7 @@ public final class FrontierWorker: Sendable {
     /// instead of waiting for a claim's round trip. (Claimed-ahead URLs are leased, so they
     /// count against the job's fleet-wide per-host concurrency: more would starve slots.)
     private func claimLoop(
-        fetchers: (obeying: PageFetcher, ignoring: PageFetcher),
+        fetchers: (obeying: PagePipeline, ignoring: PagePipeline),
         group: inout ThrowingDiscardingTaskGroup<any Error>
     ) async throws {
         var jobs = state.withLock { $0.jobs }
@@ -283,16 +283,16 @@ public final class FrontierWorker: Sendable {
     /// The completion for one claim, what it says of the host's health, and the host's
     /// robots.txt `Crawl-delay`; nil when the worker is cancelled mid-fetch.
     private func attempt(
-        _ claim: FrontierStore.Claim, job: FrontierStore.StoredJob, fetcher: PageFetcher
+        _ claim: FrontierStore.Claim, job: FrontierStore.StoredJob, fetcher: PagePipeline
     ) async -> (FrontierStore.Completion, AttemptOutcome?, Duration?)? {
         let prepared: FetchRequest.Prepared
         do throws(HTTPClientError) {
             prepared = try FetchRequest.Prepared(FetchRequest(url: claim.url), maxURLLength: options.http.clientConfiguration.limits.maxURLLength)
         } catch {
-            return (Self.completion(claim, PageFetcher.record(rejecting: claim.url, because: error)), nil, nil)
+            return (Self.completion(claim, ScrapeRecord.rejected(claim.url, because: error)), nil, nil)
         }
         if claim.giveUp {
-            return (Self.completion(claim, PageFetcher.record(circuitOpen: prepared, attempts: claim.attempt - 1)), nil, nil)
+            return (Self.completion(claim, ScrapeRecord.circuitOpen(prepared, attempts: claim.attempt - 1)), nil, nil)
         }
         if claim.delay > .zero {
             do { try await Task.sleep(for: claim.delay) } catch { return nil }
@@ -407,7 +407,7 @@ public final class FrontierWorker: Sendable {
 struct Assignment: Sendable {
     let claim: FrontierStore.Claim
     let job: FrontierStore.StoredJob
-    let fetcher: PageFetcher
+    let fetcher: PagePipeline
 }
 
 /// The worker's shared state, under one lock.

@@ -102,7 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let retryFailed, RetryableFailures(parsing: retryFailed) == nil {
             throw ValidationError(
-                "--retry-failed: expected a comma list of error kinds (\(RetryableFailures.knownKinds.sorted().joined(separator: ", "))) "
+                "--retry-failed: expected a comma list of error kinds (\(ErrorKind.all.map(\.rawValue).sorted().joined(separator: ", "))) "
                     + "or HTTP statuses 400-599, got \"\(retryFailed)\"")
         }
         _ = try flagValues(over: ScrapeConfiguration.HTTP())

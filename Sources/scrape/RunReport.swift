@@ -7,15 +7,15 @@ import ScrapeCore
 extension RunSummary {
     /// The multi-line summary printed on stderr at the end.
     var report: String {
-        func list(_ counts: [String: Int]) -> String {
-            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        func list<Key: CustomStringConvertible>(_ counts: [Key: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key.description < $1.key.description }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         let seconds = elapsed.inSeconds
         var lines = [
             "scrape: \(records) records in \(Self.format(seconds, digits: 2)) s (\(Self.format(recordsPerSecond, digits: 1)) records/s), \(Self.formatBytes(bytes))",
             "  status: \(list(statusClasses))",
             "  errors: \(list(errorKinds))",
-            "  retries: \(retries), circuit open: \(errorKinds["circuit_open"] ?? 0), robots disallowed: \(errorKinds["robots_disallowed"] ?? 0)",
+            "  retries: \(retries), circuit open: \(errorKinds[.circuitOpen] ?? 0), robots disallowed: \(errorKinds[.robotsDisallowed] ?? 0)",
         ]
         if repairedBytes > 0 { lines.append("  repaired: dropped a partial last line of \(repairedBytes) bytes") }
         if retriedFailures > 0 { lines.append("  retry-failed: \(retriedFailures) records of transient failures were taken out and fetched again") }

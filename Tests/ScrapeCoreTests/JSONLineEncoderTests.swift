@@ -14,8 +14,28 @@ struct JSONLineEncoderTests {
         #expect(line == #"{"url":"https://a.test/x","final_url":"https://a.test/y","status":200,"title":"Hello","error":null,"content_type":"text/html","bytes":123,"elapsed_ms":45,"attempts":1,"fetched_at":"2025-11-24T22:59:33.045Z"}"# + "\n")
     }
 
+    /// Keys a body stage adds come after `fetched_at`, nested values included, and the
+    /// resume reader still finds the record's own `status` and `error` at the top level
+    /// when a nested object has keys of those names.
+    @Test func extrasFollowTheFixedKeysAndDoNotFoolTheReader() {
+        var record = ScrapeRecord(url: "https://a.test/x", status: 200, attempts: 1, fetchedAt: Self.time)
+        record.extras = [
+            RecordMember("fields", .object([
+                RecordMember("meta", .object([RecordMember("status", .int(503)), RecordMember("error", .object([RecordMember("kind", .string("timeout"))]))])),
+                RecordMember("tags", .array([.string("a\"b"), .null, .bool(true)])),
+            ])),
+        ]
+        let line = JSONLineEncoder.line(for: record)
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.hasSuffix(#""fetched_at":"2025-11-24T22:59:33.045Z","fields":{"meta":{"status":503,"error":{"kind":"timeout"}},"tags":["a\"b",null,true]}}"# + "\n"))
+        let body = line.dropLast()
+        #expect(RecordLine.isRecord(body))
+        #expect(RecordLine.status(in: body) == 200)
+        #expect(RecordLine.errorKind(in: body) == nil)
+    }
+
     @Test func failureRecordHasNullsAndTheError() {
-        let record = ScrapeRecord(url: "ftp://x", error: .init(kind: "unsupported_scheme", message: "no"), attempts: 0, fetchedAt: Self.time)
+        let record = ScrapeRecord(url: "ftp://x", error: .init(kind: .unsupportedScheme, message: "no"), attempts: 0, fetchedAt: Self.time)
         let line = String(decoding: JSONLineEncoder.line(for: record), as: UTF8.self)
         #expect(line.hasPrefix(#"{"url":"ftp://x","final_url":null,"status":null,"title":null,"error":{"kind":"unsupported_scheme","message":"no"},"content_type":null,"bytes":null,"elapsed_ms":null,"attempts":0,"#))
     }

@@ -91,7 +91,7 @@ struct PolitenessRunTests {
             #expect(failingKinds.filter { $0 == "http" }.count >= 3)
             #expect(failingKinds.filter { $0 == "circuit_open" }.count >= 20)
             #expect(server.log.count(path: "/always/500") < 10)
-            #expect(summary.errorKinds["circuit_open"] == failingKinds.filter { $0 == "circuit_open" }.count)
+            #expect(summary.errorKinds[.circuitOpen] == failingKinds.filter { $0 == "circuit_open" }.count)
         }
     }
 
@@ -144,7 +144,7 @@ struct PolitenessRunTests {
             #expect(records.count == 12)
             #expect(records.filter { $0["status"] as? Int == 503 }.count == 3)
             #expect(records.filter { $0["title"] as? String == "Recovered recover" }.count == 9)
-            #expect(summary.errorKinds["circuit_open"] == nil)
+            #expect(summary.errorKinds[.circuitOpen] == nil)
         }
     }
 
@@ -161,7 +161,7 @@ struct PolitenessRunTests {
         #expect(records.count == 26)
         #expect(records.filter { $0["title"] as? String == "good" }.count == 20)
         #expect(records.filter { kind($0) == "transport" }.count == 6)
-        #expect(summary.errorKinds["circuit_open"] == nil)
+        #expect(summary.errorKinds[.circuitOpen] == nil)
         #expect((0..<6).allSatisfy { scripted.count("/bad\($0)") == 1 })  // not retried
     }
 
@@ -172,7 +172,7 @@ struct PolitenessRunTests {
         let lines = ["http://127.0.0.1:\(refused)/a", "http://127.0.0.1:\(refused)/b", failing.url("/c")]
         let (summary, records) = try await run(lines) { $0.connectTimeout = .seconds(2) }
         #expect(records.count == 3)
-        #expect(summary.errorKinds["robots_disallowed"] == nil)
+        #expect(summary.errorKinds[.robotsDisallowed] == nil)
         for record in records {
             #expect(record["attempts"] as? Int == 0)
             #expect((record["error"] as? [String: Any])?["message"] as? String ?? "" != "")
@@ -194,7 +194,7 @@ struct PolitenessRunTests {
             #expect(server.log.count(path: "/private/b") == 0)
             #expect(server.log.count(path: "/private/ok") == 1)
             #expect(server.log.count(path: "/robots.txt") == 1)
-            #expect(summary.errorKinds["robots_disallowed"] == 2)
+            #expect(summary.errorKinds[.robotsDisallowed] == 2)
             let disallowed = records.filter { kind($0) == "robots_disallowed" }
             #expect(disallowed.allSatisfy { $0["attempts"] as? Int == 0 && $0["status"] is NSNull })
         }

@@ -109,7 +109,7 @@ struct ResumeIndexTests {
     }
 
     private func failure(_ url: String, kind: String, status: Int? = nil) -> String {
-        let record = ScrapeRecord(url: url, status: status, error: .init(kind: kind, message: "m"), attempts: 1, fetchedAt: .now)
+        let record = ScrapeRecord(url: url, status: status, error: .init(kind: ErrorKind(rawValue: kind), message: "m"), attempts: 1, fetchedAt: .now)
         return String(decoding: JSONLineEncoder.line(for: record), as: UTF8.self)
     }
 
@@ -134,9 +134,9 @@ struct ResumeIndexTests {
     }
 
     @Test func retryFailedKindsParse() {
-        #expect(RetryableFailures(parsing: "timeout,404") == RetryableFailures(kinds: ["timeout"], statuses: [404]))
-        #expect(RetryableFailures(parsing: "http")?.matches(kind: "http", status: 502) == true)
-        #expect(RetryableFailures(parsing: "http")?.matches(kind: "http", status: 404) == false)
+        #expect(RetryableFailures(parsing: "timeout,404") == RetryableFailures(kinds: [.timeout], statuses: [404]))
+        #expect(RetryableFailures(parsing: "http")?.matches(kind: .http, status: 502) == true)
+        #expect(RetryableFailures(parsing: "http")?.matches(kind: .http, status: 404) == false)
         #expect(RetryableFailures(parsing: "default") == .default)
         #expect(RetryableFailures(parsing: "timeouts") == nil)
         #expect(RetryableFailures(parsing: "200") == nil)

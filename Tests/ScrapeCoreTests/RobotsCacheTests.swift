@@ -44,7 +44,7 @@ struct RobotsCacheTests {
         try await TestServer.withRunning { server in
             let rules = try await rules("robots5xx.test", server)
             #expect(!rules.allows("/page/1"))
-            #expect(rules.unavailable?.kind == "http")
+            #expect(rules.unavailable?.kind == .http)
             #expect(rules.unavailable?.status == 503)
         }
     }
@@ -56,7 +56,7 @@ struct RobotsCacheTests {
         let rules = await cache.rules(for: try FetchRequest.Prepared(FetchRequest(url: "http://127.0.0.1:\(port)/x")))
         await client.shutdown()
         #expect(!rules.allows("/x"))
-        #expect(rules.unavailable?.kind == "connect")
+        #expect(rules.unavailable?.kind == .connect)
         #expect(rules.unavailable?.status == nil)
     }
 }

@@ -75,7 +75,7 @@ struct RobotsRulesTests {
 
     @Test func fixedOutcomes() {
         #expect(RobotsRules.allowAll.allows("/anything"))
-        let down = RobotsRules.disallowAll(because: .init(kind: "connect", message: "refused"))
+        let down = RobotsRules.disallowAll(because: .init(kind: .connect, message: "refused"))
         #expect(!down.allows("/anything"))
         #expect(down.allows("/robots.txt"))
     }

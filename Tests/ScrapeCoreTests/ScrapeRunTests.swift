@@ -67,7 +67,7 @@ struct ScrapeRunTests {
                     #expect(record[key] != nil, "missing \(key)")
                 }
             }
-            #expect(summary.errorKinds == ["http": 1, "timeout": 1, "unsupported_scheme": 2, "invalid_url": 1])
+            #expect(summary.errorKinds == [.http: 1, .timeout: 1, .unsupportedScheme: 2, .invalidURL: 1])
             #expect(server.log.count(path: "/etc/passwd") == 0)
         }
     }

@@ -71,7 +71,7 @@ struct PageAttempter: Sendable {
                 let response = try await client.execute(request)
                 onAttempt?(
                     RequestReport(
-                        status: response.status, errorKind: response.status >= 400 ? "http" : nil, bytes: response.body.count,
+                        status: response.status, errorKind: response.status >= 400 ? .http : nil, bytes: response.body.count,
                         elapsed: ContinuousClock.now - started))
                 if options.api.responseActions.contains(where: { $0.matches(status: response.status, body: response.body) }) {
                     return finished(page, .ignored(status: response.status), .neutral, number)
@@ -91,7 +91,7 @@ struct PageAttempter: Sendable {
                 surelyNotProcessed = [429, 503].contains(response.status) && response.headers.first(name: "Retry-After") != nil
             } catch let error as HTTPClientError {
                 if error.kind == .cancelled, Task.isCancelled { return nil }
-                onAttempt?(RequestReport(status: nil, errorKind: error.kind.rawValue, bytes: 0, elapsed: ContinuousClock.now - started))
+                onAttempt?(RequestReport(status: nil, errorKind: ErrorKind(error.kind), bytes: 0, elapsed: ContinuousClock.now - started))
                 outcome = AttemptOutcome(error: error)
                 failure = "\(error.kind): \(error.message)"
                 surelyNotProcessed = error.kind == .connect || error.kind == .dns

@@ -17,7 +17,7 @@ public enum JSONLineEncoder {
         output.append(contentsOf: #","error":"#.utf8)
         if let error = record.error {
             output.append(contentsOf: #"{"kind":"#.utf8)
-            appendString(error.kind, to: &output)
+            appendString(error.kind.rawValue, to: &output)
             output.append(contentsOf: #","message":"#.utf8)
             appendString(error.message, to: &output)
             output.append(UInt8(ascii: "}"))
@@ -34,7 +34,14 @@ public enum JSONLineEncoder {
         appendInt(record.attempts, to: &output)
         output.append(contentsOf: #","fetched_at":""#.utf8)
         record.fetchedAt.append(to: &output)
-        output.append(contentsOf: "\"}\n".utf8)
+        output.append(UInt8(ascii: "\""))
+        for member in record.extras {
+            output.append(UInt8(ascii: ","))
+            appendString(member.key, to: &output)
+            output.append(UInt8(ascii: ":"))
+            member.value.append(to: &output)
+        }
+        output.append(contentsOf: "}\n".utf8)
     }
 
     /// One record as a line (with its newline).

@@ -1,18 +1,20 @@
 /// Reads back what ``JSONLineEncoder`` wrote: enough of one output line to resume.
 ///
-/// Our lines have a fixed key order and no nested object but `error`, and a quote inside
-/// a JSON string is always escaped, so an unescaped `,"status":` or `,"error":{"kind":"`
-/// can only be that key: scanning for them is exact on our lines, and much cheaper than
-/// a full JSON parse of a million-line file.
+/// Our lines start with `{"url":"` and have `fetched_at`, `status` and `error` as keys of
+/// the top-level object; keys added after `fetched_at` (``ScrapeRecord/extras``) may hold
+/// nested objects with any keys, so keys are looked for at the top level only: a small
+/// scan that skips strings and nested values, much cheaper than a full JSON parse of a
+/// million-line file.
 enum RecordLine {
     private static let urlPrefix = Array(#"{"url":""#.utf8)
-    private static let fetchedAtKey = Array(#","fetched_at":""#.utf8)
-    private static let statusKey = Array(#","status":"#.utf8)
-    private static let errorKindKey = Array(#","error":{"kind":""#.utf8)
+    private static let fetchedAtKey = Array(#""fetched_at":""#.utf8)
+    private static let statusKey = Array(#""status":"#.utf8)
+    private static let errorKey = Array(#""error":"#.utf8)
+    private static let kindPrefix = Array(#"{"kind":""#.utf8)
 
     /// Whether `line` (without its newline) is a whole record of ours.
     static func isRecord(_ line: ArraySlice<UInt8>) -> Bool {
-        line.starts(with: urlPrefix) && line.last == UInt8(ascii: "}") && line.firstRange(of: fetchedAtKey) != nil
+        line.starts(with: urlPrefix) && line.last == UInt8(ascii: "}") && valueStart(of: fetchedAtKey, in: line) != nil
     }
 
     /// Whether `partial` (a last line without its newline) could be the start of one of our
@@ -23,10 +25,10 @@ enum RecordLine {
 
     /// The record's `status`, nil when null or absent.
     static func status(in line: ArraySlice<UInt8>) -> Int? {
-        guard let key = line.firstRange(of: statusKey) else { return nil }
+        guard let start = valueStart(of: statusKey, in: line) else { return nil }
         var value = 0
         var digits = 0
-        for byte in line[key.upperBound...] {
+        for byte in line[start...] {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 4 else { break }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
             digits += 1
@@ -35,11 +37,50 @@ enum RecordLine {
     }
 
     /// The record's `error.kind`, nil when the record has no error.
-    static func errorKind(in line: ArraySlice<UInt8>) -> String? {
-        guard let key = line.firstRange(of: errorKindKey) else { return nil }
-        let rest = line[key.upperBound...]
+    static func errorKind(in line: ArraySlice<UInt8>) -> ErrorKind? {
+        guard let start = valueStart(of: errorKey, in: line), line[start...].starts(with: kindPrefix) else { return nil }
+        let rest = line[(start + kindPrefix.count)...]
         guard let end = rest.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        return String(decoding: rest[..<end], as: UTF8.self)
+        return ErrorKind(rawValue: String(decoding: rest[..<end], as: UTF8.self))
+    }
+
+    /// Where the value of the top-level `key` (given as `"name":`) starts, or nil when the
+    /// object has no such key at its top level.
+    static func valueStart(of key: [UInt8], in line: ArraySlice<UInt8>) -> ArraySlice<UInt8>.Index? {
+        var depth = 0
+        var atKey = false
+        var index = line.startIndex
+        while index < line.endIndex {
+            switch line[index] {
+            case UInt8(ascii: "\""):
+                if atKey, depth == 1, line[index...].starts(with: key) { return index + key.count }
+                atKey = false
+                index = endOfString(in: line, from: index)
+                continue
+            case UInt8(ascii: "{"):
+                depth += 1
+                atKey = depth == 1
+            case UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: ","): atKey = depth == 1
+            default: break
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The index after the string that starts at `start` (its opening quote).
+    private static func endOfString(in line: ArraySlice<UInt8>, from start: ArraySlice<UInt8>.Index) -> ArraySlice<UInt8>.Index {
+        var index = start + 1
+        while index < line.endIndex {
+            switch line[index] {
+            case UInt8(ascii: "\\"): index += 2
+            case UInt8(ascii: "\""): return index + 1
+            default: index += 1
+            }
+        }
+        return line.endIndex
     }
 }
 

@@ -8,7 +8,7 @@ import ScrapeBase
 /// still ends with exactly one record per input line.
 public struct RetryableFailures: Sendable, Equatable {
     /// Error kinds retried whatever their status.
-    public var kinds: Set<String>
+    public var kinds: Set<ErrorKind>
     /// HTTP statuses retried (records of kind `http`).
     public var statuses: Set<Int>
 
@@ -17,18 +17,13 @@ public struct RetryableFailures: Sendable, Equatable {
     public static let `default` = RetryableFailures(kinds: defaultKinds, statuses: transientStatuses)
 
     /// ``default`` as `--retry-failed` would spell it: `timeout,...,cancelled,http`.
-    public static let defaultSpelling = (defaultKindNames + ["http"]).joined(separator: ",")
+    public static let defaultSpelling = (defaultKindList + [.http]).map(\.rawValue).joined(separator: ",")
 
-    private static let defaultKindNames = ["timeout", "connect", "dns", "transport", "circuit_open", "cancelled"]
-    static let defaultKinds = Set(defaultKindNames)
+    private static let defaultKindList: [ErrorKind] = [.timeout, .connect, .dns, .transport, .circuitOpen, .cancelled]
+    static let defaultKinds = Set(defaultKindList)
     static let transientStatuses: Set<Int> = Set([408, 429] + Array(500...599))
-    /// Every `error.kind` a record can carry.
-    public static let knownKinds: Set<String> = [
-        "invalid_url", "unsupported_scheme", "invalid_request", "dns", "connect", "tls", "timeout",
-        "too_many_redirects", "too_large", "http", "circuit_open", "robots_disallowed", "cancelled", "transport",
-    ]
 
-    public init(kinds: Set<String>, statuses: Set<Int>) {
+    public init(kinds: Set<ErrorKind>, statuses: Set<Int>) {
         self.kinds = kinds
         self.statuses = statuses
     }
@@ -39,19 +34,19 @@ public struct RetryableFailures: Sendable, Equatable {
     ///
     /// - Returns: nil when an element is neither a known kind nor a status 400-599.
     public init?(parsing text: String) {
-        var kinds: Set<String> = []
+        var kinds: Set<ErrorKind> = []
         var statuses: Set<Int> = []
         for element in text.split(separator: ",", omittingEmptySubsequences: false) {
             let name = element.trimmingCharacters(in: " ")
             if name == "default" {
                 kinds.formUnion(Self.defaultKinds)
                 statuses.formUnion(Self.transientStatuses)
-            } else if name == "http" {
+            } else if name == ErrorKind.http.rawValue {
                 statuses.formUnion(Self.transientStatuses)
             } else if let status = Int(name), (400...599).contains(status) {
                 statuses.insert(status)
-            } else if Self.knownKinds.contains(name) {
-                kinds.insert(name)
+            } else if ErrorKind(rawValue: name).isKnown {
+                kinds.insert(ErrorKind(rawValue: name))
             } else {
                 return nil
             }
@@ -60,8 +55,8 @@ public struct RetryableFailures: Sendable, Equatable {
     }
 
     /// Whether a record with this error kind and status is fetched again.
-    public func matches(kind: String, status: Int?) -> Bool {
-        if kind == "http" { return status.map(statuses.contains) ?? false }
+    public func matches(kind: ErrorKind, status: Int?) -> Bool {
+        if kind == .http { return status.map(statuses.contains) ?? false }
         return kinds.contains(kind)
     }
 }

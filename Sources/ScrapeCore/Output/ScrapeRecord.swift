@@ -4,14 +4,12 @@
 public struct ScrapeRecord: Sendable, Equatable {
     /// Why a URL has no successful result; `kind` is one of the contract's error kinds.
     public struct Failure: Sendable, Equatable {
-        /// `invalid_url`, `unsupported_scheme`, `dns`, `connect`, `tls`, `timeout`,
-        /// `too_many_redirects`, `too_large`, `http`, `circuit_open`, `robots_disallowed`,
-        /// `cancelled` or `transport`.
-        public var kind: String
+        /// One of the contract's kinds (``ErrorKind/all``).
+        public var kind: ErrorKind
         /// For people; never contains secrets.
         public var message: String
 
-        public init(kind: String, message: String) {
+        public init(kind: ErrorKind, message: String) {
             self.kind = kind
             self.message = message
         }
@@ -41,6 +39,10 @@ public struct ScrapeRecord: Sendable, Equatable {
     public var attempts: Int
     /// When the record was made.
     public var fetchedAt: Timestamp
+    /// Keys after the contract's fixed ones (`fields`, `links`, metadata: what the page
+    /// pipeline's body stages add), in the order they were added; written after
+    /// `fetched_at`, and free to hold nested objects and arrays.
+    public var extras: [RecordMember] = []
 
     public init(
         url: String, finalURL: String? = nil, status: Int? = nil, title: String? = nil, error: Failure? = nil,

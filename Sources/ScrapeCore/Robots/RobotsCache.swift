@@ -84,7 +84,7 @@ public actor RobotsCache {
                 return (.text(String(decoding: response.body, as: UTF8.self)), maxAge)
             case 429, 500...:
                 return (.unavailable(.init(
-                    kind: "http", status: response.status,
+                    kind: .http, status: response.status,
                     message: "\(url) answered HTTP \(response.status); RFC 9309 says to assume complete disallow until it can be read")), maxAge)
             default:
                 return (.allowAll, maxAge)
@@ -93,9 +93,9 @@ public actor RobotsCache {
             return (.allowAll, nil)  // absurd robots.txt: RFC 9309 lets us parse only the start; be lenient
         } catch let error as HTTPClientError {
             return (.unavailable(.init(
-                kind: error.kind.rawValue, message: "\(url) could not be fetched (\(error.message)); RFC 9309 says to assume complete disallow")), nil)
+                kind: ErrorKind(error.kind), message: "\(url) could not be fetched (\(error.message)); RFC 9309 says to assume complete disallow")), nil)
         } catch {
-            return (.unavailable(.init(kind: "cancelled", message: "\(url) could not be fetched: the run is stopping")), nil)
+            return (.unavailable(.init(kind: .cancelled, message: "\(url) could not be fetched: the run is stopping")), nil)
         }
     }
 

@@ -13,12 +13,12 @@ public struct RobotsRules: Sendable, Equatable {
     /// the error the URLs of the origin carry instead of `robots_disallowed`.
     public struct Unavailable: Sendable, Equatable {
         /// The failed fetch's own kind: `connect`, `timeout`, `dns`, `tls`, `transport`, or `http`.
-        public let kind: String
+        public let kind: ErrorKind
         /// The robots.txt status, for kind `http` (429 or 5xx).
         public let status: Int?
         public let message: String
 
-        public init(kind: String, status: Int? = nil, message: String) {
+        public init(kind: ErrorKind, status: Int? = nil, message: String) {
             self.kind = kind
             self.status = status
             self.message = message

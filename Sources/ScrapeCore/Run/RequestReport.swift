@@ -4,13 +4,13 @@ public struct RequestReport: Sendable, Equatable {
     /// The final status after redirects; nil without a response.
     public var status: Int?
     /// The contract's error kind (`http` for a status >= 400); nil on success.
-    public var errorKind: String?
+    public var errorKind: ErrorKind?
     /// Body bytes received (decoded).
     public var bytes: Int
     /// From the request to the response or failure; nil when nothing was sent.
     public var elapsed: Duration?
 
-    public init(status: Int?, errorKind: String?, bytes: Int, elapsed: Duration?) {
+    public init(status: Int?, errorKind: ErrorKind?, bytes: Int, elapsed: Duration?) {
         self.status = status
         self.errorKind = errorKind
         self.bytes = bytes

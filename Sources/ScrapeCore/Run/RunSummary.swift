@@ -9,7 +9,7 @@ public struct RunSummary: Sendable {
     /// Records by status class: `2xx`, `3xx`, `4xx`, `5xx`.
     public var statusClasses: [String: Int] = [:]
     /// Records by `error.kind`.
-    public var errorKinds: [String: Int] = [:]
+    public var errorKinds: [ErrorKind: Int] = [:]
     /// Records of transient failures (``RetryableFailures/default``), which
     /// `--resume --retry-failed` fetches again.
     public var transientFailures = 0

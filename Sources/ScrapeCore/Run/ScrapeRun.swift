@@ -123,7 +123,7 @@ public struct ScrapeRun: Sendable {
             }
         }
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let fetcher = PageFetcher(client: client, robots: robots)
+        let pipeline = PagePipeline(client: client, robots: robots)
         let scheduler = Scheduler(
             limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
             politeness: options.http.politeness
@@ -147,24 +147,24 @@ public struct ScrapeRun: Sendable {
                     if line.isCut {
                         let error = HTTPClientError.invalidURL(
                             "input line \(line.number) is \(line.byteCount) bytes long; the URL limit is \(maxURLLength) (the url field holds its first \(URLSource.maxLineBytes) bytes)")
-                        return .ready(PageFetcher.record(rejecting: line.text, because: error).keepingURL(of: line))
+                        return .ready(ScrapeRecord.rejected(line.text, because: error).keepingURL(of: line))
                     }
                     do throws(HTTPClientError) {
                         let prepared = try FetchRequest.Prepared(FetchRequest(url: line.requestURL), maxURLLength: maxURLLength)
                         return .job(PageJob(request: prepared, line: line), host: prepared.host, origin: prepared.origin)
                     } catch {
-                        return .ready(PageFetcher.record(rejecting: line.text, because: error).keepingURL(of: line))
+                        return .ready(ScrapeRecord.rejected(line.text, because: error).keepingURL(of: line))
                     }
                 },
                 perform: { job, attempt in
-                    var result = await fetcher.attempt(job.request, number: attempt)
+                    var result = await pipeline.attempt(job.request, number: attempt)
                     if let record = result?.output {
                         onAttempt?(RequestReport(record))
                         result?.output = record.keepingURL(of: job.line)
                     }
                     return result
                 },
-                reject: { job, attempts in PageFetcher.record(circuitOpen: job.request, attempts: attempts).keepingURL(of: job.line) },
+                reject: { job, attempts in ScrapeRecord.circuitOpen(job.request, attempts: attempts).keepingURL(of: job.line) },
                 emit: { record, inFlight in
                     try writer.append(line: JSONLineEncoder.line(for: record))
                     summary.add(record)

@@ -97,13 +97,14 @@ extension FrontierStore {
         }
     }
 
-    /// `record` (a JSON object on one line) with `"worker":"ID"` as its last field.
+    /// `record` (a JSON object on one line) with `"worker":"ID"` as its last field; `null`
+    /// for a record `add` wrote (a line never requested: no worker had it).
     public static func exportLine(record: String, worker: String, into output: inout [UInt8]) {
         var bytes = Array(record.utf8)
         if bytes.last == UInt8(ascii: "}") { bytes.removeLast() }
         output.append(contentsOf: bytes)
         output.append(contentsOf: #","worker":"#.utf8)
-        JSONLineEncoder.appendString(worker, to: &output)
+        if worker.isEmpty { output.append(contentsOf: "null".utf8) } else { JSONLineEncoder.appendString(worker, to: &output) }
         output.append(contentsOf: "}\n".utf8)
     }
 }

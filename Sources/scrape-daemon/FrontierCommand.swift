@@ -149,35 +149,19 @@ struct FrontierAdd: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let changes = try changes()
-        let (added, lines, created) = try await database.withStore("add") { store throws(FrontierError) in
-            try await store.requireCurrentSchema()
-            let (stored, created) = try await store.createJob(job, changes: changes, update: update)
-            var lines = 0, added = 0
-            var chunk: [FrontierStore.NewURL] = []
-            func send() async throws(FrontierError) {
-                guard !chunk.isEmpty else { return }
-                added += try await store.add(chunk, toJob: stored.id, named: job)
-                chunk.removeAll(keepingCapacity: true)
-            }
-            while true {
-                let batch: [URLSource.Line]?
-                do {
-                    batch = try await source.nextBatch(maxLines: 1024)
-                } catch {
-                    throw FrontierError.input("\(error)")
-                }
-                guard let batch else { break }
-                for line in batch {
-                    lines += 1
-                    chunk.append(FrontierStore.NewURL(line.text))
-                }
-                if chunk.count >= 5000 { try await send() }
-            }
-            try await send()
-            return (added, lines, created)
+        let report = try await database.withStore("add") { [job, update] store throws(FrontierError) in
+            try await store.add(from: source, toJob: job, changes: changes, update: update)
         }
-        if created { Terminal.error("scrape frontier add: created job \(job)") }
-        print("added \(added), already queued \(lines - added)")
+        if report.created { Terminal.error("scrape frontier add: created job \(job)") }
+        if !report.jobExists { Terminal.error("scrape frontier add: no URLs in \(input); job \(job) not created") }
+        for problem in report.problems {
+            Terminal.error("scrape frontier add: \(problem) (recorded, not requested)")
+        }
+        if report.recorded > report.problems.count {
+            Terminal.error("scrape frontier add: \(report.recorded - report.problems.count) more lines recorded, not requested")
+        }
+        let recorded = report.recorded > 0 ? " (\(report.recorded) recorded at once: input errors)" : ""
+        print("added \(report.added)\(recorded), already queued \(report.lines - report.added)")
     }
 }
 

@@ -25,6 +25,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
     case output(String)
     /// The worker's HTTP client could not start (its settings).
     case client(String)
+    /// A time option (`--since`) that is not one of ``ISO8601Time/acceptedForms``.
+    case invalidTime(option: String, given: String)
     /// The reader of standard output went away (`export | head`): exit 141 without a
     /// message, as `scrape run` does.
     case closedPipe
@@ -48,6 +50,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
         case .input(let message): message
         case .output(let message): message
         case .client(let message): "cannot start the HTTP client: \(message)"
+        case .invalidTime(let option, let given):
+            "\(option): expected an ISO 8601 time: \(ISO8601Time.acceptedForms); got \"\(given)\""
         case .closedPipe: "the reader of standard output went away"
         }
     }

@@ -74,10 +74,10 @@ extension FrontierStore {
         return (list, workers)
     }
 
-    /// Streams job `jobID`'s records in completion order (from `since`, an ISO 8601
-    /// timestamp, when given), each as its JSON line with `"worker"` added.
+    /// Streams job `jobID`'s records in completion order (those completed at or after
+    /// `since`, when given), each as its JSON line with `"worker"` added.
     public func export(
-        jobID: Int64, since: String?, line: @Sendable (_ record: String, _ worker: String) throws -> Void
+        jobID: Int64, since: ISO8601Time?, line: @Sendable (_ record: String, _ worker: String) throws -> Void
     ) async throws(FrontierError) -> Int {
         let logger = self.logger
         // Not repeated after a lost connection: lines already written would be written twice.
@@ -85,7 +85,7 @@ extension FrontierStore {
             let rows = try await connection.query(
                 """
                 SELECT record, worker FROM scrape.records
-                WHERE job_id = \(jobID) AND (\(since)::timestamptz IS NULL OR completed_at >= \(since)::timestamptz)
+                WHERE job_id = \(jobID) AND (\(since?.text)::timestamptz IS NULL OR completed_at >= \(since?.text)::timestamptz)
                 ORDER BY completed_at, url_id
                 """, logger: logger)
             var count = 0

@@ -293,8 +293,16 @@ struct FrontierExport: AsyncParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where records go; - for standard output.", valueName: "file"))
     var output = "-"
 
-    @Option(help: ArgumentHelp("Only records completed at or after this time (ISO 8601, e.g. 2026-11-30T12:00:00Z).", valueName: "timestamp"))
-    var since: String?
+    @Option(
+        help: ArgumentHelp("Only records completed at or after this time (ISO 8601, e.g. 2026-11-30T12:00:00Z; without a zone, UTC).", valueName: "timestamp"),
+        transform: { text in
+            do {
+                return try ISO8601Time(parsing: text)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        })
+    var since: ISO8601Time?
 
     func run() async throws {
         let path = output == "-" ? "-" : output + ".tmp"

@@ -1,0 +1,45 @@
+import Foundation
+import PostgresNIO
+import ScrapeBase
+import ScrapeCore
+import ScrapeTestSupport
+import Testing
+
+@testable import ScrapeFrontier
+
+/// What `scrape frontier` says and when: usage errors, help, status of workers, the
+/// time it gives an unreachable server (issue 24).
+@Suite struct FrontierMessageTests {
+    static let scrape = FrontierCommandTests.scrape
+
+    /// `--since` is checked before any connection (exit 2, the accepted forms named), and
+    /// a time without a zone is UTC, whatever the server's zone.
+    @Test func exportSinceIsCheckedAndUTC() async throws {
+        let garbage = try await Self.scrape(["export", "--db", "postgres://u@127.0.0.1:1/d", "--job", "j", "--since", "garbage"], [:], "/dev/null")
+        #expect(garbage.status == 2, "\(garbage.stderr)")
+        #expect(garbage.stderr.contains("--since") && garbage.stderr.contains("2026-11-30T12:00:00Z") && garbage.stderr.contains("\"garbage\""), "\(garbage.stderr)")
+
+        let harness = try await FrontierHarness.make("since_utc")
+        defer { Task { await harness.close() } }
+        // Honolulu is UTC-10: read there, a UTC time of an hour ago would be 9 hours ahead.
+        let database = harness.url.split(separator: "/").last!.split(separator: "?").first!
+        try await harness.store.database.run { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(database) SET timezone TO 'Pacific/Honolulu'"), logger: .init(label: "t"))
+        }
+        try await harness.add(["not a url 1", "not a url 2"])
+        _ = try await harness.work(FrontierHarness.options("w"))
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        let hourAgo = formatter.string(from: Date(timeIntervalSinceNow: -3600))
+        let since = try await Self.scrape(["export", "--db", harness.url, "--job", "crawl", "--since", hourAgo], [:], "/dev/null")
+        #expect(since.status == 0, "\(since.stderr)")
+        #expect(since.stdout.split(separator: "\n").count == 2, "\(since.stdout)")
+        let hourAhead = formatter.string(from: Date(timeIntervalSinceNow: 3600))
+        let none = try await Self.scrape(["export", "--db", harness.url, "--job", "crawl", "--since", hourAhead], [:], "/dev/null")
+        #expect(none.status == 0 && none.stdout.isEmpty, "\(none.stdout) \(none.stderr)")
+        let dateOnly = try await Self.scrape(["export", "--db", harness.url, "--job", "crawl", "--since", "2000-01-01"], [:], "/dev/null")
+        #expect(dateOnly.stdout.split(separator: "\n").count == 2, "\(dateOnly.stderr)")
+    }
+}

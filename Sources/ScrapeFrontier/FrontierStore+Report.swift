@@ -26,8 +26,26 @@ extension FrontierStore {
     /// A worker's heartbeat.
     public struct WorkerStatus: Sendable, Equatable {
         public let id: String
+        /// Since its last heartbeat, or since it exited.
         public let secondsSinceSeen: Double
         public let completed: Int
+        /// It exited cleanly (``FrontierStore/markExited(worker:)``); one killed just stops
+        /// its heartbeat.
+        public let exited: Bool
+
+        public init(id: String, secondsSinceSeen: Double, completed: Int, exited: Bool = false) {
+            self.id = id
+            self.secondsSinceSeen = secondsSinceSeen
+            self.completed = completed
+            self.exited = exited
+        }
+
+        /// How long a worker is live without a heartbeat: a working worker renews its
+        /// leases (its heartbeat) every third of its lease, 40 s by default.
+        public static let heartbeatLapse: Double = 120
+
+        /// Working: not exited, and seen within ``heartbeatLapse``.
+        public var isLive: Bool { !exited && secondsSinceSeen < Self.heartbeatLapse }
     }
 
     /// Status of one job (or all when `name` is nil), and the workers seen lately.
@@ -63,11 +81,11 @@ extension FrontierStore {
             var workers: [WorkerStatus] = []
             let rows = try await connection.query(
                 """
-                SELECT id, extract(epoch FROM (now() - seen_at))::double precision, completed FROM scrape.workers
+                SELECT id, extract(epoch FROM (now() - seen_at))::double precision, completed, exited_at IS NOT NULL FROM scrape.workers
                 WHERE seen_at > now() - interval '10 minutes' ORDER BY id
                 """, logger: logger)
-            for try await (id, seconds, completed) in rows.decode((String, Double, Int).self) {
-                workers.append(WorkerStatus(id: id, secondsSinceSeen: seconds, completed: completed))
+            for try await (id, seconds, completed, exited) in rows.decode((String, Double, Int, Bool).self) {
+                workers.append(WorkerStatus(id: id, secondsSinceSeen: seconds, completed: completed, exited: exited))
             }
             return workers
         }

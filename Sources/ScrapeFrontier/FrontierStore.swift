@@ -308,8 +308,19 @@ public struct FrontierStore: Sendable {
             try await connection.query(
                 """
                 INSERT INTO scrape.workers (id) VALUES (\(worker))
-                ON CONFLICT (id) DO UPDATE SET started_at = now(), seen_at = now()
+                ON CONFLICT (id) DO UPDATE SET started_at = now(), seen_at = now(), exited_at = NULL
                 """, logger: logger)
+        }
+    }
+
+    /// Marks the worker exited, so `status` shows it gone at once rather than live until its
+    /// heartbeat lapses. Tried once: a worker leaving a database that is gone does not wait
+    /// for it (its heartbeat lapses instead).
+    public func markExited(worker: String) async throws(FrontierError) {
+        let logger = self.logger
+        try await database.run(repeatable: false) { connection in
+            try await connection.query(
+                "UPDATE scrape.workers SET exited_at = clock_timestamp(), seen_at = clock_timestamp() WHERE id = \(worker)", logger: logger)
         }
     }
 

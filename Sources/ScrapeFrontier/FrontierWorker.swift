@@ -164,6 +164,8 @@ public final class FrontierWorker: Sendable {
         await background.value
         if self.client == nil { await client.shutdown() }
         if let failure = state.withLock({ $0.failure }) ?? failure { throw failure }
+        // Gone in status at once; when this fails the heartbeat lapses instead.
+        try? await store.markExited(worker: options.workerID)
         return state.withLock { $0.summary }
     }
 

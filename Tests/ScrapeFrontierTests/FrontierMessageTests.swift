@@ -42,4 +42,20 @@ import Testing
         let dateOnly = try await Self.scrape(["export", "--db", harness.url, "--job", "crawl", "--since", "2000-01-01"], [:], "/dev/null")
         #expect(dateOnly.stdout.split(separator: "\n").count == 2, "\(dateOnly.stderr)")
     }
+
+    /// A worker that exits cleanly is gone in status at once, not live for two minutes.
+    @Test func anExitedWorkerIsGone() async throws {
+        let harness = try await FrontierHarness.make("status_gone")
+        defer { Task { await harness.close() } }
+        try await harness.add(["not a url"])
+        _ = try await harness.work(FrontierHarness.options("finished"))
+        let status = try await Self.scrape(["status", "--db", harness.url, "--json"], [:], "/dev/null")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], "\(status.stderr)")
+        let live = (json["workers"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(!live.contains("finished"), "\(status.stdout)")
+        let gone = (json["workers_gone"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(gone == ["finished"], "\(status.stdout)")
+        let text = try await Self.scrape(["status", "--db", harness.url], [:], "/dev/null")
+        #expect(text.stdout.contains("workers: 0 live") && text.stdout.contains("finished (exited"), "\(text.stdout)")
+    }
 }

@@ -7,8 +7,9 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidDatabaseURL(String)
     /// Neither `--db` nor `SCRAPE_DATABASE_URL` was given.
     case noDatabaseURL
-    /// The server could not be reached (or kept dropping us) for the allowed time.
-    case databaseUnreachable(url: String, waited: Duration, lastError: String)
+    /// The server could not be reached (or kept dropping us) for the allowed time; `setting`
+    /// names what sets that time (`--unreachable-timeout`), nil where it is fixed.
+    case databaseUnreachable(url: String, waited: Duration, lastError: String, setting: String?)
     /// The server refused a statement (a bug, a permission, a full disk).
     case database(String)
     /// The schema is missing or older than this scrape needs.
@@ -35,8 +36,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidDatabaseURL(let why): "invalid database URL: \(why)"
         case .noDatabaseURL: "no database: pass --db postgres://user@host:port/dbname or set SCRAPE_DATABASE_URL"
-        case .databaseUnreachable(let url, let waited, let lastError):
-            "cannot reach PostgreSQL at \(url) for \(Int(waited.inSeconds)) s (--unreachable-timeout, daemon.frontier.unreachable_timeout); giving up. Last error: \(lastError)"
+        case .databaseUnreachable(let url, let waited, let lastError, let setting):
+            "cannot reach PostgreSQL at \(url) for \(Int(waited.inSeconds.rounded())) s\(setting.map { " (\($0))" } ?? ""); giving up. Last error: \(lastError)"
         case .database(let message): "PostgreSQL: \(message)"
         case .schemaOutdated(let found, let needed):
             found == 0

@@ -47,12 +47,17 @@ struct DatabaseOptions: ParsableArguments {
     ///
     /// Commands other than `work` wait at most 10 s for an unreachable server (saying so),
     /// not a worker's 5 minutes: someone is waiting at the terminal.
+    ///
+    /// - Parameter unreachableTimeoutSetting: the option that set `unreachableTimeout`,
+    ///   named when it runs out; nil for the fixed 10 s.
     func withStore<Result>(
-        _ command: String, unreachableTimeout: Duration = .seconds(10), onAvailability: (@Sendable (Bool, String) -> Void)? = nil,
+        _ command: String, unreachableTimeout: Duration = .seconds(10), unreachableTimeoutSetting: String? = nil,
+        onAvailability: (@Sendable (Bool, String) -> Void)? = nil,
         _ body: (FrontierStore) async throws(FrontierError) -> Result
     ) async throws -> Result {
         var configuration = FrontierDatabase.Configuration(url: try url())
         configuration.unreachableTimeout = unreachableTimeout
+        configuration.unreachableTimeoutSetting = unreachableTimeoutSetting
         let onAvailability = onAvailability ?? { available, detail in
             if !available { Terminal.error("scrape frontier \(command): database unreachable (\(detail)); retrying for up to \(Int(unreachableTimeout.inSeconds)) s") }
         }
@@ -174,7 +179,8 @@ struct FrontierWork: AsyncParsableCommand {
             claiming and let fetches in hand finish and be recorded (a second signal exits at once; \
             unfinished leases expire and other workers take them). When PostgreSQL goes away the worker \
             pauses and reconnects; after --unreachable-timeout without it, it exits 1. \
-            Exit status: 0 done or stopped, 1 database or job error, 2 usage.
+            Exit status: 0 done (--until-empty); 130 or 143 stopped by SIGINT or SIGTERM, after writing \
+            what it had; 1 database or job error; 2 usage.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -238,7 +244,8 @@ struct FrontierWork: AsyncParsableCommand {
             stopping.withLock { $0?.stop() }
         }
         let summary = try await database.withStore(
-            "work", unreachableTimeout: Duration(parsing: unreachableTimeout) ?? .seconds(300), onAvailability: onAvailability
+            "work", unreachableTimeout: Duration(parsing: unreachableTimeout) ?? .seconds(300), unreachableTimeoutSetting: "--unreachable-timeout",
+            onAvailability: onAvailability
         ) {
             store throws(FrontierError) in
             let worker = FrontierWorker(options: options, store: store)

@@ -58,4 +58,47 @@ import Testing
         let text = try await Self.scrape(["status", "--db", harness.url], [:], "/dev/null")
         #expect(text.stdout.contains("workers: 0 live") && text.stdout.contains("finished (exited"), "\(text.stdout)")
     }
+
+    /// `scrape help frontier add` is add's help; usage errors point at the frontier
+    /// command's help; `work --help` gives the exit statuses the README gives.
+    @Test func helpAndUsageErrorsNameTheFrontierCommand() async throws {
+        let help = try await ChildProcess(ChildProcess.builtProduct("scrape"), ["help", "frontier", "add"]).wait(timeout: .seconds(30))
+        #expect(help.status == 0 && help.stdout.contains("scrape frontier add") && help.stdout.contains("--per-host-rate"), "\(help.stdout) \(help.stderr)")
+        let noDatabase = try await Self.scrape(["status"], ["SCRAPE_DATABASE_URL": ""], "/dev/null")
+        #expect(noDatabase.status == 2 && noDatabase.stderr.contains("See 'scrape frontier status --help'"), "\(noDatabase.stderr)")
+        let badConfig = try await Self.scrape(["work", "--db", "postgres://u@127.0.0.1:1/d", "--config", "/nonexistent.yaml"], [:], "/dev/null")
+        #expect(badConfig.status == 2 && badConfig.stderr.contains("See 'scrape frontier work --help'"), "\(badConfig.stderr)")
+        let workHelp = try await Self.scrape(["work", "--help"], [:], "/dev/null")
+        #expect(workHelp.stdout.contains("130") && workHelp.stdout.contains("143"), "\(workHelp.stdout)")
+    }
+
+    /// An unreachable server: `status` gives up after its 10 s (not 12.7), and names no
+    /// option it does not have.
+    @Test func anUnreachableServerIsGivenTenSeconds() async throws {
+        // The child's start (two execs, loading) is the machine's, not the retry loop's:
+        // measured beside it, on a machine the other tests keep busy.
+        let launched = ContinuousClock.now
+        _ = try await Self.scrape(["status", "--help"], [:], "/dev/null")
+        let startup = ContinuousClock.now - launched
+        let started = ContinuousClock.now
+        let result = try await Self.scrape(["status", "--db", "postgres://crawler@127.0.0.1:1/crawl?sslmode=disable"], [:], "/dev/null")
+        let took = ContinuousClock.now - started
+        #expect(result.status == 1)
+        #expect(took >= .seconds(10) && took - startup < .milliseconds(10_500), "\(took), of which start-up about \(startup)")
+        #expect(!result.stderr.contains("--unreachable-timeout") && !result.stderr.contains("daemon.frontier"), "\(result.stderr)")
+        #expect(result.stderr.contains("for 10 s"), "\(result.stderr)")
+    }
+
+    /// `sslmode=require` against a server without TLS says so in words.
+    @Test func aServerWithoutTLSIsSaidInWords() async throws {
+        let harness = try await FrontierHarness.make("tls_none", migrate: false)
+        defer { Task { await harness.close() } }
+        let store = try FrontierHarness.store(harness.url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=require"))
+        await #expect {
+            _ = try await store.schemaVersion()
+        } throws: { error in
+            "\(error)".contains("the server does not support TLS") && !"\(error)".contains("sslUnsupported")
+        }
+        await store.database.close()
+    }
 }

@@ -26,13 +26,26 @@ extension AsyncParsableCommand {
             }
             Glibc.exit(0)
         } catch let error as ValidationError {
-            let name = type(of: command)._commandName
-            let path = name == Self._commandName ? name : "\(Self._commandName) \(name)"
+            let path = commandPath(to: type(of: command))?.joined(separator: " ") ?? Self._commandName
             Terminal.error("Error: \(error.message)\n  See '\(path) --help' for more information.")
             Glibc.exit(usageStatus)
         } catch {
             exitAfter(error, usageStatus: usageStatus)
         }
+    }
+
+    /// The names from the root to `command` (`scrape frontier work`), as the user typed
+    /// them; nil when it is not in the tree.
+    static func commandPath(to command: any ParsableCommand.Type) -> [String]? {
+        func search(_ node: any ParsableCommand.Type, _ path: [String]) -> [String]? {
+            let path = path + [node._commandName]
+            if ObjectIdentifier(node) == ObjectIdentifier(command) { return path }
+            for child in node.configuration.subcommands {
+                if let found = search(child, path) { return found }
+            }
+            return nil
+        }
+        return search(Self.self, [])
     }
 
     private static func exitAfter(_ error: any Error, usageStatus: Int32) -> Never {

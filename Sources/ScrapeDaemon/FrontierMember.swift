@@ -44,6 +44,7 @@ final class FrontierMember: Service, Sendable {
         }
         var database = FrontierDatabase.Configuration(url: url)
         database.unreachableTimeout = settings.unreachableTimeout
+        database.unreachableTimeoutSetting = "daemon.frontier.unreachable_timeout"
         database.applicationName = "scrape-daemon"
         var quiet = logger
         quiet.logLevel = .critical  // PostgresNIO's own lines

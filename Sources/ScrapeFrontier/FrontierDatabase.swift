@@ -19,8 +19,15 @@ public import ScrapeResilience
 public actor FrontierDatabase {
     public struct Configuration: Sendable {
         public var url: DatabaseURL
-        /// How long the server may stay unreachable before ``run(_:)`` gives up.
+        /// How long the server may stay unreachable before ``run(_:)`` gives up: no attempt
+        /// and no pause between attempts goes past it.
         public var unreachableTimeout: Duration = .seconds(300)
+        /// What sets ``unreachableTimeout`` (`--unreachable-timeout`), named when it runs
+        /// out; nil where it is fixed (the commands other than `work`).
+        public var unreachableTimeoutSetting: String?
+        /// Longest a connection attempt may take (PostgresNIO's connect timeout), within
+        /// what is left of ``unreachableTimeout``.
+        public var connectTimeout: Duration = .seconds(10)
         /// Pauses between reconnects (full jitter).
         public var reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
         /// Shown in `pg_stat_activity`.
@@ -60,6 +67,8 @@ public actor FrontierDatabase {
         var failing = false
         var generator = SystemRandomNumberGenerator()
         while true {
+            let started = ContinuousClock.now
+            let connecting = connection == nil || connection?.isClosed == true
             do {
                 let connection = try await connected()
                 let result = try await body(connection)
@@ -79,13 +88,19 @@ public actor FrontierDatabase {
                 let now = ContinuousClock.now
                 if !failing {
                     failing = true
-                    availability.connectionLost(failure.message, at: now)
+                    // Unreachable since the attempt to connect began (a connect timeout is
+                    // time without the server too); a connection lost mid-statement, since now.
+                    availability.connectionLost(failure.message, at: connecting ? started : now)
                 }
-                if let since = availability.since, now - since >= configuration.unreachableTimeout {
-                    throw .databaseUnreachable(url: configuration.url.description, waited: now - since, lastError: failure.message)
+                let deadline = (availability.since ?? now) + configuration.unreachableTimeout
+                if now >= deadline {
+                    throw .databaseUnreachable(
+                        url: configuration.url.description, waited: now - (availability.since ?? now), lastError: failure.message,
+                        setting: configuration.unreachableTimeoutSetting)
                 }
                 attempt += 1
-                let delay = configuration.reconnectBackoff.delay(afterAttempt: attempt, using: &generator)
+                // The last pause ends at the deadline, for one last attempt there.
+                let delay = min(configuration.reconnectBackoff.delay(afterAttempt: attempt, using: &generator), deadline - now)
                 logger.debug("database unavailable; retrying", metadata: ["error": "\(failure.message)", "delay_ms": "\(delay.inMilliseconds)"])
                 do {
                     try await Task.sleep(for: delay)
@@ -112,7 +127,15 @@ public actor FrontierDatabase {
     /// worker's statements in between). The caller closes it.
     public func openDedicatedConnection() async throws -> PostgresConnection {
         connectionCount += 1
-        return try await Self.connect(configuration, id: connectionCount, logger: logger)
+        return try await Self.connect(configuration, id: connectionCount, timeout: connectTimeout(), logger: logger)
+    }
+
+    /// ``Configuration/connectTimeout``, or less while the server is away: what is left
+    /// of ``Configuration/unreachableTimeout`` (at least 100 ms, for one last try).
+    private func connectTimeout() -> Duration {
+        guard let since = availability.since else { return configuration.connectTimeout }
+        let left = since + configuration.unreachableTimeout - .now
+        return max(.milliseconds(100), min(configuration.connectTimeout, left))
     }
 
     /// Closes the connection (the end of a command).
@@ -124,8 +147,9 @@ public actor FrontierDatabase {
         if let connection, !connection.isClosed { return connection }
         if let connecting { return try await connecting.value }
         connectionCount += 1
+        let timeout = connectTimeout()
         let task = Task { [configuration, logger, connectionCount] in
-            try await Self.connect(configuration, id: connectionCount, logger: logger)
+            try await Self.connect(configuration, id: connectionCount, timeout: timeout, logger: logger)
         }
         connecting = task
         defer { connecting = nil }
@@ -140,7 +164,7 @@ public actor FrontierDatabase {
         try? await old.close()
     }
 
-    static func connect(_ configuration: Configuration, id: Int, logger: Logger) async throws -> PostgresConnection {
+    static func connect(_ configuration: Configuration, id: Int, timeout: Duration, logger: Logger) async throws -> PostgresConnection {
         let url = configuration.url
         let tls: PostgresConnection.Configuration.TLS
         switch url.tls {
@@ -156,7 +180,7 @@ public actor FrontierDatabase {
         }
         var postgres = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
-        postgres.options.connectTimeout = .seconds(10)
+        postgres.options.connectTimeout = .milliseconds(timeout.inMilliseconds)
         postgres.options.additionalStartupParameters = [("application_name", configuration.applicationName)]
         return try await PostgresConnection.connect(configuration: postgres, id: id, logger: logger)
     }
@@ -241,6 +265,19 @@ struct DatabaseFailure {
             // A certificate that does not verify will not verify on the next try either.
             isTransient = false
             message = "TLS with the server failed (sslmode verify-full checks the certificate against the system's roots and the host name): \(error.underlying.map { "\($0)" } ?? "")"
+        case .sslUnsupported:
+            // Asking again gets the same answer.
+            isTransient = false
+            message = "the server does not support TLS, which sslmode=require and verify-full need (sslmode=prefer connects without it)"
+        case .failedToAddSSLHandler:
+            isTransient = false
+            message = "TLS could not be set up for the connection: \(error.underlying.map { "\($0)" } ?? "")"
+        case .authMechanismRequiresPassword:
+            isTransient = false
+            message = "the server asks for a password: give it in the URL or in PGPASSWORD"
+        case .unsupportedAuthMechanism:
+            isTransient = false
+            message = "the server asks for an authentication method scrape does not speak (it speaks password, md5 and scram-sha-256)"
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
             isTransient = true
             message = error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"

@@ -7,8 +7,9 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidDatabaseURL(String)
     /// Neither `--db` nor `SCRAPE_DATABASE_URL` was given.
     case noDatabaseURL
-    /// The server could not be reached (or kept dropping us) for the allowed time.
-    case databaseUnreachable(url: String, waited: Duration, lastError: String)
+    /// The server could not be reached (or kept dropping us) for the allowed time; `setting`
+    /// names what sets that time (`--unreachable-timeout`), nil where it is fixed.
+    case databaseUnreachable(url: String, waited: Duration, lastError: String, setting: String?)
     /// The server refused a statement (a bug, a permission, a full disk).
     case database(String)
     /// The schema is missing or older than this scrape needs.
@@ -25,6 +26,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
     case output(String)
     /// The worker's HTTP client could not start (its settings).
     case client(String)
+    /// A time option (`--since`) that is not one of ``ISO8601Time/acceptedForms``.
+    case invalidTime(option: String, given: String)
     /// The reader of standard output went away (`export | head`): exit 141 without a
     /// message, as `scrape run` does.
     case closedPipe
@@ -33,8 +36,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidDatabaseURL(let why): "invalid database URL: \(why)"
         case .noDatabaseURL: "no database: pass --db postgres://user@host:port/dbname or set SCRAPE_DATABASE_URL"
-        case .databaseUnreachable(let url, let waited, let lastError):
-            "cannot reach PostgreSQL at \(url) for \(Int(waited.inSeconds)) s (--unreachable-timeout, daemon.frontier.unreachable_timeout); giving up. Last error: \(lastError)"
+        case .databaseUnreachable(let url, let waited, let lastError, let setting):
+            "cannot reach PostgreSQL at \(url) for \(Int(waited.inSeconds.rounded())) s\(setting.map { " (\($0))" } ?? ""); giving up. Last error: \(lastError)"
         case .database(let message): "PostgreSQL: \(message)"
         case .schemaOutdated(let found, let needed):
             found == 0
@@ -48,6 +51,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
         case .input(let message): message
         case .output(let message): message
         case .client(let message): "cannot start the HTTP client: \(message)"
+        case .invalidTime(let option, let given):
+            "\(option): expected an ISO 8601 time: \(ISO8601Time.acceptedForms); got \"\(given)\""
         case .closedPipe: "the reader of standard output went away"
         }
     }

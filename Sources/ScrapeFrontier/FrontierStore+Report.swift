@@ -26,8 +26,26 @@ extension FrontierStore {
     /// A worker's heartbeat.
     public struct WorkerStatus: Sendable, Equatable {
         public let id: String
+        /// Since its last heartbeat, or since it exited.
         public let secondsSinceSeen: Double
         public let completed: Int
+        /// It exited cleanly (``FrontierStore/markExited(worker:)``); one killed just stops
+        /// its heartbeat.
+        public let exited: Bool
+
+        public init(id: String, secondsSinceSeen: Double, completed: Int, exited: Bool = false) {
+            self.id = id
+            self.secondsSinceSeen = secondsSinceSeen
+            self.completed = completed
+            self.exited = exited
+        }
+
+        /// How long a worker is live without a heartbeat: a working worker renews its
+        /// leases (its heartbeat) every third of its lease, 40 s by default.
+        public static let heartbeatLapse: Double = 120
+
+        /// Working: not exited, and seen within ``heartbeatLapse``.
+        public var isLive: Bool { !exited && secondsSinceSeen < Self.heartbeatLapse }
     }
 
     /// Status of one job (or all when `name` is nil), and the workers seen lately.
@@ -63,21 +81,21 @@ extension FrontierStore {
             var workers: [WorkerStatus] = []
             let rows = try await connection.query(
                 """
-                SELECT id, extract(epoch FROM (now() - seen_at))::double precision, completed FROM scrape.workers
+                SELECT id, extract(epoch FROM (now() - seen_at))::double precision, completed, exited_at IS NOT NULL FROM scrape.workers
                 WHERE seen_at > now() - interval '10 minutes' ORDER BY id
                 """, logger: logger)
-            for try await (id, seconds, completed) in rows.decode((String, Double, Int).self) {
-                workers.append(WorkerStatus(id: id, secondsSinceSeen: seconds, completed: completed))
+            for try await (id, seconds, completed, exited) in rows.decode((String, Double, Int, Bool).self) {
+                workers.append(WorkerStatus(id: id, secondsSinceSeen: seconds, completed: completed, exited: exited))
             }
             return workers
         }
         return (list, workers)
     }
 
-    /// Streams job `jobID`'s records in completion order (from `since`, an ISO 8601
-    /// timestamp, when given), each as its JSON line with `"worker"` added.
+    /// Streams job `jobID`'s records in completion order (those completed at or after
+    /// `since`, when given), each as its JSON line with `"worker"` added.
     public func export(
-        jobID: Int64, since: String?, line: @Sendable (_ record: String, _ worker: String) throws -> Void
+        jobID: Int64, since: ISO8601Time?, line: @Sendable (_ record: String, _ worker: String) throws -> Void
     ) async throws(FrontierError) -> Int {
         let logger = self.logger
         // Not repeated after a lost connection: lines already written would be written twice.
@@ -85,7 +103,7 @@ extension FrontierStore {
             let rows = try await connection.query(
                 """
                 SELECT record, worker FROM scrape.records
-                WHERE job_id = \(jobID) AND (\(since)::timestamptz IS NULL OR completed_at >= \(since)::timestamptz)
+                WHERE job_id = \(jobID) AND (\(since?.text)::timestamptz IS NULL OR completed_at >= \(since?.text)::timestamptz)
                 ORDER BY completed_at, url_id
                 """, logger: logger)
             var count = 0
@@ -97,13 +115,14 @@ extension FrontierStore {
         }
     }
 
-    /// `record` (a JSON object on one line) with `"worker":"ID"` as its last field.
+    /// `record` (a JSON object on one line) with `"worker":"ID"` as its last field; `null`
+    /// for a record `add` wrote (a line never requested: no worker had it).
     public static func exportLine(record: String, worker: String, into output: inout [UInt8]) {
         var bytes = Array(record.utf8)
         if bytes.last == UInt8(ascii: "}") { bytes.removeLast() }
         output.append(contentsOf: bytes)
         output.append(contentsOf: #","worker":"#.utf8)
-        JSONLineEncoder.appendString(worker, to: &output)
+        if worker.isEmpty { output.append(contentsOf: "null".utf8) } else { JSONLineEncoder.appendString(worker, to: &output) }
         output.append(contentsOf: "}\n".utf8)
     }
 }

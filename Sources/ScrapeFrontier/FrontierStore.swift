@@ -124,77 +124,25 @@ public struct FrontierStore: Sendable {
         _ name: String, changes: FrontierJob.Changes, defaults http: ScrapeConfiguration.HTTP = .init(), update: Bool
     ) async throws(FrontierError) -> (job: StoredJob, created: Bool) {
         let logger = self.logger
-        let fresh = FrontierJob(name: name, http: http).applying(changes)
-        let rate = fresh.perHostRate?.perSecond
-        let created = try await database.run { connection in
-            let rows = try await connection.query(
-                """
-                INSERT INTO scrape.jobs (name, per_host_rate, per_host_concurrency, retries, obey_robots)
-                VALUES (\(name), \(rate), \(fresh.perHostConcurrency), \(fresh.retries), \(fresh.obeyRobots))
-                ON CONFLICT (name) DO NOTHING RETURNING id
-                """, logger: logger)
-            for try await _ in rows.decode(Int64.self) { return true }
-            return false
+        let settled = try await database.run { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                try await Self.settle(job: name, changes: changes, defaults: http, update: update, create: true, on: connection, logger: logger)
+            }
         }
-        guard let stored = try await job(named: name) else { throw .unknownJob(name) }
-        if created { return (stored, true) }
-        let wanted = stored.job.applying(changes)
-        let differences = stored.job.differences(from: wanted)
-        guard !differences.isEmpty else { return (stored, false) }
-        guard update else { throw .settingsDiffer(job: name, differences: differences) }
-        let newRate = wanted.perHostRate?.perSecond
-        try await database.run { connection in
-            try await connection.query(
-                """
-                UPDATE scrape.jobs SET per_host_rate = \(newRate), per_host_concurrency = \(wanted.perHostConcurrency),
-                    retries = \(wanted.retries), obey_robots = \(wanted.obeyRobots)
-                WHERE id = \(stored.id)
-                """, logger: logger)
-        }
-        return (StoredJob(id: stored.id, job: wanted), false)
+        guard let settled else { throw .unknownJob(name) }
+        return settled
     }
 
     // MARK: URLs
 
-    /// One URL to enqueue: as given, and its politeness key (`scheme://host:port`; empty
-    /// for a URL that cannot be requested, whose worker writes its error record).
-    public struct NewURL: Sendable {
-        public let url: String
-        public let host: String
-
-        /// `url` with its politeness key as the worker will request it.
-        public init(_ url: String) {
-            self.url = url
-            let maxURLLength = HTTPClient.Configuration.Limits().maxURLLength
-            host = (try? FetchRequest.Prepared(FetchRequest(url: url), maxURLLength: maxURLLength))?.origin ?? ""
-        }
-    }
-
-    /// Enqueues `urls` for job `jobID` (one statement); URLs already in the job are left
-    /// as they are. Returns how many were new; wakes waiting workers.
+    /// Enqueues `urls` for job `jobID` (one statement, ``insert(_:jobID:name:on:logger:)``);
+    /// URLs already in the job are left as they are. Returns how many were new; wakes
+    /// waiting workers. (`add` goes through ``add(from:toJob:changes:defaults:update:)``,
+    /// one transaction with the job.)
     public func add(_ urls: [NewURL], toJob jobID: Int64, named name: String) async throws(FrontierError) -> Int {
         let logger = self.logger
-        let texts = urls.map(\.url)
-        let hosts = urls.map(\.host)
         return try await database.run { connection in
-            let rows = try await connection.query(
-                """
-                WITH input AS (
-                    SELECT DISTINCT ON (url) url, host FROM unnest(\(texts)::text[], \(hosts)::text[]) AS t(url, host)),
-                inserted AS (
-                    INSERT INTO scrape.urls (job_id, url, host) SELECT \(jobID), url, host FROM input ORDER BY host, url
-                    ON CONFLICT (job_id, url) DO NOTHING RETURNING host),
-                per_host AS (SELECT host, count(*) AS n FROM inserted GROUP BY host ORDER BY host),
-                hosts AS (
-                    INSERT INTO scrape.hosts (job_id, host, queued) SELECT \(jobID), host, n FROM per_host
-                    ON CONFLICT (job_id, host) DO UPDATE SET queued = scrape.hosts.queued + excluded.queued RETURNING 1),
-                counted AS (
-                    UPDATE scrape.jobs SET urls = urls + (SELECT count(*) FROM inserted) WHERE id = \(jobID) RETURNING 1),
-                notified AS (SELECT pg_notify('scrape_frontier', \(name)) WHERE EXISTS (SELECT 1 FROM inserted))
-                SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM hosts), (SELECT count(*) FROM counted), (SELECT count(*) FROM notified)
-                """, logger: logger)
-            for try await (added, _, _, _) in rows.decode((Int, Int, Int, Int).self) { return added }
-            return 0
+            try await Self.insert(urls, jobID: jobID, name: name, on: connection, logger: logger).added
         }
     }
 
@@ -205,6 +153,9 @@ public struct FrontierStore: Sendable {
         public let id: Int64
         public let url: String
         public let host: String
+        /// The input line's bytes when `url` (what is requested) is not exactly the line
+        /// (not UTF-8): the record's `url` is written from them, as `scrape run` writes it.
+        public let line: [UInt8]?
         /// Attempts made so far, this one included.
         public let attempt: Int
         /// The lease's token: its completion counts only while it is still this.
@@ -233,15 +184,17 @@ public struct FrontierStore: Sendable {
         return try await database.run { connection in
             let rows = try await connection.query(
                 """
-                SELECT o_id, o_url, o_host, o_attempts, o_token, o_delay_ms, o_give_up FROM scrape.claim(
+                SELECT o_id, o_url, o_host, o_attempts, o_token, o_delay_ms, o_give_up, o_line FROM scrape.claim(
                     \(request.jobID), \(request.worker), \(request.limit)::integer,
                     make_interval(secs => \(request.lease.inSeconds)), make_interval(secs => \(request.horizon.inSeconds)),
                     make_interval(secs => \(request.giveUpAfter.inSeconds)))
                 """, logger: logger)
             var claims: [Claim] = []
-            for try await (id, url, host, attempts, token, delay, giveUp) in rows.decode((Int64, String, String, Int, Int64, Double, Bool).self) {
+            for try await (id, url, host, attempts, token, delay, giveUp, line)
+                in rows.decode((Int64, String, String, Int, Int64, Double, Bool, ByteBuffer?).self)
+            {
                 claims.append(Claim(
-                    id: id, url: url, host: host, attempt: attempts, token: token, delay: .milliseconds(Int64(delay.rounded(.up))),
+                    id: id, url: url, host: host, line: line.map { Array($0.readableBytesView) }, attempt: attempts, token: token, delay: .milliseconds(Int64(delay.rounded(.up))),
                     giveUp: giveUp))
             }
             return claims
@@ -355,8 +308,19 @@ public struct FrontierStore: Sendable {
             try await connection.query(
                 """
                 INSERT INTO scrape.workers (id) VALUES (\(worker))
-                ON CONFLICT (id) DO UPDATE SET started_at = now(), seen_at = now()
+                ON CONFLICT (id) DO UPDATE SET started_at = now(), seen_at = now(), exited_at = NULL
                 """, logger: logger)
+        }
+    }
+
+    /// Marks the worker exited, so `status` shows it gone at once rather than live until its
+    /// heartbeat lapses. Tried once: a worker leaving a database that is gone does not wait
+    /// for it (its heartbeat lapses instead).
+    public func markExited(worker: String) async throws(FrontierError) {
+        let logger = self.logger
+        try await database.run(repeatable: false) { connection in
+            try await connection.query(
+                "UPDATE scrape.workers SET exited_at = clock_timestamp(), seen_at = clock_timestamp() WHERE id = \(worker)", logger: logger)
         }
     }
 

@@ -164,6 +164,8 @@ public final class FrontierWorker: Sendable {
         await background.value
         if self.client == nil { await client.shutdown() }
         if let failure = state.withLock({ $0.failure }) ?? failure { throw failure }
+        // Gone in status at once; when this fails the heartbeat lapses instead.
+        try? await store.markExited(worker: options.workerID)
         return state.withLock { $0.summary }
     }
 
@@ -289,6 +291,7 @@ public final class FrontierWorker: Sendable {
         do throws(HTTPClientError) {
             prepared = try FetchRequest.Prepared(FetchRequest(url: claim.url), maxURLLength: options.http.clientConfiguration.limits.maxURLLength)
         } catch {
+            // A URL added before version 3, which decides this at add.
             return (Self.completion(claim, ScrapeRecord.rejected(claim.url, because: error)), nil, nil)
         }
         if claim.giveUp {
@@ -307,8 +310,10 @@ public final class FrontierWorker: Sendable {
         return (Self.completion(claim, record), result.outcome, result.crawlDelay)
     }
 
+    /// The completion that writes `record`, whose `url` is the input line's as `scrape run`
+    /// writes it (its bytes, for a line that is not UTF-8).
     private static func completion(_ claim: FrontierStore.Claim, _ record: ScrapeRecord) -> FrontierStore.Completion {
-        var line = JSONLineEncoder.line(for: record)
+        var line = JSONLineEncoder.line(for: record.keepingURL(bytes: claim.line))
         line.removeLast()  // the newline: export writes its own
         return FrontierStore.Completion(claim: claim, record: line, failed: record.error != nil)
     }

@@ -47,12 +47,17 @@ struct DatabaseOptions: ParsableArguments {
     ///
     /// Commands other than `work` wait at most 10 s for an unreachable server (saying so),
     /// not a worker's 5 minutes: someone is waiting at the terminal.
+    ///
+    /// - Parameter unreachableTimeoutSetting: the option that set `unreachableTimeout`,
+    ///   named when it runs out; nil for the fixed 10 s.
     func withStore<Result>(
-        _ command: String, unreachableTimeout: Duration = .seconds(10), onAvailability: (@Sendable (Bool, String) -> Void)? = nil,
+        _ command: String, unreachableTimeout: Duration = .seconds(10), unreachableTimeoutSetting: String? = nil,
+        onAvailability: (@Sendable (Bool, String) -> Void)? = nil,
         _ body: (FrontierStore) async throws(FrontierError) -> Result
     ) async throws -> Result {
         var configuration = FrontierDatabase.Configuration(url: try url())
         configuration.unreachableTimeout = unreachableTimeout
+        configuration.unreachableTimeoutSetting = unreachableTimeoutSetting
         let onAvailability = onAvailability ?? { available, detail in
             if !available { Terminal.error("scrape frontier \(command): database unreachable (\(detail)); retrying for up to \(Int(unreachableTimeout.inSeconds)) s") }
         }
@@ -149,35 +154,19 @@ struct FrontierAdd: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let changes = try changes()
-        let (added, lines, created) = try await database.withStore("add") { store throws(FrontierError) in
-            try await store.requireCurrentSchema()
-            let (stored, created) = try await store.createJob(job, changes: changes, update: update)
-            var lines = 0, added = 0
-            var chunk: [FrontierStore.NewURL] = []
-            func send() async throws(FrontierError) {
-                guard !chunk.isEmpty else { return }
-                added += try await store.add(chunk, toJob: stored.id, named: job)
-                chunk.removeAll(keepingCapacity: true)
-            }
-            while true {
-                let batch: [URLSource.Line]?
-                do {
-                    batch = try await source.nextBatch(maxLines: 1024)
-                } catch {
-                    throw FrontierError.input("\(error)")
-                }
-                guard let batch else { break }
-                for line in batch {
-                    lines += 1
-                    chunk.append(FrontierStore.NewURL(line.text))
-                }
-                if chunk.count >= 5000 { try await send() }
-            }
-            try await send()
-            return (added, lines, created)
+        let report = try await database.withStore("add") { [job, update] store throws(FrontierError) in
+            try await store.add(from: source, toJob: job, changes: changes, update: update)
         }
-        if created { Terminal.error("scrape frontier add: created job \(job)") }
-        print("added \(added), already queued \(lines - added)")
+        if report.created { Terminal.error("scrape frontier add: created job \(job)") }
+        if !report.jobExists { Terminal.error("scrape frontier add: no URLs in \(input); job \(job) not created") }
+        for problem in report.problems {
+            Terminal.error("scrape frontier add: \(problem) (recorded, not requested)")
+        }
+        if report.recorded > report.problems.count {
+            Terminal.error("scrape frontier add: \(report.recorded - report.problems.count) more lines recorded, not requested")
+        }
+        let recorded = report.recorded > 0 ? " (\(report.recorded) recorded at once: input errors)" : ""
+        print("added \(report.added)\(recorded), already queued \(report.lines - report.added)")
     }
 }
 
@@ -190,7 +179,8 @@ struct FrontierWork: AsyncParsableCommand {
             claiming and let fetches in hand finish and be recorded (a second signal exits at once; \
             unfinished leases expire and other workers take them). When PostgreSQL goes away the worker \
             pauses and reconnects; after --unreachable-timeout without it, it exits 1. \
-            Exit status: 0 done or stopped, 1 database or job error, 2 usage.
+            Exit status: 0 done (--until-empty); 130 or 143 stopped by SIGINT or SIGTERM, after writing \
+            what it had; 1 database or job error; 2 usage.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -254,7 +244,8 @@ struct FrontierWork: AsyncParsableCommand {
             stopping.withLock { $0?.stop() }
         }
         let summary = try await database.withStore(
-            "work", unreachableTimeout: Duration(parsing: unreachableTimeout) ?? .seconds(300), onAvailability: onAvailability
+            "work", unreachableTimeout: Duration(parsing: unreachableTimeout) ?? .seconds(300), unreachableTimeoutSetting: "--unreachable-timeout",
+            onAvailability: onAvailability
         ) {
             store throws(FrontierError) in
             let worker = FrontierWorker(options: options, store: store)
@@ -309,8 +300,16 @@ struct FrontierExport: AsyncParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where records go; - for standard output.", valueName: "file"))
     var output = "-"
 
-    @Option(help: ArgumentHelp("Only records completed at or after this time (ISO 8601, e.g. 2026-11-30T12:00:00Z).", valueName: "timestamp"))
-    var since: String?
+    @Option(
+        help: ArgumentHelp("Only records completed at or after this time (ISO 8601, e.g. 2026-11-30T12:00:00Z; without a zone, UTC).", valueName: "timestamp"),
+        transform: { text in
+            do {
+                return try ISO8601Time(parsing: text)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        })
+    var since: ISO8601Time?
 
     func run() async throws {
         let writer: RecordWriter

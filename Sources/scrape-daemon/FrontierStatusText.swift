@@ -16,8 +16,12 @@ enum FrontierStatusText {
         if jobs.isEmpty { out += "no jobs (scrape frontier add --job NAME FILE creates one)\n" }
         let live = workers.filter(\.isLive)
         out += "workers: \(live.count) live"
-        out += live.isEmpty ? "\n" : ": " + live.map { "\($0.id) (\($0.completed) recorded, seen \(Int($0.secondsSinceSeen)) s ago)" }.joined(separator: ", ") + "\n"
-        return out
+        out += live.isEmpty ? "" : ": " + live.map { "\($0.id) (\($0.completed) recorded, seen \(Int($0.secondsSinceSeen)) s ago)" }.joined(separator: ", ")
+        let gone = workers.filter { !$0.isLive }
+        if !gone.isEmpty {
+            out += "; gone: " + gone.map { "\($0.id) (\(Self.gone($0)), \($0.completed) recorded)" }.joined(separator: ", ")
+        }
+        return out + "\n"
     }
 
     static func json(jobs: [FrontierStore.JobStatus], workers: [FrontierStore.WorkerStatus]) -> String {
@@ -47,12 +51,19 @@ enum FrontierStatusText {
             JSONLineEncoder.appendString(worker.id, to: &out)
             out.append(contentsOf: ",\"recorded\":\(worker.completed),\"seen_seconds_ago\":\(Int(worker.secondsSinceSeen))}".utf8)
         }
+        out.append(contentsOf: #"],"workers_gone":["#.utf8)
+        for (index, worker) in workers.filter({ !$0.isLive }).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"id":"#.utf8)
+            JSONLineEncoder.appendString(worker.id, to: &out)
+            out.append(contentsOf: ",\"recorded\":\(worker.completed),\"seen_seconds_ago\":\(Int(worker.secondsSinceSeen)),\"exited\":\(worker.exited)}".utf8)
+        }
         out.append(contentsOf: "]}\n".utf8)
         return String(decoding: out, as: UTF8.self)
     }
-}
 
-extension FrontierStore.WorkerStatus {
-    /// Seen within two minutes: a working worker renews its leases (and heartbeat) every 40 s by default.
-    var isLive: Bool { secondsSinceSeen < 120 }
+    /// How a worker went: it said so on exit, or its heartbeat lapsed (killed, or cut off).
+    private static func gone(_ worker: FrontierStore.WorkerStatus) -> String {
+        worker.exited ? "exited \(Int(worker.secondsSinceSeen)) s ago" : "no heartbeat for \(Int(worker.secondsSinceSeen)) s"
+    }
 }

@@ -2,6 +2,7 @@ import ScrapeBase
 import ArgumentParser
 import CommandSupport
 import ScrapeHTTP
+import Glibc
 
 /// `scrape`: the command line. Argument parsing only; the work is in ScrapeCore.
 @main
@@ -34,7 +35,20 @@ struct ScrapeCommand: AsyncParsableCommand {
     }
 
     static func main() async {
-        await runAsMain(arguments: Self.expandingBareOptions(Array(CommandLine.arguments.dropFirst())), usageStatus: Status.usage)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if Self.isHelpOfPassthrough(arguments) {
+            // execv returns only when it fails, having said why.
+            do { try DaemonCommand.execDaemonBinary(arguments) } catch { Glibc.exit(Status.outputFailed) }
+        }
+        await runAsMain(arguments: Self.expandingBareOptions(arguments), usageStatus: Status.usage)
+    }
+
+    /// `scrape help frontier add`, `scrape help ws`: the commands behind `frontier` and
+    /// `ws` live in scrape-daemon, whose own `help` knows them (this binary knows only the
+    /// passthrough, and would show its help, or refuse `add`).
+    static func isHelpOfPassthrough(_ arguments: [String]) -> Bool {
+        arguments.count >= 2 && arguments[0] == "help"
+            && [FrontierPassthroughCommand._commandName, StreamPassthroughCommand._commandName].contains(arguments[1])
     }
 
     /// `--retry-failed` takes an optional value (`--retry-failed=timeout,503`), which

@@ -70,10 +70,10 @@ struct PagePipelineTests {
     @Test func aForbiddenPageSendsNoRequest() async throws {
         try await withClient { client, server in
             let pipeline = PagePipeline(client: client, robots: RobotsCache(client: client, userAgent: "scrape/1.0"))
-            let forbidden = try await pipeline.attempt(try FetchRequest.Prepared(FetchRequest(url: server.url("/private/x"))), number: 1)
+            let forbidden = await pipeline.attempt(try attempt(server.url("/private/x")).request, number: 1)
             #expect(forbidden?.output.error?.kind == .robotsDisallowed)
             #expect(forbidden?.crawlDelay == .milliseconds(10))
-            let page = try await pipeline.attempt(try FetchRequest.Prepared(FetchRequest(url: server.url("/page/2"))), number: 1)
+            let page = await pipeline.attempt(try attempt(server.url("/page/2")).request, number: 1)
             #expect(page?.output.title == "Page 2" && page?.output.status == 200 && page?.outcome == .success)
             #expect(server.log.count(prefix: "/private/") == 0)
             #expect(server.log.count(path: "/page/2") == 1)

@@ -93,7 +93,7 @@ import Testing
             await #expect {
                 _ = try await FrontierWorker(options: options, store: store).run()
             } throws: { error in
-                guard case FrontierError.databaseUnreachable(let url, _, _) = error else { return false }
+                guard case FrontierError.databaseUnreachable(let url, _, _, _) = error else { return false }
                 return !url.contains("scrape@") && "\(error)".contains("cannot reach PostgreSQL")
             }
             #expect(ContinuousClock.now - started >= .seconds(1))

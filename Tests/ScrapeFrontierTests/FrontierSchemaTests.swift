@@ -1,4 +1,5 @@
 import ScrapeTestSupport
+import PostgresNIO
 import Testing
 
 @testable import ScrapeFrontier
@@ -24,14 +25,28 @@ import Testing
         defer { Task { await harness.close() } }
         try await harness.store.migrate(upTo: Migrations.latestVersion - 1)
         #expect(try await harness.store.schemaVersion() == Migrations.latestVersion - 1)
-        // A job and its URLs made by the older schema survive the migration.
+        // A job and its URLs made by the older schema (as its add wrote them) survive the migration.
         let (job, _) = try await harness.store.createJob("old", changes: .init(), update: false)
-        let added = try await harness.store.add(["http://127.0.0.1:9/a", "http://127.0.0.1:9/b"].map(FrontierStore.NewURL.init), toJob: job.id, named: "old")
-        #expect(added == 2)
+        try await harness.store.database.run { connection in
+            try await connection.query(
+                """
+                WITH urls AS (
+                    INSERT INTO scrape.urls (job_id, url, host) VALUES (\(job.id), 'http://127.0.0.1:9/a', 'http://127.0.0.1:9'),
+                        (\(job.id), 'http://127.0.0.1:9/b', 'http://127.0.0.1:9')),
+                hosts AS (INSERT INTO scrape.hosts (job_id, host, queued) VALUES (\(job.id), 'http://127.0.0.1:9', 2))
+                UPDATE scrape.jobs SET urls = 2 WHERE id = \(job.id)
+                """, logger: .init(label: "test"))
+        }
         let migrated = try await harness.store.migrate()
         #expect(migrated.from == Migrations.latestVersion - 1 && migrated.to == Migrations.latestVersion)
         let (jobs, _) = try await harness.store.status(job: "old")
         #expect(jobs.first?.urls == 2 && jobs.first?.queued == 2)
+        // Their URLs are still known to the job (its new unique index has them), and claimed as before.
+        let again = try await harness.store.add(["http://127.0.0.1:9/a", "http://127.0.0.1:9/c"].map(FrontierStore.NewURL.init), toJob: job.id, named: "old")
+        #expect(again == 1)
+        let claims = try await harness.store.claim(
+            .init(jobID: job.id, worker: "w", limit: 10, lease: .seconds(60), horizon: .seconds(1), giveUpAfter: .seconds(600)))
+        #expect(claims.map(\.url).sorted() == ["http://127.0.0.1:9/a", "http://127.0.0.1:9/b", "http://127.0.0.1:9/c"] && claims.allSatisfy { $0.line == nil })
     }
 
     @Test func concurrentInitsBothSucceed() async throws {

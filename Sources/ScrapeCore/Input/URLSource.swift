@@ -111,9 +111,7 @@ public final class URLSource: @unchecked Sendable {
             guard let raw else { break }
             lineNumber += 1
             guard let text = Self.urlText(raw.bytes) else { continue }
-            let decoded = String(decoding: text, as: UTF8.self)
-            let exact = decoded.utf8.count == text.count && decoded.utf8.elementsEqual(text)
-            lines.append(Line(number: lineNumber, text: decoded, byteCount: raw.count, invalidBytes: exact ? nil : Array(text)))
+            lines.append(Line(number: lineNumber, bytes: text, byteCount: raw.count))
         }
         return lines.isEmpty ? nil : lines
     }
@@ -227,6 +225,16 @@ public final class URLSource: @unchecked Sendable {
     /// Drops spaces, tabs, CR, VT and FF from both ends of a line.
     private static func trim(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         line.trimming { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }
+    }
+}
+
+extension URLSource.Line {
+    /// The line whose URL text (trimmed, cut) is `bytes`: line `number` of its input,
+    /// `byteCount` bytes long in all. `scrape frontier add` makes lines of strings with it.
+    public init(number: Int, bytes: some Collection<UInt8>, byteCount: Int) {
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        let exact = decoded.utf8.count == bytes.count && decoded.utf8.elementsEqual(bytes)
+        self.init(number: number, text: decoded, byteCount: byteCount, invalidBytes: exact ? nil : Array(bytes))
     }
 }
 

@@ -144,16 +144,11 @@ public struct ScrapeRun: Sendable {
                         summary.skipped += 1
                         return .skip
                     }
-                    if line.isCut {
-                        let error = HTTPClientError.invalidURL(
-                            "input line \(line.number) is \(line.byteCount) bytes long; the URL limit is \(maxURLLength) (the url field holds its first \(URLSource.maxLineBytes) bytes)")
-                        return .ready(ScrapeRecord.rejected(line.text, because: error).keepingURL(of: line))
-                    }
-                    do throws(HTTPClientError) {
-                        let prepared = try FetchRequest.Prepared(FetchRequest(url: line.requestURL), maxURLLength: maxURLLength)
+                    switch line.admission(maxURLLength: maxURLLength) {
+                    case .request(let prepared):
                         return .job(PageJob(request: prepared, line: line), host: prepared.host, origin: prepared.origin)
-                    } catch {
-                        return .ready(ScrapeRecord.rejected(line.text, because: error).keepingURL(of: line))
+                    case .record(let record):
+                        return .ready(record)
                     }
                 },
                 perform: { job, attempt in

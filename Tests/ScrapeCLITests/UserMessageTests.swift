@@ -21,4 +21,18 @@ struct UserMessageTests {
             #expect(help.stdout.contains(option), "\(option) in \(help.stdout)")
         }
     }
+
+    static let missing = "/nonexistent/issue-24/scrape.yaml"
+
+    /// Every command that reads a config file names a missing one once.
+    @Test(arguments: [
+        ["run", "-", "--config", missing], ["api", missing, "--all"], ["ws", "ws://127.0.0.1:1/", "--config", missing],
+        ["daemon", "--config", missing], ["check-config", missing],
+    ])
+    func aMissingConfigFileIsNamedOnce(arguments: [String]) async throws {
+        let result = try await scrape(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(Self.missing): cannot read the config file: No such file or directory"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: Self.missing).count - 1 == 1, "\(result.stderr)")
+    }
 }

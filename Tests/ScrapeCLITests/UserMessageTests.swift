@@ -35,4 +35,22 @@ struct UserMessageTests {
         #expect(result.stderr.contains("\(Self.missing): cannot read the config file: No such file or directory"), "\(result.stderr)")
         #expect(result.stderr.components(separatedBy: Self.missing).count - 1 == 1, "\(result.stderr)")
     }
+
+    /// Port 1 (tcpmux) has no listener here.
+    @Test func aRefusedWebSocketConnectionSaysConnectionRefused() async throws {
+        let result = try await scrape(["ws", "ws://127.0.0.1:1/", "--no-reconnect", "-q"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "scrape ws: cannot connect: 127.0.0.1:1: connection refused\n")
+    }
+
+    /// The HTTP engine says it the same way, in the record's `error.message`.
+    @Test func aRefusedHTTPConnectionSaysConnectionRefused() async throws {
+        let input = try TemporaryFiles.urlList(["http://127.0.0.1:1/"])
+        defer { unlink(input) }
+        let result = try await scrape([input, "--ignore-robots", "--retries", "0", "--quiet"])
+        let error = try TemporaryFiles.records(result.stdout).first?["error"] as? [String: Any]
+        #expect(error?["kind"] as? String == "connect")
+        let message = error?["message"] as? String ?? ""
+        #expect(message.hasPrefix("Failed to connect to 127.0.0.1 port 1 after ") && message.hasSuffix(" ms: connection refused"), "\(message)")
+    }
 }

@@ -28,11 +28,10 @@ public struct ReconnectPolicy: Sendable, Equatable {
     /// The longest `Retry-After` honoured, so a bad header cannot park a stream for days.
     public var maxRetryAfter: Duration
     /// How long a connection must stay open, delivering messages, before its end starts a
-    /// fresh count and backoff. Default 10 s: longer than any delay of the first four
-    /// attempts (0.5 + 1 + 2 + 4 s with the default backoff), so a server that accepts,
-    /// says one thing and hangs up is met with a growing backoff instead of a reconnect
-    /// every half second; short enough that a stream that ran for a while and then broke
-    /// comes back fast.
+    /// fresh count and backoff. Default 10 s: a server that accepts, says one thing and
+    /// hangs up sooner meets a growing backoff instead of a reconnect every half second,
+    /// and resets alone allow at most one connection per 10 s; yet a stream that ran for
+    /// a while and then broke comes back within half a second.
     public var stableAfter: Duration
 
     public init(limit: Limit, backoff: Backoff, maxRetryAfter: Duration = .seconds(3600), stableAfter: Duration = .seconds(10)) {

@@ -23,6 +23,25 @@ public enum SystemCall {
     public static func errorMessage(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
+
+    /// What a connect or socket `errno` means, in lower case for the middle of a message:
+    /// `connection refused`. The one table both network paths use (curl's, which reports
+    /// a refusal as "Couldn't connect to server", and NIO's, which calls it "connection
+    /// reset (error set)"), so a refused connection reads the same everywhere.
+    public static func socketErrorMessage(_ code: Int32) -> String {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ETIMEDOUT: return "connection timed out"
+        case ECONNRESET: return "connection reset by the server"
+        case EHOSTUNREACH: return "host unreachable"
+        case ENETUNREACH: return "network unreachable"
+        case EPIPE: return "the server closed the connection"
+        default:
+            let text = errorMessage(code)
+            guard let first = text.first else { return text }
+            return first.lowercased() + text.dropFirst()
+        }
+    }
 }
 
 /// Standard error (fd 2), written directly: Glibc's `stderr` is a global Swift 6 rejects,

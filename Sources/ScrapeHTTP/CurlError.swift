@@ -25,13 +25,18 @@ public struct CurlError: Error, Hashable, Sendable, CustomStringConvertible {
     public let message: String
     /// The transfer's error buffer (`CURLOPT_ERRORBUFFER`), which is more specific, when curl filled it.
     public let detail: String?
+    /// The `errno` of the socket call that failed (`CURLINFO_OS_ERRNO`), 0 when none: the
+    /// only place curl 7.88 keeps "refused" apart from "unreachable", both of which its
+    /// texts call "Couldn't connect to server".
+    public let systemError: Int32
 
-    /// Creates an error from a finished transfer's `CURLcode` and its error buffer.
-    init(easy code: CURLcode, operation: String, detail: String? = nil) {
+    /// Creates an error from a finished transfer's `CURLcode`, its error buffer and its OS errno.
+    init(easy code: CURLcode, operation: String, detail: String? = nil, systemError: Int32 = 0) {
         self.code = .easy(Int(code.rawValue))
         self.operation = operation
         self.message = String(cString: curl_easy_strerror(code))
         self.detail = detail.flatMap { $0.isEmpty ? nil : $0 }
+        self.systemError = systemError
     }
 
     /// Creates an error from a `CURLMcode`.
@@ -40,6 +45,7 @@ public struct CurlError: Error, Hashable, Sendable, CustomStringConvertible {
         self.operation = operation
         self.message = String(cString: curl_multi_strerror(code))
         self.detail = nil
+        self.systemError = 0
     }
 
     /// Creates an error from a `CURLUcode`.
@@ -48,6 +54,7 @@ public struct CurlError: Error, Hashable, Sendable, CustomStringConvertible {
         self.operation = operation
         self.message = String(cString: curl_url_strerror(code))
         self.detail = nil
+        self.systemError = 0
     }
 
     /// The numeric value of the code, whatever its family.

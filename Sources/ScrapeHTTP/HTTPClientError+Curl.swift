@@ -1,4 +1,5 @@
 internal import CCurl
+import ScrapeBase
 
 extension HTTPClientError {
     /// Maps a finished transfer's `CURLcode` to an error kind: the one place where that mapping lives.
@@ -6,12 +7,13 @@ extension HTTPClientError {
     /// - Parameters:
     ///   - code: the transfer's result, never `CURLE_OK`.
     ///   - detail: the transfer's error buffer.
+    ///   - systemError: the failed socket call's `errno` (`CURLINFO_OS_ERRNO`), 0 when none.
     ///   - bodyLimit: the body limit in force, for `too_large` from an announced `Content-Length`.
     ///
     /// A body that outgrows the limit while streaming is refused by the write callback, which
     /// curl reports as a plain `CURLE_WRITE_ERROR`; `Transfer` knows that case and does not call this.
-    static func fromTransfer(code: CURLcode, detail: String?, bodyLimit: Int) -> Self {
-        let curl = CurlError(easy: code, operation: "transfer", detail: detail)
+    static func fromTransfer(code: CURLcode, detail: String?, systemError: Int32 = 0, bodyLimit: Int) -> Self {
+        let curl = CurlError(easy: code, operation: "transfer", detail: detail, systemError: systemError)
         switch code {
         case CURLE_UNSUPPORTED_PROTOCOL:
             // A redirect to another scheme ("Protocol "ftp" not supported or disabled"), or a
@@ -32,7 +34,7 @@ extension HTTPClientError {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .dns(curl)
         case CURLE_COULDNT_CONNECT:
-            return .connect(curl)
+            return .connect(connectMessage(curl), curl: curl)
         case CURLE_OPERATION_TIMEDOUT:
             return .timeout(curl)
         case CURLE_TOO_MANY_REDIRECTS:
@@ -50,5 +52,19 @@ extension HTTPClientError {
         default:
             return .transport(curl)
         }
+    }
+
+    /// curl 7.88's words for a failed connect, "Failed to connect to h port 1 after 0 ms:
+    /// Couldn't connect to server", with its last part replaced by what the errno says
+    /// (`connection refused`, `network unreachable`): a user fixes a refusal (nothing
+    /// listens) and an unreachable host (routing, firewall) differently.
+    private static func connectMessage(_ curl: CurlError) -> String {
+        guard let detail = curl.detail else {
+            return curl.systemError == 0 ? curl.message : SystemCall.socketErrorMessage(curl.systemError)
+        }
+        guard curl.systemError != 0 else { return detail }
+        let curlWords = ": " + curl.message
+        let head = detail.hasSuffix(curlWords) ? String(detail.dropLast(curlWords.count)) : detail
+        return "\(head): \(SystemCall.socketErrorMessage(curl.systemError))"
     }
 }

@@ -102,7 +102,7 @@ public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
     /// A method or header the caller supplied is malformed.
     public static func invalidRequest(_ reason: String) -> Self { Self(.invalidRequest, reason) }
     static func dns(_ curl: CurlError) -> Self { Self(.dns, curl.detail ?? curl.message, curl: curl) }
-    static func connect(_ curl: CurlError) -> Self { Self(.connect, curl.detail ?? curl.message, curl: curl) }
+    static func connect(_ message: String, curl: CurlError) -> Self { Self(.connect, message, curl: curl) }
     static func tls(_ curl: CurlError) -> Self { Self(.tls, curl.detail ?? curl.message, curl: curl) }
     static func timeout(_ curl: CurlError) -> Self { Self(.timeout, curl.detail ?? curl.message, curl: curl) }
     static func tooManyRedirects(_ curl: CurlError) -> Self {

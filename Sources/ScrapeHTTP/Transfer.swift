@@ -157,7 +157,8 @@ final class Transfer: @unchecked Sendable {
             case .body:
                 return .failure(.tooLarge(limit: bodyLimit, what: "response body"))
             case nil:
-                return .failure(.fromTransfer(code: code, detail: easy.errorMessage, bodyLimit: bodyLimit))
+                let systemError = Int32(truncatingIfNeeded: easy.info(CURLINFO_OS_ERRNO) as Int)
+                return .failure(.fromTransfer(code: code, detail: easy.errorMessage, systemError: systemError, bodyLimit: bodyLimit))
             }
         }
         guard headersComplete else {

@@ -96,7 +96,7 @@ final class FrameHandler: ChannelInboundHandler {
         case NIOWebSocketError.multiByteControlFrameLength:
             close(context: context, code: CloseCode.protocolError, end: .violation(code: CloseCode.protocolError, reason: "a control frame over 125 bytes"), wait: false)
         default:
-            connection.finish(closing ?? .dropped(String(describing: error)))
+            connection.finish(closing ?? .dropped(SocketFailure(error).description))
             context.close(promise: nil)
         }
     }

@@ -109,7 +109,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(context: context, .connectFailed(String(describing: error)))
+        fail(context: context, .connectFailed(SocketFailure(error).description))
     }
 
     /// The index of the `\r\n\r\n` that ends the head, if it has arrived.

@@ -67,8 +67,9 @@ final class StreamConnection: @unchecked Sendable {
                 connection.channel = channel
                 if connection.stopCode != nil { channel.close(promise: nil) }
             case .failure(let error):
-                connection.finish(.connectFailed(Self.describe(error)))
-                connection.complete(otherwise: .connectFailed(Self.describe(error)))
+                let reason = SocketFailure(error).description
+                connection.finish(.connectFailed(reason))
+                connection.complete(otherwise: .connectFailed(reason))
             }
         }
         return connection
@@ -114,19 +115,6 @@ final class StreamConnection: @unchecked Sendable {
                 // Connecting or mid-handshake: the channel's end completes the connection.
                 self.channel?.close(promise: nil)
             }
-        }
-    }
-
-    /// A connect error as a person reads it.
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let error as NIOConnectionError:
-            guard !error.connectionErrors.isEmpty else { return "cannot resolve host \(error.host)" }
-            return error.connectionErrors.map { "\($0.target): \($0.error)" }.joined(separator: "; ")
-        case is ChannelError:
-            return "\(error)"
-        default:
-            return String(describing: error)
         }
     }
 }

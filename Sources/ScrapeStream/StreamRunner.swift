@@ -65,17 +65,20 @@ public final class StreamRunner: Sendable {
 
     /// Runs until the policy finishes the stream or ``stop(code:)`` is called.
     public func run() async -> StreamExit {
-        var failures = 0
+        var streak = FailureStreak<ContinuousClock.Instant>()
         var random = SystemRandomNumberGenerator()
         while true {
             if state.withLock({ $0.stopCode }) != nil { return .success }
             let before = recorder.messages  // no connection is open: the loop is not using it
-            let end = await connectOnce()
+            let (end, openedAt) = await connectOnce()
             if case .refused(401, _, _) = end { await settings.credentials?.unauthorized() }
-            // Only a connection that delivered messages resets the budget: one that opens and
-            // dies quiet (idle timeout, an instant close) is a failure like a refused connect.
-            failures = recorder.messages > before ? 1 : failures + 1
-            let decision = settings.reconnect.decide(end, failures: failures, using: &random)
+            if let openedAt { streak.opened(at: openedAt) }
+            // Only a connection that stayed up and delivered messages resets the budget and
+            // the backoff (ReconnectPolicy.isStable): one that opens and dies soon (an idle
+            // timeout, one message then a close) is a failure like a refused connect.
+            let decision = streak.ended(
+                end, at: .now, delivered: recorder.messages > before, policy: settings.reconnect, using: &random
+            )
             onEvent(.ended(end, next: decision))
             switch decision {
             case .finish(let exit):
@@ -86,19 +89,22 @@ public final class StreamRunner: Sendable {
         }
     }
 
-    /// One connection, from credentials to its end.
-    private func connectOnce() async -> ConnectionEnd {
+    /// One connection, from credentials to its end; `openedAt` is when its handshake
+    /// completed (nil when it never did).
+    private func connectOnce() async -> (end: ConnectionEnd, openedAt: ContinuousClock.Instant?) {
         var connectionSettings = settings
         if let credentials = settings.credentials {
             do throws(APIError) {
                 (connectionSettings.url, connectionSettings.headers) = try await credentials.apply(to: settings.url, headers: settings.headers)
             } catch {
-                return .connectFailed("auth: \(error)")
+                return (.connectFailed("auth: \(error)"), nil)
             }
         }
+        let openedAt = Locked<ContinuousClock.Instant?>(nil)
         let connection = StreamConnection.open(
             settings: connectionSettings, recorder: recorder, eventLoop: eventLoop, tls: tls
         ) { [onEvent, recorder] negotiated in
+            openedAt.withLock { $0 = .now }
             onEvent(.connected(number: recorder.connection, compression: negotiated.deflate != nil, subprotocol: negotiated.subprotocol))
         }
         let stopCode = state.withLock { state -> UInt16? in
@@ -108,7 +114,7 @@ public final class StreamRunner: Sendable {
         if let stopCode { connection.requestStop(code: stopCode) }
         let end = (try? await connection.end.get()) ?? .dropped("the event loop shut down")
         state.withLock { $0.current = nil }
-        return end
+        return (end, openedAt.withLock { $0 })
     }
 
     /// Ends the run: the open connection closes with `code` (1000 at the end of

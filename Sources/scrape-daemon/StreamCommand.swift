@@ -19,10 +19,11 @@ struct StreamCommand: AsyncParsableCommand {
         discussion: """
             Each record: {"url","connection","seq","received_at","type":"json"|"text"|"binary","data"}. \
             --send messages go out after every connect, so a reconnect subscribes again. \
-            Reconnects (backoff with full jitter from http.backoff, Retry-After on 429/503) follow an \
-            abnormal closure, an idle timeout, a protocol error by the server, or a close with 1001, \
-            1011, 1012, 1013 or 1014; a close 1000 ends the run. A handshake answered 401, 403 or 404 \
-            is not retried. Exit status: 0 done, 1 the stream failed or the output cannot be written, \
+            Reconnects (backoff from http.backoff, each delay between half and all of its doubling \
+            ceiling; Retry-After on 429/503) follow an abnormal closure, an idle timeout, a protocol \
+            error by the server, or a close with 1001, 1011, 1012, 1013 or 1014; a close 1000 ends the \
+            run. A handshake answered 401, 403 or 404 is not retried. Only a connection that stayed \
+            open 10 s and delivered a message resets the reconnect count and the backoff. Exit status: 0 done, 1 the stream failed or the output cannot be written, \
             2 usage, 130/143 interrupted (after a close 1001).
             """
     )
@@ -63,7 +64,7 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Refuse larger messages (close 1009).", valueName: "size"))
     var maxMessageSize = "16MiB"
 
-    @Option(help: ArgumentHelp("Reconnect attempts in a row before giving up (a connection that delivers messages resets the count).", valueName: "n"))
+    @Option(help: ArgumentHelp("Reconnect attempts in a row before giving up (a connection open 10 s that delivered messages resets the count).", valueName: "n"))
     var reconnect = 5
 
     @Flag(help: "Exit after the first close (status 1 unless the server closed with 1000).")

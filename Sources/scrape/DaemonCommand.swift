@@ -5,8 +5,8 @@ import Glibc
 
 /// `scrape daemon --config FILE`: hands over to `scrape-daemon`, installed beside this
 /// binary, by `execv` (same process id, so systemd's `MAINPID` and the notify socket stay
-/// right). Its arguments pass through untouched; `scrape-daemon` parses them, so the
-/// options and their help are declared once, there.
+/// right). Its arguments pass through untouched, after `daemon`; `scrape-daemon` parses
+/// them, so the options and their help are declared once, there.
 struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
@@ -21,7 +21,10 @@ struct DaemonCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        try Self.execDaemonBinary(arguments)
+        // Named, not left to scrape-daemon's default subcommand: `scrape-daemon --help` is
+        // the help of the binary (its list of subcommands), `scrape-daemon daemon --help`
+        // the daemon's options, which is what `scrape daemon --help` asks for.
+        try Self.execDaemonBinary(["daemon"] + arguments)
     }
 
     /// Replaces this process with `scrape-daemon ARGUMENTS`; returns only by throwing.

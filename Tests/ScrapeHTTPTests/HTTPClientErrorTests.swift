@@ -1,3 +1,4 @@
+import Glibc
 import ScrapeBase
 import CCurl
 @testable import ScrapeHTTP
@@ -44,6 +45,19 @@ struct HTTPClientErrorTests {
         let wrapped = HTTPClientError.fromTransfer(code: CURLE_COULDNT_CONNECT, detail: "Failed to connect to x port 1", bodyLimit: 1)
         #expect(wrapped.message == "Failed to connect to x port 1")
         #expect(wrapped.curlError?.number == 7)
+    }
+
+    /// Issue 24: a refusal and an unreachable network read differently, though curl calls both
+    /// "Couldn't connect to server".
+    @Test(arguments: [(ECONNREFUSED, "connection refused"), (ENETUNREACH, "network unreachable"), (EHOSTUNREACH, "host unreachable")])
+    func aFailedConnectSaysWhatTheErrnoMeans(errno: Int32, words: String) {
+        let detail = "Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server"
+        let error = HTTPClientError.fromTransfer(code: CURLE_COULDNT_CONNECT, detail: detail, systemError: errno, bodyLimit: 1)
+        #expect(error.kind == .connect)
+        #expect(error.message == "Failed to connect to 127.0.0.1 port 1 after 0 ms: \(words)")
+        #expect(error.curlError?.systemError == errno)
+        // Without an errno, curl's words stay.
+        #expect(HTTPClientError.fromTransfer(code: CURLE_COULDNT_CONNECT, detail: detail, bodyLimit: 1).message == detail)
     }
 
     @Test func errorsCompareByCaseNotMessage() {

@@ -23,6 +23,9 @@ struct HTTPClientFailureTests {
             let error = await expectFailure(client, FetchRequest(url: "http://127.0.0.1:\(port)/"))
             #expect(error?.kind == .connect)
             #expect(error?.curlError?.code == .easy(7))
+            // curl 7.88's own words are "Couldn't connect to server"; the errno says why.
+            #expect(error?.message.hasPrefix("Failed to connect to 127.0.0.1 port \(port) after ") == true, "\(String(describing: error))")
+            #expect(error?.message.hasSuffix(" ms: connection refused") == true, "\(String(describing: error))")
         }
     }
 

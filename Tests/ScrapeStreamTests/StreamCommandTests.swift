@@ -209,3 +209,39 @@ import Testing
         #expect(!result.stderr.contains("cannot write"), "\(result.stderr)")
     }
 }
+
+/// Issue 24: a server that sends one message and closes got 87 connections in 20 s,
+/// because any message delivered reset both the reconnect count and the backoff.
+@Suite struct StreamReconnectCommandTests {
+    private let scrape = ChildProcess.builtProduct("scrape")
+
+    /// A server that accepts, sends one message and closes with 1001 (which invites a return).
+    private static func oneMessageServer() throws -> RawWebSocketServer {
+        try RawWebSocketServer { connection, _ in
+            try connection.handshake()
+            connection.sendText(#"{"tick":1}"#)
+            connection.sendClose(1001, reason: "bye")
+            _ = connection.readCloseCode()
+        }
+    }
+
+    @Test func reconnectTwoMeansTwoReconnectsAgainstAServerThatDeliversAndCloses() async throws {
+        let server = try Self.oneMessageServer()
+        defer { server.close() }
+        // --duration only bounds the test should the budget not end the run.
+        let result = try await ChildProcess(scrape, ["ws", server.url(), "--reconnect", "2", "--duration", "15s", "-q"]).wait()
+        #expect(result.status == 1)
+        #expect(server.connections == 3)
+        #expect(try TemporaryFiles.records(result.stdout).count == 3)
+        #expect(result.stderr == "scrape ws: gave up after 2 reconnect attempts; last: closed by the server with 1001 (bye)\n")
+    }
+
+    @Test func atMostTenConnectionsInTwentySecondsWhateverTheBudget() async throws {
+        let server = try Self.oneMessageServer()
+        defer { server.close() }
+        let result = try await ChildProcess(scrape, ["ws", server.url(), "--reconnect", "1000", "--duration", "20s", "-q"]).wait(timeout: .seconds(60))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.connections >= 3)  // it does come back (default backoff: 6 or more by then)
+        #expect(server.connections <= 10)
+    }
+}

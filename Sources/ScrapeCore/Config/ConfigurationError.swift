@@ -2,8 +2,13 @@
 ///
 /// The message reads `http.per_host_rate: expected N/s, N/m or N/h, got "10 per sec"`;
 /// with a file, the line number is added. Secret values are never quoted back.
+///
+/// It never names the file: whoever read the file has its path and puts it in front
+/// (`scrape.yaml: line 2: http.timeout: ...`), for every error alike. An error that named
+/// it too showed it twice (issue 24).
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// The dotted key path (`http.timeout`, `jobs[1].api.paginator.type`) or flag (`--timeout`).
+    /// The dotted key path (`http.timeout`, `jobs[1].api.paginator.type`) or flag (`--timeout`);
+    /// empty for the file as a whole (``unreadableFile(reason:)``).
     public let key: String
     /// What the key needs, then what was found.
     public let message: String
@@ -17,13 +22,22 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         self.line = line
     }
 
+    /// The file cannot be read (missing, a folder, no permission): about the file as a
+    /// whole, so without a key; its caller names the file.
+    ///
+    /// - Parameter reason: the system's words (`No such file or directory`).
+    public static func unreadableFile(reason: String) -> Self {
+        Self(key: "", message: "cannot read the config file: \(reason)")
+    }
+
     /// `key: expected X, got "Y"`.
     public static func expected(_ what: String, key: String, got value: String, line: Int? = nil) -> Self {
         Self(key: key, message: "expected \(what), got \"\(value)\"", line: line)
     }
 
     public var description: String {
-        if let line { return "line \(line): \(key): \(message)" }
-        return "\(key): \(message)"
+        let keyed = key.isEmpty ? message : "\(key): \(message)"
+        if let line { return "line \(line): \(keyed)" }
+        return keyed
     }
 }

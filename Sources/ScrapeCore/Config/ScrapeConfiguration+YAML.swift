@@ -54,10 +54,11 @@ extension ScrapeConfiguration {
 
     /// Reads and parses a file.
     ///
-    /// - Throws: ``ConfigurationError`` (an unreadable file names the path).
+    /// - Throws: ``ConfigurationError``, ``ConfigurationError/unreadableFile(reason:)`` when
+    ///   the file cannot be read; none names `path`, which the caller puts in front.
     public init(contentsOfFile path: String) throws(ConfigurationError) {
         guard let text = FileContents.read(path) else {
-            throw ConfigurationError(key: path, message: "cannot read the config file: \(SystemCall.errorMessage())")
+            throw .unreadableFile(reason: SystemCall.errorMessage())
         }
         try self.init(yaml: text)
     }

@@ -115,6 +115,25 @@ struct APIRequestBodyTests {
         }
     }
 
+    /// JSON numbers have no size limit: an id beyond 64 bits in `json:` is sent as the
+    /// number written (hex, octal and `_` as YAML reads them), not as a string.
+    @Test func integersBeyondSixtyFourBitsAreSentAsTheNumbersWritten() async throws {
+        try await TestServer.withRunning { server in
+            let outcome = try await run(
+                """
+                path: search-cursor?n=1
+                      method: POST
+                      json: {q: x, id: 123456789012345678901234567890, neg: -98765432109876543210987654321, hex: 0x1_0000_0000_0000_0000, small: 42}
+                      data_selector: items
+                """, server: server)
+            #expect(outcome.failure == nil, "\(String(describing: outcome.failure))")
+            #expect(
+                outcome.text.contains(
+                    #""sent":{"q":"x","id":123456789012345678901234567890,"neg":-98765432109876543210987654321,"hex":18446744073709551616,"small":42}"#),
+                "\(outcome.text)")
+        }
+    }
+
     /// A POST that may have reached the server is not sent twice unless the job says so;
     /// one turned away with 503 + Retry-After surely was not, and is retried.
     @Test(arguments: [

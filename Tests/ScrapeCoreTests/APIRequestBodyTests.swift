@@ -231,6 +231,12 @@ struct APIRequestBodyTests {
         ("method: POST\n      paginator: {type: cursor, cursor_body_path: \"a[0]\"}", "expected object keys separated by dots, like query.page"),
         ("method: POST\n      json: [1, 2]\n      paginator: {type: page_number, page_body_path: page}", "a value in the body needs json: to be a mapping"),
         ("method: POST\n      paginator: {type: cursor, page_body_path: page}", "jobs[0].api.paginator.page_body_path: unknown key"),
+        ("method: POST\n      json: {paging: 5}\n      paginator: {type: cursor, cursor_body_path: paging.cursor}",
+         "jobs[0].api.paginator.cursor_body_path: paging.cursor would overwrite jobs[0].api.json.paging, which the file sets"),
+        ("method: POST\n      json: {range: {offset: 0, limit: 5}}\n      paginator: {type: offset, limit: 5, offset_body_path: range.offset}",
+         "jobs[0].api.paginator.offset_body_path: range.offset would overwrite jobs[0].api.json.range.offset, which the file sets"),
+        ("method: POST\n      paginator: {type: offset, limit: 5, offset_body_path: range, limit_body_path: range.limit}",
+         "jobs[0].api.paginator.limit_body_path: range.limit and offset_body_path range overlap, so one value would overwrite the other"),
         ("response_actions: [{status_code: 404, action: retry}]", "jobs[0].api.response_actions[0].action: expected ignore, got \"retry\""),
         ("response_actions: [{action: ignore}]", "jobs[0].api.response_actions[0]: expected status_code or content (or both) to match"),
     ])

@@ -95,6 +95,16 @@ indirect enum JSONDocument: Sendable, Equatable {
         return .object(members)
     }
 
+    /// The key path of a value in this document that setting a value at `path` would
+    /// replace: the value at `path`, or one on the way to it that is not an object. Nil
+    /// when the path leads through objects only and ends at a key not there.
+    func valueReplaced(bySettingAt path: [String]) -> [String]? {
+        guard let key = path.first else { return [] }
+        guard case .object(let members) = self else { return [] }
+        guard let member = members.first(where: { $0.key == key }) else { return nil }
+        return member.value.valueReplaced(bySettingAt: Array(path.dropFirst())).map { [key] + $0 }
+    }
+
     /// The compact JSON text.
     var encoded: [UInt8] {
         var bytes: [UInt8] = []

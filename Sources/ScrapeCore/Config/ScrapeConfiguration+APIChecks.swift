@@ -30,4 +30,36 @@ extension ScrapeConfiguration.API {
         }
         return names
     }
+
+    /// No paginator value goes where `json:` already has one, and no two go into each other.
+    ///
+    /// The paginator sets its values on every page, so a value written in `json:` at the
+    /// same place (or a non-object on the way to it) would never be sent as written: the
+    /// file would say one thing and the requests another.
+    ///
+    /// - Throws: ``ConfigurationError`` at the `*_body_path` key, naming the `json:` key
+    ///   or the other `*_body_path` key.
+    func checkBodyPaths(_ map: YAMLMap, paginator: YAMLMap) throws(ConfigurationError) {
+        let named: [(key: String, path: [String])] = [
+            ("page_body_path", bodyPaths.page), ("offset_body_path", bodyPaths.offset),
+            ("limit_body_path", bodyPaths.limit), ("cursor_body_path", bodyPaths.cursor),
+        ].compactMap { entry in entry.1.map { (entry.0, $0) } }
+        for (index, entry) in named.enumerated() {
+            let text = entry.path.joined(separator: ".")
+            if let json, let written = json.valueReplaced(bySettingAt: entry.path) {
+                throw ConfigurationError(
+                    key: paginator.path(entry.key),
+                    message: "\(text) would overwrite \(map.path("json")).\(written.joined(separator: ".")), which the file sets; "
+                        + "the paginator puts its value there on every page, so take it out of json: or choose another path",
+                    line: paginator.line(entry.key))
+            }
+            for other in named[..<index] where other.path.starts(with: entry.path) || entry.path.starts(with: other.path) {
+                throw ConfigurationError(
+                    key: paginator.path(entry.key),
+                    message: "\(text) and \(other.key) \(other.path.joined(separator: ".")) overlap, so one value would overwrite "
+                        + "the other; give each a key of its own",
+                    line: paginator.line(entry.key))
+            }
+        }
+    }
 }

@@ -111,10 +111,12 @@ extension ScrapeConfiguration.API {
         headers = try map.headerPairs("headers")
         if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }
         dataSelector = try map.jsonPath("data_selector") ?? .root
+        var paginatorMap: YAMLMap?
         if let node = map["paginator"] {
-            let paginatorMap = try YAMLMap(node, path: map.path("paginator"))
-            paginator = try ScrapeConfiguration.Paginator(paginatorMap)
-            bodyPaths = try ScrapeConfiguration.BodyPaths(paginatorMap)
+            let paginatorNode = try YAMLMap(node, path: map.path("paginator"))
+            paginator = try ScrapeConfiguration.Paginator(paginatorNode)
+            bodyPaths = try ScrapeConfiguration.BodyPaths(paginatorNode)
+            paginatorMap = paginatorNode
         }
         if let text = try map.string("method") {
             guard ["GET", "POST", "PUT", "PATCH"].contains(text) else {
@@ -176,6 +178,7 @@ extension ScrapeConfiguration.API {
                 throw ConfigurationError(key: map.path("paginator.\(key)"), message: "a value in the body needs method: POST, PUT or PATCH", line: map.line("paginator"))
             }
         }
+        if let paginatorMap { try checkBodyPaths(map, paginator: paginatorMap) }
         if let node = map["incremental"] {
             let incrementalMap = try YAMLMap(node, path: map.path("incremental"))
             try incrementalMap.allowOnly(["cursor_path", "param", "initial_value"])

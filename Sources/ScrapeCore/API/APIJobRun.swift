@@ -92,6 +92,10 @@ public struct APIJobRun: Sendable {
     }
 
     /// The path and `include_from_parent` fields of the walk for one parent record.
+    ///
+    /// - Throws: ``APIError`` when the record is not JSON, or lacks a `resolve:` field or an
+    ///   `include_from_parent` one: the file names fields the parent's records must have,
+    ///   and a `null` written in place of a missing one would hide a misspelt name for ever.
     func childTarget(_ parent: [UInt8]) throws(APIError) -> (path: String, extra: [UInt8]) {
         let name = options.job.name
         let value: JSONValue
@@ -109,11 +113,17 @@ public struct APIJobRun: Sendable {
         }
         var extra: [UInt8] = []
         for field in options.api.includeFromParent {
+            guard let included = value.value(at: field) else {
+                throw APIError(
+                    job: name,
+                    message: "include_from_parent: a record of parent job \(options.api.parentJob ?? "") has no field \(field); "
+                        + "name only fields the parent's records have")
+            }
             extra.append(UInt8(ascii: ","))
             let key = "_\(options.api.parentJob ?? "parent")_" + "\(field)".map { $0 == "." ? "_" : $0 }
             JSONLineEncoder.appendString(key, to: &extra)
             extra.append(UInt8(ascii: ":"))
-            extra += value.value(at: field).map { $0.compactBytes(in: parent) } ?? Array("null".utf8)
+            extra += included.compactBytes(in: parent)
         }
         return (path, extra)
     }

@@ -101,15 +101,18 @@ struct APICommand: AsyncParsableCommand {
                 let index = file.jobs.firstIndex { $0.name == parent }!
                 guard case .api(let parentAPI) = file.jobs[index].source else { break }
                 if fromOutput {
-                    guard let path = file.jobs[index].output, path != "-" else {
-                        await client.shutdown()
-                        throw ValidationError("\(config): jobs[\(index)].output: --from-output needs the parent job \(parent) to have an output: file")
-                    }
-                    do {
-                        fromFiles[parent] = try APIJobRun.records(inOutput: path)
+                    let read: ParentRecords
+                    do throws(ConfigurationError) {
+                        read = try ParentRecords(readingOutputOf: file.jobs[index], keyPath: "jobs[\(index)]")
                     } catch {
                         await client.shutdown()
-                        throw ValidationError("\(config): the output of parent job \(parent): \(error)")
+                        throw ValidationError("\(config): \(error)")
+                    }
+                    fromFiles[parent] = read.records
+                    if read.skippedBytes > 0, !quiet {
+                        Terminal.error(
+                            "scrape api: the parent's output \(file.jobs[index].output ?? "") ends in a partial line of \(read.skippedBytes) bytes "
+                                + "(left by a run killed mid-write); it was skipped")
                     }
                 } else {
                     runs.append((index, file.jobs[index], parentAPI, true))

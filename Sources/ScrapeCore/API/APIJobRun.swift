@@ -1,4 +1,3 @@
-import ScrapeBase
 public import ScrapeHTTP
 
 /// One run of an `api:` job: every page, every record, as JSON Lines.
@@ -137,16 +136,5 @@ public struct APIJobRun: Sendable {
         JSONLineEncoder.appendString(pageURL, to: &bytes)
         bytes += Array(#","record":"#.utf8)
         return bytes
-    }
-
-    /// The records of a job's output file (one JSON line each), for a child job's walks
-    /// (`scrape api --from-output`).
-    ///
-    /// - Throws: ``OutputError`` when the file cannot be read.
-    public static func records(inOutput path: String) throws(OutputError) -> [[UInt8]] {
-        guard let text = FileContents.read(path, limit: 1 << 30) else {
-            throw OutputError(path: path, reason: "cannot read it: " + SystemCall.errorMessage())
-        }
-        return text.utf8.split(separator: UInt8(ascii: "\n")).map(Array.init)
     }
 }

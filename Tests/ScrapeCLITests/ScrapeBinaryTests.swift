@@ -349,6 +349,35 @@ struct ScrapeAPIBinaryTests {
         } }
     }
 
+    /// SIGINT or SIGTERM stops `scrape api` as it stops `scrape run`: 128 + the signal, the
+    /// records written kept, and a line saying how many, where, and what running it again does.
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func signalStopsTheRunAndSaysWhatItKept(signal: Int32, status: Int32) async throws {
+        try await TestServer.withRunning { server in try await TemporaryFiles.withDirectory { directory in
+            setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
+            let output = directory + "/items.jsonl"
+            let path = try config(server, """
+                http: {per_host_rate: 10/s}
+                jobs:
+                  - name: items
+                    api: {base_url: BASE/api/, path: "cursor?n=200&size=1", auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}, data_selector: items, paginator: {type: cursor, cursor_path: meta.next_cursor}}
+                    output: \(output)
+                """)
+            let child = try ChildProcess(Self.binary, ["api", path, "--job", "items"])
+            while server.log.count(path: "/api/cursor") < 3 { try await Task.sleep(for: .milliseconds(20)) }
+            child.send(signal)
+            let stopped = try await child.wait()
+            #expect(stopped.status == status)
+            let kept = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").count
+            #expect(kept >= 2 && kept < 200)
+            #expect(
+                stopped.stderr.contains(
+                    "scrape api: job items: interrupted; \(kept) records written to \(output) were kept; "
+                        + "running the same command again fetches every page again and replaces \(output)"),
+                "\(stopped.stderr)")
+        } }
+    }
+
     /// Jobs run together share one scheduler: with per_host_concurrency 1, three jobs of
     /// three pages each never have two requests in flight to the host; and a child's walks
     /// start while its parent is still running (the parent's later pages answer only once

@@ -60,14 +60,22 @@ public struct APIJobRun: Sendable {
         case output(OutputError)
         /// The API failed part-way; the records written before stay in `output`.
         case job(APIError, recordsKept: Int, output: String)
+        /// The run was cancelled (a signal, the daemon's drain) before job `job` ended; the
+        /// records written before stay in `output`. Apart from the other failures, so a
+        /// command can say what was kept and what running it again does.
+        case interrupted(job: String, recordsKept: Int, output: String)
 
         public var description: String {
             switch self {
             case .configuration(let error): "\(error)"
             case .output(let error): "\(error)"
-            case .job(let error, let kept, let output):
-                "\(error); the \(kept) record\(kept == 1 ? "" : "s") written before it \(kept == 1 ? "is" : "are") kept in \(output == "-" ? "standard output" : output)"
+            case .job(let error, let kept, let output): "\(error); \(Self.kept(kept, in: output))"
+            case .interrupted(let job, let kept, let output): "job \(job): cancelled; \(Self.kept(kept, in: output))"
             }
+        }
+
+        private static func kept(_ count: Int, in output: String) -> String {
+            "the \(count) record\(count == 1 ? "" : "s") written before it \(count == 1 ? "is" : "are") kept in \(output == "-" ? "standard output" : output)"
         }
     }
 

@@ -31,3 +31,22 @@ public final class StopSignals: Sendable {
         watcher.withLock { $0?.cancel() }
     }
 }
+
+extension StopSignals {
+    /// Runs `operation` as a task of its own that the first SIGINT or SIGTERM cancels (a
+    /// second exits at once): how a one-shot command (`scrape run`, `scrape api`) stops
+    /// gracefully, keeping what it finished and reporting it.
+    ///
+    /// The task is separate so the signal can cancel it while this one waits; the work must
+    /// end soon after cancellation, with its partial result.
+    ///
+    /// - Returns: what `operation` returned, and the first signal's number (0 when none came;
+    ///   the exit status is then `128 + signal`).
+    public static func cancelling<T: Sendable>(_ operation: @escaping @Sendable () async -> T) async -> (value: T, signal: Int32) {
+        let task = Task { await operation() }
+        let signals = await StopSignals { _ in task.cancel() }
+        let value = await task.value
+        signals.cancel()
+        return (value, signals.signal)
+    }
+}

@@ -18,7 +18,9 @@ struct APICommand: AsyncParsableCommand {
             Several jobs (--job repeated, or --all) run at the same time on one scheduler and \
             HTTP client, sharing their limits, each to its own output. A job with resolve: runs \
             its parent job too (or reads its output with --from-output) and walks its endpoint \
-            once per parent record, as the parent's records arrive.
+            once per parent record, as the parent's records arrive. SIGINT or SIGTERM stops the \
+            run (exit 130 or 143): records written are kept, and each unfinished job's line says \
+            how many, where, and what running the command again does.
             """
     )
 
@@ -101,15 +103,18 @@ struct APICommand: AsyncParsableCommand {
                 let index = file.jobs.firstIndex { $0.name == parent }!
                 guard case .api(let parentAPI) = file.jobs[index].source else { break }
                 if fromOutput {
-                    guard let path = file.jobs[index].output, path != "-" else {
-                        await client.shutdown()
-                        throw ValidationError("\(config): jobs[\(index)].output: --from-output needs the parent job \(parent) to have an output: file")
-                    }
-                    do {
-                        fromFiles[parent] = try APIJobRun.records(inOutput: path)
+                    let read: ParentRecords
+                    do throws(ConfigurationError) {
+                        read = try ParentRecords(readingOutputOf: file.jobs[index], keyPath: "jobs[\(index)]")
                     } catch {
                         await client.shutdown()
-                        throw ValidationError("\(config): the output of parent job \(parent): \(error)")
+                        throw ValidationError("\(config): \(error)")
+                    }
+                    fromFiles[parent] = read.records
+                    if read.skippedBytes > 0, !quiet {
+                        Terminal.error(
+                            "scrape api: the parent's output \(file.jobs[index].output ?? "") ends in a partial line of \(read.skippedBytes) bytes "
+                                + "(left by a run killed mid-write); it was skipped")
                     }
                 } else {
                     runs.append((index, file.jobs[index], parentAPI, true))
@@ -128,12 +133,21 @@ struct APICommand: AsyncParsableCommand {
             options.withMeta = withMeta && !entry.parentOnly
             return APIJobRun(options: options)
         }
-        let results = await APIRunner.run(runners, client: client, parentRecords: fromFiles)
+        // SIGINT or SIGTERM cancels the run, as for scrape run: what was written is kept and
+        // said, and the status is 128 + the signal.
+        let (results, signal) = await StopSignals.cancelling { [fromFiles] in
+            await APIRunner.run(runners, client: client, parentRecords: fromFiles)
+        }
         var failures: [APIJobRun.Failure] = []
         for (entry, result) in zip(runs, results) {
             switch result {
             case .success(let summary):
-                if !quiet, !(entry.parentOnly && entry.job.output == nil) { Terminal.write(Self.report(entry.job.name, summary)) }
+                if !quiet, !(entry.parentOnly && entry.job.output == nil) { Terminal.write(summary.report(job: entry.job.name)) }
+            case .failure(.interrupted(let name, let kept, let output)):
+                failures.append(.interrupted(job: name, recordsKept: kept, output: output))
+                if !quiet, !(entry.parentOnly && entry.job.output == nil) {
+                    Terminal.error(APIJobRun.Summary.interruptedReport(job: name, kept: kept, output: output, incremental: entry.api.incremental != nil))
+                }
             case .failure(let failure):
                 failures.append(failure)
                 if case .output(let error) = failure, error.kind == .closedPipe { continue }
@@ -141,7 +155,7 @@ struct APICommand: AsyncParsableCommand {
             }
         }
         await client.shutdown()
-        throw ExitCode(Self.status(failures))
+        throw ExitCode(signal != 0 ? 128 + signal : Self.status(failures))
     }
 
     /// The exit status of a set of job failures: 141 when stdout's reader went away, 2 when
@@ -158,17 +172,5 @@ struct APICommand: AsyncParsableCommand {
             }
         }
         return status
-    }
-
-
-    static func report(_ name: String, _ summary: APIJobRun.Summary) -> String {
-        let seconds = summary.elapsed.inSeconds
-        let rate = seconds > 0 ? Double(summary.records) / seconds : 0
-        var line = "scrape api: job \(name): \(summary.records) records from \(summary.pages) pages in "
-            + "\(RunSummary.format(seconds, digits: 2)) s (\(RunSummary.format(rate, digits: 0)) records/s); "
-            + "retries \(summary.retries); stopped: \(summary.stopReason)"
-        if summary.ignored > 0 { line += "; ignored responses: \(summary.ignored)" }
-        if let cursor = summary.savedCursor { line += "; incremental cursor saved: \(cursor)" }
-        return line + "\n"
     }
 }

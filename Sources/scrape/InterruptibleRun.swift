@@ -22,19 +22,13 @@ struct InterruptibleRun {
             }
         }
         let finalRun = run
-        let runTask = Task { () async -> Result<RunSummary, ScrapeRun.Failure> in
+        let (result, signal) = await StopSignals.cancelling { () async -> Result<RunSummary, ScrapeRun.Failure> in
             do throws(ScrapeRun.Failure) {
                 return .success(try await finalRun.run())
             } catch {
                 return .failure(error)
             }
         }
-        // The run is a task of its own so the first signal can cancel it (and set the exit
-        // status); a second one ends the process at once.
-        let signals = await StopSignals { _ in runTask.cancel() }
-        let result = await runTask.value
-        signals.cancel()
-        let signal = signals.signal
         progress?.finish()
 
         switch result {

@@ -307,6 +307,77 @@ struct ScrapeAPIBinaryTests {
         } }
     }
 
+    /// `--from-output` reads the parent's file as the parent wrote it: with `--with-meta`
+    /// too, and without a partial last line a killed run left; a parent that has not run
+    /// is named as such.
+    @Test func fromOutputReadsParentsWithMetaAndSkipsAPartialLastLine() async throws {
+        try await TestServer.withRunning { server in try await TemporaryFiles.withDirectory { directory in
+            setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
+            let users = directory + "/users.jsonl"
+            let path = try config(server, """
+                jobs:
+                  - name: users
+                    api: {base_url: BASE/api/, path: "users?n=5&size=2", auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}, data_selector: users, paginator: {type: page_number, total_path: total_pages}}
+                    output: \(users)
+                  - name: orders
+                    api:
+                      base_url: BASE/api/
+                      path: "users/{user_id}/orders"
+                      auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}
+                      resolve: {user_id: {job: users, field: id}}
+                      include_from_parent: [name]
+                      paginator: {type: header_link}
+                    output: \(directory)/orders.jsonl
+                """)
+            let missing = try await ChildProcess(Self.binary, ["api", path, "--job", "orders", "--from-output"]).wait()
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("jobs[0].output: the parent's output \(users) does not exist; run the parent job users first"), "\(missing.stderr)")
+
+            let parents = try await ChildProcess(Self.binary, ["api", path, "--job", "users", "--with-meta"]).wait()
+            #expect(parents.status == 0, "\(parents.stderr)")
+            let cut = #"{"job":"users","page_url":"\#(server.baseURL)/api/users?page=4","record":{"id":6,"na"#
+            let handle = try #require(FileHandle(forWritingAtPath: users))
+            handle.seekToEndOfFile()
+            handle.write(Data(cut.utf8))
+            handle.closeFile()
+            let children = try await ChildProcess(Self.binary, ["api", path, "--job", "orders", "--from-output"]).wait()
+            #expect(children.status == 0, "\(children.stderr)")
+            #expect(children.stderr.contains("the parent's output \(users) ends in a partial line of \(cut.utf8.count) bytes"), "\(children.stderr)")
+            let orders = try String(contentsOfFile: directory + "/orders.jsonl", encoding: .utf8).split(separator: "\n")
+            #expect(orders.count == 15)
+            #expect(Set(orders.map { $0.split(separator: ",").last ?? "" }) == Set((1...5).map { #""_users_name":"user \#($0)"}"# }))
+        } }
+    }
+
+    /// SIGINT or SIGTERM stops `scrape api` as it stops `scrape run`: 128 + the signal, the
+    /// records written kept, and a line saying how many, where, and what running it again does.
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func signalStopsTheRunAndSaysWhatItKept(signal: Int32, status: Int32) async throws {
+        try await TestServer.withRunning { server in try await TemporaryFiles.withDirectory { directory in
+            setenv("SCRAPE_TEST_TOKEN", "t0ken", 1)
+            let output = directory + "/items.jsonl"
+            let path = try config(server, """
+                http: {per_host_rate: 10/s}
+                jobs:
+                  - name: items
+                    api: {base_url: BASE/api/, path: "cursor?n=200&size=1", auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}, data_selector: items, paginator: {type: cursor, cursor_path: meta.next_cursor}}
+                    output: \(output)
+                """)
+            let child = try ChildProcess(Self.binary, ["api", path, "--job", "items"])
+            while server.log.count(path: "/api/cursor") < 3 { try await Task.sleep(for: .milliseconds(20)) }
+            child.send(signal)
+            let stopped = try await child.wait()
+            #expect(stopped.status == status)
+            let kept = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").count
+            #expect(kept >= 2 && kept < 200)
+            #expect(
+                stopped.stderr.contains(
+                    "scrape api: job items: interrupted; \(kept) records written to \(output) were kept; "
+                        + "running the same command again fetches every page again and replaces \(output)"),
+                "\(stopped.stderr)")
+        } }
+    }
+
     /// Jobs run together share one scheduler: with per_host_concurrency 1, three jobs of
     /// three pages each never have two requests in flight to the host; and a child's walks
     /// start while its parent is still running (the parent's later pages answer only once

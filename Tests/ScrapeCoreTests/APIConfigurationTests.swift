@@ -76,6 +76,18 @@ struct APIConfigurationTests {
          "line 3: jobs[0].api.path: must not contain control characters (CR, LF, NUL ...)"),
         ("jobs:\n  - name: a\n    api: {base_url: \"http://x/\", headers: {\"Bad Name\": v}}\n",
          "line 3: jobs[0].api.headers.Bad Name: not a valid header name (an HTTP token: letters, digits, !#$%&'*+-.^_`|~)"),
+        // A placeholder without resolve: would be requested as the literal text.
+        ("jobs:\n  - name: users\n    api: {base_url: \"http://x/\"}\n  - name: orders\n    api:\n      base_url: \"http://x/\"\n      path: users/{user_id}/orders\n",
+         "line 7: jobs[1].api.path: job orders: {user_id} has no value; add resolve: {user_id: {job: PARENT, field: FIELD}} to take it from "
+            + "another job's records, or write the braces as %7B and %7D to send them as they are"),
+        ("jobs:\n  - name: users\n    api: {base_url: \"http://x/\"}\n  - name: items\n    api:\n      base_url: \"http://x/\"\n"
+            + "      path: \"users/{user_id}/orders/{order_id}/items\"\n      resolve: {user_id: {job: users, field: id}}\n",
+         "line 7: jobs[1].api.path: job items: {order_id} has no value; add resolve: {order_id: {job: PARENT, field: FIELD}} to take it from "
+            + "another job's records, or write the braces as %7B and %7D to send them as they are"),
+        // A paginator value that would overwrite one the file sets in json:.
+        ("jobs:\n  - name: a\n    api:\n      base_url: \"http://x/\"\n      method: POST\n      json: {q: x, page: 1}\n      paginator: {type: page_number, page_body_path: page}\n",
+         "line 7: jobs[0].api.paginator.page_body_path: page would overwrite jobs[0].api.json.page, which the file sets; "
+            + "the paginator puts its value there on every page, so take it out of json: or choose another path"),
     ]
 
     @Test(arguments: badFiles)

@@ -185,6 +185,40 @@ struct APIJobRunTests {
         }
     }
 
+    /// `include_from_parent` names fields the parent's records must have: one they lack
+    /// fails the child on the first such record, naming the field and the parent, before
+    /// its walk is requested (not `"_users_email":null` on every record).
+    @Test func includeFromParentFieldMissingFromAParentRecordIsAnError() async throws {
+        try await TestServer.withRunning { server in
+            let yaml = """
+                jobs:
+                  - name: users
+                    api: {base_url: BASE/api/, path: users}
+                  - name: orders
+                    api:
+                      base_url: BASE/api/
+                      path: "users/{user_id}/orders"
+                      auth: {type: bearer, token_env: SCRAPE_TEST_TOKEN}
+                      resolve: {user_id: {job: users, field: id}}
+                      include_from_parent: [id, email]
+                      paginator: {type: header_link}
+                """
+            let configuration = try ScrapeConfiguration(yaml: yaml.replacingOccurrences(of: "BASE", with: server.baseURL))
+            guard case .api(let api) = configuration.jobs[1].source else { Issue.record("not an api job"); return }
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).jsonl").path
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let client = try HTTPClient(configuration: configuration.http.clientConfiguration)
+            let options = APIJobRun.Options(job: configuration.jobs[1], api: api, keyPath: "jobs[1]", output: output, http: configuration.http)
+            let parents = [Array(#"{"id":1,"name":"user 1"}"#.utf8), Array(#"{"id":2,"name":"user 2"}"#.utf8)]
+            let results = await APIRunner.run([APIJobRun(options: options)], client: client, parentRecords: ["users": parents])
+            await client.shutdown()
+            guard case .failure(.job(let error, let kept, _)) = results[0] else { Issue.record("no job failure: \(results[0])"); return }
+            #expect(error.description == "job orders: include_from_parent: a record of parent job users has no field email; name only fields the parent's records have")
+            #expect(kept == 0)
+            #expect(server.log.all.filter { $0.path.hasPrefix("/api/users/") }.isEmpty)
+        }
+    }
+
     @Test func incrementalSendsTheLastValueOnTheNextRun() async throws {
         try await TestServer.withRunning { server in
             let output = FileManager.default.temporaryDirectory.appendingPathComponent("inc-\(UUID().uuidString).jsonl").path

@@ -115,6 +115,25 @@ struct APIRequestBodyTests {
         }
     }
 
+    /// JSON numbers have no size limit: an id beyond 64 bits in `json:` is sent as the
+    /// number written (hex, octal and `_` as YAML reads them), not as a string.
+    @Test func integersBeyondSixtyFourBitsAreSentAsTheNumbersWritten() async throws {
+        try await TestServer.withRunning { server in
+            let outcome = try await run(
+                """
+                path: search-cursor?n=1
+                      method: POST
+                      json: {q: x, id: 123456789012345678901234567890, neg: -98765432109876543210987654321, hex: 0x1_0000_0000_0000_0000, small: 42}
+                      data_selector: items
+                """, server: server)
+            #expect(outcome.failure == nil, "\(String(describing: outcome.failure))")
+            #expect(
+                outcome.text.contains(
+                    #""sent":{"q":"x","id":123456789012345678901234567890,"neg":-98765432109876543210987654321,"hex":18446744073709551616,"small":42}"#),
+                "\(outcome.text)")
+        }
+    }
+
     /// A POST that may have reached the server is not sent twice unless the job says so;
     /// one turned away with 503 + Retry-After surely was not, and is retried.
     @Test(arguments: [
@@ -212,6 +231,12 @@ struct APIRequestBodyTests {
         ("method: POST\n      paginator: {type: cursor, cursor_body_path: \"a[0]\"}", "expected object keys separated by dots, like query.page"),
         ("method: POST\n      json: [1, 2]\n      paginator: {type: page_number, page_body_path: page}", "a value in the body needs json: to be a mapping"),
         ("method: POST\n      paginator: {type: cursor, page_body_path: page}", "jobs[0].api.paginator.page_body_path: unknown key"),
+        ("method: POST\n      json: {paging: 5}\n      paginator: {type: cursor, cursor_body_path: paging.cursor}",
+         "jobs[0].api.paginator.cursor_body_path: paging.cursor would overwrite jobs[0].api.json.paging, which the file sets"),
+        ("method: POST\n      json: {range: {offset: 0, limit: 5}}\n      paginator: {type: offset, limit: 5, offset_body_path: range.offset}",
+         "jobs[0].api.paginator.offset_body_path: range.offset would overwrite jobs[0].api.json.range.offset, which the file sets"),
+        ("method: POST\n      paginator: {type: offset, limit: 5, offset_body_path: range, limit_body_path: range.limit}",
+         "jobs[0].api.paginator.limit_body_path: range.limit and offset_body_path range overlap, so one value would overwrite the other"),
         ("response_actions: [{status_code: 404, action: retry}]", "jobs[0].api.response_actions[0].action: expected ignore, got \"retry\""),
         ("response_actions: [{action: ignore}]", "jobs[0].api.response_actions[0]: expected status_code or content (or both) to match"),
     ])

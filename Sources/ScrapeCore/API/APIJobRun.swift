@@ -1,4 +1,3 @@
-import ScrapeBase
 public import ScrapeHTTP
 
 /// One run of an `api:` job: every page, every record, as JSON Lines.
@@ -61,14 +60,22 @@ public struct APIJobRun: Sendable {
         case output(OutputError)
         /// The API failed part-way; the records written before stay in `output`.
         case job(APIError, recordsKept: Int, output: String)
+        /// The run was cancelled (a signal, the daemon's drain) before job `job` ended; the
+        /// records written before stay in `output`. Apart from the other failures, so a
+        /// command can say what was kept and what running it again does.
+        case interrupted(job: String, recordsKept: Int, output: String)
 
         public var description: String {
             switch self {
             case .configuration(let error): "\(error)"
             case .output(let error): "\(error)"
-            case .job(let error, let kept, let output):
-                "\(error); the \(kept) record\(kept == 1 ? "" : "s") written before it \(kept == 1 ? "is" : "are") kept in \(output == "-" ? "standard output" : output)"
+            case .job(let error, let kept, let output): "\(error); \(Self.kept(kept, in: output))"
+            case .interrupted(let job, let kept, let output): "job \(job): cancelled; \(Self.kept(kept, in: output))"
             }
+        }
+
+        private static func kept(_ count: Int, in output: String) -> String {
+            "the \(count) record\(count == 1 ? "" : "s") written before it \(count == 1 ? "is" : "are") kept in \(output == "-" ? "standard output" : output)"
         }
     }
 
@@ -92,6 +99,10 @@ public struct APIJobRun: Sendable {
     }
 
     /// The path and `include_from_parent` fields of the walk for one parent record.
+    ///
+    /// - Throws: ``APIError`` when the record is not JSON, or lacks a `resolve:` field or an
+    ///   `include_from_parent` one: the file names fields the parent's records must have,
+    ///   and a `null` written in place of a missing one would hide a misspelt name for ever.
     func childTarget(_ parent: [UInt8]) throws(APIError) -> (path: String, extra: [UInt8]) {
         let name = options.job.name
         let value: JSONValue
@@ -109,11 +120,17 @@ public struct APIJobRun: Sendable {
         }
         var extra: [UInt8] = []
         for field in options.api.includeFromParent {
+            guard let included = value.value(at: field) else {
+                throw APIError(
+                    job: name,
+                    message: "include_from_parent: a record of parent job \(options.api.parentJob ?? "") has no field \(field); "
+                        + "name only fields the parent's records have")
+            }
             extra.append(UInt8(ascii: ","))
             let key = "_\(options.api.parentJob ?? "parent")_" + "\(field)".map { $0 == "." ? "_" : $0 }
             JSONLineEncoder.appendString(key, to: &extra)
             extra.append(UInt8(ascii: ":"))
-            extra += value.value(at: field).map { $0.compactBytes(in: parent) } ?? Array("null".utf8)
+            extra += included.compactBytes(in: parent)
         }
         return (path, extra)
     }
@@ -127,16 +144,5 @@ public struct APIJobRun: Sendable {
         JSONLineEncoder.appendString(pageURL, to: &bytes)
         bytes += Array(#","record":"#.utf8)
         return bytes
-    }
-
-    /// The records of a job's output file (one JSON line each), for a child job's walks
-    /// (`scrape api --from-output`).
-    ///
-    /// - Throws: ``OutputError`` when the file cannot be read.
-    public static func records(inOutput path: String) throws(OutputError) -> [[UInt8]] {
-        guard let text = FileContents.read(path, limit: 1 << 30) else {
-            throw OutputError(path: path, reason: "cannot read it: " + SystemCall.errorMessage())
-        }
-        return text.utf8.split(separator: UInt8(ascii: "\n")).map(Array.init)
     }
 }

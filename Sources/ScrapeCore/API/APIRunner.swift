@@ -312,8 +312,7 @@ public enum APIRunner {
             var job = jobs[index]
             let options = job.run.options
             if job.failure == nil, !job.finished {  // the run was cancelled
-                job.failure = .job(
-                    APIError(job: options.job.name, message: "cancelled"), recordsKept: job.written, output: options.output)
+                job.failure = .interrupted(job: options.job.name, recordsKept: job.written, output: options.output)
             }
             if var failure = job.failure {
                 try? job.writer?.close()

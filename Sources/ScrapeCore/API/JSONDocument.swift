@@ -35,8 +35,12 @@ indirect enum JSONDocument: Sendable, Equatable {
     /// sequences arrays, and scalars what YAML's core schema makes of them (`1` a number,
     /// `"1"` a string, `true` a boolean, `null` or `~` null).
     ///
-    /// - Throws: ``ConfigurationError`` at `path` for a non-string key or a number JSON
-    ///   cannot hold (`.inf`, `.nan`).
+    /// Integers keep every digit, beyond 64 bits too (`123456789012345678901234567890`
+    /// is sent as that number, not as a string): JSON numbers have no size limit, and an
+    /// API whose ids are that long expects them as written.
+    ///
+    /// - Throws: ``ConfigurationError`` at `path` for a non-string key, a number JSON
+    ///   cannot hold (`.inf`, `.nan`), or a sexagesimal integer (`1:30`) beyond 64 bits.
     init(yaml node: Node, path: String) throws(ConfigurationError) {
         switch node {
         case .mapping(let mapping):
@@ -57,8 +61,13 @@ indirect enum JSONDocument: Sendable, Equatable {
             case .null: self = .null
             case .bool: self = node.bool.map(JSONDocument.bool) ?? .string(scalar.string)
             case .int:
-                guard let value = node.int else { self = .string(scalar.string); return }
-                self = .number(String(value))
+                // Beyond 64 bits `node.int` is nil; the digits are still the number the user wrote.
+                guard let digits = node.int.map(String.init) ?? Self.decimalDigits(ofYAMLInteger: scalar.string) else {
+                    throw ConfigurationError(
+                        key: path, message: "an integer this large must be written in decimal, hex, octal or binary, got \"\(scalar.string)\"",
+                        line: node.mark?.line)
+                }
+                self = .number(digits)
             case .float:
                 guard let value = node.float, value.isFinite else {
                     throw ConfigurationError(key: path, message: "a JSON number must be finite, got \"\(scalar.string)\"", line: node.mark?.line)
@@ -84,6 +93,16 @@ indirect enum JSONDocument: Sendable, Equatable {
             members.append(Member(key: key, value: JSONDocument.null.setting(value, at: Array(path.dropFirst()))))
         }
         return .object(members)
+    }
+
+    /// The key path of a value in this document that setting a value at `path` would
+    /// replace: the value at `path`, or one on the way to it that is not an object. Nil
+    /// when the path leads through objects only and ends at a key not there.
+    func valueReplaced(bySettingAt path: [String]) -> [String]? {
+        guard let key = path.first else { return [] }
+        guard case .object(let members) = self else { return [] }
+        guard let member = members.first(where: { $0.key == key }) else { return nil }
+        return member.value.valueReplaced(bySettingAt: Array(path.dropFirst())).map { [key] + $0 }
     }
 
     /// The compact JSON text.

@@ -7,7 +7,7 @@ import ScrapeHTTP
 /// | `name` | string, unique | required |
 /// | `scrape.urls_file` | path | one of `scrape`/`api`/`ws` required |
 /// | `api.base_url` | absolute http(s) URL | required |
-/// | `api.path` | relative reference | `""` |
+/// | `api.path` | relative reference; each `{name}` needs a `resolve` entry | `""` |
 /// | `api.params`, `api.headers` | string map | none |
 /// | `api.auth.type` | `bearer` (`token_env`/`token_file`), `api_key` (`name`, `location: header|query`, `value_env`/`value_file`), `http_basic` (`username`, `password_env`/`password_file`), `oauth2_client_credentials` (`access_token_url`, `client_id`, `client_secret_env`/`_file`, `scopes`) | none |
 /// | `api.data_selector` | dotted path with `[N]`; `$` = the body | `$` |
@@ -46,7 +46,7 @@ extension ScrapeConfiguration.Job {
             try scrapeMap.allowOnly(["urls_file"])
             source = .scrape(urlsFile: try scrapeMap.requiredString("urls_file", "the path of a URL list"))
         case (nil, let api?):
-            source = .api(try ScrapeConfiguration.API(YAMLMap(api, path: map.path("api"))))
+            source = .api(try ScrapeConfiguration.API(YAMLMap(api, path: map.path("api")), job: name))
         case (.some, .some):
             throw ConfigurationError(key: map.path("api"), message: "a job has either scrape: or api:, not both", line: map.line("api"))
         case (nil, nil):
@@ -85,7 +85,8 @@ extension ScrapeConfiguration.Stream {
 }
 
 extension ScrapeConfiguration.API {
-    init(_ map: YAMLMap) throws(ConfigurationError) {
+    /// Reads the `api:` map of job `job` (named in the messages of checks across keys).
+    init(_ map: YAMLMap, job: String) throws(ConfigurationError) {
         try map.allowOnly([
             "base_url", "path", "method", "json", "retry_non_idempotent", "params", "headers", "auth", "data_selector", "paginator",
             "response_actions", "resolve", "include_from_parent", "incremental",
@@ -110,10 +111,12 @@ extension ScrapeConfiguration.API {
         headers = try map.headerPairs("headers")
         if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }
         dataSelector = try map.jsonPath("data_selector") ?? .root
+        var paginatorMap: YAMLMap?
         if let node = map["paginator"] {
-            let paginatorMap = try YAMLMap(node, path: map.path("paginator"))
-            paginator = try ScrapeConfiguration.Paginator(paginatorMap)
-            bodyPaths = try ScrapeConfiguration.BodyPaths(paginatorMap)
+            let paginatorNode = try YAMLMap(node, path: map.path("paginator"))
+            paginator = try ScrapeConfiguration.Paginator(paginatorNode)
+            bodyPaths = try ScrapeConfiguration.BodyPaths(paginatorNode)
+            paginatorMap = paginatorNode
         }
         if let text = try map.string("method") {
             guard ["GET", "POST", "PUT", "PATCH"].contains(text) else {
@@ -140,6 +143,7 @@ extension ScrapeConfiguration.API {
                 throw ConfigurationError(key: map.path("resolve"), message: "every resolved parameter must come from the same parent job", line: map.line("resolve"))
             }
         }
+        try checkPlaceholders(map, job: job)
         for (index, text) in try map.stringList("include_from_parent").enumerated() {
             guard let field = JSONPath(text) else {
                 throw .expected("a field path like id or profile.name", key: map.path("include_from_parent[\(index)]"), got: text, line: map.line("include_from_parent"))
@@ -174,6 +178,7 @@ extension ScrapeConfiguration.API {
                 throw ConfigurationError(key: map.path("paginator.\(key)"), message: "a value in the body needs method: POST, PUT or PATCH", line: map.line("paginator"))
             }
         }
+        if let paginatorMap { try checkBodyPaths(map, paginator: paginatorMap) }
         if let node = map["incremental"] {
             let incrementalMap = try YAMLMap(node, path: map.path("incremental"))
             try incrementalMap.allowOnly(["cursor_path", "param", "initial_value"])

@@ -317,8 +317,12 @@ public enum APIRunner {
             if var failure = job.failure {
                 try? job.writer?.close()
                 // Count what reached the file, not what was taken from the pages.
-                if case .job(let error, _, let output) = failure, let writer = job.writer {
-                    failure = .job(error, recordsKept: writer.recordsWritten, output: output)
+                if let writer = job.writer {
+                    switch failure {
+                    case .job(let error, _, let output): failure = .job(error, recordsKept: writer.recordsWritten, output: output)
+                    case .interrupted(let name, _, let output): failure = .interrupted(job: name, recordsKept: writer.recordsWritten, output: output)
+                    default: break
+                    }
                 }
                 results.append(.failure(failure))
                 continue

@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "ScrapeHTML", targets: ["ScrapeHTML"]),
         .library(name: "ScrapeResilience", targets: ["ScrapeResilience"]),
         .library(name: "ScrapeCore", targets: ["ScrapeCore"]),
+        .library(name: "ScrapePages", targets: ["ScrapePages"]),
+        .library(name: "ScrapeAPI", targets: ["ScrapeAPI"]),
         .library(name: "ScrapeStream", targets: ["ScrapeStream"]),
         .library(name: "ScrapeFrontier", targets: ["ScrapeFrontier"]),
         .executable(name: "scrape", targets: ["scrape"]),
@@ -87,13 +89,30 @@ let package = Package(
             dependencies: ["CCurl", "ScrapeBase"],
             swiftSettings: swiftSettings
         ),
+        // The bottom of the scraping layers: the config model (YAML), the JSON model, input,
+        // records and the one output writer every command writes through.
         .target(
             name: "ScrapeCore",
             dependencies: [
-                "ScrapeBase", "ScrapeHTTP", "ScrapeHTML", "ScrapeResilience",
+                "ScrapeBase", "ScrapeHTTP", "ScrapeResilience",
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The page pipeline: the scheduler and its host queues, robots.txt, the stages of one
+        // page attempt, and `scrape run` (ScrapeRun), which the daemon's jobs run too.
+        .target(
+            name: "ScrapePages",
+            dependencies: [
+                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeHTML", "ScrapeResilience",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // `scrape api`: authenticated, paginated REST walks on the page pipeline's scheduler.
+        .target(
+            name: "ScrapeAPI",
+            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapePages", "ScrapeResilience"],
             swiftSettings: swiftSettings
         ),
         // `scrape ws` and `ws:` jobs: WebSocket streams to JSON Lines on SwiftNIO (RFC 6455 and
@@ -101,7 +120,7 @@ let package = Package(
         .target(
             name: "ScrapeStream",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "CZlib",
+                "ScrapeBase", "ScrapeCore", "ScrapeAPI", "ScrapeHTTP", "ScrapeResilience", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -114,7 +133,7 @@ let package = Package(
         .target(
             name: "ScrapeFrontier",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience",
+                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -128,7 +147,7 @@ let package = Package(
         .target(
             name: "ScrapeDaemon",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeStream", "ScrapeFrontier",
+                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeHTTP", "ScrapeStream", "ScrapeFrontier",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -154,7 +173,7 @@ let package = Package(
         .executableTarget(
             name: "scrape",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "CommandSupport",
+                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeHTTP", "ScrapeResilience", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings,
@@ -164,7 +183,7 @@ let package = Package(
         .executableTarget(
             name: "scrape-daemon",
             dependencies: [
-                "ScrapeDaemon", "ScrapeStream", "ScrapeFrontier", "ScrapeCore", "ScrapeBase", "ScrapeHTTP", "CommandSupport",
+                "ScrapeDaemon", "ScrapeStream", "ScrapeFrontier", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeBase", "ScrapeHTTP", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -209,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScrapeCoreTests",
-            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTML", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
+            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeHTML", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -220,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeDaemonTests",
             dependencies: [
-                "scrape", "scrape-daemon", "ScrapeDaemon", "ScrapeCore", "ScrapeHTTP", "ScrapeTestSupport",
+                "scrape", "scrape-daemon", "ScrapeDaemon", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -229,13 +248,13 @@ let package = Package(
         // `make test-stress`: the concurrent parts under contention, many rounds (not in `make test`).
         .testTarget(
             name: "ScrapeStressTests",
-            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
+            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ScrapeStreamTests",
             dependencies: [
-                "ScrapeStream", "ScrapeBase", "ScrapeCore", "ScrapeResilience", "ScrapeTestSupport", "scrape", "scrape-daemon",
+                "ScrapeStream", "ScrapeBase", "ScrapeCore", "ScrapeAPI", "ScrapeResilience", "ScrapeTestSupport", "scrape", "scrape-daemon",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
@@ -245,7 +264,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeFrontierTests",
             dependencies: [
-                "ScrapeFrontier", "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport", "scrape-daemon",
+                "ScrapeFrontier", "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport", "scrape-daemon",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -268,7 +287,7 @@ if ProcessInfo.processInfo.environment["SCRAPE_FUZZ"] != nil {
         .executableTarget(
             name: "scrape-fuzz",
             dependencies: [
-                "ScrapeCore", "ScrapeHTML", "ScrapeStream", "CFuzzDriver",
+                "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeHTML", "ScrapeStream", "CFuzzDriver",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],

@@ -3,6 +3,7 @@ import Prometheus
 import ScrapeCore
 import ScrapeBase
 import ScrapeFrontier
+import ScrapePages
 
 /// The daemon's metrics, recorded through swift-metrics into a Prometheus registry that
 /// `/metrics` renders.

@@ -5,6 +5,7 @@ import Logging
 import ScrapeCore
 import ServiceLifecycle
 import Synchronization
+import ScrapePages
 
 /// Takes URL lists dropped into the inbox folder, as a service.
 ///

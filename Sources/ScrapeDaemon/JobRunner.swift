@@ -1,6 +1,8 @@
 import Glibc
 import Logging
 import ScrapeCore
+import ScrapeAPI
+import ScrapePages
 
 /// Runs one job once and keeps its history in the state file.
 ///

@@ -1,6 +1,7 @@
 import Logging
 import ScrapeCore
 import ScrapeHTTP
+import ScrapePages
 
 /// What every run needs from the daemon: the shared engine, metrics, the run registry,
 /// the drain, and the paths. The job scheduler and the inbox both start URL-list runs

@@ -1,5 +1,6 @@
 import ScrapeCore
 import ScrapeBase
+import ScrapePages
 
 /// Runs of this process, by id, for `GET /runs/{id}`: queued, running (with live
 /// counts) and the most recent finished ones. Inbox runs of earlier processes are

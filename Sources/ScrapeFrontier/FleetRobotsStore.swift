@@ -1,6 +1,7 @@
 import PostgresNIO
 import ScrapeBase
-public import ScrapeCore
+import ScrapeCore
+public import ScrapePages
 
 /// robots.txt for the whole fleet, in `scrape.robots`: fetched by one worker per origin
 /// and kept until its expiry (24 hours, or the answer's `Cache-Control: max-age` when

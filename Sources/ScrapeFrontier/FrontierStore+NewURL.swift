@@ -1,5 +1,6 @@
 public import ScrapeCore
 import ScrapeHTTP
+import ScrapePages
 
 extension FrontierStore {
     /// One input line as the frontier keeps it: a URL to queue, or the record `scrape run`

@@ -6,6 +6,7 @@ import ScrapeBase
 public import ScrapeCore
 public import ScrapeHTTP
 import ScrapeResilience
+import ScrapePages
 
 /// A fleet member: claims URLs of its jobs from the frontier in batches, fetches them with
 /// the engine `scrape run` uses (``PagePipeline``: robots.txt, fetch, title, the same

@@ -1,5 +1,5 @@
-import ScrapeBase
-package import ScrapeCore
+package import ScrapeBase
+import ScrapeCore
 package import ScrapeHTTP
 import ScrapeResilience
 import Glibc

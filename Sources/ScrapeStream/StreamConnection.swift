@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import ScrapeCore
+import ScrapeBase
 
 /// One connection attempt: TCP, TLS for `wss://`, the handshake, then frames until it ends.
 /// ``end`` completes exactly once with how it ended, and only once the channel is closed

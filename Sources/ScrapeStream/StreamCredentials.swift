@@ -1,5 +1,7 @@
 public import ScrapeCore
 import ScrapeHTTP
+import ScrapeAPI
+import ScrapeBase
 
 /// A `ws:` job's `auth:` (the four kinds of `scrape api`), applied to every handshake:
 /// a header, or a query parameter for `api_key` with `location: query`. OAuth2 tokens are

@@ -1,4 +1,5 @@
 public import ScrapeCore
+import ScrapeBase
 
 /// Turns received messages into stream records (docs/ARCHITECTURE.md, "Stream record") and appends
 /// them to the output, counting as it goes.

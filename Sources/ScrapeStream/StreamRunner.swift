@@ -3,6 +3,7 @@ import NIOPosix
 import NIOSSL
 import ScrapeBase
 import ScrapeCore
+import ScrapeAPI
 
 /// What a stream tells its owner as it goes: the log lines of `scrape ws`, the state and
 /// metrics of a daemon `ws:` job.

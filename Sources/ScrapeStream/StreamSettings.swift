@@ -1,4 +1,4 @@
-import ScrapeBase
+public import ScrapeBase
 public import ScrapeCore
 import ScrapeResilience
 

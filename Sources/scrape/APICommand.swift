@@ -4,6 +4,7 @@ import ArgumentParser
 import Glibc
 import ScrapeCore
 import ScrapeHTTP
+import ScrapeAPI
 
 /// `scrape api CONFIG --job NAME... [-o FILE|-]` or `--all`: paginated REST API fetches,
 /// the jobs (and the parents of jobs with `resolve:`) run together on one ``APIRunner``.

@@ -1,5 +1,7 @@
 import ScrapeBase
 import ScrapeCore
+import ScrapeAPI
+import ScrapePages
 
 /// What `scrape api` prints on stderr for each job: its counts, or, when a signal stopped
 /// it, what it kept and what running the command again does. The advice is about this

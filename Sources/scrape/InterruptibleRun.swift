@@ -1,6 +1,7 @@
 import CommandSupport
 import Glibc
 import ScrapeCore
+import ScrapePages
 
 /// Runs a ``ScrapeRun`` under signal handling, and turns its end into an exit status.
 ///

@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandSupport
 import ScrapeCore
 import ScrapeResilience
+import ScrapePages
 
 /// `scrape [run] URLS_FILE|- [-o FILE|-]`: the one-shot scraper.
 struct RunCommand: AsyncParsableCommand {

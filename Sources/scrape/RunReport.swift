@@ -1,5 +1,6 @@
 import ScrapeBase
 import ScrapeCore
+import ScrapePages
 
 /// The summary `scrape run` prints on stderr: counts, then what to do next. The advice
 /// names this command's flags, so it lives with the command, not in the records or the

@@ -1,6 +1,7 @@
 import Glibc
 import ScrapeBase
 import ScrapeCore
+import ScrapePages
 
 /// A one-line progress display on stderr, redrawn at most four times a second, shown only
 /// when stderr is a terminal.

@@ -5,6 +5,7 @@ import ScrapeResilience
 import ScrapeHTTP
 import ScrapeTestSupport
 import Testing
+import ScrapeAPI
 
 /// `scrape api` jobs against the loopback API: every paginator, auth, retries, loops,
 /// exact bytes, incremental state.

@@ -5,6 +5,7 @@ import ScrapeHTTP
 import ScrapeResilience
 import ScrapeTestSupport
 import Testing
+import ScrapeAPI
 
 /// `scrape api` part 2, methods and bodies: `method:`, `json:`, paginator values placed in
 /// the body, and when a POST is sent again. Against the loopback API's POST routes, which

@@ -2,6 +2,7 @@
 import ScrapeResilience
 import ScrapeTestSupport
 import Testing
+@testable import ScrapePages
 
 /// Per-host slots, queues, rates, pauses and breakers, decided without tasks on a manual clock.
 struct HostQueuesTests {

@@ -1,6 +1,7 @@
 @testable import ScrapeCore
 import ScrapeHTTP
 import Testing
+@testable import ScrapeAPI
 
 /// The byte-keeping JSON parser, paths, Link headers and URL helpers.
 struct JSONValueTests {

@@ -2,6 +2,7 @@ import Foundation
 @testable import ScrapeCore
 import ScrapeTestSupport
 import Testing
+@testable import ScrapePages
 
 /// Opening an output: the input is refused, a second writer is refused, a rewrite is
 /// all-or-nothing, an append starts on a line boundary, a failed write is cut back to the

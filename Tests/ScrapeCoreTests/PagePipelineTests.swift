@@ -5,6 +5,7 @@ import ScrapeTestSupport
 import Testing
 
 @testable import ScrapeCore
+@testable import ScrapePages
 
 /// The page pipeline's stages, each alone on real responses from the loopback server, and
 /// the pipeline's order: a page robots.txt forbids sends no request.

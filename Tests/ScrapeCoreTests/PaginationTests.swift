@@ -1,6 +1,7 @@
 @testable import ScrapeCore
 import ScrapeHTTP
 import Testing
+@testable import ScrapeAPI
 
 /// When paging goes on and when it stops, decided without a server.
 struct PaginationTests {

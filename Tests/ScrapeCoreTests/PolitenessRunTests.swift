@@ -3,6 +3,7 @@ import ScrapeCore
 import ScrapeResilience
 import ScrapeTestSupport
 import Testing
+import ScrapePages
 
 /// Retries, Retry-After, breakers, robots.txt and rates in whole runs against the loopback server.
 @Suite(.timeLimit(.minutes(1)))

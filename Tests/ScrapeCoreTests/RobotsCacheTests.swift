@@ -2,6 +2,7 @@ import ScrapeCore
 import ScrapeHTTP
 import ScrapeTestSupport
 import Testing
+import ScrapePages
 
 /// robots.txt fetching outcomes (RFC 9309 §2.3.1) against the loopback server, with real
 /// host names mapped to it by CURLOPT_RESOLVE.

@@ -1,5 +1,6 @@
 @testable import ScrapeCore
 import Testing
+@testable import ScrapePages
 
 /// robots.txt matching, with cases from RFC 9309's examples and Google's reference parser.
 struct RobotsRulesTests {

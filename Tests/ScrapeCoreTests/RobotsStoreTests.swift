@@ -4,6 +4,7 @@ import ScrapeTestSupport
 import Testing
 
 @testable import ScrapeCore
+@testable import ScrapePages
 
 /// `RobotsCache` over a `RobotsStore` (what fleet mode shares through PostgreSQL), with
 /// an in-memory store: one fetch for every cache that shares it, kept as long as it says.

@@ -2,6 +2,7 @@ import ScrapeCore
 import ScrapeResilience
 import ScrapeBase
 import Testing
+import ScrapePages
 
 /// The bounded task group with per-host queues, on synthetic jobs (no network).
 @Suite(.timeLimit(.minutes(1)))

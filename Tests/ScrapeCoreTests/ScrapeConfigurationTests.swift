@@ -4,6 +4,7 @@ import ScrapeResilience
 import ScrapeResilience
 import ScrapeHTTP
 import Testing
+import ScrapePages
 
 /// The config file's http: section: values, defaults, and errors that name the key.
 struct ScrapeConfigurationTests {

@@ -2,6 +2,7 @@ import Foundation
 import ScrapeCore
 import ScrapeTestSupport
 import Testing
+import ScrapePages
 
 /// Whole runs against the loopback test server: one record per input line, titles,
 /// error kinds, resume.

@@ -5,6 +5,7 @@ import ScrapeTestSupport
 import Testing
 
 @testable import ScrapeFrontier
+import ScrapePages
 
 /// `scrape frontier add` with lists as they come: lines PostgreSQL cannot hold as they
 /// are, lines that are not UTF-8, empty lists (issue 24).

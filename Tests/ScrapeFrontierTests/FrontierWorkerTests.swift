@@ -8,6 +8,7 @@ import ScrapeTestSupport
 import Testing
 
 @testable import ScrapeFrontier
+import ScrapePages
 
 /// Workers in process, each with its own PostgreSQL connection, against the in-process
 /// test server: what they write, and the politeness they keep together.

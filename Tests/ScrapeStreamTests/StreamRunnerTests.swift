@@ -4,6 +4,7 @@ import ScrapeTestSupport
 import Testing
 
 @testable import ScrapeStream
+import ScrapeBase
 
 /// `scrape ws`'s engine against hummingbird-websocket on 127.0.0.1: a real, well-behaved
 /// server with permessage-deflate.

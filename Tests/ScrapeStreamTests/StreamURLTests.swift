@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ScrapeCore
+import ScrapeBase
 
 @Suite struct StreamURLTests {
     @Test func splitsWhatTheHandshakeNeeds() throws {

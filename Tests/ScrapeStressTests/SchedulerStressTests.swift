@@ -2,6 +2,7 @@ import ScrapeCore
 import ScrapeResilience
 import ScrapeBase
 import Testing
+import ScrapePages
 
 /// The scheduler and its per-origin queues under contention: many rounds of thousands of
 /// jobs over many hosts and origins, with random delays and every kind of outcome, so

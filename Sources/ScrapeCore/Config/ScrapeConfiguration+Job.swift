@@ -1,3 +1,4 @@
+public import ScrapeBase
 public import ScrapeHTTP
 
 extension ScrapeConfiguration {
@@ -34,7 +35,7 @@ extension ScrapeConfiguration {
         /// `method`: GET (default), POST, PUT or PATCH.
         public var method: FetchRequest.Method = .get
         /// `json`: the request body, sent as `application/json` (paginators may set values in it).
-        var json: JSONDocument?
+        package var json: JSONDocument?
         /// `retry_non_idempotent`: retry POST and PATCH pages like GET ones. Off by default: a
         /// request that may have reached the server is not sent twice, unless the error
         /// shows it did not (connect, DNS, 429 or 503 with `Retry-After`).
@@ -184,7 +185,7 @@ extension ScrapeConfiguration {
         }
 
         /// Whether a response with `status` and `body` matches (every condition given holds).
-        func matches(status: Int, body: [UInt8]) -> Bool {
+        package func matches(status: Int, body: [UInt8]) -> Bool {
             if let statusCode, statusCode != status { return false }
             if let content, !body.contains(Array(content.utf8)) { return false }
             return statusCode != nil || content != nil
@@ -213,7 +214,7 @@ extension ScrapeConfiguration {
         }
 
         /// Whether any value goes into the body.
-        var isEmpty: Bool { keys.isEmpty }
+        package var isEmpty: Bool { keys.isEmpty }
     }
 
     /// `incremental:`: only records newer than the last run's largest `cursor_path` value.

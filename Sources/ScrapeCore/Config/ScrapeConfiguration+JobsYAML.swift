@@ -1,3 +1,4 @@
+import ScrapeBase
 import ScrapeHTTP
 
 /// Reads `jobs:` entries. Keys (dlt's `rest_api` vocabulary where it has one):

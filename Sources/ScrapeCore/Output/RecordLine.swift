@@ -1,3 +1,4 @@
+import ScrapeBase
 /// Reads back what ``JSONLineEncoder`` wrote: enough of one output line to resume.
 ///
 /// Our lines start with `{"url":"` and have `fetched_at`, `status` and `error` as keys of

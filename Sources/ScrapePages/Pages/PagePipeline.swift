@@ -1,0 +1,74 @@
+public import ScrapeCore
+import ScrapeBase
+public import ScrapeHTTP
+public import ScrapeHTML
+import ScrapeResilience
+
+/// One attempt at a page, from "its URL is due" to its record, as a fixed sequence of
+/// named stages: the one engine of `scrape run`, daemon jobs and fleet workers.
+///
+/// The stages, in the order every attempt passes them:
+/// 1. **Before the request** (``RequestStage``): each may change the request or answer
+///    for the page without one. Today: ``RobotsStage`` (robots.txt may forbid the path,
+///    and gives the host's `Crawl-delay`). Cookies, the proxy choice and conditional
+///    headers go here next, after robots.txt (a page robots.txt forbids sends nothing).
+/// 2. **The exchange**: the HTTP client sends the request, follows redirects, decodes.
+/// 3. **The response's meaning** (``ResponseClassifier``): the status or transport error
+///    as the record's fields and error kind, and as an `AttemptOutcome` that the scheduler
+///    turns into a retry, a breaker count or a final record.
+/// 4. **From the body** (``BodyStage``): each takes something from the response into the
+///    record. Today: ``TitleStage``. Fields, links and metadata go here next, in the order
+///    their keys appear in the record.
+///
+/// The stages are ours and static, not a plugin system: the pipeline holds each as a
+/// property, and ``attempt(_:number:)`` reads as the list above. It runs in the calling
+/// task (a child of the scheduler, on `RunExecutor`'s threads in `scrape run`), never on
+/// curl's I/O thread.
+public struct PagePipeline: Sendable {
+    /// Stage 1: robots.txt, nil when it is ignored.
+    let robots: RobotsStage?
+    /// Stage 2.
+    let client: HTTPClient
+    /// Stage 3.
+    let classifier = ResponseClassifier()
+    /// Stage 4.
+    let title: TitleStage
+
+    /// - Parameters:
+    ///   - robots: the run's robots.txt cache; nil ignores robots.txt.
+    public init(client: HTTPClient, robots: RobotsCache? = nil, titles: TitleExtractor = TitleExtractor()) {
+        self.client = client
+        self.robots = robots.map(RobotsStage.init(cache:))
+        self.title = TitleStage(extractor: titles)
+    }
+
+    /// Attempt number `number` (1-based) at `request`; nil when the task was cancelled
+    /// (no record for an unfinished URL, so `--resume` fetches it again).
+    public func attempt(_ request: FetchRequest.Prepared, number: Int) async -> Scheduler<ContinuousClock>.Attempt<ScrapeRecord>? {
+        var page = PageAttempt(request: request, number: number)
+        if let robots {
+            let answer = await robots.prepare(&page)
+            if Task.isCancelled { return nil }
+            if let answer { return .init(output: answer, outcome: .neutral, crawlDelay: page.crawlDelay) }
+        }
+        let started = ContinuousClock.now
+        let exchange: Result<FetchResponse, HTTPClientError>
+        do {
+            exchange = .success(try await client.execute(page.request))
+        } catch let error as HTTPClientError {
+            exchange = .failure(error)
+        } catch {
+            return nil  // CancellationError: the run is stopping
+        }
+        let elapsed = ContinuousClock.now - started
+        switch exchange {
+        case .success(let response):
+            var (record, outcome) = classifier.classify(response, of: page, elapsed: elapsed)
+            title.extract(from: response, into: &record)
+            return .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay)
+        case .failure(let error):
+            let (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
+            return .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+public import ScrapeCore
+import ScrapeBase
+
+/// Counts of a finished (or interrupted) run, for the end-of-run summary.
+public struct RunSummary: Sendable {
+    /// Records written this run.
+    public var records = 0
+    /// Input URLs skipped because an earlier run recorded them (`--resume`).
+    public var skipped = 0
+    /// Records by status class: `2xx`, `3xx`, `4xx`, `5xx`.
+    public var statusClasses: [String: Int] = [:]
+    /// Records by `error.kind`.
+    public var errorKinds: [ErrorKind: Int] = [:]
+    /// Records of transient failures (``RetryableFailures/default``), which
+    /// `--resume --retry-failed` fetches again.
+    public var transientFailures = 0
+    /// Body bytes received.
+    public var bytes = 0
+    /// Attempts that were retried (each retry counts once).
+    public var retries = 0
+    /// Wall time of the run.
+    public var elapsed: Duration = .zero
+    /// Whether the output is a file that `--resume` can read back (not stdout); the advice
+    /// at the end says what works.
+    public var resumable = true
+    /// Whether a signal or cancellation stopped the run early.
+    public var interrupted = false
+    /// URLs in flight or queued when interrupted, with no record written.
+    public var notRecorded = 0
+    /// Bytes of a partial last line that `--resume` cut off the output.
+    public var repairedBytes = 0
+    /// Records of transient failures taken out of the output by `--retry-failed`.
+    public var retriedFailures = 0
+    /// Records in the output of URLs this input does not have (`--resume` on another
+    /// list's output); kept, and counted only when the whole input was read.
+    public var unmatchedRecords = 0
+
+    public init() {}
+
+    /// Counts one written record.
+    mutating func add(_ record: ScrapeRecord) {
+        records += 1
+        bytes += record.bytes ?? 0
+        if let status = record.status { statusClasses["\(status / 100)xx", default: 0] += 1 }
+        if let error = record.error {
+            errorKinds[error.kind, default: 0] += 1
+            if RetryableFailures.default.matches(kind: error.kind, status: record.status) { transientFailures += 1 }
+        }
+    }
+
+    /// Records with an error of any kind.
+    public var errors: Int { errorKinds.values.reduce(0, +) }
+
+    /// Records per second of wall time.
+    public var recordsPerSecond: Double {
+        let seconds = elapsed.inSeconds
+        return seconds > 0 ? Double(records) / seconds : 0
+    }
+
+
+    /// `value` with `digits` decimals, without Foundation.
+    public static func format(_ value: Double, digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((value * scale).rounded())
+        let whole = scaled / Int(scale)
+        let fraction = String(scaled % Int(scale))
+        return digits == 0 ? "\(whole)" : "\(whole).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+    }
+
+    public static func formatBytes(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 { return "\(format(Double(bytes) / Double(1 << 20), digits: 1)) MiB" }
+        if bytes >= 1 << 10 { return "\(format(Double(bytes) / Double(1 << 10), digits: 1)) KiB" }
+        return "\(bytes) B"
+    }
+}

@@ -1,0 +1,209 @@
+public import ScrapeCore
+public import ScrapeHTTP
+
+/// One `scrape urls.txt` run: input → scheduler → fetch + title → record → JSON Lines.
+///
+/// Every input line with a URL ends as exactly one record: a fetched page, an HTTP error,
+/// a transport error, or an input error (`invalid_url`, `unsupported_scheme`, decided
+/// before anything is opened). Records are written in completion order. Cancelling the
+/// calling task (the CLI does so on SIGINT/SIGTERM) writes no record for unfinished URLs,
+/// flushes and fsyncs, and reports how many were left.
+public struct ScrapeRun: Sendable {
+    /// What to run.
+    public struct Options: Sendable {
+        /// The URL list path, or `-` for stdin.
+        public var input: String
+        /// The output path, or `-` for stdout.
+        public var output: String
+        /// How the output's existing records are treated.
+        public var mode: OutputMode
+        /// Client and scheduling settings.
+        public var http: ScrapeConfiguration.HTTP
+        /// With a resume mode: which recorded failures to take out and fetch again
+        /// (`--retry-failed`); nil keeps every record.
+        public var retryFailed: RetryableFailures?
+
+        public init(
+            input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init(),
+            retryFailed: RetryableFailures? = nil
+        ) {
+            self.input = input
+            self.output = output
+            self.mode = mode
+            self.http = http
+            self.retryFailed = retryFailed
+        }
+
+        /// `--resume` or not, as the CLI says it.
+        public init(input: String, output: String, resume: Bool, http: ScrapeConfiguration.HTTP = .init(), retryFailed: RetryableFailures? = nil) {
+            self.init(input: input, output: output, mode: resume ? .resume(from: 0) : .replace, http: http, retryFailed: retryFailed)
+        }
+    }
+
+    /// What happens to records already in the output.
+    public enum OutputMode: Sendable, Equatable {
+        /// Start the file empty (a fresh one-shot run).
+        case replace
+        /// Keep the file; records from byte `from` on count as this run's, and their URLs
+        /// are not fetched again (`--resume` is `from: 0`; a daemon job run that appends
+        /// passes the size the file had when the run began).
+        case resume(from: Int64)
+    }
+
+    /// Why a run could not start or had to stop.
+    public enum Failure: Error, CustomStringConvertible {
+        case input(InputError)
+        case output(OutputError)
+        case client(HTTPClientError)
+
+        public var description: String {
+            switch self {
+            case .input(let error): "\(error)"
+            case .output(let error): "\(error)"
+            case .client(let error): "\(error)"
+            }
+        }
+    }
+
+    public let options: Options
+    /// Called after each record with the running totals and the requests in flight.
+    public var onProgress: (@Sendable (RunSummary, Int) -> Void)?
+    /// Called with one line for each policy event (an origin's breaker opening, closing).
+    public var onNotice: (@Sendable (String) -> Void)?
+    /// Called with each policy event itself (the daemon counts open breakers).
+    public var onEvent: (@Sendable (Scheduler<ContinuousClock>.Event) -> Void)?
+    /// Called with what each attempt came to, retried ones included, on the attempt's task
+    /// (the daemon's request metrics).
+    public var onAttempt: (@Sendable (RequestReport) -> Void)?
+    /// The client to fetch with; nil makes one for the run and shuts it down at the end.
+    /// The daemon shares one across runs.
+    public var client: HTTPClient?
+    /// Asked before anything starts; once false, nothing more is read or started, while
+    /// transfers already started finish (the daemon's drain). The run's summary then says
+    /// `interrupted`, and the URLs not started have no record, so a resume redoes them.
+    public var intakeOpen: (@Sendable () -> Bool)?
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// Runs to the end of the input, or until the calling task is cancelled.
+    ///
+    /// - Throws: ``Failure``: the input cannot be opened or read, or the output cannot be written.
+    public func run() async throws(Failure) -> RunSummary {
+        let started = ContinuousClock.now
+        var summary = RunSummary()
+        summary.resumable = options.output != "-"
+        var resumeIndex = ResumeIndex()
+        let source: URLSource
+        let writer: RecordWriter
+        do {
+            source = try URLSource(path: options.input)
+        } catch {
+            throw .input(error)
+        }
+        do {
+            let file = try OutputFile(path: options.output, mode: options.mode == .replace ? .replace : .resume, inputs: [options.input])
+            if case .resume(let offset) = options.mode {
+                resumeIndex = try ResumeIndex.load(file: file, from: offset, retrying: options.retryFailed)
+                summary.repairedBytes = resumeIndex.repairedBytes
+                summary.retriedFailures = resumeIndex.retriedCount
+            }
+            writer = RecordWriter(file: file)
+        } catch {
+            throw .output(error)
+        }
+        let client: HTTPClient
+        if let shared = self.client {
+            client = shared
+        } else {
+            do throws(HTTPClientError) {
+                client = try HTTPClient(configuration: options.http.clientConfiguration)
+            } catch {
+                throw .client(error)
+            }
+        }
+        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
+        let pipeline = PagePipeline(client: client, robots: robots)
+        let scheduler = Scheduler(
+            limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
+            politeness: options.http.politeness
+        )
+        let onNotice = self.onNotice
+        let onEvent = self.onEvent
+        let onAttempt = self.onAttempt
+        let intakeOpen = self.intakeOpen
+        let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
+        let onProgress = self.onProgress
+
+        var failure: Failure?
+        do {
+            let outcome = try await withTaskExecutorPreference(RunExecutor.shared) { try await scheduler.run(
+                read: { () async throws -> [URLSource.Line]? in try await source.nextBatch() },
+                admit: { (line: URLSource.Line) -> Scheduler.Input<PageJob, ScrapeRecord> in
+                    if line.invalidBytes.map({ resumeIndex.consume(bytes: $0) }) ?? resumeIndex.consume(line.text) {
+                        summary.skipped += 1
+                        return .skip
+                    }
+                    switch line.admission(maxURLLength: maxURLLength) {
+                    case .request(let prepared):
+                        return .job(PageJob(request: prepared, line: line), host: prepared.host, origin: prepared.origin)
+                    case .record(let record):
+                        return .ready(record)
+                    }
+                },
+                perform: { job, attempt in
+                    var result = await pipeline.attempt(job.request, number: attempt)
+                    if let record = result?.output {
+                        onAttempt?(RequestReport(record))
+                        result?.output = record.keepingURL(of: job.line)
+                    }
+                    return result
+                },
+                reject: { job, attempts in ScrapeRecord.circuitOpen(job.request, attempts: attempts).keepingURL(of: job.line) },
+                emit: { record, inFlight in
+                    try writer.append(line: JSONLineEncoder.line(for: record))
+                    summary.add(record)
+                    onProgress?(summary, inFlight)
+                },
+                flush: { try writer.flush() },
+                intakeOpen: { intakeOpen?() ?? true },
+                onEvent: { event in
+                    onEvent?(event)
+                    onNotice?(event.notice)
+                }
+            ) }
+            summary.interrupted = outcome.cancelled || outcome.drained
+            summary.notRecorded = outcome.dropped
+            summary.retries = outcome.retries
+            if !summary.interrupted { summary.unmatchedRecords = resumeIndex.unconsumedCount }
+        } catch let error as InputError {
+            failure = .input(error)
+        } catch let error as OutputError {
+            failure = .output(error)
+        } catch {
+            failure = .output(OutputError(path: options.output, reason: "\(error)"))
+        }
+        if self.client == nil { await client.shutdown() }
+        do {
+            try writer.close()
+        } catch {
+            failure = failure ?? .output(error)
+        }
+        if let failure { throw failure }
+        summary.elapsed = ContinuousClock.now - started
+        return summary
+    }
+}
+
+extension Scheduler.Event {
+    /// The event as a log line that names the origin.
+    var notice: String {
+        switch self {
+        case .circuitOpened(let origin, let cooldown):
+            "circuit breaker for \(origin) opened: its URLs wait \(cooldown.configDescription) for a probe"
+        case .circuitHalfOpened(let origin): "circuit breaker for \(origin) half-open: probing"
+        case .circuitClosed(let origin): "circuit breaker for \(origin) closed: the origin answers again"
+        }
+    }
+}

@@ -1,0 +1,329 @@
+import ScrapeCore
+import ScrapeBase
+import DequeModule
+import ScrapeResilience
+
+/// Per-origin queues and per-host slots for the scheduler, decided without tasks. A value
+/// type that decides; the scheduler acts.
+///
+/// Two units, as browsers and Scrapy draw them:
+/// - an **origin** (scheme, host, port) has the queue of jobs and the circuit breaker: a
+///   refused port says nothing about another port of the same host, so it never holds up
+///   that port's URLs;
+/// - a **host** (the name) is the polite unit: its slots (`perHostLimit` in flight), its
+///   token bucket (`perHostRate`, robots.txt `Crawl-delay`) and its `Retry-After` pause are
+///   shared by every origin on it.
+///
+/// While an origin's breaker is open its jobs wait (holding no slot, like a `Retry-After`
+/// pause) and the origin is asked again when the cooldown ends; only when it has stayed
+/// broken for the breaker's `giveUpAfter` are its waiting jobs rejected, one per call.
+///
+/// Origins with waiting jobs sit in a round-robin `ready` queue, so none is starved and
+/// one slow, paused or rate-limited origin never holds the others up. An origin is in
+/// `ready` exactly when `isReady` is set; it leaves when it has nothing dispatchable for
+/// a reason only an outcome can change (its host's slots all busy: then it is parked on
+/// the host and comes back when a slot frees; a half-open probe out) and comes back in
+/// ``finished(host:origin:outcome:at:)``. Idle origins and hosts whose policies hold
+/// nothing worth keeping are forgotten, so memory stays bounded over millions of them.
+/// (This file is the scheduler's state machine, hence over the usual size.)
+struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == Duration {
+    /// A unit of work and how many attempts it has had.
+    struct Job {
+        var payload: Payload
+        /// The host name: slots, rates and pauses.
+        let host: String
+        /// The origin: queue and breaker.
+        let origin: String
+        var attemptsMade: Int
+    }
+
+    /// What the scheduler should do next.
+    enum Step {
+        /// Start this job now (its slot and tokens are taken).
+        case start(Job, CircuitBreaker<Instant>.Transition?)
+        /// Fail this job now: its origin stayed broken past the breaker's `giveUpAfter`.
+        case reject(Job)
+        /// Nothing can happen now; something may at `wake` (nil: only an outcome can help).
+        case idle(wake: Instant?)
+    }
+
+    /// One origin: its queue and breaker.
+    private struct Origin {
+        let name: String
+        let host: String
+        var fresh = Deque<Job>()
+        var delayed: [(due: Instant, job: Job)] = []
+        var breaker: CircuitBreaker<Instant>
+        var inFlight = 0
+        var isReady = false
+
+        var waiting: Int { fresh.count + delayed.count }
+
+        /// The index in `delayed` of the earliest retry due at `now`, else nil.
+        func dueRetry(at now: Instant) -> Int? {
+            var best: Int?
+            for (index, entry) in delayed.enumerated() where entry.due <= now {
+                if best == nil || entry.due < delayed[best!].due { best = index }
+            }
+            return best
+        }
+
+        var earliestRetry: Instant? { delayed.map(\.due).min() }
+
+        mutating func popAny() -> Job? {
+            if let job = fresh.popFirst() { return job }
+            return delayed.isEmpty ? nil : delayed.removeFirst().job
+        }
+
+        /// Marks the origin ready when it has waiting jobs and was not; true when it was just
+        /// marked (the caller appends it to `ready`).
+        mutating func markReadyIfWaiting() -> Bool {
+            guard waiting > 0, !isReady else { return false }
+            isReady = true
+            return true
+        }
+
+        /// After taking a job: whether the origin stays in `ready` (it still has waiting jobs).
+        mutating func keepReady() -> Bool {
+            if waiting == 0 { isReady = false }
+            return waiting > 0
+        }
+    }
+
+    /// One host name: what its origins share.
+    private struct Host {
+        var inFlight = 0
+        var bucket: TokenBucket<Instant>?
+        var pausedUntil: Instant?
+        /// When the last request to this host was dispatched; a bucket created later (from a
+        /// `Crawl-delay` learnt from that request) starts from it, not from empty.
+        var lastDispatch: Instant?
+        /// Origins that left `ready` because every slot was busy; a freed slot wakes them.
+        var parked: [String] = []
+    }
+
+    /// What one origin can do now (see ``dispatch(_:host:at:)``).
+    private enum Dispatch {
+        case start(Job, CircuitBreaker<Instant>.Transition?, stillWaiting: Bool)
+        case reject(Job, stillWaiting: Bool)
+        /// Not before this instant: a cooldown, a pause, a retry's due time or a token (nil if none is known).
+        case later(Instant?)
+        /// Out of `ready` until an outcome brings it back.
+        case notReady
+    }
+
+    let perHostLimit: Int
+    private let perHostRate: Double?
+    private let burst: Int
+    private let breakerConfiguration: CircuitBreaker<Instant>.Configuration
+    private var globalBucket: TokenBucket<Instant>?
+    private var origins: [String: Origin] = [:]
+    private var hosts: [String: Host] = [:]
+    private var ready = Deque<String>()
+    private var finishedSinceSweep = 0
+    /// Jobs waiting across all origins (fresh and delayed).
+    private(set) var waitingCount = 0
+    /// Jobs started and not finished across all hosts.
+    private(set) var inFlightCount = 0
+
+    init(
+        perHostLimit: Int,
+        globalRate: Double? = nil,
+        perHostRate: Double? = nil,
+        burst: Int = 1,
+        breaker: CircuitBreaker<Instant>.Configuration = .init()
+    ) {
+        self.perHostLimit = max(1, perHostLimit)
+        self.perHostRate = perHostRate
+        self.burst = burst
+        self.breakerConfiguration = breaker
+        self.globalBucket = globalRate.map { TokenBucket(rate: $0, burst: burst) }
+    }
+
+    /// Hosts and origins currently tracked (for tests of eviction).
+    var trackedHosts: Int { hosts.count + origins.count }
+
+    /// Queues a new job at the back of its origin's queue; `origin` defaults to the host.
+    mutating func add(_ payload: Payload, host: String, origin: String? = nil) {
+        let origin = origin ?? host
+        updateOrigin(origin, host: host) { $0.fresh.append(Job(payload: payload, host: host, origin: origin, attemptsMade: 0)) }
+        waitingCount += 1
+    }
+
+    /// Queues a retry that may start at `due`; it does not wait behind fresh jobs.
+    mutating func retry(_ job: Job, at due: Instant) {
+        updateOrigin(job.origin, host: job.host) { $0.delayed.append((due, job)) }
+        waitingCount += 1
+    }
+
+    /// Pauses a host's origins until `until` (a `Retry-After` on 429).
+    mutating func pause(_ host: String, until: Instant) {
+        updateHost(host) { state in state.pausedUntil = max(state.pausedUntil ?? until, until) }
+    }
+
+    /// Slows a host to one request per `interval` at most (robots.txt `Crawl-delay`).
+    mutating func limit(_ host: String, toInterval interval: Duration) {
+        guard interval > .zero else { return }
+        updateHost(host) { state in
+            if state.bucket == nil {
+                var bucket = TokenBucket<Instant>(rate: 1 / interval.inSeconds)
+                if let lastDispatch = state.lastDispatch { bucket.take(at: lastDispatch) }
+                state.bucket = bucket
+            }
+            state.bucket?.limit(toInterval: interval)
+        }
+    }
+
+    /// The next thing to do at `now`; call while there are free slots.
+    ///
+    /// Origins and hosts are changed in place (through `Dictionary.Values`), never copied
+    /// out and back: a copy shares the queue storage, so the next removal from it copied
+    /// the whole queue (up to ``Scheduler/Limits/maxQueued`` jobs) once per request
+    /// whenever jobs waited behind a per-host limit.
+    mutating func next(at now: Instant) -> Step {
+        if let global = globalBucket?.nextAvailable(at: now) { return .idle(wake: global) }
+        var wake: Instant?
+        for _ in 0..<ready.count {
+            guard let name = ready.popFirst(), let index = origins.index(forKey: name) else { continue }
+            let hostIndex = hosts.index(forKey: origins.values[index].host) ?? trackHost(origins.values[index].host)
+            switch Self.dispatch(&origins.values[index], host: &hosts.values[hostIndex], at: now, perHostLimit: perHostLimit) {
+            case .notReady:
+                continue
+            case .later(let instant):
+                if let instant { wake = wake.map { min($0, instant) } ?? instant }
+                ready.append(name)
+            case .reject(let job, let stillWaiting):
+                waitingCount -= 1
+                if stillWaiting { ready.append(name) }
+                return .reject(job)
+            case .start(let job, let transition, let stillWaiting):
+                globalBucket?.take(at: now)
+                inFlightCount += 1
+                waitingCount -= 1
+                if stillWaiting { ready.append(name) }
+                return .start(job, transition)
+            }
+        }
+        return .idle(wake: wake)
+    }
+
+    /// One origin's part of ``next(at:)``: what it can do at `now`, with its and its host's
+    /// state already updated (slot and token taken, or `isReady` cleared and parked).
+    private static func dispatch(_ origin: inout Origin, host: inout Host, at now: Instant, perHostLimit: Int) -> Dispatch {
+        if origin.waiting == 0 {
+            origin.isReady = false
+            return .notReady
+        }
+        if case .open(let until, _) = origin.breaker.state, now < until {
+            if origin.breaker.shouldGiveUp(at: now), let job = origin.popAny() {
+                return .reject(job, stillWaiting: origin.keepReady())
+            }
+            // Wait for the cooldown's end (a probe), or for the give-up instant if sooner.
+            return .later(min(until, origin.breaker.giveUpInstant ?? until))
+        }
+        if host.inFlight >= perHostLimit {
+            origin.isReady = false
+            host.parked.append(origin.name)
+            return .notReady
+        }
+        if let paused = host.pausedUntil, paused > now { return .later(paused) }
+        let retryIndex = origin.dueRetry(at: now)
+        if retryIndex == nil, origin.fresh.isEmpty { return .later(origin.earliestRetry) }
+        if let available = host.bucket?.nextAvailable(at: now) { return .later(available) }
+        let (permission, transition) = origin.breaker.permission(at: now)
+        guard permission == .allowed else {
+            origin.isReady = false  // a probe is out; its outcome brings the origin back
+            return .notReady
+        }
+        let job = retryIndex.map { origin.delayed.remove(at: $0).job } ?? origin.fresh.removeFirst()
+        origin.inFlight += 1
+        host.inFlight += 1
+        host.lastDispatch = now
+        host.bucket?.take(at: now)
+        return .start(job, transition, stillWaiting: origin.keepReady())
+    }
+
+    /// Records a finished attempt: frees its slot, feeds the origin's breaker, and brings
+    /// back the origins that waited for a slot of this host.
+    mutating func finished(host name: String, origin: String? = nil, outcome: AttemptOutcome, at now: Instant) -> CircuitBreaker<Instant>.Transition? {
+        let originName = origin ?? name
+        guard let index = origins.index(forKey: originName), let hostIndex = hosts.index(forKey: name) else { return nil }
+        inFlightCount -= 1
+        origins.values[index].inFlight -= 1
+        hosts.values[hostIndex].inFlight -= 1
+        let transition = origins.values[index].breaker.record(outcome, at: now)
+        if origins.values[index].markReadyIfWaiting() { ready.append(originName) }
+        let parked = hosts.values[hostIndex].parked
+        hosts.values[hostIndex].parked.removeAll()
+        for other in parked {
+            if let otherIndex = origins.index(forKey: other), origins.values[otherIndex].markReadyIfWaiting() { ready.append(other) }
+        }
+        finishedSinceSweep += 1
+        if finishedSinceSweep >= 1024 {
+            finishedSinceSweep = 0
+            sweep(at: now)
+        } else {
+            if Self.isForgettable(origins.values[index]) { origins.remove(at: index) }
+            if let hostIndex = hosts.index(forKey: name), Self.isForgettable(hosts.values[hostIndex], at: now) { hosts.remove(at: hostIndex) }
+        }
+        return transition
+    }
+
+    /// Empties every queue (on cancellation); returns how many jobs were waiting.
+    mutating func drainWaiting() -> Int {
+        let drained = waitingCount
+        for name in Array(origins.keys) {
+            origins[name]?.fresh.removeAll()
+            origins[name]?.delayed.removeAll()
+            origins[name]?.isReady = false
+        }
+        for name in Array(hosts.keys) { hosts[name]?.parked.removeAll() }
+        ready.removeAll()
+        waitingCount = 0
+        return drained
+    }
+
+    // MARK: Helpers
+
+    /// Changes an origin in place, tracking it (and its host) first when it is new.
+    private mutating func updateOrigin(_ name: String, host: String, _ change: (inout Origin) -> Void) {
+        if hosts.index(forKey: host) == nil { _ = trackHost(host) }
+        if origins.index(forKey: name) == nil {
+            origins[name] = Origin(name: name, host: host, breaker: CircuitBreaker(configuration: breakerConfiguration))
+        }
+        let index = origins.index(forKey: name)!
+        change(&origins.values[index])
+        if origins.values[index].markReadyIfWaiting() { ready.append(name) }
+    }
+
+    /// Changes a host in place, tracking it first when it is new.
+    private mutating func updateHost(_ name: String, _ change: (inout Host) -> Void) {
+        let index = hosts.index(forKey: name) ?? trackHost(name)
+        change(&hosts.values[index])
+    }
+
+    /// Starts tracking a host with fresh policies; returns where it is.
+    private mutating func trackHost(_ name: String) -> Dictionary<String, Host>.Index {
+        hosts[name] = Host(bucket: perHostRate.map { TokenBucket(rate: $0, burst: burst) })
+        return hosts.index(forKey: name)!
+    }
+
+    private mutating func sweep(at now: Instant) {
+        for (name, origin) in origins where Self.isForgettable(origin) { origins.removeValue(forKey: name) }
+        // A host forgotten while one of its origins still waits is made again, as it was:
+        // nothing in flight, a full bucket, no pause.
+        for (name, host) in hosts where Self.isForgettable(host, at: now) { hosts.removeValue(forKey: name) }
+    }
+
+    /// Nothing in flight or waiting, and a breaker with nothing to remember.
+    private static func isForgettable(_ origin: Origin) -> Bool {
+        origin.inFlight == 0 && origin.waiting == 0 && origin.breaker.isPristine
+    }
+
+    /// Nothing in flight, and no rate state that would change a later decision.
+    private static func isForgettable(_ host: Host, at now: Instant) -> Bool {
+        host.inFlight == 0 && host.parked.isEmpty && (host.bucket?.isFull(at: now) ?? true) && (host.pausedUntil.map { $0 <= now } ?? true)
+    }
+}
+
+extension HostQueues.Job: Sendable where Payload: Sendable {}

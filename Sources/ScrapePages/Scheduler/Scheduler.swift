@@ -1,0 +1,315 @@
+import ScrapeCore
+public import ScrapeResilience
+
+/// Runs jobs politely: at most `concurrency` in flight overall and `perHostConcurrency`
+/// per host, rate-limited globally and per host, behind a per-origin circuit breaker, with
+/// retries re-enqueued on their origin's queue. Built on a bounded task group: at most
+/// `concurrency` job tasks (plus one timer task) at a time, refilled as each finishes;
+/// no unstructured tasks.
+///
+/// The split follows Scrapy's slots and AsyncHTTPClient's state machines: `HostQueues`
+/// and the policies in ScrapeResilience *decide*; this loop *acts*. A job waiting for a
+/// token, a retry delay or a `Retry-After` pause holds no slot and stops no other host:
+/// when nothing can start now, a timer task wakes the loop at the earliest instant
+/// something can. Input is pulled lazily and only while at most ``Limits/maxQueued`` jobs
+/// wait, so memory does not grow with the input.
+///
+/// Input is read in a child task of its own, one batch at a time, and admitted on the
+/// calling task: a slow input (a pipe fed line by line, a FIFO held open) never holds up
+/// the outputs of jobs that finished meanwhile. Outputs reach `emit` in completion order
+/// on the calling task, so the emitter needs no locking, and `flush` follows at most
+/// ``Limits/flushDelay`` after an output, so a reader of the output sees every record
+/// while the input is still open.
+///
+/// Cancelling the calling task stops reading input (the read task must end when
+/// cancelled), cancels the job tasks, drops waiting jobs, and still emits every output
+/// that was produced. Closing the intake (the daemon's drain) is the gentle form: the
+/// jobs in flight finish and are emitted, and nothing else starts, not even a retry.
+public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
+    /// Bounds on the work in progress.
+    public struct Limits: Sendable {
+        public var concurrency: Int
+        public var perHostConcurrency: Int
+        /// Jobs waiting in per-host queues before input reading pauses.
+        public var maxQueued: Int
+        /// Longest an emitted output waits for `flush`. Default 100 ms: `tail -f` and a
+        /// pipe into `jq` see records as they complete, at ten writes a second at most
+        /// when the run is idle.
+        public var flushDelay: Duration
+
+        public init(concurrency: Int, perHostConcurrency: Int, maxQueued: Int? = nil, flushDelay: Duration = .milliseconds(100)) {
+            self.concurrency = max(1, concurrency)
+            self.perHostConcurrency = max(1, perHostConcurrency)
+            self.maxQueued = maxQueued ?? max(1024, 16 * self.concurrency)
+            self.flushDelay = flushDelay
+        }
+    }
+
+    /// Rates, retries and the breaker. The default is none of them: one attempt per job.
+    public struct Politeness: Sendable {
+        /// Requests per second, all hosts together; nil is unlimited.
+        public var globalRate: Double?
+        /// Requests per second to one host; nil is unlimited.
+        public var perHostRate: Double?
+        /// Tokens a bucket holds after a quiet spell. Default 1: evenly spaced requests.
+        public var burst: Int
+        public var retry: RetryPolicy
+        public var breaker: CircuitBreaker<C.Instant>.Configuration
+
+        public init(
+            globalRate: Double? = nil, perHostRate: Double? = nil, burst: Int = 1,
+            retry: RetryPolicy = RetryPolicy(maxAttempts: 1),
+            breaker: CircuitBreaker<C.Instant>.Configuration = .init(failureThreshold: Int.max)
+        ) {
+            self.globalRate = globalRate
+            self.perHostRate = perHostRate
+            self.burst = burst
+            self.retry = retry
+            self.breaker = breaker
+        }
+    }
+
+    /// What the input yields next.
+    public enum Input<Payload: Sendable, Output: Sendable>: Sendable {
+        /// A job for `host` (slots and rates) at `origin` (queue and breaker; default: the host).
+        case job(Payload, host: String, origin: String? = nil)
+        /// An output that needs no request (a line that is not a valid URL).
+        case ready(Output)
+        /// A line that needs nothing (already recorded by an earlier run).
+        case skip
+    }
+
+    /// What one attempt produced: the output to emit if it is final, what it means to the
+    /// policies, and a robots.txt `Crawl-delay` to apply to its host.
+    public struct Attempt<Output: Sendable>: Sendable {
+        public var output: Output
+        public var outcome: AttemptOutcome
+        public var crawlDelay: Duration?
+
+        public init(output: Output, outcome: AttemptOutcome, crawlDelay: Duration? = nil) {
+            self.output = output
+            self.outcome = outcome
+            self.crawlDelay = crawlDelay
+        }
+    }
+
+    /// Policy events, for logging with the origin.
+    public enum Event: Sendable, Equatable {
+        case circuitOpened(origin: String, cooldown: Duration)
+        case circuitHalfOpened(origin: String)
+        case circuitClosed(origin: String)
+    }
+
+    /// How a run ended.
+    public struct Outcome: Sendable, Equatable {
+        public var emitted = 0
+        public var cancelled = false
+        /// Whether the intake closed before the input ended (``run(read:admit:perform:reject:emit:flush:intakeOpen:onEvent:)``).
+        public var drained = false
+        /// Jobs in flight or waiting when cancelled or drained, which produced no output.
+        public var dropped = 0
+        /// Attempts re-enqueued after a transient failure.
+        public var retries = 0
+
+        public init(emitted: Int = 0, cancelled: Bool = false, dropped: Int = 0, retries: Int = 0) {
+            self.emitted = emitted
+            self.cancelled = cancelled
+            self.dropped = dropped
+            self.retries = retries
+        }
+    }
+
+    public let limits: Limits
+    public let politeness: Politeness
+    public let clock: C
+
+    public init(limits: Limits, politeness: Politeness = Politeness(), clock: C) {
+        self.limits = limits
+        self.politeness = politeness
+        self.clock = clock
+    }
+
+    /// A job as the queues hold it: the caller's payload and the output of its last
+    /// attempt, which a job failed by an open breaker keeps as its record.
+    private struct Pending<Payload: Sendable, Output: Sendable>: Sendable {
+        var payload: Payload
+        var lastOutput: Output?
+    }
+
+    private enum ChildResult<Item: Sendable, Payload: Sendable, Output: Sendable>: Sendable {
+        case attempt(HostQueues<Pending<Payload, Output>, C.Instant>.Job, Attempt<Output>?)
+        case timer(C.Instant)
+        /// A batch of input; nil at its end.
+        case input([Item]?)
+        /// Time to flush what was emitted.
+        case flush
+    }
+
+    /// Runs every job of the input.
+    ///
+    /// - Parameters:
+    ///   - read: the next batch of input items (at least one), nil at the end; called in a
+    ///     child task, one call at a time, and must return (nil, or throw) when cancelled.
+    ///   - admit: what an item is to the scheduler; called on this task, in input order.
+    ///   - perform: one attempt of a job (1-based `attempt`) in a child task; nil means
+    ///     "cancelled, nothing to emit".
+    ///   - reject: the output for a job never attempted and refused because its origin's
+    ///     breaker stayed open past `giveUpAfter` (a job that was attempted keeps its last
+    ///     attempt's output instead: a record carries its own outcome).
+    ///   - emit: receives each output and the number of jobs still in flight.
+    ///   - flush: called at most ``Limits/flushDelay`` after an output was emitted.
+    ///   - intakeOpen: asked before anything starts; once false, no input is read, no
+    ///     waiting job or retry starts (they are dropped, with no output), and the run ends
+    ///     when the jobs in flight have.
+    ///   - onEvent: breaker transitions, for logging.
+    /// - Throws: what `read`, `emit` or `flush` throws; the children are cancelled first.
+    public func run<Item: Sendable, Payload: Sendable, Output: Sendable>(
+        read: @escaping @Sendable () async throws -> [Item]?,
+        admit: (Item) -> Input<Payload, Output>,
+        perform: @escaping @Sendable (Payload, _ attempt: Int) async -> Attempt<Output>?,
+        reject: (Payload, _ attempts: Int) -> Output,
+        emit: (Output, _ inFlight: Int) throws -> Void,
+        flush: () throws -> Void = {},
+        intakeOpen: () -> Bool = { true },
+        onEvent: (Event) -> Void = { _ in }
+    ) async throws -> Outcome {
+        var queues = HostQueues<Pending<Payload, Output>, C.Instant>(
+            perHostLimit: limits.perHostConcurrency, globalRate: politeness.globalRate,
+            perHostRate: politeness.perHostRate, burst: politeness.burst, breaker: politeness.breaker
+        )
+        var outcome = Outcome()
+        var inputDone = false
+        var reading = false
+        var batch: [Item] = []
+        var batchPosition = 0
+        var timer: C.Instant?
+        var flushPending = false
+        var random = SystemRandomNumberGenerator()
+        let clock = self.clock
+        let flushDelay = limits.flushDelay
+
+        func report(_ transition: CircuitBreaker<C.Instant>.Transition?, _ origin: String) {
+            switch transition {
+            case .opened(let cooldown): onEvent(.circuitOpened(origin: origin, cooldown: cooldown))
+            case .halfOpened: onEvent(.circuitHalfOpened(origin: origin))
+            case .closed: onEvent(.circuitClosed(origin: origin))
+            case nil: break
+            }
+        }
+
+        return try await withThrowingTaskGroup(of: ChildResult<Item, Payload, Output>.self) { group in
+            func deliver(_ output: Output, inFlight: Int) throws {
+                try emit(output, inFlight)
+                outcome.emitted += 1
+                if !flushPending {
+                    flushPending = true
+                    group.addTask {
+                        try? await clock.sleep(until: clock.now.advanced(by: flushDelay), tolerance: nil)
+                        return .flush
+                    }
+                }
+            }
+
+            while true {
+                let workLeft = queues.waitingCount > 0 || !(inputDone && batchPosition == batch.count)
+                if !outcome.drained, !outcome.cancelled, workLeft, !intakeOpen() {
+                    outcome.drained = true
+                    outcome.dropped += queues.drainWaiting()
+                }
+                fill: while !Task.isCancelled, !outcome.drained, queues.inFlightCount < limits.concurrency {
+                    switch queues.next(at: clock.now) {
+                    case .start(let job, let transition):
+                        report(transition, job.origin)
+                        group.addTask { .attempt(job, await perform(job.payload.payload, job.attemptsMade + 1)) }
+                        continue fill
+                    case .reject(let job):
+                        try deliver(job.payload.lastOutput ?? reject(job.payload.payload, job.attemptsMade), inFlight: queues.inFlightCount)
+                        continue fill
+                    case .idle(let wake):
+                        if let wake, timer.map({ wake < $0 }) ?? true {
+                            timer = wake
+                            group.addTask {
+                                try? await clock.sleep(until: wake, tolerance: nil)
+                                return .timer(wake)
+                            }
+                        }
+                    }
+                    if queues.waitingCount >= limits.maxQueued { break fill }
+                    guard batchPosition < batch.count else {
+                        if !inputDone, !reading {
+                            reading = true
+                            group.addTask { .input(try await read()) }
+                        }
+                        break fill
+                    }
+                    let item = batch[batchPosition]
+                    batchPosition += 1
+                    switch admit(item) {
+                    case .skip: continue fill
+                    case .ready(let output): try deliver(output, inFlight: queues.inFlightCount)
+                    case .job(let payload, let host, let origin): queues.add(Pending(payload: payload), host: host, origin: origin)
+                    }
+                }
+                if Task.isCancelled, !outcome.cancelled {
+                    outcome.cancelled = true
+                    outcome.dropped += queues.drainWaiting()
+                }
+                let inputFinished = inputDone && batchPosition == batch.count
+                let finished = (inputFinished || outcome.cancelled || outcome.drained) && queues.waitingCount == 0 && queues.inFlightCount == 0
+                if finished {
+                    group.cancelAll()  // an outstanding timer, flush or read
+                    if flushPending { try flush() }
+                    break
+                }
+                guard let result = try await group.next() else { break }
+                switch result {
+                case .timer(let deadline):
+                    if timer == deadline { timer = nil }
+                case .flush:
+                    flushPending = false
+                    try flush()
+                case .input(let items):
+                    reading = false
+                    if let items {
+                        batch = items
+                        batchPosition = 0
+                    } else {
+                        inputDone = true
+                    }
+                case .attempt(var job, nil):
+                    outcome.dropped += 1
+                    job.attemptsMade += 1
+                    _ = queues.finished(host: job.host, origin: job.origin, outcome: .neutral, at: clock.now)
+                case .attempt(var job, let attempt?):
+                    let now = clock.now
+                    job.attemptsMade += 1
+                    if let delay = attempt.crawlDelay { queues.limit(job.host, toInterval: delay) }
+                    let decision = outcome.cancelled
+                        ? .giveUp(.notRetryable)
+                        : politeness.retry.decision(for: attempt.outcome, attempt: job.attemptsMade, using: &random)
+                    if case .retry = decision, outcome.drained {
+                        outcome.dropped += 1  // a retry would start something: redone on the next start instead
+                    } else if case .retry(let delay) = decision {
+                        job.payload.lastOutput = attempt.output
+                        queues.retry(job, at: now.advanced(by: delay))
+                        outcome.retries += 1
+                        if case .throttled(let retryAfter?) = attempt.outcome {
+                            queues.pause(job.host, until: now.advanced(by: retryAfter))
+                        }
+                    } else {
+                        try deliver(attempt.output, inFlight: queues.inFlightCount - 1)
+                    }
+                    report(queues.finished(host: job.host, origin: job.origin, outcome: attempt.outcome, at: now), job.origin)
+                }
+            }
+            return outcome
+        }
+    }
+}
+
+extension Scheduler where C == ContinuousClock {
+    /// A scheduler on the real clock.
+    public init(limits: Limits, politeness: Politeness = Politeness()) {
+        self.init(limits: limits, politeness: politeness, clock: ContinuousClock())
+    }
+}

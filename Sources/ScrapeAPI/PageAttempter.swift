@@ -21,8 +21,8 @@ struct PageRequest: Sendable {
 /// What one attempt at a page came to: the scheduler emits the last one.
 struct PageResult: Sendable {
     enum Result: Sendable {
-        /// A 2xx response.
-        case page(FetchResponse)
+        /// A 2xx response: what its records and the next page are read from.
+        case page(body: [UInt8], headers: HTTPHeaders)
         /// A response one of the job's `response_actions` ignores.
         case ignored(status: Int)
         /// Why the page failed; `retryable` when the retry policy may have tried again.
@@ -79,7 +79,7 @@ struct PageAttempter: Sendable {
                 if options.api.responseActions.contains(where: { $0.matches(status: response.status, body: response.body) }) {
                     return finished(page, .ignored(status: response.status), .neutral, number)
                 }
-                if (200..<300).contains(response.status) { return finished(page, .page(response), .success, number) }
+                if (200..<300).contains(response.status) { return finished(page, .page(body: response.body, headers: response.headers), .success, number) }
                 if response.status == 401 {
                     if !refreshedToken, await authenticator.unauthorized() {
                         refreshedToken = true

@@ -119,18 +119,11 @@ struct JobTable<Instant: InstantProtocol>: Sendable where Instant.Duration == Du
         return .started(id: id)
     }
 
-    /// The jobs `job` takes its `resolve:` values from: its parent, the parent's parent, and
-    /// so on (the config file has no cycles), with their key paths.
+    /// The jobs `job` takes its `resolve:` values from: its parent, the parent's parent and
+    /// so on (``JobLineage`` walks the chain), with their key paths.
     func ancestors(of job: ScrapeConfiguration.Job) -> [(job: ScrapeConfiguration.Job, keyPath: String)] {
-        var chain: [(job: ScrapeConfiguration.Job, keyPath: String)] = []
-        var current = job
-        while case .api(let api) = current.source, let parent = api.parentJob,
-            let entry = entries.first(where: { $0.job.name == parent }), !chain.contains(where: { $0.job.name == parent })
-        {
-            chain.append((entry.job, entry.keyPath))
-            current = entry.job
-        }
-        return chain
+        // `job` as the run took it (a reload since may have changed its entry), then the table.
+        JobLineage([job] + entries.map(\.job)).ancestors(of: 0).map { (entries[$0 - 1].job, entries[$0 - 1].keyPath) }
     }
 
     /// Run `id` ended; its job may start again.

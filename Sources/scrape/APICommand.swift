@@ -96,32 +96,27 @@ struct APICommand: AsyncParsableCommand {
         }
         // A job with resolve: needs its parent's records: a parent not selected runs too (to
         // its output:, or nowhere), unless --from-output reads them back from its output:.
+        let needed = JobLineage(file.jobs).parents(for: selected.map(\.index), readingBack: fromOutput)
         var runs = selected.map { (index: $0.index, job: $0.job, api: $0.api, parentOnly: false) }
+        for index in needed.added {
+            guard case .api(let parentAPI) = file.jobs[index].source else { continue }
+            runs.append((index, file.jobs[index], parentAPI, true))
+        }
         var fromFiles: [String: [[UInt8]]] = [:]
-        var position = 0
-        while position < runs.count {
-            if let parent = runs[position].api.parentJob, !runs.contains(where: { $0.job.name == parent }), fromFiles[parent] == nil {
-                let index = file.jobs.firstIndex { $0.name == parent }!
-                guard case .api(let parentAPI) = file.jobs[index].source else { break }
-                if fromOutput {
-                    let read: ParentRecords
-                    do throws(ConfigurationError) {
-                        read = try ParentRecords(readingOutputOf: file.jobs[index], keyPath: "jobs[\(index)]")
-                    } catch {
-                        await client.shutdown()
-                        throw ValidationError("\(config): \(error)")
-                    }
-                    fromFiles[parent] = read.records
-                    if read.skippedBytes > 0, !quiet {
-                        Terminal.error(
-                            "scrape api: the parent's output \(file.jobs[index].output ?? "") ends in a partial line of \(read.skippedBytes) bytes "
-                                + "(left by a run killed mid-write); it was skipped")
-                    }
-                } else {
-                    runs.append((index, file.jobs[index], parentAPI, true))
-                }
+        for index in needed.readBack {
+            let read: ParentRecords
+            do throws(ConfigurationError) {
+                read = try ParentRecords(readingOutputOf: file.jobs[index], keyPath: "jobs[\(index)]")
+            } catch {
+                await client.shutdown()
+                throw ValidationError("\(config): \(error)")
             }
-            position += 1
+            fromFiles[file.jobs[index].name] = read.records
+            if read.skippedBytes > 0, !quiet {
+                Terminal.error(
+                    "scrape api: the parent's output \(file.jobs[index].output ?? "") ends in a partial line of \(read.skippedBytes) bytes "
+                        + "(left by a run killed mid-write); it was skipped")
+            }
         }
         // All on one scheduler: the jobs share its per-origin limits and breakers, and a
         // child's walks start as its parent's records are written.

@@ -45,7 +45,7 @@ extension ScrapeConfiguration {
                 self.jobs.append(job)
             }
         }
-        try checkParents()
+        try JobLineage(jobs).check()
         if let daemon = top["daemon"] {
             self.daemon = try Daemon(YAMLMap(daemon, path: "daemon"))
             hasDaemonSection = true
@@ -86,29 +86,6 @@ extension ScrapeConfiguration.HTTP {
             circuitBreaker.failureThreshold = try breakerMap.int("failures", minimum: 1) ?? circuitBreaker.failureThreshold
             circuitBreaker.cooldown = try breakerMap.duration("cooldown") ?? circuitBreaker.cooldown
             circuitBreaker.giveUpAfter = try breakerMap.duration("give_up_after") ?? circuitBreaker.giveUpAfter
-        }
-    }
-}
-
-extension ScrapeConfiguration {
-    /// Every `resolve:` names an api job of this file, and no job is its own ancestor.
-    func checkParents() throws(ConfigurationError) {
-        for (index, job) in jobs.enumerated() {
-            guard case .api(let api) = job.source, let parent = api.parentJob else { continue }
-            let key = "jobs[\(index)].api.resolve"
-            guard let parentJob = jobs.first(where: { $0.name == parent }), case .api = parentJob.source else {
-                throw ConfigurationError(key: key, message: "job \(job.name) takes values from job \(parent), which is not an api job of this file")
-            }
-            var chain = [job.name]
-            var current: String? = parent
-            while let name = current {
-                if chain.contains(name) {
-                    throw ConfigurationError(key: key, message: "jobs \(chain.joined(separator: " -> ")) -> \(name) form a cycle")
-                }
-                chain.append(name)
-                guard let next = jobs.first(where: { $0.name == name }), case .api(let nextAPI) = next.source else { break }
-                current = nextAPI.parentJob
-            }
         }
     }
 }

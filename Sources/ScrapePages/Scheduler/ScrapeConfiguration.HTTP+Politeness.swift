@@ -1,5 +1,5 @@
 public import ScrapeCore
-public import ScrapeResilience
+import ScrapeResilience
 
 extension ScrapeConfiguration.HTTP {
     /// The scheduler's politeness for these settings: rates, retries with backoff and

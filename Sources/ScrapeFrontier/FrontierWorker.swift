@@ -20,15 +20,17 @@ import ScrapeResilience
 /// going away pauses the loops (``FrontierDatabase``); fetches in hand go on, and their
 /// results wait to be written.
 public final class FrontierWorker: Sendable {
+    /// What a worker works and how: from its ``ScrapeConfiguration/Frontier`` settings,
+    /// whose defaults are the ones (``init(workerID:)``), and the pacing of its loops.
     public struct Options: Sendable {
         /// Who this worker is in `status` and in the records' `"worker"`.
         public var workerID: String
         /// The jobs to work; empty: every job in the frontier (looked up again when idle).
-        public var jobs: [String] = []
+        public var jobs: [String]
         /// Fetches in flight.
-        public var concurrency = 50
+        public var concurrency: Int
         /// Lease of a claimed URL; renewed every third of it while the fetch runs.
-        public var lease: Duration = .seconds(120)
+        public var lease: Duration
         /// Exit when no URL of the jobs is queued or leased anywhere.
         public var untilEmpty = false
         /// Client settings (timeouts, user agent, body limit, backoff, breaker). The job's
@@ -42,8 +44,23 @@ public final class FrontierWorker: Sendable {
         /// Longest a finished attempt waits to be written with others.
         public var flushInterval: Duration = .milliseconds(100)
 
+        /// The defaults of ``ScrapeConfiguration/Frontier``, as `workerID`.
         public init(workerID: String) {
+            let defaults = ScrapeConfiguration.Frontier()
             self.workerID = workerID
+            jobs = defaults.jobs
+            concurrency = defaults.concurrency
+            lease = defaults.lease
+        }
+
+        /// A worker with `settings` (`daemon.frontier`, or `scrape frontier work`'s flags)
+        /// and the client settings of `http`; without a `worker_id`, `HOSTNAME-PID`.
+        public init(settings: ScrapeConfiguration.Frontier, http: ScrapeConfiguration.HTTP = .init()) {
+            self.init(workerID: settings.workerID ?? FrontierWorker.defaultWorkerID())
+            jobs = settings.jobs
+            concurrency = settings.concurrency
+            lease = settings.lease
+            self.http = http
         }
     }
 

@@ -19,30 +19,19 @@ final class FrontierMember: Service, Sendable {
     private let store: FrontierStore
     private let logger: Logger
 
-    /// - Throws: ``DaemonError/configuration(_:)`` when the URL's variable is unset or not a URL.
+    /// - Throws: ``DaemonError/configuration(_:)`` naming `daemon.frontier.database_url_env`
+    ///   or `password_env` when the URL or the password cannot be had from `environment`.
     init(
         settings: ScrapeConfiguration.Frontier, http: ScrapeConfiguration.HTTP, drainTimeout: Duration, environment: [String: String],
         metrics: DaemonMetrics, logger: Logger
     ) throws(DaemonError) {
         self.drainTimeout = drainTimeout
-        let key = "daemon.frontier.database_url_env"
-        guard let text = environment[settings.databaseURLEnvironment], !text.isEmpty else {
-            throw .configuration(ConfigurationError(key: key, message: "the environment variable \(settings.databaseURLEnvironment) is not set (it holds the postgres:// URL)"))
-        }
-        var url: DatabaseURL
-        do {
-            // With password_env, that variable stands in for PGPASSWORD.
-            url = try DatabaseURL(parsing: text, environment: settings.passwordEnvironment == nil ? environment : environment.filter { $0.key != "PGPASSWORD" })
+        var database: FrontierDatabase.Configuration
+        do throws(DatabaseSource.Problem) {
+            database = FrontierDatabase.Configuration(url: try DatabaseSource(settings: settings).resolve(in: environment))
         } catch {
-            throw .configuration(ConfigurationError(key: key, message: "\(settings.databaseURLEnvironment): \(error)"))
+            throw .configuration(error.configurationError(section: "daemon.frontier"))
         }
-        if let name = settings.passwordEnvironment, url.password == nil {
-            guard let password = environment[name] else {
-                throw .configuration(ConfigurationError(key: "daemon.frontier.password_env", message: "the environment variable \(name) is not set"))
-            }
-            url.password = password
-        }
-        var database = FrontierDatabase.Configuration(url: url)
         database.unreachableTimeout = settings.unreachableTimeout
         database.unreachableTimeoutSetting = "daemon.frontier.unreachable_timeout"
         database.applicationName = "scrape-daemon"
@@ -59,12 +48,9 @@ final class FrontierMember: Service, Sendable {
                 }
             },
             logger: quiet)
-        var options = FrontierWorker.Options(workerID: settings.workerID ?? FrontierWorker.defaultWorkerID())
-        options.jobs = settings.jobs
-        options.concurrency = settings.concurrency
-        options.lease = settings.lease
-        options.http = http
-        worker = FrontierWorker(options: options, store: store, logger: logger) { event in metrics.frontier(event) }
+        worker = FrontierWorker(options: FrontierWorker.Options(settings: settings, http: http), store: store, logger: logger) { event in
+            metrics.frontier(event)
+        }
         self.settings = settings
         self.logger = logger
         metrics.frontierStarted()

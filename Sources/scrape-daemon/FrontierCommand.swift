@@ -29,16 +29,13 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("PostgreSQL URL (default: $SCRAPE_DATABASE_URL).", valueName: "url"))
     var db: String?
 
-    /// The parsed URL, with `PGPASSWORD`; a usage error when missing or malformed.
+    /// The URL from `--db` or `SCRAPE_DATABASE_URL`, with its password (``DatabaseSource``);
+    /// a usage error when missing or malformed.
     func url() throws -> DatabaseURL {
-        let environment = ProcessInfo.processInfo.environment
-        guard let text = db ?? environment["SCRAPE_DATABASE_URL"], !text.isEmpty else {
-            throw ValidationError("\(FrontierError.noDatabaseURL)")
-        }
-        do {
-            return try DatabaseURL(parsing: text, environment: environment)
+        do throws(DatabaseSource.Problem) {
+            return try DatabaseSource(given: db).resolve(in: ProcessInfo.processInfo.environment)
         } catch {
-            throw ValidationError("\(error)")
+            throw ValidationError(error.commandLineMessage)
         }
     }
 

@@ -46,7 +46,7 @@ struct DaemonParts: Sendable {
         streams = StreamJobs(jobs: file.jobs, http: file.http, paths: paths, metrics: metrics, logger: logger)
         if let settings = file.daemon.frontier {
             frontier = try FrontierMember(
-                settings: settings, http: file.http, drainTimeout: file.daemon.drainTimeout, environment: environment, metrics: metrics, logger: logger)
+                settings: settings, http: file.http, drain: drain, environment: environment, metrics: metrics, logger: logger)
         } else {
             frontier = nil
         }

@@ -7,42 +7,32 @@ import ServiceLifecycle
 /// `daemon.frontier`: the daemon as a fleet member, working the frontier's jobs
 /// continuously with a ``FrontierWorker`` (docs/FRONTIER.md), its counts in `/metrics`.
 ///
-/// SIGTERM stops claiming; fetches in hand finish and are recorded within the daemon's
-/// `drain_timeout`, then the rest are cancelled (their leases expire and other workers
-/// take the URLs). A database unreachable for `unreachable_timeout` ends the service with an error,
-/// so the daemon exits 1 and systemd restarts it. The section is read at start: a reload
-/// that changes it says so and keeps the running worker.
+/// It drains as the daemon's runs do, on the daemon's ``Drain``: SIGTERM stops claiming;
+/// fetches in hand finish and are recorded until the drain's deadline (`drain_timeout` as
+/// the config holds it at the signal, so a reload's value counts; a second signal makes
+/// it now), then the rest are cancelled and their leases expire for other workers to
+/// take. A database unreachable for `unreachable_timeout` ends the service with an error,
+/// so the daemon exits 1 and systemd restarts it. The section itself is read at start: a
+/// reload that changes it says so and keeps the running worker.
 final class FrontierMember: Service, Sendable {
     let settings: ScrapeConfiguration.Frontier
-    private let drainTimeout: Duration
+    private let drain: Drain
     private let worker: FrontierWorker
     private let store: FrontierStore
     private let logger: Logger
 
-    /// - Throws: ``DaemonError/configuration(_:)`` when the URL's variable is unset or not a URL.
+    /// - Throws: ``DaemonError/configuration(_:)`` naming `daemon.frontier.database_url_env`
+    ///   or `password_env` when the URL or the password cannot be had from `environment`.
     init(
-        settings: ScrapeConfiguration.Frontier, http: ScrapeConfiguration.HTTP, drainTimeout: Duration, environment: [String: String],
+        settings: ScrapeConfiguration.Frontier, http: ScrapeConfiguration.HTTP, drain: Drain, environment: [String: String],
         metrics: DaemonMetrics, logger: Logger
     ) throws(DaemonError) {
-        self.drainTimeout = drainTimeout
-        let key = "daemon.frontier.database_url_env"
-        guard let text = environment[settings.databaseURLEnvironment], !text.isEmpty else {
-            throw .configuration(ConfigurationError(key: key, message: "the environment variable \(settings.databaseURLEnvironment) is not set (it holds the postgres:// URL)"))
-        }
-        var url: DatabaseURL
-        do {
-            // With password_env, that variable stands in for PGPASSWORD.
-            url = try DatabaseURL(parsing: text, environment: settings.passwordEnvironment == nil ? environment : environment.filter { $0.key != "PGPASSWORD" })
+        var database: FrontierDatabase.Configuration
+        do throws(DatabaseSource.Problem) {
+            database = FrontierDatabase.Configuration(url: try DatabaseSource(settings: settings).resolve(in: environment))
         } catch {
-            throw .configuration(ConfigurationError(key: key, message: "\(settings.databaseURLEnvironment): \(error)"))
+            throw .configuration(error.configurationError(section: "daemon.frontier"))
         }
-        if let name = settings.passwordEnvironment, url.password == nil {
-            guard let password = environment[name] else {
-                throw .configuration(ConfigurationError(key: "daemon.frontier.password_env", message: "the environment variable \(name) is not set"))
-            }
-            url.password = password
-        }
-        var database = FrontierDatabase.Configuration(url: url)
         database.unreachableTimeout = settings.unreachableTimeout
         database.unreachableTimeoutSetting = "daemon.frontier.unreachable_timeout"
         database.applicationName = "scrape-daemon"
@@ -59,13 +49,11 @@ final class FrontierMember: Service, Sendable {
                 }
             },
             logger: quiet)
-        var options = FrontierWorker.Options(workerID: settings.workerID ?? FrontierWorker.defaultWorkerID())
-        options.jobs = settings.jobs
-        options.concurrency = settings.concurrency
-        options.lease = settings.lease
-        options.http = http
-        worker = FrontierWorker(options: options, store: store, logger: logger) { event in metrics.frontier(event) }
+        worker = FrontierWorker(options: FrontierWorker.Options(settings: settings, http: http), store: store, logger: logger) { event in
+            metrics.frontier(event)
+        }
         self.settings = settings
+        self.drain = drain
         self.logger = logger
         metrics.frontierStarted()
     }
@@ -77,17 +65,16 @@ final class FrontierMember: Service, Sendable {
                 "worker": "\(worker.options.workerID)", "database": "\(store.database.configuration.url)",
                 "jobs": "\(settings.jobs.isEmpty ? "all" : settings.jobs.joined(separator: ","))", "concurrency": "\(settings.concurrency)",
             ])
-        let running = Task { try await worker.run() }
         let result = await withGracefulShutdownHandler {
-            await running.result
-        } onGracefulShutdown: { [worker, drainTimeout] in
-            worker.stop()
-            // Fetches still going at the end of the drain are cancelled: their leases
-            // expire and other workers take the URLs.
-            Task {
-                try? await Task.sleep(for: drainTimeout)
-                running.cancel()
+            await drain.cancellingAtDeadline { [worker] () async -> Result<FrontierWorker.Summary, FrontierError> in
+                do throws(FrontierError) {
+                    return .success(try await worker.run())
+                } catch {
+                    return .failure(error)
+                }
             }
+        } onGracefulShutdown: { [worker] in
+            worker.stop()
         }
         await store.database.close()
         switch result {

@@ -4,6 +4,7 @@ import NIOPosix
 import NIOSSL
 public import PostgresNIO
 import ScrapeBase
+import ScrapeCore
 public import ScrapeResilience
 
 /// One PostgreSQL connection that outlives the server's restarts.
@@ -20,8 +21,9 @@ public actor FrontierDatabase {
     public struct Configuration: Sendable {
         public var url: DatabaseURL
         /// How long the server may stay unreachable before ``run(_:)`` gives up: no attempt
-        /// and no pause between attempts goes past it.
-        public var unreachableTimeout: Duration = .seconds(300)
+        /// and no pause between attempts goes past it. Default: a worker's
+        /// (``ScrapeConfiguration/Frontier/unreachableTimeout``).
+        public var unreachableTimeout: Duration = ScrapeConfiguration.Frontier().unreachableTimeout
         /// What sets ``unreachableTimeout`` (`--unreachable-timeout`), named when it runs
         /// out; nil where it is fixed (the commands other than `work`).
         public var unreachableTimeoutSetting: String?

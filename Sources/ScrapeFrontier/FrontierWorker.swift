@@ -19,17 +19,20 @@ import ScrapePages
 /// lease loop renews the leases of URLs in hand and puts other workers' expired leases
 /// back in the queue; a listener waits for NOTIFY on a third connection. The database
 /// going away pauses the loops (``FrontierDatabase``); fetches in hand go on, and their
-/// results wait to be written.
+/// results wait to be written. Where the run is (working, stopping, draining, finished)
+/// is decided by a value, ``StateMachine``; the loops act on what it returns.
 public final class FrontierWorker: Sendable {
+    /// What a worker works and how: from its ``ScrapeConfiguration/Frontier`` settings,
+    /// whose defaults are the ones (``init(workerID:)``), and the pacing of its loops.
     public struct Options: Sendable {
         /// Who this worker is in `status` and in the records' `"worker"`.
         public var workerID: String
         /// The jobs to work; empty: every job in the frontier (looked up again when idle).
-        public var jobs: [String] = []
+        public var jobs: [String]
         /// Fetches in flight.
-        public var concurrency = 50
+        public var concurrency: Int
         /// Lease of a claimed URL; renewed every third of it while the fetch runs.
-        public var lease: Duration = .seconds(120)
+        public var lease: Duration
         /// Exit when no URL of the jobs is queued or leased anywhere.
         public var untilEmpty = false
         /// Client settings (timeouts, user agent, body limit, backoff, breaker). The job's
@@ -43,8 +46,23 @@ public final class FrontierWorker: Sendable {
         /// Longest a finished attempt waits to be written with others.
         public var flushInterval: Duration = .milliseconds(100)
 
+        /// The defaults of ``ScrapeConfiguration/Frontier``, as `workerID`.
         public init(workerID: String) {
+            let defaults = ScrapeConfiguration.Frontier()
             self.workerID = workerID
+            jobs = defaults.jobs
+            concurrency = defaults.concurrency
+            lease = defaults.lease
+        }
+
+        /// A worker with `settings` (`daemon.frontier`, or `scrape frontier work`'s flags)
+        /// and the client settings of `http`; without a `worker_id`, `HOSTNAME-PID`.
+        public init(settings: ScrapeConfiguration.Frontier, http: ScrapeConfiguration.HTTP = .init()) {
+            self.init(workerID: settings.workerID ?? FrontierWorker.defaultWorkerID())
+            jobs = settings.jobs
+            concurrency = settings.concurrency
+            lease = settings.lease
+            self.http = http
         }
     }
 
@@ -104,11 +122,20 @@ public final class FrontierWorker: Sendable {
 
     /// Stops claiming; fetches in hand finish and are written, then ``run()`` returns.
     public func stop() {
-        state.withLock { $0.stopping = true }
-        doorbell.ring()
+        perform(state.withLock { $0.machine.stop() })
+    }
+
+    private func perform(_ action: StateMachine.StopAction) {
+        switch action {
+        case .wakeClaimLoop: doorbell.ring()
+        case .none: break
+        }
     }
 
     /// Works until stopped (or, with ``Options/untilEmpty``, until the jobs are done).
+    ///
+    /// Cancelling the task that runs it (the daemon's drain deadline) cancels the fetches
+    /// in hand: they go unrecorded, their leases expire, and it returns the summary.
     ///
     /// - Throws: ``FrontierError``: the database stayed unreachable, refused a statement,
     ///   or a named job does not exist.
@@ -147,27 +174,32 @@ public final class FrontierWorker: Sendable {
                 group.addTask { await self.listenLoop() }
             }
         }
-        var failure: FrontierError?
+        var thrown: FrontierError?
         do {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await self.writeLoop() }
                 try await self.claimLoop(fetchers: fetchers, group: &group)
-                // Drained: the writer writes the last batch and ends.
-                self.state.withLock { $0.claimLoopDone = true }
-                self.flushBell.ring()
+                switch self.state.withLock({ $0.machine.claimLoopEnded() }) {
+                case .flushLastBatch: self.flushBell.ring()
+                }
             }
         } catch let error as FrontierError {
-            failure = error
+            thrown = error
         } catch {
-            failure = .database("\(error)")
+            thrown = .database("\(error)")
         }
         background.cancel()
         await background.value
         if self.client == nil { await client.shutdown() }
-        if let failure = state.withLock({ $0.failure }) ?? failure { throw failure }
-        // Gone in status at once; when this fails the heartbeat lapses instead.
-        try? await store.markExited(worker: options.workerID)
-        return state.withLock { $0.summary }
+        let cancelled = Task.isCancelled
+        switch state.withLock({ $0.machine.end(thrown: thrown, cancelled: cancelled) }) {
+        case .throwError(let error):
+            throw error
+        case .markExitedAndReturn:
+            // Gone in status at once; when this fails the heartbeat lapses instead.
+            try? await store.markExited(worker: options.workerID)
+            return state.withLock { $0.summary }
+        }
     }
 
     // MARK: Claiming
@@ -185,11 +217,14 @@ public final class FrontierWorker: Sendable {
         var lastReclaim = ContinuousClock.now - .seconds(1)
         let refill = max(1, options.concurrency / 4)
         while !Task.isCancelled {
-            let (stopping, room, idle) = state.withLock { state in
-                (state.stopping, options.concurrency + options.concurrency / 2 - state.slots - state.ready.count, state.isIdle)
+            let (step, room, idle) = state.withLock { state in
+                let idle = state.isIdle
+                return (state.machine.claimStep(idle: idle), options.concurrency + options.concurrency / 2 - state.slots - state.ready.count, idle)
             }
-            if stopping {
-                if idle { return }
+            switch step {
+            case .claim: break
+            case .endClaiming: return
+            case .waitForFetchesInHand:
                 await doorbell.wait(upTo: options.idlePoll)
                 continue
             }
@@ -329,12 +364,12 @@ public final class FrontierWorker: Sendable {
         defer { Task { await writer.database.close() } }
         while true {
             await flushBell.wait(upTo: options.flushInterval)
-            let (batch, hosts, done) = state.withLock { state in
+            let (batch, hosts) = state.withLock { state in
                 let batch = state.pending
                 state.pending.removeAll(keepingCapacity: true)
                 let hosts = Array(state.hosts.values)
                 state.hosts.removeAll(keepingCapacity: true)
-                return (batch, hosts, state.claimLoopDone)
+                return (batch, hosts)
             }
             if !batch.isEmpty || !hosts.isEmpty {
                 let accepted = try await writer.finish(batch, hosts: hosts, worker: options.workerID, breaker: options.http.circuitBreaker)
@@ -354,7 +389,7 @@ public final class FrontierWorker: Sendable {
                 onEvent?(.finished(completed: accepted.records, failed: failed, retried: retried, leaseLosses: lost))
                 doorbell.ring()  // retries to claim, or the worker may be idle now (--until-empty)
             }
-            if done && state.withLock({ $0.pending.isEmpty }) { return }
+            if state.withLock({ $0.machine.writerEnds(pendingEmpty: $0.pending.isEmpty) }) { return }
         }
     }
 
@@ -379,8 +414,7 @@ public final class FrontierWorker: Sendable {
                 }
             }
         } catch let error as FrontierError where !Task.isCancelled {
-            state.withLock { $0.failure = $0.failure ?? error }
-            stop()
+            perform(state.withLock { $0.machine.leaseLoopFailed(error) })
         } catch {
             return  // cancelled: the worker is done
         }
@@ -406,48 +440,5 @@ public final class FrontierWorker: Sendable {
             }
             try? await Task.sleep(for: options.idlePoll)
         }
-    }
-}
-
-/// A claimed URL waiting for a fetch slot, with what fetches it.
-struct Assignment: Sendable {
-    let claim: FrontierStore.Claim
-    let job: FrontierStore.StoredJob
-    let fetcher: PagePipeline
-}
-
-/// The worker's shared state, under one lock.
-struct WorkerState {
-    var stopping = false
-    var claimLoopDone = false
-    /// What stopped the lease loop: thrown by run() at the end.
-    var failure: FrontierError?
-    var jobs: [FrontierStore.StoredJob] = []
-    /// Fetch slots running (at most ``FrontierWorker/Options/concurrency``).
-    var slots = 0
-    /// Claimed URLs waiting for a slot.
-    var ready: Deque<Assignment> = []
-    /// Claims in hand (waiting, fetching or waiting to be written), for lease renewal.
-    var held: [Int64: FrontierStore.Claim] = [:]
-    var pending: [FrontierStore.Completion] = []
-    var hosts: [String: FrontierStore.HostReport] = [:]
-    var summary = FrontierWorker.Summary()
-
-    /// Nothing claimed is waiting, fetching or waiting to be written.
-    var isIdle: Bool { slots == 0 && ready.isEmpty && pending.isEmpty }
-
-    /// Folds one attempt's outcome and the host's `Crawl-delay` into its report for the next batch.
-    mutating func record(_ outcome: AttemptOutcome, crawlDelay: Duration?, jobID: Int64, host: String) {
-        let key = "\(jobID) \(host)"
-        var report = hosts[key] ?? FrontierStore.HostReport(jobID: jobID, host: host, reset: false, failures: 0)
-        if let crawlDelay { report.crawlDelay = crawlDelay }
-        switch outcome {
-        case .failure:
-            report.failures += 1
-        case .success, .neutral, .throttled:
-            report.reset = true
-            report.failures = 0
-        }
-        hosts[key] = report
     }
 }

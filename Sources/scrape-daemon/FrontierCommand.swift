@@ -29,16 +29,13 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("PostgreSQL URL (default: $SCRAPE_DATABASE_URL).", valueName: "url"))
     var db: String?
 
-    /// The parsed URL, with `PGPASSWORD`; a usage error when missing or malformed.
+    /// The URL from `--db` or `SCRAPE_DATABASE_URL`, with its password (``DatabaseSource``);
+    /// a usage error when missing or malformed.
     func url() throws -> DatabaseURL {
-        let environment = ProcessInfo.processInfo.environment
-        guard let text = db ?? environment["SCRAPE_DATABASE_URL"], !text.isEmpty else {
-            throw ValidationError("\(FrontierError.noDatabaseURL)")
-        }
-        do {
-            return try DatabaseURL(parsing: text, environment: environment)
+        do throws(DatabaseSource.Problem) {
+            return try DatabaseSource(given: db).resolve(in: ProcessInfo.processInfo.environment)
         } catch {
-            throw ValidationError("\(error)")
+            throw ValidationError(error.commandLineMessage)
         }
     }
 
@@ -107,14 +104,22 @@ struct FrontierAdd: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The URL list; - for standard input.", valueName: "file"))
     var input: String
 
-    @Option(help: ArgumentHelp("Requests per host for the whole fleet: 2/s, 30/m (default: unlimited).", valueName: "rate"))
+    /// A new job's settings: `scrape run`'s defaults, which the help text quotes.
+    private static let defaults = ScrapeConfiguration.HTTP()
+
+    // Value flags stay text: each goes through the parser of its `http:` key
+    // (ScrapeConfiguration.HTTP.set), as `scrape run`'s flags of the same names do.
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Requests per host for the whole fleet: 2/s, 30/m (default: unlimited).", valueName: "rate"))
     var perHostRate: String?
 
-    @Option(help: ArgumentHelp("Requests in flight per host for the whole fleet (default: \(ScrapeConfiguration.HTTP().perHostConcurrency)).", valueName: "n"))
-    var perHostConcurrency: Int?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Requests in flight per host for the whole fleet (default: \(defaults.perHostConcurrency)).", valueName: "n"))
+    var perHostConcurrency: String?
 
-    @Option(help: ArgumentHelp("Retries of transient failures (default: \(ScrapeConfiguration.HTTP().retries)).", valueName: "n"))
-    var retries: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Retries of transient failures (default: \(defaults.retries)).", valueName: "n"))
+    var retries: String?
 
     @Flag(help: "Do not fetch or obey robots.txt for this job.")
     var ignoreRobots = false
@@ -127,19 +132,25 @@ struct FrontierAdd: AsyncParsableCommand {
         _ = try changes()
     }
 
+    /// The settings given, each through its `http:` key's parser; a usage error names the flag.
     func changes() throws -> FrontierJob.Changes {
+        var http = Self.defaults
         var changes = FrontierJob.Changes()
-        if let perHostRate {
-            guard let rate = Rate(parsing: perHostRate) else { throw ValidationError("--per-host-rate: expected N/s, N/m or N/h with N > 0, got \"\(perHostRate)\"") }
-            changes.perHostRate = rate
-        }
-        if let perHostConcurrency {
-            guard perHostConcurrency >= 1 else { throw ValidationError("--per-host-concurrency: expected 1 or more, got \(perHostConcurrency)") }
-            changes.perHostConcurrency = perHostConcurrency
-        }
-        if let retries {
-            guard retries >= 0 else { throw ValidationError("--retries: expected 0 or more, got \(retries)") }
-            changes.retries = retries
+        do throws(ConfigurationError) {
+            if let perHostRate {
+                try http.set(.perHostRate, from: perHostRate, source: ScrapeConfiguration.HTTP.Setting.perHostRate.flag)
+                changes.perHostRate = http.perHostRate
+            }
+            if let perHostConcurrency {
+                try http.set(.perHostConcurrency, from: perHostConcurrency, source: ScrapeConfiguration.HTTP.Setting.perHostConcurrency.flag)
+                changes.perHostConcurrency = http.perHostConcurrency
+            }
+            if let retries {
+                try http.set(.retries, from: retries, source: ScrapeConfiguration.HTTP.Setting.retries.flag)
+                changes.retries = http.retries
+            }
+        } catch {
+            throw ValidationError(error.description)
         }
         if ignoreRobots { changes.ignoreRobots = true }
         return changes
@@ -188,20 +199,34 @@ struct FrontierWork: AsyncParsableCommand {
     @Option(name: .customLong("job"), help: ArgumentHelp("A job to work (repeatable; default: every job).", valueName: "name"))
     var jobs: [String] = []
 
-    @Option(help: ArgumentHelp("Fetches in flight on this worker.", valueName: "n"))
-    var concurrency = 50
+    /// The worker's settings without flags, which the help text quotes.
+    private static let defaults = ScrapeConfiguration.Frontier()
+
+    // Value flags stay text: each goes through the parser of its `daemon.frontier` key
+    // (ScrapeConfiguration.Frontier.set), so a flag and its key accept and refuse the same.
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fetches in flight on this worker (default: \(defaults.concurrency)).", valueName: "n"))
+    var concurrency: String?
 
     @Flag(help: "Exit 0 when no URL of the jobs is queued or leased anywhere.")
     var untilEmpty = false
 
-    @Option(help: ArgumentHelp("This worker's name in status and in the records' \"worker\" (default: HOSTNAME-PID).", valueName: "id"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("This worker's name in status and in the records' \"worker\" (default: HOSTNAME-PID).", valueName: "id"))
     var workerID: String?
 
-    @Option(help: ArgumentHelp("How long a claimed URL stays this worker's without renewal (renewed every third).", valueName: "duration"))
-    var lease = "2m"
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "How long a claimed URL stays this worker's without renewal (renewed every third; default: \(defaults.lease.configDescription)).",
+            valueName: "duration"))
+    var lease: String?
 
-    @Option(help: ArgumentHelp("Exit 1 when PostgreSQL stays unreachable this long.", valueName: "duration"))
-    var unreachableTimeout = "5m"
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Exit 1 when PostgreSQL stays unreachable this long (default: \(defaults.unreachableTimeout.configDescription)).", valueName: "duration"))
+    var unreachableTimeout: String?
 
     @Option(help: ArgumentHelp("A config file whose http: settings (user agent, timeouts, body limit, backoff, circuit breaker) this worker uses.", valueName: "file"))
     var config: String?
@@ -210,11 +235,25 @@ struct FrontierWork: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if concurrency < 1 { throw ValidationError("--concurrency: expected 1 or more, got \(concurrency)") }
-        guard let lease = Duration(parsing: lease), lease >= .seconds(1) else { throw ValidationError("--lease: expected a duration of 1s or more (30s, 2m), got \"\(lease)\"") }
-        _ = lease
-        guard Duration(parsing: unreachableTimeout) != nil else { throw ValidationError("--unreachable-timeout: expected a duration (30s, 5m), got \"\(unreachableTimeout)\"") }
-        if let workerID, workerID.isEmpty || workerID.utf8.count > 200 { throw ValidationError("--worker-id: expected 1 to 200 characters") }
+        _ = try settings()
+    }
+
+    /// The worker's settings: the defaults with the flags given, each through its
+    /// `daemon.frontier` key's parser; a usage error names the flag.
+    func settings() throws -> ScrapeConfiguration.Frontier {
+        var settings = Self.defaults
+        settings.jobs = jobs
+        let flags: [(ScrapeConfiguration.Frontier.Setting, String?)] = [
+            (.concurrency, concurrency), (.lease, lease), (.unreachableTimeout, unreachableTimeout), (.workerID, workerID),
+        ]
+        do throws(ConfigurationError) {
+            for case (let setting, let text?) in flags {
+                try settings.set(setting, from: text, source: setting.flag)
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return settings
     }
 
     func run() async throws {
@@ -224,12 +263,9 @@ struct FrontierWork: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(config ?? ""): \(error)")
         }
-        var options = FrontierWorker.Options(workerID: workerID ?? FrontierWorker.defaultWorkerID())
-        options.jobs = jobs
-        options.concurrency = concurrency
-        options.lease = Duration(parsing: lease) ?? .seconds(120)
+        let settings = try self.settings()
+        var options = FrontierWorker.Options(settings: settings, http: http)
         options.untilEmpty = untilEmpty
-        options.http = http
         let quiet = self.quiet
         let id = options.workerID
         let onAvailability: @Sendable (Bool, String) -> Void = { available, detail in
@@ -237,14 +273,14 @@ struct FrontierWork: AsyncParsableCommand {
                 ? "scrape frontier work: database reachable again (\(detail)); going on"
                 : "scrape frontier work: database unreachable (\(detail)); pausing and reconnecting")
         }
-        if !quiet { Terminal.error("scrape frontier work: worker \(id) on \(try database.url()), concurrency \(concurrency)") }
+        if !quiet { Terminal.error("scrape frontier work: worker \(id) on \(try database.url()), concurrency \(options.concurrency)") }
         let stopping = Locked<FrontierWorker?>(nil)
         let signals = await StopSignals { _ in
             if !quiet { Terminal.error("scrape frontier work: stopping: finishing the fetches in hand (signal again to exit now)") }
             stopping.withLock { $0?.stop() }
         }
         let summary = try await database.withStore(
-            "work", unreachableTimeout: Duration(parsing: unreachableTimeout) ?? .seconds(300), unreachableTimeoutSetting: "--unreachable-timeout",
+            "work", unreachableTimeout: settings.unreachableTimeout, unreachableTimeoutSetting: ScrapeConfiguration.Frontier.Setting.unreachableTimeout.flag,
             onAvailability: onAvailability
         ) {
             store throws(FrontierError) in

@@ -3,9 +3,11 @@ import ScrapeCore
 import ScrapeResilience
 import Testing
 
-/// The README's config reference and flag table quote the defaults; these tests read both
-/// tables and compare every default with `ScrapeConfiguration.HTTP()`, the one place the
-/// values come from, so the documentation cannot drift from the code.
+/// The README's config reference, flag tables and `scrape frontier` table quote the
+/// defaults; these tests read those tables and compare every default with
+/// `ScrapeConfiguration.HTTP()` and `ScrapeConfiguration.Frontier()`, the one place each
+/// value comes from, so the documentation cannot drift from the code. Tables are looked
+/// for in README.md and in docs/*.md alike, so moving a section between them keeps it checked.
 @Suite struct ConfigReferenceTests {
     /// Each default as the README writes it, by config key.
     static let expected: [String: String] = {
@@ -29,17 +31,34 @@ import Testing
         ]
     }()
 
-    /// The rows of the README table whose header row is `header`: the backticked names in
-    /// the first column and the text of the `default` column.
+    /// The repository's root.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+
+    /// The lines of README.md, then of each docs/*.md.
+    static func documentation() throws -> [String] {
+        let docs = root.appendingPathComponent("docs")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".md") }.sorted()
+        return try ([root.appendingPathComponent("README.md")] + pages.map { docs.appendingPathComponent($0) }).flatMap { file in
+            try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    /// The rows of every table whose header row is `header`, as whole lines.
+    static func tableLines(header: String) throws -> [String] {
+        let lines = try documentation()
+        return lines.indices.filter { lines[$0] == header }.flatMap { start in
+            lines[(start + 2)...].prefix { $0.hasPrefix("|") }
+        }
+    }
+
+    /// The rows of every table whose header row is `header`: the backticked names in the
+    /// first column and the text of the `default` column.
     static func readmeRows(header: String) throws -> [(names: [String], value: String)] {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md")
-        let lines = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").map(String.init)
-        guard let start = lines.firstIndex(of: header) else { return [] }
         func cells(_ line: String) -> [String] {
             Array(line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }.dropFirst().dropLast())
         }
         guard let column = cells(header).firstIndex(of: "default") else { return [] }
-        return lines[(start + 2)...].prefix { $0.hasPrefix("|") }.map { line in
+        return try tableLines(header: header).map { line in
             let row = cells(line)
             let names = row[0].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
             return (names, row[column].replacingOccurrences(of: "`", with: ""))
@@ -70,11 +89,86 @@ import Testing
         #expect(checked.count >= 10, "the README's flag table was not found: checked \(checked.sorted())")
     }
 
+    /// Each `scrape frontier` option's default, as the command table writes it.
+    static let frontierExpected: [String: [String: String]] = {
+        let http = ScrapeConfiguration.HTTP()
+        let frontier = ScrapeConfiguration.Frontier()
+        typealias Job = ScrapeConfiguration.HTTP.Setting
+        typealias Worker = ScrapeConfiguration.Frontier.Setting
+        return [
+            "add": [
+                Job.perHostRate.flag: http.perHostRate.map { "\($0)" } ?? "unlimited",
+                Job.perHostConcurrency.flag: "\(http.perHostConcurrency)",
+                Job.retries.flag: "\(http.retries)",
+            ],
+            "work": [
+                Worker.concurrency.flag: "\(frontier.concurrency)",
+                Worker.lease.flag: frontier.lease.configDescription,
+                Worker.unreachableTimeout.flag: frontier.unreachableTimeout.configDescription,
+            ],
+        ]
+    }()
+
+    /// The defaults a row of the `| command | options |` table gives, by flag: the text in
+    /// the parentheses after `` `--flag VALUE` ``, from its `default ` on when it says so.
+    static func optionDefaults(in line: String) -> [String: String] {
+        var defaults: [String: String] = [:]
+        var rest = Substring(line)
+        while let open = rest.firstRange(of: "`--") {
+            rest = rest[open.upperBound...]
+            guard let close = rest.firstIndex(of: "`") else { break }
+            let flag = "--" + (rest[..<close].split(separator: " ").first ?? "")
+            rest = rest[rest.index(after: close)...]
+            guard rest.hasPrefix(" ("), let end = rest.firstIndex(of: ")") else { continue }
+            var value = rest[rest.index(rest.startIndex, offsetBy: 2)..<end]
+            if let said = value.firstRange(of: "default ") { value = value[said.upperBound...] }
+            defaults[flag] = value.replacingOccurrences(of: "`", with: "")
+        }
+        return defaults
+    }
+
+    @Test func frontierCommandTableDefaultsAreTheCodes() throws {
+        var checked: Set<String> = []
+        for line in try Self.tableLines(header: "| command | options |") {
+            let command = line.dropFirst(2).prefix { $0 != "|" }.replacingOccurrences(of: "`", with: "").split(separator: " ").first.map(String.init) ?? ""
+            guard let expected = Self.frontierExpected[command] else { continue }
+            let documented = Self.optionDefaults(in: line)
+            for (flag, value) in expected {
+                #expect(documented[flag] == value, "the frontier table's default for \(command) \(flag)")
+                checked.insert("\(command) \(flag)")
+            }
+        }
+        #expect(checked.count == Self.frontierExpected.values.map(\.count).reduce(0, +), "the frontier command table was not found: checked \(checked.sorted())")
+    }
+
+    /// The `daemon.frontier` examples (the README's, the shipped config's, commented out
+    /// there) write the worker's defaults out; they must stay the defaults.
+    @Test func frontierExamplesHoldTheDefaults() throws {
+        let readme = try Self.documentation()
+        let readmeBlock = try #require(
+            readme.indices.dropFirst().first { readme[$0] == "  frontier:" && readme[$0 - 1] == "daemon:" }.map { start in
+                (["daemon:"] + readme[start...].prefix { $0.hasPrefix("  ") }).joined(separator: "\n")
+            }, "the README's daemon.frontier example")
+        let shipped = try String(contentsOf: Self.root.appendingPathComponent("Config/scrape.yaml"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let shippedBlock = try #require(
+            shipped.firstIndex(of: "  # frontier:").map { start in
+                (["daemon:"] + shipped[start...].prefix { $0.hasPrefix("  #") }.map { $0.replacingOccurrences(of: "  # ", with: "  ", options: .anchored) })
+                    .joined(separator: "\n")
+            }, "Config/scrape.yaml's daemon.frontier example")
+        let defaults = ScrapeConfiguration.Frontier()
+        for block in [readmeBlock, shippedBlock] {
+            let example = try #require(try ScrapeConfiguration(yaml: block).daemon.frontier)
+            #expect(example.concurrency == defaults.concurrency, "\(block)")
+            #expect(example.lease == defaults.lease, "\(block)")
+            #expect(example.unreachableTimeout == defaults.unreachableTimeout, "\(block)")
+        }
+    }
+
     /// The shipped config files write the `http:` defaults out, to show them; they must
     /// stay the defaults.
     @Test(arguments: ["Config/scrape.example.yaml", "Config/scrape.yaml"])
     func shippedConfigsHoldTheDefaults(path: String) throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../\(path)").standardized.path
+        let file = Self.root.appendingPathComponent(path).path
         #expect(try ScrapeConfiguration(contentsOfFile: file).http == ScrapeConfiguration.HTTP())
     }
 }

@@ -20,31 +20,6 @@ extension ScrapeConfiguration {
         public init() {}
     }
 
-    /// `daemon.frontier`: work jobs of a PostgreSQL frontier continuously, as
-    /// `scrape frontier work` does (docs/FRONTIER.md).
-    public struct Frontier: Sendable, Equatable {
-        /// The environment variable holding the database URL (a secret: it may carry the
-        /// password), so the URL is never in the config file.
-        public var databaseURLEnvironment: String
-        /// The environment variable holding the password, when the URL has none (else
-        /// `PGPASSWORD`, as for `scrape frontier`).
-        public var passwordEnvironment: String?
-        /// The jobs to work; empty: every job of the frontier.
-        public var jobs: [String] = []
-        /// Fetches in flight.
-        public var concurrency = 50
-        /// How long a claimed URL stays this worker's without renewal.
-        public var lease: Duration = .seconds(120)
-        /// How long the database may be unreachable before the daemon stops with an error.
-        public var unreachableTimeout: Duration = .seconds(300)
-        /// This worker's name; nil: HOSTNAME-PID.
-        public var workerID: String?
-
-        public init(databaseURLEnvironment: String) {
-            self.databaseURLEnvironment = databaseURLEnvironment
-        }
-    }
-
     /// A `host:port` to listen on; `[v6]:port` for IPv6 literals. Port 0 picks a free port.
     public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         public var host: String
@@ -123,7 +98,8 @@ extension ScrapeConfiguration.Daemon {
 }
 
 extension ScrapeConfiguration.Frontier {
-    /// Keys of `daemon.frontier:`:
+    /// Keys of `daemon.frontier:` (the defaults are ``init()``'s; the single-valued keys are
+    /// ``Setting``s, parsed by the code that parses `scrape frontier work`'s flags):
     ///
     /// | key | form | default |
     /// |---|---|---|
@@ -132,25 +108,21 @@ extension ScrapeConfiguration.Frontier {
     /// | `jobs` | list of job names | every job |
     /// | `concurrency` | integer >= 1 | 50 |
     /// | `lease` | duration >= 1s | 2m |
-    /// | `unreachable_timeout` | duration | 5m |
-    /// | `worker_id` | text | HOSTNAME-PID |
+    /// | `unreachable_timeout` | duration, more than 0 | 5m |
+    /// | `worker_id` | text, 1 to 200 bytes | HOSTNAME-PID |
     init(_ map: YAMLMap) throws(ConfigurationError) {
-        try map.allowOnly(["database_url_env", "password_env", "jobs", "concurrency", "lease", "unreachable_timeout", "worker_id"])
+        try map.allowOnly(["database_url_env", "password_env", "jobs"] + Setting.allCases.map(\.key))
         let name = try map.requiredString("database_url_env", "the name of an environment variable holding the postgres:// URL")
         try Self.checkVariableName(name, key: "database_url_env", in: map)
         self.init(databaseURLEnvironment: name)
         passwordEnvironment = try map.string("password_env")
         if let password = passwordEnvironment { try Self.checkVariableName(password, key: "password_env", in: map) }
         jobs = try map.stringList("jobs")
-        concurrency = try map.int("concurrency", minimum: 1) ?? concurrency
-        if let lease = try map.duration("lease", positive: true) {
-            guard lease >= .seconds(1) else {
-                throw .expected("a duration of 1s or more", key: map.path("lease"), got: lease.configDescription, line: map.line("lease"))
+        for setting in Setting.allCases {
+            if let text = try map.string(setting.key) {
+                try set(setting, from: text, source: map.path(setting.key), line: map.line(setting.key))
             }
-            self.lease = lease
         }
-        unreachableTimeout = try map.duration("unreachable_timeout", positive: true) ?? unreachableTimeout
-        workerID = try map.string("worker_id")
     }
 
     private static func checkVariableName(_ name: String, key: String, in map: YAMLMap) throws(ConfigurationError) {

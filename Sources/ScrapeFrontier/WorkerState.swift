@@ -1,6 +1,7 @@
 import DequeModule
 import ScrapeCore
 import ScrapeResilience
+import ScrapePages
 
 /// A claimed URL waiting for a fetch slot, with what fetches it.
 struct Assignment: Sendable {

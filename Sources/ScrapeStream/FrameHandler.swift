@@ -27,7 +27,7 @@ final class FrameHandler: ChannelInboundHandler {
         assembler = MessageAssembler(maxMessageSize: settings.maxMessageSize, deflate: negotiated.deflate)
         recorder = connection.recorder
         pingInterval = settings.pingInterval
-        idleTimeout = settings.effectiveIdleTimeout
+        idleTimeout = settings.idleTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

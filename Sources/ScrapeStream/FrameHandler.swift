@@ -27,12 +27,10 @@ final class FrameHandler: ChannelInboundHandler {
         assembler = MessageAssembler(maxMessageSize: settings.maxMessageSize, deflate: negotiated.deflate)
         recorder = connection.recorder
         pingInterval = settings.pingInterval
-        idleTimeout = settings.effectiveIdleTimeout
+        idleTimeout = settings.idleTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        connection.frameHandler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        connection.context = NIOLoopBound(context, eventLoop: context.eventLoop)
         lastReceived = .now
         lastPing = .now
         for text in connection.settings.messagesToSend {
@@ -59,7 +57,7 @@ final class FrameHandler: ChannelInboundHandler {
             do {
                 try recorder.record(message)
             } catch {
-                connection.finish(.outputFailed(error))
+                connection.reportEnd(.outputFailed(error))
                 context.close(promise: nil)
                 return
             }
@@ -70,11 +68,11 @@ final class FrameHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: payload)), promise: nil)
         case .close(let code, let reason):
             if let closing {
-                connection.finish(closing)
+                connection.reportEnd(closing)
             } else {
                 // Echo the code (RFC 6455 5.5.1); a close without one is answered with 1000.
                 send(close: code == CloseCode.noStatus ? CloseCode.normal : code, context: context)
-                connection.finish(.closedByServer(code: code, reason: reason))
+                connection.reportEnd(.closedByServer(code: code, reason: reason))
             }
             context.close(promise: nil)
         case .violation(let code, let reason):
@@ -96,7 +94,7 @@ final class FrameHandler: ChannelInboundHandler {
         case NIOWebSocketError.multiByteControlFrameLength:
             close(context: context, code: CloseCode.protocolError, end: .violation(code: CloseCode.protocolError, reason: "a control frame over 125 bytes"), wait: false)
         default:
-            connection.finish(closing ?? .dropped(SocketFailure(error).description))
+            connection.reportEnd(closing ?? .dropped(SocketFailure(error).description))
             context.close(promise: nil)
         }
     }
@@ -105,7 +103,7 @@ final class FrameHandler: ChannelInboundHandler {
         tick?.cancel()
         closeTimer?.cancel()
         flushOutput(context: context)
-        connection.complete(otherwise: closing ?? .dropped("the server closed the TCP connection"))
+        connection.channelClosed(otherwise: closing ?? .dropped("the server closed the TCP connection"))
         context.fireChannelInactive()
     }
 
@@ -117,7 +115,7 @@ final class FrameHandler: ChannelInboundHandler {
         closing = end
         send(close: code, context: context)
         guard wait else {
-            connection.finish(end)
+            connection.reportEnd(end)
             context.close(promise: nil)
             return
         }
@@ -152,7 +150,7 @@ final class FrameHandler: ChannelInboundHandler {
         do {
             try recorder.writer.flush()
         } catch {
-            connection.finish(.outputFailed(error))
+            connection.reportEnd(.outputFailed(error))
             context.close(promise: nil)
         }
     }

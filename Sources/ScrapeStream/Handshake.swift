@@ -53,8 +53,7 @@ package struct Handshake: Sendable {
         guard head.headers.first(name: "connection")?.lowercased().split(separator: ",").contains(where: { $0.trimmingCharacters(in: " \t") == "upgrade" }) == true else {
             return .failure(.invalid("the 101 answer has no Connection: Upgrade"))
         }
-        let expected = Base64.encode(SHA1.hash(Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8)))
-        guard head.headers.first(name: "sec-websocket-accept")?.trimmingCharacters(in: " \t") == expected else {
+        guard head.headers.first(name: "sec-websocket-accept")?.trimmingCharacters(in: " \t") == Self.accept(forKey: key) else {
             return .failure(.invalid("Sec-WebSocket-Accept does not match the key we sent"))
         }
         var negotiated = Negotiated()

@@ -27,13 +27,24 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         let connectTimeout = connection.settings.connectTimeout
         timeout = context.eventLoop.scheduleTask(in: TimeAmount(connectTimeout)) { [connection] in
-            connection.finish(.connectFailed("no handshake answer within \(connectTimeout.secondsDescription)"))
+            connection.reportEnd(.connectFailed("no handshake answer within \(connectTimeout.secondsDescription)"))
             loopBoundContext.value.close(promise: nil)
         }
-        if context.channel.isActive { sendRequest(context: context) }
+        if context.channel.isActive {
+            connection.connected(context.channel)
+            sendRequest(context: context)
+        }
+    }
+
+    /// The timer must not outlive the handler: a channel that lost a happy-eyeballs race
+    /// is closed without ever becoming active, and its timer would otherwise report
+    /// "no handshake answer" for the connection that won.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timeout?.cancel()
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        connection.connected(context.channel)
         sendRequest(context: context)
         context.fireChannelActive()
     }
@@ -96,14 +107,14 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func fail(context: ChannelHandlerContext, _ end: ConnectionEnd) {
-        connection.finish(end)
+        connection.reportEnd(end)
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
         if !upgraded {
-            connection.complete(otherwise: .connectFailed("the server closed the connection before answering the handshake"))
+            connection.channelClosed(otherwise: .connectFailed("the server closed the connection before answering the handshake"))
         }
         context.fireChannelInactive()
     }

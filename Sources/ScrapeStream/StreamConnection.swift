@@ -8,6 +8,8 @@ import ScrapeBase
 /// ``end`` completes exactly once with how it ended, and only once the channel is closed
 /// and the output flushed: the runner may then touch the recorder without a race.
 ///
+/// What happens when is decided by its ``StateMachine``; this class holds it, feeds it the
+/// bootstrap's, the handlers' and the runner's events, and performs the actions it returns.
 /// Confined to its event loop (the handlers call it there; ``requestStop(code:)`` hops
 /// there), hence `@unchecked Sendable`.
 final class StreamConnection: @unchecked Sendable {
@@ -18,14 +20,8 @@ final class StreamConnection: @unchecked Sendable {
     var end: EventLoopFuture<ConnectionEnd> { promise.futureResult }
     private let promise: EventLoopPromise<ConnectionEnd>
     private let onOpen: @Sendable (Negotiated) -> Void
-    /// How it ended, as first reported; the promise completes when the channel is gone.
-    private var reported: ConnectionEnd?
-    private var completed = false
-    private var channel: (any Channel)?
-    private var stopCode: UInt16?
-    /// Set by the ``FrameHandler`` once the handshake succeeded, to start a close.
-    var frameHandler: NIOLoopBound<FrameHandler>?
-    var context: NIOLoopBound<ChannelHandlerContext>?
+    /// Touched only on `eventLoop`.
+    private var state = StateMachine<any Channel>()
 
     private init(settings: StreamSettings, recorder: StreamRecorder, eventLoop: any EventLoop, onOpen: @escaping @Sendable (Negotiated) -> Void) {
         self.settings = settings
@@ -62,68 +58,70 @@ final class StreamConnection: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(HandshakeHandler(handshake: handshake, connection: connection))
                 }
             }
-        bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
-            switch result {
-            case .success(let channel):
-                connection.channel = channel
-                if connection.stopCode != nil { channel.close(promise: nil) }
-            case .failure(let error):
-                let reason = SocketFailure(error).description
-                connection.finish(.connectFailed(reason))
-                connection.complete(otherwise: .connectFailed(reason))
-            }
+        // Only a failure is taken from here. Success is told by the handshake handler as the
+        // channel becomes active: this callback is registered from the runner's thread, and
+        // under load it can run after the handshake already succeeded; the pipeline's own
+        // events come in order. (A channel that lost a happy-eyeballs race never becomes
+        // active, so only the winner is ever ours.)
+        bootstrap.connect(host: url.host, port: url.port).whenFailure { error in
+            connection.perform(connection.state.connectFailed(SocketFailure(error).description))
         }
         return connection
     }
 
+    /// The socket is up: `channel` is this connection's.
+    func connected(_ channel: any Channel) {
+        eventLoop.preconditionInEventLoop()
+        perform(state.connected(channel))
+    }
+
     /// The handshake succeeded: count the connection, then tell the runner.
     func opened(_ negotiated: Negotiated) {
+        eventLoop.preconditionInEventLoop()
+        state.opened()
         recorder.connection += 1
         onOpen(negotiated)
     }
 
-    /// Records how the connection ended; only the first report counts.
-    func finish(_ end: ConnectionEnd) {
+    /// Says how the connection ends; only the first report counts, and it is handed on
+    /// when the channel is closed (``channelClosed(otherwise:)``).
+    func reportEnd(_ end: ConnectionEnd) {
         eventLoop.preconditionInEventLoop()
-        if reported == nil { reported = end }
+        state.ended(end)
     }
 
-    /// The channel is closed (or never opened): completes ``end`` with the first report,
-    /// or `otherwise` when nothing was reported. A stop request turns any end but an
-    /// output failure into ``ConnectionEnd/stopped``.
-    func complete(otherwise: ConnectionEnd) {
+    /// The channel is closed and the output flushed: completes ``end`` with the first
+    /// report, or `otherwise` when there was none.
+    func channelClosed(otherwise: ConnectionEnd) {
         eventLoop.preconditionInEventLoop()
-        guard !completed else { return }
-        completed = true
-        // The channel, its handlers and this object point at each other; let go of the
-        // channel's side, or every connection (and the run's recorder) would leak.
-        frameHandler = nil
-        context = nil
-        channel = nil
-        let end = reported ?? otherwise
-        promise.succeed(stopCode != nil && !end.isFinal ? .stopped : end)
+        perform(state.channelClosed(otherwise: otherwise))
     }
 
     /// Ends the connection because the run is over: a close frame with `code` on an open
     /// connection (then the close handshake), or just the socket before that.
     func requestStop(code: UInt16) {
         eventLoop.execute {
-            guard self.stopCode == nil else { return }
-            self.stopCode = code
-            if let handler = self.frameHandler, let context = self.context {
-                handler.value.close(context: context.value, code: code, end: .stopped)
-            } else {
-                // Connecting or mid-handshake: the channel's end completes the connection.
-                self.channel?.close(promise: nil)
-            }
+            self.perform(self.state.stopRequested(code: code))
         }
     }
-}
 
-extension ConnectionEnd {
-    /// Whether this end is the run's end regardless of a stop request (an output failure).
-    var isFinal: Bool {
-        if case .outputFailed = self { return true }
-        return false
+    private func perform(_ action: StateMachine<any Channel>.Action) {
+        switch action {
+        case .none:
+            break
+        case .closeChannel(let channel):
+            channel.close(promise: nil)
+        case .startClose(let channel, let code):
+            // The frame handler runs the close handshake. Found through the pipeline, not
+            // kept: a reference from here to it would be one more cycle to break.
+            let pipeline = channel.pipeline.syncOperations
+            if let handler = try? pipeline.handler(type: FrameHandler.self), let context = try? pipeline.context(handlerType: FrameHandler.self) {
+                handler.close(context: context, code: code, end: .stopped)
+            } else {
+                channel.close(promise: nil)
+            }
+        case .report(let end):
+            promise.succeed(end)
+        }
     }
 }

@@ -3,7 +3,6 @@ import CommandSupport
 import Glibc
 import ScrapeBase
 import ScrapeCore
-import ScrapeHTTP
 import ScrapeResilience
 import ScrapeStream
 
@@ -55,14 +54,14 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stop after this long (30s, 5m, 1h).", valueName: "duration"))
     var duration: String?
 
-    @Option(help: ArgumentHelp("Send a ping when nothing was received for this long.", valueName: "duration"))
-    var pingInterval = "30s"
+    @Option(help: ArgumentHelp("Send a ping when nothing was received for this long.\(StreamCommand.defaultSuffix(.pingInterval))", valueName: "duration"))
+    var pingInterval: String?
 
-    @Option(help: ArgumentHelp("Nothing received for this long means the connection is dead (default: 2 x ping interval).", valueName: "duration"))
+    @Option(help: ArgumentHelp("Nothing received for this long means the connection is dead\(StreamCommand.defaultSuffix(.idleTimeout)).", valueName: "duration"))
     var idleTimeout: String?
 
-    @Option(help: ArgumentHelp("Refuse larger messages (close 1009).", valueName: "size"))
-    var maxMessageSize = "16MiB"
+    @Option(help: ArgumentHelp("Refuse larger messages (close 1009).\(StreamCommand.defaultSuffix(.maxMessageSize))", valueName: "size"))
+    var maxMessageSize: String?
 
     @Option(help: ArgumentHelp("Reconnect attempts in a row before giving up (a connection open 10 s that delivered messages resets the count).", valueName: "n"))
     var reconnect = 5
@@ -118,7 +117,8 @@ struct StreamCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let status = await Self.execute(runner, duration: duration.flatMap(Duration.init(parsing:)), quiet: quiet)
+        let stopAfter = try duration.map(Self.duration)
+        let status = await Self.execute(runner, duration: stopAfter, quiet: quiet)
         if status == Self.closedPipeStatus { throw ExitCode(status) }
         let closed: OutputError?
         do {
@@ -164,7 +164,9 @@ struct StreamCommand: AsyncParsableCommand {
     }
 
     /// The flags over the config file's `http:` section and its `ws:` job (nil: the flags
-    /// alone, to check them before the file is read).
+    /// alone, to check them before the file is read). The flags of `ws:` keys go through
+    /// the keys' own parser, ``ScrapeConfiguration/Stream/set(_:from:source:line:)``, over
+    /// the job's values or else the defaults.
     ///
     /// - Throws: `ValidationError` naming the flag or key that is wrong.
     private func settings(configuration: ScrapeConfiguration?) throws -> StreamSettings {
@@ -175,48 +177,41 @@ struct StreamCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let limit: ReconnectPolicy.Limit = noReconnect ? .never : .attempts(reconnect)
-        var settings: StreamSettings
-        if configuration != nil, let job = try configuredJob(in: file, url: streamURL) {
-            do {
-                settings = try StreamSettings(job: job.stream, keyPath: job.keyPath, http: file.http, limit: limit)
-            } catch {
-                throw ValidationError("\(config ?? ""): \(error)")
-            }
-            settings.url = streamURL
-        } else {
-            settings = StreamSettings(url: streamURL, userAgent: file.http.userAgent, reconnect: ReconnectPolicy(limit: limit, backoff: file.http.backoff))
-        }
-        settings.messagesToSend += messages
+        let job = configuration == nil ? nil : try configuredJob(in: file, url: streamURL)
+        var stream = job?.stream ?? ScrapeConfiguration.Stream(url: streamURL)
+        stream.url = streamURL
+        stream.send += messages
         if let sendFile {
             guard let text = FileContents.read(sendFile) else {
                 throw ValidationError("--send-file: cannot read \(sendFile): \(SystemCall.errorMessage())")
             }
-            settings.messagesToSend += text.split(separator: "\n", omittingEmptySubsequences: true).map { String($0.trimmingCharacters(in: "\r")) }
+            stream.send += text.split(separator: "\n", omittingEmptySubsequences: true).map { String($0.trimmingCharacters(in: "\r")) }
         }
-        for header in headers {
-            guard let colon = header.firstIndex(of: ":") else { throw ValidationError("--header: expected 'Name: value'") }
-            let name = String(header[..<colon]).trimmingCharacters(in: " ")
-            let value = String(header[header.index(after: colon)...]).trimmingCharacters(in: " \t")
-            guard HTTPHeaders.isValidName(name) else { throw ValidationError("--header: \"\(name)\" is not a valid header name") }
-            if let problem = ScrapeConfiguration.Stream.reservedHeaderProblem(name) { throw ValidationError("--header \(name): \(problem)") }
-            if let problem = HeaderCheck.problem(with: value) { throw ValidationError("--header \(name): the value \(problem)") }
-            settings.headers.append((name, value))
+        let flags: [(ScrapeConfiguration.Stream.Setting, String?)] = [
+            (.subprotocol, subprotocol), (.pingInterval, pingInterval), (.idleTimeout, idleTimeout),
+            (.maxMessageSize, maxMessageSize), (.caCertificate, cacert),
+        ]
+        do throws(ConfigurationError) {
+            for header in headers {
+                guard let colon = header.firstIndex(of: ":") else { throw ConfigurationError(key: "--header", message: "expected 'Name: value'") }
+                let name = String(header[..<colon]).trimmingCharacters(in: " ")
+                let value = String(header[header.index(after: colon)...]).trimmingCharacters(in: " \t")
+                try stream.addHeader(name: name, value: value, key: "--header \(name)")
+            }
+            for case (let setting, let text?) in flags {
+                try stream.set(setting, from: text, source: setting.flag)
+            }
+        } catch {
+            throw ValidationError(error.description)
         }
-        if let subprotocol {
-            guard HTTPHeaders.isValidName(subprotocol) else { throw ValidationError("--subprotocol: expected a token (letters, digits, !#$%&'*+-.^_`|~), got \"\(subprotocol)\"") }
-            settings.subprotocol = subprotocol
+        if noCompression { stream.compression = false }
+        _ = try duration.map(Self.duration)
+        do {
+            return try StreamSettings(
+                job: stream, keyPath: job?.keyPath ?? "ws", http: file.http, limit: noReconnect ? .never : .attempts(reconnect))
+        } catch {
+            throw ValidationError("\(config ?? ""): \(error)")
         }
-        settings.pingInterval = try Self.duration(pingInterval, flag: "--ping-interval")
-        if let idleTimeout { settings.idleTimeout = try Self.duration(idleTimeout, flag: "--idle-timeout") }
-        if let duration { _ = try Self.duration(duration, flag: "--duration") }
-        guard let size = ByteCount(parsing: maxMessageSize), size.bytes >= 1, size.bytes <= Int(UInt32.max) else {
-            throw ValidationError("--max-message-size: expected a size from 1B to 4GiB (64KiB, 16MiB), got \"\(maxMessageSize)\"")
-        }
-        settings.maxMessageSize = size.bytes
-        if noCompression { settings.compression = false }
-        if let cacert { settings.caCertificatePath = cacert }
-        return settings
     }
 
     /// The `ws:` job of the config file that `--job` names, or else the one for this URL.
@@ -234,10 +229,18 @@ struct StreamCommand: AsyncParsableCommand {
     /// 128 + SIGPIPE, as `scrape run` ends when the reader of stdout goes away.
     static let closedPipeStatus: Int32 = 128 + 13
 
-    private static func duration(_ text: String, flag: String) throws -> Duration {
-        guard let value = Duration(parsing: text), value > .zero else {
-            throw ValidationError("\(flag): expected a duration above zero (250ms, 30s, 5m), got \"\(text)\"")
+    /// `--duration`, which no `ws:` key has, through the same parser as the keys' durations.
+    private static func duration(_ text: String) throws -> Duration {
+        do throws(ValueParser.Mismatch) {
+            return try ValueParser.duration(text, positive: true)
+        } catch {
+            throw ValidationError(ConfigurationError.expected(error.expected, key: "--duration", got: text).description)
         }
-        return value
+    }
+
+    /// ` (default: 30s)`, from the code that owns the default, for the help of a flag whose
+    /// value is optional (so that a `--config` job's own value stands when it is not given).
+    private static func defaultSuffix(_ setting: ScrapeConfiguration.Stream.Setting) -> String {
+        setting.defaultDescription.map { " (default: \($0))" } ?? ""
     }
 }

@@ -2,12 +2,14 @@ import Foundation
 import ScrapeCore
 import ScrapeResilience
 import Testing
+import ScrapeBase
 
-/// The README's config reference, flag tables and `scrape frontier` table quote the
-/// defaults; these tests read those tables and compare every default with
-/// `ScrapeConfiguration.HTTP()` and `ScrapeConfiguration.Frontier()`, the one place each
-/// value comes from, so the documentation cannot drift from the code. Tables are looked
-/// for in README.md and in docs/*.md alike, so moving a section between them keeps it checked.
+/// The config references and flag tables quote the defaults; these tests read the tables
+/// and compare every default with the code that owns it: `ScrapeConfiguration.HTTP()` for
+/// `http:`, `ScrapeConfiguration.Stream` for `ws:` (and `scrape ws`'s flags),
+/// `ScrapeConfiguration.Frontier()` for `scrape frontier`, so the documentation cannot drift
+/// from the code. Tables are looked for in README.md and in docs/*.md alike, so moving a
+/// section between them keeps it checked.
 @Suite struct ConfigReferenceTests {
     /// Each default as the README writes it, by config key.
     static let expected: [String: String] = {
@@ -31,6 +33,17 @@ import Testing
         ]
     }()
 
+    /// Each `ws:` default as the README writes it, by key: the settings that have one, and
+    /// `compression` (a boolean key, not a ``ScrapeConfiguration/Stream/Setting``).
+    static let expectedStream: [String: String] = {
+        var defaults: [String: String] = [:]
+        for setting in ScrapeConfiguration.Stream.Setting.allCases {
+            if let text = setting.defaultDescription { defaults[setting.key] = text }
+        }
+        defaults["compression"] = "\(ScrapeConfiguration.Stream(url: try! StreamURL("ws://h/")).compression)"
+        return defaults
+    }()
+
     /// The repository's root.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
 
@@ -52,43 +65,82 @@ import Testing
     }
 
     /// The rows of every table whose header row is `header`: the backticked names in the
-    /// first column and the text of the `default` column.
-    static func readmeRows(header: String) throws -> [(names: [String], value: String)] {
+    /// first column and the text of the `default` column. A row naming several keys with
+    /// as many comma-separated defaults (`30s, twice the ping interval`) gives each its own;
+    /// otherwise the one default is every name's.
+    static func readmeRows(header: String) throws -> [(name: String, value: String)] {
         func cells(_ line: String) -> [String] {
             Array(line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }.dropFirst().dropLast())
         }
         guard let column = cells(header).firstIndex(of: "default") else { return [] }
-        return try tableLines(header: header).map { line in
+        var rows: [(name: String, value: String)] = []
+        for line in try tableLines(header: header) {
             let row = cells(line)
             let names = row[0].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
-            return (names, row[column].replacingOccurrences(of: "`", with: ""))
+            let value = row[column].replacingOccurrences(of: "`", with: "")
+            let parts = value.components(separatedBy: ", ")
+            for (index, name) in names.enumerated() {
+                rows.append((name, names.count > 1 && parts.count == names.count ? parts[index] : value))
+            }
         }
+        return rows
     }
 
     @Test func configReferenceDefaultsAreTheCodes() throws {
         var documented: Set<String> = []
-        for row in try Self.readmeRows(header: "| key | form | default |") {
-            for name in row.names where name.hasPrefix("http.") {
-                let key = String(name.dropFirst("http.".count))
-                guard let value = Self.expected[key] else { continue }
-                documented.insert(key)
-                #expect(row.value == value, "README's default for \(name)")
-            }
+        for row in try Self.readmeRows(header: "| key | form | default |") where row.name.hasPrefix("http.") {
+            let key = String(row.name.dropFirst("http.".count))
+            guard let value = Self.expected[key] else { continue }
+            documented.insert(key)
+            #expect(row.value == value, "README's default for \(row.name)")
         }
         #expect(documented == Set(Self.expected.keys), "keys missing from the README's config reference")
+    }
+
+    @Test func wsKeyDefaultsAreTheCodes() throws {
+        var documented: Set<String> = []
+        for row in try Self.readmeRows(header: "| key | form | default |") where row.name.hasPrefix("ws.") {
+            let key = String(row.name.dropFirst("ws.".count))
+            guard let value = Self.expectedStream[key] else { continue }
+            documented.insert(key)
+            #expect(row.value == value, "README's default for \(row.name)")
+        }
+        #expect(documented == Set(Self.expectedStream.keys), "keys missing from the README's ws: table")
+    }
+
+    @Test func theIdleTimeoutsDefaultIsWhatItsDescriptionSays() throws {
+        var stream = ScrapeConfiguration.Stream(url: try StreamURL("ws://h/"))
+        #expect(ScrapeConfiguration.Stream.Setting.idleTimeout.defaultDescription == "twice the ping interval")
+        #expect(stream.effectiveIdleTimeout == stream.pingInterval * 2)
+        stream.pingInterval = .seconds(5)
+        #expect(stream.effectiveIdleTimeout == .seconds(10))
     }
 
     @Test func flagTableDefaultsAreTheCodes() throws {
         let flags = Dictionary(uniqueKeysWithValues: ScrapeConfiguration.HTTP.Setting.allCases.map { ($0.flag, $0.key) })
         var checked: Set<String> = []
         for row in try Self.readmeRows(header: "| flag | default | meaning |") {
-            guard let name = row.names.first, let flag = name.split(separator: " ").first.map(String.init), let key = flags[flag] else { continue }
+            guard let flag = row.name.split(separator: " ").first.map(String.init), let key = flags[flag] else { continue }
             checked.insert(flag)
             #expect(row.value == Self.expected[key], "README's default for \(flag)")
         }
         #expect(checked.count >= 10, "the README's flag table was not found: checked \(checked.sorted())")
     }
 
+    @Test func wsFlagTableDefaultsAreTheCodes() throws {
+        let settings = ScrapeConfiguration.Stream.Setting.allCases
+        let flags = Dictionary(uniqueKeysWithValues: settings.map { ($0.flag, $0) })
+        var checked: Set<String> = []
+        for row in try Self.readmeRows(header: "| flag | default | meaning |") {
+            guard let flag = row.name.split(separator: " ").first.map(String.init), let setting = flags[flag] else { continue }
+            checked.insert(flag)
+            #expect(row.value == setting.defaultDescription ?? "", "README's default for \(flag)")
+        }
+        #expect(checked == Set(settings.map(\.flag)), "flags missing from scrape ws's flag table")
+    }
+
+    /// The shipped config files write the `http:` defaults out, to show them; they must
+    /// stay the defaults.
     /// Each `scrape frontier` option's default, as the command table writes it.
     static let frontierExpected: [String: [String: String]] = {
         let http = ScrapeConfiguration.HTTP()
@@ -164,11 +216,9 @@ import Testing
         }
     }
 
-    /// The shipped config files write the `http:` defaults out, to show them; they must
-    /// stay the defaults.
     @Test(arguments: ["Config/scrape.example.yaml", "Config/scrape.yaml"])
     func shippedConfigsHoldTheDefaults(path: String) throws {
-        let file = Self.root.appendingPathComponent(path).path
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../\(path)").standardized.path
         #expect(try ScrapeConfiguration(contentsOfFile: file).http == ScrapeConfiguration.HTTP())
     }
 }

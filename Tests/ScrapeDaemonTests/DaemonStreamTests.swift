@@ -86,7 +86,8 @@ import Testing
     @Test(arguments: [
         (#"ws: {url: "http://example.com/feed"}"#, "jobs[0].ws.url: expected a ws:// or wss:// URL"),
         ("ws: {url: ws://h/, headers: {Upgrade: x}}", "jobs[0].ws.headers.Upgrade: is part of the WebSocket handshake, which scrape writes itself"),
-        ("ws: {url: ws://h/, max_message_size: 0B}", "jobs[0].ws.max_message_size: expected a size from 1 B to 4 GiB"),
+        ("ws: {url: ws://h/, max_message_size: 0B}", "jobs[0].ws.max_message_size: expected a size from 1B to 4GiB, like 64KiB or 16MiB, got \"0B\""),
+        ("ws: {url: ws://h/, subprotocol: v1 feed}", "jobs[0].ws.subprotocol: expected a token"),
         ("ws: {url: ws://h/, pings: 3}", "jobs[0].ws.pings"),
         ("ws: {url: ws://h/}\n    every: 1h", "jobs[0].every: a ws: job runs for as long as the daemon does; every: does not apply"),
     ])

@@ -88,7 +88,7 @@ final class RawConnection: @unchecked Sendable {
         var headers = headers
         if echoSubprotocol, let asked = request["sec-websocket-protocol"] { headers.append("Sec-WebSocket-Protocol: \(asked)") }
         let key = request["sec-websocket-key"] ?? ""
-        let value = accept ?? Base64.encode(SHA1.hash(Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8)))
+        let value = accept ?? Handshake.accept(forKey: key)
         let lines = ["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Accept: \(value)"] + headers
         send(Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8))
     }

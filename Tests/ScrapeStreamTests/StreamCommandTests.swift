@@ -91,8 +91,10 @@ import Testing
         (["ws", "http://example.com/"], "Error: invalid WebSocket URL http://example.com/: expected a ws:// or wss:// URL"),
         (["ws", "ws://h/", "--header", "X-A: a\rb"], "Error: --header X-A: the value must not contain CR, LF or NUL"),
         (["ws", "ws://h/", "--header", "Sec-WebSocket-Key: x"], "Error: --header Sec-WebSocket-Key: is part of the WebSocket handshake, which scrape writes itself"),
-        (["ws", "ws://h/", "--ping-interval", "0s"], "Error: --ping-interval: expected a duration above zero (250ms, 30s, 5m), got \"0s\""),
-        (["ws", "ws://h/", "--max-message-size", "lots"], "Error: --max-message-size: expected a size from 1B to 4GiB (64KiB, 16MiB), got \"lots\""),
+        (["ws", "ws://h/", "--ping-interval", "0s"], "Error: --ping-interval: expected a duration more than 0, like 250ms, 30s or 5m, got \"0s\""),
+        (["ws", "ws://h/", "--max-message-size", "lots"], "Error: --max-message-size: expected a size from 1B to 4GiB, like 64KiB or 16MiB, got \"lots\""),
+        (["ws", "ws://h/", "--duration", "0s"], "Error: --duration: expected a duration more than 0, like 250ms, 30s or 5m, got \"0s\""),
+        (["ws", "ws://h/", "--subprotocol", "v1 feed"], "Error: --subprotocol: expected a token (letters, digits, !#$%&'*+-.^_`|~), got \"v1 feed\""),
         (["ws", "ws://h/", "--max-messages", "0"], "Error: --max-messages: expected a number of 1 or more, got 0"),
         (["ws", "ws://h/", "--job", "x"], "Error: --job needs --config"),
     ])
@@ -172,6 +174,30 @@ import Testing
             #expect(keyed.status == 0, "\(keyed.stderr)")
             #expect(request.withLock { $0["request-line"] } == "GET /feed?key=k3y HTTP/1.1")
             #expect(try TemporaryFiles.records(keyed.stdout).first?["url"] as? String == server.url("/feed"))
+        }
+    }
+
+    /// The flags of `ws:` keys are set over the job's values only when given: a job's
+    /// `max_message_size` was overwritten by `--max-message-size`'s default before.
+    @Test func theJobsSettingsStandWhereNoFlagIsGiven() async throws {
+        let code = Locked<UInt16?>(nil)
+        let server = try RawWebSocketServer { connection, _ in
+            try connection.handshake()
+            connection.sendText(String(repeating: "x", count: 64))
+            code.withLock { $0 = connection.readCloseCode() }
+        }
+        defer { server.close() }
+        try await TemporaryFiles.withDirectory { directory in
+            let config = directory + "/scrape.yaml"
+            try """
+                jobs:
+                  - name: small
+                    ws: {url: "\(server.url())", max_message_size: 16B}
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let result = try await ChildProcess(scrape, ["ws", server.url(), "--config", config, "--no-reconnect", "-q"]).wait()
+            #expect(result.status == 1)
+            #expect(code.withLock { $0 } == 1009)
+            #expect(result.stderr == "scrape ws: protocol error by the server, closed with 1009: a frame over the 16-byte limit\n")
         }
     }
 

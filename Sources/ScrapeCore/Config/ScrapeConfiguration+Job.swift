@@ -1,4 +1,4 @@
-public import ScrapeBase
+import ScrapeBase
 public import ScrapeHTTP
 
 extension ScrapeConfiguration {
@@ -61,50 +61,6 @@ extension ScrapeConfiguration {
         public var dataSelector: JSONPath = .root
         public var paginator: Paginator = .singlePage
         public var incremental: Incremental?
-    }
-
-    /// A WebSocket stream (`ws:` job, and `scrape ws --config` for its `auth:`).
-    public struct Stream: Sendable, Equatable {
-        public var url: StreamURL
-        /// `send`: text messages sent after every connect, in order (subscriptions).
-        public var send: [String] = []
-        /// `headers`: extra handshake headers.
-        public var headers: [(name: String, value: String)] = []
-        public var auth: Auth?
-        /// `subprotocol`: asked for with `Sec-WebSocket-Protocol`.
-        public var subprotocol: String?
-        /// `ping_interval`, `idle_timeout`: nil for the defaults (30 s, twice the ping interval).
-        public var pingInterval: Duration?
-        public var idleTimeout: Duration?
-        /// `max_message_size`: nil for the default (16 MiB).
-        public var maxMessageSize: ByteCount?
-        /// `compression`: offer permessage-deflate (default true).
-        public var compression = true
-        /// `cacert`: a PEM bundle trusted instead of the system's store.
-        public var caCertificate: String?
-
-        public init(url: StreamURL) {
-            self.url = url
-        }
-
-        /// Why a handshake header `name` may not be given (the client writes it itself),
-        /// or nil when it may.
-        public static func reservedHeaderProblem(_ name: String) -> String? {
-            switch name.lowercased() {
-            case "sec-websocket-protocol": "is set from the subprotocol setting"
-            case "sec-websocket-extensions": "is set by scrape (permessage-deflate, or none with compression off)"
-            case "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "content-length", "transfer-encoding":
-                "is part of the WebSocket handshake, which scrape writes itself"
-            default: nil
-            }
-        }
-
-        /// Equal settings: a reload leaves such a stream connected.
-        public static func == (lhs: Stream, rhs: Stream) -> Bool {
-            lhs.url == rhs.url && lhs.send == rhs.send && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 } && lhs.auth == rhs.auth
-                && lhs.subprotocol == rhs.subprotocol && lhs.pingInterval == rhs.pingInterval && lhs.idleTimeout == rhs.idleTimeout
-                && lhs.maxMessageSize == rhs.maxMessageSize && lhs.compression == rhs.compression && lhs.caCertificate == rhs.caCertificate
-        }
     }
 
     /// A secret's source: never written inline in the file, never printed.

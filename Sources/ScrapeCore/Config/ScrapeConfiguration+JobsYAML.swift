@@ -16,9 +16,9 @@ import ScrapeHTTP
 /// | `api.incremental` | `{cursor_path, param, initial_value}` | none |
 /// | `ws.url` | `ws://` or `wss://` URL | required |
 /// | `ws.send` | list of text messages | none |
-/// | `ws.headers`, `ws.auth`, `ws.subprotocol` | as `api.headers`, `api.auth`; a token | none |
-/// | `ws.ping_interval`, `ws.idle_timeout` | duration | 30s, twice the ping interval |
-/// | `ws.max_message_size` | size | 16MiB |
+/// | `ws.headers`, `ws.auth`, `ws.subprotocol` | as `api.headers` (not the handshake's own, not empty), `api.auth`; a token | none |
+/// | `ws.ping_interval`, `ws.idle_timeout` | duration, more than 0 | 30s, twice the ping interval |
+/// | `ws.max_message_size` | size, 1B to 4GiB | 16MiB |
 /// | `ws.compression` | bool (permessage-deflate) | true |
 /// | `ws.cacert` | PEM file | the system's store |
 /// | `output` | path or `-` | none (`-o` or stdout) |
@@ -58,30 +58,27 @@ extension ScrapeConfiguration.Job {
 
 extension ScrapeConfiguration.Stream {
     init(_ map: YAMLMap) throws(ConfigurationError) {
+        // Every Setting's key is here; the order is the message's.
         try map.allowOnly([
             "url", "send", "headers", "auth", "subprotocol", "ping_interval", "idle_timeout", "max_message_size", "compression", "cacert",
         ])
         let text = try map.requiredString("url", "a ws:// or wss:// URL")
         do throws(StreamURL.Invalid) {
-            url = try StreamURL(text)
+            self.init(url: try StreamURL(text))
         } catch {
             throw ConfigurationError(key: map.path("url"), message: error.reason, line: map.line("url"))
         }
         send = try map.stringList("send")
-        headers = try map.headerPairs("headers")
-        if let name = headers.first(where: { ScrapeConfiguration.Stream.reservedHeaderProblem($0.name) != nil })?.name {
-            throw ConfigurationError(key: "\(map.path("headers")).\(name)", message: ScrapeConfiguration.Stream.reservedHeaderProblem(name)!, line: map.line("headers"))
+        for (name, value) in try map.stringPairs("headers") {
+            try addHeader(name: name, value: value, key: "\(map.path("headers")).\(name)", line: map.line("headers"))
         }
         if let node = map["auth"] { auth = try ScrapeConfiguration.Auth(YAMLMap(node, path: map.path("auth"))) }
-        subprotocol = try map.headerValue("subprotocol")
-        pingInterval = try map.duration("ping_interval", positive: true)
-        idleTimeout = try map.duration("idle_timeout", positive: true)
-        maxMessageSize = try map.byteCount("max_message_size")
-        if let size = maxMessageSize, size.bytes < 1 || size.bytes > Int(UInt32.max) {
-            throw .expected("a size from 1 B to 4 GiB", key: map.path("max_message_size"), got: size.description, line: map.line("max_message_size"))
+        for setting in Setting.allCases {
+            if let text = try map.string(setting.key) {
+                try set(setting, from: text, source: map.path(setting.key), line: map.line(setting.key))
+            }
         }
-        compression = try map.bool("compression") ?? true
-        caCertificate = try map.string("cacert")
+        compression = try map.bool("compression") ?? compression
     }
 }
 

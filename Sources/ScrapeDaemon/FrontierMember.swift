@@ -5,7 +5,7 @@ import ScrapeFrontier
 import ServiceLifecycle
 
 /// `daemon.frontier`: the daemon as a fleet member, working the frontier's jobs
-/// continuously with a ``FrontierWorker`` (docs/FRONTIER.md), its counts in `/metrics`.
+/// continuously with a ``FrontierWorker`` (docs/frontier.md), its counts in `/metrics`.
 ///
 /// SIGTERM stops claiming; fetches in hand finish and are recorded within the daemon's
 /// `drain_timeout`, then the rest are cancelled (their leases expire and other workers

@@ -21,7 +21,7 @@ extension ScrapeConfiguration {
     }
 
     /// `daemon.frontier`: work jobs of a PostgreSQL frontier continuously, as
-    /// `scrape frontier work` does (docs/FRONTIER.md).
+    /// `scrape frontier work` does (docs/frontier.md).
     public struct Frontier: Sendable, Equatable {
         /// The environment variable holding the database URL (a secret: it may carry the
         /// password), so the URL is never in the config file.

@@ -3,11 +3,12 @@ import ScrapeCore
 import ScrapeResilience
 import Testing
 
-/// The README's config reference and flag table quote the defaults; these tests read both
-/// tables and compare every default with `ScrapeConfiguration.HTTP()`, the one place the
-/// values come from, so the documentation cannot drift from the code.
+/// The config reference (docs/config.md) and `scrape run`'s flag table (docs/run.md) quote
+/// the defaults; these tests read both tables and compare every default with
+/// `ScrapeConfiguration.HTTP()`, the one place the values come from, so the documentation
+/// cannot drift from the code.
 @Suite struct ConfigReferenceTests {
-    /// Each default as the README writes it, by config key.
+    /// Each default as the documentation writes it, by config key.
     static let expected: [String: String] = {
         let http = ScrapeConfiguration.HTTP()
         return [
@@ -29,11 +30,12 @@ import Testing
         ]
     }()
 
-    /// The rows of the README table whose header row is `header`: the backticked names in
-    /// the first column and the text of the `default` column.
-    static func readmeRows(header: String) throws -> [(names: [String], value: String)] {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md")
-        let lines = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").map(String.init)
+    /// The rows of the table in `page` (a path from the repository's root) whose header row
+    /// is `header`: the backticked names in the first column and the text of the `default`
+    /// column.
+    static func tableRows(in page: String, header: String) throws -> [(names: [String], value: String)] {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../\(page)")
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map(String.init)
         guard let start = lines.firstIndex(of: header) else { return [] }
         func cells(_ line: String) -> [String] {
             Array(line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }.dropFirst().dropLast())
@@ -48,26 +50,26 @@ import Testing
 
     @Test func configReferenceDefaultsAreTheCodes() throws {
         var documented: Set<String> = []
-        for row in try Self.readmeRows(header: "| key | form | default |") {
+        for row in try Self.tableRows(in: "docs/config.md", header: "| key | form | default |") {
             for name in row.names where name.hasPrefix("http.") {
                 let key = String(name.dropFirst("http.".count))
                 guard let value = Self.expected[key] else { continue }
                 documented.insert(key)
-                #expect(row.value == value, "README's default for \(name)")
+                #expect(row.value == value, "docs/config.md's default for \(name)")
             }
         }
-        #expect(documented == Set(Self.expected.keys), "keys missing from the README's config reference")
+        #expect(documented == Set(Self.expected.keys), "keys missing from docs/config.md's http: table")
     }
 
     @Test func flagTableDefaultsAreTheCodes() throws {
         let flags = Dictionary(uniqueKeysWithValues: ScrapeConfiguration.HTTP.Setting.allCases.map { ($0.flag, $0.key) })
         var checked: Set<String> = []
-        for row in try Self.readmeRows(header: "| flag | default | meaning |") {
+        for row in try Self.tableRows(in: "docs/run.md", header: "| flag | default | meaning |") {
             guard let name = row.names.first, let flag = name.split(separator: " ").first.map(String.init), let key = flags[flag] else { continue }
             checked.insert(flag)
-            #expect(row.value == Self.expected[key], "README's default for \(flag)")
+            #expect(row.value == Self.expected[key], "docs/run.md's default for \(flag)")
         }
-        #expect(checked.count >= 10, "the README's flag table was not found: checked \(checked.sorted())")
+        #expect(checked.count >= 10, "docs/run.md's flag table was not found: checked \(checked.sorted())")
     }
 
     /// The shipped config files write the `http:` defaults out, to show them; they must

@@ -62,7 +62,7 @@ install: deps
 	    objcopy --only-keep-debug $(DESTDIR)$(PREFIX)/bin/$$b $(DESTDIR)$(DEBUGDIR)/$$b.debug && \
 	    objcopy --strip-debug --strip-unneeded --add-gnu-debuglink=$(DESTDIR)$(DEBUGDIR)/$$b.debug $(DESTDIR)$(PREFIX)/bin/$$b || exit 1; \
 	done
-	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/scrape $(DESTDIR)$(PREFIX)/share/doc/scrape
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/scrape $(DESTDIR)$(PREFIX)/share/doc/scrape/docs
 	sed -e 's#/usr/local/bin/scrape#$(PREFIX)/bin/scrape#' -e 's#/usr/local/share/doc#$(PREFIX)/share/doc#' \
 	    -e 's#/etc/scrape/#$(SYSCONFDIR)/scrape/#' systemd/scrape.service > $(DESTDIR)$(UNITDIR)/scrape.service
 	sed -e 's#/usr/local/bin/scrape#$(PREFIX)/bin/scrape#' -e 's#/usr/local/share/doc#$(PREFIX)/share/doc#' \
@@ -70,6 +70,7 @@ install: deps
 	chmod 0644 $(DESTDIR)$(UNITDIR)/scrape.service $(DESTDIR)$(UNITDIR)/scrape-worker@.service
 	test -e $(DESTDIR)$(SYSCONFDIR)/scrape/scrape.yaml || install -m 0644 Config/scrape.yaml $(DESTDIR)$(SYSCONFDIR)/scrape/scrape.yaml
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/scrape/README.md
+	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/scrape/docs/
 	@echo "installed; now: systemctl daemon-reload && systemctl enable --now scrape"
 
 ## bench: scrape beside curl, aiohttp + BeautifulSoup and Scrapy on the same corpus (see Benchmarks/bench.sh)

@@ -10,7 +10,7 @@ internal import CMalloc
 /// Profiles of the static benchmark put a large share of CPU in those page faults, inside
 /// the copy of bodies out of curl's buffer. Keeping freed memory (trim threshold 64 MiB)
 /// and serving bodies under 4 MiB from the heap removes them, for a little more peak RSS
-/// (README, "Measured choices").
+/// (docs/benchmarks.md, "Measured choices").
 public enum HeapTuning {
     /// Applies the settings to this process. Call once, before the run starts.
     public static func forOneShotRun() {

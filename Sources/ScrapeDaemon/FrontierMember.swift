@@ -5,7 +5,7 @@ import ScrapeFrontier
 import ServiceLifecycle
 
 /// `daemon.frontier`: the daemon as a fleet member, working the frontier's jobs
-/// continuously with a ``FrontierWorker`` (docs/FRONTIER.md), its counts in `/metrics`.
+/// continuously with a ``FrontierWorker`` (docs/frontier.md), its counts in `/metrics`.
 ///
 /// It drains as the daemon's runs do, on the daemon's ``Drain``: SIGTERM stops claiming;
 /// fetches in hand finish and are recorded until the drain's deadline (`drain_timeout` as

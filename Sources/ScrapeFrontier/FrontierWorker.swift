@@ -11,7 +11,7 @@ import ScrapePages
 /// A fleet member: claims URLs of its jobs from the frontier in batches, fetches them with
 /// the engine `scrape run` uses (``PagePipeline``: robots.txt, fetch, title, the same
 /// records), and completes them in batches, each record in the transaction that marks
-/// its URL done (docs/FRONTIER.md, "How a worker works").
+/// its URL done (docs/frontier.md, "How a worker works").
 ///
 /// Its parts: a claim loop keeps URLs in hand a little ahead of the fetch slots and waits
 /// for news (a NOTIFY, a freed slot, or the idle poll that also picks up due retries);

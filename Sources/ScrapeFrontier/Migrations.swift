@@ -1,4 +1,4 @@
-/// The frontier's schema, as versioned plain SQL (docs/FRONTIER.md, "Schema").
+/// The frontier's schema, as versioned plain SQL (docs/frontier.md, "Schema").
 ///
 /// `scrape frontier init` applies, in one transaction under an advisory lock, every
 /// migration newer than the version recorded in `scrape.schema_version`; so it is

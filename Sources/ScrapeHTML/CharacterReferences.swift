@@ -9,8 +9,8 @@
 /// through windows-1252, as browsers do.
 ///
 /// Works on UTF-8 bytes (references are ASCII, so a byte scan cannot split a character):
-/// the scalar-array version showed in profiles of pages with entities in titles (README,
-/// "Measured choices").
+/// the scalar-array version showed in profiles of pages with entities in titles
+/// (docs/benchmarks.md, "Measured choices").
 enum CharacterReferences {
     /// `bytes` (valid UTF-8) with every reference replaced by its UTF-8 encoding.
     static func decode(_ bytes: [UInt8]) -> [UInt8] {

@@ -3,7 +3,7 @@ import ScrapeBase
 /// The parts of a `Content-Type` header the title extractor needs.
 ///
 /// Parsed over the header's UTF-8 bytes with ASCII case folding: it runs once per page,
-/// and the `split`/`lowercased` version showed in profiles (README, "Measured choices").
+/// and the `split`/`lowercased` version showed in profiles (docs/benchmarks.md, "Measured choices").
 struct MediaType {
     /// `type/subtype`, lowercased; nil when there was no header.
     let essence: String?

@@ -5,7 +5,7 @@ enum TitleText {
     ///
     /// Invalid UTF-8 becomes U+FFFD, so the result is always valid text (and valid JSON).
     /// Works on UTF-8 bytes, not scalars: it runs once per page, and the scalar-by-scalar
-    /// version showed in profiles (README, "Measured choices").
+    /// version showed in profiles (docs/benchmarks.md, "Measured choices").
     static func normalize(_ raw: [UInt8], maxBytes: Int) -> String {
         let valid = Array(String(decoding: raw, as: UTF8.self).utf8)  // invalid UTF-8 repaired
         return collapse(CharacterReferences.decode(valid), maxBytes: maxBytes)

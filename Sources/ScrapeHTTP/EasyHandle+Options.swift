@@ -19,8 +19,8 @@ extension EasyHandle {
         /// `CURLOPT_BUFFERSIZE`: the most one `recv` reads. curl's default, 16 KiB, takes two
         /// or more reads for half of a typical crawl's pages; 32 KiB reads most in one, for
         /// fewer `recv` and `poll` calls and less CPU, at a little RSS (every pooled handle
-        /// keeps its buffer); 64 KiB saved little more for much more memory (README,
-        /// "Measured choices").
+        /// keeps its buffer); 64 KiB saved little more for much more memory
+        /// (docs/benchmarks.md, "Measured choices").
         static let receiveBufferBytes = 32 * 1024
 
         init(_ configuration: HTTPClient.Configuration) {

@@ -4,7 +4,7 @@ import ScrapeBase
 /// whitespace, in one pass and with no allocation: for `scrape ws`, which asks this of
 /// every text message. ``JSONParser`` builds a tree with decoded strings, which the API
 /// path needs to follow paths; doing that per stream message cost more than everything
-/// else on the path put together (README, "Measured choices").
+/// else on the path put together (docs/benchmarks.md, "Measured choices").
 ///
 /// The bytes must already be valid UTF-8 (a text message is checked as it arrives), so
 /// strings are scanned for their grammar only: no control characters, valid escapes.

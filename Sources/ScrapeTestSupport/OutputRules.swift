@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 
-/// The rules every command that writes records keeps about its output (README, "Files"),
+/// The rules every command that writes records keeps about its output (docs/output.md),
 /// as checks any test target runs against its own writer: `scrape run`, `scrape api`,
 /// `scrape ws` and `scrape frontier export` are each held to the same list.
 ///

@@ -9,7 +9,7 @@ import ScrapeDaemon
 ///
 /// A binary of its own so that one-shot `scrape` runs do not load Hummingbird, SwiftNIO
 /// and Prometheus: linked into `scrape`, they cost every run memory (relocations and
-/// metadata of code it never calls) and start-up time (README, "Measured choices").
+/// metadata of code it never calls) and start-up time (docs/benchmarks.md, "Measured choices").
 @main
 struct NIOMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -10,7 +10,7 @@ import ScrapeStream
 /// `--duration`, a signal, a close 1000 or the reconnect budget ends it.
 ///
 /// Lives in `scrape-daemon`, the binary that already links SwiftNIO, so one-shot
-/// `scrape run` keeps its start-up and memory (README, "Measured choices").
+/// `scrape run` keeps its start-up and memory (docs/benchmarks.md, "Measured choices").
 struct StreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ws",

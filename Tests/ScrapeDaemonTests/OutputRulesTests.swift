@@ -2,7 +2,7 @@ import Foundation
 import ScrapeTestSupport
 import Testing
 
-/// The output rules (README, "Files") held against every command that writes records:
+/// The output rules (docs/output.md) held against every command that writes records:
 /// `scrape run`, `scrape api` (fresh and incremental) and `scrape ws` (fresh and
 /// `--append`). `scrape frontier export` runs the same checks in ScrapeFrontierTests (it
 /// needs PostgreSQL); the daemon's jobs write through the same `RecordWriter`.

@@ -60,7 +60,7 @@ import Testing
     }
 
     /// `scrape help frontier add` is add's help; usage errors point at the frontier
-    /// command's help; `work --help` gives the exit statuses the README gives.
+    /// command's help; `work --help` gives the exit statuses docs/frontier.md gives.
     @Test func helpAndUsageErrorsNameTheFrontierCommand() async throws {
         let help = try await ChildProcess(ChildProcess.builtProduct("scrape"), ["help", "frontier", "add"]).wait(timeout: .seconds(30))
         #expect(help.status == 0 && help.stdout.contains("scrape frontier add") && help.stdout.contains("--per-host-rate"), "\(help.stdout) \(help.stderr)")

@@ -1,6 +1,6 @@
 extension ScrapeConfiguration {
     /// One fleet worker's settings: `daemon.frontier` in the config file, and the flags of
-    /// `scrape frontier work` (docs/FRONTIER.md).
+    /// `scrape frontier work` (docs/frontier.md).
     ///
     /// The defaults are written here and nowhere else: `FrontierWorker.Options`, the
     /// database's unreachable timeout, the flags' help text and the README (checked by

@@ -5,9 +5,9 @@ import Yams
 /// Reads the config file (YAML) into ``ScrapeConfiguration``.
 ///
 /// `http:` holds the single-valued keys of ``ScrapeConfiguration/HTTP/Setting`` (parsed by
-/// the same code as `scrape run`'s flags) and the `backoff` and `circuit_breaker` maps. The
-/// README's config reference lists keys, forms and defaults; `ConfigReferenceTests` checks
-/// its defaults against ``ScrapeConfiguration/HTTP/init()``.
+/// the same code as `scrape run`'s flags) and the `backoff` and `circuit_breaker` maps.
+/// docs/config.md lists keys, forms and defaults; `ConfigReferenceTests` checks its
+/// defaults against ``ScrapeConfiguration/HTTP/init()``.
 ///
 /// `jobs:` is read by `ScrapeConfiguration+JobsYAML.swift` (its keys are listed there);
 /// `daemon:` by `ScrapeConfiguration+Daemon.swift`. Any other key, and any bad value, is a

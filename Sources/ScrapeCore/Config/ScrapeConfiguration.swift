@@ -12,7 +12,8 @@ public struct ScrapeConfiguration: Sendable {
     /// Its defaults are not written here: each comes from the library type that implements
     /// the behaviour (``HTTPClient/Configuration``, `RetryPolicy`, `Backoff`,
     /// `CircuitBreaker.Configuration`), so the config file, the flags' help text, the
-    /// README (checked by `ConfigReferenceTests`) and the engine cannot disagree.
+    /// documentation (docs/config.md and docs/run.md, checked by `ConfigReferenceTests`) and
+    /// the engine cannot disagree.
     public struct HTTP: Sendable, Equatable {
         /// The per-origin circuit breaker's settings (keys `failures`, `cooldown`, `give_up_after`).
         public typealias BreakerSettings = CircuitBreaker<ContinuousClock.Instant>.Configuration

@@ -26,7 +26,7 @@ public struct Timestamp: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Appends ``description``'s bytes, digit by digit: every record carries one, and
-    /// building it from padded Strings showed in profiles (README, "Measured choices").
+    /// building it from padded Strings showed in profiles (docs/benchmarks.md, "Measured choices").
     public func append(to output: inout [UInt8]) {
         let (days, milliseconds) = millisecondsSinceEpoch.quotientAndRemainder(dividingBy: 86_400_000)
         let dayCount = milliseconds < 0 ? days - 1 : days

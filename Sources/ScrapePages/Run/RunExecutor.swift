@@ -14,7 +14,7 @@ import ScrapeHTTP
 ///
 /// One thread per core but one (curl's I/O thread has that one), at least one: title
 /// extraction still runs in parallel on bigger machines. Measured against the global
-/// executor in README, "Measured choices".
+/// executor in docs/benchmarks.md, "Measured choices".
 ///
 /// One executor serves the whole process (``shared``) and its threads live as long as it:
 /// a task that outlives its run (a robots.txt fetch another run shares) must always find

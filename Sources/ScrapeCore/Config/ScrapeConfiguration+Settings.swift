@@ -32,11 +32,7 @@ extension ScrapeConfiguration.HTTP {
     /// - Throws: ``ConfigurationError`` naming `source`; a header value is never quoted back.
     public mutating func set(_ setting: Setting, from text: String, source: String, line: Int? = nil) throws(ConfigurationError) {
         func parse<T>(_ parser: (String) throws(ValueParser.Mismatch) -> T) throws(ConfigurationError) -> T {
-            do throws(ValueParser.Mismatch) {
-                return try parser(text)
-            } catch {
-                throw .expected(error.expected, key: source, got: text, line: line)
-            }
+            try ValueParser.parse(text, as: source, line: line, with: parser)
         }
         switch setting {
         case .concurrency: concurrency = try parse { t throws(ValueParser.Mismatch) in try ValueParser.integer(t, minimum: 1) }

@@ -41,11 +41,7 @@ extension ScrapeConfiguration.Stream {
     /// - Throws: ``ConfigurationError`` naming `source`.
     public mutating func set(_ setting: Setting, from text: String, source: String, line: Int? = nil) throws(ConfigurationError) {
         func parse<T>(_ parser: (String) throws(ValueParser.Mismatch) -> T) throws(ConfigurationError) -> T {
-            do throws(ValueParser.Mismatch) {
-                return try parser(text)
-            } catch {
-                throw .expected(error.expected, key: source, got: text, line: line)
-            }
+            try ValueParser.parse(text, as: source, line: line, with: parser)
         }
         switch setting {
         case .subprotocol:

@@ -36,3 +36,18 @@ public enum ValueParser {
         return value
     }
 }
+
+extension ValueParser {
+    /// `parser` applied to `text`; a mismatch becomes the config error that names `source`
+    /// (a key path or a flag) and `line`: the one place flags and keys turn a bad value into
+    /// a message, so both say it in the same words.
+    public static func parse<T>(
+        _ text: String, as source: String, line: Int?, with parser: (String) throws(Mismatch) -> T
+    ) throws(ConfigurationError) -> T {
+        do throws(Mismatch) {
+            return try parser(text)
+        } catch {
+            throw .expected(error.expected, key: source, got: text, line: line)
+        }
+    }
+}

@@ -81,10 +81,6 @@ struct YAMLMap {
     /// The value at `key` through one of the shared ``ValueParser``s.
     private func parse<T>(_ key: String, with parser: (String) throws(ValueParser.Mismatch) -> T) throws(ConfigurationError) -> T? {
         guard let text = try string(key) else { return nil }
-        do throws(ValueParser.Mismatch) {
-            return try parser(text)
-        } catch {
-            throw .expected(error.expected, key: path(key), got: text, line: line(key))
-        }
+        return try ValueParser.parse(text, as: path(key), line: line(key), with: parser)
     }
 }

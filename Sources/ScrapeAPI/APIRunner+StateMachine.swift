@@ -31,7 +31,7 @@ extension APIRunner {
         /// What the acting loop does next.
         enum Action {
             /// Queue this page on the scheduler; the first page of a walk starts the walk.
-            case request(PageRequest)
+            case request(APIPageRequest)
             /// Append these lines to job `job`'s output, in order, then call
             /// ``written(_:failure:)``.
             case write(job: Int, lines: [[UInt8]])
@@ -79,7 +79,7 @@ extension APIRunner {
         private struct Writing {
             let walk: Int
             let index: Int
-            let records: PageRecords
+            let records: APIPageRecords
         }
 
         private var jobs: [Job]
@@ -121,7 +121,7 @@ extension APIRunner {
         }
 
         /// Takes the result of one page: parked until the pages before it are taken.
-        mutating func arrived(_ result: PageResult) -> [Action] {
+        mutating func arrived(_ result: APIPageResult) -> [Action] {
             precondition(writing == nil, "a page result arrived while records were out for writing")
             guard walks[result.walk] != nil else { return [] }
             walks[result.walk]?.park(result)
@@ -167,7 +167,7 @@ extension APIRunner {
             while writing == nil, let result = walks[id]?.takeNext() { take(result) }
         }
 
-        private mutating func take(_ result: PageResult) {
+        private mutating func take(_ result: APIPageResult) {
             let index = result.job
             let options = jobs[index].options
             jobs[index].summary.retries += max(0, result.attempt - 1)
@@ -179,9 +179,9 @@ extension APIRunner {
                 jobs[index].summary.ignored += 1
                 complete(result.walk, "response_actions ignored a response (HTTP \(status))")
             case .page(let body, let headers):
-                let records: PageRecords
+                let records: APIPageRecords
                 do {
-                    records = try PageRecords(body: body, headers: headers, url: result.url, options: options, extra: walks[result.walk]?.extraFields ?? [])
+                    records = try APIPageRecords(body: body, headers: headers, url: result.url, options: options, extra: walks[result.walk]?.extraFields ?? [])
                 } catch {
                     fail(index, error)
                     return
@@ -240,7 +240,7 @@ extension APIRunner {
             }
             let id = nextWalkID
             nextWalkID += 1
-            actions.append(.request(PageRequest(job: index, walk: id, index: 0, url: url, body: pagination.body?.encoded)))
+            actions.append(.request(APIPageRequest(job: index, walk: id, index: 0, url: url, body: pagination.body?.encoded)))
             walks[id] = APIWalk(id: id, job: index, pagination: pagination, extraFields: extra)
             jobs[index].walksLeft += 1
         }

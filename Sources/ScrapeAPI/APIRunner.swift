@@ -16,7 +16,7 @@ public import ScrapeHTTP
 /// it wrote; the others go on.
 ///
 /// Those decisions are ``StateMachine``'s (with ``APIWalk`` for one walk and
-/// ``PageRecords`` for one page), tested without the network; this file only sets the jobs
+/// ``APIPageRecords`` for one page), tested without the network; this file only sets the jobs
 /// up, acts on its actions around the scheduler, and closes the outputs.
 public enum APIRunner {
     /// Runs `runs` together on `client`: the thin loop that acts on what
@@ -36,7 +36,7 @@ public enum APIRunner {
         let http = runs.first?.options.http ?? ScrapeConfiguration.HTTP()
         // Pages of a known total queued ahead: enough to keep every slot busy twice over.
         var machine = StateMachine(opened.map(\.opening), fanOutWindow: max(2, 2 * http.concurrency))
-        let (requests, nextRequest) = AsyncStream.makeStream(of: PageRequest.self)
+        let (requests, nextRequest) = AsyncStream.makeStream(of: APIPageRequest.self)
         let scheduler = Scheduler(
             limits: .init(concurrency: http.concurrency, perHostConcurrency: http.perHostConcurrency), politeness: http.politeness)
 
@@ -73,22 +73,22 @@ public enum APIRunner {
         // What emit and flush meet is handled per job (the machine fails it), so the run
         // throws nothing a job has not already taken; a job it did not end was cancelled.
         _ = try? await scheduler.run(
-            read: { () async -> [PageRequest]? in
+            read: { () async -> [APIPageRequest]? in
                 for await request in requests { return [request] }
                 return nil
             },
-            admit: { (request: PageRequest) -> Scheduler<ContinuousClock>.Input<PageRequest, PageResult> in
+            admit: { (request: APIPageRequest) -> Scheduler<ContinuousClock>.Input<APIPageRequest, APIPageResult> in
                 guard let prepared = try? FetchRequest.Prepared(FetchRequest(url: request.url)) else {
                     return .ready(
-                        PageResult(
+                        APIPageResult(
                             job: request.job, walk: request.walk, index: request.index, url: request.url,
                             result: .failure("not a URL the client can request", retryable: false), attempt: 0))
                 }
-                return .job(request, host: prepared.host, origin: prepared.origin)
+                return .work(request, host: prepared.host, origin: prepared.origin)
             },
             perform: { request, number in await attempters[request.job]?.attempt(request, number: number) },
             reject: { request, attempts in
-                PageResult(
+                APIPageResult(
                     job: request.job, walk: request.walk, index: request.index, url: request.url,
                     result: .failure("the circuit breaker of its origin stayed open past circuit_breaker.give_up_after", retryable: false),
                     attempt: attempts)
@@ -112,14 +112,14 @@ public enum APIRunner {
     }
 
     /// Sets job `run` up before any request: its auth, its incremental state, its output.
-    private static func open(_ run: APIJobRun, client: HTTPClient) -> (opening: StateMachine.Opening, writer: RecordWriter?, attempter: PageAttempter?) {
+    private static func open(_ run: APIJobRun, client: HTTPClient) -> (opening: StateMachine.Opening, writer: RecordWriter?, attempter: APIPageAttempter?) {
         let options = run.options
         var opening = StateMachine.Opening(run: run)
         var writer: RecordWriter?
-        var attempter: PageAttempter?
+        var attempter: APIPageAttempter?
         do {
             let authenticator = try APIAuthenticator(options.api.auth, keyPath: options.keyPath + ".api.auth", client: client)
-            attempter = PageAttempter(options: options, client: client, authenticator: authenticator, onAttempt: run.onAttempt)
+            attempter = APIPageAttempter(options: options, client: client, authenticator: authenticator, onAttempt: run.onAttempt)
             let state = options.api.incremental == nil ? nil : try IncrementalState.load(path: options.resolvedStatePath)
             opening.savedCursor = state?.lastValue
             writer = try RecordWriter(path: options.output, mode: options.api.incremental == nil && !options.appends ? .replace : .append, inputs: options.inputs)

@@ -22,7 +22,7 @@ struct APIWalk {
     /// Pages queued so far; the next is numbered this.
     private(set) var queued = 1
     /// Results that arrived before the page they follow.
-    private var parked: [Int: PageResult] = [:]
+    private var parked: [Int: APIPageResult] = [:]
     /// Pages of a known total not queued yet.
     private var pending: ArraySlice<(url: String, body: JSONDocument?)> = []
     /// The page whose records are taken next.
@@ -36,12 +36,12 @@ struct APIWalk {
     }
 
     /// Keeps `result` until the pages before it are taken.
-    mutating func park(_ result: PageResult) {
+    mutating func park(_ result: APIPageResult) {
         parked[result.index] = result
     }
 
     /// The result of the next page in order, if it has arrived; it counts as taken.
-    mutating func takeNext() -> PageResult? {
+    mutating func takeNext() -> APIPageResult? {
         guard let result = parked.removeValue(forKey: nextIndex) else { return nil }
         nextIndex += 1
         return result
@@ -54,21 +54,21 @@ struct APIWalk {
     /// stop reason is the output's, and a page already queued is not queued again.
     /// - Throws: ``APIError`` (without the job's name) from the pagination: a repeated
     ///   cursor or next URL, a link it cannot follow.
-    mutating func follow(_ page: Pagination.Page, index: Int, window: Int) throws(APIError) -> (requests: [PageRequest], stop: String?) {
+    mutating func follow(_ page: Pagination.Page, index: Int, window: Int) throws(APIError) -> (requests: [APIPageRequest], stop: String?) {
         if index == 0, let rest = pagination.remainingRequests(after: page) {
             pending = rest[...]
         }
-        var requests: [PageRequest] = []
+        var requests: [APIPageRequest] = []
         // Top the fanned-out walk up to its window.
         while !pending.isEmpty, queued < nextIndex + window {
             let request = pending.removeFirst()
-            requests.append(PageRequest(job: job, walk: id, index: queued, url: request.url, body: request.body?.encoded))
+            requests.append(APIPageRequest(job: job, walk: id, index: queued, url: request.url, body: request.body?.encoded))
             queued += 1
         }
         switch try pagination.next(after: page) {
         case .url(let next):
             if nextIndex >= queued, pending.isEmpty {
-                requests.append(PageRequest(job: job, walk: id, index: queued, url: next, body: pagination.body?.encoded))
+                requests.append(APIPageRequest(job: job, walk: id, index: queued, url: next, body: pagination.body?.encoded))
                 queued += 1
             }
             return (requests, nil)

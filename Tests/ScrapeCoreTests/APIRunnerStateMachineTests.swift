@@ -12,7 +12,7 @@ struct APIRunnerStateMachineTests {
     struct Harness {
         var machine: Machine
         /// Page requests queued and not answered yet, in the order queued.
-        var queued: [PageRequest] = []
+        var queued: [APIPageRequest] = []
         /// Each job's output lines, newline removed.
         var output: [Int: [String]] = [:]
         var inputFinished = false
@@ -62,7 +62,7 @@ struct APIRunnerStateMachineTests {
         }
 
         /// The queued request whose URL ends with `suffix`, taken off the queue.
-        mutating func request(_ suffix: String) -> PageRequest {
+        mutating func request(_ suffix: String) -> APIPageRequest {
             guard let position = queued.firstIndex(where: { $0.url.hasSuffix(suffix) }) else {
                 preconditionFailure("no request for \(suffix) in \(queued.map(\.url))")
             }
@@ -81,8 +81,8 @@ struct APIRunnerStateMachineTests {
             act(machine.arrived(result(request, .failure(message, retryable: true), attempt: attempts)))
         }
 
-        func result(_ request: PageRequest, _ result: PageResult.Result, attempt: Int = 1) -> PageResult {
-            PageResult(job: request.job, walk: request.walk, index: request.index, url: request.url, result: result, attempt: attempt)
+        func result(_ request: APIPageRequest, _ result: APIPageResult.Result, attempt: Int = 1) -> APIPageResult {
+            APIPageResult(job: request.job, walk: request.walk, index: request.index, url: request.url, result: result, attempt: attempt)
         }
 
         func summary(of job: Int) -> APIJobRun.Summary? {

@@ -41,7 +41,7 @@ struct PolitenessCasesTests {
         var queues: Queues
         let clock = MockClock()
         /// Requests that went, by the name of the question that let them go.
-        var inFlight: [String: Queues.Job] = [:]
+        var inFlight: [String: Queues.Item] = [:]
 
         init(_ settings: PolitenessCase.Settings) {
             let breaker = CircuitBreaker<MockClock.Instant>.Configuration(

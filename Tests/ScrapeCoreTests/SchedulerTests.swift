@@ -63,7 +63,7 @@ struct SchedulerTests {
         let outcome = try await Scheduler(limits: limits).run(
             read: Self.reader(jobs),
             admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in
-                invalid.contains(job.id) ? .ready(job.id) : .job(job, host: job.host)
+                invalid.contains(job.id) ? .ready(job.id) : .work(job, host: job.host)
             },
             perform: { job, _ in
                 gauge.enter(job.host)
@@ -89,7 +89,7 @@ struct SchedulerTests {
         // Room for all 16 overall, 8 on the host: 8 start, 8 wait in the host's queue.
         let outcome = try await Scheduler(limits: .init(concurrency: 16, perHostConcurrency: 8), politeness: politeness).run(
             read: { batches.withLock { $0.popLast() } },  // the whole list in one batch, as a short inbox file is read
-            admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in .job(job, host: job.host) },
+            admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in .work(job, host: job.host) },
             perform: { job, _ in
                 // The drain begins once all 8 slots are busy.
                 if started.withLock({ $0.append(job.id); return $0.count }) == 8 { open.withLock { $0 = false } }
@@ -129,7 +129,7 @@ struct SchedulerTests {
         var order: [Int] = []
         _ = try await Scheduler(limits: .init(concurrency: 4, perHostConcurrency: 2)).run(
             read: Self.reader(payloads),
-            admit: { (payload: Payload) -> Scheduler<ContinuousClock>.Input<Payload, Int> in .job(payload, host: payload.host) },
+            admit: { (payload: Payload) -> Scheduler<ContinuousClock>.Input<Payload, Int> in .work(payload, host: payload.host) },
             perform: { job, _ in
                 if job.host == "slow" {
                     let deadline = ContinuousClock.now + .seconds(10)
@@ -168,7 +168,7 @@ struct SchedulerTests {
                 }
                 return count <= 1000 ? [count] : nil
             },
-            admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .job(id, host: "one") },
+            admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .work(id, host: "one") },
             perform: { job, _ in
                 try? await Task.sleep(for: .milliseconds(1))
                 return .init(output: job, outcome: .success)
@@ -190,7 +190,7 @@ struct SchedulerTests {
         let task = Task {
             try await Scheduler(limits: .init(concurrency: 6, perHostConcurrency: 3)).run(
                 read: Self.reader(jobs),
-                admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in .job(job, host: job.host) },
+                admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in .work(job, host: job.host) },
                 perform: { job, _ in
                     if job.delay > .zero { slowStarted.withLock { $0 += 1 } }
                     try? await Task.sleep(for: job.delay)
@@ -235,7 +235,7 @@ struct SchedulerTests {
                 }
                 return call == 2 ? [2] : nil
             },
-            admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .job(id, host: "h") },
+            admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .work(id, host: "h") },
             perform: { id, _ in .init(output: id, outcome: .success) },
             reject: { id, _ in id },
             emit: { id, _ in
@@ -262,7 +262,7 @@ struct SchedulerTests {
                     while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
                     return nil
                 },
-                admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .job(id, host: "h") },
+                admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .work(id, host: "h") },
                 perform: { id, _ in .init(output: id, outcome: .success) },
                 reject: { id, _ in id },
                 emit: { _, _ in }

@@ -55,7 +55,7 @@ struct SchedulerStressTests {
                 }
             },
             admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Int, Int> in
-                job.id % 97 == 0 ? .ready(job.id) : .job(job.id, host: job.host, origin: job.origin)
+                job.id % 97 == 0 ? .ready(job.id) : .work(job.id, host: job.host, origin: job.origin)
             },
             perform: { id, attempt in
                 let host = "h\(id % 23)"

@@ -140,14 +140,14 @@ public struct ScrapeRun: Sendable {
         do {
             let outcome = try await withTaskExecutorPreference(RunExecutor.shared) { try await scheduler.run(
                 read: { () async throws -> [URLSource.Line]? in try await source.nextBatch() },
-                admit: { (line: URLSource.Line) -> Scheduler.Input<PageJob, ScrapeRecord> in
+                admit: { (line: URLSource.Line) -> Scheduler.Input<QueuedPage, ScrapeRecord> in
                     if line.invalidBytes.map({ resumeIndex.consume(bytes: $0) }) ?? resumeIndex.consume(line.text) {
                         summary.skipped += 1
                         return .skip
                     }
                     switch line.admission(maxURLLength: maxURLLength) {
                     case .request(let prepared):
-                        return .job(PageJob(request: prepared, line: line), host: prepared.host, origin: prepared.origin)
+                        return .work(QueuedPage(request: prepared, line: line), host: prepared.host, origin: prepared.origin)
                     case .record(let record):
                         return .ready(record)
                     }

@@ -27,8 +27,9 @@ import ScrapeResilience
 /// nothing worth keeping are forgotten, so memory stays bounded over millions of them.
 /// (This file is the scheduler's state machine, hence over the usual size.)
 struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == Duration {
-    /// A unit of work and how many attempts it has had.
-    struct Job {
+    /// A work item (the scheduler's unit: a page's URL, an API page) and how many attempts
+    /// it has had.
+    struct Item {
         var payload: Payload
         /// The host name: slots, rates and pauses.
         let host: String
@@ -40,9 +41,9 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     /// What the scheduler should do next.
     enum Step {
         /// Start this job now (its slot and tokens are taken).
-        case start(Job, CircuitBreaker<Instant>.Transition?)
+        case start(Item, CircuitBreaker<Instant>.Transition?)
         /// Fail this job now: its origin stayed broken past the breaker's `giveUpAfter`.
-        case reject(Job)
+        case reject(Item)
         /// Nothing can happen now; something may at `wake` (nil: only an outcome can help).
         case idle(wake: Instant?)
     }
@@ -51,8 +52,8 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     private struct Origin {
         let name: String
         let host: String
-        var fresh = Deque<Job>()
-        var delayed: [(due: Instant, job: Job)] = []
+        var fresh = Deque<Item>()
+        var delayed: [(due: Instant, job: Item)] = []
         var breaker: CircuitBreaker<Instant>
         var inFlight = 0
         var isReady = false
@@ -70,7 +71,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
 
         var earliestRetry: Instant? { delayed.map(\.due).min() }
 
-        mutating func popAny() -> Job? {
+        mutating func popAny() -> Item? {
             if let job = fresh.popFirst() { return job }
             return delayed.isEmpty ? nil : delayed.removeFirst().job
         }
@@ -104,8 +105,8 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
 
     /// What one origin can do now (see ``dispatch(_:host:at:)``).
     private enum Dispatch {
-        case start(Job, CircuitBreaker<Instant>.Transition?, stillWaiting: Bool)
-        case reject(Job, stillWaiting: Bool)
+        case start(Item, CircuitBreaker<Instant>.Transition?, stillWaiting: Bool)
+        case reject(Item, stillWaiting: Bool)
         /// Not before this instant: a cooldown, a pause, a retry's due time or a token (nil if none is known).
         case later(Instant?)
         /// Out of `ready` until an outcome brings it back.
@@ -146,12 +147,12 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     /// Queues a new job at the back of its origin's queue; `origin` defaults to the host.
     mutating func add(_ payload: Payload, host: String, origin: String? = nil) {
         let origin = origin ?? host
-        updateOrigin(origin, host: host) { $0.fresh.append(Job(payload: payload, host: host, origin: origin, attemptsMade: 0)) }
+        updateOrigin(origin, host: host) { $0.fresh.append(Item(payload: payload, host: host, origin: origin, attemptsMade: 0)) }
         waitingCount += 1
     }
 
     /// Queues a retry that may start at `due`; it does not wait behind fresh jobs.
-    mutating func retry(_ job: Job, at due: Instant) {
+    mutating func retry(_ job: Item, at due: Instant) {
         updateOrigin(job.origin, host: job.host) { $0.delayed.append((due, job)) }
         waitingCount += 1
     }
@@ -326,4 +327,4 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     }
 }
 
-extension HostQueues.Job: Sendable where Payload: Sendable {}
+extension HostQueues.Item: Sendable where Payload: Sendable {}

@@ -71,8 +71,8 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
 
     /// What the input yields next.
     public enum Input<Payload: Sendable, Output: Sendable>: Sendable {
-        /// A job for `host` (slots and rates) at `origin` (queue and breaker; default: the host).
-        case job(Payload, host: String, origin: String? = nil)
+        /// A work item for `host` (slots and rates) at `origin` (queue and breaker; default: the host).
+        case work(Payload, host: String, origin: String? = nil)
         /// An output that needs no request (a line that is not a valid URL).
         case ready(Output)
         /// A line that needs nothing (already recorded by an earlier run).
@@ -137,7 +137,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     private enum ChildResult<Item: Sendable, Payload: Sendable, Output: Sendable>: Sendable {
-        case attempt(HostQueues<Pending<Payload, Output>, C.Instant>.Job, Attempt<Output>?)
+        case attempt(HostQueues<Pending<Payload, Output>, C.Instant>.Item, Attempt<Output>?)
         case timer(C.Instant)
         /// A batch of input; nil at its end.
         case input([Item]?)
@@ -247,7 +247,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     switch admit(item) {
                     case .skip: continue fill
                     case .ready(let output): try deliver(output, inFlight: queues.inFlightCount)
-                    case .job(let payload, let host, let origin): queues.add(Pending(payload: payload), host: host, origin: origin)
+                    case .work(let payload, let host, let origin): queues.add(Pending(payload: payload), host: host, origin: origin)
                     }
                 }
                 if Task.isCancelled, !outcome.cancelled {

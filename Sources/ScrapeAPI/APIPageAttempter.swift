@@ -5,7 +5,7 @@ import ScrapeHTTP
 import ScrapeResilience
 
 /// One request for one page of an api job: what the scheduler queues.
-struct PageRequest: Sendable {
+struct APIPageRequest: Sendable {
     /// Which of the run's jobs the page belongs to.
     let job: Int
     /// Which walk of the job the page belongs to (one per parent record with `resolve:`).
@@ -19,7 +19,7 @@ struct PageRequest: Sendable {
 }
 
 /// What one attempt at a page came to: the scheduler emits the last one.
-struct PageResult: Sendable {
+struct APIPageResult: Sendable {
     enum Result: Sendable {
         /// A 2xx response: what its records and the next page are read from.
         case page(body: [UInt8], headers: HTTPHeaders)
@@ -46,14 +46,14 @@ struct PageResult: Sendable {
 /// server is not sent again unless the job says `retry_non_idempotent: true`, so its
 /// retryable failures reach the policy as final unless the request surely did not reach
 /// the server (connect or DNS error, 429 or 503 with `Retry-After`).
-struct PageAttempter: Sendable {
+struct APIPageAttempter: Sendable {
     let options: APIJobRun.Options
     let client: HTTPClient
     let authenticator: APIAuthenticator
     let onAttempt: (@Sendable (RequestReport) -> Void)?
 
     /// Attempt number `number` at `page`; nil when cancelled.
-    func attempt(_ page: PageRequest, number: Int) async -> Scheduler<ContinuousClock>.Attempt<PageResult>? {
+    func attempt(_ page: APIPageRequest, number: Int) async -> Scheduler<ContinuousClock>.Attempt<APIPageResult>? {
         var refreshedToken = false
         while true {
             guard !Task.isCancelled else { return nil }
@@ -114,10 +114,10 @@ struct PageAttempter: Sendable {
         }
     }
 
-    private func finished(_ page: PageRequest, _ result: PageResult.Result, _ outcome: AttemptOutcome, _ number: Int)
-        -> Scheduler<ContinuousClock>.Attempt<PageResult>
+    private func finished(_ page: APIPageRequest, _ result: APIPageResult.Result, _ outcome: AttemptOutcome, _ number: Int)
+        -> Scheduler<ContinuousClock>.Attempt<APIPageResult>
     {
-        Scheduler.Attempt(output: PageResult(job: page.job, walk: page.walk, index: page.index, url: page.url, result: result, attempt: number), outcome: outcome)
+        Scheduler.Attempt(output: APIPageResult(job: page.job, walk: page.walk, index: page.index, url: page.url, result: result, attempt: number), outcome: outcome)
     }
 }
 

@@ -2,7 +2,7 @@ public import ScrapeCore
 import ScrapeHTTP
 
 /// One input URL on its way through the scheduler: the request to send, and its line.
-struct PageJob: Sendable {
+struct QueuedPage: Sendable {
     let request: FetchRequest.Prepared
     let line: URLSource.Line
 }

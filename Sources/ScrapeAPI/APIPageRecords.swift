@@ -8,7 +8,7 @@ import ScrapeCore
 /// that cannot be taken (a non-object with `include_from_parent`) does not throw away the
 /// records before it: they are kept and the error is kept beside them, so the output holds
 /// what a sequential walk would have written before it failed.
-struct PageRecords {
+struct APIPageRecords {
     /// Each record's bytes as sent (whitespace outside strings removed), with the walk's
     /// `include_from_parent` fields appended: what is written and what a child walks from.
     private(set) var records: [[UInt8]] = []

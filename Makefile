@@ -47,18 +47,18 @@ test-stress: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter ScrapeStressTests
 
-## install: the release binaries (scrape, and scrape-daemon which `scrape daemon` runs), the systemd units
+## install: the release binaries (scrape, and scrape-nio which `scrape daemon` runs), the systemd units
 ## (scrape.service; scrape-worker@.service for fleet workers)
 ## and a commented /etc/scrape/scrape.yaml (kept if present). Binaries go in stripped (scrape: 80 -> 59 MB);
 ## their symbols and debug info go to DEBUGDIR, where gdb finds them through a debuglink
 DEBUGDIR ?= /usr/lib/debug$(PREFIX)/bin
 install: deps
 	$(SWIFT) build $(RELEASE) --product scrape
-	$(SWIFT) build $(RELEASE) --product scrape-daemon
+	$(SWIFT) build $(RELEASE) --product scrape-nio
 	install -D -m 0755 $(RELEASE_BIN)/scrape $(DESTDIR)$(PREFIX)/bin/scrape
-	install -D -m 0755 $(RELEASE_BIN)/scrape-daemon $(DESTDIR)$(PREFIX)/bin/scrape-daemon
+	install -D -m 0755 $(RELEASE_BIN)/scrape-nio $(DESTDIR)$(PREFIX)/bin/scrape-nio
 	install -d -m 0755 $(DESTDIR)$(DEBUGDIR)
-	for b in scrape scrape-daemon; do \
+	for b in scrape scrape-nio; do \
 	    objcopy --only-keep-debug $(DESTDIR)$(PREFIX)/bin/$$b $(DESTDIR)$(DEBUGDIR)/$$b.debug && \
 	    objcopy --strip-debug --strip-unneeded --add-gnu-debuglink=$(DESTDIR)$(DEBUGDIR)/$$b.debug $(DESTDIR)$(PREFIX)/bin/$$b || exit 1; \
 	done
@@ -105,7 +105,7 @@ bench-api: deps
 SOAK_SECONDS ?= 1800
 bench-daemon: deps
 	$(SWIFT) build $(RELEASE) --product scrape
-	$(SWIFT) build $(RELEASE) --product scrape-daemon
+	$(SWIFT) build $(RELEASE) --product scrape-nio
 	python3 Benchmarks/daemon/measure.py $(RELEASE_BIN)/scrape $(SOAK_SECONDS)
 
 ## bench-ws: scrape ws against a Python websockets client on 1,000,000 small JSON messages from a local
@@ -115,7 +115,7 @@ bench-ws: deps
 	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
 	@Benchmarks/.venv/bin/python -c 'import websockets' 2>/dev/null || Benchmarks/.venv/bin/pip install -q 'websockets==13.1'
 	$(SWIFT) build $(RELEASE) --product scrape
-	$(SWIFT) build $(RELEASE) --product scrape-daemon
+	$(SWIFT) build $(RELEASE) --product scrape-nio
 	Benchmarks/ws/bench.sh $(RELEASE_BIN)/scrape
 
 ## bench-fleet: fleet mode on PostgreSQL: 20,000 100 ms pages on 16 origins with 1, 2 and 4 workers
@@ -125,7 +125,7 @@ bench-ws: deps
 bench-fleet: deps
 	@scripts/install-deps.sh nginx-light libnginx-mod-http-echo curl time bc postgresql-client-15 iproute2
 	$(SWIFT) build $(RELEASE) --product scrape
-	$(SWIFT) build $(RELEASE) --product scrape-daemon
+	$(SWIFT) build $(RELEASE) --product scrape-nio
 	Benchmarks/fleet/bench.sh $(RELEASE_BIN)/scrape
 
 ## fuzz: libFuzzer on the title extractor, robots.txt, the JSON parser, the URL-line reader, the resume

@@ -28,7 +28,7 @@ let package = Package(
         .library(name: "ScrapeStream", targets: ["ScrapeStream"]),
         .library(name: "ScrapeFrontier", targets: ["ScrapeFrontier"]),
         .executable(name: "scrape", targets: ["scrape"]),
-        .executable(name: "scrape-daemon", targets: ["scrape-daemon"]),
+        .executable(name: "scrape-nio", targets: ["scrape-nio"]),
     ],
     dependencies: [
         // The daemon's control server and the tests' loopback server. Default traits off to skip swift-configuration.
@@ -184,7 +184,7 @@ let package = Package(
         ),
         // The service, exec'd by `scrape daemon`; apart so one-shot runs do not load NIO and Hummingbird.
         .executableTarget(
-            name: "scrape-daemon",
+            name: "scrape-nio",
             dependencies: [
                 "ScrapeDaemon", "ScrapeStream", "ScrapeFrontier", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeBase", "ScrapeHTTP", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -242,7 +242,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeDaemonTests",
             dependencies: [
-                "scrape", "scrape-daemon", "ScrapeDaemon", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeTestSupport",
+                "scrape", "scrape-nio", "ScrapeDaemon", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -257,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeStreamTests",
             dependencies: [
-                "ScrapeStream", "ScrapeBase", "ScrapeCore", "ScrapeAPI", "ScrapeResilience", "ScrapeTestSupport", "scrape", "scrape-daemon",
+                "ScrapeStream", "ScrapeBase", "ScrapeCore", "ScrapeAPI", "ScrapeResilience", "ScrapeTestSupport", "scrape", "scrape-nio",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
@@ -267,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeFrontierTests",
             dependencies: [
-                "ScrapeFrontier", "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport", "scrape-daemon",
+                "ScrapeFrontier", "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport", "scrape-nio",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

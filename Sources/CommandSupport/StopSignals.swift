@@ -1,3 +1,4 @@
+import ScrapeBase
 import Glibc
 import Synchronization
 import UnixSignals
@@ -43,8 +44,13 @@ extension StopSignals {
     /// - Returns: what `operation` returned, and the first signal's number (0 when none came;
     ///   the exit status is then `128 + signal`).
     public static func cancelling<T: Sendable>(_ operation: @escaping @Sendable () async -> T) async -> (value: T, signal: Int32) {
+        // Signals are trapped before the work starts, so one that comes at once is not met
+        // by the default action (killed, nothing reported).
+        let started = Locked<Task<T, Never>?>(nil)
+        let signals = await StopSignals { _ in started.withLock { $0?.cancel() } }
         let task = Task { await operation() }
-        let signals = await StopSignals { _ in task.cancel() }
+        started.withLock { $0 = task }
+        if signals.signal != 0 { task.cancel() }
         let value = await task.value
         signals.cancel()
         return (value, signals.signal)

@@ -28,7 +28,7 @@ import Synchronization
 /// (they drain), then the control server, then the engine, so runs keep their client
 /// until they end.
 public enum Daemon {
-    /// What `scrape-daemon --version` prints: `scrape 1.0 (libcurl 7.88.1)`.
+    /// What `scrape-nio --version` prints: `scrape 1.0 (libcurl 7.88.1)`.
     public static var versionDescription: String { ScrapeVersion.description(curl: HTTPClient.curlVersion) }
 
     /// How the daemon was started.
@@ -128,6 +128,9 @@ public enum Daemon {
             tasks.cancelAll()
             return result ?? true
         }
+        // The state directory's lock is held until here: an optimised build may otherwise
+        // release `parts` (and the lock) after its last use, while the daemon still runs.
+        withExtendedLifetime(parts.stateLock) {}
         if !drain.isDraining { notifier.stopping(status: "stopping") }
         logger.info("stopped")
         return failed ? 1 : 0

@@ -35,7 +35,7 @@ final class FrontierMember: Service, Sendable {
         }
         database.unreachableTimeout = settings.unreachableTimeout
         database.unreachableTimeoutSetting = "daemon.frontier.unreachable_timeout"
-        database.applicationName = "scrape-daemon"
+        database.applicationName = "scrape-nio"
         var quiet = logger
         quiet.logLevel = .critical  // PostgresNIO's own lines
         store = FrontierStore(

@@ -6,7 +6,8 @@ import ScrapeBase
 ///
 /// Two daemons on one state directory would append to each other's outputs, resume each
 /// other's runs from `state.json`, and claim the same inbox files. The lock is taken
-/// before anything in the directory is read or written, so a second daemon exits at once
+/// before anything in the directory is read or written (its folders are only made sure to
+/// exist first), so a second daemon exits at once
 /// naming the first one's pid; the kernel drops the lock when the holder's process ends,
 /// however it ends, so a crash leaves nothing to clean up.
 final class StateDirectoryLock: Sendable {

@@ -11,7 +11,7 @@ extension Handshake {
     ///
     /// SHA-1 here proves only that the server read our key, not anything secret, hence
     /// swift-crypto's `Insecure` namespace. Crypto is built for postgres-nio anyway and
-    /// ScrapeStream is linked only into `scrape-daemon`, so the one-shot `scrape` stays free
+    /// ScrapeStream is linked only into `scrape-nio`, so the one-shot `scrape` stays free
     /// of it.
     package static func accept(forKey key: String) -> String {
         Base64.encode(Array(Insecure.SHA1.hash(data: Array((key + acceptGUID).utf8))))

@@ -3,15 +3,15 @@ import CommandSupport
 import ArgumentParser
 import Glibc
 
-/// `scrape daemon --config FILE`: hands over to `scrape-daemon`, installed beside this
+/// `scrape daemon --config FILE`: hands over to `scrape-nio`, installed beside this
 /// binary, by `execv` (same process id, so systemd's `MAINPID` and the notify socket stay
-/// right). Its arguments pass through untouched, after `daemon`; `scrape-daemon` parses
+/// right). Its arguments pass through untouched, after `daemon`; `scrape-nio` parses
 /// them, so the options and their help are declared once, there.
 struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "Run jobs on schedules, scrape lists dropped in an inbox, serve health and metrics.",
-        discussion: "Runs scrape-daemon (installed beside scrape) with these arguments; scrape daemon --help lists its options."
+        discussion: "Runs scrape-nio (installed beside scrape) with these arguments; scrape daemon --help lists its options."
     )
 
     @Argument(
@@ -21,19 +21,19 @@ struct DaemonCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        // Named, not left to scrape-daemon's default subcommand: `scrape-daemon --help` is
-        // the help of the binary (its list of subcommands), `scrape-daemon daemon --help`
+        // Named, not left to scrape-nio's default subcommand: `scrape-nio --help` is
+        // the help of the binary (its list of subcommands), `scrape-nio daemon --help`
         // the daemon's options, which is what `scrape daemon --help` asks for.
         try Self.execDaemonBinary(["daemon"] + arguments)
     }
 
-    /// Replaces this process with `scrape-daemon ARGUMENTS`; returns only by throwing.
+    /// Replaces this process with `scrape-nio ARGUMENTS`; returns only by throwing.
     static func execDaemonBinary(_ arguments: [String]) throws -> Never {
-        let path = Self.siblingPath("scrape-daemon")
+        let path = Self.siblingPath("scrape-nio")
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         execv(path, argv)
         let reason = SystemCall.errorMessage()
-        Terminal.error("scrape: cannot start \(path): \(reason) (make install puts scrape-daemon beside scrape)")
+        Terminal.error("scrape: cannot start \(path): \(reason) (make install puts scrape-nio beside scrape)")
         throw ExitCode(ScrapeCommand.Status.outputFailed)
     }
 

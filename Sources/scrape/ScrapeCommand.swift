@@ -44,7 +44,7 @@ struct ScrapeCommand: AsyncParsableCommand {
     }
 
     /// `scrape help frontier add`, `scrape help ws`: the commands behind `frontier` and
-    /// `ws` live in scrape-daemon, whose own `help` knows them (this binary knows only the
+    /// `ws` live in scrape-nio, whose own `help` knows them (this binary knows only the
     /// passthrough, and would show its help, or refuse `add`).
     static func isHelpOfPassthrough(_ arguments: [String]) -> Bool {
         arguments.count >= 2 && arguments[0] == "help"

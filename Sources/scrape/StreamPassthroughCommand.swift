@@ -1,13 +1,13 @@
 import ArgumentParser
 
-/// `scrape ws URL ...`: hands over to `scrape-daemon ws` by `execv`, as `scrape daemon`
+/// `scrape ws URL ...`: hands over to `scrape-nio ws` by `execv`, as `scrape daemon`
 /// does: the WebSocket client runs on SwiftNIO, which this binary does not load (so
 /// one-shot runs keep their start-up and memory). Options and help live there.
 struct StreamPassthroughCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ws",
         abstract: "Record a WebSocket stream as JSON Lines, reconnecting after failures.",
-        discussion: "Runs scrape-daemon ws (installed beside scrape) with these arguments; scrape ws --help lists its options."
+        discussion: "Runs scrape-nio ws (installed beside scrape) with these arguments; scrape ws --help lists its options."
     )
 
     @Argument(

@@ -11,7 +11,7 @@ struct UserMessageTests {
         try await ChildProcess(Self.binary, arguments, stdinPath: "/dev/null").wait()
     }
 
-    /// `scrape daemon` execs `scrape-daemon`; its help must be the daemon command's, with
+    /// `scrape daemon` execs `scrape-nio`; its help must be the daemon command's, with
     /// its options, not the other binary's list of subcommands.
     @Test func daemonHelpListsTheDaemonsOptions() async throws {
         let help = try await scrape(["daemon", "--help"])

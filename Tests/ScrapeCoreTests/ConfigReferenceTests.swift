@@ -94,7 +94,7 @@ import ScrapeBase
             documented.insert(key)
             #expect(row.value == value, "README's default for \(row.name)")
         }
-        #expect(documented == Set(Self.expected.keys), "keys missing from the README's config reference")
+        #expect(documented == Set(Self.expected.keys), "keys missing from the config reference (docs/config.md)")
     }
 
     @Test func wsKeyDefaultsAreTheCodes() throws {
@@ -105,7 +105,7 @@ import ScrapeBase
             documented.insert(key)
             #expect(row.value == value, "README's default for \(row.name)")
         }
-        #expect(documented == Set(Self.expectedStream.keys), "keys missing from the README's ws: table")
+        #expect(documented == Set(Self.expectedStream.keys), "keys missing from the ws: table (docs/config.md)")
     }
 
     @Test func theIdleTimeoutsDefaultIsWhatItsDescriptionSays() throws {
@@ -124,7 +124,7 @@ import ScrapeBase
             checked.insert(flag)
             #expect(row.value == Self.expected[key], "README's default for \(flag)")
         }
-        #expect(checked.count >= 10, "the README's flag table was not found: checked \(checked.sorted())")
+        #expect(checked.count >= 10, "the flag table (docs/run.md) was not found: checked \(checked.sorted())")
     }
 
     @Test func wsFlagTableDefaultsAreTheCodes() throws {
@@ -193,14 +193,14 @@ import ScrapeBase
         #expect(checked.count == Self.frontierExpected.values.map(\.count).reduce(0, +), "the frontier command table was not found: checked \(checked.sorted())")
     }
 
-    /// The `daemon.frontier` examples (the README's, the shipped config's, commented out
+    /// The `daemon.frontier` examples (the docs', the shipped config's, commented out
     /// there) write the worker's defaults out; they must stay the defaults.
     @Test func frontierExamplesHoldTheDefaults() throws {
         let readme = try Self.documentation()
         let readmeBlock = try #require(
             readme.indices.dropFirst().first { readme[$0] == "  frontier:" && readme[$0 - 1] == "daemon:" }.map { start in
                 (["daemon:"] + readme[start...].prefix { $0.hasPrefix("  ") }).joined(separator: "\n")
-            }, "the README's daemon.frontier example")
+            }, "the daemon.frontier example (docs/)")
         let shipped = try String(contentsOf: Self.root.appendingPathComponent("Config/scrape.yaml"), encoding: .utf8).split(separator: "\n").map(String.init)
         let shippedBlock = try #require(
             shipped.firstIndex(of: "  # frontier:").map { start in

@@ -114,4 +114,33 @@ struct OutputFileTests {
             #expect(!FileManager.default.fileExists(atPath: target + ".scrape-tmp"))
         }
     }
+
+    /// A replacement keeps the file's mode, never writes through a symlink planted at its
+    /// temp path, and a rewrite through a symlink keeps the link.
+    @Test func replacementsKeepModeLinksAndRefuseAPlantedTempLink() throws {
+        try TemporaryFiles.withDirectorySync { directory in
+            let target = directory + "/private.jsonl"
+            try "old\n".write(toFile: target, atomically: false, encoding: .utf8)
+            chmod(target, 0o600)
+            let writer = try RecordWriter(path: target, mode: .replaceWhole)
+            try writer.append(line: Array("new\n".utf8))
+            try writer.finish()
+            #expect(try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int == 0o600)
+
+            let victim = directory + "/victim.txt"
+            try "keep\n".write(toFile: victim, atomically: false, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: target + ".scrape-tmp", withDestinationPath: victim)
+            #expect(throws: OutputError.self) { try RecordWriter(path: target, mode: .replaceWhole) }
+            #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep\n")
+            unlink(target + ".scrape-tmp")
+
+            let link = directory + "/link.jsonl"
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+            let file = try OutputFile(path: link, mode: .resume)
+            try file.replaceContents { write throws(OutputError) in try write(Array("rewritten\n".utf8)) }
+            file.close()
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "rewritten\n")
+        }
+    }
 }

@@ -28,7 +28,10 @@ struct DaemonSafetyTests {
                 try daemon.writeConfig(Self.atStartJob(server, list: list))
                 try await daemon.start()
                 let output = daemon.stateDirectory + "/once.jsonl"
-                try await daemon.eventually("the first daemon's run") { daemon.records(output).count == 1 }
+                try await daemon.eventually("the first daemon's run, saved") {
+                    let job = (try await daemon.json(.get, "/jobs").object["jobs"] as? [[String: Any]])?.first
+                    return daemon.records(output).count == 1 && (job?["last_run"] as? [String: Any])?["outcome"] as? String == "succeeded"
+                }
                 let stateBefore = try String(contentsOfFile: daemon.stateDirectory + "/state.json", encoding: .utf8)
 
                 let second = try await ChildProcess(ChildProcess.builtProduct("scrape"), ["daemon", "--config", daemon.configPath]).wait()

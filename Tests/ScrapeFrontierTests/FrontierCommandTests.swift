@@ -6,7 +6,7 @@ import Testing
 
 @testable import ScrapeFrontier
 
-/// `scrape frontier ...` as users run it: the `scrape` binary (which execs scrape-daemon).
+/// `scrape frontier ...` as users run it: the `scrape` binary (which execs scrape-nio).
 @Suite struct FrontierCommandTests {
     static func scrape(_ arguments: [String], environment: [String: String] = [:], stdin: String = "/dev/null") async throws -> ChildProcess.Result {
         try await ChildProcess(ChildProcess.builtProduct("scrape"), ["frontier"] + arguments, stdinPath: stdin, environment: environment)

@@ -18,7 +18,7 @@ import Testing
             let urls = (0..<40).map { server.url("/delay/300?n=\($0)") }
             try await harness.add(urls, changes: .init(ignoreRobots: true))
             let victim = try ChildProcess(
-                ChildProcess.builtProduct("scrape-daemon"),
+                ChildProcess.builtProduct("scrape-nio"),
                 ["frontier", "work", "--db", harness.url, "--job", "crawl", "--lease", "1s", "--concurrency", "4", "--worker-id", "victim"])
             // Kill it once it has recorded some and holds leases on others.
             let deadline = ContinuousClock.now + .seconds(30)

@@ -3,7 +3,7 @@ import ScrapeBase
 import ScrapeTestSupport
 import Testing
 
-/// `scrape ws` as users run it: the `scrape` binary, which execs `scrape-daemon ws`.
+/// `scrape ws` as users run it: the `scrape` binary, which execs `scrape-nio ws`.
 @Suite struct StreamCommandTests {
     private let scrape = ChildProcess.builtProduct("scrape")
 

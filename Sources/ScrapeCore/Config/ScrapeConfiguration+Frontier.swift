@@ -3,7 +3,7 @@ extension ScrapeConfiguration {
     /// `scrape frontier work` (docs/frontier.md).
     ///
     /// The defaults are written here and nowhere else: `FrontierWorker.Options`, the
-    /// database's unreachable timeout, the flags' help text and the README (checked by
+    /// database's unreachable timeout, the flags' help text and docs/ (checked by
     /// `ConfigReferenceTests`) all read them from ``init()``. A job's politeness (per-host
     /// rate and concurrency, retries, robots.txt) is not here: it is stored with the job,
     /// with ``HTTP``'s defaults.

@@ -7,7 +7,7 @@ extension ScrapeConfiguration {
     ///
     /// The defaults are stated here and nowhere else: `StreamSettings` (what a connection
     /// runs with) is made from this type, the flags' help quotes ``Setting/defaultDescription``,
-    /// and `ConfigReferenceTests` checks the README's tables against both.
+    /// and `ConfigReferenceTests` checks the tables of docs/config.md and docs/ws.md against both.
     public struct Stream: Sendable, Equatable {
         /// A ping goes out when nothing was received for this long: 30 s keeps a quiet
         /// stream inside the 60 s idle cut-off of common proxies and load balancers.

@@ -20,7 +20,7 @@ extension ScrapeConfiguration.Stream {
         /// The flag's name: `--ping-interval` for `ping_interval`.
         public var flag: String { "--" + String(rawValue.map { $0 == "_" ? "-" : $0 }) }
 
-        /// The default as the flags' help and the README write it; nil for a setting that
+        /// The default as the flags' help and docs/config.md write it; nil for a setting that
         /// is unset by default.
         public var defaultDescription: String? {
             switch self {

@@ -86,17 +86,14 @@ public final class OutputFile {
             // write the new one beside it.
             let existing = try Self.openLocked(path: target, create: false, inputs: inputs, messagePath: path)
             let temporary = target + ".scrape-tmp"
-            let fresh: (descriptor: Int32, isRegular: Bool)?
+            let fresh: Int32
             do throws(OutputError) {
-                fresh = try Self.openLocked(path: temporary, create: true, inputs: [], messagePath: path)
+                fresh = try Self.openTemporary(temporary, like: existing?.descriptor, messagePath: path)
             } catch {
                 if let existing { Glibc.close(existing.descriptor) }
                 throw error
             }
-            guard let fresh else { throw OutputError(path: temporary, reason: "it was not created") }  // unreachable: O_CREAT
-            // A temp file left by a killed run is ours to reuse: it is unlocked.
-            _ = ftruncate(fresh.descriptor, 0)
-            descriptor = fresh.descriptor
+            descriptor = fresh
             isRegularFile = true
             ownsDescriptor = true
             pending = (temporary, target)
@@ -162,6 +159,38 @@ public final class OutputFile {
             throw refuse("cannot lock: " + SystemCall.errorMessage(), kind: .write)
         }
         return (descriptor, isRegular)
+    }
+
+    /// Opens (creating, or reusing one a killed run left) the temp file a replacement is
+    /// written to, locked and empty, with the mode and owner of the file it replaces.
+    ///
+    /// - Throws: ``OutputError`` of kind `refused` when `temporary` is a symlink or not a
+    ///   regular file (never written through), or another run holds it.
+    private static func openTemporary(_ temporary: String, like original: Int32?, messagePath: String) throws(OutputError) -> Int32 {
+        let descriptor = open(temporary, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            let refused = errno == ELOOP
+            let reason = refused ? "\(temporary) exists and is a symlink; remove it" : "\(temporary): " + SystemCall.errorMessage()
+            throw OutputError(path: messagePath, reason: reason, kind: refused ? .refused : .write)
+        }
+        func fail(_ reason: String, kind: OutputError.Kind = .write) -> OutputError {
+            Glibc.close(descriptor)
+            return OutputError(path: messagePath, reason: reason, kind: kind)
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw fail(SystemCall.errorMessage()) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw fail("\(temporary) exists and is not a regular file; remove it", kind: .refused) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            throw errno == EWOULDBLOCK ? fail("another scrape run is writing it (\(temporary) is locked)", kind: .refused) : fail("cannot lock \(temporary): " + SystemCall.errorMessage())
+        }
+        guard ftruncate(descriptor, 0) == 0 else { throw fail("cannot empty \(temporary): " + SystemCall.errorMessage()) }
+        var old = stat()
+        if let original, fstat(original, &old) == 0 {
+            // A 0600 file stays 0600 (and keeps its owner where we may set it).
+            _ = fchmod(descriptor, old.st_mode & 0o7777)
+            _ = fchown(descriptor, old.st_uid, old.st_gid)
+        }
+        return descriptor
     }
 
     /// The path a whole-file replacement renames onto: `path` itself, or the file its
@@ -305,16 +334,15 @@ public final class OutputFile {
     /// - Throws: ``OutputError``; the old file is then untouched.
     func replaceContents(_ fill: ((_ bytes: [UInt8]) throws(OutputError) -> Void) throws(OutputError) -> Void) throws(OutputError) {
         precondition(isRegularFile && pending == nil, "only a regular file is rewritten")
-        let temporary = path + ".scrape-rewrite"
-        unlink(temporary)  // left by a run killed mid-rewrite: never the user's file
-        let fresh = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
-        guard fresh >= 0 else { throw OutputError(path: temporary, reason: SystemCall.errorMessage()) }
+        // Through a symlink the new file goes beside its target, so the link stays a link.
+        let target = Self.target(of: path) ?? path
+        let temporary = target + ".scrape-rewrite"
+        let fresh = try Self.openTemporary(temporary, like: descriptor, messagePath: path)
         func fail(_ reason: String) -> OutputError {
             Glibc.close(fresh)
             unlink(temporary)
             return OutputError(path: path, reason: reason)
         }
-        guard flock(fresh, LOCK_EX | LOCK_NB) == 0 else { throw fail("cannot lock the rewritten file: " + SystemCall.errorMessage()) }
         do throws(OutputError) {
             try fill { bytes throws(OutputError) in try Self.write(bytes, to: fresh, path: temporary) }
         } catch {
@@ -322,8 +350,8 @@ public final class OutputFile {
             throw error
         }
         guard fsync(fresh) == 0 else { throw fail("fsync of the rewritten file: " + SystemCall.errorMessage()) }
-        guard rename(temporary, path) == 0 else { throw fail("rename: " + SystemCall.errorMessage()) }
-        Self.syncDirectory(of: path)
+        guard rename(temporary, target) == 0 else { throw fail("rename: " + SystemCall.errorMessage()) }
+        Self.syncDirectory(of: target)
         retired.append(descriptor)
         descriptor = fresh
     }

@@ -41,7 +41,8 @@ public struct ScrapeRecord: Sendable, Equatable {
     public var fetchedAt: Timestamp
     /// Keys after the contract's fixed ones (`fields`, `links`, metadata: what the page
     /// pipeline's body stages add), in the order they were added; written after
-    /// `fetched_at`, and free to hold nested objects and arrays.
+    /// `fetched_at`, and free to hold nested objects and arrays. A key must not be one of
+    /// the contract's fixed keys (a stage adds keys of its own: `fields`, `links`).
     public var extras: [RecordMember] = []
 
     public init(

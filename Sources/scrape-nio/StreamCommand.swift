@@ -9,7 +9,7 @@ import ScrapeStream
 /// `scrape ws URL`: one WebSocket stream to JSON Lines, until `--max-messages`,
 /// `--duration`, a signal, a close 1000 or the reconnect budget ends it.
 ///
-/// Lives in `scrape-daemon`, the binary that already links SwiftNIO, so one-shot
+/// Lives in `scrape-nio`, the binary that already links SwiftNIO, so one-shot
 /// `scrape run` keeps its start-up and memory (docs/benchmarks.md, "Measured choices").
 struct StreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -9,7 +9,7 @@ import ScrapeFrontier
 import ScrapeHTTP
 
 /// `scrape frontier ...`: fleet mode, many workers on one PostgreSQL frontier
-/// (docs/frontier.md). Lives in `scrape-daemon`, which links SwiftNIO (PostgresNIO runs on
+/// (docs/frontier.md). Lives in `scrape-nio`, which links SwiftNIO (PostgresNIO runs on
 /// it); `scrape frontier` execs it.
 struct FrontierCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

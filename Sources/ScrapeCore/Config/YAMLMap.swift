@@ -52,16 +52,6 @@ struct YAMLMap {
         return scalar.string
     }
 
-    /// A string that goes into a request header: non-empty, without CR, LF or NUL. The
-    /// value is never quoted back (it may be a credential).
-    func headerValue(_ key: String) throws(ConfigurationError) -> String? {
-        guard let text = try string(key) else { return nil }
-        if let problem = HeaderCheck.problem(with: text) {
-            throw ConfigurationError(key: path(key), message: problem, line: line(key))
-        }
-        return text
-    }
-
     func int(_ key: String, minimum: Int) throws(ConfigurationError) -> Int? {
         try parse(key) { text throws(ValueParser.Mismatch) in try ValueParser.integer(text, minimum: minimum) }
     }

@@ -109,6 +109,31 @@ struct SchedulerTests {
         #expect(Set(order) == [0, 2, 4, 6])
     }
 
+    /// A run whose only work waits (a retry 5 minutes away) still ends as soon as the intake
+    /// closes: the scheduler watches the intake, not only its own events. Without the watch
+    /// this test waits for the retry and fails at the suite's time limit.
+    @Test func closingTheIntakeEndsARunThatOnlyWaits() async throws {
+        let open = Locked(true)
+        async let closer: Void = {
+            try? await Task.sleep(for: .milliseconds(300))
+            open.withLock { $0 = false }
+        }()
+        let politeness = Scheduler<ContinuousClock>.Politeness(retry: RetryPolicy(maxAttempts: 3, maxRetryAfter: .seconds(600)))
+        let batches = Locked([[1]])
+        var emitted: [Int] = []
+        let outcome = try await Scheduler(limits: .init(concurrency: 4, perHostConcurrency: 4), politeness: politeness).run(
+            read: { batches.withLock { $0.popLast() } },
+            admit: { (id: Int) -> Scheduler<ContinuousClock>.Input<Int, Int> in .work(id, host: "h") },
+            perform: { id, _ in .init(output: id, outcome: .failure(retryable: true, retryAfter: .seconds(300))) },
+            reject: { id, _ in id },
+            emit: { id, _ in emitted.append(id) },
+            intakeOpen: { open.withLock { $0 } }
+        )
+        await closer
+        #expect(outcome.drained && !outcome.cancelled)
+        #expect(outcome.retries == 1 && outcome.dropped == 1 && emitted.isEmpty)
+    }
+
     @Test func respectsGlobalAndPerHostLimits() async throws {
         let jobs = (0..<200).map { Job(id: $0, host: "h\($0 % 5)", delay: .milliseconds(2)) }
         let gauge = Gauge()

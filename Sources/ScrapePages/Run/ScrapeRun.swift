@@ -167,7 +167,7 @@ public struct ScrapeRun: Sendable {
                     onProgress?(summary, inFlight)
                 },
                 flush: { try writer.flush() },
-                intakeOpen: { intakeOpen?() ?? true },
+                intakeOpen: intakeOpen,
                 onEvent: { event in
                     onEvent?(event)
                     onNotice?(event.notice)

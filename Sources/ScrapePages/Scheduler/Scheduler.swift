@@ -143,6 +143,8 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         case input([Item]?)
         /// Time to flush what was emitted.
         case flush
+        /// The intake closed (the watcher saw it): decide again, even with nothing in flight.
+        case intakeClosed
     }
 
     /// Runs every job of the input.
@@ -158,9 +160,11 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     ///     attempt's output instead: a record carries its own outcome).
     ///   - emit: receives each output and the number of jobs still in flight.
     ///   - flush: called at most ``Limits/flushDelay`` after an output was emitted.
-    ///   - intakeOpen: asked before anything starts; once false, no input is read, no
-    ///     waiting job or retry starts (they are dropped, with no output), and the run ends
-    ///     when the jobs in flight have.
+    ///   - intakeOpen: nil for a run that only ends with its input; otherwise asked before
+    ///     anything starts, and watched every 50 ms by a child task (a run whose only work
+    ///     waits for a backoff or a cooldown has nothing else to wake it). Once false, no
+    ///     input is read, no waiting job or retry starts (they are dropped, with no output),
+    ///     and the run ends when the jobs in flight have.
     ///   - onEvent: breaker transitions, for logging.
     /// - Throws: what `read`, `emit` or `flush` throws; the children are cancelled first.
     public func run<Item: Sendable, Payload: Sendable, Output: Sendable>(
@@ -170,7 +174,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         reject: (Payload, _ attempts: Int) -> Output,
         emit: (Output, _ inFlight: Int) throws -> Void,
         flush: () throws -> Void = {},
-        intakeOpen: () -> Bool = { true },
+        intakeOpen: (@Sendable () -> Bool)? = nil,
         onEvent: (Event) -> Void = { _ in }
     ) async throws -> Outcome {
         var queues = HostQueues<Pending<Payload, Output>, C.Instant>(
@@ -198,6 +202,14 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         }
 
         return try await withThrowingTaskGroup(of: ChildResult<Item, Payload, Output>.self) { group in
+            if let intakeOpen {
+                group.addTask {
+                    while intakeOpen() {
+                        do { try await clock.sleep(until: clock.now.advanced(by: .milliseconds(50)), tolerance: nil) } catch { break }
+                    }
+                    return .intakeClosed
+                }
+            }
             func deliver(_ output: Output, inFlight: Int) throws {
                 try emit(output, inFlight)
                 outcome.emitted += 1
@@ -212,7 +224,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
 
             while true {
                 let workLeft = queues.waitingCount > 0 || !(inputDone && batchPosition == batch.count)
-                if !outcome.drained, !outcome.cancelled, workLeft, !intakeOpen() {
+                if !outcome.drained, !outcome.cancelled, workLeft, let intakeOpen, !intakeOpen() {
                     outcome.drained = true
                     outcome.dropped += queues.drainWaiting()
                 }
@@ -265,6 +277,8 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                 switch result {
                 case .timer(let deadline):
                     if timer == deadline { timer = nil }
+                case .intakeClosed:
+                    break  // the loop's top sees it
                 case .flush:
                     flushPending = false
                     try flush()

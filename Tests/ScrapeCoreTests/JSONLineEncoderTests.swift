@@ -19,10 +19,13 @@ struct JSONLineEncoderTests {
     /// when a nested object has keys of those names.
     @Test func extrasFollowTheFixedKeysAndDoNotFoolTheReader() {
         var record = ScrapeRecord(url: "https://a.test/x", status: 200, attempts: 1, fetchedAt: Self.time)
+        typealias Member = JSONDocument.Member
         record.extras = [
-            RecordMember("fields", .object([
-                RecordMember("meta", .object([RecordMember("status", .int(503)), RecordMember("error", .object([RecordMember("kind", .string("timeout"))]))])),
-                RecordMember("tags", .array([.string("a\"b"), .null, .bool(true)])),
+            Member(key: "fields", value: .object([
+                Member(key: "meta", value: .object([
+                    Member(key: "status", value: .number("503")), Member(key: "error", value: .object([Member(key: "kind", value: .string("timeout"))])),
+                ])),
+                Member(key: "tags", value: .array([.string("a\"b"), .null, .bool(true)])),
             ])),
         ]
         let line = JSONLineEncoder.line(for: record)

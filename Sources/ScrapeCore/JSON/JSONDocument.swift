@@ -1,8 +1,9 @@
 import Yams
 
-/// A JSON request body that pagination edits: built from the job's `json:` mapping, with
-/// key order kept, and values set at dotted key paths (`query.page`), objects created on
-/// the way. Encoded compactly, as `JSONLineEncoder` encodes strings.
+/// A JSON value we build and write: a request body that pagination edits (from the job's
+/// `json:` mapping, key order kept, values set at dotted key paths like `query.page`,
+/// objects created on the way), and the keys a page stage adds to a record
+/// (``ScrapeRecord/extras``). Encoded compactly, as `JSONLineEncoder` encodes strings.
 ///
 /// Values taken from a response (a cursor) go in as ``raw(_:)``: the bytes the API sent,
 /// so a numeric cursor stays a number and a string cursor a string.
@@ -20,6 +21,11 @@ package indirect enum JSONDocument: Sendable, Equatable {
     package struct Member: Sendable, Equatable {
         package var key: String
         package var value: JSONDocument
+
+        package init(key: String, value: JSONDocument) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// Whether this is an object (paginator values can be set in it).
@@ -112,7 +118,8 @@ package indirect enum JSONDocument: Sendable, Equatable {
         return bytes
     }
 
-    private func append(to bytes: inout [UInt8]) {
+    /// Appends the compact JSON text to `bytes`.
+    package func append(to bytes: inout [UInt8]) {
         switch self {
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))

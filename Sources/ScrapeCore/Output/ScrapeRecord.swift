@@ -43,7 +43,7 @@ public struct ScrapeRecord: Sendable, Equatable {
     /// pipeline's body stages add), in the order they were added; written after
     /// `fetched_at`, and free to hold nested objects and arrays. A key must not be one of
     /// the contract's fixed keys (a stage adds keys of its own: `fields`, `links`).
-    public var extras: [RecordMember] = []
+    package var extras: [JSONDocument.Member] = []
 
     public init(
         url: String, finalURL: String? = nil, status: Int? = nil, title: String? = nil, error: Failure? = nil,

@@ -63,6 +63,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libxml2 holds parsed HTML trees and evaluates XPath over them (its HTML parser is not used).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // glibc's mallopt, for the one-shot commands' heap settings (CommandSupport.HeapTuning).
         .systemLibrary(name: "CMalloc"),
         // ThreadSanitizer's annotation functions, called by ScrapeBase only in `make test-tsan` builds.
@@ -83,7 +89,7 @@ let package = Package(
         // Titles as browsers find them: our own tokenizer subset, encoding sniffing and decoding (iconv from glibc).
         .target(
             name: "ScrapeHTML",
-            dependencies: ["ScrapeBase"],
+            dependencies: ["ScrapeBase", "CLibXML2"],
             swiftSettings: swiftSettings
         ),
         .target(

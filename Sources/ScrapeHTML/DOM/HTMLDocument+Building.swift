@@ -1,0 +1,124 @@
+import CLibXML2
+
+/// The operations the tree builder needs, in the DOM's terms: create, insert before or
+/// append, remove. Nodes are linked here, not with libxml2's `xmlAddChild` family: those
+/// merge a text node into a neighbouring one and free it, which the HTML standard does
+/// only when inserting characters (``insertText(_:into:before:)``).
+extension HTMLDocument {
+    /// An attribute as the tokenizer and tree builder hand it over.
+    struct NewAttribute {
+        var namespace: DOMNamespace?
+        var localName: [UInt8]
+        var value: [UInt8]
+    }
+
+    /// A new element, not yet in the tree. A `template` in the HTML namespace gets its
+    /// contents fragment (``DOMNode/templateContents``).
+    func createElement(_ localName: [UInt8], namespace: DOMNamespace, attributes: [NewAttribute]) -> DOMNode {
+        // Interned in the document's dictionary; libxml2 frees only names the dictionary does not own.
+        let interned = localName.withUnsafeBufferPointer { xmlDictLookup(raw.pointee.dict, $0.baseAddress, Int32($0.count)) }
+        guard let interned, let node = xmlNewDocNodeEatName(raw, namespaceRecord(namespace), UnsafeMutablePointer(mutating: interned), nil) else {
+            fatalError("libxml2 could not allocate an element")
+        }
+        let element = DOMNode(node)
+        for attribute in attributes { setAttribute(attribute, on: element) }
+        if namespace == .html, localName == Self.templateName, let fragment = xmlNewDocFragment(raw) {
+            adoptFragment(fragment)
+            node.pointee._private = UnsafeMutableRawPointer(fragment)
+        }
+        return element
+    }
+
+    private static let templateName: [UInt8] = Array("template".utf8)
+
+    /// Adds an attribute to an element (the caller checks it is not there yet: the
+    /// standard adds only missing ones to `html` and `body`).
+    func setAttribute(_ attribute: NewAttribute, on element: DOMNode) {
+        var name = attribute.localName
+        name.append(0)
+        var value = attribute.value
+        value.append(0)
+        _ = xmlNewNsProp(element.raw, attribute.namespace.flatMap(namespaceRecord), name, value)
+    }
+
+    /// Whether an element has an attribute with this local name in no namespace.
+    func hasAttribute(_ localName: [UInt8], on element: DOMNode) -> Bool {
+        element.attributes.contains { $0.namespace == nil && $0.localNameBytes.elementsEqual(localName) }
+    }
+
+    /// A new comment node, not yet in the tree.
+    func createComment(_ data: [UInt8]) -> DOMNode {
+        var bytes = data
+        bytes.append(0)
+        guard let node = xmlNewDocComment(raw, bytes) else { fatalError("libxml2 could not allocate a comment") }
+        return DOMNode(node)
+    }
+
+    /// Appends the DOCTYPE node (after any comments already in the document). Empty
+    /// identifiers are recorded as missing: the DOM gives "" for both.
+    func appendDoctype(name: [UInt8], publicID: [UInt8], systemID: [UInt8]) {
+        func cString(_ bytes: [UInt8]) -> [UInt8]? { bytes.isEmpty ? nil : bytes + [0] }
+        let dtd = xmlCreateIntSubset(raw, name + [0], cString(publicID), cString(systemID))
+        guard let dtd else { return }
+        // xmlCreateIntSubset links it before the first element; the tree builder only calls
+        // this before there is one, so it lands last, as the standard appends it.
+        _ = dtd
+    }
+
+    /// Inserts `child` (not in the tree) into `parent`, before `reference` (a child of
+    /// `parent`), or last when `reference` is nil.
+    func insert(_ child: DOMNode, into parent: DOMNode, before reference: DOMNode?) {
+        let node = child.raw
+        precondition(node.pointee.parent == nil && node.pointee.next == nil && node.pointee.prev == nil, "insert: the node is in the tree")
+        node.pointee.parent = parent.raw
+        if let reference = reference?.raw {
+            node.pointee.next = reference
+            node.pointee.prev = reference.pointee.prev
+            if let previous = reference.pointee.prev { previous.pointee.next = node } else { parent.raw.pointee.children = node }
+            reference.pointee.prev = node
+        } else {
+            node.pointee.prev = parent.raw.pointee.last
+            if let last = parent.raw.pointee.last { last.pointee.next = node } else { parent.raw.pointee.children = node }
+            parent.raw.pointee.last = node
+        }
+    }
+
+    /// Takes a node out of the tree (its children stay with it).
+    func remove(_ node: DOMNode) {
+        let raw = node.raw
+        guard let parent = raw.pointee.parent else { return }
+        if let previous = raw.pointee.prev { previous.pointee.next = raw.pointee.next } else { parent.pointee.children = raw.pointee.next }
+        if let next = raw.pointee.next { next.pointee.prev = raw.pointee.prev } else { parent.pointee.last = raw.pointee.prev }
+        raw.pointee.parent = nil
+        raw.pointee.next = nil
+        raw.pointee.prev = nil
+    }
+
+    /// Moves every child of `source` to the end of `destination`, in order (the adoption
+    /// agency's "append all children"): whole links, no copies, no text merging.
+    func moveChildren(of source: DOMNode, to destination: DOMNode) {
+        while let child = source.firstChild {
+            remove(child)
+            insert(child, into: destination, before: nil)
+        }
+    }
+
+    /// The standard's "insert a character" for a run of UTF-8: appended to the Text node
+    /// just before the insertion point when there is one, else a new Text node there.
+    func insertText(_ text: UnsafeBufferPointer<UInt8>, into parent: DOMNode, before reference: DOMNode?) {
+        guard let start = text.baseAddress, !text.isEmpty else { return }
+        let previous = reference.map { $0.raw.pointee.prev } ?? parent.raw.pointee.last
+        if let previous, previous.pointee.type == XML_TEXT_NODE {
+            xmlNodeAddContentLen(previous, start, Int32(text.count))
+            return
+        }
+        guard let node = xmlNewDocTextLen(raw, start, Int32(text.count)) else { fatalError("libxml2 could not allocate text") }
+        insert(DOMNode(node), into: parent, before: reference)
+    }
+
+    /// Called once the tree is complete: numbers the elements in document order so that
+    /// XPath sorts node-sets without walking the tree.
+    func finishBuilding() {
+        xmlXPathOrderDocElems(raw)
+    }
+}

@@ -1,0 +1,69 @@
+package import CLibXML2
+
+/// A parsed HTML document: a libxml2 tree built by the HTML standard's rules.
+///
+/// libxml2 holds the nodes (so XPath runs on them directly) but never parses: the tree
+/// builder links the nodes itself, through ``HTMLDocument``'s building methods, because
+/// libxml2's own insertion functions merge adjacent text nodes and its HTML parser builds
+/// HTML4-era trees. Names are interned in the document's dictionary.
+///
+/// Not thread-safe: one document is built and read on one thread at a time. Moving a
+/// finished document to another thread is fine (hence `@unchecked Sendable`): nothing in
+/// it is shared with another document.
+public final class HTMLDocument: @unchecked Sendable {
+    /// The standard's document modes, decided by the DOCTYPE.
+    public enum Mode: Sendable {
+        case noQuirks
+        case limitedQuirks
+        case quirks
+    }
+
+    /// The libxml2 document; owned: freed with this object.
+    package let raw: xmlDocPtr
+    /// The namespace records elements and attributes point at, in ``DOMNamespace/foreign``
+    /// order; owned here (libxml2 frees only namespaces declared on nodes).
+    private let namespaceRecords: [xmlNsPtr]
+    /// Every `template` element's contents fragment: freed before the document (their
+    /// names live in its dictionary).
+    private var fragments: [xmlNodePtr] = []
+    /// The document's mode, set by the tree builder from the DOCTYPE.
+    public internal(set) var mode: Mode = .noQuirks
+
+    /// An empty document (no children).
+    public init() {
+        guard let document = xmlNewDoc(nil) else { fatalError("libxml2 could not allocate a document") }
+        document.pointee.dict = xmlDictCreate()
+        raw = document
+        namespaceRecords = DOMNamespace.foreign.map { namespace in
+            guard let record = xmlNewNs(nil, namespace.uri, namespace.prefix) else { fatalError("libxml2 could not allocate a namespace") }
+            return record
+        }
+    }
+
+    deinit {
+        for fragment in fragments { xmlFreeNode(fragment) }
+        xmlFreeDoc(raw)
+        for record in namespaceRecords { xmlFreeNs(record) }
+    }
+
+    /// The document node.
+    public var document: DOMNode { DOMNode(UnsafeMutableRawPointer(raw).assumingMemoryBound(to: xmlNode.self)) }
+
+    /// The root element (`html` in every document the tree builder makes), or nil.
+    public var documentElement: DOMNode? {
+        var child = document.firstChild
+        while let node = child, node.kind != .element { child = node.nextSibling }
+        return child
+    }
+
+    /// The libxml2 record of `namespace`, or nil for HTML (no namespace).
+    func namespaceRecord(_ namespace: DOMNamespace) -> xmlNsPtr? {
+        guard let index = DOMNamespace.foreign.firstIndex(of: namespace) else { return nil }
+        return namespaceRecords[index]
+    }
+
+    /// Keeps a template's contents fragment alive as long as the document.
+    func adoptFragment(_ fragment: xmlNodePtr) {
+        fragments.append(fragment)
+    }
+}

@@ -31,7 +31,7 @@ extension FieldSpec {
         case .html:
             let serializer = HTMLSerializer()
             return elementValues(selector, on: page) { .string(serializer.outerHTML($0)) }
-        case .attr(let name):
+        case .attribute(let name):
             return attributeValues(selector, named: name, on: page) { .string($0) }
         case .url(let name):
             let base = page.baseURL

@@ -45,8 +45,9 @@ public struct FieldSpec: Sendable {
             do throws(XPathCompiler.Failure) {
                 try XPathCompiler.check(expression)
             } catch {
+                let place = error.offset.map { " at offset \($0)" } ?? ""
                 throw FieldSpecError(kind: .invalidXPath, spec: spec, field: name, query: expression,
-                                     message: "does not parse as XPath 1.0: \(error.message)", offset: error.offset)
+                                     message: "does not parse as XPath 1.0: \(error.message)\(place)", offset: error.offset)
             }
             query = expression
             isXPath = true
@@ -56,8 +57,9 @@ public struct FieldSpec: Sendable {
             do throws(SelectorError) {
                 compiled = .css(try CSSSelector(selector))
             } catch {
-                throw FieldSpecError(kind: .invalidSelector, spec: spec, field: name, query: selector,
-                                     message: error.message, offset: error.offset)
+                // The selector parser says "… at N"; fields say "at offset N", as for XPath.
+                let message = error.message.replacing(" at \(error.offset)", with: " at offset \(error.offset)", maxReplacements: 1)
+                throw FieldSpecError(kind: .invalidSelector, spec: spec, field: name, query: selector, message: message, offset: error.offset)
             }
             query = selector
             isXPath = false

@@ -25,10 +25,10 @@ public struct FieldSpecError: Error, Sendable, Equatable, CustomStringConvertibl
     public let field: String
     /// The selector or expression at fault (SPEC without its `css:`/`xpath:` prefix).
     public let query: String
-    /// What is wrong, without the field and offset.
+    /// What is wrong, with where (`unknown pseudo-element '::atr' at offset 6`).
     public let message: String
-    /// Offset in ``query`` (UTF-8 bytes for XPath, the selector parser's offset for CSS)
-    /// where the fault is, when known.
+    /// Where in ``query`` the fault is, when known: Unicode scalars for CSS (the selector
+    /// parser's count), UTF-8 bytes for XPath (libxml2's).
     public let offset: Int?
 
     public var description: String {
@@ -40,8 +40,7 @@ public struct FieldSpecError: Error, Sendable, Equatable, CustomStringConvertibl
         case .duplicateName:
             return "field '\(field)': given twice"
         case .invalidSelector, .invalidXPath:
-            let place = offset.map { " at offset \($0)" } ?? ""
-            return "field '\(field)': '\(query)': \(message)\(place)"
+            return "field '\(field)': '\(query)': \(message)"
         }
     }
 }

@@ -19,6 +19,7 @@ enum XPathCompiler {
 
     /// A compiled expression, owned by the caller (free it with `xmlXPathFreeCompExpr`).
     static func compile(_ expression: String, in context: xmlXPathContextPtr) throws(Failure) -> xmlXPathCompExprPtr {
+        try checkBrackets(expression)
         context.pointee.error = { _, _ in }  // keep the error in lastError, print nothing
         defer { xmlResetError(&context.pointee.lastError) }
         if let compiled = xmlXPathCtxtCompile(context, expression) { return compiled }
@@ -26,6 +27,37 @@ enum XPathCompiler {
         let code = Int(error.code) - Int(XML_XPATH_EXPRESSION_OK.rawValue)
         let message = messages.indices.contains(code) ? messages[code] : "invalid expression"
         throw Failure(message: message, offset: error.domain == Int32(XML_FROM_XPATH.rawValue) ? Int(error.int1) : nil)
+    }
+
+    /// Refuses an unclosed `(` or `[`, or a stray `)` or `]`, outside string literals.
+    /// libxml2 2.9.14 accepts `count(` at the end of an expression as `count()` (its
+    /// argument loop stops at the end of the string without an error).
+    static func checkBrackets(_ expression: String) throws(Failure) {
+        var open: [(byte: UInt8, offset: Int)] = []
+        var quote: UInt8?
+        for (offset, byte) in expression.utf8.enumerated() {
+            if let current = quote {
+                if byte == current { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                quote = byte
+            case UInt8(ascii: "("), UInt8(ascii: "["):
+                open.append((byte, offset))
+            case UInt8(ascii: ")"), UInt8(ascii: "]"):
+                let opener = byte == UInt8(ascii: ")") ? UInt8(ascii: "(") : UInt8(ascii: "[")
+                guard open.last?.byte == opener else {
+                    throw Failure(message: "unexpected '\(Character(Unicode.Scalar(byte)))'", offset: offset)
+                }
+                open.removeLast()
+            default:
+                break
+            }
+        }
+        if let unclosed = open.last {
+            throw Failure(message: "'\(Character(Unicode.Scalar(unclosed.byte)))' is not closed", offset: unclosed.offset)
+        }
     }
 
     /// Checks that `expression` compiles, with a throwaway context.

@@ -47,7 +47,7 @@ extension SelectorParser {
         }
         if atEnd { return selector }
         guard current.kind == .rightBracket else {
-            throw SelectorError(.unexpected, "expected ']' to close the attribute selector at \(offset), not \(current.quoted)", at: current.offset)
+            throw SelectorError(.unexpected, "expected ']' to close the attribute selector, not \(current.quoted)", at: current.offset)
         }
         index += 1
         return selector

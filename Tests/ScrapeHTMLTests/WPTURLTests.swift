@@ -7,9 +7,11 @@ import Testing
 /// and getters, or its failure. Prints the counts and each failing input.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["URL_TESTDATA"] != nil))
 struct WPTURLTests {
-    /// The failures the partial UTS #46 is known to leave (see `DomainToASCII`); the count
-    /// must not grow.
+    /// urltestdata.json passes whole; the host files keep the failures the partial UTS #46
+    /// is known to leave (compatibility mappings and NFC beyond `CanonicalComposition`, see
+    /// `IDNAMapping`), and the counts must not grow.
     static let knownFailureBudget = 0
+    static let knownHostFailures = ["toascii.json": 5, "IdnaTestV2.json": 16]
 
     @Test func urlTestData() throws {
         let path = try #require(ProcessInfo.processInfo.environment["URL_TESTDATA"])
@@ -38,17 +40,20 @@ struct WPTURLTests {
         let dataPath = try #require(ProcessInfo.processInfo.environment["URL_TESTDATA"])
         let url = URL(fileURLWithPath: dataPath).deletingLastPathComponent().appendingPathComponent(name)
         guard let data = try? Data(contentsOf: url) else { return }
-        let cases = try #require(try JSONSerialization.jsonObject(with: data) as? [Any]).compactMap { $0 as? [String: Any] }
+        let cases = try #require(try JSONSerialization.jsonObject(with: Self.withoutLoneSurrogates(data)) as? [Any])
+            .compactMap { $0 as? [String: Any] }
         var passed = 0
         var failures: [String] = []
         for testCase in cases {
-            guard let input = testCase["input"] as? String else { continue }
+            // An empty input cannot be tested as a host (WPT skips it too).
+            guard let input = testCase["input"] as? String, !input.isEmpty else { continue }
             let expected = testCase["output"] as? String
             let host = WebURL("https://\(input)/x")?.host
             if host == expected { passed += 1 } else { failures.append("\(debug(input)): \(host.map(debug) ?? "failure"), expected \(expected.map(debug) ?? "failure")") }
         }
         print("WPT \(name): \(passed) passed, \(failures.count) failed of \(passed + failures.count)")
         for failure in failures { print("  FAIL \(failure)") }
+        #expect(failures.count <= Self.knownHostFailures[name] ?? 0)
     }
 
     /// nil when the case passes, else what differs.
@@ -73,6 +78,17 @@ struct WPTURLTests {
             if expected != value { return "\(name) \(debug(value)), expected \(debug(expected))" }
         }
         return nil
+    }
+
+    /// The data with each lone surrogate escape replaced by U+FFFD, which is what the
+    /// browser's USVString conversion makes of one (JSONSerialization rejects them).
+    static func withoutLoneSurrogates(_ data: Data) throws -> Data {
+        var text = String(decoding: data, as: UTF8.self)
+        for pattern in [#"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"#, #"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"#] {
+            let expression = try NSRegularExpression(pattern: pattern)
+            text = expression.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: #"\\uFFFD"#)
+        }
+        return Data(text.utf8)
     }
 
     private func debug(_ string: String) -> String {

@@ -5,13 +5,13 @@ extension SelectorMatcher {
     mutating func matches(_ condition: SimpleSelector, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
         switch condition {
         case .id(let id):
-            guard let value = attributeValue(SelectorParser.idIndex, of: element) else { return false }
+            guard let value = attributeValue(SelectorParser.idIndex, SelectorParser.idIndex, of: element) else { return false }
             return Self.equal(value, id, ignoringCase: quirks)
         case .className(let name):
-            guard let value = attributeValue(SelectorParser.classIndex, of: element) else { return false }
+            guard let value = attributeValue(SelectorParser.classIndex, SelectorParser.classIndex, of: element) else { return false }
             return Self.containsWord(value, name, ignoringCase: quirks)
         case .attribute(let selector):
-            guard let value = attributeValue(selector.name, of: element) else { return false }
+            guard let value = attributeValue(selector.name, selector.nameAsWritten, of: element) else { return false }
             return Self.matches(selector, value, onHTMLElement: element.pointee.ns == nil)
         case .not(let list):
             return !matches(list, element, scope: scope)
@@ -40,22 +40,18 @@ extension SelectorMatcher {
 
     // MARK: Attributes
 
-    /// The value of the element's attribute named `names[nameIndex]` in no namespace
-    /// (names compared ignoring ASCII case: HTML's are stored lowercase, SVG's keep
-    /// `viewBox`), or nil when it has none.
-    func attributeValue(_ nameIndex: Int, of element: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
-        let wanted = interned[nameIndex]
-        let isHTML = element.pointee.ns == nil
-        if isHTML && wanted == nil { return nil }
+    /// The value of the element's attribute in no namespace named `names[lowercased]` (on
+    /// HTML elements) or `names[asWritten]` (on others: SVG keeps `viewBox`), or nil when
+    /// it has none. The HTML standard's rule; Chromium ignores case on foreign elements too.
+    func attributeValue(_ lowercased: Int, _ asWritten: Int, of element: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
+        guard let wanted = interned[element.pointee.ns == nil ? lowercased : asWritten] else { return nil }
         var attribute = element.pointee.properties
         while let current = attribute {
-            if current.pointee.ns == nil {
-                if current.pointee.name == wanted || (!isHTML && Self.equalIgnoringCase(current.pointee.name, names[nameIndex])) {
-                    guard let text = current.pointee.children, let content = text.pointee.content else {
-                        return UnsafeBufferPointer(start: nil, count: 0)
-                    }
-                    return UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
+            if current.pointee.name == wanted && current.pointee.ns == nil {
+                guard let text = current.pointee.children, let content = text.pointee.content else {
+                    return UnsafeBufferPointer(start: nil, count: 0)
                 }
+                return UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
             }
             attribute = current.pointee.next
         }
@@ -121,14 +117,5 @@ extension SelectorMatcher {
             start = stop
         }
         return false
-    }
-
-    /// A NUL-terminated name against bytes, ignoring ASCII case.
-    static func equalIgnoringCase(_ name: UnsafePointer<xmlChar>?, _ wanted: [UInt8]) -> Bool {
-        guard let name else { return false }
-        for index in 0..<wanted.count where ASCII.lowercased(name[index]) != wanted[index] {
-            return false
-        }
-        return name[wanted.count] == 0
     }
 }

@@ -10,8 +10,9 @@ extension SelectorParser {
         }
         try refuseNamespace(after: 1)
         index += 1
-        let lowered = Array(name.utf8).map(ASCII.lowercased)
-        var selector = AttributeSelector(name: nameIndex(lowered), matcher: .exists, value: [], caseRule: .standard,
+        let written = Array(name.utf8)
+        let lowered = written.map(ASCII.lowercased)
+        var selector = AttributeSelector(name: nameIndex(lowered), nameAsWritten: nameIndex(written), matcher: .exists, value: [], caseRule: .standard,
                                          isLegacyCaseInsensitive: Self.legacyCaseInsensitive.contains(String(decoding: lowered, as: UTF8.self)))
         skipWhitespace()
         if atEnd || current.kind == .rightBracket {
@@ -46,7 +47,7 @@ extension SelectorParser {
         }
         if atEnd { return selector }
         guard current.kind == .rightBracket else {
-            throw SelectorError(.unexpected, "expected ']' to close the attribute selector at \(offset), not \(current.quoted)", at: current.offset)
+            throw SelectorError(.unexpected, "expected ']' to close the attribute selector, not \(current.quoted)", at: current.offset)
         }
         index += 1
         return selector

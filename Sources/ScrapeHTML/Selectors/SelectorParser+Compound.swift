@@ -50,6 +50,9 @@ extension SelectorParser {
                 }
                 index += 1
                 compound.conditions.append(try parsePseudoClass(colonAt: token.offset))
+            case .number(_, _, let text) where text.hasPrefix("."), .dimension(_, _, let text, _) where text.hasPrefix("."):
+                throw SelectorError(.invalid, "'\(token.quoted.dropFirst().dropLast())' is not a valid class selector", at: token.offset,
+                                    detail: "a name cannot start with a digit unless escaped, as in '.\\31 23'")
             default:
                 return index > start ? ParsedCompound(compound: compound) : nil
             }

@@ -38,6 +38,9 @@ extension SelectorParser {
                 selector = .has(try parseHasArgument(at: offset))
             case "nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type":
                 selector = .nth(try parseNth(lower, at: offset))
+            case _ where Self.plain.contains(lower):
+                end = outerEnd
+                throw SelectorError(.invalid, "':\(lower)' takes no argument", at: offset)
             default:
                 end = outerEnd
                 throw Self.unknownPseudoClass(":\(name)()", lower, at: offset)
@@ -50,6 +53,7 @@ extension SelectorParser {
         }
     }
 
+    private static let plain: Set<String> = ["first-child", "last-child", "only-child", "first-of-type", "last-of-type", "only-of-type", "empty", "root"]
     private static let functional: Set<String> = ["not", "is", "where", "has", "nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type"]
 
     /// Real pseudo-classes and pseudo-elements (CSS, HTML) that need a browser's state,
@@ -60,11 +64,16 @@ extension SelectorParser {
         "invalid", "user-valid", "user-invalid", "in-range", "out-of-range", "read-only", "read-write", "placeholder-shown",
         "autofill", "blank", "defined", "scope", "lang", "dir", "host", "host-context", "state", "fullscreen", "modal",
         "picture-in-picture", "playing", "paused", "seeking", "buffering", "stalled", "muted", "volume-locked", "popover-open",
-        "open", "closed", "current", "past", "future", "nth-col", "nth-last-col", "matches", "any", "before", "after",
-        "first-line", "first-letter", "selection", "placeholder", "marker", "backdrop",
+        "open", "closed", "current", "past", "future", "nth-col", "nth-last-col", "matches", "any",
     ]
 
+    /// CSS 2's pseudo-elements, which may be written with one colon.
+    private static let legacyPseudoElements: Set<String> = ["before", "after", "first-line", "first-letter"]
+
     private static func unknownPseudoClass(_ written: String, _ lower: String, at offset: Int) -> SelectorError {
+        if legacyPseudoElements.contains(lower) {
+            return SelectorError(.unsupported, "unsupported pseudo-element '\(written)'", at: offset, detail: pseudoElementHint)
+        }
         if stateful.contains(lower) || lower.hasPrefix("-webkit-") || lower.hasPrefix("-moz-") {
             return SelectorError(.unsupported, "unsupported pseudo-class '\(written)'", at: offset,
                                  detail: "it depends on a browser's state or layout, which a saved page has not")

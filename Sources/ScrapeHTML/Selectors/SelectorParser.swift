@@ -107,7 +107,12 @@ struct SelectorParser {
         skipWhitespace()
         var compounds: [CompoundSelector] = []
         var combinators: [Combinator] = []
-        guard let first = try parseCompound() else { throw expectedSelector(after: nil) }
+        guard let first = try parseCompound() else {
+            if case .delim(let scalar) = current.kind, Self.combinator(scalar) != nil, !atEnd {
+                throw SelectorError(.unexpected, "expected a selector before \(current.quoted)", at: current.offset)
+            }
+            throw expectedSelector(after: nil)
+        }
         compounds.append(first.compound)
         var pseudo = first.pseudoElement
         while pseudo == nil {

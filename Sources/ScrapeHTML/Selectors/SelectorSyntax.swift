@@ -97,8 +97,11 @@ struct AttributeSelector: Sendable {
         case sensitive
     }
 
-    /// The attribute's name, lowercased, as an index into the selector's name table.
+    /// The attribute's name lowercased (compared with HTML elements' attributes) and as
+    /// written (compared with SVG and MathML elements' attributes, `viewBox`), as indexes
+    /// into the selector's name table.
     var name: Int
+    var nameAsWritten: Int
     var matcher: Matcher
     var value: [UInt8]
     var caseRule: CaseRule

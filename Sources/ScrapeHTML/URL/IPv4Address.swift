@@ -103,4 +103,9 @@ enum IPv4Address {
         if value >= 10 { appendDecimal(value / 10, to: &output) }
         output.append(UInt8(0x30 + value % 10))
     }
+
+    static func appendDecimal(_ value: Int, to output: inout [Unicode.Scalar]) {
+        if value >= 10 { appendDecimal(value / 10, to: &output) }
+        output.append(Unicode.Scalar(UInt8(0x30 + value % 10)))
+    }
 }

@@ -11,14 +11,12 @@ enum URLHostParser {
     static func parseDomain(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Bool {
         if input.first == UInt8(ascii: "[") { return parseBracketed(input, into: &output) }
         let start = output.count
-        var needsSlowPath = false
-        for byte in input {
-            if byte >= 0x80 || byte == UInt8(ascii: "%") { needsSlowPath = true; break }
-            if isForbiddenDomainByte(byte) { return false }
-            output.append(ASCII.lowercased(byte))
-        }
-        if needsSlowPath {
-            output.removeSubrange(start...)
+        if input.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "%") }) {
+            for byte in input {
+                if isForbiddenDomainByte(byte) { return false }
+                output.append(ASCII.lowercased(byte))
+            }
+        } else {
             let decoded = percentDecode(input)
             if decoded.allSatisfy({ $0 < 0x80 }) {
                 for byte in decoded {

@@ -1,0 +1,65 @@
+/// A CSS selector list compiled once and matched against any number of documents, with
+/// `querySelectorAll`'s results: elements in document order, each once; template contents
+/// are not searched (they are not children). Immutable and `Sendable`: one compiled
+/// selector serves every thread.
+///
+/// Grammar: Selectors Level 4 as people write them for `querySelectorAll` (see the
+/// parser's files), then optionally one of scrape's pseudo-elements (``PseudoElement``).
+/// In a list, the pseudo-element is written either after the last selector only, and then
+/// applies to every selector (`h1, h2::text`), or after every selector, the same one
+/// (`h1::text, h2::text`, parsel's way); a list that mixes pseudo-elements, or has one
+/// that is not on its last selector, is refused, because a field takes one kind of value.
+///
+/// Case rules are the HTML standard's (section 4.16.2): type selectors compare the
+/// lowercased name with HTML elements and the name as written with SVG and MathML ones;
+/// attribute names ignore ASCII case; attribute values ignore ASCII case for the
+/// standard's listed attributes (`type`, `rel`, `lang`…) on HTML elements unless the `s`
+/// flag is given; `#id` and `.class` ignore ASCII case in quirks mode.
+public struct CSSSelector: Sendable {
+    /// The selector as given.
+    public let text: String
+    /// The pseudo-element that ends the selector (every selector of the list), if any.
+    public let pseudoElement: PseudoElement?
+    let list: SelectorList
+    /// The names type and attribute selectors compare, indexed by the compiled selectors.
+    let names: [[UInt8]]
+    /// How many `:has()` the selector holds (the matcher keeps a cache for each).
+    let hasCount: Int
+
+    public init(_ text: String) throws(SelectorError) {
+        var parser = SelectorParser(text)
+        (list, pseudoElement) = try parser.parseSelectorList()
+        self.text = text
+        names = parser.names
+        hasCount = parser.hasCount
+    }
+
+    /// Every matching element of the document, in document order.
+    public func select(in document: HTMLDocument) -> [DOMNode] {
+        var matcher = SelectorMatcher(selector: self, document: document)
+        var found: [DOMNode] = []
+        matcher.walk(document) { element in
+            found.append(DOMNode(element))
+            return true
+        }
+        return found
+    }
+
+    /// The first matching element in document order; the walk stops there.
+    public func first(in document: HTMLDocument) -> DOMNode? {
+        var matcher = SelectorMatcher(selector: self, document: document)
+        var found: DOMNode?
+        matcher.walk(document) { element in
+            found = DOMNode(element)
+            return false
+        }
+        return found
+    }
+
+    /// Whether `element` (an element of `document`) matches the selector.
+    public func matches(_ element: DOMNode, in document: HTMLDocument) -> Bool {
+        guard element.isElement else { return false }
+        var matcher = SelectorMatcher(selector: self, document: document)
+        return matcher.matches(matcher.list, element.raw, scope: nil)
+    }
+}

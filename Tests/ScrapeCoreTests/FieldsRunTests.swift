@@ -80,9 +80,12 @@ struct FieldsRunTests {
     @Test func pagesThatAreNotHTMLHaveNullFieldsAndErrorPagesHaveFields() async throws {
         try await TestServer.withRunning { server in
             let notFound = server.url("/fields/product?status=404")
-            let (_, records, lines) = try await run([server.url("/bytes/10"), server.url("/get"), notFound], fields: ["title=h1"], metadata: true)
-            #expect(records.count == 3)
-            for url in [server.url("/bytes/10"), server.url("/get")] {
+            let refused = "http://127.0.0.1:1/"
+            let (_, records, lines) = try await run(
+                [server.url("/bytes/10"), server.url("/get"), notFound, "not a url", refused], fields: ["title=h1"], metadata: true)
+            #expect(records.count == 5)
+            // Without an HTML page (not HTML, no response, not a URL) the keys are there, null.
+            for url in [server.url("/bytes/10"), server.url("/get"), "not a url", refused] {
                 #expect(record(records, url)?["fields"] is NSNull, "\(url)")
                 #expect(record(records, url)?["metadata"] is NSNull, "\(url)")
             }

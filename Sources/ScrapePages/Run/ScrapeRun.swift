@@ -155,6 +155,7 @@ public struct ScrapeRun: Sendable {
         let intakeOpen = self.intakeOpen
         let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
         let onProgress = self.onProgress
+        let extraction = options.extraction
 
         var failure: Failure?
         do {
@@ -182,7 +183,7 @@ public struct ScrapeRun: Sendable {
                 },
                 reject: { job, attempts in ScrapeRecord.circuitOpen(job.request, attempts: attempts).keepingURL(of: job.line) },
                 emit: { record, inFlight in
-                    try writer.append(line: JSONLineEncoder.line(for: record))
+                    try writer.append(line: JSONLineEncoder.line(for: record.keyed(for: extraction)))
                     summary.add(record)
                     onProgress?(summary, inFlight)
                 },

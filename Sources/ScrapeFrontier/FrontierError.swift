@@ -20,6 +20,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownJob(String)
     /// `add` for an existing job with other politeness settings, without `--update`.
     case settingsDiffer(job: String, differences: [String])
+    /// A job's stored fields do not compile on this worker.
+    case invalidFields(job: String, message: String)
     /// The URL list could not be read.
     case input(String)
     /// An export's output could not be written.
@@ -48,6 +50,7 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownJob(let name): "no job named \"\(name)\" in the frontier (scrape frontier add --job \(name) FILE creates it)"
         case .settingsDiffer(let job, let differences):
             "job \"\(job)\" exists with other settings: \(differences.joined(separator: ", ")); pass --update to change them"
+        case .invalidFields(let job, let message): "job \"\(job)\" has fields this worker cannot use: \(message)"
         case .input(let message): message
         case .output(let message): message
         case .client(let message): "cannot start the HTTP client: \(message)"

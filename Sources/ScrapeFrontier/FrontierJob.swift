@@ -13,6 +13,11 @@ public struct FrontierJob: Sendable, Equatable {
     public var retries: Int
     /// Whether robots.txt is fetched (once per origin for the fleet) and obeyed.
     public var obeyRobots: Bool
+    /// The fields every worker takes from every HTML page, `NAME=SPEC` as `--field` takes
+    /// them, in order; empty for titles only.
+    public var fields: [String] = []
+    /// Whether records get the page's `metadata`.
+    public var metadata = false
 
     /// A job with `http`'s settings (the defaults of `scrape run` when `http` is default).
     public init(name: String, http: ScrapeConfiguration.HTTP = .init()) {
@@ -23,12 +28,28 @@ public struct FrontierJob: Sendable, Equatable {
         obeyRobots = http.robotsTxt == .obey
     }
 
-    public init(name: String, perHostRate: Rate?, perHostConcurrency: Int, retries: Int, obeyRobots: Bool) {
+    public init(
+        name: String, perHostRate: Rate?, perHostConcurrency: Int, retries: Int, obeyRobots: Bool, fields: [String] = [], metadata: Bool = false
+    ) {
         self.name = name
         self.perHostRate = perHostRate
         self.perHostConcurrency = perHostConcurrency
         self.retries = retries
         self.obeyRobots = obeyRobots
+        self.fields = fields
+        self.metadata = metadata
+    }
+
+    /// The job's fields and metadata as a run takes them, each field read by `--field`'s
+    /// reader (named `job NAME: fields[N]` in an error).
+    ///
+    /// - Throws: ``ConfigurationError`` for a stored field that does not read (a database
+    ///   written by hand).
+    public func extraction() throws(ConfigurationError) -> ScrapeConfiguration.Extraction {
+        var extraction = ScrapeConfiguration.Extraction()
+        for (index, field) in fields.enumerated() { try extraction.add(field, source: "job \(name): fields[\(index)]") }
+        extraction.metadata = metadata
+        return extraction
     }
 
     /// Settings given on an `add` command line; nil: not given (the stored one stands, or
@@ -38,12 +59,21 @@ public struct FrontierJob: Sendable, Equatable {
         public var perHostConcurrency: Int?
         public var retries: Int?
         public var ignoreRobots: Bool?
+        /// `--field`s given (the whole list replaces the stored one); nil: none given.
+        public var fields: [String]?
+        /// `--metadata` / `--no-metadata`; nil: neither given.
+        public var metadata: Bool?
 
-        public init(perHostRate: Rate? = nil, perHostConcurrency: Int? = nil, retries: Int? = nil, ignoreRobots: Bool? = nil) {
+        public init(
+            perHostRate: Rate? = nil, perHostConcurrency: Int? = nil, retries: Int? = nil, ignoreRobots: Bool? = nil, fields: [String]? = nil,
+            metadata: Bool? = nil
+        ) {
             self.perHostRate = perHostRate
             self.perHostConcurrency = perHostConcurrency
             self.retries = retries
             self.ignoreRobots = ignoreRobots
+            self.fields = fields
+            self.metadata = metadata
         }
     }
 
@@ -54,6 +84,8 @@ public struct FrontierJob: Sendable, Equatable {
         if let concurrency = changes.perHostConcurrency { job.perHostConcurrency = concurrency }
         if let retries = changes.retries { job.retries = retries }
         if let ignore = changes.ignoreRobots { job.obeyRobots = !ignore }
+        if let fields = changes.fields { job.fields = fields }
+        if let metadata = changes.metadata { job.metadata = metadata }
         return job
     }
 
@@ -70,6 +102,11 @@ public struct FrontierJob: Sendable, Equatable {
         if obeyRobots != other.obeyRobots {
             list.append(other.obeyRobots ? "robots.txt obeyed (stored: --ignore-robots)" : "--ignore-robots (stored: robots.txt obeyed)")
         }
+        if fields != other.fields {
+            func spelled(_ fields: [String]) -> String { fields.isEmpty ? "none" : fields.map { "--field \($0)" }.joined(separator: " ") }
+            list.append("\(spelled(other.fields)) (stored: \(spelled(fields)))")
+        }
+        if metadata != other.metadata { list.append(other.metadata ? "--metadata (stored: none)" : "--no-metadata (stored: --metadata)") }
         return list
     }
 

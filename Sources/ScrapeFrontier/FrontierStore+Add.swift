@@ -55,6 +55,9 @@ extension FrontierStore {
                 else { return report }
                 report.created = created
                 report.jobExists = true
+                // Stored fields were checked by the add that stored them; one that no longer
+                // reads only loses the null keys of the lines recorded here.
+                let extraction = (try? job.job.extraction()) ?? ScrapeConfiguration.Extraction()
                 var chunk: [NewURL] = []
                 var chunkBytes = 0
                 func send() async throws {
@@ -68,7 +71,7 @@ extension FrontierStore {
                 var batch = first
                 while let lines = batch {
                     for line in lines {
-                        let url = NewURL(line, maxURLLength: defaults.clientConfiguration.limits.maxURLLength)
+                        let url = NewURL(line, maxURLLength: defaults.clientConfiguration.limits.maxURLLength, keyedFor: extraction)
                         report.lines += 1
                         if let problem = url.problem, report.problems.count < AddReport.maxProblems { report.problems.append(problem) }
                         chunkBytes += url.url.utf8.count + (url.record?.count ?? 0)
@@ -106,8 +109,8 @@ extension FrontierStore {
             let rate = fresh.perHostRate?.perSecond
             let rows = try await connection.query(
                 """
-                INSERT INTO scrape.jobs (name, per_host_rate, per_host_concurrency, retries, obey_robots)
-                VALUES (\(name), \(rate), \(fresh.perHostConcurrency), \(fresh.retries), \(fresh.obeyRobots))
+                INSERT INTO scrape.jobs (name, per_host_rate, per_host_concurrency, retries, obey_robots, fields, metadata)
+                VALUES (\(name), \(rate), \(fresh.perHostConcurrency), \(fresh.retries), \(fresh.obeyRobots), \(fresh.fields)::text[], \(fresh.metadata))
                 ON CONFLICT (name) DO NOTHING RETURNING id
                 """, logger: logger)
             for try await _ in rows.decode(Int64.self) { created = true }
@@ -125,7 +128,7 @@ extension FrontierStore {
         try await connection.query(
             """
             UPDATE scrape.jobs SET per_host_rate = \(newRate), per_host_concurrency = \(wanted.perHostConcurrency),
-                retries = \(wanted.retries), obey_robots = \(wanted.obeyRobots)
+                retries = \(wanted.retries), obey_robots = \(wanted.obeyRobots), fields = \(wanted.fields)::text[], metadata = \(wanted.metadata)
             WHERE id = \(stored.id)
             """, logger: logger)
         return (StoredJob(id: stored.id, job: wanted), false)
@@ -134,10 +137,14 @@ extension FrontierStore {
     /// Job `name` as stored, or nil.
     static func job(named name: String, on connection: PostgresConnection, logger: Logger) async throws -> StoredJob? {
         let rows = try await connection.query(
-            "SELECT id, name, per_host_rate, per_host_concurrency, retries, obey_robots FROM scrape.jobs WHERE name = \(name)", logger: logger)
-        for try await (id, name, rate, concurrency, retries, robots) in rows.decode((Int64, String, Double?, Int, Int, Bool).self) {
+            "SELECT id, name, per_host_rate, per_host_concurrency, retries, obey_robots, fields, metadata FROM scrape.jobs WHERE name = \(name)",
+            logger: logger)
+        for try await (id, name, rate, concurrency, retries, robots, fields, metadata) in rows.decode(
+            (Int64, String, Double?, Int, Int, Bool, [String], Bool).self)
+        {
             let job = FrontierJob(
-                name: name, perHostRate: rate.map { Rate(perSecond: $0) }, perHostConcurrency: concurrency, retries: retries, obeyRobots: robots)
+                name: name, perHostRate: rate.map { Rate(perSecond: $0) }, perHostConcurrency: concurrency, retries: retries, obeyRobots: robots,
+                fields: fields, metadata: metadata)
             return StoredJob(id: id, job: job)
         }
         return nil

@@ -41,7 +41,9 @@ extension FrontierStore {
         /// `line` as `scrape run` would take it: queued with its request's origin, or
         /// recorded at once with `scrape run`'s record.
         /// - Parameter maxURLLength: the client's limit (default: `http.max_url_length`'s default).
-        public init(_ line: URLSource.Line, maxURLLength: Int? = nil) {
+        /// - Parameter extraction: the job's fields and metadata: a line recorded at once
+        ///   gets their keys, null, as `scrape run` writes it.
+        public init(_ line: URLSource.Line, maxURLLength: Int? = nil, keyedFor extraction: ScrapeConfiguration.Extraction = .init()) {
             var admitted = line.admission(maxURLLength: maxURLLength ?? HTTPClient.Configuration.Limits().maxURLLength)
             if case .request(let prepared) = admitted, prepared.origin.utf8.count > Self.maxHostBytes {
                 let error = HTTPClientError.invalidURL(
@@ -59,7 +61,7 @@ extension FrontierStore {
                 problem = nil
             case .record(let made):
                 host = ""
-                var encoded = JSONLineEncoder.line(for: made)
+                var encoded = JSONLineEncoder.line(for: made.keyed(for: extraction))
                 encoded.removeLast()  // the newline: export writes its own
                 record = encoded
                 problem = Problem(line: line.number, kind: (made.error?.kind ?? .invalidURL).rawValue, message: made.error?.message ?? "")

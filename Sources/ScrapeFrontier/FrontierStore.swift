@@ -106,11 +106,14 @@ public struct FrontierStore: Sendable {
         return try await database.run { connection in
             var list: [StoredJob] = []
             let rows = try await connection.query(
-                "SELECT id, name, per_host_rate, per_host_concurrency, retries, obey_robots FROM scrape.jobs ORDER BY name", logger: logger)
-            for try await (id, name, rate, concurrency, retries, robots) in rows.decode((Int64, String, Double?, Int, Int, Bool).self) {
+                "SELECT id, name, per_host_rate, per_host_concurrency, retries, obey_robots, fields, metadata FROM scrape.jobs ORDER BY name",
+                logger: logger)
+            for try await (id, name, rate, concurrency, retries, robots, fields, metadata) in rows.decode(
+                (Int64, String, Double?, Int, Int, Bool, [String], Bool).self)
+            {
                 let job = FrontierJob(
                     name: name, perHostRate: rate.map { Rate(perSecond: $0) }, perHostConcurrency: concurrency, retries: retries,
-                    obeyRobots: robots)
+                    obeyRobots: robots, fields: fields, metadata: metadata)
                 list.append(StoredJob(id: id, job: job))
             }
             return list

@@ -164,7 +164,7 @@ public final class FrontierWorker: Sendable {
             }
         }
         let robots = RobotsCache(client: client, userAgent: options.http.userAgent, store: FleetRobotsStore(store: store))
-        let fetchers = (obeying: PagePipeline(client: client, robots: robots), ignoring: PagePipeline(client: client))
+        let fetchers = Fetchers(client: client, robots: robots)
 
         // Leases and notifications beside the work; a failure there (the database gone
         // for good) stops the worker and is thrown at the end.
@@ -208,10 +208,8 @@ public final class FrontierWorker: Sendable {
     /// ones and half as many claimed ahead, so a slot that frees takes the next URL at once
     /// instead of waiting for a claim's round trip. (Claimed-ahead URLs are leased, so they
     /// count against the job's fleet-wide per-host concurrency: more would starve slots.)
-    private func claimLoop(
-        fetchers: (obeying: PagePipeline, ignoring: PagePipeline),
-        group: inout ThrowingDiscardingTaskGroup<any Error>
-    ) async throws {
+    private func claimLoop(fetchers: Fetchers, group: inout ThrowingDiscardingTaskGroup<any Error>) async throws {
+        var fetchers = fetchers
         var jobs = state.withLock { $0.jobs }
         var next = 0  // round-robin over the jobs
         var lastReclaim = ContinuousClock.now - .seconds(1)
@@ -240,7 +238,7 @@ public final class FrontierWorker: Sendable {
                     guard !claims.isEmpty else { continue }
                     budget -= claims.count
                     claimed += claims.count
-                    let fetcher = stored.job.obeyRobots ? fetchers.obeying : fetchers.ignoring
+                    let fetcher = try fetchers.fetcher(for: stored)
                     let starting = state.withLock { state in
                         state.summary.claimed += claims.count
                         for claim in claims {
@@ -321,23 +319,24 @@ public final class FrontierWorker: Sendable {
     /// The completion for one claim, what it says of the host's health, and the host's
     /// robots.txt `Crawl-delay`; nil when the worker is cancelled mid-fetch.
     private func attempt(
-        _ claim: FrontierStore.Claim, job: FrontierStore.StoredJob, fetcher: PagePipeline
+        _ claim: FrontierStore.Claim, job: FrontierStore.StoredJob, fetcher: JobFetcher
     ) async -> (FrontierStore.Completion, AttemptOutcome?, Duration?)? {
+        let extraction = fetcher.extraction
         let prepared: FetchRequest.Prepared
         do throws(HTTPClientError) {
             prepared = try FetchRequest.Prepared(FetchRequest(url: claim.url), maxURLLength: options.http.clientConfiguration.limits.maxURLLength)
         } catch {
             // A URL added before version 3, which decides this at add.
-            return (Self.completion(claim, ScrapeRecord.rejected(claim.url, because: error)), nil, nil)
+            return (Self.completion(claim, ScrapeRecord.rejected(claim.url, because: error).keyed(for: extraction)), nil, nil)
         }
         if claim.giveUp {
-            return (Self.completion(claim, ScrapeRecord.circuitOpen(prepared, attempts: claim.attempt - 1)), nil, nil)
+            return (Self.completion(claim, ScrapeRecord.circuitOpen(prepared, attempts: claim.attempt - 1).keyed(for: extraction)), nil, nil)
         }
         if claim.delay > .zero {
             do { try await Task.sleep(for: claim.delay) } catch { return nil }
         }
-        guard let result = await fetcher.attempt(prepared, number: claim.attempt) else { return nil }
-        let record = result.output
+        guard let result = await fetcher.pipeline.attempt(prepared, number: claim.attempt) else { return nil }
+        let record = result.output.keyed(for: extraction)
         let policy = RetryPolicy(maxAttempts: job.job.retries + 1, backoff: options.http.backoff, maxRetryAfter: options.http.maxRetryAfter)
         var generator = SystemRandomNumberGenerator()
         if case .retry(let after) = policy.decision(for: result.outcome, attempt: claim.attempt, using: &generator) {
@@ -439,6 +438,30 @@ public final class FrontierWorker: Sendable {
                 if Task.isCancelled { return }
             }
             try? await Task.sleep(for: options.idlePoll)
+        }
+    }
+}
+
+extension FrontierWorker {
+    /// Each job's ``JobFetcher``, made when the claim loop first meets the job (jobs
+    /// appear while a worker runs) and kept while the job's stored settings stay the same:
+    /// its fields are compiled once per worker, again after an `add --update`.
+    struct Fetchers {
+        let client: HTTPClient
+        let robots: RobotsCache
+        private var byJob: [Int64: (job: FrontierJob, fetcher: JobFetcher)] = [:]
+
+        init(client: HTTPClient, robots: RobotsCache) {
+            self.client = client
+            self.robots = robots
+        }
+
+        /// - Throws: ``FrontierError/invalidFields(job:message:)``.
+        mutating func fetcher(for stored: FrontierStore.StoredJob) throws(FrontierError) -> JobFetcher {
+            if let known = byJob[stored.id], known.job == stored.job { return known.fetcher }
+            let made = try JobFetcher(job: stored.job, client: client, robots: robots)
+            byJob[stored.id] = (stored.job, made)
+            return made
         }
     }
 }

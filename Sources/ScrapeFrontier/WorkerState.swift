@@ -7,7 +7,7 @@ import ScrapePages
 struct Assignment: Sendable {
     let claim: FrontierStore.Claim
     let job: FrontierStore.StoredJob
-    let fetcher: PagePipeline
+    let fetcher: JobFetcher
 }
 
 /// A ``FrontierWorker``'s shared state, under its one lock: where the run is (its

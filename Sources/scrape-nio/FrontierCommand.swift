@@ -7,6 +7,7 @@ import ScrapeBase
 import ScrapeCore
 import ScrapeFrontier
 import ScrapeHTTP
+import ScrapePages
 
 /// `scrape frontier ...`: fleet mode, many workers on one PostgreSQL frontier
 /// (docs/frontier.md). Lives in `scrape-nio`, which links SwiftNIO (PostgresNIO runs on
@@ -92,8 +93,10 @@ struct FrontierAdd: AsyncParsableCommand {
         commandName: "add",
         abstract: "Enqueue URLs (one per line) for a job; a URL already in the job is not added again.",
         discussion: """
-            The first add creates the job with its politeness settings, limits for the whole fleet. \
-            A later add with other settings is refused unless --update; settings not given keep theirs.
+            The first add creates the job with its politeness settings, limits for the whole fleet, \
+            and its fields (--field, --metadata), which every worker takes from every page. \
+            A later add with other settings is refused unless --update; settings not given keep theirs \
+            (the --field list given replaces the stored one as a whole).
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -124,6 +127,16 @@ struct FrontierAdd: AsyncParsableCommand {
     @Flag(help: "Do not fetch or obey robots.txt for this job.")
     var ignoreRobots = false
 
+    @Option(
+        name: .customLong("field"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "A field every worker takes from every HTML page of this job, repeatable, as scrape run --field takes it: NAME=SPEC.",
+            valueName: "name=spec"))
+    var fields: [String] = []
+
+    @Flag(inversion: .prefixedNo, help: "Whether the job's records get each page's metadata (default: no).")
+    var metadata: Bool?
+
     @Flag(help: "Store the settings given here for an existing job instead of refusing different ones.")
     var update = false
 
@@ -153,6 +166,18 @@ struct FrontierAdd: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         if ignoreRobots { changes.ignoreRobots = true }
+        if !fields.isEmpty {
+            // Read and compiled as scrape run's --field, so a worker never meets one that fails.
+            var extraction = ScrapeConfiguration.Extraction()
+            do throws(ConfigurationError) {
+                for field in fields { try extraction.add(field, source: "--field") }
+                try extraction.check()
+            } catch {
+                throw ValidationError(error.description)
+            }
+            changes.fields = fields
+        }
+        changes.metadata = metadata
         return changes
     }
 

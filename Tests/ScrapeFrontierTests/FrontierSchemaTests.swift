@@ -26,26 +26,35 @@ import Testing
         try await harness.store.migrate(upTo: Migrations.latestVersion - 1)
         #expect(try await harness.store.schemaVersion() == Migrations.latestVersion - 1)
         // A job and its URLs made by the older schema (as its add wrote them) survive the migration.
-        let (job, _) = try await harness.store.createJob("old", changes: .init(), update: false)
+        let jobID: Int64 = try await harness.store.database.run { connection in
+            let rows = try await connection.query(
+                "INSERT INTO scrape.jobs (name, per_host_concurrency, retries, obey_robots) VALUES ('old', 8, 2, true) RETURNING id",
+                logger: .init(label: "test"))
+            for try await id in rows.decode(Int64.self) { return id }
+            return 0
+        }
         try await harness.store.database.run { connection in
             try await connection.query(
                 """
                 WITH urls AS (
-                    INSERT INTO scrape.urls (job_id, url, host) VALUES (\(job.id), 'http://127.0.0.1:9/a', 'http://127.0.0.1:9'),
-                        (\(job.id), 'http://127.0.0.1:9/b', 'http://127.0.0.1:9')),
-                hosts AS (INSERT INTO scrape.hosts (job_id, host, queued) VALUES (\(job.id), 'http://127.0.0.1:9', 2))
-                UPDATE scrape.jobs SET urls = 2 WHERE id = \(job.id)
+                    INSERT INTO scrape.urls (job_id, url, host) VALUES (\(jobID), 'http://127.0.0.1:9/a', 'http://127.0.0.1:9'),
+                        (\(jobID), 'http://127.0.0.1:9/b', 'http://127.0.0.1:9')),
+                hosts AS (INSERT INTO scrape.hosts (job_id, host, queued) VALUES (\(jobID), 'http://127.0.0.1:9', 2))
+                UPDATE scrape.jobs SET urls = 2 WHERE id = \(jobID)
                 """, logger: .init(label: "test"))
         }
         let migrated = try await harness.store.migrate()
         #expect(migrated.from == Migrations.latestVersion - 1 && migrated.to == Migrations.latestVersion)
         let (jobs, _) = try await harness.store.status(job: "old")
         #expect(jobs.first?.urls == 2 && jobs.first?.queued == 2)
+        // A job stored before fields (version 4) has none, and no metadata.
+        let stored = try #require(try await harness.store.job(named: "old"))
+        #expect(stored.job.fields.isEmpty && !stored.job.metadata)
         // Their URLs are still known to the job (its new unique index has them), and claimed as before.
-        let again = try await harness.store.add(["http://127.0.0.1:9/a", "http://127.0.0.1:9/c"].map(FrontierStore.NewURL.init), toJob: job.id, named: "old")
+        let again = try await harness.store.add(["http://127.0.0.1:9/a", "http://127.0.0.1:9/c"].map(FrontierStore.NewURL.init), toJob: jobID, named: "old")
         #expect(again == 1)
         let claims = try await harness.store.claim(
-            .init(jobID: job.id, worker: "w", limit: 10, lease: .seconds(60), horizon: .seconds(1), giveUpAfter: .seconds(600)))
+            .init(jobID: jobID, worker: "w", limit: 10, lease: .seconds(60), horizon: .seconds(1), giveUpAfter: .seconds(600)))
         #expect(claims.map(\.url).sorted() == ["http://127.0.0.1:9/a", "http://127.0.0.1:9/b", "http://127.0.0.1:9/c"] && claims.allSatisfy { $0.line == nil })
     }
 

@@ -242,6 +242,18 @@ struct HTMLTokenizerTests {
         #expect(tokens("<!--<script>\r\n-\r--\r\n", state: .scriptData) == [.chars("<!--<script>\n-\n--\n")])
     }
 
+    @Test func runsEndAtEveryOffset() {
+        // The run scanner reads eight bytes at a time: put each stop at each offset.
+        for length in 0..<20 {
+            let pad = String(repeating: "é", count: length / 2) + String(repeating: "x", count: length % 2)
+            #expect(tokens(pad + "\r\n" + pad + "\r" + pad + "<b c=\"" + pad + "\r\n\0&amp;\">" + pad + "<!--" + pad + "-->")
+                == [.chars(pad + "\n" + pad + "\n" + pad), .start("b", ["c": pad + "\n\u{FFFD}&"])]
+                + (pad.isEmpty ? [] : [.chars(pad)]) + [.comment(pad)])
+            #expect(tokens(pad + "\0" + pad + "</x>", state: .rawtext, lastStartTag: "x") == [.chars(pad + "\u{FFFD}" + pad), .end("x")])
+            #expect(tokens(String(repeating: "\u{FF}", count: length) + "&lt;") == [.chars(String(repeating: "\u{FF}", count: length) + "<")])
+        }
+    }
+
     @Test func opaqueBytesAreCopied() {
         #expect(TestToken.tokenize([0x61, 0xFF, 0x3C, 0x62, 0xC3, 0x20, 0x63, 0x3D, 0x80, 0x3E])
             == [.characters([0x61, 0xFF]), .startTag(name: [0x62, 0xC3], attributes: [[0x63], [0x80]], selfClosing: false)])

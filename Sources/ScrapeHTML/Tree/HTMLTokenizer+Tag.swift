@@ -266,33 +266,23 @@ extension HTMLTokenizer {
 
     /// The attribute value (double-quoted) and (single-quoted) states.
     mutating func attributeValueQuotedState(quote: UInt8) -> HTMLTokenKind? {
-        let count = input.count
         while true {
-            var index = position
-            while index < count {
-                let byte = input[index]
-                if byte == quote || byte == UInt8(ascii: "&") || byte == 0 || byte == 0x0D { break }
-                index += 1
-            }
-            if index > position { appendToAttributeValue(UnsafeBufferPointer(rebasing: input[position..<index])) }
-            position = index
-            guard index < count else { return emit(.endOfFile) }
-            switch input[index] {
+            let stop = discardingAttribute
+                ? Self.copyRun(input, from: &position, into: &discardedValue, upTo: quote, UInt8(ascii: "&"), 0)
+                : Self.copyRun(input, from: &position, into: &tag.attributes[attributeCount - 1].value,
+                               upTo: quote, UInt8(ascii: "&"), 0)
+            guard let stop else { return emit(.endOfFile) }
+            position += 1
+            switch stop {
             case quote:
-                position += 1
                 state = .afterAttributeValueQuoted
                 return nil
             case UInt8(ascii: "&"):
-                position += 1
                 consumeCharacterReference(inAttribute: true)
-            case 0:
-                position += 1
+            default:  // U+0000
                 appendToAttributeValue(0xEF)
                 appendToAttributeValue(0xBF)
                 appendToAttributeValue(0xBD)
-            default:  // CR
-                advance()
-                appendToAttributeValue(0x0A)
             }
         }
     }

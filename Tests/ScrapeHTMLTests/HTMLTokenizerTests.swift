@@ -115,6 +115,17 @@ struct HTMLTokenizerTests {
         #expect(tokens("<a x=1 x=\"&amp;\" z=2>") == [.start("a", ["x": "1", "z": "2"])])
     }
 
+    @Test func duplicatesAmongManyAttributes() throws {
+        let names = (0..<100).map { "a\($0)" }
+        let input = "<x " + names.map { "\($0)=1" }.joined(separator: " ") + " a5=2 a70=3 z=4 a99=5><y a1 a1>"
+        let result = try #require(tokens(input))
+        #expect(result.count == 2)
+        guard case .startTag(_, let attributes, _) = result[0] else { return }
+        #expect(attributes.count == 2 * 101)
+        #expect(attributes.suffix(2) == [Array("z".utf8), Array("4".utf8)])
+        #expect(result[1] == .start("y", ["a1": ""]))
+    }
+
     @Test func tagStorageIsReusedWithoutLeaking() {
         #expect(tokens("<a x=1 y=2><b><c z=3>") == [.start("a", ["x": "1", "y": "2"]), .start("b"), .start("c", ["z": "3"])])
         #expect(tokens("<a x=1 y=2 z=3><b q=1></b r=2></c s=3><d t=4 u=5 v=6 w=7><e x=1 x=2 y><f>")

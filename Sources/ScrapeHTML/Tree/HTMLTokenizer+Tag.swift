@@ -18,6 +18,7 @@ extension HTMLTokenizer {
         tag.selfClosing = false
         discardingAttribute = false
         attributeCount = 0
+        if !attributeNames.isEmpty { attributeNames.removeAll(keepingCapacity: true) }
         if isEnd {
             if !tag.attributes.isEmpty {
                 if parkedAttributes.isEmpty {
@@ -52,13 +53,24 @@ extension HTMLTokenizer {
     mutating func checkDuplicateAttribute() {
         let last = attributeCount - 1
         guard last > 0 else { return }
-        for index in 0..<last where tag.attributes[index].name == tag.attributes[last].name {
+        let isDuplicate: Bool
+        if last < Self.linearDuplicateCheckLimit {
+            isDuplicate = tag.attributes[..<last].contains { $0.name == tag.attributes[last].name }
+        } else {
+            if attributeNames.isEmpty { attributeNames = Set(tag.attributes[..<last].lazy.map(\.name)) }
+            isDuplicate = !attributeNames.insert(tag.attributes[last].name).inserted
+        }
+        if isDuplicate {
             attributeCount -= 1  // the entry stays, stale
             discardingAttribute = true
             discardedValue.removeAll(keepingCapacity: true)
-            return
         }
     }
+
+    /// Up to this many attributes, a new name is compared with each earlier one; past it, a
+    /// set of the names is kept, so that a tag with thousands of attributes (a hostile page)
+    /// is not quadratic.
+    static let linearDuplicateCheckLimit = 32
 
     /// Drops the stale attribute entries (to the spare pool) before the tag is handed out.
     mutating func finishAttributes() {

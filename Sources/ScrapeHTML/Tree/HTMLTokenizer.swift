@@ -53,8 +53,6 @@ struct HTMLTokenizer {
     var tagHoldsLastStartTag = false
     /// Whether the current tag is an end tag.
     var tagIsEnd = false
-    /// Where a character reference or a quoted attribute value returns to.
-    var returnState: State = .data
     /// The standard's temporary buffer (end tag names in RCDATA/RAWTEXT/script data, the
     /// `script` test of the double-escape states).
     var temporaryBuffer: [UInt8] = []
@@ -65,6 +63,9 @@ struct HTMLTokenizer {
     /// value goes to ``discardedValue``).
     var discardingAttribute = false
     var discardedValue: [UInt8] = []
+    /// The names of the tag's attributes, once it has more than
+    /// ``linearDuplicateCheckLimit`` (empty before).
+    var attributeNames: Set<[UInt8]> = []
     /// How many entries of `tag.attributes` belong to the tag being read (the rest are
     /// stale, kept for their storage).
     var attributeCount = 0

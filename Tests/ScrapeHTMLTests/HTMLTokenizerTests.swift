@@ -265,6 +265,32 @@ struct HTMLTokenizerTests {
         }
     }
 
+    @Test func randomMarkupAlwaysEnds() {
+        // Fragments of every construct, glued at random: each run must end, hand out no
+        // empty or split character run, and not trap.
+        let pieces = ["<", ">", "/", "!", "-", "--", "?", "&", "#", "x", ";", "=", "\"", "'", " ", "\r", "\n", "\0", "[", "]",
+                      "<![CDATA[", "]]>", "<!--", "-->", "--!>", "<!DOCTYPE", "PUBLIC", "SYSTEM", "<script>", "</script>",
+                      "<title>", "</title>", "&amp", "&not", "&#x", "a", "B", "é", "\u{FF}"]
+        let states: [HTMLTokenizer.State] = [.data, .rcdata, .rawtext, .scriptData, .plaintext, .cdataSection,
+                                              .scriptDataEscaped, .scriptDataDoubleEscaped]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(seed >> 33) % bound
+        }
+        for round in 0..<3000 {
+            let input = (0..<random(24)).map { _ in pieces[random(pieces.count)] }.joined()
+            let result = tokens(input, state: states[round % states.count], lastStartTag: round % 2 == 0 ? "script" : "title",
+                                allowsCDATA: round % 3 == 0)
+            #expect(result != nil, "\(String(reflecting: input))")
+            let adjacent = zip(result ?? [], (result ?? []).dropFirst()).contains {
+                if case .characters = $0.0, case .characters = $0.1 { return true }
+                return false
+            }
+            #expect(!adjacent, "\(String(reflecting: input))")
+        }
+    }
+
     @Test func opaqueBytesAreCopied() {
         #expect(TestToken.tokenize([0x61, 0xFF, 0x3C, 0x62, 0xC3, 0x20, 0x63, 0x3D, 0x80, 0x3E])
             == [.characters([0x61, 0xFF]), .startTag(name: [0x62, 0xC3], attributes: [[0x63], [0x80]], selfClosing: false)])

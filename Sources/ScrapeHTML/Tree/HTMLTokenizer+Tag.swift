@@ -14,7 +14,7 @@ extension HTMLTokenizer {
             tagHoldsLastStartTag = false
         }
         tagIsEnd = isEnd
-        if !tag.name.isEmpty { tag.name.removeAll(keepingCapacity: true) }
+        tagNameIsStale = true
         tag.selfClosing = false
         discardingAttribute = false
         attributeCount = 0
@@ -36,21 +36,21 @@ extension HTMLTokenizer {
     mutating func startAttribute() {
         discardingAttribute = false
         if attributeCount < tag.attributes.count {
-            if !tag.attributes[attributeCount].name.isEmpty { tag.attributes[attributeCount].name.removeAll(keepingCapacity: true) }
             if !tag.attributes[attributeCount].value.isEmpty { tag.attributes[attributeCount].value.removeAll(keepingCapacity: true) }
         } else if var attribute = spareAttributes.popLast() {
-            attribute.name.removeAll(keepingCapacity: true)
             attribute.value.removeAll(keepingCapacity: true)
             tag.attributes.append(attribute)
         } else {
             tag.attributes.append(HTMLAttribute(name: [], value: []))
         }
         attributeCount += 1
+        attributeNameIsStale = true
     }
 
     /// The standard's check when leaving the attribute name state: a name the tag already
     /// has makes the attribute a duplicate, dropped (its value is still read, then lost).
     mutating func checkDuplicateAttribute() {
+        freshenAttributeName()
         let last = attributeCount - 1
         guard last > 0 else { return }
         let isDuplicate: Bool
@@ -74,6 +74,7 @@ extension HTMLTokenizer {
 
     /// Drops the stale attribute entries (to the spare pool) before the tag is handed out.
     mutating func finishAttributes() {
+        freshenTagName()
         discardingAttribute = false
         guard tag.attributes.count > attributeCount else { return }
         spareAttributes.append(contentsOf: tag.attributes[attributeCount...])
@@ -158,13 +159,43 @@ extension HTMLTokenizer {
         return (index, hasCapitals)
     }
 
-    /// Appends `run` to `name`, ASCII-lowercased.
-    @inline(__always) private static func appendName(_ run: UnsafeBufferPointer<UInt8>, hasCapitals: Bool, to name: inout [UInt8]) {
-        if hasCapitals { name.append(contentsOf: run.lazy.map(ASCII.lowercased)) } else { name.append(contentsOf: run) }
+    /// Appends `run` to `name`, ASCII-lowercased; replaces what `name` holds instead if it
+    /// is `stale` (a reused buffer: one call instead of emptying it, then appending).
+    @inline(__always)
+    static func writeName(_ run: UnsafeBufferPointer<UInt8>, hasCapitals: Bool, to name: inout [UInt8], stale: inout Bool) {
+        if stale {
+            stale = false
+            if hasCapitals {
+                name.replaceSubrange(name.startIndex..<name.endIndex, with: run.lazy.map(ASCII.lowercased))
+            } else {
+                name.replaceSubrange(name.startIndex..<name.endIndex, with: run)
+            }
+        } else if hasCapitals {
+            name.append(contentsOf: run.lazy.map(ASCII.lowercased))
+        } else {
+            name.append(contentsOf: run)
+        }
+    }
+
+    /// Empties the tag name if it still holds an earlier tag's (before a write that is not
+    /// `writeName`, or a read).
+    mutating func freshenTagName() {
+        if tagNameIsStale {
+            tag.name.removeAll(keepingCapacity: true)
+            tagNameIsStale = false
+        }
+    }
+
+    /// Empties the current attribute's name if it still holds an earlier attribute's.
+    mutating func freshenAttributeName() {
+        if attributeNameIsStale {
+            tag.attributes[attributeCount - 1].name.removeAll(keepingCapacity: true)
+            attributeNameIsStale = false
+        }
     }
 
     /// The name bytes from ``position`` to `end`.
-    @inline(__always) private func nameRun(to end: Int) -> UnsafeBufferPointer<UInt8> {
+    @inline(__always) func nameRun(to end: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: input[position..<end])
     }
 
@@ -172,7 +203,7 @@ extension HTMLTokenizer {
         while true {
             let (end, hasCapitals) = scanName(stopAtEquals: false)
             if end > position {
-                Self.appendName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.name)
+                Self.writeName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.name, stale: &tagNameIsStale)
                 position = end
             }
             guard let byte = peek() else { return emit(.endOfFile) }
@@ -184,6 +215,7 @@ extension HTMLTokenizer {
                 state = .data
                 return emitTag()
             case 0:
+                freshenTagName()
                 Self.appendReplacement(to: &tag.name)
                 continue
             default:  // whitespace
@@ -201,6 +233,7 @@ extension HTMLTokenizer {
         case UInt8(ascii: "="):
             advance()
             startAttribute()
+            freshenAttributeName()
             tag.attributes[attributeCount - 1].name.append(UInt8(ascii: "="))
             state = .attributeName
         default:
@@ -215,12 +248,14 @@ extension HTMLTokenizer {
         while true {
             let (end, hasCapitals) = scanName(stopAtEquals: true)
             if end > position {
-                Self.appendName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.attributes[last].name)
+                Self.writeName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.attributes[last].name,
+                               stale: &attributeNameIsStale)
                 position = end
             }
             switch peek() {
             case 0:
                 advance()
+                freshenAttributeName()
                 Self.appendReplacement(to: &tag.attributes[last].name)
                 continue
             case UInt8(ascii: "="):

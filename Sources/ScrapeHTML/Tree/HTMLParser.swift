@@ -20,7 +20,7 @@ public enum HTMLParser {
         var tokenizer = HTMLTokenizer(input: utf8)
         let nameBytes = Array(contextName.utf8)
         if contextNamespace == .html {
-            switch contextName {
+            switch contextName.lowercased() {
             case "title", "textarea": tokenizer.state = .rcdata
             case "style", "xmp", "iframe", "noembed", "noframes": tokenizer.state = .rawtext
             case "script": tokenizer.state = .scriptData
@@ -44,9 +44,10 @@ extension TreeBuilder {
         let root = document.createElement(TagNameTable.bytes(of: .html), namespace: .html, attributes: [])
         document.insert(root, into: document.document, before: nil)
         open.push(OpenElement(node: root, name: .html, namespace: .html))
-        let localName = namespace == .svg ? (ForeignAdjustments.svgTagNames[contextName] ?? contextName) : contextName
+        let lowercase = contextName.map(ASCII.lowercased)
+        let localName = namespace == .svg ? (ForeignAdjustments.svgTagNames[lowercase] ?? lowercase) : lowercase
         let contextNode = document.createElement(localName, namespace: namespace, attributes: [])
-        let contextElement = OpenElement(node: contextNode, name: names.lookup(contextName), namespace: namespace)
+        let contextElement = OpenElement(node: contextNode, name: names.lookup(lowercase), namespace: namespace)
         context = contextElement
         if contextElement.isHTML(.template) { templateModes.append(.inTemplate) }
         resetInsertionMode()

@@ -6,7 +6,7 @@ public enum HTMLParser {
     /// `<noscript>`'s content is raw text; off, it is parsed as markup.
     public static func parse(utf8: UnsafeBufferPointer<UInt8>, scripting: Bool = true) -> HTMLDocument {
         let document = HTMLDocument()
-        var builder = TreeBuilder(document: document, tokenizer: HTMLTokenizer(input: utf8), scripting: scripting)
+        var builder = TreeBuilder(document: document, tokenizer: HTMLTokenizer(utf8), scripting: scripting)
         builder.run()
         document.finishBuilding()
         return document
@@ -17,7 +17,7 @@ public enum HTMLParser {
     /// The fragment's nodes are the children of the returned document's root `html` element.
     public static func parseFragment(utf8: UnsafeBufferPointer<UInt8>, contextName: String, contextNamespace: DOMNamespace = .html, scripting: Bool = true) -> HTMLDocument {
         let document = HTMLDocument()
-        var tokenizer = HTMLTokenizer(input: utf8)
+        var tokenizer = HTMLTokenizer(utf8)
         let nameBytes = Array(contextName.utf8)
         if contextNamespace == .html {
             switch contextName.lowercased() {

@@ -103,6 +103,37 @@ extension HTMLDocument {
         }
     }
 
+    /// Replaces the children of `destination` with deep copies of the children of
+    /// `source` (elements with their attributes, text, comments; not template contents):
+    /// the standard's "clone an option into a selectedcontent". A loop, not recursion.
+    func replaceChildren(of destination: DOMNode, withCopiesOfChildrenOf source: DOMNode) {
+        while let child = destination.firstChild { remove(child) }
+        var pairs: [(from: DOMNode, to: DOMNode)] = [(source, destination)]
+        while let (from, to) = pairs.popLast() {
+            for child in from.children {
+                let copy: DOMNode
+                switch child.kind {
+                case .element:
+                    let attributes = child.attributes.map {
+                        NewAttribute(namespace: $0.namespace, localName: Array($0.localNameBytes), value: Array($0.valueBytes))
+                    }
+                    copy = createElement(Array(child.nameBytes), namespace: child.namespace, attributes: attributes)
+                    pairs.append((child, copy))
+                case .comment:
+                    copy = createComment(Array(child.dataBytes))
+                case .text:
+                    guard let node = xmlNewDocTextLen(raw, child.dataBytes.baseAddress, Int32(child.dataBytes.count)) else {
+                        fatalError("libxml2 could not allocate text")
+                    }
+                    copy = DOMNode(node)
+                default:
+                    continue
+                }
+                insert(copy, into: to, before: nil)
+            }
+        }
+    }
+
     /// The standard's "insert a character" for a run of UTF-8: appended to the Text node
     /// just before the insertion point when there is one, else a new Text node there.
     func insertText(_ text: UnsafeBufferPointer<UInt8>, into parent: DOMNode, before reference: DOMNode?) {

@@ -84,6 +84,7 @@ extension TreeBuilder {
         insertNode(node, at: place)
         let element = OpenElement(node: node, name: name, namespace: namespace)
         open.push(element)
+        if name == .selectedcontent, namespace == .html { open.recordsPoppedOptions = true }
         return element
     }
 

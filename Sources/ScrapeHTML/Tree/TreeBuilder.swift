@@ -100,9 +100,11 @@ struct TreeBuilder {
                 dispatch(.endOfFile)
                 flushText()
                 open.popAll()
+                if !open.poppedOptions.isEmpty { copyPoppedOptionsIntoSelectedContent() }
                 return
             default:
                 dispatch(kind)
+                if !open.poppedOptions.isEmpty { copyPoppedOptionsIntoSelectedContent() }
             }
             updateTokenizerCDATA()
         }

@@ -26,5 +26,8 @@ struct TreeConstructionTests {
             }
         }
         #expect(actual == testCase.document)
+        if testCase.fragmentContext == nil {
+            #expect(elementNumbersFollowDocumentOrder(testCase.parsedDocument()))
+        }
     }
 }

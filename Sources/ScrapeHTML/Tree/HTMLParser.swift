@@ -8,7 +8,7 @@ public enum HTMLParser {
         let document = HTMLDocument()
         var builder = TreeBuilder(document: document, tokenizer: HTMLTokenizer(utf8), scripting: scripting)
         builder.run()
-        document.finishBuilding()
+        document.finishBuilding(elementsAreNumbered: builder.elementsInDocumentOrder)
         return document
     }
 

@@ -142,7 +142,7 @@ extension TreeBuilder {
             framesetOK = false
         case .image:
             reconstructFormatting()
-            insertElement(name: .img, localName: TagNameTable.bytes(of: .img), namespace: .html, attributes: htmlAttributes(tokenizer.tag.attributes))
+            insertHTMLElement(.img, TagNameTable.bytes(of: .img), attributes: tokenizer.tag.attributes)
             open.pop()
             framesetOK = false
         case .textarea:
@@ -262,7 +262,7 @@ extension TreeBuilder {
             formatting.clearToLastMarker()
         case .br:
             reconstructFormatting()
-            insertElement(name: .br, localName: TagNameTable.bytes(of: .br), namespace: .html, attributes: [])
+            insertHTMLElement(.br)
             open.pop()
             framesetOK = false
         default:

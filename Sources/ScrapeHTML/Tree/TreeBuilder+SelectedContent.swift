@@ -15,6 +15,7 @@ extension TreeBuilder {
             guard let select = nearestSelect(of: option), !document.hasAttribute(Self.multiple, on: select),
                   let (selectedContent, selected) = selectedContentAndOption(in: select), selected == option else { continue }
             document.replaceChildren(of: selectedContent, withCopiesOfChildrenOf: option)
+            elementsInDocumentOrder = false
         }
     }
 

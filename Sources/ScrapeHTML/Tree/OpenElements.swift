@@ -14,13 +14,13 @@ struct OpenElement {
     var isHTML: Bool { namespace == .html }
 }
 
-/// The kinds of "has an element in scope" the standard defines (section 13.2.4.2).
+/// The kinds of "has an element in scope" the standard defines (section 13.2.4.2; "select
+/// scope" went with the "in select" insertion mode).
 enum ElementScope {
     case `default`
     case listItem
     case button
     case table
-    case select
 }
 
 /// The stack of open elements (section 13.2.4.2), with the scope queries the rules ask.
@@ -143,7 +143,6 @@ struct OpenElements {
         case .html:
             switch scope {
             case .table: return name == .html || name == .table || name == .template
-            case .select: return name != .optgroup && name != .option
             case .default, .listItem, .button:
                 switch name {
                 case .applet, .caption, .html, .table, .td, .th, .marquee, .object, .template: return true
@@ -154,14 +153,12 @@ struct OpenElements {
             }
         case .mathML:
             if scope == .table { return false }
-            if scope == .select { return true }
             return name == .mi || name == .mo || name == .mn || name == .ms || name == .mtext || name == .annotationXML
         case .svg:
             if scope == .table { return false }
-            if scope == .select { return true }
             return name == .foreignObject || name == .desc || name == .title
         default:
-            return scope == .select
+            return false
         }
     }
 

@@ -7,8 +7,9 @@
 /// loop over the stack of open elements or the list of active formatting elements.
 ///
 /// The current token's contents stay in the tokenizer's buffers; the builder reads them
-/// there (``tag``, ``tagName``) and never keeps them past the token, except the attributes
-/// a formatting element needs for the Noah's Ark clause and for reconstruction.
+/// there (its name interned in ``tagName``) and never keeps them past the token, except
+/// the attributes a formatting element needs for the Noah's Ark clause and for
+/// reconstruction.
 struct TreeBuilder {
     /// The insertion modes of section 13.2.4.1. The standard as it stands (2025) has no
     /// "in select" or "in select in table": `select` is parsed by the in-body rules.
@@ -79,9 +80,6 @@ struct TreeBuilder {
         self.tokenizer = tokenizer
         self.scripting = scripting
     }
-
-    /// The current tag token.
-    var tag: HTMLTag { tokenizer.tag }
 
     // MARK: The loop
 

@@ -2,43 +2,82 @@
 /// start tag (13.2.5.6-8, 32-40).
 extension HTMLTokenizer {
     /// Starts a new tag token, reusing the storage of the last one.
+    ///
+    /// The name's buffer is reused (after a start tag, the buffer of the start tag before
+    /// it: the last start tag's name is kept by swapping buffers, not copying). Attributes
+    /// are reused in place: a start tag's attributes become stale entries that the next
+    /// start tag's attributes overwrite (``attributeCount`` says how many are real), and an
+    /// end tag parks them (end tags rarely have attributes) until the next start tag.
     mutating func startTag(isEnd: Bool) {
+        if tagHoldsLastStartTag {
+            swap(&tag.name, &lastStartTagStorage)
+            tagHoldsLastStartTag = false
+        }
         tagIsEnd = isEnd
-        tag.name.removeAll(keepingCapacity: true)
+        if !tag.name.isEmpty { tag.name.removeAll(keepingCapacity: true) }
         tag.selfClosing = false
         discardingAttribute = false
-        while var attribute = tag.attributes.popLast() {
-            attribute.name.removeAll(keepingCapacity: true)
-            attribute.value.removeAll(keepingCapacity: true)
-            spareAttributes.append(attribute)
+        attributeCount = 0
+        if !attributeNames.isEmpty { attributeNames.removeAll(keepingCapacity: true) }
+        if isEnd {
+            if !tag.attributes.isEmpty {
+                if parkedAttributes.isEmpty {
+                    swap(&tag.attributes, &parkedAttributes)
+                } else {
+                    tag.attributes.removeAll(keepingCapacity: true)  // an end tag's attributes, twice: rare
+                }
+            }
+        } else if tag.attributes.isEmpty && !parkedAttributes.isEmpty {
+            swap(&tag.attributes, &parkedAttributes)
         }
     }
 
     /// Starts a new attribute with an empty name and value.
     mutating func startAttribute() {
-        finishAttribute()
-        tag.attributes.append(spareAttributes.popLast() ?? HTMLAttribute(name: [], value: []))
+        discardingAttribute = false
+        if attributeCount < tag.attributes.count {
+            if !tag.attributes[attributeCount].name.isEmpty { tag.attributes[attributeCount].name.removeAll(keepingCapacity: true) }
+            if !tag.attributes[attributeCount].value.isEmpty { tag.attributes[attributeCount].value.removeAll(keepingCapacity: true) }
+        } else if var attribute = spareAttributes.popLast() {
+            attribute.name.removeAll(keepingCapacity: true)
+            attribute.value.removeAll(keepingCapacity: true)
+            tag.attributes.append(attribute)
+        } else {
+            tag.attributes.append(HTMLAttribute(name: [], value: []))
+        }
+        attributeCount += 1
     }
 
     /// The standard's check when leaving the attribute name state: a name the tag already
     /// has makes the attribute a duplicate, dropped (its value is still read, then lost).
     mutating func checkDuplicateAttribute() {
-        guard let last = tag.attributes.last else { return }
-        let name = last.name
-        for index in 0..<(tag.attributes.count - 1) where tag.attributes[index].name == name {
-            var dropped = tag.attributes.removeLast()
-            dropped.name.removeAll(keepingCapacity: true)
-            dropped.value.removeAll(keepingCapacity: true)
-            spareAttributes.append(dropped)
+        let last = attributeCount - 1
+        guard last > 0 else { return }
+        let isDuplicate: Bool
+        if last < Self.linearDuplicateCheckLimit {
+            isDuplicate = tag.attributes[..<last].contains { $0.name == tag.attributes[last].name }
+        } else {
+            if attributeNames.isEmpty { attributeNames = Set(tag.attributes[..<last].lazy.map(\.name)) }
+            isDuplicate = !attributeNames.insert(tag.attributes[last].name).inserted
+        }
+        if isDuplicate {
+            attributeCount -= 1  // the entry stays, stale
             discardingAttribute = true
             discardedValue.removeAll(keepingCapacity: true)
-            return
         }
     }
 
-    /// Ends the current attribute (before a new one or the tag's emission).
-    mutating func finishAttribute() {
+    /// Up to this many attributes, a new name is compared with each earlier one; past it, a
+    /// set of the names is kept, so that a tag with thousands of attributes (a hostile page)
+    /// is not quadratic.
+    static let linearDuplicateCheckLimit = 32
+
+    /// Drops the stale attribute entries (to the spare pool) before the tag is handed out.
+    mutating func finishAttributes() {
         discardingAttribute = false
+        guard tag.attributes.count > attributeCount else { return }
+        spareAttributes.append(contentsOf: tag.attributes[attributeCount...])
+        tag.attributes.removeSubrange(attributeCount...)
     }
 
     /// Appends `byte` to the current attribute's value.
@@ -46,7 +85,7 @@ extension HTMLTokenizer {
         if discardingAttribute {
             discardedValue.append(byte)
         } else {
-            tag.attributes[tag.attributes.count - 1].value.append(byte)
+            tag.attributes[attributeCount - 1].value.append(byte)
         }
     }
 
@@ -55,7 +94,7 @@ extension HTMLTokenizer {
         if discardingAttribute {
             discardedValue.append(contentsOf: bytes)
         } else {
-            tag.attributes[tag.attributes.count - 1].value.append(contentsOf: bytes)
+            tag.attributes[attributeCount - 1].value.append(contentsOf: bytes)
         }
     }
 
@@ -99,26 +138,59 @@ extension HTMLTokenizer {
         return nil
     }
 
+    /// The end of the run of name bytes at ``position`` (up to whitespace, `/`, `>`, NUL
+    /// and, for attribute names, `=`), and whether it has ASCII capitals.
+    @inline(__always) private func scanName(stopAtEquals: Bool) -> (end: Int, hasCapitals: Bool) {
+        let count = input.count
+        var index = position
+        var hasCapitals = false
+        while index < count {
+            let byte = input[index]
+            if byte <= 0x20 {
+                if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0C || byte == 0x0D || byte == 0 { break }
+            } else if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "=") && stopAtEquals {
+                break
+            } else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                hasCapitals = true
+            }
+            index += 1
+        }
+        return (index, hasCapitals)
+    }
+
+    /// Appends `run` to `name`, ASCII-lowercased.
+    @inline(__always) private static func appendName(_ run: UnsafeBufferPointer<UInt8>, hasCapitals: Bool, to name: inout [UInt8]) {
+        if hasCapitals { name.append(contentsOf: run.lazy.map(ASCII.lowercased)) } else { name.append(contentsOf: run) }
+    }
+
+    /// The name bytes from ``position`` to `end`.
+    @inline(__always) private func nameRun(to end: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: input[position..<end])
+    }
+
     mutating func tagNameState() -> HTMLTokenKind? {
-        while let byte = peek() {
+        while true {
+            let (end, hasCapitals) = scanName(stopAtEquals: false)
+            if end > position {
+                Self.appendName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.name)
+                position = end
+            }
+            guard let byte = peek() else { return emit(.endOfFile) }
             advance()
             switch byte {
-            case 0x09, 0x0A, 0x0C, 0x20:
-                state = .beforeAttributeName
-                return nil
             case UInt8(ascii: "/"):
                 state = .selfClosingStartTag
-                return nil
             case UInt8(ascii: ">"):
                 state = .data
                 return emitTag()
             case 0:
                 Self.appendReplacement(to: &tag.name)
-            default:
-                tag.name.append(ASCII.lowercased(byte))
+                continue
+            default:  // whitespace
+                state = .beforeAttributeName
             }
+            return nil
         }
-        return emit(.endOfFile)
     }
 
     mutating func beforeAttributeNameState() -> HTMLTokenKind? {
@@ -129,7 +201,7 @@ extension HTMLTokenizer {
         case UInt8(ascii: "="):
             advance()
             startAttribute()
-            tag.attributes[tag.attributes.count - 1].name.append(UInt8(ascii: "="))
+            tag.attributes[attributeCount - 1].name.append(UInt8(ascii: "="))
             state = .attributeName
         default:
             startAttribute()
@@ -139,29 +211,28 @@ extension HTMLTokenizer {
     }
 
     mutating func attributeNameState() -> HTMLTokenKind? {
-        let last = tag.attributes.count - 1
-        while let byte = peek() {
-            switch byte {
-            case 0x09, 0x0A, 0x0C, 0x20, UInt8(ascii: "/"), UInt8(ascii: ">"):
-                checkDuplicateAttribute()
-                state = .afterAttributeName
-                return nil
+        let last = attributeCount - 1
+        while true {
+            let (end, hasCapitals) = scanName(stopAtEquals: true)
+            if end > position {
+                Self.appendName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.attributes[last].name)
+                position = end
+            }
+            switch peek() {
+            case 0:
+                advance()
+                Self.appendReplacement(to: &tag.attributes[last].name)
+                continue
             case UInt8(ascii: "="):
                 advance()
                 checkDuplicateAttribute()
                 state = .beforeAttributeValue
-                return nil
-            case 0:
-                advance()
-                Self.appendReplacement(to: &tag.attributes[last].name)
-            default:
-                advance()
-                tag.attributes[last].name.append(ASCII.lowercased(byte))
+            default:  // whitespace, `/`, `>`, the end: the after attribute name state decides
+                checkDuplicateAttribute()
+                state = .afterAttributeName
             }
+            return nil
         }
-        checkDuplicateAttribute()
-        state = .afterAttributeName
-        return nil
     }
 
     mutating func afterAttributeNameState() -> HTMLTokenKind? {
@@ -207,44 +278,44 @@ extension HTMLTokenizer {
 
     /// The attribute value (double-quoted) and (single-quoted) states.
     mutating func attributeValueQuotedState(quote: UInt8) -> HTMLTokenKind? {
-        let count = input.count
         while true {
-            var index = position
-            while index < count {
-                let byte = input[index]
-                if byte == quote || byte == UInt8(ascii: "&") || byte == 0 || byte == 0x0D { break }
-                index += 1
-            }
-            if index > position { appendToAttributeValue(UnsafeBufferPointer(rebasing: input[position..<index])) }
-            position = index
-            guard index < count else { return emit(.endOfFile) }
-            switch input[index] {
+            let stop = discardingAttribute
+                ? Self.copyRun(input, from: &position, into: &discardedValue, upTo: quote, UInt8(ascii: "&"), 0)
+                : Self.copyRun(input, from: &position, into: &tag.attributes[attributeCount - 1].value,
+                               upTo: quote, UInt8(ascii: "&"), 0)
+            guard let stop else { return emit(.endOfFile) }
+            position += 1
+            switch stop {
             case quote:
-                position += 1
                 state = .afterAttributeValueQuoted
                 return nil
             case UInt8(ascii: "&"):
-                position += 1
                 consumeCharacterReference(inAttribute: true)
-            case 0:
-                position += 1
+            default:  // U+0000
                 appendToAttributeValue(0xEF)
                 appendToAttributeValue(0xBF)
                 appendToAttributeValue(0xBD)
-            default:  // CR
-                advance()
-                appendToAttributeValue(0x0A)
             }
         }
     }
 
     mutating func attributeValueUnquotedState() -> HTMLTokenKind? {
-        while let byte = peek() {
+        let count = input.count
+        while true {
+            var index = position
+            while index < count {
+                let byte = input[index]
+                if byte <= 0x3E {  // every byte of interest is at most `>`
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0C || byte == 0x0D || byte == 0
+                        || byte == UInt8(ascii: "&") || byte == UInt8(ascii: ">") { break }
+                }
+                index += 1
+            }
+            if index > position { appendToAttributeValue(UnsafeBufferPointer(rebasing: input[position..<index])) }
+            position = index
+            guard let byte = peek() else { return emit(.endOfFile) }
             advance()
             switch byte {
-            case 0x09, 0x0A, 0x0C, 0x20:
-                state = .beforeAttributeName
-                return nil
             case UInt8(ascii: "&"):
                 consumeCharacterReference(inAttribute: true)
             case UInt8(ascii: ">"):
@@ -254,11 +325,11 @@ extension HTMLTokenizer {
                 appendToAttributeValue(0xEF)
                 appendToAttributeValue(0xBF)
                 appendToAttributeValue(0xBD)
-            default:
-                appendToAttributeValue(byte)
+            default:  // whitespace
+                state = .beforeAttributeName
+                return nil
             }
         }
-        return emit(.endOfFile)
     }
 
     mutating func afterAttributeValueQuotedState() -> HTMLTokenKind? {

@@ -47,13 +47,18 @@ struct OpenElements {
     subscript(index: Int) -> OpenElement { elements[index] }
 
     mutating func push(_ element: OpenElement) {
-        insert(element, at: elements.count)
+        elements.append(element)
+        remember(element)
+    }
+
+    private mutating func remember(_ element: OpenElement) {
+        element.node.raw.pointee.extra |= Self.openFlag
+        if element.namespace == .html, element.name.id < TagName.firstDynamicID { counts[Int(element.name.id)] += 1 }
     }
 
     mutating func insert(_ element: OpenElement, at index: Int) {
         elements.insert(element, at: index)
-        element.node.raw.pointee.extra |= Self.openFlag
-        if element.namespace == .html, element.name.id < TagName.firstDynamicID { counts[Int(element.name.id)] += 1 }
+        remember(element)
     }
 
     @discardableResult
@@ -71,8 +76,7 @@ struct OpenElements {
     mutating func replace(at index: Int, with element: OpenElement) {
         forget(elements[index])
         elements[index] = element
-        element.node.raw.pointee.extra |= Self.openFlag
-        if element.namespace == .html, element.name.id < TagName.firstDynamicID { counts[Int(element.name.id)] += 1 }
+        remember(element)
     }
 
     private mutating func forget(_ element: OpenElement) {

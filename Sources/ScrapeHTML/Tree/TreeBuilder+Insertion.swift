@@ -140,7 +140,7 @@ extension TreeBuilder {
     mutating func insertCharacters(_ text: UnsafeBufferPointer<UInt8>) {
         guard !text.isEmpty else { return }
         let place = appropriatePlace()
-        if place.parent.kind == .document { return }
+        if place.parent.raw == document.document.raw { return }
         if pendingText.isEmpty || pendingTextParent != place.parent || pendingTextBefore != place.before {
             flushText()
             pendingTextParent = place.parent
@@ -160,10 +160,28 @@ extension TreeBuilder {
     /// Inserts `text` with U+0000 bytes left out (the in-body rule: a parse error, ignored).
     mutating func insertCharactersDroppingNulls(_ text: UnsafeBufferPointer<UInt8>) {
         var start = 0
-        for index in 0..<text.count where text[index] == 0 {
-            insertCharacters(UnsafeBufferPointer(rebasing: text[start..<index]))
-            start = index + 1
+        while let null = Self.firstNull(in: text, from: start) {
+            insertCharacters(UnsafeBufferPointer(rebasing: text[start..<null]))
+            start = null + 1
         }
         insertCharacters(text.suffix(from: start))
+    }
+
+    /// The index of the first U+0000 at or after `start`, eight bytes at a time (text
+    /// almost never has one, and every run in body is checked).
+    static func firstNull(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = text.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        var index = start
+        while index + 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < text.count {
+            if text[index] == 0 { return index }
+            index += 1
+        }
+        return nil
     }
 }

@@ -16,7 +16,8 @@ extension HTMLDocument {
     /// contents fragment (``DOMNode/templateContents``).
     func createElement(_ localName: [UInt8], namespace: DOMNamespace, attributes: [NewAttribute]) -> DOMNode {
         let element = localName.withUnsafeBufferPointer { createElement(interned: intern($0), namespace: namespace) }
-        for attribute in attributes { setAttribute(attribute, on: element) }
+        var last: xmlAttrPtr?
+        for attribute in attributes { last = setAttribute(attribute, on: element, after: last) }
         return element
     }
 
@@ -47,28 +48,45 @@ extension HTMLDocument {
     private static let templateName: StaticString = "template"
 
     /// Adds an attribute to an element (the caller checks it is not there yet: the
-    /// standard adds only missing ones to `html` and `body`).
-    func setAttribute(_ attribute: NewAttribute, on element: DOMNode) {
+    /// standard adds only missing ones to `html` and `body`), after `previous` (the
+    /// element's last attribute) or, when nil, after whatever attributes it has.
+    @discardableResult
+    func setAttribute(_ attribute: NewAttribute, on element: DOMNode, after previous: xmlAttrPtr? = nil) -> xmlAttrPtr {
         attribute.localName.withUnsafeBufferPointer { name in
             attribute.value.withUnsafeBufferPointer { value in
-                addAttribute(to: element, namespace: attribute.namespace, localName: name, value: value)
+                addAttribute(to: element, after: previous, namespace: attribute.namespace, localName: name, value: value)
             }
         }
     }
 
     /// Appends an attribute: the name interned, the value one text child made from the
     /// bytes directly (no NUL-terminated copies, and none of `xmlNewNsProp`'s ID-table
-    /// lookup, which this tree has no use for).
-    func addAttribute(to element: DOMNode, namespace: DOMNamespace?, localName: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+    /// lookup, which this tree has no use for). Linked here after `previous` (the
+    /// element's last attribute; nil: found by a walk), not by libxml2, whose walk to the
+    /// end would make a tag with many attributes quadratic.
+    @discardableResult
+    func addAttribute(to element: DOMNode, after previous: xmlAttrPtr? = nil, namespace: DOMNamespace?,
+                      localName: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> xmlAttrPtr {
         let name = UnsafeMutablePointer(mutating: intern(localName))
-        guard let attribute = xmlNewNsPropEatName(element.raw, namespace.flatMap(namespaceRecord), name, nil) else {
+        guard let attribute = xmlNewNsPropEatName(nil, namespace.flatMap(namespaceRecord), name, nil) else {
             fatalError("libxml2 could not allocate an attribute")
         }
-        guard let start = value.baseAddress, !value.isEmpty else { return }
+        attribute.pointee.doc = raw
+        attribute.pointee.parent = element.raw
+        var last = previous ?? element.raw.pointee.properties
+        while let next = last?.pointee.next { last = next }
+        if let last {
+            last.pointee.next = attribute
+            attribute.pointee.prev = last
+        } else {
+            element.raw.pointee.properties = attribute
+        }
+        guard let start = value.baseAddress, !value.isEmpty else { return attribute }
         guard let text = xmlNewDocTextLen(raw, start, Int32(value.count)) else { fatalError("libxml2 could not allocate text") }
         attribute.pointee.children = text
         attribute.pointee.last = text
         text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
+        return attribute
     }
 
     /// Whether an element has an attribute with this local name in no namespace.

@@ -1,3 +1,5 @@
+import CLibXML2
+
 /// Creating and inserting nodes (section 13.2.6.1): the appropriate place for inserting a
 /// node (foster parenting, template contents), elements for tokens, comments, and
 /// characters, which are buffered per insertion point.
@@ -83,10 +85,11 @@ extension TreeBuilder {
     /// A new HTML element named `name` with `attributes` (as tokenized), not in the tree.
     mutating func createHTMLElement(_ name: TagName, _ bytes: [UInt8], attributes: [HTMLAttribute]) -> DOMNode {
         let node = document.createElement(interned: internedHTMLName(name, bytes), namespace: .html)
+        var last: xmlAttrPtr?
         for attribute in attributes {
-            attribute.name.withUnsafeBufferPointer { attributeName in
+            last = attribute.name.withUnsafeBufferPointer { attributeName in
                 attribute.value.withUnsafeBufferPointer { value in
-                    document.addAttribute(to: node, namespace: nil, localName: attributeName, value: value)
+                    document.addAttribute(to: node, after: last, namespace: nil, localName: attributeName, value: value)
                 }
             }
         }

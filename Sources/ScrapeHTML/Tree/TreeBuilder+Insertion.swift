@@ -70,21 +70,23 @@ extension TreeBuilder {
         attributes.map { HTMLDocument.NewAttribute(namespace: nil, localName: $0.name, value: $0.value) }
     }
 
-    /// The interned name of an HTML element called `name` (`bytes`), cached per name.
-    mutating func internedHTMLName(_ name: TagName, _ bytes: [UInt8]) -> UnsafePointer<UInt8> {
+    /// A name for a new HTML element called `name` (`bytes`): the shared one cached per
+    /// name, when the document's dictionary gave one (see ``HTMLDocument/nodeName(_:)``).
+    mutating func htmlElementName(_ name: TagName, _ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8> {
         let index = Int(name.id)
-        if index < internedHTMLNames.count, let interned = internedHTMLNames[index] { return interned }
-        if index >= internedHTMLNames.count {
-            internedHTMLNames.append(contentsOf: repeatElement(nil, count: index + 1 - internedHTMLNames.count))
+        if index < sharedHTMLNames.count, let shared = sharedHTMLNames[index] { return shared }
+        let fresh = bytes.withUnsafeBufferPointer { document.nodeName($0) }
+        guard document.isShared(fresh) else { return fresh }
+        if index >= sharedHTMLNames.count {
+            sharedHTMLNames.append(contentsOf: repeatElement(nil, count: index + 1 - sharedHTMLNames.count))
         }
-        let interned = bytes.withUnsafeBufferPointer { document.intern($0) }
-        internedHTMLNames[index] = interned
-        return interned
+        sharedHTMLNames[index] = fresh
+        return fresh
     }
 
     /// A new HTML element named `name` with `attributes` (as tokenized), not in the tree.
     mutating func createHTMLElement(_ name: TagName, _ bytes: [UInt8], attributes: [HTMLAttribute]) -> DOMNode {
-        let node = document.createElement(interned: internedHTMLName(name, bytes), namespace: .html)
+        let node = document.createElement(named: htmlElementName(name, bytes), namespace: .html)
         var last: xmlAttrPtr?
         for attribute in attributes {
             last = attribute.name.withUnsafeBufferPointer { attributeName in

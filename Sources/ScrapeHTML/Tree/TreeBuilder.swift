@@ -62,8 +62,8 @@ struct TreeBuilder {
     var pendingTextBefore: DOMNode?
     /// The fragment parsing algorithm's context element (nil for a document).
     var context: OpenElement?
-    /// Interned names of HTML elements, by ``TagName/id`` (nil: not yet interned).
-    var internedHTMLNames: [UnsafePointer<UInt8>?] = []
+    /// Shared (dictionary) names of HTML elements, by ``TagName/id`` (nil: none yet).
+    var sharedHTMLNames: [UnsafeMutablePointer<UInt8>?] = []
     /// Elements inserted so far: each is numbered as it goes in (for XPath's document order).
     var elementCount = 0
     /// Whether every element so far went in after all earlier ones in document order (not

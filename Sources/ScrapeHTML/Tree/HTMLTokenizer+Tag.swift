@@ -1,103 +1,6 @@
 /// The tag states: tag open, end tag open, tag name, the attribute states and self-closing
 /// start tag (13.2.5.6-8, 32-40).
 extension HTMLTokenizer {
-    /// Starts a new tag token, reusing the storage of the last one.
-    ///
-    /// The name's buffer is reused (after a start tag, the buffer of the start tag before
-    /// it: the last start tag's name is kept by swapping buffers, not copying). Attributes
-    /// are reused in place: a start tag's attributes become stale entries that the next
-    /// start tag's attributes overwrite (``attributeCount`` says how many are real), and an
-    /// end tag parks them (end tags rarely have attributes) until the next start tag.
-    mutating func startTag(isEnd: Bool) {
-        if tagHoldsLastStartTag {
-            swap(&tag.name, &lastStartTagStorage)
-            tagHoldsLastStartTag = false
-        }
-        tagIsEnd = isEnd
-        if !tag.name.isEmpty { tag.name.removeAll(keepingCapacity: true) }
-        tag.selfClosing = false
-        discardingAttribute = false
-        attributeCount = 0
-        if !attributeNames.isEmpty { attributeNames.removeAll(keepingCapacity: true) }
-        if isEnd {
-            if !tag.attributes.isEmpty {
-                if parkedAttributes.isEmpty {
-                    swap(&tag.attributes, &parkedAttributes)
-                } else {
-                    tag.attributes.removeAll(keepingCapacity: true)  // an end tag's attributes, twice: rare
-                }
-            }
-        } else if tag.attributes.isEmpty && !parkedAttributes.isEmpty {
-            swap(&tag.attributes, &parkedAttributes)
-        }
-    }
-
-    /// Starts a new attribute with an empty name and value.
-    mutating func startAttribute() {
-        discardingAttribute = false
-        if attributeCount < tag.attributes.count {
-            if !tag.attributes[attributeCount].name.isEmpty { tag.attributes[attributeCount].name.removeAll(keepingCapacity: true) }
-            if !tag.attributes[attributeCount].value.isEmpty { tag.attributes[attributeCount].value.removeAll(keepingCapacity: true) }
-        } else if var attribute = spareAttributes.popLast() {
-            attribute.name.removeAll(keepingCapacity: true)
-            attribute.value.removeAll(keepingCapacity: true)
-            tag.attributes.append(attribute)
-        } else {
-            tag.attributes.append(HTMLAttribute(name: [], value: []))
-        }
-        attributeCount += 1
-    }
-
-    /// The standard's check when leaving the attribute name state: a name the tag already
-    /// has makes the attribute a duplicate, dropped (its value is still read, then lost).
-    mutating func checkDuplicateAttribute() {
-        let last = attributeCount - 1
-        guard last > 0 else { return }
-        let isDuplicate: Bool
-        if last < Self.linearDuplicateCheckLimit {
-            isDuplicate = tag.attributes[..<last].contains { $0.name == tag.attributes[last].name }
-        } else {
-            if attributeNames.isEmpty { attributeNames = Set(tag.attributes[..<last].lazy.map(\.name)) }
-            isDuplicate = !attributeNames.insert(tag.attributes[last].name).inserted
-        }
-        if isDuplicate {
-            attributeCount -= 1  // the entry stays, stale
-            discardingAttribute = true
-            discardedValue.removeAll(keepingCapacity: true)
-        }
-    }
-
-    /// Up to this many attributes, a new name is compared with each earlier one; past it, a
-    /// set of the names is kept, so that a tag with thousands of attributes (a hostile page)
-    /// is not quadratic.
-    static let linearDuplicateCheckLimit = 32
-
-    /// Drops the stale attribute entries (to the spare pool) before the tag is handed out.
-    mutating func finishAttributes() {
-        discardingAttribute = false
-        guard tag.attributes.count > attributeCount else { return }
-        spareAttributes.append(contentsOf: tag.attributes[attributeCount...])
-        tag.attributes.removeSubrange(attributeCount...)
-    }
-
-    /// Appends `byte` to the current attribute's value.
-    @inline(__always) mutating func appendToAttributeValue(_ byte: UInt8) {
-        if discardingAttribute {
-            discardedValue.append(byte)
-        } else {
-            tag.attributes[attributeCount - 1].value.append(byte)
-        }
-    }
-
-    /// Appends `bytes` to the current attribute's value.
-    @inline(__always) mutating func appendToAttributeValue(_ bytes: some Collection<UInt8>) {
-        if discardingAttribute {
-            discardedValue.append(contentsOf: bytes)
-        } else {
-            tag.attributes[attributeCount - 1].value.append(contentsOf: bytes)
-        }
-    }
-
     mutating func tagOpenState() -> HTMLTokenKind? {
         switch peek() {
         case UInt8(ascii: "!"):
@@ -158,13 +61,8 @@ extension HTMLTokenizer {
         return (index, hasCapitals)
     }
 
-    /// Appends `run` to `name`, ASCII-lowercased.
-    @inline(__always) private static func appendName(_ run: UnsafeBufferPointer<UInt8>, hasCapitals: Bool, to name: inout [UInt8]) {
-        if hasCapitals { name.append(contentsOf: run.lazy.map(ASCII.lowercased)) } else { name.append(contentsOf: run) }
-    }
-
     /// The name bytes from ``position`` to `end`.
-    @inline(__always) private func nameRun(to end: Int) -> UnsafeBufferPointer<UInt8> {
+    @inline(__always) func nameRun(to end: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: input[position..<end])
     }
 
@@ -172,7 +70,7 @@ extension HTMLTokenizer {
         while true {
             let (end, hasCapitals) = scanName(stopAtEquals: false)
             if end > position {
-                Self.appendName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.name)
+                Self.writeName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.name, stale: &tagNameIsStale)
                 position = end
             }
             guard let byte = peek() else { return emit(.endOfFile) }
@@ -184,6 +82,7 @@ extension HTMLTokenizer {
                 state = .data
                 return emitTag()
             case 0:
+                freshenTagName()
                 Self.appendReplacement(to: &tag.name)
                 continue
             default:  // whitespace
@@ -201,6 +100,7 @@ extension HTMLTokenizer {
         case UInt8(ascii: "="):
             advance()
             startAttribute()
+            freshenAttributeName()
             tag.attributes[attributeCount - 1].name.append(UInt8(ascii: "="))
             state = .attributeName
         default:
@@ -215,12 +115,14 @@ extension HTMLTokenizer {
         while true {
             let (end, hasCapitals) = scanName(stopAtEquals: true)
             if end > position {
-                Self.appendName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.attributes[last].name)
+                Self.writeName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.attributes[last].name,
+                               stale: &attributeNameIsStale)
                 position = end
             }
             switch peek() {
             case 0:
                 advance()
+                freshenAttributeName()
                 Self.appendReplacement(to: &tag.attributes[last].name)
                 continue
             case UInt8(ascii: "="):

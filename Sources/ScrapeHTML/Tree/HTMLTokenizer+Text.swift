@@ -93,11 +93,18 @@ extension HTMLTokenizer {
     /// is an end tag only if it is appropriate (it closes the last start tag); otherwise
     /// `</` and the name are text.
     mutating func textEndTagNameState(text textState: State) -> HTMLTokenKind? {
-        while let byte = peek(), ASCII.isLetter(byte) {
-            tag.name.append(ASCII.lowercased(byte))
-            temporaryBuffer.append(byte)
-            position += 1
+        var end = position
+        var hasCapitals = false
+        while end < input.count, ASCII.isLetter(input[end]) {
+            if input[end] < UInt8(ascii: "a") { hasCapitals = true }
+            end += 1
         }
+        if end > position {
+            Self.writeName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.name, stale: &tagNameIsStale)
+            temporaryBuffer.append(contentsOf: nameRun(to: end))
+            position = end
+        }
+        freshenTagName()
         if let byte = peek(), tag.name == lastStartTagName {
             if Self.isWhitespace(byte) {
                 advance()

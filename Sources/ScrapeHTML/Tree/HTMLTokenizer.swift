@@ -51,6 +51,10 @@ struct HTMLTokenizer {
     /// The last start tag's name, unless ``tag`` still holds that start tag.
     var lastStartTagStorage: [UInt8] = []
     var tagHoldsLastStartTag = false
+    /// Whether `tag.name` (and the current attribute's name) still hold an earlier tag's
+    /// (attribute's) bytes, to be replaced by the first write rather than emptied first.
+    var tagNameIsStale = false
+    var attributeNameIsStale = false
     /// Whether the current tag is an end tag.
     var tagIsEnd = false
     /// The standard's temporary buffer (end tag names in RCDATA/RAWTEXT/script data, the

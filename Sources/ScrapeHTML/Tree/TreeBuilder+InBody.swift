@@ -1,3 +1,5 @@
+import CLibXML2
+
 /// The "in body" insertion mode (section 13.2.6.4.7), `select` and `option` included as
 /// the standard parses them since customizable `select` (no "in select" mode).
 ///
@@ -125,7 +127,7 @@ extension TreeBuilder {
             open.pop()
             framesetOK = false
         case .input:
-            if let context, context.isHTML(.select), open.count == 1 { return }
+            if let context, context.isHTML(.select) { return }
             if open.hasInScope(.select) { open.popUntil(.select) }
             reconstructFormatting()
             insertHTMLElement()
@@ -142,7 +144,7 @@ extension TreeBuilder {
             framesetOK = false
         case .image:
             reconstructFormatting()
-            insertElement(name: .img, localName: TagNameTable.bytes(of: .img), namespace: .html, attributes: htmlAttributes(tokenizer.tag.attributes))
+            insertHTMLElement(.img, TagNameTable.bytes(of: .img), attributes: tokenizer.tag.attributes)
             open.pop()
             framesetOK = false
         case .textarea:
@@ -165,7 +167,7 @@ extension TreeBuilder {
         case .noscript where scripting:
             parseText(.rawtext)
         case .select:
-            if let context, context.isHTML(.select), open.count == 1 { return }
+            if let context, context.isHTML(.select) { return }
             if open.hasInScope(.select) {
                 open.popUntil(.select)
                 return
@@ -262,7 +264,7 @@ extension TreeBuilder {
             formatting.clearToLastMarker()
         case .br:
             reconstructFormatting()
-            insertElement(name: .br, localName: TagNameTable.bytes(of: .br), namespace: .html, attributes: [])
+            insertHTMLElement(.br)
             open.pop()
             framesetOK = false
         default:
@@ -341,8 +343,15 @@ extension TreeBuilder {
 
     /// Adds the current tag's attributes that `element` lacks (`html` and `body` tags seen again).
     private mutating func addMissingAttributes(to element: DOMNode) {
-        for attribute in tokenizer.tag.attributes where !document.hasAttribute(attribute.name, on: element) {
-            document.setAttribute(HTMLDocument.NewAttribute(namespace: nil, localName: attribute.name, value: attribute.value), on: element)
+        let attributes = tokenizer.tag.attributes
+        guard !attributes.isEmpty else { return }
+        // One set of the names it has, so a tag with many attributes stays linear.
+        var present = Set(element.attributes.filter { $0.namespace == nil }.map { Array($0.localNameBytes) })
+        var last = element.raw.pointee.properties
+        while let next = last?.pointee.next { last = next }
+        for attribute in attributes where present.insert(attribute.name).inserted {
+            last = document.setAttribute(HTMLDocument.NewAttribute(namespace: nil, localName: attribute.name, value: attribute.value),
+                                         on: element, after: last)
         }
     }
 
@@ -362,7 +371,7 @@ extension TreeBuilder {
                  .fieldset, .figcaption, .figure, .footer, .form, .frame, .frameset, .h1, .h2, .h3, .h4, .h5, .h6,
                  .head, .header, .hgroup, .hr, .html, .iframe, .img, .input, .keygen, .li, .link, .listing, .main,
                  .marquee, .menu, .meta, .nav, .noembed, .noframes, .noscript, .object, .ol, .p, .param, .plaintext,
-                 .pre, .script, .search, .section, .select, .source, .style, .summary, .table, .tbody, .td,
+                 .pre, .script, .search, .section, .source, .style, .summary, .table, .tbody, .td,
                  .template, .textarea, .tfoot, .th, .thead, .title, .tr, .track, .ul, .wbr, .xmp:
                 return true
             default:

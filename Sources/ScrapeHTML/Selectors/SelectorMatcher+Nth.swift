@@ -1,18 +1,37 @@
 import CLibXML2
 
+/// A position cache entry: an element's 1-based position among its siblings, counted
+/// from the end or not, among all element siblings or those of its type.
+struct NthPositionKey: Hashable {
+    var element: xmlNodePtr
+    var fromEnd: Bool
+    var ofType: Bool
+}
+
 /// `:nth-child(An+B [of S])`, `:nth-last-child`, `:nth-of-type`, `:nth-last-of-type` and the
 /// `first-`/`last-`/`only-` forms: the element's 1-based position among the sibling
 /// elements that count (all, those of its type, or those matching S).
+///
+/// Counting walks the siblings; once a count passes ``longList`` siblings, the positions
+/// of all the parent's children are computed in one pass and kept, so a list of 20,000
+/// `li` costs linear time, not quadratic (`of S` counts are not cached: S may be anything).
 extension SelectorMatcher {
+    static let longList = 32
+
     mutating func matches(_ nth: NthSelector, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
         if let filter = nth.filter, !matches(filter, element, scope: scope) { return false }
         if nth.only {
             return countSiblings(nth, of: element, forward: false, scope: scope, stopAfter: 1) == 0
                 && countSiblings(nth, of: element, forward: true, scope: scope, stopAfter: 1) == 0
         }
+        let key = NthPositionKey(element: element, fromEnd: nth.fromEnd, ofType: nth.ofType)
+        if nth.filter == nil, !nthPositions.isEmpty, let position = nthPositions[key] { return nth.pattern.matches(position) }
         // A pattern that only matches the first positions needs only that many siblings counted.
         let limit = nth.pattern.a <= 0 ? max(nth.pattern.b, 0) : Int.max
         let before = countSiblings(nth, of: element, forward: nth.fromEnd, scope: scope, stopAfter: limit)
+        if nth.filter == nil && before >= Self.longList && limit == Int.max {
+            cachePositions(amongChildrenOf: element.pointee.parent, fromEnd: nth.fromEnd, ofType: nth.ofType)
+        }
         return nth.pattern.matches(before + 1)
     }
 
@@ -34,5 +53,34 @@ extension SelectorMatcher {
         }
         if let filter = nth.filter { return matches(filter, sibling, scope: scope) }
         return true
+    }
+
+    /// Records the position of every element child of `parent`, in one pass.
+    private mutating func cachePositions(amongChildrenOf parent: xmlNodePtr?, fromEnd: Bool, ofType: Bool) {
+        guard let parent else { return }
+        var byType: [TypeKey: Int] = [:]
+        var position = 0
+        var child = fromEnd ? parent.pointee.last : parent.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                let index: Int
+                if ofType {
+                    let type = TypeKey(name: current.pointee.name, namespace: current.pointee.ns)
+                    index = (byType[type] ?? 0) + 1
+                    byType[type] = index
+                } else {
+                    position += 1
+                    index = position
+                }
+                nthPositions[NthPositionKey(element: current, fromEnd: fromEnd, ofType: ofType)] = index
+            }
+            child = fromEnd ? current.pointee.prev : current.pointee.next
+        }
+    }
+
+    /// An element's type for `*-of-type`: its interned name and namespace record.
+    private struct TypeKey: Hashable {
+        var name: UnsafePointer<xmlChar>?
+        var namespace: xmlNsPtr?
     }
 }

@@ -11,34 +11,43 @@ import CLibXML2
 /// selector), so no selector backtracks over the same ancestors twice.
 struct SelectorMatcher {
     let list: SelectorList
-    /// The selector's names, and the same names as the document's dictionary holds them
-    /// (nil: no node of the document has that name).
-    let names: [[UInt8]]
+    /// The selector's names as the document's dictionary holds them (nil: no node of the
+    /// document has that name).
     let interned: [UnsafePointer<xmlChar>?]
     /// Quirks mode: `#id` and `.class` ignore ASCII case.
     let quirks: Bool
     /// `:has()` results known so far (see `SelectorMatcher+Has.swift`).
     var hasMemo: [HasMemoKey: Bool] = [:]
+    /// Positions among siblings, filled per parent for long sibling lists (see `SelectorMatcher+Nth.swift`).
+    var nthPositions: [NthPositionKey: Int] = [:]
+    /// For each selector of the list, the ancestor filter hashes it needs (nil: it cannot
+    /// match this document); the filter is kept only when some selector needs one.
+    let ancestorHashes: [[UInt32]?]
+    let usesAncestorFilter: Bool
 
     init(selector: CSSSelector, document: HTMLDocument) {
         list = selector.list
-        names = selector.names
         let dictionary = document.raw.pointee.dict
         interned = selector.names.map { name in
             name.withUnsafeBufferPointer { xmlDictExists(dictionary, $0.baseAddress, Int32($0.count)) }
         }
         quirks = document.mode == .quirks
+        let (interned, quirks) = (interned, quirks)
+        ancestorHashes = list.selectors.map { Self.ancestorHashes(of: $0, interned: interned, quirks: quirks) }
+        usesAncestorFilter = ancestorHashes.contains { !($0?.isEmpty ?? true) }
     }
 
     /// Walks the document's elements in tree order (explicitly: no recursion, whatever the
     /// depth), calling `found` for each match until it returns false.
     mutating func walk(_ document: HTMLDocument, _ found: (xmlNodePtr) -> Bool) {
         let root = document.document.raw
+        var filter = usesAncestorFilter ? AncestorFilter(quirks: quirks) : nil
         var node = root.pointee.children
         while let current = node {
             if current.pointee.type == XML_ELEMENT_NODE {
-                if matches(list, current, scope: nil) && !found(current) { return }
+                if matchesInWalk(current, filter: filter) && !found(current) { return }
                 if let child = current.pointee.children {
+                    filter?.push(current)
                     node = child
                     continue
                 }
@@ -48,8 +57,19 @@ struct SelectorMatcher {
             while let up = climb, up != root {
                 if let next = up.pointee.next { node = next; break }
                 climb = up.pointee.parent
+                if climb != root { filter?.pop() }
             }
         }
+    }
+
+    /// The list matched at the walk's element, each selector first through the filter.
+    private mutating func matchesInWalk(_ element: xmlNodePtr, filter: AncestorFilter?) -> Bool {
+        for (index, complex) in list.selectors.enumerated() {
+            guard let hashes = ancestorHashes[index] else { continue }
+            if let filter, !hashes.allSatisfy(filter.mayContain) { continue }
+            if match(complex, from: 0, element, scope: nil) == .matched { return true }
+        }
+        return false
     }
 
     // MARK: Lists and complex selectors

@@ -18,26 +18,28 @@ struct NthPositionKey: Hashable {
 extension SelectorMatcher {
     static let longList = 32
 
-    mutating func matches(_ nth: NthSelector, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
-        if let filter = nth.filter, !matches(filter, element, scope: scope) { return false }
+    mutating func matchesNth(_ nth: SelectorProgram.Condition, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
+        if nth.c >= 0, !matches(list: nth.c, element, scope: scope) { return false }
         if nth.only {
             return countSiblings(nth, of: element, forward: false, scope: scope, stopAfter: 1) == 0
                 && countSiblings(nth, of: element, forward: true, scope: scope, stopAfter: 1) == 0
         }
-        let key = NthPositionKey(element: element, fromEnd: nth.fromEnd, ofType: nth.ofType)
-        if nth.filter == nil, !nthPositions.isEmpty, let position = nthPositions[key] { return nth.pattern.matches(position) }
+        let pattern = NthPattern(a: nth.a, b: nth.b)
+        if nth.c < 0, !nthPositions.isEmpty, let position = nthPositions[NthPositionKey(element: element, fromEnd: nth.fromEnd, ofType: nth.ofType)] {
+            return pattern.matches(position)
+        }
         // A pattern that only matches the first positions needs only that many siblings counted.
-        let limit = nth.pattern.a <= 0 ? max(nth.pattern.b, 0) : Int.max
+        let limit = nth.a <= 0 ? max(nth.b, 0) : Int.max
         let before = countSiblings(nth, of: element, forward: nth.fromEnd, scope: scope, stopAfter: limit)
-        if nth.filter == nil && before >= Self.longList && limit == Int.max {
+        if nth.c < 0 && before >= Self.longList && limit == Int.max {
             cachePositions(amongChildrenOf: element.pointee.parent, fromEnd: nth.fromEnd, ofType: nth.ofType)
         }
-        return nth.pattern.matches(before + 1)
+        return pattern.matches(before + 1)
     }
 
     /// How many sibling elements before (or after, `forward`) the element count, up to
     /// `stopAfter` (no need to count further).
-    private mutating func countSiblings(_ nth: NthSelector, of element: xmlNodePtr, forward: Bool, scope: xmlNodePtr?, stopAfter: Int) -> Int {
+    private mutating func countSiblings(_ nth: SelectorProgram.Condition, of element: xmlNodePtr, forward: Bool, scope: xmlNodePtr?, stopAfter: Int) -> Int {
         var count = 0
         var sibling = forward ? Self.nextElement(element) : Self.previousElement(element)
         while let current = sibling, count < stopAfter {
@@ -47,11 +49,11 @@ extension SelectorMatcher {
         return count
     }
 
-    private mutating func counts(_ sibling: xmlNodePtr, like element: xmlNodePtr, for nth: NthSelector, scope: xmlNodePtr?) -> Bool {
+    private mutating func counts(_ sibling: xmlNodePtr, like element: xmlNodePtr, for nth: SelectorProgram.Condition, scope: xmlNodePtr?) -> Bool {
         if nth.ofType {
             return sibling.pointee.name == element.pointee.name && sibling.pointee.ns == element.pointee.ns
         }
-        if let filter = nth.filter { return matches(filter, sibling, scope: scope) }
+        if nth.c >= 0 { return matches(list: nth.c, sibling, scope: scope) }
         return true
     }
 

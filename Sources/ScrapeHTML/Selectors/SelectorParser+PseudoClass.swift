@@ -156,8 +156,7 @@ extension SelectorParser {
             relative.append(complex)
         } while consumeComma()
         try expectEnd()
-        hasCount += 1
-        return HasSelector(relative: relative, id: hasCount - 1)
+        return HasSelector(relative: relative)
     }
 
     /// `An+B`, `An+B of S` (the `*-child` forms only).

@@ -10,8 +10,6 @@ struct SelectorParser {
     /// The names the selector compares (type and attribute names), deduplicated.
     var names: [[UInt8]] = []
     private var nameIndexes: [[UInt8]: Int] = [:]
-    /// How many `:has()` have been numbered.
-    var hasCount = 0
     /// Set while parsing a `:has()` argument: `:has()` does not nest.
     var insideHas = false
 

@@ -1,34 +1,52 @@
 import CLibXML2
 
-/// A counting Bloom filter of the walk's open ancestors (their names, ids and classes),
-/// so that a selector such as `.sidebar a` is rejected without climbing the tree when no
-/// ancestor has the class: Blink's technique. Without it a descendant combinator costs a
-/// climb to the root for every element it fails on, quadratic on deep trees (100,000
-/// nested `<div>` and `p div`). Only the document walk keeps one; a "maybe" answer is
-/// checked by the real match.
-struct AncestorFilter {
-    private var counts = [UInt32](repeating: 0, count: Self.size)
-    /// The hashes each open ancestor added, so a pop removes exactly them.
-    private var stack: [UInt32] = []
+/// A counting Bloom filter of the walk's open ancestors (their names, and their ids and
+/// classes when a selector asks for those), so that a selector such as `.sidebar a` is
+/// rejected without climbing the tree when no ancestor has the class: Blink's technique.
+/// Without it a descendant combinator costs a climb to the root for every element it
+/// fails on, quadratic on deep trees (100,000 nested `<div>` and `p div`). Only the
+/// document walk keeps one; a "maybe" answer is checked by the real match.
+///
+/// A class for its buffers' sake (plain memory, freed in `deinit`): the walk pushes and
+/// pops once per element with children, and Swift arrays would check uniqueness each time.
+final class AncestorFilter {
+    private static let size = 4096
+    private let counts: UnsafeMutablePointer<UInt32>
+    /// The hashes each open ancestor added (`frames` marks where each starts), so a pop
+    /// removes exactly them.
+    private var stack: UnsafeMutablePointer<UInt32>
+    private var stackCount = 0
+    private var stackCapacity = 256
     private var frames: [Int] = []
     private let quirks: Bool
+    /// Whether ids and classes are hashed (some selector names one on an ancestor).
+    private let hashesAttributes: Bool
 
-    private static let size = 4096
-
-    init(quirks: Bool) {
+    init(quirks: Bool, hashesAttributes: Bool) {
         self.quirks = quirks
+        self.hashesAttributes = hashesAttributes
+        counts = .allocate(capacity: Self.size)
+        counts.initialize(repeating: 0, count: Self.size)
+        stack = .allocate(capacity: stackCapacity)
+        frames.reserveCapacity(256)
+    }
+
+    deinit {
+        counts.deallocate()
+        stack.deallocate()
     }
 
     /// Adds an element whose children the walk enters.
-    mutating func push(_ element: xmlNodePtr) {
-        frames.append(stack.count)
+    func push(_ element: xmlNodePtr) {
+        frames.append(stackCount)
         if let name = element.pointee.name { add(Self.hash(name)) }
+        guard hashesAttributes else { return }
         var attribute = element.pointee.properties
         while let current = attribute {
             if current.pointee.ns == nil, let name = current.pointee.name, let value = current.pointee.children?.pointee.content {
                 if name[0] == UInt8(ascii: "i"), name[1] == UInt8(ascii: "d"), name[2] == 0 {
                     add(Self.hash(UnsafeBufferPointer(start: value, count: Int(xmlStrlen(value))), seed: Self.idSeed, lowercase: quirks))
-                } else if xmlStrEqual(name, Self.classAttribute) != 0 {
+                } else if name[0] == UInt8(ascii: "c"), xmlStrEqual(name, Self.classAttribute) != 0 {
                     addWords(UnsafeBufferPointer(start: value, count: Int(xmlStrlen(value))))
                 }
             }
@@ -37,13 +55,14 @@ struct AncestorFilter {
     }
 
     /// Removes the element pushed last.
-    mutating func pop() {
+    func pop() {
         guard let start = frames.popLast() else { return }
-        for hash in stack[start...] {
+        for index in start..<stackCount {
+            let hash = stack[index]
             counts[Int(hash & 0xFFF)] -= 1
             counts[Int((hash >> 12) & 0xFFF)] -= 1
         }
-        stack.removeSubrange(start...)
+        stackCount = start
     }
 
     /// Whether some open ancestor may have added `hash` (false: certainly none did).
@@ -51,13 +70,21 @@ struct AncestorFilter {
         counts[Int(hash & 0xFFF)] > 0 && counts[Int((hash >> 12) & 0xFFF)] > 0
     }
 
-    private mutating func add(_ hash: UInt32) {
-        stack.append(hash)
+    private func add(_ hash: UInt32) {
+        if stackCount == stackCapacity {
+            let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: stackCapacity * 2)
+            grown.moveInitialize(from: stack, count: stackCount)
+            stack.deallocate()
+            stack = grown
+            stackCapacity *= 2
+        }
+        stack[stackCount] = hash
+        stackCount += 1
         counts[Int(hash & 0xFFF)] += 1
         counts[Int((hash >> 12) & 0xFFF)] += 1
     }
 
-    private mutating func addWords(_ value: UnsafeBufferPointer<UInt8>) {
+    private func addWords(_ value: UnsafeBufferPointer<UInt8>) {
         var start = 0
         while start < value.count {
             while start < value.count && ASCII.isWhitespace(value[start]) { start += 1 }

@@ -11,9 +11,12 @@ extension SelectorMatcher {
     /// type that no element of the document has cannot match at all (range -1..<-1).
     final class DocumentState {
         let interned: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>
-        let hashes: [UInt32]
-        let hashRanges: [Range<Int>]
+        /// Every selector's hashes, one run each (`hashRanges`, by selector of the top list).
+        let hashes: UnsafeMutableBufferPointer<UInt32>
+        let hashRanges: UnsafeMutableBufferPointer<Range<Int>>
         let usesAncestorFilter: Bool
+        /// Whether some selector needs an ancestor's id or class (else the filter hashes names only).
+        private(set) var filtersAttributes = false
 
         init(names: [[UInt8]], document: HTMLDocument, program: SelectorProgram, quirks: Bool) {
             let dictionary = document.raw.pointee.dict
@@ -26,25 +29,31 @@ extension SelectorMatcher {
             let top = program.lists[program.top]
             for offset in 0..<top.count {
                 let start = hashes.count
-                if Self.collectHashes(program.complexes[top.start + offset], program: program, interned: interned, quirks: quirks, into: &hashes) {
+                if Self.collectHashes(program.complexes[top.start + offset], program: program, interned: interned, quirks: quirks,
+                                      into: &hashes, attributes: &filtersAttributes) {
                     ranges.append(start..<hashes.count)
                 } else {
                     hashes.removeSubrange(start...)
                     ranges.append(-1 ..< -1)
                 }
             }
-            self.hashes = hashes
-            hashRanges = ranges
+            self.hashes = .allocate(capacity: max(hashes.count, 1))
+            _ = self.hashes.initialize(from: hashes)
+            hashRanges = .allocate(capacity: max(ranges.count, 1))
+            _ = hashRanges.initialize(from: ranges)
             usesAncestorFilter = !hashes.isEmpty
         }
 
         deinit {
             interned.deallocate()
+            hashes.deallocate()
+            hashRanges.deallocate()
         }
 
         /// Appends one complex selector's hashes; false when it cannot match in this document.
         private static func collectHashes(_ complex: SelectorProgram.Complex, program: SelectorProgram,
-                                          interned: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>, quirks: Bool, into hashes: inout [UInt32]) -> Bool {
+                                          interned: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>, quirks: Bool,
+                                          into hashes: inout [UInt32], attributes: inout Bool) -> Bool {
             for index in complex.start..<(complex.start + complex.count) {
                 let compound = program.compounds[index]
                 if compound.lowered >= 0 && interned[compound.lowered] == nil && interned[compound.written] == nil { return false }
@@ -56,6 +65,7 @@ extension SelectorMatcher {
                 for conditionIndex in compound.conditionStart..<(compound.conditionStart + compound.conditionCount) {
                     let condition = program.conditions[conditionIndex]
                     guard condition.kind == .id || condition.kind == .className else { continue }
+                    attributes = true
                     let value = UnsafeBufferPointer(rebasing: program.bytes[condition.a..<(condition.a + condition.b)])
                     hashes.append(AncestorFilter.hash(value, seed: condition.kind == .id ? AncestorFilter.idSeed : AncestorFilter.classSeed, lowercase: quirks))
                 }

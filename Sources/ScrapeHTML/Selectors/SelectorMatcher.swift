@@ -20,6 +20,8 @@ struct SelectorMatcher {
     /// The per-document tables (interned names, ancestor hashes), owned by `state`.
     private let state: DocumentState
     let interned: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>
+    let ancestorHashes: UnsafeMutableBufferPointer<UInt32>
+    let ancestorHashRanges: UnsafeMutableBufferPointer<Range<Int>>
     /// Quirks mode: `#id` and `.class` ignore ASCII case.
     let quirks: Bool
     /// `:has()` results known so far (see `SelectorMatcher+Has.swift`).
@@ -34,14 +36,14 @@ struct SelectorMatcher {
         (lists, complexes, compounds, conditions, bytes) = (program.lists, program.complexes, program.compounds, program.conditions, program.bytes)
         quirks = document.mode == .quirks
         state = DocumentState(names: selector.names, document: document, program: program, quirks: quirks)
-        interned = state.interned
+        (interned, ancestorHashes, ancestorHashRanges) = (state.interned, state.hashes, state.hashRanges)
     }
 
     /// Walks the document's elements in tree order (explicitly: no recursion, whatever the
     /// depth), calling `found` for each match until it returns false.
     mutating func walk(_ document: HTMLDocument, _ found: (xmlNodePtr) -> Bool) {
         let root = document.document.raw
-        filter = state.usesAncestorFilter ? AncestorFilter(quirks: quirks) : nil
+        filter = state.usesAncestorFilter ? AncestorFilter(quirks: quirks, hashesAttributes: state.filtersAttributes) : nil
         defer { filter = nil }
         var node = root.pointee.children
         while let current = node {
@@ -67,11 +69,11 @@ struct SelectorMatcher {
     private mutating func matchesInWalk(_ element: xmlNodePtr) -> Bool {
         let list = lists[program.top]
         for offset in 0..<list.count {
-            let hashes = state.hashRanges[offset]
+            let hashes = ancestorHashRanges[offset]
             if hashes.lowerBound < 0 { continue }
             if let filter, hashes.count > 0 {
                 var maybe = true
-                for index in hashes where !filter.mayContain(state.hashes[index]) {
+                for index in hashes where !filter.mayContain(ancestorHashes[index]) {
                     maybe = false
                     break
                 }

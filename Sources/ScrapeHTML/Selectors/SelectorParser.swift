@@ -12,6 +12,8 @@ struct SelectorParser {
     private var nameIndexes: [[UInt8]: Int] = [:]
     /// Set while parsing a `:has()` argument: `:has()` does not nest.
     var insideHas = false
+    /// How many functional pseudo-classes enclose the current token.
+    var depth = 0
 
     init(_ text: String) {
         tokens = CSSTokenizer.tokenize(text)

@@ -94,7 +94,9 @@ extension SelectorMatcher {
         if let known = hasMemo[memoKey(anchor)] { return known }
         var node = Self.firstElementChild(anchor)
         while let current = node {
-            let known = hasMemo[memoKey(current)]
+            let firstChild = Self.firstElementChild(current)
+            // Only elements with children are ever in the cache.
+            let known = firstChild == nil ? nil : hasMemo[memoKey(current)]
             if known == true || matches(compound, current, scope: anchor) {
                 var up = Self.parentElement(current)
                 while let ancestor = up {
@@ -104,7 +106,7 @@ extension SelectorMatcher {
                 }
                 return true
             }
-            if known == nil, let child = Self.firstElementChild(current) {
+            if known == nil, let child = firstChild {
                 node = child
                 continue
             }

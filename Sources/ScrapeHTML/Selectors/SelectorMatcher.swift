@@ -1,8 +1,8 @@
 import CLibXML2
 
 /// Matches a compiled ``CSSSelector`` against one document: per-query state (the
-/// selector's names looked up in the document's name dictionary, the ancestor filter, the
-/// `:has()` and position caches), so the selector itself stays immutable and shared.
+/// selector's names looked up in the document's name dictionary, the caches of `:has()`,
+/// sibling positions and long climbs), so the selector itself stays immutable and shared.
 ///
 /// Names are compared as pointers: the tree builder interns every element and attribute
 /// name in the document's libxml2 dictionary, so a name the dictionary does not hold is on

@@ -74,11 +74,7 @@ public struct TitleExtractor: Sendable {
         let range = scanner.titleRange()
         if tentative {
             if scanner.declaredEncoding == nil { scanner.scanForEncodingDeclaration() }
-            if var change = scanner.declaredEncoding {
-                if change == .utf16LE || change == .utf16BE { change = .utf8 }
-                if change == .xUserDefined { change = .windows1252 }
-                declared = change
-            }
+            if let change = scanner.declaredEncoding { declared = DocumentDecoder.changeTarget(change) }
         }
         return range.map { TextDecoder.decode(document[$0], from: encoding) }
     }

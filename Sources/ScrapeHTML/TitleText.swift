@@ -8,11 +8,14 @@ enum TitleText {
     /// version showed in profiles (docs/benchmarks.md, "Measured choices").
     static func normalize(_ raw: [UInt8], maxBytes: Int) -> String {
         let valid = Array(String(decoding: raw, as: UTF8.self).utf8)  // invalid UTF-8 repaired
-        return collapse(CharacterReferences.decode(valid), maxBytes: maxBytes)
+        return CharacterReferences.decode(valid).withUnsafeBufferPointer { collapse($0, maxBytes: maxBytes) }
     }
 
-    /// The whitespace and NUL rules over valid UTF-8.
-    private static func collapse(_ bytes: [UInt8], maxBytes: Int) -> String {
+    /// The whitespace and NUL rules over valid UTF-8: runs of ASCII whitespace become one
+    /// space, none at the ends; NUL becomes U+FFFD; at most `maxBytes` bytes, cut on a
+    /// character boundary. The one copy of the rule: titles and field values
+    /// (``DOMNode/collapsedTextContent``) both go through it.
+    static func collapse(_ bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int = .max) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(min(bytes.count, maxBytes))
         var pendingSpace = false

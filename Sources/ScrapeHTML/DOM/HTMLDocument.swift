@@ -35,7 +35,13 @@ public final class HTMLDocument: @unchecked Sendable {
         document.pointee.dict = xmlDictCreate()
         raw = document
         namespaceRecords = DOMNamespace.foreign.map { namespace in
-            guard let record = xmlNewNs(nil, namespace.uri, namespace.prefix) else { fatalError("libxml2 could not allocate a namespace") }
+            // xmlNewNs refuses the reserved prefix `xml`: that record is made without a
+            // prefix and given it afterwards (xmlFreeNs frees it like any other).
+            let reserved = namespace == .xml
+            guard let record = xmlNewNs(nil, namespace.uri, reserved ? nil : namespace.prefix) else {
+                fatalError("libxml2 could not allocate a namespace")
+            }
+            if reserved { record.pointee.prefix = UnsafePointer(xmlStrdup("xml")) }
             return record
         }
     }

@@ -1,0 +1,128 @@
+/// Creating and inserting nodes (section 13.2.6.1): the appropriate place for inserting a
+/// node (foster parenting, template contents), elements for tokens, comments, and
+/// characters, which are buffered per insertion point.
+extension TreeBuilder {
+    /// Where a node goes: into `parent`, before `before` (last when nil).
+    struct InsertionPlace {
+        var parent: DOMNode
+        var before: DOMNode?
+    }
+
+    /// "The appropriate place for inserting a node", optionally with an override target.
+    func appropriatePlace(overrideTarget: OpenElement? = nil) -> InsertionPlace {
+        let target = overrideTarget ?? currentNode
+        var place: InsertionPlace
+        if fosterParenting, target.isHTML,
+           target.name == .table || target.name == .tbody || target.name == .tfoot || target.name == .thead || target.name == .tr {
+            place = fosterParentPlace()
+        } else {
+            place = InsertionPlace(parent: target.node, before: nil)
+        }
+        if let contents = place.parent.templateContents {
+            place = InsertionPlace(parent: contents, before: nil)
+        }
+        return place
+    }
+
+    /// The foster-parenting branch: before the last table, or into the last template.
+    private func fosterParentPlace() -> InsertionPlace {
+        var lastTable: Int?
+        var lastTemplate: Int?
+        var index = open.count - 1
+        while index >= 0, lastTable == nil {
+            let element = open[index]
+            if element.isHTML(.table) { lastTable = index }
+            if element.isHTML(.template), lastTemplate == nil { lastTemplate = index }
+            index -= 1
+        }
+        if let lastTemplate, lastTable.map({ lastTemplate > $0 }) ?? true {
+            return InsertionPlace(parent: open[lastTemplate].node, before: nil)
+        }
+        guard let lastTable else { return InsertionPlace(parent: open[0].node, before: nil) }
+        let table = open[lastTable].node
+        if let parent = table.parent { return InsertionPlace(parent: parent, before: table) }
+        return InsertionPlace(parent: open[lastTable - 1].node, before: nil)
+    }
+
+    // MARK: Nodes
+
+    /// Links `node` at `place` (after writing out pending characters).
+    mutating func insertNode(_ node: DOMNode, at place: InsertionPlace) {
+        flushText()
+        document.insert(node, into: place.parent, before: place.before)
+    }
+
+    /// "Insert a comment" at the appropriate place, or at `place`.
+    mutating func insertComment(at place: InsertionPlace? = nil) {
+        let comment = document.createComment(tokenizer.text)
+        insertNode(comment, at: place ?? appropriatePlace())
+    }
+
+    /// The current tag's attributes, unadjusted (HTML elements).
+    func htmlAttributes(_ attributes: [HTMLAttribute]) -> [HTMLDocument.NewAttribute] {
+        attributes.map { HTMLDocument.NewAttribute(namespace: nil, localName: $0.name, value: $0.value) }
+    }
+
+    /// "Insert an HTML element" for the current start tag.
+    @discardableResult
+    mutating func insertHTMLElement() -> OpenElement {
+        insertElement(name: tagName, localName: tokenizer.tag.name, namespace: .html, attributes: htmlAttributes(tokenizer.tag.attributes))
+    }
+
+    /// "Insert an HTML element" for a start tag the rules make up (`html`, `head`,
+    /// `body`, `tbody`, `tr`, `colgroup`), which has no attributes.
+    @discardableResult
+    mutating func insertHTMLElement(_ name: TagName) -> OpenElement {
+        insertElement(name: name, localName: TagNameTable.bytes(of: name), namespace: .html, attributes: [])
+    }
+
+    /// Creates an element and inserts it at the appropriate place, then pushes it.
+    @discardableResult
+    mutating func insertElement(name: TagName, localName: [UInt8], namespace: DOMNamespace, attributes: [HTMLDocument.NewAttribute]) -> OpenElement {
+        let place = appropriatePlace()
+        let node = document.createElement(localName, namespace: namespace, attributes: attributes)
+        insertNode(node, at: place)
+        let element = OpenElement(node: node, name: name, namespace: namespace)
+        open.push(element)
+        return element
+    }
+
+    /// Removes a node from its parent (after writing out pending characters).
+    mutating func detach(_ node: DOMNode) {
+        flushText()
+        document.remove(node)
+    }
+
+    // MARK: Characters
+
+    /// "Insert a character" for a run: buffered while the insertion point stays the same.
+    mutating func insertCharacters(_ text: UnsafeBufferPointer<UInt8>) {
+        guard !text.isEmpty else { return }
+        let place = appropriatePlace()
+        if place.parent.kind == .document { return }
+        if pendingText.isEmpty || pendingTextParent != place.parent || pendingTextBefore != place.before {
+            flushText()
+            pendingTextParent = place.parent
+            pendingTextBefore = place.before
+        }
+        pendingText.append(contentsOf: text)
+    }
+
+    /// Writes buffered characters into the tree: before any other change to it, so that
+    /// the standard's "append to the Text node just before" sees them.
+    mutating func flushText() {
+        guard !pendingText.isEmpty, let parent = pendingTextParent else { return }
+        pendingText.withUnsafeBufferPointer { document.insertText($0, into: parent, before: pendingTextBefore) }
+        pendingText.removeAll(keepingCapacity: true)
+    }
+
+    /// Inserts `text` with U+0000 bytes left out (the in-body rule: a parse error, ignored).
+    mutating func insertCharactersDroppingNulls(_ text: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for index in 0..<text.count where text[index] == 0 {
+            insertCharacters(UnsafeBufferPointer(rebasing: text[start..<index]))
+            start = index + 1
+        }
+        insertCharacters(text.suffix(from: start))
+    }
+}

@@ -1,13 +1,5 @@
 import CLibXML2
 
-/// A long climb's result: for the compound at `compound` (its index in the program) and
-/// the element `node` reached on the way, what the climb over `node`'s ancestors (or
-/// previous siblings) gave.
-struct ClimbKey: Hashable {
-    var compound: Int
-    var node: xmlNodePtr
-}
-
 /// The descendant (` `) and subsequent-sibling (`~`) combinators: try each ancestor (or
 /// previous sibling) in turn for the rest of the selector.
 ///
@@ -35,7 +27,7 @@ extension SelectorMatcher {
             }
             steps += 1
             if steps >= Self.longClimb && scope == nil {
-                if let known = climbMemo[ClimbKey(compound: key, node: current)] {
+                if let known = climbMemo[key, current].flatMap(Status.init(rawValue:)) {
                     result = known
                     break
                 }
@@ -43,7 +35,8 @@ extension SelectorMatcher {
             }
             next = upward ? Self.parentElement(current) : Self.previousElement(current)
         }
-        for node in passed { climbMemo[ClimbKey(compound: key, node: node)] = result }
+        // For each element passed: what the climb over its ancestors (or previous siblings) gave.
+        for node in passed { climbMemo[key, node] = result.rawValue }
         return result
     }
 }

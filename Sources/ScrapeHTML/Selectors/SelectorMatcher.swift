@@ -22,12 +22,12 @@ struct SelectorMatcher {
     let interned: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>
     /// Quirks mode: `#id` and `.class` ignore ASCII case.
     let quirks: Bool
-    /// `:has()` results known so far (see `SelectorMatcher+Has.swift`).
-    var hasMemo: [HasMemoKey: Bool] = [:]
+    /// `:has()` results known so far, by relative selector (see `SelectorMatcher+Has.swift`).
+    var hasMemo = NodeTable()
     /// Positions among siblings, filled per parent for long sibling lists (see `SelectorMatcher+Nth.swift`).
-    var nthPositions: [NthPositionKey: Int] = [:]
-    /// Results of long climbs (see ``climb(_:from:_:)``).
-    var climbMemo: [ClimbKey: Status] = [:]
+    var nthPositions = NodeTable()
+    /// Results of long climbs, by compound (see `SelectorMatcher+Climb.swift`).
+    var climbMemo = NodeTable()
 
     init(selector: CSSSelector, document: HTMLDocument) {
         program = selector.program
@@ -85,7 +85,7 @@ struct SelectorMatcher {
     }
 
     /// How a match attempt ended: Blink's statuses, which let the combinators stop early.
-    enum Status {
+    enum Status: Int {
         case matched
         /// This element does not fit; another one might.
         case failsLocally

@@ -1,13 +1,5 @@
 import CLibXML2
 
-/// A `:has()` cache entry: one relative selector, one element.
-struct HasMemoKey: Hashable {
-    /// `HasSelector.id` and the relative selector's index in it.
-    var selector: Int
-    var relative: Int
-    var element: xmlNodePtr
-}
-
 /// `:has()`: whether some element related to the anchor as a relative selector says
 /// matches it.
 ///
@@ -20,20 +12,23 @@ struct HasMemoKey: Hashable {
 /// selectors (`:has(> a b)`) search the anchor's subtree (or its following siblings'),
 /// matching each candidate with the anchor as scope.
 extension SelectorMatcher {
-    mutating func matches(_ has: HasSelector, _ anchor: xmlNodePtr) -> Bool {
-        for (index, relative) in has.relative.enumerated() where matches(relative, anchor, key: (has.id, index)) {
+    mutating func matchesHas(list index: Int, _ anchor: xmlNodePtr) -> Bool {
+        let list = lists[index]
+        for offset in 0..<list.count where matches(relative: list.start + offset, anchor) {
             return true
         }
         return false
     }
 
-    private mutating func matches(_ relative: ComplexSelector, _ anchor: xmlNodePtr, key: (Int, Int)) -> Bool {
-        let first = relative.combinators[relative.combinators.count - 1]
-        if relative.compounds.count == 2 {
-            let compound = relative.compounds[0]
+    /// One relative selector: its compounds run subject first and end with the scope.
+    private mutating func matches(relative index: Int, _ anchor: xmlNodePtr) -> Bool {
+        let relative = complexes[index]
+        guard let first = compounds[relative.start + relative.count - 2].combinator else { return false }
+        if relative.count == 2 {
+            let compound = compounds[relative.start]
             switch first {
             case .descendant:
-                return descendant(of: anchor, matching: compound, key: key)
+                return descendant(of: anchor, matching: compound, key: index)
             case .child:
                 var child = Self.firstElementChild(anchor)
                 while let current = child {
@@ -87,23 +82,24 @@ extension SelectorMatcher {
     }
 
     /// Whether an element below `anchor` matches `compound`, using and filling the cache
-    /// (`hasMemo[element]`: whether some element strictly below `element` matches).
-    private mutating func descendant(of anchor: xmlNodePtr, matching compound: CompoundSelector, key: (Int, Int)) -> Bool {
-        func memoKey(_ element: xmlNodePtr) -> HasMemoKey { HasMemoKey(selector: key.0, relative: key.1, element: element) }
-        if let known = hasMemo[memoKey(anchor)] { return known }
+    /// (`hasMemo[key, element]`: 1 when some element strictly below `element` matches, 0 when none does).
+    private mutating func descendant(of anchor: xmlNodePtr, matching compound: SelectorProgram.Compound, key: Int) -> Bool {
+        if let known = hasMemo[key, anchor] { return known == 1 }
         var node = Self.firstElementChild(anchor)
         while let current = node {
-            let known = hasMemo[memoKey(current)]
-            if known == true || matches(compound, current, scope: anchor) {
+            let firstChild = Self.firstElementChild(current)
+            // Only elements with children are ever in the cache.
+            let known = firstChild == nil ? nil : hasMemo[key, current]
+            if known == 1 || matches(compound, current, scope: anchor) {
                 var up = Self.parentElement(current)
                 while let ancestor = up {
-                    hasMemo[memoKey(ancestor)] = true
+                    hasMemo[key, ancestor] = 1
                     if ancestor == anchor { break }
                     up = Self.parentElement(ancestor)
                 }
                 return true
             }
-            if known == nil, let child = Self.firstElementChild(current) {
+            if known == nil, let child = firstChild {
                 node = child
                 continue
             }
@@ -113,10 +109,10 @@ extension SelectorMatcher {
             while let up = climb, up != anchor {
                 if let next = Self.nextElement(up) { node = next; break }
                 climb = Self.parentElement(up)
-                if let finished = climb, finished != anchor { hasMemo[memoKey(finished)] = false }
+                if let finished = climb, finished != anchor { hasMemo[key, finished] = 0 }
             }
         }
-        hasMemo[memoKey(anchor)] = false
+        hasMemo[key, anchor] = 0
         return false
     }
 }

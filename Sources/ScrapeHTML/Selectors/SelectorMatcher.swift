@@ -1,33 +1,40 @@
 import CLibXML2
 
 /// Matches a compiled ``CSSSelector`` against one document: per-query state (the
-/// selector's names looked up in the document's name dictionary, the `:has()` caches), so
-/// the selector itself stays immutable and shared.
+/// selector's names looked up in the document's name dictionary, the caches of `:has()`,
+/// sibling positions and long climbs), so the selector itself stays immutable and shared.
 ///
 /// Names are compared as pointers: the tree builder interns every element and attribute
 /// name in the document's libxml2 dictionary, so a name the dictionary does not hold is on
 /// no node, and equal names are the same pointer. Complex selectors are matched right to
 /// left with Blink's early exits (a failed descendant combinator fails the whole
-/// selector), so no selector backtracks over the same ancestors twice.
+/// selector), so no selector backtracks over the same ancestors twice. The hot path reads
+/// only the program's plain buffers: no reference counting, no allocation per element.
 struct SelectorMatcher {
-    let list: SelectorList
-    /// The selector's names, and the same names as the document's dictionary holds them
-    /// (nil: no node of the document has that name).
-    let names: [[UInt8]]
-    let interned: [UnsafePointer<xmlChar>?]
+    private let program: SelectorProgram
+    let lists: UnsafeMutableBufferPointer<SelectorProgram.List>
+    let complexes: UnsafeMutableBufferPointer<SelectorProgram.Complex>
+    let compounds: UnsafeMutableBufferPointer<SelectorProgram.Compound>
+    let conditions: UnsafeMutableBufferPointer<SelectorProgram.Condition>
+    let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// The per-document tables (interned names, selectors that can match), owned by `state`.
+    private let state: DocumentState
+    let interned: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>
     /// Quirks mode: `#id` and `.class` ignore ASCII case.
     let quirks: Bool
-    /// `:has()` results known so far (see `SelectorMatcher+Has.swift`).
-    var hasMemo: [HasMemoKey: Bool] = [:]
+    /// `:has()` results known so far, by relative selector (see `SelectorMatcher+Has.swift`).
+    var hasMemo = NodeTable()
+    /// Positions among siblings, filled per parent for long sibling lists (see `SelectorMatcher+Nth.swift`).
+    var nthPositions = NodeTable()
+    /// Results of long climbs, by compound (see `SelectorMatcher+Climb.swift`).
+    var climbMemo = NodeTable()
 
     init(selector: CSSSelector, document: HTMLDocument) {
-        list = selector.list
-        names = selector.names
-        let dictionary = document.raw.pointee.dict
-        interned = selector.names.map { name in
-            name.withUnsafeBufferPointer { xmlDictExists(dictionary, $0.baseAddress, Int32($0.count)) }
-        }
+        program = selector.program
+        (lists, complexes, compounds, conditions, bytes) = (program.lists, program.complexes, program.compounds, program.conditions, program.bytes)
         quirks = document.mode == .quirks
+        state = DocumentState(names: selector.names, document: document, program: program)
+        interned = state.interned
     }
 
     /// Walks the document's elements in tree order (explicitly: no recursion, whatever the
@@ -37,7 +44,7 @@ struct SelectorMatcher {
         var node = root.pointee.children
         while let current = node {
             if current.pointee.type == XML_ELEMENT_NODE {
-                if matches(list, current, scope: nil) && !found(current) { return }
+                if matchesInWalk(current) && !found(current) { return }
                 if let child = current.pointee.children {
                     node = child
                     continue
@@ -52,18 +59,33 @@ struct SelectorMatcher {
         }
     }
 
+    /// The top list matched at the walk's element, skipping selectors that cannot match.
+    private mutating func matchesInWalk(_ element: xmlNodePtr) -> Bool {
+        let list = lists[program.top]
+        for offset in 0..<list.count where state.possible[offset] {
+            if match(complexes[list.start + offset], from: 0, element, scope: nil) == .matched { return true }
+        }
+        return false
+    }
+
+    /// Whether `element` matches the selector (no walk, no filter).
+    mutating func matchesSelector(_ element: xmlNodePtr) -> Bool {
+        matches(list: program.top, element, scope: nil)
+    }
+
     // MARK: Lists and complex selectors
 
-    /// Whether one selector of the list matches; `scope` is the `:has()` anchor, if any.
-    mutating func matches(_ list: SelectorList, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
-        for complex in list.selectors where match(complex, from: 0, element, scope: scope) == .matched {
+    /// Whether one selector of list `index` matches; `scope` is the `:has()` anchor, if any.
+    mutating func matches(list index: Int, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
+        let list = lists[index]
+        for offset in 0..<list.count where match(complexes[list.start + offset], from: 0, element, scope: scope) == .matched {
             return true
         }
         return false
     }
 
     /// How a match attempt ended: Blink's statuses, which let the combinators stop early.
-    enum Status {
+    enum Status: Int {
         case matched
         /// This element does not fit; another one might.
         case failsLocally
@@ -73,43 +95,30 @@ struct SelectorMatcher {
         case failsCompletely
     }
 
-    /// Matches `complex.compounds[index...]` with `element` as the element of `compounds[index]`.
-    mutating func match(_ complex: ComplexSelector, from index: Int, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Status {
-        guard matches(complex.compounds[index], element, scope: scope) else { return .failsLocally }
-        guard index < complex.combinators.count else { return .matched }
-        switch complex.combinators[index] {
-        case .descendant:
-            var ancestor = Self.parentElement(element)
-            while let current = ancestor {
-                let status = match(complex, from: index + 1, current, scope: scope)
-                if status == .matched || status == .failsCompletely { return status }
-                ancestor = Self.parentElement(current)
-            }
-            return .failsCompletely
+    /// Matches the complex selector's compounds from `index` on, `element` being the one of compound `index`.
+    mutating func match(_ complex: SelectorProgram.Complex, from index: Int, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Status {
+        let compound = compounds[complex.start + index]
+        guard matches(compound, element, scope: scope) else { return .failsLocally }
+        guard let combinator = compound.combinator else { return .matched }
+        switch combinator {
+        case .descendant, .subsequentSibling:
+            return climb(complex, from: index, element, scope: scope)
         case .child:
             guard let parent = Self.parentElement(element) else { return .failsCompletely }
             return match(complex, from: index + 1, parent, scope: scope)
         case .nextSibling:
             guard let previous = Self.previousElement(element) else { return .failsAllSiblings }
             return match(complex, from: index + 1, previous, scope: scope)
-        case .subsequentSibling:
-            var sibling = Self.previousElement(element)
-            while let current = sibling {
-                let status = match(complex, from: index + 1, current, scope: scope)
-                if status != .failsLocally { return status }
-                sibling = Self.previousElement(current)
-            }
-            return .failsAllSiblings
         }
     }
 
     /// Whether `element` meets the compound's type and every condition.
-    mutating func matches(_ compound: CompoundSelector, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
-        if let type = compound.type {
-            let wanted = interned[element.pointee.ns == nil ? type.lowercased : type.asWritten]
+    mutating func matches(_ compound: SelectorProgram.Compound, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
+        if compound.lowered >= 0 {
+            let wanted = interned[element.pointee.ns == nil ? compound.lowered : compound.written]
             guard let wanted, element.pointee.name == wanted else { return false }
         }
-        for condition in compound.conditions where !matches(condition, element, scope: scope) {
+        for index in compound.conditionStart..<(compound.conditionStart + compound.conditionCount) where !matches(condition: index, element, scope: scope) {
             return false
         }
         return true

@@ -194,9 +194,9 @@ struct WebURLParser: ~Copyable {
                 state = .pathStart
                 continue
             case .file:
-                if out.isEmpty { out.append(contentsOf: [0x66, 0x69, 0x6C, 0x65]); schemeEnd = 4; out.append(0x3A) }
+                if out.isEmpty { out.append(contentsOf: "file:".utf8); schemeEnd = 4 }
                 scheme = .file
-                out.append(contentsOf: [0x2F, 0x2F])
+                out.append(0x2F); out.append(0x2F)
                 hasHost = true
                 usernameEnd = out.count; passwordEnd = out.count; hostStart = out.count; hostEnd = out.count; portEnd = out.count
                 if c == 0x2F || c == 0x5C {
@@ -312,7 +312,7 @@ struct WebURLParser: ~Copyable {
                     state = .fragment
                 } else if c == 0x20 {
                     if remaining(pointer, startsWith: 0x3F) || remaining(pointer, startsWith: 0x23) {
-                        out.append(contentsOf: [0x25, 0x32, 0x30])
+                        out.append(0x25); out.append(0x32); out.append(0x30)
                     } else {
                         out.append(0x20)
                     }
@@ -349,7 +349,7 @@ struct WebURLParser: ~Copyable {
             if byte == 0x40 { lastAt = end }
             end += 1
         }
-        out.append(contentsOf: [0x2F, 0x2F])
+        out.append(0x2F); out.append(0x2F)
         hasHost = true
         let usernameStart = out.count
         var hostFrom = start

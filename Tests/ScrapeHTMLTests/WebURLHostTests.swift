@@ -119,6 +119,14 @@ struct WebURLHostTests {
         #expect(Punycode.decode(ArraySlice(Array(encoded.utf8))).map { String(String.UnicodeScalarView($0)) } == label)
     }
 
+    /// A hostile link with a huge non-ASCII host fails fast instead of taking quadratic
+    /// Punycode time.
+    @Test func aHugeNonASCIIHostFails() {
+        let label = String(String.UnicodeScalarView((0..<200_000).map { Unicode.Scalar(0x4E00 + UInt32($0 % 20_000))! }))
+        #expect(WebURL("http://\(label).com/") == nil)
+        #expect(WebURL("http://\(String(repeating: "ü", count: 1024)).com/") != nil)
+    }
+
     @Test func punycodeRejectsWhatIsNotPunycode() {
         #expect(Punycode.decode(ArraySlice(Array("a\u{80}".utf8))) == nil)
         #expect(Punycode.decode(ArraySlice(Array("99999999999".utf8))) == nil)

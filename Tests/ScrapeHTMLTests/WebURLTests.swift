@@ -179,6 +179,12 @@ struct WebURLTests {
         #expect(try #require(WebURL("blob:https://a.example:8/x")).origin == "https://a.example:8")
     }
 
+    @Test func hrefWithoutFragment() throws {
+        #expect(try #require(WebURL("http://h/p?q#f")).hrefWithoutFragment == "http://h/p?q")
+        #expect(try #require(WebURL("http://h/p#")).hrefWithoutFragment == "http://h/p")
+        #expect(try #require(WebURL("http://h")).hrefWithoutFragment == "http://h/")
+    }
+
     @Test func resolveGivesHrefOrNil() throws {
         let base = try #require(WebURL("https://example.com/shop/list?page=2"))
         #expect(WebURL.resolve("item/7", against: base) == "https://example.com/shop/item/7")

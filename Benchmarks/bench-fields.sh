@@ -63,7 +63,8 @@ for _ in $(seq "$flat"); do cat "$work/urls.txt"; done > "$work/urls-flat.txt"
 for _ in $(seq "$flat"); do cat "$work/files.txt"; done > "$work/files-flat.txt"
 awk '{print "url = \"" $0 "\"\noutput = \"/dev/null\""}' "$work/urls.txt" > "$work/urls.curl"
 
-# run PEER URLS FILES -> "wall cpu rss_kb correct"
+# run PEER URLS FILES -> "wall cpu rss_kb correct loop_cpu" (loop_cpu: offline.py's CPU for its
+# loop alone, without Python's start-up and imports; "-" for the others)
 run() {
     local peer=$1 urls=$2 files=$3 out="$work/out-$1.jsonl" command
     rm -f "$out"
@@ -74,12 +75,14 @@ run() {
         extract) mapfile -t list < "$files"; command=("$scrape" extract "${list[@]}" -o "$out" "${fields[@]}") ;;
         selectolax|parsel|bs4) command=("$python" Benchmarks/fields/offline.py "$peer" "$files" "$out") ;;
     esac
-    local start end correct="-"
+    local start end correct="-" loop="-"
+    rm -f "$out.cpu"
     start=$(date +%s%N)
     /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "${command[@]}" >/dev/null 2>"$work/stderr-$peer.txt" || true
     end=$(date +%s%N)
     [ -f "$out" ] && correct=$("$python" Benchmarks/fields/check.py "$out" "$work/expected.json")
-    awk -v w=$(( end - start )) -v c="$correct" '{printf "%.4f %.2f %s %s\n", w / 1e9, $2 + $3, $4, c}' "$work/time.txt"
+    [ -f "$out.cpu" ] && loop=$(cat "$out.cpu")
+    awk -v w=$(( end - start )) -v c="$correct" -v l="$loop" '{printf "%.4f %.2f %s %s %s\n", w / 1e9, $2 + $3, $4, c, l}' "$work/time.txt"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -94,7 +97,7 @@ for round in $(seq "$rounds"); do
     for peer in "${order[@]}"; do
         line=$(run "$peer" "$work/urls.txt" "$work/files.txt")
         samples["$peer"]+="$line;"
-        echo "round $round $peer: $line (wall cpu rss_kb correct)" >&2
+        echo "round $round $peer: $line (wall cpu rss_kb correct loop_cpu)" >&2
     done
 done
 flat_lines=()
@@ -139,6 +142,7 @@ versions=$("$python" -c 'import aiohttp, bs4, lxml.etree, parsel, scrapy, select
     if has scrape && has aiohttp; then echo "- scrape pages/s / aiohttp + BeautifulSoup pages/s: $(ratio aiohttp scrape 1 | awk '{printf "%.1fx", $1}')"; fi
     if has scrapy && has aiohttp; then echo "- Scrapy pages/s / aiohttp + BeautifulSoup pages/s: $(ratio aiohttp scrapy 1 | awk '{printf "%.2fx", $1}')"; fi
     if has extract && has selectolax; then echo "- scrape extract CPU per page / selectolax CPU per page: $(ratio extract selectolax 2 | awk '{printf "%.2f", $1}') (target <= 1.00)"; fi
+    if has extract && has selectolax; then echo "- scrape extract CPU per page / selectolax's loop alone (no interpreter start-up or imports: $(field selectolax 5 | awk -v n="$pages" '{printf "%.3f", 1000 * $1 / n}') ms/page): $(paste <(field extract 2) <(field selectolax 5) | awk '{printf "%.2f", $1 / $2}') (the strict reading of the target)"; fi
     if has parsel && has selectolax; then echo "- parsel CPU per page / selectolax CPU per page: $(ratio parsel selectolax 2 | awk '{printf "%.2f", $1}')"; fi
     for line in "${flat_lines[@]}"; do
         peer=${line%% *}

@@ -5,7 +5,7 @@ RELEASE_BIN = .build/release
 # that starts in ~14 ms instead of ~21 ms and keeps ~6 MB less resident (measured).
 RELEASE = -c release --static-swift-stdlib
 
-.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon bench-ws bench-fleet fuzz test-sanitize test-tsan test-stress clean
+.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon bench-ws bench-fleet fuzz test-sanitize test-tsan test-stress test-html5lib bench-fields clean
 
 # make install: where things go. DESTDIR stages a package root.
 PREFIX ?= /usr/local
@@ -47,6 +47,18 @@ test-stress: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter ScrapeStressTests
 
+## test-html5lib: our tree builder and tokenizer over a copy of html5lib-tests (HTML5LIB_TESTS=DIR, the folder
+## holding its tokenizer/ and tree-construction/), scripting on; prints passed/failed per file
+test-html5lib: deps
+	@if [ -z "$(HTML5LIB_TESTS)" ] || [ ! -d "$(HTML5LIB_TESTS)" ]; then \
+	    echo "test-html5lib: set HTML5LIB_TESTS to a copy of html5lib-tests (the folder with tokenizer/ and tree-construction/)," >&2; \
+	    echo "  e.g. git clone https://github.com/html5lib/html5lib-tests /tmp/html5lib-tests && make test-html5lib HTML5LIB_TESTS=/tmp/html5lib-tests" >&2; \
+	    echo "  (got: '$(HTML5LIB_TESTS)'$(if $(HTML5LIB_TESTS), which is not a directory,))" >&2; exit 2; fi
+	@test -d "$(HTML5LIB_TESTS)/tree-construction" || test -d "$(HTML5LIB_TESTS)/tokenizer" || \
+	    { echo "test-html5lib: $(HTML5LIB_TESTS) has neither tokenizer/ nor tree-construction/" >&2; exit 2; }
+	$(SWIFT) build --build-tests
+	HTML5LIB_TESTS="$(abspath $(HTML5LIB_TESTS))" $(SWIFT) test --skip-build --filter 'HTML5Lib'
+
 ## install: the release binaries (scrape, and scrape-nio which `scrape daemon` runs), the systemd units
 ## (scrape.service; scrape-worker@.service for fleet workers)
 ## and a commented /etc/scrape/scrape.yaml (kept if present). Binaries go in stripped (scrape: 80 -> 59 MB);
@@ -80,6 +92,16 @@ bench: deps
 	@Benchmarks/.venv/bin/python -c 'import aiohttp, bs4, lxml, scrapy' 2>/dev/null || Benchmarks/.venv/bin/pip install -q aiohttp beautifulsoup4 lxml scrapy
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/bench.sh $(RELEASE_BIN)/scrape
+
+## bench-fields: --field extraction on a corpus of product/article pages: scrape beside Scrapy (parsel) and
+## aiohttp + BeautifulSoup (lxml) over HTTP, and `scrape extract` beside selectolax (lexbor) on saved copies;
+## pages/s, CPU per page, peak RSS (ROUNDS, PAGES; see Benchmarks/bench-fields.sh)
+bench-fields: deps
+	@scripts/install-deps.sh nginx-light curl time python3-venv
+	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
+	@Benchmarks/.venv/bin/python -c 'import aiohttp, bs4, lxml, scrapy, parsel, selectolax' 2>/dev/null || Benchmarks/.venv/bin/pip install -q aiohttp beautifulsoup4 lxml scrapy parsel selectolax
+	$(SWIFT) build $(RELEASE) --product scrape
+	Benchmarks/bench-fields.sh $(RELEASE_BIN)/scrape
 
 ## bench-http: pages/s against nginx on 127.0.0.1: scrape (titles), scrape-fetch and curl --parallel
 bench-http: deps

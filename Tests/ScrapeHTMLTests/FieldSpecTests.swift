@@ -22,11 +22,13 @@ struct FieldSpecTests {
     @Test func missingEquals() {
         #expect(throws: FieldSpecError.self) { try FieldSet(["h1"]) }
         #expect(error(["h1"])?.kind == .missingEquals)
+        #expect(error(["h1"])?.description == "field 'h1': expected NAME=SPEC (css:SELECTOR, SELECTOR or xpath:EXPRESSION)")
     }
 
     @Test func emptyName() {
         #expect(error(["=h1"])?.kind == .emptyName)
         #expect(error(["[]=h1"])?.kind == .emptyName)
+        #expect(error(["=h1"])?.description == "field '=h1': the NAME before '=' is empty")
     }
 
     @Test func duplicateNamesWithAndWithoutBrackets() {

@@ -14,12 +14,17 @@ struct HTML5LibTreeConstructionTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".dat") }.sorted()
         var passed = 0
         var failed = 0
+        var orderErrors = 0
         let verbose = ProcessInfo.processInfo.environment["HTML5LIB_VERBOSE"] != nil
         for file in files {
             var filePassed = 0
             var fileFailed = 0
             for testCase in TreeConstructionCase.load(root.appendingPathComponent(file)) {
                 let actual = testCase.actualDump()
+                if testCase.fragmentContext == nil, !elementNumbersFollowDocumentOrder(testCase.parsedDocument()) {
+                    orderErrors += 1
+                    print("ORDER \(testCase.file)#\(testCase.index): element numbers out of document order")
+                }
                 if actual == testCase.document {
                     filePassed += 1
                 } else {
@@ -35,5 +40,6 @@ struct HTML5LibTreeConstructionTests {
         }
         print("html5lib tree-construction total: \(passed) passed, \(failed) failed")
         #expect(failed == 0)
+        #expect(orderErrors == 0)
     }
 }

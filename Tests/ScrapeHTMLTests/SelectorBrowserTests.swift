@@ -36,6 +36,7 @@ struct SelectorBrowserTests {
         "|p": (nil, "as *|p"),
         "p:HOVER": (nil, "state pseudo-classes are refused: a saved page has no hover state"),
         "p::before": (nil, "only scrape's pseudo-elements are known"),
+        "p:lang(en)": (nil, ":lang() is refused: a page's language also comes from HTTP headers scrape does not pass to the matcher"),
     ]
 
     @Test func theCasesAreThere() {

@@ -1,10 +1,11 @@
+import Foundation
 import Testing
 @testable import ScrapeHTML
 
 /// Builds documents for the selector tests from a small markup language, through the
 /// tree builder's building API (the HTML parser lives on other branches): start and end
 /// tags written out (void elements excepted), quoted or bare attribute values, text,
-/// comments, `<template>` children into its contents, `svg` and `math` subtrees in their
+/// comments, `&amp;`-style references, `<template>` children into its contents, `svg` and `math` subtrees in their
 /// namespaces with names as written. No implied tags: write what the tree should be, as
 /// the Chromium-checked cases do (`Fixtures/make_selector_cases.py`).
 enum SelectorTestTree {
@@ -74,7 +75,7 @@ enum SelectorTestTree {
                         position += 1
                         if let quote = bytes.indices.contains(position) ? bytes[position] : nil, quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
                             position += 1
-                            value = take { $0 != quote }
+                            value = decoded(take { $0 != quote })
                             position += 1
                         } else {
                             value = take { !isSpace($0) && $0 != UInt8(ascii: ">") }
@@ -89,12 +90,21 @@ enum SelectorTestTree {
                     open.append(element)
                 }
             } else {
-                let text = take { $0 != UInt8(ascii: "<") }
+                let text = decoded(take { $0 != UInt8(ascii: "<") })
                 text.withUnsafeBufferPointer { document.insertText($0, into: parent(), before: nil) }
             }
         }
         document.finishBuilding()
         return document
+    }
+
+    /// `&amp;`, `&lt;`, `&gt;` and `&quot;` decoded (the only references the cases use).
+    static func decoded(_ bytes: [UInt8]) -> [UInt8] {
+        var text = String(decoding: bytes, as: UTF8.self)
+        for (reference, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&amp;", "&")] {
+            text = text.replacingOccurrences(of: reference, with: character)
+        }
+        return Array(text.utf8)
     }
 
     /// Every element in document order (template contents excluded), as

@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 @testable import ScrapeHTML
 import Testing
@@ -79,5 +80,34 @@ struct TreeConstructionCase: CustomTestStringConvertible, Sendable {
         }
         finish()
         return cases
+    }
+}
+
+/// Whether the document's elements carry increasing XPath order numbers in document
+/// order (the tree builder numbers them as it inserts them and falls back to libxml2's
+/// walk once nodes move; this checks it never keeps numbers that are out of order).
+func elementNumbersFollowDocumentOrder(_ document: HTMLDocument) -> Bool {
+    var last = 0
+    var stack: [DOMNode] = [document.document]
+    while let node = stack.popLast() {
+        if node.isElement {
+            let number = -Int(bitPattern: node.raw.pointee.content)
+            guard number > last else { return false }
+            last = number
+        }
+        var child = node.lastChild
+        while let current = child {
+            stack.append(current)
+            child = current.previousSibling
+        }
+    }
+    return true
+}
+
+extension TreeConstructionCase {
+    /// The document the case parses (documents only: fragments are numbered by the walk).
+    func parsedDocument() -> HTMLDocument {
+        var bytes = Array(data.utf8)
+        return bytes.withUnsafeMutableBufferPointer { HTMLParser.parse(utf8: UnsafeBufferPointer($0), scripting: !scriptingOff) }
     }
 }

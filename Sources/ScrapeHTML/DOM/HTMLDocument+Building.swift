@@ -15,30 +15,60 @@ extension HTMLDocument {
     /// A new element, not yet in the tree. A `template` in the HTML namespace gets its
     /// contents fragment (``DOMNode/templateContents``).
     func createElement(_ localName: [UInt8], namespace: DOMNamespace, attributes: [NewAttribute]) -> DOMNode {
-        // Interned in the document's dictionary; libxml2 frees only names the dictionary does not own.
-        let interned = localName.withUnsafeBufferPointer { xmlDictLookup(raw.pointee.dict, $0.baseAddress, Int32($0.count)) }
-        guard let interned, let node = xmlNewDocNodeEatName(raw, namespaceRecord(namespace), UnsafeMutablePointer(mutating: interned), nil) else {
-            fatalError("libxml2 could not allocate an element")
-        }
-        let element = DOMNode(node)
+        let element = localName.withUnsafeBufferPointer { createElement(interned: intern($0), namespace: namespace) }
         for attribute in attributes { setAttribute(attribute, on: element) }
-        if namespace == .html, localName == Self.templateName, let fragment = xmlNewDocFragment(raw) {
-            adoptFragment(fragment)
-            node.pointee._private = UnsafeMutableRawPointer(fragment)
-        }
         return element
     }
 
-    private static let templateName: [UInt8] = Array("template".utf8)
+    /// `name` interned in the document's dictionary: it lives as long as the document,
+    /// and libxml2 frees only names the dictionary does not own, so nodes can share it.
+    func intern(_ name: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
+        guard let interned = xmlDictLookup(raw.pointee.dict, name.baseAddress ?? Self.emptyName.utf8Start, Int32(name.count)) else {
+            fatalError("libxml2 could not allocate a name")
+        }
+        return interned
+    }
+
+    private static let emptyName: StaticString = ""
+
+    /// A new element named by an ``intern(_:)``ed name, without attributes (the tree
+    /// builder caches interned names, so creating an element does no lookup).
+    func createElement(interned name: UnsafePointer<UInt8>, namespace: DOMNamespace) -> DOMNode {
+        guard let node = xmlNewDocNodeEatName(raw, namespaceRecord(namespace), UnsafeMutablePointer(mutating: name), nil) else {
+            fatalError("libxml2 could not allocate an element")
+        }
+        if namespace == .html, xmlStrEqual(name, Self.templateName.utf8Start) != 0, let fragment = xmlNewDocFragment(raw) {
+            adoptFragment(fragment)
+            node.pointee._private = UnsafeMutableRawPointer(fragment)
+        }
+        return DOMNode(node)
+    }
+
+    private static let templateName: StaticString = "template"
 
     /// Adds an attribute to an element (the caller checks it is not there yet: the
     /// standard adds only missing ones to `html` and `body`).
     func setAttribute(_ attribute: NewAttribute, on element: DOMNode) {
-        var name = attribute.localName
-        name.append(0)
-        var value = attribute.value
-        value.append(0)
-        _ = xmlNewNsProp(element.raw, attribute.namespace.flatMap(namespaceRecord), name, value)
+        attribute.localName.withUnsafeBufferPointer { name in
+            attribute.value.withUnsafeBufferPointer { value in
+                addAttribute(to: element, namespace: attribute.namespace, localName: name, value: value)
+            }
+        }
+    }
+
+    /// Appends an attribute: the name interned, the value one text child made from the
+    /// bytes directly (no NUL-terminated copies, and none of `xmlNewNsProp`'s ID-table
+    /// lookup, which this tree has no use for).
+    func addAttribute(to element: DOMNode, namespace: DOMNamespace?, localName: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        let name = UnsafeMutablePointer(mutating: intern(localName))
+        guard let attribute = xmlNewNsPropEatName(element.raw, namespace.flatMap(namespaceRecord), name, nil) else {
+            fatalError("libxml2 could not allocate an attribute")
+        }
+        guard let start = value.baseAddress, !value.isEmpty else { return }
+        guard let text = xmlNewDocTextLen(raw, start, Int32(value.count)) else { fatalError("libxml2 could not allocate text") }
+        attribute.pointee.children = text
+        attribute.pointee.last = text
+        text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
     }
 
     /// Whether an element has an attribute with this local name in no namespace.
@@ -103,6 +133,37 @@ extension HTMLDocument {
         }
     }
 
+    /// Replaces the children of `destination` with deep copies of the children of
+    /// `source` (elements with their attributes, text, comments; not template contents):
+    /// the standard's "clone an option into a selectedcontent". A loop, not recursion.
+    func replaceChildren(of destination: DOMNode, withCopiesOfChildrenOf source: DOMNode) {
+        while let child = destination.firstChild { remove(child) }
+        var pairs: [(from: DOMNode, to: DOMNode)] = [(source, destination)]
+        while let (from, to) = pairs.popLast() {
+            for child in from.children {
+                let copy: DOMNode
+                switch child.kind {
+                case .element:
+                    let attributes = child.attributes.map {
+                        NewAttribute(namespace: $0.namespace, localName: Array($0.localNameBytes), value: Array($0.valueBytes))
+                    }
+                    copy = createElement(Array(child.nameBytes), namespace: child.namespace, attributes: attributes)
+                    pairs.append((child, copy))
+                case .comment:
+                    copy = createComment(Array(child.dataBytes))
+                case .text:
+                    guard let node = xmlNewDocTextLen(raw, child.dataBytes.baseAddress, Int32(child.dataBytes.count)) else {
+                        fatalError("libxml2 could not allocate text")
+                    }
+                    copy = DOMNode(node)
+                default:
+                    continue
+                }
+                insert(copy, into: to, before: nil)
+            }
+        }
+    }
+
     /// The standard's "insert a character" for a run of UTF-8: appended to the Text node
     /// just before the insertion point when there is one, else a new Text node there.
     func insertText(_ text: UnsafeBufferPointer<UInt8>, into parent: DOMNode, before reference: DOMNode?) {
@@ -117,8 +178,16 @@ extension HTMLDocument {
     }
 
     /// Called once the tree is complete: numbers the elements in document order so that
-    /// XPath sorts node-sets without walking the tree.
-    func finishBuilding() {
-        xmlXPathOrderDocElems(raw)
+    /// XPath sorts node-sets without walking the tree. `elementsAreNumbered`: the tree
+    /// builder already numbered them, as it inserted them in document order (see
+    /// ``number(_:as:)``), so the walk is not needed.
+    func finishBuilding(elementsAreNumbered: Bool = false) {
+        if !elementsAreNumbered { xmlXPathOrderDocElems(raw) }
+    }
+
+    /// Gives an element its document-order number the way `xmlXPathOrderDocElems` does
+    /// (the negated count in `content`, which libxml2 never frees for elements).
+    func number(_ element: DOMNode, as order: Int) {
+        element.raw.pointee.content = UnsafeMutablePointer(bitPattern: -order)
     }
 }

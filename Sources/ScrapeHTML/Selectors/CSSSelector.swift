@@ -20,18 +20,19 @@ public struct CSSSelector: Sendable {
     public let text: String
     /// The pseudo-element that ends the selector (every selector of the list), if any.
     public let pseudoElement: PseudoElement?
+    /// The syntax tree, as parsed.
     let list: SelectorList
+    /// The same, laid out for matching.
+    let program: SelectorProgram
     /// The names type and attribute selectors compare, indexed by the compiled selectors.
     let names: [[UInt8]]
-    /// How many `:has()` the selector holds (the matcher keeps a cache for each).
-    let hasCount: Int
 
     public init(_ text: String) throws(SelectorError) {
         var parser = SelectorParser(text)
         (list, pseudoElement) = try parser.parseSelectorList()
         self.text = text
         names = parser.names
-        hasCount = parser.hasCount
+        program = SelectorProgram(compiling: list)
     }
 
     /// Every matching element of the document, in document order.
@@ -60,6 +61,6 @@ public struct CSSSelector: Sendable {
     public func matches(_ element: DOMNode, in document: HTMLDocument) -> Bool {
         guard element.isElement else { return false }
         var matcher = SelectorMatcher(selector: self, document: document)
-        return matcher.matches(matcher.list, element.raw, scope: nil)
+        return matcher.matchesSelector(element.raw)
     }
 }

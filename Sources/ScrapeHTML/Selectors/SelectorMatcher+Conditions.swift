@@ -2,25 +2,26 @@ import CLibXML2
 
 /// The simple selectors: ids, classes, attributes, and the structural pseudo-classes.
 extension SelectorMatcher {
-    mutating func matches(_ condition: SimpleSelector, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
-        switch condition {
-        case .id(let id):
+    mutating func matches(condition index: Int, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
+        let condition = conditions[index]
+        switch condition.kind {
+        case .id:
             guard let value = attributeValue(SelectorParser.idIndex, SelectorParser.idIndex, of: element) else { return false }
-            return Self.equal(value, id, ignoringCase: quirks)
-        case .className(let name):
+            return Self.equal(value, bytes(condition), ignoringCase: quirks)
+        case .className:
             guard let value = attributeValue(SelectorParser.classIndex, SelectorParser.classIndex, of: element) else { return false }
-            return Self.containsWord(value, name, ignoringCase: quirks)
-        case .attribute(let selector):
-            guard let value = attributeValue(selector.name, selector.nameAsWritten, of: element) else { return false }
-            return Self.matches(selector, value, onHTMLElement: element.pointee.ns == nil)
-        case .not(let list):
-            return !matches(list, element, scope: scope)
-        case .is(let list):
-            return matches(list, element, scope: scope)
-        case .has(let has):
-            return matches(has, element)
-        case .nth(let nth):
-            return matches(nth, element, scope: scope)
+            return Self.containsWord(value, bytes(condition), ignoringCase: quirks)
+        case .attribute:
+            guard let value = attributeValue(condition.c, condition.d, of: element) else { return false }
+            return Self.matches(condition, value, bytes(condition), onHTMLElement: element.pointee.ns == nil)
+        case .not:
+            return !matches(list: condition.a, element, scope: scope)
+        case .is:
+            return matches(list: condition.a, element, scope: scope)
+        case .has:
+            return matchesHas(list: condition.a, element)
+        case .nth:
+            return matchesNth(condition, element, scope: scope)
         case .empty:
             var child = element.pointee.children
             while let current = child {
@@ -36,6 +37,11 @@ extension SelectorMatcher {
         case .scope:
             return element == scope
         }
+    }
+
+    /// An id's, class's or attribute value's bytes, in the program.
+    private func bytes(_ condition: SelectorProgram.Condition) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[condition.a..<(condition.a + condition.b)])
     }
 
     // MARK: Attributes
@@ -58,14 +64,13 @@ extension SelectorMatcher {
         return nil
     }
 
-    static func matches(_ selector: AttributeSelector, _ value: UnsafeBufferPointer<UInt8>, onHTMLElement: Bool) -> Bool {
+    static func matches(_ selector: SelectorProgram.Condition, _ value: UnsafeBufferPointer<UInt8>, _ wanted: UnsafeBufferPointer<UInt8>, onHTMLElement: Bool) -> Bool {
         let ignoringCase: Bool
         switch selector.caseRule {
         case .insensitive: ignoringCase = true
         case .sensitive: ignoringCase = false
-        case .standard: ignoringCase = onHTMLElement && selector.isLegacyCaseInsensitive
+        case .standard: ignoringCase = onHTMLElement && selector.legacy
         }
-        let wanted = selector.value
         switch selector.matcher {
         case .exists:
             return true
@@ -95,7 +100,7 @@ extension SelectorMatcher {
 
     // MARK: Bytes
 
-    static func equal(_ value: UnsafeBufferPointer<UInt8>, _ wanted: [UInt8], ignoringCase: Bool) -> Bool {
+    static func equal(_ value: UnsafeBufferPointer<UInt8>, _ wanted: UnsafeBufferPointer<UInt8>, ignoringCase: Bool) -> Bool {
         guard value.count == wanted.count else { return false }
         if !ignoringCase { return value.elementsEqual(wanted) }
         for index in 0..<value.count where ASCII.lowercased(value[index]) != ASCII.lowercased(wanted[index]) {
@@ -105,7 +110,7 @@ extension SelectorMatcher {
     }
 
     /// Whether `wanted` is one of the ASCII-whitespace-separated words of `value`.
-    static func containsWord(_ value: UnsafeBufferPointer<UInt8>, _ wanted: [UInt8], ignoringCase: Bool) -> Bool {
+    static func containsWord(_ value: UnsafeBufferPointer<UInt8>, _ wanted: UnsafeBufferPointer<UInt8>, ignoringCase: Bool) -> Bool {
         var start = 0
         while start < value.count {
             while start < value.count && ASCII.isWhitespace(value[start]) { start += 1 }

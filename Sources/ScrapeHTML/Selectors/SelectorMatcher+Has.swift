@@ -1,10 +1,8 @@
 import CLibXML2
 
-/// A `:has()` cache entry: one relative selector, one element.
+/// A `:has()` cache entry: one relative selector (its index in the program), one element.
 struct HasMemoKey: Hashable {
-    /// `HasSelector.id` and the relative selector's index in it.
     var selector: Int
-    var relative: Int
     var element: xmlNodePtr
 }
 
@@ -20,20 +18,23 @@ struct HasMemoKey: Hashable {
 /// selectors (`:has(> a b)`) search the anchor's subtree (or its following siblings'),
 /// matching each candidate with the anchor as scope.
 extension SelectorMatcher {
-    mutating func matches(_ has: HasSelector, _ anchor: xmlNodePtr) -> Bool {
-        for (index, relative) in has.relative.enumerated() where matches(relative, anchor, key: (has.id, index)) {
+    mutating func matchesHas(list index: Int, _ anchor: xmlNodePtr) -> Bool {
+        let list = lists[index]
+        for offset in 0..<list.count where matches(relative: list.start + offset, anchor) {
             return true
         }
         return false
     }
 
-    private mutating func matches(_ relative: ComplexSelector, _ anchor: xmlNodePtr, key: (Int, Int)) -> Bool {
-        let first = relative.combinators[relative.combinators.count - 1]
-        if relative.compounds.count == 2 {
-            let compound = relative.compounds[0]
+    /// One relative selector: its compounds run subject first and end with the scope.
+    private mutating func matches(relative index: Int, _ anchor: xmlNodePtr) -> Bool {
+        let relative = complexes[index]
+        guard let first = compounds[relative.start + relative.count - 2].combinator else { return false }
+        if relative.count == 2 {
+            let compound = compounds[relative.start]
             switch first {
             case .descendant:
-                return descendant(of: anchor, matching: compound, key: key)
+                return descendant(of: anchor, matching: compound, key: index)
             case .child:
                 var child = Self.firstElementChild(anchor)
                 while let current = child {
@@ -88,8 +89,8 @@ extension SelectorMatcher {
 
     /// Whether an element below `anchor` matches `compound`, using and filling the cache
     /// (`hasMemo[element]`: whether some element strictly below `element` matches).
-    private mutating func descendant(of anchor: xmlNodePtr, matching compound: CompoundSelector, key: (Int, Int)) -> Bool {
-        func memoKey(_ element: xmlNodePtr) -> HasMemoKey { HasMemoKey(selector: key.0, relative: key.1, element: element) }
+    private mutating func descendant(of anchor: xmlNodePtr, matching compound: SelectorProgram.Compound, key: Int) -> Bool {
+        func memoKey(_ element: xmlNodePtr) -> HasMemoKey { HasMemoKey(selector: key, element: element) }
         if let known = hasMemo[memoKey(anchor)] { return known }
         var node = Self.firstElementChild(anchor)
         while let current = node {

@@ -1,44 +1,56 @@
 import CLibXML2
 
 /// Matches a compiled ``CSSSelector`` against one document: per-query state (the
-/// selector's names looked up in the document's name dictionary, the `:has()` caches), so
-/// the selector itself stays immutable and shared.
+/// selector's names looked up in the document's name dictionary, the ancestor filter, the
+/// `:has()` and position caches), so the selector itself stays immutable and shared.
 ///
 /// Names are compared as pointers: the tree builder interns every element and attribute
 /// name in the document's libxml2 dictionary, so a name the dictionary does not hold is on
 /// no node, and equal names are the same pointer. Complex selectors are matched right to
 /// left with Blink's early exits (a failed descendant combinator fails the whole
-/// selector), so no selector backtracks over the same ancestors twice.
+/// selector), so no selector backtracks over the same ancestors twice. The hot path reads
+/// only the program's plain buffers: no reference counting, no allocation per element.
 struct SelectorMatcher {
-    let list: SelectorList
-    /// The selector's names, and the same names as the document's dictionary holds them
-    /// (nil: no node of the document has that name).
-    let names: [[UInt8]]
-    let interned: [UnsafePointer<xmlChar>?]
+    private let program: SelectorProgram
+    let lists: UnsafeMutableBufferPointer<SelectorProgram.List>
+    let complexes: UnsafeMutableBufferPointer<SelectorProgram.Complex>
+    let compounds: UnsafeMutableBufferPointer<SelectorProgram.Compound>
+    let conditions: UnsafeMutableBufferPointer<SelectorProgram.Condition>
+    let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// The per-document tables (interned names, ancestor hashes), owned by `state`.
+    private let state: DocumentState
+    let interned: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>
+    let ancestorHashes: UnsafeMutableBufferPointer<UInt32>
+    let ancestorHashRanges: UnsafeMutableBufferPointer<Range<Int>>
     /// Quirks mode: `#id` and `.class` ignore ASCII case.
     let quirks: Bool
     /// `:has()` results known so far (see `SelectorMatcher+Has.swift`).
     var hasMemo: [HasMemoKey: Bool] = [:]
+    /// Positions among siblings, filled per parent for long sibling lists (see `SelectorMatcher+Nth.swift`).
+    var nthPositions: [NthPositionKey: Int] = [:]
+    /// The walk's ancestors (only while walking, and only when a selector needs it).
+    var filter: AncestorFilter?
 
     init(selector: CSSSelector, document: HTMLDocument) {
-        list = selector.list
-        names = selector.names
-        let dictionary = document.raw.pointee.dict
-        interned = selector.names.map { name in
-            name.withUnsafeBufferPointer { xmlDictExists(dictionary, $0.baseAddress, Int32($0.count)) }
-        }
+        program = selector.program
+        (lists, complexes, compounds, conditions, bytes) = (program.lists, program.complexes, program.compounds, program.conditions, program.bytes)
         quirks = document.mode == .quirks
+        state = DocumentState(names: selector.names, document: document, program: program, quirks: quirks)
+        (interned, ancestorHashes, ancestorHashRanges) = (state.interned, state.hashes, state.hashRanges)
     }
 
     /// Walks the document's elements in tree order (explicitly: no recursion, whatever the
     /// depth), calling `found` for each match until it returns false.
     mutating func walk(_ document: HTMLDocument, _ found: (xmlNodePtr) -> Bool) {
         let root = document.document.raw
+        filter = state.usesAncestorFilter ? AncestorFilter(quirks: quirks, hashesAttributes: state.filtersAttributes) : nil
+        defer { filter = nil }
         var node = root.pointee.children
         while let current = node {
             if current.pointee.type == XML_ELEMENT_NODE {
-                if matches(list, current, scope: nil) && !found(current) { return }
+                if matchesInWalk(current) && !found(current) { return }
                 if let child = current.pointee.children {
+                    filter?.push(current)
                     node = child
                     continue
                 }
@@ -48,15 +60,41 @@ struct SelectorMatcher {
             while let up = climb, up != root {
                 if let next = up.pointee.next { node = next; break }
                 climb = up.pointee.parent
+                if climb != root { filter?.pop() }
             }
         }
     }
 
+    /// The top list matched at the walk's element, each selector first through the filter.
+    private mutating func matchesInWalk(_ element: xmlNodePtr) -> Bool {
+        let list = lists[program.top]
+        for offset in 0..<list.count {
+            let hashes = ancestorHashRanges[offset]
+            if hashes.lowerBound < 0 { continue }
+            if let filter, hashes.count > 0 {
+                var maybe = true
+                for index in hashes where !filter.mayContain(ancestorHashes[index]) {
+                    maybe = false
+                    break
+                }
+                if !maybe { continue }
+            }
+            if match(complexes[list.start + offset], from: 0, element, scope: nil) == .matched { return true }
+        }
+        return false
+    }
+
+    /// Whether `element` matches the selector (no walk, no filter).
+    mutating func matchesSelector(_ element: xmlNodePtr) -> Bool {
+        matches(list: program.top, element, scope: nil)
+    }
+
     // MARK: Lists and complex selectors
 
-    /// Whether one selector of the list matches; `scope` is the `:has()` anchor, if any.
-    mutating func matches(_ list: SelectorList, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
-        for complex in list.selectors where match(complex, from: 0, element, scope: scope) == .matched {
+    /// Whether one selector of list `index` matches; `scope` is the `:has()` anchor, if any.
+    mutating func matches(list index: Int, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
+        let list = lists[index]
+        for offset in 0..<list.count where match(complexes[list.start + offset], from: 0, element, scope: scope) == .matched {
             return true
         }
         return false
@@ -73,11 +111,12 @@ struct SelectorMatcher {
         case failsCompletely
     }
 
-    /// Matches `complex.compounds[index...]` with `element` as the element of `compounds[index]`.
-    mutating func match(_ complex: ComplexSelector, from index: Int, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Status {
-        guard matches(complex.compounds[index], element, scope: scope) else { return .failsLocally }
-        guard index < complex.combinators.count else { return .matched }
-        switch complex.combinators[index] {
+    /// Matches the complex selector's compounds from `index` on, `element` being the one of compound `index`.
+    mutating func match(_ complex: SelectorProgram.Complex, from index: Int, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Status {
+        let compound = compounds[complex.start + index]
+        guard matches(compound, element, scope: scope) else { return .failsLocally }
+        guard let combinator = compound.combinator else { return .matched }
+        switch combinator {
         case .descendant:
             var ancestor = Self.parentElement(element)
             while let current = ancestor {
@@ -104,12 +143,12 @@ struct SelectorMatcher {
     }
 
     /// Whether `element` meets the compound's type and every condition.
-    mutating func matches(_ compound: CompoundSelector, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
-        if let type = compound.type {
-            let wanted = interned[element.pointee.ns == nil ? type.lowercased : type.asWritten]
+    mutating func matches(_ compound: SelectorProgram.Compound, _ element: xmlNodePtr, scope: xmlNodePtr?) -> Bool {
+        if compound.lowered >= 0 {
+            let wanted = interned[element.pointee.ns == nil ? compound.lowered : compound.written]
             guard let wanted, element.pointee.name == wanted else { return false }
         }
-        for condition in compound.conditions where !matches(condition, element, scope: scope) {
+        for index in compound.conditionStart..<(compound.conditionStart + compound.conditionCount) where !matches(condition: index, element, scope: scope) {
             return false
         }
         return true

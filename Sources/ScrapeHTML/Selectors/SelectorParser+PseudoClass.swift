@@ -25,6 +25,11 @@ extension SelectorParser {
         case .function(let name):
             index += 1
             let lower = name.lowercased()
+            guard depth < Self.maximumDepth else {
+                throw SelectorError(.invalid, "':\(name)()' nested too deeply", at: offset, detail: "at most \(Self.maximumDepth) levels of arguments")
+            }
+            depth += 1
+            defer { depth -= 1 }
             let close = matchingClose()
             let outerEnd = end
             end = close
@@ -52,6 +57,10 @@ extension SelectorParser {
             throw SelectorError(.unexpected, "expected a pseudo-class name after ':'", at: offset)
         }
     }
+
+    /// How deeply arguments may nest (`:not(:is(:not(…)))`): parsing and matching recurse
+    /// once per level, and a selector is written by a person, not generated.
+    static let maximumDepth = 32
 
     private static let plain: Set<String> = ["first-child", "last-child", "only-child", "first-of-type", "last-of-type", "only-of-type", "empty", "root"]
     private static let functional: Set<String> = ["not", "is", "where", "has", "nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type"]
@@ -156,8 +165,7 @@ extension SelectorParser {
             relative.append(complex)
         } while consumeComma()
         try expectEnd()
-        hasCount += 1
-        return HasSelector(relative: relative, id: hasCount - 1)
+        return HasSelector(relative: relative)
     }
 
     /// `An+B`, `An+B of S` (the `*-child` forms only).

@@ -10,10 +10,10 @@ struct SelectorParser {
     /// The names the selector compares (type and attribute names), deduplicated.
     var names: [[UInt8]] = []
     private var nameIndexes: [[UInt8]: Int] = [:]
-    /// How many `:has()` have been numbered.
-    var hasCount = 0
     /// Set while parsing a `:has()` argument: `:has()` does not nest.
     var insideHas = false
+    /// How many functional pseudo-classes enclose the current token.
+    var depth = 0
 
     init(_ text: String) {
         tokens = CSSTokenizer.tokenize(text)

@@ -62,11 +62,10 @@ enum SimpleSelector: Sendable {
     case scope
 }
 
-/// `:has(rel, rel…)`; `id` numbers the `:has()` in its selector, for the matcher's caches.
+/// `:has(rel, rel…)`.
 struct HasSelector: Sendable {
     /// Each relative selector with the scope compound (`.scope`) as its leftmost compound.
     var relative: [ComplexSelector]
-    var id: Int
 }
 
 /// `[name]`, `[name=value]` and the other matchers.

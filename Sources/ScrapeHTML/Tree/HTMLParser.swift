@@ -6,9 +6,9 @@ public enum HTMLParser {
     /// `<noscript>`'s content is raw text; off, it is parsed as markup.
     public static func parse(utf8: UnsafeBufferPointer<UInt8>, scripting: Bool = true) -> HTMLDocument {
         let document = HTMLDocument()
-        var builder = TreeBuilder(document: document, tokenizer: HTMLTokenizer(input: utf8), scripting: scripting)
+        var builder = TreeBuilder(document: document, tokenizer: HTMLTokenizer(utf8), scripting: scripting)
         builder.run()
-        document.finishBuilding()
+        document.finishBuilding(elementsAreNumbered: builder.elementsInDocumentOrder)
         return document
     }
 
@@ -17,10 +17,10 @@ public enum HTMLParser {
     /// The fragment's nodes are the children of the returned document's root `html` element.
     public static func parseFragment(utf8: UnsafeBufferPointer<UInt8>, contextName: String, contextNamespace: DOMNamespace = .html, scripting: Bool = true) -> HTMLDocument {
         let document = HTMLDocument()
-        var tokenizer = HTMLTokenizer(input: utf8)
+        var tokenizer = HTMLTokenizer(utf8)
         let nameBytes = Array(contextName.utf8)
         if contextNamespace == .html {
-            switch contextName {
+            switch contextName.lowercased() {
             case "title", "textarea": tokenizer.state = .rcdata
             case "style", "xmp", "iframe", "noembed", "noframes": tokenizer.state = .rawtext
             case "script": tokenizer.state = .scriptData
@@ -44,9 +44,10 @@ extension TreeBuilder {
         let root = document.createElement(TagNameTable.bytes(of: .html), namespace: .html, attributes: [])
         document.insert(root, into: document.document, before: nil)
         open.push(OpenElement(node: root, name: .html, namespace: .html))
-        let localName = namespace == .svg ? (ForeignAdjustments.svgTagNames[contextName] ?? contextName) : contextName
+        let lowercase = contextName.map(ASCII.lowercased)
+        let localName = namespace == .svg ? (ForeignAdjustments.svgTagNames[lowercase] ?? lowercase) : lowercase
         let contextNode = document.createElement(localName, namespace: namespace, attributes: [])
-        let contextElement = OpenElement(node: contextNode, name: names.lookup(contextName), namespace: namespace)
+        let contextElement = OpenElement(node: contextNode, name: names.lookup(lowercase), namespace: namespace)
         context = contextElement
         if contextElement.isHTML(.template) { templateModes.append(.inTemplate) }
         resetInsertionMode()

@@ -32,6 +32,11 @@ enum ElementScope {
 /// node (`extra`, unused in a tree libxml2 did not parse), so it is O(1) too.
 struct OpenElements {
     private(set) var elements: [OpenElement] = []
+    /// Set once the document has a `selectedcontent` element: from then on popped
+    /// `option` elements are collected in ``poppedOptions`` (the standard's "option
+    /// element popped" steps may copy them into it).
+    var recordsPoppedOptions = false
+    var poppedOptions: [DOMNode] = []
     /// Open HTML elements per known name id.
     private var counts = [Int32](repeating: 0, count: Int(TagName.firstDynamicID))
 
@@ -72,6 +77,7 @@ struct OpenElements {
 
     private mutating func forget(_ element: OpenElement) {
         element.node.raw.pointee.extra &= ~Self.openFlag
+        if recordsPoppedOptions, element.isHTML(.option) { poppedOptions.append(element.node) }
         if element.namespace == .html, element.name.id < TagName.firstDynamicID { counts[Int(element.name.id)] -= 1 }
     }
 

@@ -135,6 +135,7 @@ struct TagName: Hashable {
         "malignmark",
         "foreignobject",
         "desc",
+        "selectedcontent",
     ]
 
     static let html = TagName(id: 1)
@@ -260,6 +261,7 @@ struct TagName: Hashable {
     static let malignmark = TagName(id: 121)
     static let foreignObject = TagName(id: 122)
     static let desc = TagName(id: 123)
+    static let selectedcontent = TagName(id: 124)
 
     /// Where ids of names met while parsing start.
     static let firstDynamicID = UInt32(known.count)

@@ -28,9 +28,9 @@ extension TreeBuilder {
     }
 
     /// A new element for the token an entry's element was created for.
-    private func recreate(_ entry: ActiveFormattingElements.Entry) -> OpenElement {
+    private mutating func recreate(_ entry: ActiveFormattingElements.Entry) -> OpenElement {
         let old = entry.element!
-        let node = document.createElement(Array(old.node.nameBytes), namespace: .html, attributes: htmlAttributes(entry.attributes))
+        let node = createHTMLElement(old.name, Array(old.node.nameBytes), attributes: entry.attributes)
         return OpenElement(node: node, name: old.name, namespace: .html)
     }
 
@@ -60,6 +60,8 @@ extension TreeBuilder {
                 formatting.remove(at: formattingIndex)
                 return true
             }
+            // From here nodes move: creation order is no longer document order.
+            elementsInDocumentOrder = false
             let furthestBlock = open[furthestBlockIndex]
             let commonAncestor = open[stackIndex - 1]
             var bookmark = formattingIndex

@@ -58,7 +58,7 @@ extension TreeBuilder {
         case .comment:
             insertComment(at: InsertionPlace(parent: document.document, before: nil))
         case .startTag where tagName == .html:
-            let node = document.createElement(tokenizer.tag.name, namespace: .html, attributes: htmlAttributes(tokenizer.tag.attributes))
+            let node = createHTMLElement(.html, tokenizer.tag.name, attributes: tokenizer.tag.attributes)
             insertNode(node, at: InsertionPlace(parent: document.document, before: nil))
             open.push(OpenElement(node: node, name: .html, namespace: .html))
             mode = .beforeHead
@@ -71,7 +71,7 @@ extension TreeBuilder {
     }
 
     private mutating func beforeHTMLAnythingElse() {
-        let node = document.createElement(TagNameTable.bytes(of: .html), namespace: .html, attributes: [])
+        let node = createHTMLElement(.html, TagNameTable.bytes(of: .html), attributes: [])
         insertNode(node, at: InsertionPlace(parent: document.document, before: nil))
         open.push(OpenElement(node: node, name: .html, namespace: .html))
         mode = .beforeHead

@@ -125,7 +125,7 @@ extension TreeBuilder {
             open.pop()
             framesetOK = false
         case .input:
-            if let context, context.isHTML(.select), open.count == 1 { return }
+            if let context, context.isHTML(.select) { return }
             if open.hasInScope(.select) { open.popUntil(.select) }
             reconstructFormatting()
             insertHTMLElement()
@@ -142,7 +142,7 @@ extension TreeBuilder {
             framesetOK = false
         case .image:
             reconstructFormatting()
-            insertElement(name: .img, localName: TagNameTable.bytes(of: .img), namespace: .html, attributes: htmlAttributes(tokenizer.tag.attributes))
+            insertHTMLElement(.img, TagNameTable.bytes(of: .img), attributes: tokenizer.tag.attributes)
             open.pop()
             framesetOK = false
         case .textarea:
@@ -165,7 +165,7 @@ extension TreeBuilder {
         case .noscript where scripting:
             parseText(.rawtext)
         case .select:
-            if let context, context.isHTML(.select), open.count == 1 { return }
+            if let context, context.isHTML(.select) { return }
             if open.hasInScope(.select) {
                 open.popUntil(.select)
                 return
@@ -262,7 +262,7 @@ extension TreeBuilder {
             formatting.clearToLastMarker()
         case .br:
             reconstructFormatting()
-            insertElement(name: .br, localName: TagNameTable.bytes(of: .br), namespace: .html, attributes: [])
+            insertHTMLElement(.br)
             open.pop()
             framesetOK = false
         default:
@@ -362,7 +362,7 @@ extension TreeBuilder {
                  .fieldset, .figcaption, .figure, .footer, .form, .frame, .frameset, .h1, .h2, .h3, .h4, .h5, .h6,
                  .head, .header, .hgroup, .hr, .html, .iframe, .img, .input, .keygen, .li, .link, .listing, .main,
                  .marquee, .menu, .meta, .nav, .noembed, .noframes, .noscript, .object, .ol, .p, .param, .plaintext,
-                 .pre, .script, .search, .section, .select, .source, .style, .summary, .table, .tbody, .td,
+                 .pre, .script, .search, .section, .source, .style, .summary, .table, .tbody, .td,
                  .template, .textarea, .tfoot, .th, .thead, .title, .tr, .track, .ul, .wbr, .xmp:
                 return true
             default:

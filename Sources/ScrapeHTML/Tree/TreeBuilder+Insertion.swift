@@ -50,6 +50,11 @@ extension TreeBuilder {
     mutating func insertNode(_ node: DOMNode, at place: InsertionPlace) {
         flushText()
         document.insert(node, into: place.parent, before: place.before)
+        if node.isElement {
+            if place.before != nil { elementsInDocumentOrder = false }
+            elementCount += 1
+            document.number(node, as: elementCount)
+        }
     }
 
     /// "Insert a comment" at the appropriate place, or at `place`.
@@ -63,20 +68,56 @@ extension TreeBuilder {
         attributes.map { HTMLDocument.NewAttribute(namespace: nil, localName: $0.name, value: $0.value) }
     }
 
+    /// The interned name of an HTML element called `name` (`bytes`), cached per name.
+    mutating func internedHTMLName(_ name: TagName, _ bytes: [UInt8]) -> UnsafePointer<UInt8> {
+        let index = Int(name.id)
+        if index < internedHTMLNames.count, let interned = internedHTMLNames[index] { return interned }
+        if index >= internedHTMLNames.count {
+            internedHTMLNames.append(contentsOf: repeatElement(nil, count: index + 1 - internedHTMLNames.count))
+        }
+        let interned = bytes.withUnsafeBufferPointer { document.intern($0) }
+        internedHTMLNames[index] = interned
+        return interned
+    }
+
+    /// A new HTML element named `name` with `attributes` (as tokenized), not in the tree.
+    mutating func createHTMLElement(_ name: TagName, _ bytes: [UInt8], attributes: [HTMLAttribute]) -> DOMNode {
+        let node = document.createElement(interned: internedHTMLName(name, bytes), namespace: .html)
+        for attribute in attributes {
+            attribute.name.withUnsafeBufferPointer { attributeName in
+                attribute.value.withUnsafeBufferPointer { value in
+                    document.addAttribute(to: node, namespace: nil, localName: attributeName, value: value)
+                }
+            }
+        }
+        return node
+    }
+
     /// "Insert an HTML element" for the current start tag.
     @discardableResult
     mutating func insertHTMLElement() -> OpenElement {
-        insertElement(name: tagName, localName: tokenizer.tag.name, namespace: .html, attributes: htmlAttributes(tokenizer.tag.attributes))
+        insertHTMLElement(tagName, tokenizer.tag.name, attributes: tokenizer.tag.attributes)
     }
 
     /// "Insert an HTML element" for a start tag the rules make up (`html`, `head`,
-    /// `body`, `tbody`, `tr`, `colgroup`), which has no attributes.
+    /// `body`, `tbody`, `tr`, `colgroup`, `p`, `br`), which has no attributes.
     @discardableResult
     mutating func insertHTMLElement(_ name: TagName) -> OpenElement {
-        insertElement(name: name, localName: TagNameTable.bytes(of: name), namespace: .html, attributes: [])
+        insertHTMLElement(name, TagNameTable.bytes(of: name), attributes: [])
     }
 
-    /// Creates an element and inserts it at the appropriate place, then pushes it.
+    @discardableResult
+    mutating func insertHTMLElement(_ name: TagName, _ bytes: [UInt8], attributes: [HTMLAttribute]) -> OpenElement {
+        let place = appropriatePlace()
+        let node = createHTMLElement(name, bytes, attributes: attributes)
+        insertNode(node, at: place)
+        let element = OpenElement(node: node, name: name, namespace: .html)
+        open.push(element)
+        if name == .selectedcontent { open.recordsPoppedOptions = true }
+        return element
+    }
+
+    /// Creates a foreign element and inserts it at the appropriate place, then pushes it.
     @discardableResult
     mutating func insertElement(name: TagName, localName: [UInt8], namespace: DOMNamespace, attributes: [HTMLDocument.NewAttribute]) -> OpenElement {
         let place = appropriatePlace()

@@ -61,6 +61,15 @@ struct TreeBuilder {
     var pendingTextBefore: DOMNode?
     /// The fragment parsing algorithm's context element (nil for a document).
     var context: OpenElement?
+    /// Interned names of HTML elements, by ``TagName/id`` (nil: not yet interned).
+    var internedHTMLNames: [UnsafePointer<UInt8>?] = []
+    /// Elements inserted so far: each is numbered as it goes in (for XPath's document order).
+    var elementCount = 0
+    /// Whether every element so far went in after all earlier ones in document order (not
+    /// so once the adoption agency moves nodes or foster parenting inserts before a table):
+    /// then the numbers are document order and ``HTMLDocument/finishBuilding(elementsAreNumbered:)``
+    /// need not walk the tree.
+    var elementsInDocumentOrder = true
 
     /// The current start or end tag's name, interned.
     var tagName = TagName(id: 0)
@@ -100,9 +109,11 @@ struct TreeBuilder {
                 dispatch(.endOfFile)
                 flushText()
                 open.popAll()
+                if !open.poppedOptions.isEmpty { copyPoppedOptionsIntoSelectedContent() }
                 return
             default:
                 dispatch(kind)
+                if !open.poppedOptions.isEmpty { copyPoppedOptionsIntoSelectedContent() }
             }
             updateTokenizerCDATA()
         }

@@ -7,6 +7,11 @@
 /// Swift standard library exposes none of them. What is here, and what it leaves out, is
 /// listed on `IDNAMapping`, `CanonicalComposition` and `IDNALabelRules`.
 enum DomainToASCII {
+    /// Labels longer than this fail. Punycode is quadratic in a label's length, and a page
+    /// can carry a link whose host is megabytes long; a DNS label is at most 63 octets, so
+    /// no host that resolves comes near this (the standard itself sets no limit).
+    static let maximumLabelLength = 1024
+
     /// Appends the ASCII form of `domain` to `output`; false when UTS #46 (as far as it is
     /// implemented) or the standard's forbidden domain code points reject it.
     static func convert(_ domain: some Sequence<Unicode.Scalar>, to output: inout [UInt8]) -> Bool {
@@ -26,6 +31,7 @@ enum DomainToASCII {
         // Decode the `xn--` labels first: the Bidi rule looks at the whole domain's labels.
         var decodedLabels: [[Unicode.Scalar]?] = []
         for label in labels {
+            if label.count > maximumLabelLength { return false }
             if label.starts(with: "xn--".unicodeScalars) {
                 guard label.allSatisfy({ $0.isASCII }),
                       let decoded = Punycode.decode(ArraySlice(label.dropFirst(4).map { UInt8($0.value) })),

@@ -30,7 +30,8 @@ enum IPv4Address {
     static func parse(_ host: UnsafeBufferPointer<UInt8>) -> UInt32? {
         var end = host.count
         if end > 0, host[end - 1] == UInt8(ascii: "."), end > 1 { end -= 1 }
-        var numbers: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        // Every part but the last must fit a byte; the last fills the bytes that are left.
+        var address: UInt64 = 0
         var count = 0
         var start = 0
         while true {
@@ -38,23 +39,15 @@ enum IPv4Address {
             while partEnd < end, host[partEnd] != UInt8(ascii: ".") { partEnd += 1 }
             if count == 4 { return nil }
             guard let number = parseNumber(host, start, partEnd) else { return nil }
-            switch count {
-            case 0: numbers.0 = number
-            case 1: numbers.1 = number
-            case 2: numbers.2 = number
-            default: numbers.3 = number
-            }
             count += 1
-            if partEnd >= end { break }
+            if partEnd >= end {
+                if number >= UInt64(1) << (8 * UInt64(5 - count)) { return nil }
+                return UInt32(address + number)
+            }
+            if number > 255 { return nil }
+            address += number << (8 * UInt64(4 - count))
             start = partEnd + 1
         }
-        let parts = [numbers.0, numbers.1, numbers.2, numbers.3]
-        for index in 0..<(count - 1) where parts[index] > 255 { return nil }
-        let last = parts[count - 1]
-        if last >= UInt64(1) << (8 * UInt64(5 - count)) { return nil }
-        var address = last
-        for index in 0..<(count - 1) { address += parts[index] << (8 * UInt64(3 - index)) }
-        return UInt32(address)
     }
 
     /// Dotted decimal.

@@ -109,7 +109,8 @@ enum IPv6Address {
             if ignoreZero, address[pieceIndex] == 0 { continue }
             ignoreZero = false
             if compress == pieceIndex {
-                output.append(contentsOf: pieceIndex == 0 ? [0x3A, 0x3A] : [0x3A])
+                output.append(UInt8(ascii: ":"))
+                if pieceIndex == 0 { output.append(UInt8(ascii: ":")) }
                 ignoreZero = true
                 continue
             }
@@ -119,8 +120,9 @@ enum IPv6Address {
         output.append(UInt8(ascii: "]"))
     }
 
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
     private static func appendHex(_ value: UInt16, to output: inout [UInt8]) {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var started = false
         for shift in stride(from: 12, through: 0, by: -4) {
             let digit = Int((value >> UInt16(shift)) & 0xF)

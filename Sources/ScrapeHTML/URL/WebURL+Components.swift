@@ -35,6 +35,10 @@ extension WebURL {
         return count - Int(fragmentStart) > 1 ? slice(Int(fragmentStart), count) : ""
     }
 
+    /// `href` without `#` and the fragment: the key a crawler dedups pages by (the standard's
+    /// serialization with "exclude fragment").
+    public var hrefWithoutFragment: String { slice(0, Int(fragmentStart)) }
+
     /// The ASCII serialization of the origin: `scheme://host[:port]` for http(s), ws(s) and
     /// ftp; a `blob:` URL's inner http(s) URL's origin; `"null"` for every other scheme
     /// (file included: an opaque origin).

@@ -1,8 +1,10 @@
 /// The URL Standard's basic URL parser (without state override: no setters), writing the
 /// serialization into one byte buffer as it goes.
 ///
-/// One coherent state machine, so one file past the usual size (STYLE 6.3). The states and
-/// their steps are the standard's, in its order; three places differ in form, not result:
+/// The states and their steps are the standard's, in its order (`run()` is one switch: a
+/// state machine read side by side with the standard); the authority, path and base-copying
+/// steps are in `WebURLParser+Authority`, `+Path` and `+Base`. Three places differ in form,
+/// not result:
 /// - the authority, host and port states look ahead to the end of the authority instead of
 ///   buffering and rewinding (the userinfo is everything before the last `@`);
 /// - a path segment is written to the output as it is read and removed again when it turns
@@ -17,16 +19,16 @@ struct WebURLParser: ~Copyable {
         case pathStart, path, opaquePath, query, fragment
     }
 
-    private let input: UnsafeBufferPointer<UInt8>
-    private let base: WebURL?
-    private let baseBytes: UnsafeBufferPointer<UInt8>
-    private var out: [UInt8] = []
-    private var scheme: URLScheme = .other
-    private var schemeEnd = 0, usernameEnd = 0, passwordEnd = 0, hostStart = 0, hostEnd = 0, portEnd = 0
-    private var pathStart = -1, queryStart = -1, fragmentStart = -1
-    private var hasHost = false, hasOpaquePath = false
+    let input: UnsafeBufferPointer<UInt8>
+    let base: WebURL?
+    let baseBytes: UnsafeBufferPointer<UInt8>
+    var out: [UInt8] = []
+    var scheme: URLScheme = .other
+    var schemeEnd = 0, usernameEnd = 0, passwordEnd = 0, hostStart = 0, hostEnd = 0, portEnd = 0
+    var pathStart = -1, queryStart = -1, fragmentStart = -1
+    var hasHost = false, hasOpaquePath = false
     /// Where the path segment being read starts (after its `/`), or nil between segments.
-    private var segmentStart: Int?
+    var segmentStart: Int?
 
     static func parse(_ string: String, base: WebURL?) -> WebURL? {
         var string = string
@@ -70,7 +72,7 @@ struct WebURLParser: ~Copyable {
 
     // MARK: - The state machine
 
-    private mutating func run() -> WebURL? {
+    mutating func run() -> WebURL? {
         var state = State.schemeStart
         var pointer = 0
         let count = input.count
@@ -194,9 +196,9 @@ struct WebURLParser: ~Copyable {
                 state = .pathStart
                 continue
             case .file:
-                if out.isEmpty { out.append(contentsOf: [0x66, 0x69, 0x6C, 0x65]); schemeEnd = 4; out.append(0x3A) }
+                if out.isEmpty { out.append(contentsOf: "file:".utf8); schemeEnd = 4 }
                 scheme = .file
-                out.append(contentsOf: [0x2F, 0x2F])
+                out.append(0x2F); out.append(0x2F)
                 hasHost = true
                 usernameEnd = out.count; passwordEnd = out.count; hostStart = out.count; hostEnd = out.count; portEnd = out.count
                 if c == 0x2F || c == 0x5C {
@@ -312,7 +314,7 @@ struct WebURLParser: ~Copyable {
                     state = .fragment
                 } else if c == 0x20 {
                     if remaining(pointer, startsWith: 0x3F) || remaining(pointer, startsWith: 0x23) {
-                        out.append(contentsOf: [0x25, 0x32, 0x30])
+                        out.append(0x25); out.append(0x32); out.append(0x30)
                     } else {
                         out.append(0x20)
                     }
@@ -335,205 +337,9 @@ struct WebURLParser: ~Copyable {
         return finish()
     }
 
-    // MARK: - Authority
-
-    /// The authority, host and port states at once: from `start` (after the slashes) to the
-    /// end of the authority, whose index is returned; nil on failure.
-    private mutating func parseAuthority(from start: Int) -> Int? {
-        let special = scheme.isSpecial
-        var end = start
-        var lastAt: Int?
-        while end < input.count {
-            let byte = input[end]
-            if byte == 0x2F || byte == 0x3F || byte == 0x23 || (special && byte == 0x5C) { break }
-            if byte == 0x40 { lastAt = end }
-            end += 1
-        }
-        out.append(contentsOf: [0x2F, 0x2F])
-        hasHost = true
-        let usernameStart = out.count
-        var hostFrom = start
-        if let lastAt {
-            if lastAt + 1 == end { return nil }
-            var passwordToken = false
-            for index in start..<lastAt {
-                let byte = input[index]
-                if byte == 0x3A, !passwordToken {
-                    passwordToken = true
-                    usernameEnd = out.count
-                    out.append(0x3A)
-                    continue
-                }
-                URLPercentEncodeSet.userinfo.append(byte, to: &out)
-            }
-            if !passwordToken { usernameEnd = out.count }
-            passwordEnd = out.count
-            if passwordToken, passwordEnd == usernameEnd + 1 {
-                out.removeLast()
-                passwordEnd = usernameEnd
-            }
-            if passwordEnd > usernameStart { out.append(0x40) }
-            hostFrom = lastAt + 1
-        } else {
-            usernameEnd = out.count
-            passwordEnd = out.count
-        }
-        hostStart = out.count
-        var hostTo = hostFrom
-        var insideBrackets = false
-        while hostTo < end {
-            let byte = input[hostTo]
-            if byte == 0x3A, !insideBrackets { break }
-            if byte == 0x5B { insideBrackets = true } else if byte == 0x5D { insideBrackets = false }
-            hostTo += 1
-        }
-        if hostTo == hostFrom, special || hostTo < end { return nil }
-        let host = UnsafeBufferPointer(rebasing: input[hostFrom..<hostTo])
-        guard special ? URLHostParser.parseDomain(host, into: &out) : URLHostParser.parseOpaque(host, into: &out) else { return nil }
-        hostEnd = out.count
-        if hostTo < end {
-            var port = 0
-            for index in (hostTo + 1)..<end {
-                let byte = input[index]
-                guard byte >= 0x30, byte <= 0x39 else { return nil }
-                port = port * 10 + Int(byte - 0x30)
-                if port > 65535 { return nil }
-            }
-            if hostTo + 1 < end, port != scheme.defaultPort {
-                out.append(0x3A)
-                IPv4Address.appendDecimal(port, to: &out)
-            }
-        }
-        portEnd = out.count
-        return end
-    }
-
-    // MARK: - Paths
-
-    /// Marks where the path begins; the URL's authority (if any) is complete.
-    private mutating func beginPath() {
-        if pathStart >= 0 { return }
-        if !hasHost {
-            usernameEnd = schemeEnd + 1; passwordEnd = usernameEnd; hostStart = usernameEnd; hostEnd = usernameEnd; portEnd = usernameEnd
-        }
-        pathStart = out.count
-    }
-
-    /// Ends the segment being read: `.` and `..` (and their `%2e` spellings) are removed
-    /// (`..` with the segment before it), leaving an empty last segment unless a `/` follows.
-    private mutating func endSegment(followedBySlash: Bool) {
-        guard let start = segmentStart else { return }
-        segmentStart = nil
-        let length = out.count - start
-        let dots = dotSegmentKind(start, length)
-        if dots == 2 {
-            out.removeSubrange((start - 1)...)
-            shortenPath()
-            if !followedBySlash { out.append(0x2F) }
-        } else if dots == 1 {
-            out.removeSubrange((start - 1)...)
-            if !followedBySlash { out.append(0x2F) }
-        } else if scheme == .file, start - 1 == pathStart, length == 2,
-                  isWindowsDriveLetter(out[start], out[start + 1], normalized: false) {
-            out[start + 1] = 0x3A
-        }
-    }
-
-    /// Removes the path's last segment, except a file URL's lone drive letter.
-    private mutating func shortenPath() {
-        var lastSlash = out.count
-        while lastSlash > pathStart {
-            lastSlash -= 1
-            if out[lastSlash] == 0x2F { break }
-        }
-        guard lastSlash >= pathStart, lastSlash < out.count, out[lastSlash] == 0x2F else { return }
-        if scheme == .file, lastSlash == pathStart, out.count - pathStart == 3,
-           isWindowsDriveLetter(out[pathStart + 1], out[pathStart + 2], normalized: true) {
-            return
-        }
-        out.removeSubrange(lastSlash...)
-    }
-
-    /// 1 for `.` or `%2e`, 2 for `..`, `.%2e`, `%2e.` or `%2e%2e` (any case), else 0.
-    private func dotSegmentKind(_ start: Int, _ length: Int) -> Int {
-        let end = start + length
-        func dot(_ at: Int) -> Int? {
-            if at < end, out[at] == 0x2E { return 1 }
-            if at + 3 <= end, out[at] == 0x25, out[at + 1] == 0x32, out[at + 2] | 0x20 == 0x65 { return 3 }
-            return nil
-        }
-        guard length >= 1, length <= 6, let first = dot(start) else { return 0 }
-        if first == length { return 1 }
-        guard let second = dot(start + first), first + second == length else { return 0 }
-        return 2
-    }
-
-    // MARK: - Query and fragment
-
-    private mutating func beginQuery() {
-        beginPath()
-        queryStart = out.count
-        out.append(0x3F)
-    }
-
-    private mutating func beginFragment() {
-        beginPath()
-        fragmentStart = out.count
-        out.append(0x23)
-    }
-
-    // MARK: - Copying from the base URL
-
-    private mutating func copySchemeOf(_ base: WebURL) {
-        copyBytes(0, Int(base.schemeEnd) + 1)
-        schemeEnd = Int(base.schemeEnd)
-        scheme = base.schemeKind
-    }
-
-    /// Copies scheme, path and query of a base with an opaque path, up to `end`.
-    private mutating func copyBase(through end: Int) {
-        copyBytes(0, end)
-        schemeEnd = Int(base!.schemeEnd)
-        scheme = base!.schemeKind
-        hasOpaquePath = true
-        pathStart = Int(base!.pathStart)
-        if base!.queryStart < base!.fragmentStart { queryStart = Int(base!.queryStart) }
-        usernameEnd = schemeEnd + 1; passwordEnd = usernameEnd; hostStart = usernameEnd; hostEnd = usernameEnd; portEnd = usernameEnd
-    }
-
-    /// Username, password, host and port of `base` (which has the same scheme).
-    private mutating func copyAuthorityOf(_ base: WebURL) {
-        hasHost = base.hasHost
-        if hasHost {
-            copyBytes(Int(base.schemeEnd) + 1, Int(base.portEnd))
-            usernameEnd = Int(base.usernameEnd); passwordEnd = Int(base.passwordEnd)
-            hostStart = Int(base.hostStart); hostEnd = Int(base.hostEnd); portEnd = Int(base.portEnd)
-        }
-        beginPath()
-    }
-
-    /// The host of a file base, after this URL's `file://`.
-    private mutating func copyHostOf(_ base: WebURL) {
-        copyBytes(Int(base.hostStart), Int(base.hostEnd))
-        hostEnd = out.count; portEnd = out.count
-    }
-
-    private mutating func copyBytes(_ start: Int, _ end: Int) {
-        if start < end { out.append(contentsOf: UnsafeBufferPointer(rebasing: baseBytes[start..<end])) }
-    }
-
-    /// The index of the letter when the base's first path segment is a normalized drive
-    /// letter (`/C:`).
-    private func firstSegmentDriveLetter(of base: WebURL) -> Int? {
-        let start = Int(base.pathStart), end = Int(base.queryStart)
-        guard end - start >= 3, baseBytes[start] == 0x2F, isWindowsDriveLetter(baseBytes[start + 1], baseBytes[start + 2], normalized: true),
-              end - start == 3 || baseBytes[start + 3] == 0x2F else { return nil }
-        return start + 1
-    }
-
     // MARK: - Finishing
 
-    private mutating func finish() -> WebURL? {
+    mutating func finish() -> WebURL? {
         beginPath()
         if fragmentStart < 0 { fragmentStart = out.count }
         if queryStart < 0 { queryStart = fragmentStart }
@@ -551,26 +357,26 @@ struct WebURLParser: ~Copyable {
 
     // MARK: - Code point classes
 
-    private func remaining(_ pointer: Int, startsWith byte: UInt8) -> Bool {
+    func remaining(_ pointer: Int, startsWith byte: UInt8) -> Bool {
         pointer + 1 < input.count && input[pointer + 1] == byte
     }
 
-    private func isSchemeCharacter(_ byte: UInt8) -> Bool {
+    func isSchemeCharacter(_ byte: UInt8) -> Bool {
         ASCII.isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D || byte == 0x2E
     }
 
-    private func isFileHostEnd(_ byte: UInt8) -> Bool {
+    func isFileHostEnd(_ byte: UInt8) -> Bool {
         byte == 0x2F || byte == 0x5C || byte == 0x3F || byte == 0x23
     }
 
     /// A letter and `:` (or `|` when not `normalized`).
-    private func isWindowsDriveLetter(_ first: UInt8, _ second: UInt8, normalized: Bool) -> Bool {
+    func isWindowsDriveLetter(_ first: UInt8, _ second: UInt8, normalized: Bool) -> Bool {
         ASCII.isLetter(first) && (second == 0x3A || (!normalized && second == 0x7C))
     }
 
     /// The input from `pointer` starts with a drive letter followed by its end, `/`, `\`,
     /// `?` or `#`.
-    private func startsWithWindowsDriveLetter(_ pointer: Int) -> Bool {
+    func startsWithWindowsDriveLetter(_ pointer: Int) -> Bool {
         guard input.count - pointer >= 2, isWindowsDriveLetter(input[pointer], input[pointer + 1], normalized: false) else { return false }
         if input.count - pointer == 2 { return true }
         let third = input[pointer + 2]

@@ -59,6 +59,22 @@ NESTED_SELECTORS = [
     "b > i:only-child", ":root :has(> li > ol)",
 ]
 
+SIBLINGS = """<article><h1 id="t" title="Tïtle &amp; more">T</h1>text<!-- c --><p>1</p> <div class="n">2<p>2a</p></div><p lang="EN-gb">3</p>
+<div class="n"><span>4</span><p class="last">4a</p></div><aside></aside><p data-1="x">5</p></article>
+<footer><a href="https://x.test/a?b=c" hreflang="EN" target="_Blank">f</a><a href="#top">top</a><form method="POST" action="/s"><input type="Submit" disabled><button type="submit">b</button></form></footer>"""
+
+SIBLING_SELECTORS = [
+    "h1 + p", "h1 ~ p", "h1 ~ div p", "p + div", "div + p", "div ~ aside", "p ~ div > p", "article > :nth-child(odd of :is(p, div))",
+    "article > :not(:nth-child(2))", "article > *:nth-last-child(-n+2)", ":where(:not(p)) > span", "article :has(+ div p)",
+    "article > :has(~ aside)", ":has(+ div > span)", "article > :has(+ p):not(p)", "p:nth-child(3 of p, h1)", "[title^=Tï]", "[title*=\"&\"]",
+    "[title=\"tïtle & more\" i]", "[title=\"TÏTLE & MORE\" i]", "[data-1]", "[data-\\31]", "a[hreflang=en]", "a[target=_blank]", "form[method=post]",
+    "input[type=submit]", "[type=submit]", "[disabled]", "a[href$=\"a?b=c\"]", "a[href|=https]", "a[href^=\"#\"]", "footer a:first-of-type",
+    "footer :last-child", "form > :only-of-type", "p:nth-last-of-type(2)", "div.n:nth-of-type(2)", "article > p:nth-child(n+3):nth-child(-n+8)",
+    "h1#t.missing", "#t, h1, article > h1", ":is(article, footer) > :is(h1, a):first-child", "article :is(div p, aside)", "div:has(> p):has(span)",
+    ":not(article *):not(html):not(head):not(body)", "p:is(:first-child, .last)", "p:lang(en)", ":is(p:nth-child(3), div) + p",
+    "* + *", "article > * ~ p", "body *:empty", "span:only-child", "p:not(.last, [data-1])", ":has(> a[href]) + *",
+]
+
 QUIRKS_SELECTORS = [".X", "#MAIN", ".box", ".BOX.WIDE", "[class~=X]", "[id=MAIN]", "[class=x]", "p.X span.Y", "#Main:has(.INTRO)"]
 
 def cases():
@@ -66,6 +82,8 @@ def cases():
         yield {"body": GENERAL, "quirks": False, "selector": selector}
     for selector in NESTED_SELECTORS:
         yield {"body": NESTED, "quirks": False, "selector": selector}
+    for selector in SIBLING_SELECTORS:
+        yield {"body": SIBLINGS, "quirks": False, "selector": selector}
     for selector in QUIRKS_SELECTORS:
         yield {"body": GENERAL, "quirks": True, "selector": selector}
 

@@ -17,7 +17,8 @@ import Glibc
 /// - attribute values escape `&`, NBSP, `"`, `<` and `>` (the `<`/`>` escaping is recent:
 ///   browsers shipped it in 2025);
 /// - no leading newline is added to `pre`, `textarea` or `listing` (that rule was taken out of
-///   the standard), comments are `<!--data-->`, a DOCTYPE is `<!DOCTYPE name>`.
+///   the standard), comments are `<!--data-->`, a DOCTYPE is `<!DOCTYPE name>`, a processing
+///   instruction `<?target data>`.
 ///
 /// Iterative, with an explicit stack of open elements: a 100,000-deep tree cannot overflow
 /// the thread's stack. Writes bytes into one buffer.
@@ -123,6 +124,13 @@ struct HTMLSerializer {
             output.append(contentsOf: "<!--".utf8)
             if let content = node.pointee.content { Self.append(cString: content, to: &output) }
             output.append(contentsOf: "-->".utf8)
+        case XML_PI_NODE:
+            // Not made by today's tree builder; written as the standard says if one is.
+            output.append(contentsOf: "<?".utf8)
+            if let name = node.pointee.name { Self.append(cString: name, to: &output) }
+            output.append(UInt8(ascii: " "))
+            if let content = node.pointee.content { Self.append(cString: content, to: &output) }
+            output.append(UInt8(ascii: ">"))
         case XML_DTD_NODE:
             output.append(contentsOf: "<!DOCTYPE ".utf8)
             if let name = node.pointee.name { Self.append(cString: name, to: &output) }

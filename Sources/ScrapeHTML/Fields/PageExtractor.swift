@@ -38,8 +38,7 @@ public struct PageExtractor: Sendable {
     public func extract(body: [UInt8], contentType: String?, url: String) -> PageExtraction {
         let mediaType = MediaType(contentType)
         guard mediaType.isHTML else { return PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil) }
-        let document = DocumentDecoder.withUTF8(body, httpCharset: mediaType.charset) { HTMLParser.parse(utf8: $0) }
-        return extract(from: document, url: url)
+        return extract(from: DocumentDecoder.parse(body, httpCharset: mediaType.charset), url: url)
     }
 
     /// The extraction from a parsed document (`scrape extract` and tests start here too).

@@ -1,7 +1,10 @@
 import ScrapeCore
+import ScrapePages
 
 /// The config file as the daemon needs it: parsed and validated by ScrapeCore, with the
-/// rules only a service has (``ScrapeConfiguration/validateForDaemon()``), and the token.
+/// rules only a service has (``ScrapeConfiguration/validateForDaemon()``), every `scrape:`
+/// job's fields compiled (a bad selector fails the start or the reload, not each run),
+/// and the token.
 struct DaemonConfiguration: Sendable {
     let file: ScrapeConfiguration
     /// The bearer token read from `daemon.token_file`, when set.
@@ -13,6 +16,7 @@ struct DaemonConfiguration: Sendable {
     static func load(path: String) throws(DaemonError) -> DaemonConfiguration {
         do {
             let file = try ScrapeConfiguration(contentsOfFile: path)
+            for job in file.jobs { try job.extraction.check() }
             return DaemonConfiguration(file: file, token: try file.validateForDaemon())
         } catch {
             throw .configuration(error)

@@ -40,7 +40,7 @@ struct JobRunner: Sendable {
             do {
                 let offset = try resuming?.outputOffset ?? OutputFile.repairTail(path: output)
                 try markStarted(job.name, run: run, number: number, offset: offset)
-                switch await context.scrape(input: resolve(urlsFile), output: output, from: offset, runID: id) {
+                switch await context.scrape(input: resolve(urlsFile), output: output, from: offset, runID: id, extraction: job.extraction) {
                 case .success(let summary):
                     run.records = summary.records
                     run.errors = summary.errors

@@ -17,9 +17,13 @@ struct RunContext: Sendable {
     /// Scrapes the URL list `input` into `output`, records from byte `offset` on counting
     /// as this run's (so a resumed run skips the URLs they hold). Stops reading input when
     /// the drain begins, and is cancelled at its deadline.
-    func scrape(input: String, output: String, from offset: Int64, runID: String) async -> Result<RunSummary, ScrapeRun.Failure> {
+    ///
+    /// - Parameter extraction: a `scrape:` job's `fields:` and `metadata:`; none for inbox files.
+    func scrape(
+        input: String, output: String, from offset: Int64, runID: String, extraction: ScrapeConfiguration.Extraction = .init()
+    ) async -> Result<RunSummary, ScrapeRun.Failure> {
         let (client, http) = engine.lease()
-        var run = ScrapeRun(options: .init(input: input, output: output, mode: .resume(from: offset), http: http))
+        var run = ScrapeRun(options: .init(input: input, output: output, mode: .resume(from: offset), http: http, extraction: extraction))
         run.client = client
         let metrics = self.metrics
         let registry = self.registry

@@ -12,6 +12,7 @@ enum Routes {
         router.get("/get") { _, _ in text("ok") }
         registerPoliteness(on: router, attempts: AttemptCounter())
         APIRoutes.register(on: router)
+        FieldPages.register(on: router)
         router.get("/status/:code") { _, context in
             let code = try context.parameters.require("code", as: Int.self)
             return text("status \(code)", status: .init(code: code))

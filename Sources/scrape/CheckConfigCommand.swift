@@ -1,5 +1,6 @@
 import ArgumentParser
 import ScrapeCore
+import ScrapePages
 
 /// `scrape check-config FILE`: validates a config file and prints the effective settings.
 struct CheckConfigCommand: ParsableCommand {
@@ -15,14 +16,23 @@ struct CheckConfigCommand: ParsableCommand {
         let configuration: ScrapeConfiguration
         do {
             configuration = try ScrapeConfiguration(contentsOfFile: file)
+            try configuration.extraction.check()
+            for job in configuration.jobs { try job.extraction.check() }
             if configuration.hasDaemonSection { _ = try configuration.validateForDaemon() }
         } catch {
             throw ValidationError("\(file): \(error)")
         }
         print("\(file): OK")
         print(Self.jobList(configuration.jobs))
+        if !configuration.extraction.isEmpty { print(Self.extractionSummary(configuration.extraction)) }
         print(configuration.http.effectiveSettings)
         print(configuration.daemon.effectiveSettings)
+    }
+
+    /// `fields: h1, links[] (metadata: true)`: what `scrape run --config` takes from pages.
+    static func extractionSummary(_ extraction: ScrapeConfiguration.Extraction) -> String {
+        let names = extraction.fields.isEmpty ? "none" : extraction.fields.map(\.name).joined(separator: ", ")
+        return "fields: \(names) (metadata: \(extraction.metadata))"
     }
 
     /// `jobs: 3 (scrape: titles; api: users, orders)`, or `jobs: none`.

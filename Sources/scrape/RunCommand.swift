@@ -76,7 +76,18 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do not fetch or obey robots.txt.")
     var ignoreRobots = false
 
-    @Option(help: ArgumentHelp("Config file whose http: section sets the defaults; flags override it.", valueName: "file"))
+    @Option(
+        name: .customLong("field"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "A field to take from every HTML page, repeatable: NAME=css:SELECTOR, NAME=SELECTOR or NAME=xpath:EXPR; a selector may end in "
+                + "::text, ::attr(A), ::url(A) or ::html; NAME[] takes every match as an array. Records get a fields object after title.",
+            valueName: "name=spec"))
+    var fields: [String] = []
+
+    @Flag(help: "Add each HTML page's metadata to its record: JSON-LD blocks, OpenGraph and Twitter properties, <meta name> pairs, the canonical link.")
+    var metadata = false
+
+    @Option(help: ArgumentHelp("Config file whose http: section (and fields:, metadata:) sets the defaults; flags override it.", valueName: "file"))
     var config: String?
 
     @Flag(help: "Keep the records already in the output file and fetch only the URLs it lacks.")
@@ -107,28 +118,52 @@ struct RunCommand: AsyncParsableCommand {
                     + "or HTTP statuses 400-599, got \"\(retryFailed)\"")
         }
         _ = try flagValues(over: ScrapeConfiguration.HTTP())
+        _ = try flagExtraction()
     }
 
     func run() async throws {
-        let http = try httpSettings()
+        let (http, extraction) = try settings()
         let options = ScrapeRun.Options(
-            input: input, output: output, resume: resume, http: http, retryFailed: retryFailed.flatMap(RetryableFailures.init(parsing:)))
+            input: input, output: output, resume: resume, http: http, retryFailed: retryFailed.flatMap(RetryableFailures.init(parsing:)),
+            extraction: extraction)
         HeapTuning.forOneShotRun()
         let status = await InterruptibleRun(options: options, quiet: quiet).execute()
         throw ExitCode(status)
     }
 
-    /// The config file's `http:` section with the flags applied over it.
-    private func httpSettings() throws -> ScrapeConfiguration.HTTP {
-        var http = ScrapeConfiguration.HTTP()
+    /// The config file's `http:` section and its `fields:`/`metadata:` with the flags
+    /// applied over them (a `--field` replaces the file's field of the same name); every
+    /// field compiled, so a bad one stops the run before anything is opened or fetched.
+    private func settings() throws -> (ScrapeConfiguration.HTTP, ScrapeConfiguration.Extraction) {
+        var file = ScrapeConfiguration()
         if let config {
             do {
-                http = try ScrapeConfiguration(contentsOfFile: config).http
+                file = try ScrapeConfiguration(contentsOfFile: config)
+                try file.extraction.check()
             } catch {
                 throw ValidationError("\(config): \(error)")
             }
         }
-        return try flagValues(over: http)
+        let extraction = file.extraction.overridden(by: try flagExtraction())
+        do throws(ConfigurationError) {
+            try extraction.check()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return (try flagValues(over: file.http), extraction)
+    }
+
+    /// `--field` and `--metadata`, read as the config file's `fields:` entries are, and compiled.
+    private func flagExtraction() throws -> ScrapeConfiguration.Extraction {
+        var extraction = ScrapeConfiguration.Extraction()
+        extraction.metadata = metadata
+        do throws(ConfigurationError) {
+            for field in fields { try extraction.add(field, source: "--field") }
+            try extraction.check()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return extraction
     }
 
     /// `http` with the flags given applied, each through its config key's parser.

@@ -13,6 +13,10 @@ struct ScrapeCommand: AsyncParsableCommand {
         discussion: """
             scrape urls.txt -o titles.jsonl     fetch every URL, one JSON line per URL with its title
             scrape - < urls.txt                 read the list from stdin, write records to stdout
+            scrape urls.txt --field 'h1=h1' --field 'links[]=a::url(href)'
+                                                add fields taken by CSS or XPath (xpath:EXPR) to each record
+            scrape extract page.html --field 'price=.price::text'
+                                                the same extraction on saved files, no network
             scrape api api.yaml --job users     every page of an API job, one JSON line per record
             scrape ws wss://host/feed           record a WebSocket stream, one JSON line per message
             scrape frontier work --db URL       a fleet worker: share a crawl through PostgreSQL
@@ -20,7 +24,7 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape daemon --config scrape.yaml  the long-running service (see systemd/scrape.service)
             """,
         version: ScrapeVersion.description(curl: HTTPClient.curlVersion),
-        subcommands: [RunCommand.self, APICommand.self, StreamPassthroughCommand.self, FrontierPassthroughCommand.self, CheckConfigCommand.self, DaemonCommand.self],
+        subcommands: [RunCommand.self, ExtractCommand.self, APICommand.self, StreamPassthroughCommand.self, FrontierPassthroughCommand.self, CheckConfigCommand.self, DaemonCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

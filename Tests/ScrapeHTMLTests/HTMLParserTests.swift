@@ -63,6 +63,17 @@ struct HTMLParserTests {
         #expect(depth == 100_000)
     }
 
+    @Test func tagsWithManyAttributes() throws {
+        let attributes = (0..<50_000).map { " a\($0)=\($0)" }.joined()
+        let document = parse("<body><div" + attributes + "></div><body" + attributes + " extra>")
+        let body = try #require(document.documentElement?.lastChild)
+        #expect(body.firstChild?.attributes.map { $0 }.count == 50_000)
+        #expect(body.attributes.map { $0 }.count == 50_001)
+        #expect(body.attribute("a49999") == "49999")
+        let svgDocument = parse("<svg" + attributes + ">")
+        #expect(svgDocument.documentElement?.lastChild?.firstChild?.attributes.map { $0 }.count == 50_000)
+    }
+
     @Test(arguments: [
         ("<!DOCTYPE html>", HTMLDocument.Mode.noQuirks),
         ("<!doctype HTML SYSTEM \"about:legacy-compat\">", .noQuirks),

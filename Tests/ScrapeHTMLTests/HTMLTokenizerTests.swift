@@ -115,8 +115,24 @@ struct HTMLTokenizerTests {
         #expect(tokens("<a x=1 x=\"&amp;\" z=2>") == [.start("a", ["x": "1", "z": "2"])])
     }
 
+    @Test func duplicatesAmongManyAttributes() throws {
+        let names = (0..<100).map { "a\($0)" }
+        let input = "<x " + names.map { "\($0)=1" }.joined(separator: " ") + " a5=2 a70=3 z=4 a99=5><y a1 a1>"
+        let result = try #require(tokens(input))
+        #expect(result.count == 2)
+        guard case .startTag(_, let attributes, _) = result[0] else { return }
+        #expect(attributes.count == 2 * 101)
+        #expect(attributes.suffix(2) == [Array("z".utf8), Array("4".utf8)])
+        #expect(result[1] == .start("y", ["a1": ""]))
+    }
+
     @Test func tagStorageIsReusedWithoutLeaking() {
         #expect(tokens("<a x=1 y=2><b><c z=3>") == [.start("a", ["x": "1", "y": "2"]), .start("b"), .start("c", ["z": "3"])])
+        #expect(tokens("<a x=1 y=2 z=3><b q=1></b r=2></c s=3><d t=4 u=5 v=6 w=7><e x=1 x=2 y><f>")
+            == [.start("a", ["x": "1", "y": "2", "z": "3"]), .start("b", ["q": "1"]), .end("b"), .end("c"),
+                .start("d", ["t": "4", "u": "5", "v": "6", "w": "7"]), .start("e", ["x": "1", "y": ""]), .start("f")])
+        #expect(tokens("<a x=1></a y=2><b z=3 z=4 w></b><c>")
+            == [.start("a", ["x": "1"]), .end("a"), .start("b", ["z": "3", "w": ""]), .end("b"), .start("c")])
     }
 
     @Test func comments() {
@@ -235,6 +251,44 @@ struct HTMLTokenizerTests {
         #expect(tokens("a\r\n</title\r\n>", state: .rcdata, lastStartTag: "title") == [.chars("a\n"), .end("title")])
         #expect(tokens("<![CDATA[\r\n]]>", allowsCDATA: true) == [.chars("\n")])
         #expect(tokens("<!--<script>\r\n-\r--\r\n", state: .scriptData) == [.chars("<!--<script>\n-\n--\n")])
+    }
+
+    @Test func runsEndAtEveryOffset() {
+        // The run scanner reads eight bytes at a time: put each stop at each offset.
+        for length in 0..<20 {
+            let pad = String(repeating: "é", count: length / 2) + String(repeating: "x", count: length % 2)
+            #expect(tokens(pad + "\r\n" + pad + "\r" + pad + "<b c=\"" + pad + "\r\n\0&amp;\">" + pad + "<!--" + pad + "-->")
+                == [.chars(pad + "\n" + pad + "\n" + pad), .start("b", ["c": pad + "\n\u{FFFD}&"])]
+                + (pad.isEmpty ? [] : [.chars(pad)]) + [.comment(pad)])
+            #expect(tokens(pad + "\0" + pad + "</x>", state: .rawtext, lastStartTag: "x") == [.chars(pad + "\u{FFFD}" + pad), .end("x")])
+            #expect(tokens(String(repeating: "\u{FF}", count: length) + "&lt;") == [.chars(String(repeating: "\u{FF}", count: length) + "<")])
+        }
+    }
+
+    @Test func randomMarkupAlwaysEnds() {
+        // Fragments of every construct, glued at random: each run must end, hand out no
+        // empty or split character run, and not trap.
+        let pieces = ["<", ">", "/", "!", "-", "--", "?", "&", "#", "x", ";", "=", "\"", "'", " ", "\r", "\n", "\0", "[", "]",
+                      "<![CDATA[", "]]>", "<!--", "-->", "--!>", "<!DOCTYPE", "PUBLIC", "SYSTEM", "<script>", "</script>",
+                      "<title>", "</title>", "&amp", "&not", "&#x", "a", "B", "é", "\u{FF}"]
+        let states: [HTMLTokenizer.State] = [.data, .rcdata, .rawtext, .scriptData, .plaintext, .cdataSection,
+                                              .scriptDataEscaped, .scriptDataDoubleEscaped]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(seed >> 33) % bound
+        }
+        for round in 0..<3000 {
+            let input = (0..<random(24)).map { _ in pieces[random(pieces.count)] }.joined()
+            let result = tokens(input, state: states[round % states.count], lastStartTag: round % 2 == 0 ? "script" : "title",
+                                allowsCDATA: round % 3 == 0)
+            #expect(result != nil, "\(String(reflecting: input))")
+            let adjacent = zip(result ?? [], (result ?? []).dropFirst()).contains {
+                if case .characters = $0.0, case .characters = $0.1 { return true }
+                return false
+            }
+            #expect(!adjacent, "\(String(reflecting: input))")
+        }
     }
 
     @Test func opaqueBytesAreCopied() {

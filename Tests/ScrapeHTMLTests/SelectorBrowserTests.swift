@@ -4,18 +4,31 @@ import Testing
 
 /// `querySelectorAll`'s answers from Chromium (`Fixtures/selector_cases.json`, written by
 /// `Fixtures/make_selector_cases.py`) for every selector kind, on trees built from the
-/// same markup: each case checks that both trees list the same elements, then that the
-/// selector picks the same ones, in document order, or that both refuse it. Where scrape
-/// departs on purpose (the standard over Chromium, or a selector refused rather than
-/// matching nothing), the departure is listed with its reason.
+/// same markup or parsed from the same page by ``HTMLParser`` (implied and misnested tags,
+/// tables, foreign content, quirks): each case checks that both trees list the same
+/// elements, then that the selector picks the same ones, in document order, or that both
+/// refuse it. Where scrape departs on purpose (the standard over Chromium, or a selector
+/// refused rather than matching nothing), the departure is listed with its reason.
 struct SelectorBrowserTests {
     struct Case: Decodable, CustomTestStringConvertible, Sendable {
-        let body: String
-        let quirks: Bool
+        /// Markup for ``SelectorTestTree``, or a whole page for ``HTMLParser``.
+        let body: String?
+        let quirks: Bool?
+        let page: String?
         let selector: String
         let expected: [Int]?
         let elements: [String]
-        var testDescription: String { (quirks ? "quirks " : "") + selector }
+        var testDescription: String { (page != nil ? "parsed " : quirks == true ? "quirks " : "") + selector }
+
+        /// The document the case is about: the page parsed (scripting off, as in
+        /// DOMParser), or the body's markup built as written.
+        func document() -> HTMLDocument {
+            if let page {
+                return Array(page.utf8).withUnsafeBufferPointer { HTMLParser.parse(utf8: $0, scripting: false) }
+            }
+            let markup = (quirks == true ? "" : "<!DOCTYPE html>") + "<html><head></head><body>" + (body ?? "") + "</body></html>"
+            return SelectorTestTree.document(markup)
+        }
     }
 
     static let cases: [Case] = {
@@ -40,13 +53,13 @@ struct SelectorBrowserTests {
     ]
 
     @Test func theCasesAreThere() {
-        #expect(Self.cases.count >= 180)
+        #expect(Self.cases.count >= 280)
+        #expect(Self.cases.filter { $0.page != nil }.count >= 40)
     }
 
     @Test(arguments: cases)
     func selectsWhatChromiumSelects(_ test: Case) throws {
-        let markup = (test.quirks ? "" : "<!DOCTYPE html>") + "<html><head></head><body>" + test.body + "</body></html>"
-        let document = SelectorTestTree.document(markup)
+        let document = test.document()
         #expect(SelectorTestTree.elements(of: document).map(\.name) == test.elements)
         let expected = Self.departures[test.selector].map(\.answer) ?? test.expected
         let selector: CSSSelector

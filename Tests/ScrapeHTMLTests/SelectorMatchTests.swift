@@ -107,14 +107,17 @@ struct SelectorMatchTests {
     }
 
     /// The matcher compares names as pointers into the document's dictionary: every element
-    /// and attribute name must be interned there (the building API does it).
+    /// and attribute name must be interned there (the building API and the parser do it).
     @Test func namesAreInternedInTheDocumentsDictionary() throws {
-        let document = SelectorTestTree.document(Self.page)
-        for element in SelectorTestTree.elements(of: document) {
-            #expect(xmlDictOwns(document.raw.pointee.dict, element.raw.pointee.name) == 1)
-            for attribute in element.attributes {
-                #expect(xmlDictOwns(document.raw.pointee.dict, attribute.raw.pointee.name) == 1)
+        let parsed = Array((Self.page + "<math definitionURL=x><mi MathVariant=y>").utf8).withUnsafeBufferPointer { HTMLParser.parse(utf8: $0) }
+        for document in [SelectorTestTree.document(Self.page), parsed] {
+            for element in SelectorTestTree.elements(of: document) {
+                #expect(xmlDictOwns(document.raw.pointee.dict, element.raw.pointee.name) == 1)
+                for attribute in element.attributes {
+                    #expect(xmlDictOwns(document.raw.pointee.dict, attribute.raw.pointee.name) == 1, "\(attribute.qualifiedName)")
+                }
             }
         }
+        #expect(try CSSSelector("math[definitionURL] > mi[mathvariant=y]").select(in: parsed).count == 1)
     }
 }

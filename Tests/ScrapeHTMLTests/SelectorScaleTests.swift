@@ -2,8 +2,8 @@ import Testing
 @testable import ScrapeHTML
 
 /// Trees no browser test holds: 100,000 levels deep (the walk is explicit, so the stack
-/// never grows with depth, and descendant combinators and `:has()` stay linear) and
-/// 20,000 siblings wide.
+/// never grows with depth; long climbs and `:has()` are cached, so descendant combinators
+/// stay linear) and 20,000 siblings wide (positions and `~` climbs cached likewise).
 struct SelectorScaleTests {
     static let depth = 100_000
 
@@ -40,6 +40,11 @@ struct SelectorScaleTests {
             #expect(Self.count("span div", in: document) == 0)
             #expect(Self.count(".y div", in: document) == 0)
             #expect(Self.count("body > div", in: document) == 1)
+            #expect(Self.count("body div", in: document) == Self.depth)
+            #expect(Self.count("html .x", in: document) == Self.depth / 2)
+            #expect(Self.count("body > div div img", in: document) == 1)
+            #expect(Self.count("img div", in: document) == 0)
+            #expect(Self.count(":not(div) div", in: document) == Self.depth)
             #expect(Self.count("div div", in: document) == Self.depth - 1)
             #expect(Self.count(".x > div", in: document) == Self.depth / 2)
             #expect(Self.count(".x img", in: document) == 1)
@@ -73,6 +78,8 @@ struct SelectorScaleTests {
             #expect(Self.count("li:last-child", in: document) == 1)
             #expect(Self.count("li + li", in: document) == width - 1)
             #expect(Self.count("li ~ li", in: document) == width - 1)
+            #expect(Self.count("ul ~ li, li ~ p, li:first-child ~ li", in: document) == width - 1)
+            #expect(Self.count(":not(li) ~ li", in: document) == 0)
             #expect(Self.count("ul:has(> li + li)", in: document) == 1)
         }
         #expect(elapsed < .seconds(30), "took \(elapsed)")

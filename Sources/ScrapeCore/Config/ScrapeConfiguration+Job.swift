@@ -24,6 +24,8 @@ extension ScrapeConfiguration {
         public var every: Duration?
         /// Whether the daemon runs it once at start-up.
         public var atStart: Bool = false
+        /// A `scrape:` job's `fields:` and `metadata:` (empty for other jobs).
+        public var extraction = Extraction()
     }
 
     /// A REST endpoint described the way dlt's `rest_api` source describes one.

@@ -7,6 +7,7 @@ import ScrapeHTTP
 /// |---|---|---|
 /// | `name` | string, unique | required |
 /// | `scrape.urls_file` | path | one of `scrape`/`api`/`ws` required |
+/// | `scrape.fields`, `scrape.metadata` | as the top-level keys (`ScrapeConfiguration+ExtractionYAML.swift`) | none, false |
 /// | `api.base_url` | absolute http(s) URL | required |
 /// | `api.path` | relative reference; each `{name}` needs a `resolve` entry | `""` |
 /// | `api.params`, `api.headers` | string map | none |
@@ -44,8 +45,9 @@ extension ScrapeConfiguration.Job {
         switch (map["scrape"], map["api"]) {
         case (let scrape?, nil):
             let scrapeMap = try YAMLMap(scrape, path: map.path("scrape"))
-            try scrapeMap.allowOnly(["urls_file"])
+            try scrapeMap.allowOnly(["urls_file", "fields", "metadata"])
             source = .scrape(urlsFile: try scrapeMap.requiredString("urls_file", "the path of a URL list"))
+            extraction = try ScrapeConfiguration.Extraction(scrapeMap)
         case (nil, let api?):
             source = .api(try ScrapeConfiguration.API(YAMLMap(api, path: map.path("api")), job: name))
         case (.some, .some):

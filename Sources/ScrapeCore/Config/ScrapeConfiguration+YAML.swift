@@ -9,7 +9,8 @@ import Yams
 /// docs/config.md lists keys, forms and defaults; `ConfigReferenceTests` checks its
 /// defaults against ``ScrapeConfiguration/HTTP/init()``.
 ///
-/// `jobs:` is read by `ScrapeConfiguration+JobsYAML.swift` (its keys are listed there);
+/// `fields:` and `metadata:` (for `scrape run --config`) are read by
+/// `ScrapeConfiguration+ExtractionYAML.swift`; `jobs:` is read by `ScrapeConfiguration+JobsYAML.swift` (its keys are listed there);
 /// `daemon:` by `ScrapeConfiguration+Daemon.swift`. Any other key, and any bad value, is a
 /// ``ConfigurationError`` naming the key path and the line.
 extension ScrapeConfiguration {
@@ -30,7 +31,8 @@ extension ScrapeConfiguration {
             throw ConfigurationError(key: "(file)", message: "the file is empty; a config file has at least one of http:, jobs:, daemon: (write `jobs: []` for none)")
         }
         let top = try YAMLMap(root, path: "")
-        try top.allowOnly(["http", "jobs", "daemon"])
+        try top.allowOnly(["http", "fields", "metadata", "jobs", "daemon"])
+        extraction = try Extraction(top)
         if let http = top["http"] {
             self.http = try HTTP(YAMLMap(http, path: "http"))
         }

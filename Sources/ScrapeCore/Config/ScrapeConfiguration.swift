@@ -76,6 +76,9 @@ public struct ScrapeConfiguration: Sendable {
 
     /// See ``HTTP``.
     public var http = HTTP()
+    /// The top-level `fields:` and `metadata:`: what `scrape run --config` takes from each
+    /// HTML page besides its title (its `--field` and `--metadata` flags go over them).
+    public var extraction = Extraction()
     /// `jobs:`, in file order.
     public var jobs: [Job] = []
     /// `daemon:`; only `scrape daemon` reads it.

@@ -1,10 +1,16 @@
 import ScrapeBase
 import Glibc
 
-/// Whole-file reads for small files (config files), without Foundation.
+/// Whole-file reads for small files (config files, saved pages), without Foundation.
 public enum FileContents {
     /// The file's text (invalid UTF-8 replaced), or nil when it cannot be read.
     public static func read(_ path: String, limit: Int = 16 * 1024 * 1024) -> String? {
+        bytes(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The file's bytes (at most `limit`), or nil when it cannot be opened or read; then
+    /// `SystemCall.errorMessage()` says why (`No such file or directory`, `Is a directory`).
+    public static func bytes(_ path: String, limit: Int = 16 * 1024 * 1024) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -16,6 +22,6 @@ public enum FileContents {
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

@@ -14,6 +14,14 @@ public enum JSONLineEncoder {
         appendOptionalInt(record.status, to: &output)
         output.append(contentsOf: #","title":"#.utf8)
         appendOptionalString(record.title, to: &output)
+        if let fields = record.fields {
+            output.append(contentsOf: #","fields":"#.utf8)
+            fields.append(to: &output)
+        }
+        if let metadata = record.metadata {
+            output.append(contentsOf: #","metadata":"#.utf8)
+            metadata.append(to: &output)
+        }
         output.append(contentsOf: #","error":"#.utf8)
         if let error = record.error {
             output.append(contentsOf: #"{"kind":"#.utf8)

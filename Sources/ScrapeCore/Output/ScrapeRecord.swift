@@ -27,6 +27,15 @@ public struct ScrapeRecord: Sendable, Equatable {
     public var status: Int?
     /// The document title; nil when the page has none or is not HTML.
     public var title: String?
+    /// The run's fields (`--field`, `fields:`) as an object keyed by field name, `.null`
+    /// for a page that is not HTML; nil when the run asked for none, and then the record
+    /// has no `fields` key at all (a title-only run writes exactly the records it always
+    /// did). Written right after `title`.
+    package var fields: JSONDocument?
+    /// The page's metadata (`--metadata`: JSON-LD, OpenGraph, Twitter, `<meta name>`, the
+    /// canonical link) as an object, `.null` for a page that is not HTML; nil when not
+    /// asked for (no key). Written after `fields`.
+    package var metadata: JSONDocument?
     /// Nil on success; `http` for a status >= 400.
     public var error: Failure?
     /// The response's `Content-Type`.
@@ -39,10 +48,10 @@ public struct ScrapeRecord: Sendable, Equatable {
     public var attempts: Int
     /// When the record was made.
     public var fetchedAt: Timestamp
-    /// Keys after the contract's fixed ones (`fields`, `links`, metadata: what the page
-    /// pipeline's body stages add), in the order they were added; written after
-    /// `fetched_at`, and free to hold nested objects and arrays. A key must not be one of
-    /// the contract's fixed keys (a stage adds keys of its own: `fields`, `links`).
+    /// Keys after the contract's fixed ones (what later body stages add, such as `links`),
+    /// in the order they were added; written after `fetched_at`, and free to hold nested
+    /// objects and arrays. A key must not be one of the contract's keys (``fields`` and
+    /// ``metadata`` have their place after `title`, so they are not extras).
     package var extras: [JSONDocument.Member] = []
 
     public init(

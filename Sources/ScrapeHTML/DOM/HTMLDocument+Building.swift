@@ -15,26 +15,41 @@ extension HTMLDocument {
     /// A new element, not yet in the tree. A `template` in the HTML namespace gets its
     /// contents fragment (``DOMNode/templateContents``).
     func createElement(_ localName: [UInt8], namespace: DOMNamespace, attributes: [NewAttribute]) -> DOMNode {
-        let element = localName.withUnsafeBufferPointer { createElement(interned: intern($0), namespace: namespace) }
-        for attribute in attributes { setAttribute(attribute, on: element) }
+        let element = localName.withUnsafeBufferPointer { createElement(named: nodeName($0), namespace: namespace) }
+        var last: xmlAttrPtr?
+        for attribute in attributes { last = setAttribute(attribute, on: element, after: last) }
         return element
     }
 
-    /// `name` interned in the document's dictionary: it lives as long as the document,
-    /// and libxml2 frees only names the dictionary does not own, so nodes can share it.
-    func intern(_ name: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
-        guard let interned = xmlDictLookup(raw.pointee.dict, name.baseAddress ?? Self.emptyName.utf8Start, Int32(name.count)) else {
-            fatalError("libxml2 could not allocate a name")
-        }
-        return interned
+    /// A name for a new element or attribute, which takes it over: interned in the
+    /// document's dictionary (shared by every node so named; libxml2 frees only names the
+    /// dictionary does not own) while the dictionary is small, a copy of its own past
+    /// ``internLimit`` distinct names: libxml2 2.9's dictionary slows down badly with
+    /// hundreds of thousands of names (a page of generated attribute names), a copy does not.
+    func nodeName(_ name: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let start = name.baseAddress ?? Self.emptyName.utf8Start
+        let copy = xmlDictSize(raw.pointee.dict) < Self.internLimit
+            ? xmlDictLookup(raw.pointee.dict, start, Int32(name.count)).map(UnsafeMutablePointer.init(mutating:))
+            : xmlStrndup(start, Int32(name.count))
+        guard let copy else { fatalError("libxml2 could not allocate a name") }
+        return copy
+    }
+
+    /// Distinct names the dictionary takes (a page uses a few hundred).
+    static let internLimit = 10_000
+
+    /// Whether a ``nodeName(_:)`` is the dictionary's (so other nodes may share it).
+    func isShared(_ name: UnsafePointer<UInt8>) -> Bool {
+        xmlDictOwns(raw.pointee.dict, name) != 0
     }
 
     private static let emptyName: StaticString = ""
 
-    /// A new element named by an ``intern(_:)``ed name, without attributes (the tree
-    /// builder caches interned names, so creating an element does no lookup).
-    func createElement(interned name: UnsafePointer<UInt8>, namespace: DOMNamespace) -> DOMNode {
-        guard let node = xmlNewDocNodeEatName(raw, namespaceRecord(namespace), UnsafeMutablePointer(mutating: name), nil) else {
+    /// A new element named by a ``nodeName(_:)`` (the tree builder reuses shared ones,
+    /// so creating an element usually does no lookup), without attributes. A `template`
+    /// in the HTML namespace gets its contents fragment (``DOMNode/templateContents``).
+    func createElement(named name: UnsafeMutablePointer<UInt8>, namespace: DOMNamespace) -> DOMNode {
+        guard let node = xmlNewDocNodeEatName(raw, namespaceRecord(namespace), name, nil) else {
             fatalError("libxml2 could not allocate an element")
         }
         if namespace == .html, xmlStrEqual(name, Self.templateName.utf8Start) != 0, let fragment = xmlNewDocFragment(raw) {
@@ -47,28 +62,44 @@ extension HTMLDocument {
     private static let templateName: StaticString = "template"
 
     /// Adds an attribute to an element (the caller checks it is not there yet: the
-    /// standard adds only missing ones to `html` and `body`).
-    func setAttribute(_ attribute: NewAttribute, on element: DOMNode) {
+    /// standard adds only missing ones to `html` and `body`), after `previous` (the
+    /// element's last attribute) or, when nil, after whatever attributes it has.
+    @discardableResult
+    func setAttribute(_ attribute: NewAttribute, on element: DOMNode, after previous: xmlAttrPtr? = nil) -> xmlAttrPtr {
         attribute.localName.withUnsafeBufferPointer { name in
             attribute.value.withUnsafeBufferPointer { value in
-                addAttribute(to: element, namespace: attribute.namespace, localName: name, value: value)
+                addAttribute(to: element, after: previous, namespace: attribute.namespace, localName: name, value: value)
             }
         }
     }
 
-    /// Appends an attribute: the name interned, the value one text child made from the
+    /// Appends an attribute: the name a ``nodeName(_:)``, the value one text child made from the
     /// bytes directly (no NUL-terminated copies, and none of `xmlNewNsProp`'s ID-table
-    /// lookup, which this tree has no use for).
-    func addAttribute(to element: DOMNode, namespace: DOMNamespace?, localName: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        let name = UnsafeMutablePointer(mutating: intern(localName))
-        guard let attribute = xmlNewNsPropEatName(element.raw, namespace.flatMap(namespaceRecord), name, nil) else {
+    /// lookup, which this tree has no use for). Linked here after `previous` (the
+    /// element's last attribute; nil: found by a walk), not by libxml2, whose walk to the
+    /// end would make a tag with many attributes quadratic.
+    @discardableResult
+    func addAttribute(to element: DOMNode, after previous: xmlAttrPtr? = nil, namespace: DOMNamespace?,
+                      localName: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> xmlAttrPtr {
+        guard let attribute = xmlNewNsPropEatName(nil, namespace.flatMap(namespaceRecord), nodeName(localName), nil) else {
             fatalError("libxml2 could not allocate an attribute")
         }
-        guard let start = value.baseAddress, !value.isEmpty else { return }
+        attribute.pointee.doc = raw
+        attribute.pointee.parent = element.raw
+        var last = previous ?? element.raw.pointee.properties
+        while let next = last?.pointee.next { last = next }
+        if let last {
+            last.pointee.next = attribute
+            attribute.pointee.prev = last
+        } else {
+            element.raw.pointee.properties = attribute
+        }
+        guard let start = value.baseAddress, !value.isEmpty else { return attribute }
         guard let text = xmlNewDocTextLen(raw, start, Int32(value.count)) else { fatalError("libxml2 could not allocate text") }
         attribute.pointee.children = text
         attribute.pointee.last = text
         text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
+        return attribute
     }
 
     /// Whether an element has an attribute with this local name in no namespace.

@@ -10,17 +10,23 @@
 /// (`h1::text, h2::text`, parsel's way); a list that mixes pseudo-elements, or has one
 /// that is not on its last selector, is refused, because a field takes one kind of value.
 ///
-/// Case rules are the HTML standard's (section 4.16.2): type selectors compare the
-/// lowercased name with HTML elements and the name as written with SVG and MathML ones;
-/// attribute names ignore ASCII case; attribute values ignore ASCII case for the
-/// standard's listed attributes (`type`, `rel`, `lang`…) on HTML elements unless the `s`
-/// flag is given; `#id` and `.class` ignore ASCII case in quirks mode.
+/// Case rules are the HTML standard's (section 4.16.2, "case-sensitivity of selectors"):
+/// type selectors and attribute names compare lowercased with HTML elements and their
+/// attributes, and as written with SVG and MathML ones (`foreignObject`, `[viewBox]`;
+/// Chromium ignores case there, the standard does not); attribute values ignore ASCII case
+/// for the standard's listed attributes (`type`, `rel`, `lang`…) on HTML elements unless
+/// the `s` flag is given; `#id` and `.class` ignore ASCII case in quirks mode.
+///
+/// Refused with a ``SelectorError`` rather than matched: namespace prefixes (`svg|rect`,
+/// `*|a`), pseudo-classes that need a browser's state or layout (`:hover`, `:checked`,
+/// `:link`, `:lang()`…), pseudo-elements other than scrape's, arguments nested more than
+/// 32 deep.
 public struct CSSSelector: Sendable {
     /// The selector as given.
     public let text: String
     /// The pseudo-element that ends the selector (every selector of the list), if any.
     public let pseudoElement: PseudoElement?
-    /// The syntax tree, as parsed.
+    /// The syntax tree, as parsed (the tests read it).
     let list: SelectorList
     /// The same, laid out for matching.
     let program: SelectorProgram

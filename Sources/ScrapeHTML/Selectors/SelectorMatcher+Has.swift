@@ -1,11 +1,5 @@
 import CLibXML2
 
-/// A `:has()` cache entry: one relative selector (its index in the program), one element.
-struct HasMemoKey: Hashable {
-    var selector: Int
-    var element: xmlNodePtr
-}
-
 /// `:has()`: whether some element related to the anchor as a relative selector says
 /// matches it.
 ///
@@ -88,23 +82,24 @@ extension SelectorMatcher {
     }
 
     /// Whether an element below `anchor` matches `compound`, using and filling the cache
-    /// (`hasMemo[element]`: whether some element strictly below `element` matches).
+    /// (`hasMemo[key, element]`: 1 when some element strictly below `element` matches, 0 when none does).
     private mutating func descendant(of anchor: xmlNodePtr, matching compound: SelectorProgram.Compound, key: Int) -> Bool {
-        func memoKey(_ element: xmlNodePtr) -> HasMemoKey { HasMemoKey(selector: key, element: element) }
-        if let known = hasMemo[memoKey(anchor)] { return known }
+        if let known = hasMemo[key, anchor] { return known == 1 }
         var node = Self.firstElementChild(anchor)
         while let current = node {
-            let known = hasMemo[memoKey(current)]
-            if known == true || matches(compound, current, scope: anchor) {
+            let firstChild = Self.firstElementChild(current)
+            // Only elements with children are ever in the cache.
+            let known = firstChild == nil ? nil : hasMemo[key, current]
+            if known == 1 || matches(compound, current, scope: anchor) {
                 var up = Self.parentElement(current)
                 while let ancestor = up {
-                    hasMemo[memoKey(ancestor)] = true
+                    hasMemo[key, ancestor] = 1
                     if ancestor == anchor { break }
                     up = Self.parentElement(ancestor)
                 }
                 return true
             }
-            if known == nil, let child = Self.firstElementChild(current) {
+            if known == nil, let child = firstChild {
                 node = child
                 continue
             }
@@ -114,10 +109,10 @@ extension SelectorMatcher {
             while let up = climb, up != anchor {
                 if let next = Self.nextElement(up) { node = next; break }
                 climb = Self.parentElement(up)
-                if let finished = climb, finished != anchor { hasMemo[memoKey(finished)] = false }
+                if let finished = climb, finished != anchor { hasMemo[key, finished] = 0 }
             }
         }
-        hasMemo[memoKey(anchor)] = false
+        hasMemo[key, anchor] = 0
         return false
     }
 }

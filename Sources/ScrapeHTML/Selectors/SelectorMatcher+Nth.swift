@@ -1,13 +1,5 @@
 import CLibXML2
 
-/// A position cache entry: an element's 1-based position among its siblings, counted
-/// from the end or not, among all element siblings or those of its type.
-struct NthPositionKey: Hashable {
-    var element: xmlNodePtr
-    var fromEnd: Bool
-    var ofType: Bool
-}
-
 /// `:nth-child(An+B [of S])`, `:nth-last-child`, `:nth-of-type`, `:nth-last-of-type` and the
 /// `first-`/`last-`/`only-` forms: the element's 1-based position among the sibling
 /// elements that count (all, those of its type, or those matching S).
@@ -25,7 +17,7 @@ extension SelectorMatcher {
                 && countSiblings(nth, of: element, forward: true, scope: scope, stopAfter: 1) == 0
         }
         let pattern = NthPattern(a: nth.a, b: nth.b)
-        if nth.c < 0, !nthPositions.isEmpty, let position = nthPositions[NthPositionKey(element: element, fromEnd: nth.fromEnd, ofType: nth.ofType)] {
+        if nth.c < 0, !nthPositions.isEmpty, let position = nthPositions[Self.positionKind(fromEnd: nth.fromEnd, ofType: nth.ofType), element] {
             return pattern.matches(position)
         }
         // A pattern that only matches the first positions needs only that many siblings counted.
@@ -74,11 +66,14 @@ extension SelectorMatcher {
                     position += 1
                     index = position
                 }
-                nthPositions[NthPositionKey(element: current, fromEnd: fromEnd, ofType: ofType)] = index
+                nthPositions[Self.positionKind(fromEnd: fromEnd, ofType: ofType), current] = index
             }
             child = fromEnd ? current.pointee.prev : current.pointee.next
         }
     }
+
+    /// The cache's number for a way of counting: from the start or the end, all siblings or those of one type.
+    private static func positionKind(fromEnd: Bool, ofType: Bool) -> Int { (fromEnd ? 2 : 0) + (ofType ? 1 : 0) }
 
     /// An element's type for `*-of-type`: its interned name and namespace record.
     private struct TypeKey: Hashable {

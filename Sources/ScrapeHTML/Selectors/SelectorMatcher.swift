@@ -1,8 +1,8 @@
 import CLibXML2
 
 /// Matches a compiled ``CSSSelector`` against one document: per-query state (the
-/// selector's names looked up in the document's name dictionary, the ancestor filter, the
-/// `:has()` and position caches), so the selector itself stays immutable and shared.
+/// selector's names looked up in the document's name dictionary, the caches of `:has()`,
+/// sibling positions and long climbs), so the selector itself stays immutable and shared.
 ///
 /// Names are compared as pointers: the tree builder interns every element and attribute
 /// name in the document's libxml2 dictionary, so a name the dictionary does not hold is on
@@ -17,40 +17,35 @@ struct SelectorMatcher {
     let compounds: UnsafeMutableBufferPointer<SelectorProgram.Compound>
     let conditions: UnsafeMutableBufferPointer<SelectorProgram.Condition>
     let bytes: UnsafeMutableBufferPointer<UInt8>
-    /// The per-document tables (interned names, ancestor hashes), owned by `state`.
+    /// The per-document tables (interned names, selectors that can match), owned by `state`.
     private let state: DocumentState
     let interned: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>
-    let ancestorHashes: UnsafeMutableBufferPointer<UInt32>
-    let ancestorHashRanges: UnsafeMutableBufferPointer<Range<Int>>
     /// Quirks mode: `#id` and `.class` ignore ASCII case.
     let quirks: Bool
-    /// `:has()` results known so far (see `SelectorMatcher+Has.swift`).
-    var hasMemo: [HasMemoKey: Bool] = [:]
+    /// `:has()` results known so far, by relative selector (see `SelectorMatcher+Has.swift`).
+    var hasMemo = NodeTable()
     /// Positions among siblings, filled per parent for long sibling lists (see `SelectorMatcher+Nth.swift`).
-    var nthPositions: [NthPositionKey: Int] = [:]
-    /// The walk's ancestors (only while walking, and only when a selector needs it).
-    var filter: AncestorFilter?
+    var nthPositions = NodeTable()
+    /// Results of long climbs, by compound (see `SelectorMatcher+Climb.swift`).
+    var climbMemo = NodeTable()
 
     init(selector: CSSSelector, document: HTMLDocument) {
         program = selector.program
         (lists, complexes, compounds, conditions, bytes) = (program.lists, program.complexes, program.compounds, program.conditions, program.bytes)
         quirks = document.mode == .quirks
-        state = DocumentState(names: selector.names, document: document, program: program, quirks: quirks)
-        (interned, ancestorHashes, ancestorHashRanges) = (state.interned, state.hashes, state.hashRanges)
+        state = DocumentState(names: selector.names, document: document, program: program)
+        interned = state.interned
     }
 
     /// Walks the document's elements in tree order (explicitly: no recursion, whatever the
     /// depth), calling `found` for each match until it returns false.
     mutating func walk(_ document: HTMLDocument, _ found: (xmlNodePtr) -> Bool) {
         let root = document.document.raw
-        filter = state.usesAncestorFilter ? AncestorFilter(quirks: quirks, hashesAttributes: state.filtersAttributes) : nil
-        defer { filter = nil }
         var node = root.pointee.children
         while let current = node {
             if current.pointee.type == XML_ELEMENT_NODE {
                 if matchesInWalk(current) && !found(current) { return }
                 if let child = current.pointee.children {
-                    filter?.push(current)
                     node = child
                     continue
                 }
@@ -60,25 +55,14 @@ struct SelectorMatcher {
             while let up = climb, up != root {
                 if let next = up.pointee.next { node = next; break }
                 climb = up.pointee.parent
-                if climb != root { filter?.pop() }
             }
         }
     }
 
-    /// The top list matched at the walk's element, each selector first through the filter.
+    /// The top list matched at the walk's element, skipping selectors that cannot match.
     private mutating func matchesInWalk(_ element: xmlNodePtr) -> Bool {
         let list = lists[program.top]
-        for offset in 0..<list.count {
-            let hashes = ancestorHashRanges[offset]
-            if hashes.lowerBound < 0 { continue }
-            if let filter, hashes.count > 0 {
-                var maybe = true
-                for index in hashes where !filter.mayContain(ancestorHashes[index]) {
-                    maybe = false
-                    break
-                }
-                if !maybe { continue }
-            }
+        for offset in 0..<list.count where state.possible[offset] {
             if match(complexes[list.start + offset], from: 0, element, scope: nil) == .matched { return true }
         }
         return false
@@ -101,7 +85,7 @@ struct SelectorMatcher {
     }
 
     /// How a match attempt ended: Blink's statuses, which let the combinators stop early.
-    enum Status {
+    enum Status: Int {
         case matched
         /// This element does not fit; another one might.
         case failsLocally
@@ -117,28 +101,14 @@ struct SelectorMatcher {
         guard matches(compound, element, scope: scope) else { return .failsLocally }
         guard let combinator = compound.combinator else { return .matched }
         switch combinator {
-        case .descendant:
-            var ancestor = Self.parentElement(element)
-            while let current = ancestor {
-                let status = match(complex, from: index + 1, current, scope: scope)
-                if status == .matched || status == .failsCompletely { return status }
-                ancestor = Self.parentElement(current)
-            }
-            return .failsCompletely
+        case .descendant, .subsequentSibling:
+            return climb(complex, from: index, element, scope: scope)
         case .child:
             guard let parent = Self.parentElement(element) else { return .failsCompletely }
             return match(complex, from: index + 1, parent, scope: scope)
         case .nextSibling:
             guard let previous = Self.previousElement(element) else { return .failsAllSiblings }
             return match(complex, from: index + 1, previous, scope: scope)
-        case .subsequentSibling:
-            var sibling = Self.previousElement(element)
-            while let current = sibling {
-                let status = match(complex, from: index + 1, current, scope: scope)
-                if status != .failsLocally { return status }
-                sibling = Self.previousElement(current)
-            }
-            return .failsAllSiblings
         }
     }
 

@@ -65,15 +65,22 @@ extension SelectorParser {
     private static let plain: Set<String> = ["first-child", "last-child", "only-child", "first-of-type", "last-of-type", "only-of-type", "empty", "root"]
     private static let functional: Set<String> = ["not", "is", "where", "has", "nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type"]
 
-    /// Real pseudo-classes and pseudo-elements (CSS, HTML) that need a browser's state,
-    /// layout or a scoping element, so that a saved page cannot answer them.
+    /// Real pseudo-classes (CSS, HTML) that need a browser's state or layout, so that a
+    /// saved page cannot answer them.
     private static let stateful: Set<String> = [
         "hover", "active", "focus", "focus-visible", "focus-within", "visited", "link", "any-link", "local-link", "target",
         "target-within", "checked", "default", "indeterminate", "enabled", "disabled", "required", "optional", "valid",
         "invalid", "user-valid", "user-invalid", "in-range", "out-of-range", "read-only", "read-write", "placeholder-shown",
-        "autofill", "blank", "defined", "scope", "lang", "dir", "host", "host-context", "state", "fullscreen", "modal",
+        "autofill", "blank", "defined", "host", "host-context", "state", "fullscreen", "modal",
         "picture-in-picture", "playing", "paused", "seeking", "buffering", "stalled", "muted", "volume-locked", "popover-open",
         "open", "closed", "current", "past", "future", "nth-col", "nth-last-col", "matches", "any",
+    ]
+
+    /// Real pseudo-classes refused for another reason than state, with that reason.
+    private static let otherwiseUnsupported: [String: String] = [
+        "scope": "a field's selector is matched against the whole document, with no scoping element (write ':root')",
+        "lang": "an element's language also comes from HTTP headers, which the matcher does not see (write '[lang|=en]')",
+        "dir": "an element's direction is computed from its text, which the matcher does not do (write '[dir=rtl]')",
     ]
 
     /// CSS 2's pseudo-elements, which may be written with one colon.
@@ -82,6 +89,9 @@ extension SelectorParser {
     private static func unknownPseudoClass(_ written: String, _ lower: String, at offset: Int) -> SelectorError {
         if legacyPseudoElements.contains(lower) {
             return SelectorError(.unsupported, "unsupported pseudo-element '\(written)'", at: offset, detail: pseudoElementHint)
+        }
+        if let reason = otherwiseUnsupported[lower] {
+            return SelectorError(.unsupported, "unsupported pseudo-class '\(written)'", at: offset, detail: reason)
         }
         if stateful.contains(lower) || lower.hasPrefix("-webkit-") || lower.hasPrefix("-moz-") {
             return SelectorError(.unsupported, "unsupported pseudo-class '\(written)'", at: offset,

@@ -23,30 +23,14 @@ extension HTMLTokenizer {
         return nil
     }
 
-    /// Copies comment text into ``commentData`` up to the next `stop` byte (or NUL),
-    /// reading CR LF and CR as LF; returns that byte, not consumed, or nil at the end.
-    private mutating func copyComment(stop: UInt8, stopAtLessThan: Bool) -> UInt8? {
-        let count = input.count
-        var index = position
-        while true {
-            let start = index
-            while index < count {
-                let byte = input[index]
-                if byte == stop || byte == 0 || byte == 0x0D || byte == UInt8(ascii: "<") && stopAtLessThan { break }
-                index += 1
-            }
-            if index > start { commentData.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<index])) }
-            guard index < count, input[index] == 0x0D else { break }
-            commentData.append(0x0A)
-            index += 1
-            if index < count && input[index] == 0x0A { index += 1 }
-        }
-        position = index
-        return index < count ? input[index] : nil
+    /// Copies comment text into ``commentData`` up to the next `a`, `b` or `c` byte (see
+    /// `copyRun`).
+    private mutating func copyComment(upTo a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8? {
+        Self.copyRun(input, from: &position, into: &commentData, upTo: a, b, c)
     }
 
     mutating func bogusCommentState() -> HTMLTokenKind? {
-        switch copyComment(stop: UInt8(ascii: ">"), stopAtLessThan: false) {
+        switch copyComment(upTo: UInt8(ascii: ">"), 0, 0) {
         case UInt8(ascii: ">"):
             position += 1
             state = .data
@@ -96,7 +80,7 @@ extension HTMLTokenizer {
     }
 
     mutating func commentState() -> HTMLTokenKind? {
-        switch copyComment(stop: UInt8(ascii: "-"), stopAtLessThan: true) {
+        switch copyComment(upTo: UInt8(ascii: "-"), UInt8(ascii: "<"), 0) {
         case UInt8(ascii: "<"):
             position += 1
             commentData.append(UInt8(ascii: "<"))

@@ -3,7 +3,7 @@
 /// script does not end the outer one.
 extension HTMLTokenizer {
     mutating func scriptDataState() -> HTMLTokenKind? {
-        switch copyText(stopAtLessThan: true, stopAtAmpersand: false, stopAtNull: true) {
+        switch copyText(upTo: UInt8(ascii: "<"), 0, 0) {
         case nil:
             return emit(.endOfFile)
         case UInt8(ascii: "<"):
@@ -59,27 +59,7 @@ extension HTMLTokenizer {
     /// Copies escaped (or double-escaped) script text up to the next `-`, `<` or NUL;
     /// returns that byte, not consumed, or nil at the end of the input.
     private mutating func copyEscapedScript() -> UInt8? {
-        let count = input.count
-        var start = position
-        var index = position
-        while index < count {
-            let byte = input[index]
-            if byte <= 0x3C {
-                if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "<") || byte == 0 { break }
-                if byte == 0x0D {
-                    appendInput(from: start, to: index)
-                    text.append(0x0A)
-                    index += 1
-                    if index < count && input[index] == 0x0A { index += 1 }
-                    start = index
-                    continue
-                }
-            }
-            index += 1
-        }
-        appendInput(from: start, to: index)
-        position = index
-        return index < count ? input[index] : nil
+        copyText(upTo: UInt8(ascii: "-"), UInt8(ascii: "<"), 0)
     }
 
     mutating func scriptDataEscapedState() -> HTMLTokenKind? {

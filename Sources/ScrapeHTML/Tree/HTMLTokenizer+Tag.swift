@@ -1,64 +1,6 @@
 /// The tag states: tag open, end tag open, tag name, the attribute states and self-closing
 /// start tag (13.2.5.6-8, 32-40).
 extension HTMLTokenizer {
-    /// Starts a new tag token, reusing the storage of the last one.
-    mutating func startTag(isEnd: Bool) {
-        tagIsEnd = isEnd
-        tag.name.removeAll(keepingCapacity: true)
-        tag.selfClosing = false
-        discardingAttribute = false
-        while var attribute = tag.attributes.popLast() {
-            attribute.name.removeAll(keepingCapacity: true)
-            attribute.value.removeAll(keepingCapacity: true)
-            spareAttributes.append(attribute)
-        }
-    }
-
-    /// Starts a new attribute with an empty name and value.
-    mutating func startAttribute() {
-        finishAttribute()
-        tag.attributes.append(spareAttributes.popLast() ?? HTMLAttribute(name: [], value: []))
-    }
-
-    /// The standard's check when leaving the attribute name state: a name the tag already
-    /// has makes the attribute a duplicate, dropped (its value is still read, then lost).
-    mutating func checkDuplicateAttribute() {
-        guard let last = tag.attributes.last else { return }
-        let name = last.name
-        for index in 0..<(tag.attributes.count - 1) where tag.attributes[index].name == name {
-            var dropped = tag.attributes.removeLast()
-            dropped.name.removeAll(keepingCapacity: true)
-            dropped.value.removeAll(keepingCapacity: true)
-            spareAttributes.append(dropped)
-            discardingAttribute = true
-            discardedValue.removeAll(keepingCapacity: true)
-            return
-        }
-    }
-
-    /// Ends the current attribute (before a new one or the tag's emission).
-    mutating func finishAttribute() {
-        discardingAttribute = false
-    }
-
-    /// Appends `byte` to the current attribute's value.
-    @inline(__always) mutating func appendToAttributeValue(_ byte: UInt8) {
-        if discardingAttribute {
-            discardedValue.append(byte)
-        } else {
-            tag.attributes[tag.attributes.count - 1].value.append(byte)
-        }
-    }
-
-    /// Appends `bytes` to the current attribute's value.
-    @inline(__always) mutating func appendToAttributeValue(_ bytes: some Collection<UInt8>) {
-        if discardingAttribute {
-            discardedValue.append(contentsOf: bytes)
-        } else {
-            tag.attributes[tag.attributes.count - 1].value.append(contentsOf: bytes)
-        }
-    }
-
     mutating func tagOpenState() -> HTMLTokenKind? {
         switch peek() {
         case UInt8(ascii: "!"):
@@ -99,26 +41,55 @@ extension HTMLTokenizer {
         return nil
     }
 
+    /// The end of the run of name bytes at ``position`` (up to whitespace, `/`, `>`, NUL
+    /// and, for attribute names, `=`), and whether it has ASCII capitals.
+    @inline(__always) private func scanName(stopAtEquals: Bool) -> (end: Int, hasCapitals: Bool) {
+        let count = input.count
+        var index = position
+        var hasCapitals = false
+        while index < count {
+            let byte = input[index]
+            if byte <= 0x20 {
+                if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0C || byte == 0x0D || byte == 0 { break }
+            } else if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "=") && stopAtEquals {
+                break
+            } else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                hasCapitals = true
+            }
+            index += 1
+        }
+        return (index, hasCapitals)
+    }
+
+    /// The name bytes from ``position`` to `end`.
+    @inline(__always) func nameRun(to end: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: input[position..<end])
+    }
+
     mutating func tagNameState() -> HTMLTokenKind? {
-        while let byte = peek() {
+        while true {
+            let (end, hasCapitals) = scanName(stopAtEquals: false)
+            if end > position {
+                Self.writeName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.name, stale: &tagNameIsStale)
+                position = end
+            }
+            guard let byte = peek() else { return emit(.endOfFile) }
             advance()
             switch byte {
-            case 0x09, 0x0A, 0x0C, 0x20:
-                state = .beforeAttributeName
-                return nil
             case UInt8(ascii: "/"):
                 state = .selfClosingStartTag
-                return nil
             case UInt8(ascii: ">"):
                 state = .data
                 return emitTag()
             case 0:
+                freshenTagName()
                 Self.appendReplacement(to: &tag.name)
-            default:
-                tag.name.append(ASCII.lowercased(byte))
+                continue
+            default:  // whitespace
+                state = .beforeAttributeName
             }
+            return nil
         }
-        return emit(.endOfFile)
     }
 
     mutating func beforeAttributeNameState() -> HTMLTokenKind? {
@@ -129,7 +100,8 @@ extension HTMLTokenizer {
         case UInt8(ascii: "="):
             advance()
             startAttribute()
-            tag.attributes[tag.attributes.count - 1].name.append(UInt8(ascii: "="))
+            freshenAttributeName()
+            tag.attributes[attributeCount - 1].name.append(UInt8(ascii: "="))
             state = .attributeName
         default:
             startAttribute()
@@ -139,29 +111,30 @@ extension HTMLTokenizer {
     }
 
     mutating func attributeNameState() -> HTMLTokenKind? {
-        let last = tag.attributes.count - 1
-        while let byte = peek() {
-            switch byte {
-            case 0x09, 0x0A, 0x0C, 0x20, UInt8(ascii: "/"), UInt8(ascii: ">"):
-                checkDuplicateAttribute()
-                state = .afterAttributeName
-                return nil
+        let last = attributeCount - 1
+        while true {
+            let (end, hasCapitals) = scanName(stopAtEquals: true)
+            if end > position {
+                Self.writeName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.attributes[last].name,
+                               stale: &attributeNameIsStale)
+                position = end
+            }
+            switch peek() {
+            case 0:
+                advance()
+                freshenAttributeName()
+                Self.appendReplacement(to: &tag.attributes[last].name)
+                continue
             case UInt8(ascii: "="):
                 advance()
                 checkDuplicateAttribute()
                 state = .beforeAttributeValue
-                return nil
-            case 0:
-                advance()
-                Self.appendReplacement(to: &tag.attributes[last].name)
-            default:
-                advance()
-                tag.attributes[last].name.append(ASCII.lowercased(byte))
+            default:  // whitespace, `/`, `>`, the end: the after attribute name state decides
+                checkDuplicateAttribute()
+                state = .afterAttributeName
             }
+            return nil
         }
-        checkDuplicateAttribute()
-        state = .afterAttributeName
-        return nil
     }
 
     mutating func afterAttributeNameState() -> HTMLTokenKind? {
@@ -207,44 +180,44 @@ extension HTMLTokenizer {
 
     /// The attribute value (double-quoted) and (single-quoted) states.
     mutating func attributeValueQuotedState(quote: UInt8) -> HTMLTokenKind? {
-        let count = input.count
         while true {
-            var index = position
-            while index < count {
-                let byte = input[index]
-                if byte == quote || byte == UInt8(ascii: "&") || byte == 0 || byte == 0x0D { break }
-                index += 1
-            }
-            if index > position { appendToAttributeValue(UnsafeBufferPointer(rebasing: input[position..<index])) }
-            position = index
-            guard index < count else { return emit(.endOfFile) }
-            switch input[index] {
+            let stop = discardingAttribute
+                ? Self.copyRun(input, from: &position, into: &discardedValue, upTo: quote, UInt8(ascii: "&"), 0)
+                : Self.copyRun(input, from: &position, into: &tag.attributes[attributeCount - 1].value,
+                               upTo: quote, UInt8(ascii: "&"), 0)
+            guard let stop else { return emit(.endOfFile) }
+            position += 1
+            switch stop {
             case quote:
-                position += 1
                 state = .afterAttributeValueQuoted
                 return nil
             case UInt8(ascii: "&"):
-                position += 1
                 consumeCharacterReference(inAttribute: true)
-            case 0:
-                position += 1
+            default:  // U+0000
                 appendToAttributeValue(0xEF)
                 appendToAttributeValue(0xBF)
                 appendToAttributeValue(0xBD)
-            default:  // CR
-                advance()
-                appendToAttributeValue(0x0A)
             }
         }
     }
 
     mutating func attributeValueUnquotedState() -> HTMLTokenKind? {
-        while let byte = peek() {
+        let count = input.count
+        while true {
+            var index = position
+            while index < count {
+                let byte = input[index]
+                if byte <= 0x3E {  // every byte of interest is at most `>`
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0C || byte == 0x0D || byte == 0
+                        || byte == UInt8(ascii: "&") || byte == UInt8(ascii: ">") { break }
+                }
+                index += 1
+            }
+            if index > position { appendToAttributeValue(UnsafeBufferPointer(rebasing: input[position..<index])) }
+            position = index
+            guard let byte = peek() else { return emit(.endOfFile) }
             advance()
             switch byte {
-            case 0x09, 0x0A, 0x0C, 0x20:
-                state = .beforeAttributeName
-                return nil
             case UInt8(ascii: "&"):
                 consumeCharacterReference(inAttribute: true)
             case UInt8(ascii: ">"):
@@ -254,11 +227,11 @@ extension HTMLTokenizer {
                 appendToAttributeValue(0xEF)
                 appendToAttributeValue(0xBF)
                 appendToAttributeValue(0xBD)
-            default:
-                appendToAttributeValue(byte)
+            default:  // whitespace
+                state = .beforeAttributeName
+                return nil
             }
         }
-        return emit(.endOfFile)
     }
 
     mutating func afterAttributeValueQuotedState() -> HTMLTokenKind? {

@@ -1,42 +1,14 @@
 /// The text states: data, RCDATA, RAWTEXT, PLAINTEXT, the end tag states of RCDATA and
 /// RAWTEXT (shared with script data), and CDATA sections (13.2.5.1-3, 5, 9-14, 69-71).
 extension HTMLTokenizer {
-    /// Copies text into ``text`` up to the next byte the state stops at (`<`, `&` and NUL,
-    /// as asked), reading CR LF and CR as LF, and returns that byte (not consumed) or nil at
-    /// the end of the input.
-    @inline(__always)
-    mutating func copyText(stopAtLessThan: Bool, stopAtAmpersand: Bool, stopAtNull: Bool) -> UInt8? {
-        let count = input.count
-        var start = position
-        var index = position
-        while index < count {
-            let byte = input[index]
-            if byte <= 0x3C {  // every byte of interest is at most `<`
-                if byte == 0x3C && stopAtLessThan || byte == 0x26 && stopAtAmpersand || byte == 0 && stopAtNull { break }
-                if byte == 0x0D {
-                    appendInput(from: start, to: index)
-                    text.append(0x0A)
-                    index += 1
-                    if index < count && input[index] == 0x0A { index += 1 }
-                    start = index
-                    continue
-                }
-            }
-            index += 1
-        }
-        appendInput(from: start, to: index)
-        position = index
-        return index < count ? input[index] : nil
-    }
-
-    /// Appends `input[start..<end]` to ``text``.
-    @inline(__always) mutating func appendInput(from start: Int, to end: Int) {
-        if end > start { text.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<end])) }
+    /// Copies text into ``text`` up to the next `a`, `b` or `c` byte (see `copyRun`).
+    @inline(__always) mutating func copyText(upTo a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8? {
+        Self.copyRun(input, from: &position, into: &text, upTo: a, b, c)
     }
 
     mutating func dataState() -> HTMLTokenKind? {
         // U+0000 stays: the tree builder drops it or not, per insertion mode.
-        switch copyText(stopAtLessThan: true, stopAtAmpersand: true, stopAtNull: false) {
+        switch copyText(upTo: UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "<")) {
         case nil:
             return emit(.endOfFile)
         case UInt8(ascii: "&"):
@@ -50,7 +22,7 @@ extension HTMLTokenizer {
     }
 
     mutating func rcdataState() -> HTMLTokenKind? {
-        switch copyText(stopAtLessThan: true, stopAtAmpersand: true, stopAtNull: true) {
+        switch copyText(upTo: UInt8(ascii: "<"), UInt8(ascii: "&"), 0) {
         case nil:
             return emit(.endOfFile)
         case UInt8(ascii: "&"):
@@ -67,7 +39,7 @@ extension HTMLTokenizer {
     }
 
     mutating func rawtextState() -> HTMLTokenKind? {
-        switch copyText(stopAtLessThan: true, stopAtAmpersand: false, stopAtNull: true) {
+        switch copyText(upTo: UInt8(ascii: "<"), 0, 0) {
         case nil:
             return emit(.endOfFile)
         case UInt8(ascii: "<"):
@@ -81,7 +53,7 @@ extension HTMLTokenizer {
     }
 
     mutating func plaintextState() -> HTMLTokenKind? {
-        switch copyText(stopAtLessThan: false, stopAtAmpersand: false, stopAtNull: true) {
+        switch copyText(upTo: 0, 0, 0) {
         case nil:
             return emit(.endOfFile)
         default:
@@ -121,11 +93,18 @@ extension HTMLTokenizer {
     /// is an end tag only if it is appropriate (it closes the last start tag); otherwise
     /// `</` and the name are text.
     mutating func textEndTagNameState(text textState: State) -> HTMLTokenKind? {
-        while let byte = peek(), ASCII.isLetter(byte) {
-            tag.name.append(ASCII.lowercased(byte))
-            temporaryBuffer.append(byte)
-            position += 1
+        var end = position
+        var hasCapitals = false
+        while end < input.count, ASCII.isLetter(input[end]) {
+            if input[end] < UInt8(ascii: "a") { hasCapitals = true }
+            end += 1
         }
+        if end > position {
+            Self.writeName(nameRun(to: end), hasCapitals: hasCapitals, to: &tag.name, stale: &tagNameIsStale)
+            temporaryBuffer.append(contentsOf: nameRun(to: end))
+            position = end
+        }
+        freshenTagName()
         if let byte = peek(), tag.name == lastStartTagName {
             if Self.isWhitespace(byte) {
                 advance()
@@ -152,25 +131,7 @@ extension HTMLTokenizer {
 
     mutating func cdataSectionState() -> HTMLTokenKind? {
         // U+0000 stays: CDATA is only read in foreign content, whose rules replace it.
-        let count = input.count
-        var start = position
-        var index = position
-        while index < count {
-            let byte = input[index]
-            if byte == UInt8(ascii: "]") { break }
-            if byte == 0x0D {
-                appendInput(from: start, to: index)
-                text.append(0x0A)
-                index += 1
-                if index < count && input[index] == 0x0A { index += 1 }
-                start = index
-                continue
-            }
-            index += 1
-        }
-        appendInput(from: start, to: index)
-        position = index
-        guard index < count else { return emit(.endOfFile) }
+        guard copyText(upTo: UInt8(ascii: "]"), UInt8(ascii: "]"), UInt8(ascii: "]")) != nil else { return emit(.endOfFile) }
         position += 1
         state = .cdataSectionBracket
         return nil

@@ -35,18 +35,28 @@ struct HTMLTokenizer {
     /// current node and it is not an element in the HTML namespace". Set by the tree builder.
     var allowsCDATA = false
     /// The name of the last start tag emitted, for the "appropriate end tag" test in the
-    /// RCDATA, RAWTEXT and script data states (empty: none yet). Settable for fragment
-    /// parsing and tests.
-    var lastStartTagName: [UInt8] = []
+    /// RCDATA, RAWTEXT and script data states (empty: none yet). Settable for tests.
+    var lastStartTagName: [UInt8] {
+        get { tagHoldsLastStartTag ? tag.name : lastStartTagStorage }
+        set {
+            lastStartTagStorage = newValue
+            tagHoldsLastStartTag = false
+        }
+    }
 
     let input: UnsafeBufferPointer<UInt8>
     /// Index of the next input byte.
     var position = 0
 
+    /// The last start tag's name, unless ``tag`` still holds that start tag.
+    var lastStartTagStorage: [UInt8] = []
+    var tagHoldsLastStartTag = false
+    /// Whether `tag.name` (and the current attribute's name) still hold an earlier tag's
+    /// (attribute's) bytes, to be replaced by the first write rather than emptied first.
+    var tagNameIsStale = false
+    var attributeNameIsStale = false
     /// Whether the current tag is an end tag.
     var tagIsEnd = false
-    /// Where a character reference or a quoted attribute value returns to.
-    var returnState: State = .data
     /// The standard's temporary buffer (end tag names in RCDATA/RAWTEXT/script data, the
     /// `script` test of the double-escape states).
     var temporaryBuffer: [UInt8] = []
@@ -57,7 +67,15 @@ struct HTMLTokenizer {
     /// value goes to ``discardedValue``).
     var discardingAttribute = false
     var discardedValue: [UInt8] = []
-    /// Attributes of earlier tags, emptied, kept for their storage.
+    /// The names of the tag's attributes, once it has more than
+    /// ``linearDuplicateCheckLimit`` (empty before).
+    var attributeNames: Set<[UInt8]> = []
+    /// How many entries of `tag.attributes` belong to the tag being read (the rest are
+    /// stale, kept for their storage).
+    var attributeCount = 0
+    /// A start tag's attributes, set aside while an end tag is read.
+    var parkedAttributes: [HTMLAttribute] = []
+    /// Attribute entries a tag had no use for, kept for their storage.
     var spareAttributes: [HTMLAttribute] = []
     /// A token completed while characters were waiting in ``text``: returned next.
     var pending: HTMLTokenKind?
@@ -70,7 +88,7 @@ struct HTMLTokenizer {
 
     /// Runs the tokenizer to the next complete token and returns its kind.
     mutating func next() -> HTMLTokenKind {
-        text.removeAll(keepingCapacity: true)
+        if !text.isEmpty { text.removeAll(keepingCapacity: true) }
         if let kind = pending {
             pending = nil
             if kind == .comment { swap(&text, &commentData) }
@@ -134,11 +152,10 @@ struct HTMLTokenizer {
     mutating func emit(_ kind: HTMLTokenKind) -> HTMLTokenKind {
         switch kind {
         case .startTag:
-            finishAttribute()
-            lastStartTagName.removeAll(keepingCapacity: true)
-            lastStartTagName.append(contentsOf: tag.name)
+            finishAttributes()
+            tagHoldsLastStartTag = true
         case .endTag:
-            finishAttribute()
+            finishAttributes()
         case .endOfFile:
             finished = true
         case .characters, .comment, .doctype:

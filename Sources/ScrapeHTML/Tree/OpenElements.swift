@@ -14,13 +14,13 @@ struct OpenElement {
     var isHTML: Bool { namespace == .html }
 }
 
-/// The kinds of "has an element in scope" the standard defines (section 13.2.4.2).
+/// The kinds of "has an element in scope" the standard defines (section 13.2.4.2; "select
+/// scope" went with the "in select" insertion mode).
 enum ElementScope {
     case `default`
     case listItem
     case button
     case table
-    case select
 }
 
 /// The stack of open elements (section 13.2.4.2), with the scope queries the rules ask.
@@ -47,13 +47,18 @@ struct OpenElements {
     subscript(index: Int) -> OpenElement { elements[index] }
 
     mutating func push(_ element: OpenElement) {
-        insert(element, at: elements.count)
+        elements.append(element)
+        remember(element)
+    }
+
+    private mutating func remember(_ element: OpenElement) {
+        element.node.raw.pointee.extra |= Self.openFlag
+        if element.namespace == .html, element.name.id < TagName.firstDynamicID { counts[Int(element.name.id)] += 1 }
     }
 
     mutating func insert(_ element: OpenElement, at index: Int) {
         elements.insert(element, at: index)
-        element.node.raw.pointee.extra |= Self.openFlag
-        if element.namespace == .html, element.name.id < TagName.firstDynamicID { counts[Int(element.name.id)] += 1 }
+        remember(element)
     }
 
     @discardableResult
@@ -71,8 +76,7 @@ struct OpenElements {
     mutating func replace(at index: Int, with element: OpenElement) {
         forget(elements[index])
         elements[index] = element
-        element.node.raw.pointee.extra |= Self.openFlag
-        if element.namespace == .html, element.name.id < TagName.firstDynamicID { counts[Int(element.name.id)] += 1 }
+        remember(element)
     }
 
     private mutating func forget(_ element: OpenElement) {
@@ -143,7 +147,6 @@ struct OpenElements {
         case .html:
             switch scope {
             case .table: return name == .html || name == .table || name == .template
-            case .select: return name != .optgroup && name != .option
             case .default, .listItem, .button:
                 switch name {
                 case .applet, .caption, .html, .table, .td, .th, .marquee, .object, .template: return true
@@ -154,14 +157,12 @@ struct OpenElements {
             }
         case .mathML:
             if scope == .table { return false }
-            if scope == .select { return true }
             return name == .mi || name == .mo || name == .mn || name == .ms || name == .mtext || name == .annotationXML
         case .svg:
             if scope == .table { return false }
-            if scope == .select { return true }
             return name == .foreignObject || name == .desc || name == .title
         default:
-            return scope == .select
+            return false
         }
     }
 

@@ -1,3 +1,5 @@
+import CLibXML2
+
 /// The "in body" insertion mode (section 13.2.6.4.7), `select` and `option` included as
 /// the standard parses them since customizable `select` (no "in select" mode).
 ///
@@ -341,8 +343,15 @@ extension TreeBuilder {
 
     /// Adds the current tag's attributes that `element` lacks (`html` and `body` tags seen again).
     private mutating func addMissingAttributes(to element: DOMNode) {
-        for attribute in tokenizer.tag.attributes where !document.hasAttribute(attribute.name, on: element) {
-            document.setAttribute(HTMLDocument.NewAttribute(namespace: nil, localName: attribute.name, value: attribute.value), on: element)
+        let attributes = tokenizer.tag.attributes
+        guard !attributes.isEmpty else { return }
+        // One set of the names it has, so a tag with many attributes stays linear.
+        var present = Set(element.attributes.filter { $0.namespace == nil }.map { Array($0.localNameBytes) })
+        var last = element.raw.pointee.properties
+        while let next = last?.pointee.next { last = next }
+        for attribute in attributes where present.insert(attribute.name).inserted {
+            last = document.setAttribute(HTMLDocument.NewAttribute(namespace: nil, localName: attribute.name, value: attribute.value),
+                                         on: element, after: last)
         }
     }
 

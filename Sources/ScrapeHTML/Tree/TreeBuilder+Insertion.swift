@@ -1,3 +1,5 @@
+import CLibXML2
+
 /// Creating and inserting nodes (section 13.2.6.1): the appropriate place for inserting a
 /// node (foster parenting, template contents), elements for tokens, comments, and
 /// characters, which are buffered per insertion point.
@@ -68,25 +70,28 @@ extension TreeBuilder {
         attributes.map { HTMLDocument.NewAttribute(namespace: nil, localName: $0.name, value: $0.value) }
     }
 
-    /// The interned name of an HTML element called `name` (`bytes`), cached per name.
-    mutating func internedHTMLName(_ name: TagName, _ bytes: [UInt8]) -> UnsafePointer<UInt8> {
+    /// A name for a new HTML element called `name` (`bytes`): the shared one cached per
+    /// name, when the document's dictionary gave one (see ``HTMLDocument/nodeName(_:)``).
+    mutating func htmlElementName(_ name: TagName, _ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8> {
         let index = Int(name.id)
-        if index < internedHTMLNames.count, let interned = internedHTMLNames[index] { return interned }
-        if index >= internedHTMLNames.count {
-            internedHTMLNames.append(contentsOf: repeatElement(nil, count: index + 1 - internedHTMLNames.count))
+        if index < sharedHTMLNames.count, let shared = sharedHTMLNames[index] { return shared }
+        let fresh = bytes.withUnsafeBufferPointer { document.nodeName($0) }
+        guard document.isShared(fresh) else { return fresh }
+        if index >= sharedHTMLNames.count {
+            sharedHTMLNames.append(contentsOf: repeatElement(nil, count: index + 1 - sharedHTMLNames.count))
         }
-        let interned = bytes.withUnsafeBufferPointer { document.intern($0) }
-        internedHTMLNames[index] = interned
-        return interned
+        sharedHTMLNames[index] = fresh
+        return fresh
     }
 
     /// A new HTML element named `name` with `attributes` (as tokenized), not in the tree.
     mutating func createHTMLElement(_ name: TagName, _ bytes: [UInt8], attributes: [HTMLAttribute]) -> DOMNode {
-        let node = document.createElement(interned: internedHTMLName(name, bytes), namespace: .html)
+        let node = document.createElement(named: htmlElementName(name, bytes), namespace: .html)
+        var last: xmlAttrPtr?
         for attribute in attributes {
-            attribute.name.withUnsafeBufferPointer { attributeName in
+            last = attribute.name.withUnsafeBufferPointer { attributeName in
                 attribute.value.withUnsafeBufferPointer { value in
-                    document.addAttribute(to: node, namespace: nil, localName: attributeName, value: value)
+                    document.addAttribute(to: node, after: last, namespace: nil, localName: attributeName, value: value)
                 }
             }
         }
@@ -140,7 +145,7 @@ extension TreeBuilder {
     mutating func insertCharacters(_ text: UnsafeBufferPointer<UInt8>) {
         guard !text.isEmpty else { return }
         let place = appropriatePlace()
-        if place.parent.kind == .document { return }
+        if place.parent.raw == document.document.raw { return }
         if pendingText.isEmpty || pendingTextParent != place.parent || pendingTextBefore != place.before {
             flushText()
             pendingTextParent = place.parent
@@ -160,10 +165,28 @@ extension TreeBuilder {
     /// Inserts `text` with U+0000 bytes left out (the in-body rule: a parse error, ignored).
     mutating func insertCharactersDroppingNulls(_ text: UnsafeBufferPointer<UInt8>) {
         var start = 0
-        for index in 0..<text.count where text[index] == 0 {
-            insertCharacters(UnsafeBufferPointer(rebasing: text[start..<index]))
-            start = index + 1
+        while let null = Self.firstNull(in: text, from: start) {
+            insertCharacters(UnsafeBufferPointer(rebasing: text[start..<null]))
+            start = null + 1
         }
         insertCharacters(text.suffix(from: start))
+    }
+
+    /// The index of the first U+0000 at or after `start`, eight bytes at a time (text
+    /// almost never has one, and every run in body is checked).
+    static func firstNull(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = text.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        var index = start
+        while index + 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < text.count {
+            if text[index] == 0 { return index }
+            index += 1
+        }
+        return nil
     }
 }

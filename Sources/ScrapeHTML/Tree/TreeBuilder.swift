@@ -7,8 +7,9 @@
 /// loop over the stack of open elements or the list of active formatting elements.
 ///
 /// The current token's contents stay in the tokenizer's buffers; the builder reads them
-/// there (``tag``, ``tagName``) and never keeps them past the token, except the attributes
-/// a formatting element needs for the Noah's Ark clause and for reconstruction.
+/// there (its name interned in ``tagName``) and never keeps them past the token, except
+/// the attributes a formatting element needs for the Noah's Ark clause and for
+/// reconstruction.
 struct TreeBuilder {
     /// The insertion modes of section 13.2.4.1. The standard as it stands (2025) has no
     /// "in select" or "in select in table": `select` is parsed by the in-body rules.
@@ -61,8 +62,8 @@ struct TreeBuilder {
     var pendingTextBefore: DOMNode?
     /// The fragment parsing algorithm's context element (nil for a document).
     var context: OpenElement?
-    /// Interned names of HTML elements, by ``TagName/id`` (nil: not yet interned).
-    var internedHTMLNames: [UnsafePointer<UInt8>?] = []
+    /// Shared (dictionary) names of HTML elements, by ``TagName/id`` (nil: none yet).
+    var sharedHTMLNames: [UnsafeMutablePointer<UInt8>?] = []
     /// Elements inserted so far: each is numbered as it goes in (for XPath's document order).
     var elementCount = 0
     /// Whether every element so far went in after all earlier ones in document order (not
@@ -79,9 +80,6 @@ struct TreeBuilder {
         self.tokenizer = tokenizer
         self.scripting = scripting
     }
-
-    /// The current tag token.
-    var tag: HTMLTag { tokenizer.tag }
 
     // MARK: The loop
 

@@ -17,8 +17,9 @@ import ScrapeResilience
 ///    as the record's fields and error kind, and as an `AttemptOutcome` that the scheduler
 ///    turns into a retry, a breaker count or a final record.
 /// 4. **From the body** (``BodyStage``): each takes something from the response into the
-///    record. Today: ``TitleStage``. Fields, links and metadata go here next, in the order
-///    their keys appear in the record.
+///    record. ``TitleStage`` when the run asks for the title only; ``FieldsStage`` (title,
+///    fields and metadata from one parse) when it asks for fields or metadata. Links go
+///    here next, in the order their keys appear in the record.
 ///
 /// The stages are ours and static, not a plugin system: the pipeline holds each as a
 /// property, and ``attempt(_:number:)`` reads as the list above. It runs in the calling
@@ -31,15 +32,25 @@ public struct PagePipeline: Sendable {
     let client: HTTPClient
     /// Stage 3.
     let classifier = ResponseClassifier()
-    /// Stage 4.
+    /// Stage 4, title only.
     let title: TitleStage
+    /// Stage 4 with fields or metadata; when set, it gives the title too.
+    let fields: FieldsStage?
 
     /// - Parameters:
     ///   - robots: the run's robots.txt cache; nil ignores robots.txt.
-    public init(client: HTTPClient, robots: RobotsCache? = nil, titles: TitleExtractor = TitleExtractor()) {
+    ///   - extractor: the run's compiled fields and metadata
+    ///     (``ScrapeCore/ScrapeConfiguration/Extraction/pageExtractor()``); nil for titles only.
+    ///   - extraction: what `extractor` was compiled from: which of `fields` and
+    ///     `metadata` the records get.
+    public init(
+        client: HTTPClient, robots: RobotsCache? = nil, titles: TitleExtractor = TitleExtractor(), extractor: PageExtractor? = nil,
+        extraction: ScrapeConfiguration.Extraction = .init()
+    ) {
         self.client = client
         self.robots = robots.map(RobotsStage.init(cache:))
         self.title = TitleStage(extractor: titles)
+        self.fields = extractor.map { FieldsStage(extractor: $0, extraction: extraction) }
     }
 
     /// Attempt number `number` (1-based) at `request`; nil when the task was cancelled
@@ -64,7 +75,7 @@ public struct PagePipeline: Sendable {
         switch exchange {
         case .success(let response):
             var (record, outcome) = classifier.classify(response, of: page, elapsed: elapsed)
-            title.extract(from: response, into: &record)
+            if let fields { fields.extract(from: response, into: &record) } else { title.extract(from: response, into: &record) }
             return .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay)
         case .failure(let error):
             let (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)

@@ -1,5 +1,6 @@
 public import ScrapeCore
 public import ScrapeHTTP
+import ScrapeHTML
 
 /// One `scrape urls.txt` run: input → scheduler → fetch + title → record → JSON Lines.
 ///
@@ -22,21 +23,31 @@ public struct ScrapeRun: Sendable {
         /// With a resume mode: which recorded failures to take out and fetch again
         /// (`--retry-failed`); nil keeps every record.
         public var retryFailed: RetryableFailures?
+        /// Fields and metadata taken from each HTML page (`--field`, `--metadata`, the
+        /// file's `fields:`); empty for titles only. Compiled when the run starts: one
+        /// that does not compile fails the run before anything is opened or fetched.
+        public var extraction: ScrapeConfiguration.Extraction
 
         public init(
             input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init(),
-            retryFailed: RetryableFailures? = nil
+            retryFailed: RetryableFailures? = nil, extraction: ScrapeConfiguration.Extraction = .init()
         ) {
             self.input = input
             self.output = output
             self.mode = mode
             self.http = http
             self.retryFailed = retryFailed
+            self.extraction = extraction
         }
 
         /// `--resume` or not, as the CLI says it.
-        public init(input: String, output: String, resume: Bool, http: ScrapeConfiguration.HTTP = .init(), retryFailed: RetryableFailures? = nil) {
-            self.init(input: input, output: output, mode: resume ? .resume(from: 0) : .replace, http: http, retryFailed: retryFailed)
+        public init(
+            input: String, output: String, resume: Bool, http: ScrapeConfiguration.HTTP = .init(), retryFailed: RetryableFailures? = nil,
+            extraction: ScrapeConfiguration.Extraction = .init()
+        ) {
+            self.init(
+                input: input, output: output, mode: resume ? .resume(from: 0) : .replace, http: http, retryFailed: retryFailed,
+                extraction: extraction)
         }
     }
 
@@ -55,9 +66,12 @@ public struct ScrapeRun: Sendable {
         case input(InputError)
         case output(OutputError)
         case client(HTTPClientError)
+        /// A field that does not compile (``Options/extraction``), before anything is opened.
+        case fields(ConfigurationError)
 
         public var description: String {
             switch self {
+            case .fields(let error): "\(error)"
             case .input(let error): "\(error)"
             case .output(let error): "\(error)"
             case .client(let error): "\(error)"
@@ -95,6 +109,12 @@ public struct ScrapeRun: Sendable {
         var summary = RunSummary()
         summary.resumable = options.output != "-"
         var resumeIndex = ResumeIndex()
+        let extractor: PageExtractor?
+        do throws(ConfigurationError) {
+            extractor = try options.extraction.pageExtractor()
+        } catch {
+            throw .fields(error)
+        }
         let source: URLSource
         let writer: RecordWriter
         do {
@@ -124,7 +144,7 @@ public struct ScrapeRun: Sendable {
             }
         }
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots)
+        let pipeline = PagePipeline(client: client, robots: robots, extractor: extractor, extraction: options.extraction)
         let scheduler = Scheduler(
             limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
             politeness: options.http.politeness

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes selector_cases.json: querySelectorAll's answers from Chromium for the selector
 tests (SelectorBrowserTests). Each case is a body (the tree SelectorTestTree builds from
-the same markup: every tag written out), a selector, and what Chromium returns: the
+the same markup: every tag written out) or a whole page (which scrape's HTMLParser parses,
+scripting off as in DOMParser), a selector, and what Chromium returns: the
 positions of the matched elements among getElementsByTagName('*') (document order,
 template contents excluded), or null when Chromium refuses the selector. The element
 names Chromium sees are stored too, so the test first checks that both trees agree.
@@ -77,6 +78,25 @@ SIBLING_SELECTORS = [
 
 QUIRKS_SELECTORS = [".X", "#MAIN", ".box", ".BOX.WIDE", "[class~=X]", "[id=MAIN]", "[class=x]", "p.X span.Y", "#Main:has(.INTRO)"]
 
+# Whole pages, parsed by scrape's HTML parser (scripting off, as DOMParser's) rather than
+# built from written-out markup: implied and misnested tags, tables, foreign content in
+# capitals, quirks mode from a missing DOCTYPE.
+PAGES = {
+    "<!DOCTYPE html><title>T</title><p class=a>one<div id=d>two<p>three<table><tr><td>c1<td class=x>c2</table><b><i>bi</b>i</i>"
+    "<ul><li>1<li class=x>2<li>3</ul><P CLASS=B>Upper<SVG VIEWBOX='0 0 1 1'><FOREIGNOBJECT><p>in fo</p></FOREIGNOBJECT>"
+    "<linearGRADIENT/></SVG><select><option selected>o1<option>o2</select><template><p class=x>t</template>"
+    "<input type=HIDDEN><a href=#x REL=NOFOLLOW>l</a>": [
+        "p", "div p", "div > table", "p + table", "td.x", "tbody > tr > td:nth-child(2)", "tr:only-child", "b i", "i:not(b i)",
+        "li:last-child", ".b", ".B", "svg", "foreignObject p", "linearGradient", "[viewBox]", "option[selected]", "a[rel=nofollow]",
+        "input[type=hidden]", "title", "head > *", ":root > *", "body > :nth-child(2)", "*:empty", "p:has(table)",
+        "div:has(> table td.x)", "td:has(+ td)", "p:only-of-type", "template", "li.x ~ li", "#d > *", "p:nth-of-type(2n+1)",
+        "body *:not(p, li, td, tr, tbody, table, b, i)",
+    ],
+    "<html><body><p class=Foo id=Bar>x<table><tr><td><p class=foo>y</table><div class=\"a b\"><span class=A>s</span></div>": [
+        ".foo", "#bar", "td p", "table p", ".A", "[class~=a]", "p:first-child", "p > table", "p:has(table .FOO)",
+    ],
+}
+
 def cases():
     for selector in GENERAL_SELECTORS:
         yield {"body": GENERAL, "quirks": False, "selector": selector}
@@ -86,18 +106,22 @@ def cases():
         yield {"body": SIBLINGS, "quirks": False, "selector": selector}
     for selector in QUIRKS_SELECTORS:
         yield {"body": GENERAL, "quirks": True, "selector": selector}
+    for page, selectors in PAGES.items():
+        for selector in selectors:
+            yield {"page": page, "selector": selector}
 
 DRIVER = """<!DOCTYPE html><html><body><pre id="out"></pre><script>
 const cases = %s;
 const out = [];
 for (const c of cases) {
-  const html = (c.quirks ? "" : "<!DOCTYPE html>") + "<html><head></head><body>" + c.body + "</body></html>";
+  const html = c.page !== undefined ? c.page : (c.quirks ? "" : "<!DOCTYPE html>") + "<html><head></head><body>" + c.body + "</body></html>";
   const doc = new DOMParser().parseFromString(html, "text/html");
   const all = Array.from(doc.getElementsByTagName("*"));
   let expected = null;
   try { expected = Array.from(doc.querySelectorAll(c.selector)).map(e => all.indexOf(e)); } catch (e) { expected = null; }
-  out.push({body: c.body, quirks: c.quirks, selector: c.selector, expected: expected,
-            elements: all.map(e => e.localName), mode: doc.compatMode});
+  const entry = c.page !== undefined ? {page: c.page} : {body: c.body, quirks: c.quirks};
+  Object.assign(entry, {selector: c.selector, expected: expected, elements: all.map(e => e.localName), mode: doc.compatMode});
+  out.push(entry);
 }
 document.getElementById("out").textContent = btoa(unescape(encodeURIComponent(JSON.stringify(out))));
 </script></body></html>"""

@@ -9,6 +9,7 @@ struct FieldSpecTests {
         #expect(set.specs.map(\.takesAll) == [false, true, false])
         #expect(set.specs.map(\.isXPath) == [false, false, true])
         #expect(set.specs.map(\.query) == ["h1", "a::attr(href)", "count(//a)"])
+        #expect(set.specs.map(\.text) == ["h1=h1", "links[]=css:a::attr(href)", "n=xpath:count(//a)"])
         #expect(!set.isEmpty)
         #expect(try FieldSet([]).isEmpty)
     }

@@ -131,6 +131,9 @@ struct HTMLTokenizerTests {
         #expect(tokens("<a x=1 y=2 z=3><b q=1></b r=2></c s=3><d t=4 u=5 v=6 w=7><e x=1 x=2 y><f>")
             == [.start("a", ["x": "1", "y": "2", "z": "3"]), .start("b", ["q": "1"]), .end("b"), .end("c"),
                 .start("d", ["t": "4", "u": "5", "v": "6", "w": "7"]), .start("e", ["x": "1", "y": ""]), .start("f")])
+        #expect(tokens("<a p=\"abcdef\" q=ghijk r='lmn'><b p q='' r=\"\"><c p=1 p=2 q><d P=\"x&amp;\" Q=&lt;><e p q>")
+            == [.start("a", ["p": "abcdef", "q": "ghijk", "r": "lmn"]), .start("b", ["p": "", "q": "", "r": ""]),
+                .start("c", ["p": "1", "q": ""]), .start("d", ["p": "x&", "q": "<"]), .start("e", ["p": "", "q": ""])])
         #expect(tokens("<a x=1></a y=2><b z=3 z=4 w></b><c>")
             == [.start("a", ["x": "1"]), .end("a"), .start("b", ["z": "3", "w": ""]), .end("b"), .start("c")])
     }

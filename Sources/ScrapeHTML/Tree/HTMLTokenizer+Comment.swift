@@ -26,7 +26,8 @@ extension HTMLTokenizer {
     /// Copies comment text into ``commentData`` up to the next `a`, `b` or `c` byte (see
     /// `copyRun`).
     private mutating func copyComment(upTo a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8? {
-        Self.copyRun(input, from: &position, into: &commentData, upTo: a, b, c)
+        var fresh = false
+        return Self.copyRun(input, from: &position, into: &commentData, upTo: a, b, c, stale: &fresh)
     }
 
     mutating func bogusCommentState() -> HTMLTokenKind? {

@@ -2,17 +2,23 @@ extension HTMLTokenizer {
     /// Copies input from `position` into `buffer` up to the next `a`, `b` or `c` byte,
     /// reading CR LF and a lone CR as LF (the standard's input stream preprocessing), and
     /// returns that byte, not consumed (`position` is at it), or nil at the end of the input.
+    /// If `buffer` is `stale` (a reused buffer), the run replaces its contents.
     ///
     /// Most of a page is runs that no state looks into (text, attribute values, comment and
     /// script bodies): finding their end eight bytes at a time is the tokenizer's main loop.
     @inline(__always)
     static func copyRun(_ input: UnsafeBufferPointer<UInt8>, from position: inout Int, into buffer: inout [UInt8],
-                        upTo a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8? {
+                        upTo a: UInt8, _ b: UInt8, _ c: UInt8, stale: inout Bool) -> UInt8? {
         let count = input.count
         var start = position
         while true {
             let stop = scan(input, from: start, for: a, b, c)
-            if stop > start { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<stop])) }
+            if stale {
+                stale = false
+                buffer.replaceSubrange(buffer.startIndex..<buffer.endIndex, with: UnsafeBufferPointer(rebasing: input[start..<stop]))
+            } else if stop > start {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<stop]))
+            }
             guard stop < count else {
                 position = count
                 return nil

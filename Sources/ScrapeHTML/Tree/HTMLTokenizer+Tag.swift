@@ -180,11 +180,12 @@ extension HTMLTokenizer {
 
     /// The attribute value (double-quoted) and (single-quoted) states.
     mutating func attributeValueQuotedState(quote: UInt8) -> HTMLTokenKind? {
+        var fresh = false
         while true {
             let stop = discardingAttribute
-                ? Self.copyRun(input, from: &position, into: &discardedValue, upTo: quote, UInt8(ascii: "&"), 0)
+                ? Self.copyRun(input, from: &position, into: &discardedValue, upTo: quote, UInt8(ascii: "&"), 0, stale: &fresh)
                 : Self.copyRun(input, from: &position, into: &tag.attributes[attributeCount - 1].value,
-                               upTo: quote, UInt8(ascii: "&"), 0)
+                               upTo: quote, UInt8(ascii: "&"), 0, stale: &attributeValueIsStale)
             guard let stop else { return emit(.endOfFile) }
             position += 1
             switch stop {

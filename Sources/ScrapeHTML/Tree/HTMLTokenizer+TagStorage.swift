@@ -19,6 +19,8 @@ extension HTMLTokenizer {
         tag.selfClosing = false
         discardingAttribute = false
         attributeCount = 0
+        attributeNameIsStale = false
+        attributeValueIsStale = false
         if !attributeNames.isEmpty { attributeNames.removeAll(keepingCapacity: true) }
         if isEnd {
             if !tag.attributes.isEmpty {
@@ -35,17 +37,18 @@ extension HTMLTokenizer {
 
     /// Starts a new attribute with an empty name and value.
     mutating func startAttribute() {
+        freshenAttributeValue()  // the previous attribute's, if it was never written
         discardingAttribute = false
         if attributeCount < tag.attributes.count {
-            if !tag.attributes[attributeCount].value.isEmpty { tag.attributes[attributeCount].value.removeAll(keepingCapacity: true) }
-        } else if var attribute = spareAttributes.popLast() {
-            attribute.value.removeAll(keepingCapacity: true)
+            // reused in place: name and value are stale
+        } else if let attribute = spareAttributes.popLast() {
             tag.attributes.append(attribute)
         } else {
             tag.attributes.append(HTMLAttribute(name: [], value: []))
         }
         attributeCount += 1
         attributeNameIsStale = true
+        attributeValueIsStale = true
     }
 
     /// The standard's check when leaving the attribute name state: a name the tag already
@@ -63,6 +66,7 @@ extension HTMLTokenizer {
         }
         if isDuplicate {
             attributeCount -= 1  // the entry stays, stale
+            attributeValueIsStale = false
             discardingAttribute = true
             discardedValue.removeAll(keepingCapacity: true)
         }
@@ -76,6 +80,7 @@ extension HTMLTokenizer {
     /// Drops the stale attribute entries (to the spare pool) before the tag is handed out.
     mutating func finishAttributes() {
         freshenTagName()
+        freshenAttributeValue()
         discardingAttribute = false
         guard tag.attributes.count > attributeCount else { return }
         spareAttributes.append(contentsOf: tag.attributes[attributeCount...])
@@ -87,6 +92,7 @@ extension HTMLTokenizer {
         if discardingAttribute {
             discardedValue.append(byte)
         } else {
+            freshenAttributeValue()
             tag.attributes[attributeCount - 1].value.append(byte)
         }
     }
@@ -96,7 +102,7 @@ extension HTMLTokenizer {
         if discardingAttribute {
             discardedValue.append(contentsOf: bytes)
         } else {
-            tag.attributes[attributeCount - 1].value.append(contentsOf: bytes)
+            Self.write(bytes, to: &tag.attributes[attributeCount - 1].value, stale: &attributeValueIsStale)
         }
     }
 
@@ -124,6 +130,24 @@ extension HTMLTokenizer {
         if tagNameIsStale {
             tag.name.removeAll(keepingCapacity: true)
             tagNameIsStale = false
+        }
+    }
+
+    /// Empties the current attribute's value if it still holds an earlier attribute's.
+    mutating func freshenAttributeValue() {
+        if attributeValueIsStale {
+            tag.attributes[attributeCount - 1].value.removeAll(keepingCapacity: true)
+            attributeValueIsStale = false
+        }
+    }
+
+    /// Appends `bytes` to `buffer`, or replaces its contents with them if it is `stale`.
+    @inline(__always) static func write(_ bytes: some Collection<UInt8>, to buffer: inout [UInt8], stale: inout Bool) {
+        if stale {
+            stale = false
+            buffer.replaceSubrange(buffer.startIndex..<buffer.endIndex, with: bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
         }
     }
 

@@ -3,7 +3,8 @@
 extension HTMLTokenizer {
     /// Copies text into ``text`` up to the next `a`, `b` or `c` byte (see `copyRun`).
     @inline(__always) mutating func copyText(upTo a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8? {
-        Self.copyRun(input, from: &position, into: &text, upTo: a, b, c)
+        var fresh = false
+        return Self.copyRun(input, from: &position, into: &text, upTo: a, b, c, stale: &fresh)
     }
 
     mutating func dataState() -> HTMLTokenKind? {

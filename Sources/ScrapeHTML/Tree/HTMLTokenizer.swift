@@ -55,6 +55,7 @@ struct HTMLTokenizer {
     /// (attribute's) bytes, to be replaced by the first write rather than emptied first.
     var tagNameIsStale = false
     var attributeNameIsStale = false
+    var attributeValueIsStale = false
     /// Whether the current tag is an end tag.
     var tagIsEnd = false
     /// The standard's temporary buffer (end tag names in RCDATA/RAWTEXT/script data, the

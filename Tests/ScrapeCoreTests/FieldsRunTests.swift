@@ -32,7 +32,7 @@ struct FieldsRunTests {
         defer { try? FileManager.default.removeItem(atPath: input) }
         let output = output ?? TemporaryFiles.path("out.jsonl")
         var http = ScrapeConfiguration.HTTP()
-        http.timeout = .seconds(5)
+        http.timeout = .seconds(15)  // loopback, but the whole suite at once on 2 loaded cores can stall a transfer for seconds
         http.robotsTxt = .ignore
         http.retries = 0
         let options = ScrapeRun.Options(input: input, output: output, resume: resume, http: http, extraction: try extraction(fields, metadata: metadata))

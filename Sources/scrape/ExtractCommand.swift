@@ -71,14 +71,10 @@ struct ExtractCommand: ParsableCommand {
 
     /// `--field` and `--metadata` through the reader `scrape run` uses, compiled.
     private func extraction() throws -> ScrapeConfiguration.Extraction {
-        var extraction = ScrapeConfiguration.Extraction()
-        extraction.metadata = metadata
         do throws(ConfigurationError) {
-            for field in fields { try extraction.add(field, source: "--field") }
-            try extraction.check()
+            return try ScrapeConfiguration.Extraction(flags: fields, metadata: metadata)
         } catch {
             throw ValidationError(error.description)
         }
-        return extraction
     }
 }

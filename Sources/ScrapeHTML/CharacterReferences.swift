@@ -40,12 +40,8 @@ enum CharacterReferences {
             if hex { index += 1 }
             let digitsStart = index
             var value: UInt32 = 0
-            while index < s.count, let digit = NumericCharacterReference.digitValue(s[index], hex: hex), index - digitsStart < 8 {
-                value = value * (hex ? 16 : 10) + digit
-                index += 1
-            }
-            while index < s.count, NumericCharacterReference.digitValue(s[index], hex: hex) != nil {  // absurdly long: out of range
-                value = 0x110000
+            while index < s.count, let digit = NumericCharacterReference.digitValue(s[index], hex: hex) {
+                value = NumericCharacterReference.accumulate(value, digit, hex: hex)
                 index += 1
             }
             guard index > digitsStart else { return nil }

@@ -14,6 +14,13 @@ enum NumericCharacterReference {
         }
     }
 
+    /// `value` with `digit` appended, saturating at 0x110000: every value past U+10FFFF
+    /// gives U+FFFD, however many digits it has, while leading zeros change nothing
+    /// (`&#0000000065;` is `A`).
+    static func accumulate(_ value: UInt32, _ digit: UInt32, hex: Bool) -> UInt32 {
+        min(value * (hex ? 16 : 10) + digit, 0x110000)
+    }
+
     /// The value of `byte` as a digit of a decimal reference, or of a hexadecimal one when
     /// `hex`; nil when it is not one.
     static func digitValue(_ byte: UInt8, hex: Bool) -> UInt32? {

@@ -46,7 +46,7 @@ extension HTMLTokenizer {
         let digitsStart = index
         var value: UInt32 = 0
         while index < count, let digit = NumericCharacterReference.digitValue(input[index], hex: hex) {
-            value = min(value * (hex ? 16 : 10) + digit, 0x110000)  // saturates: past U+10FFFF is all the same
+            value = NumericCharacterReference.accumulate(value, digit, hex: hex)
             index += 1
         }
         guard index > digitsStart else {

@@ -23,9 +23,9 @@ public final class HTMLDocument: @unchecked Sendable {
     /// The namespace records elements and attributes point at, in ``DOMNamespace/foreign``
     /// order; owned here (libxml2 frees only namespaces declared on nodes).
     private let namespaceRecords: [xmlNsPtr]
-    /// Every `template` element's contents fragment: freed before the document (their
-    /// names live in its dictionary).
-    private var fragments: [xmlNodePtr] = []
+    /// The memory of every node, attribute and text of the tree (and of template
+    /// contents): released whole after the libxml2 document (``NodeArena``).
+    let arena = NodeArena()
     /// The document's mode, set by the tree builder from the DOCTYPE.
     public internal(set) var mode: Mode = .noQuirks
 
@@ -47,7 +47,16 @@ public final class HTMLDocument: @unchecked Sendable {
     }
 
     deinit {
-        for fragment in fragments { xmlFreeNode(fragment) }
+        // The tree lives in the arena: libxml2 must not walk it. xmlFreeDoc then frees the
+        // document record, the DOCTYPE (unlinked from the arena's nodes first: libxml2
+        // unlinks it before freeing it) and the dictionary; the arena goes after it.
+        if let doctype = raw.pointee.intSubset {
+            doctype.pointee.parent = nil
+            doctype.pointee.prev = nil
+            doctype.pointee.next = nil
+        }
+        raw.pointee.children = nil
+        raw.pointee.last = nil
         xmlFreeDoc(raw)
         for record in namespaceRecords { xmlFreeNs(record) }
     }
@@ -66,10 +75,5 @@ public final class HTMLDocument: @unchecked Sendable {
     func namespaceRecord(_ namespace: DOMNamespace) -> xmlNsPtr? {
         guard let index = DOMNamespace.foreign.firstIndex(of: namespace) else { return nil }
         return namespaceRecords[index]
-    }
-
-    /// Keeps a template's contents fragment alive as long as the document.
-    func adoptFragment(_ fragment: xmlNodePtr) {
-        fragments.append(fragment)
     }
 }

@@ -21,10 +21,22 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <libxml/parserInternals.h>
 
 /* xmlFree is a global function-pointer variable, which Swift 6 sees as shared mutable state. */
 static inline void cxml_free(void *pointer) {
     xmlFree(pointer);
+}
+
+/* The names libxml2 gives every text and comment node (xmlStringText, xmlStringComment):
+ * arrays of unknown size, which Swift does not import. Nodes made outside libxml2 (a
+ * document's NodeArena) carry the same pointers, as libxml2's own functions expect. */
+static inline const xmlChar *cxml_text_name(void) {
+    return xmlStringText;
+}
+
+static inline const xmlChar *cxml_comment_name(void) {
+    return xmlStringComment;
 }
 
 #endif

@@ -23,16 +23,16 @@ extension HTMLDocument {
 
     /// A name for a new element or attribute, which takes it over: interned in the
     /// document's dictionary (shared by every node so named; libxml2 frees only names the
-    /// dictionary does not own) while the dictionary is small, a copy of its own past
-    /// ``internLimit`` distinct names: libxml2 2.9's dictionary slows down badly with
+    /// dictionary does not own) while the dictionary is small, a copy in the ``arena``
+    /// past ``internLimit`` distinct names: libxml2 2.9's dictionary slows down badly with
     /// hundreds of thousands of names (a page of generated attribute names), a copy does not.
     func nodeName(_ name: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        guard xmlDictSize(raw.pointee.dict) < Self.internLimit else { return arena.string(name) }
         let start = name.baseAddress ?? Self.emptyName.utf8Start
-        let copy = xmlDictSize(raw.pointee.dict) < Self.internLimit
-            ? xmlDictLookup(raw.pointee.dict, start, Int32(name.count)).map(UnsafeMutablePointer.init(mutating:))
-            : xmlStrndup(start, Int32(name.count))
-        guard let copy else { fatalError("libxml2 could not allocate a name") }
-        return copy
+        guard let shared = xmlDictLookup(raw.pointee.dict, start, Int32(name.count)) else {
+            fatalError("libxml2 could not allocate a name")
+        }
+        return UnsafeMutablePointer(mutating: shared)
     }
 
     /// Distinct names the dictionary takes (a page uses a few hundred).
@@ -49,14 +49,29 @@ extension HTMLDocument {
     /// so creating an element usually does no lookup), without attributes. A `template`
     /// in the HTML namespace gets its contents fragment (``DOMNode/templateContents``).
     func createElement(named name: UnsafeMutablePointer<UInt8>, namespace: DOMNamespace) -> DOMNode {
-        guard let node = xmlNewDocNodeEatName(raw, namespaceRecord(namespace), name, nil) else {
-            fatalError("libxml2 could not allocate an element")
-        }
-        if namespace == .html, xmlStrEqual(name, Self.templateName.utf8Start) != 0, let fragment = xmlNewDocFragment(raw) {
-            adoptFragment(fragment)
-            node.pointee._private = UnsafeMutableRawPointer(fragment)
+        let node = newNode(XML_ELEMENT_NODE, name: name)
+        node.pointee.ns = namespaceRecord(namespace)
+        if namespace == .html, xmlStrEqual(name, Self.templateName.utf8Start) != 0 {
+            node.pointee._private = UnsafeMutableRawPointer(newNode(XML_DOCUMENT_FRAG_NODE, name: nil))
         }
         return DOMNode(node)
+    }
+
+    /// A node record in the ``arena``, as libxml2's constructors fill it: zeroed, with
+    /// its type, name and document.
+    private func newNode(_ type: xmlElementType, name: UnsafePointer<UInt8>?) -> xmlNodePtr {
+        let node = arena.record(xmlNode.self)
+        node.pointee.type = type
+        node.pointee.name = name
+        node.pointee.doc = raw
+        return node
+    }
+
+    /// A text node (not yet in the tree) holding a copy of `text`.
+    private func newText(_ text: UnsafeBufferPointer<UInt8>) -> xmlNodePtr {
+        let node = newNode(XML_TEXT_NODE, name: cxml_text_name())
+        node.pointee.content = arena.string(text)
+        return node
     }
 
     private static let templateName: StaticString = "template"
@@ -81,9 +96,10 @@ extension HTMLDocument {
     @discardableResult
     func addAttribute(to element: DOMNode, after previous: xmlAttrPtr? = nil, namespace: DOMNamespace?,
                       localName: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> xmlAttrPtr {
-        guard let attribute = xmlNewNsPropEatName(nil, namespace.flatMap(namespaceRecord), nodeName(localName), nil) else {
-            fatalError("libxml2 could not allocate an attribute")
-        }
+        let attribute = arena.record(xmlAttr.self)
+        attribute.pointee.type = XML_ATTRIBUTE_NODE
+        attribute.pointee.name = UnsafePointer(nodeName(localName))
+        attribute.pointee.ns = namespace.flatMap(namespaceRecord)
         attribute.pointee.doc = raw
         attribute.pointee.parent = element.raw
         var last = previous ?? element.raw.pointee.properties
@@ -94,8 +110,8 @@ extension HTMLDocument {
         } else {
             element.raw.pointee.properties = attribute
         }
-        guard let start = value.baseAddress, !value.isEmpty else { return attribute }
-        guard let text = xmlNewDocTextLen(raw, start, Int32(value.count)) else { fatalError("libxml2 could not allocate text") }
+        guard !value.isEmpty else { return attribute }
+        let text = newText(value)
         attribute.pointee.children = text
         attribute.pointee.last = text
         text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
@@ -109,9 +125,8 @@ extension HTMLDocument {
 
     /// A new comment node, not yet in the tree.
     func createComment(_ data: [UInt8]) -> DOMNode {
-        var bytes = data
-        bytes.append(0)
-        guard let node = xmlNewDocComment(raw, bytes) else { fatalError("libxml2 could not allocate a comment") }
+        let node = newNode(XML_COMMENT_NODE, name: cxml_comment_name())
+        node.pointee.content = data.withUnsafeBufferPointer { arena.string($0) }
         return DOMNode(node)
     }
 
@@ -183,10 +198,7 @@ extension HTMLDocument {
                 case .comment:
                     copy = createComment(Array(child.dataBytes))
                 case .text:
-                    guard let node = xmlNewDocTextLen(raw, child.dataBytes.baseAddress, Int32(child.dataBytes.count)) else {
-                        fatalError("libxml2 could not allocate text")
-                    }
-                    copy = DOMNode(node)
+                    copy = DOMNode(newText(child.dataBytes))
                 default:
                     continue
                 }
@@ -198,14 +210,13 @@ extension HTMLDocument {
     /// The standard's "insert a character" for a run of UTF-8: appended to the Text node
     /// just before the insertion point when there is one, else a new Text node there.
     func insertText(_ text: UnsafeBufferPointer<UInt8>, into parent: DOMNode, before reference: DOMNode?) {
-        guard let start = text.baseAddress, !text.isEmpty else { return }
+        guard !text.isEmpty else { return }
         let previous = reference.map { $0.raw.pointee.prev } ?? parent.raw.pointee.last
-        if let previous, previous.pointee.type == XML_TEXT_NODE {
-            xmlNodeAddContentLen(previous, start, Int32(text.count))
+        if let previous, previous.pointee.type == XML_TEXT_NODE, let content = previous.pointee.content {
+            previous.pointee.content = arena.append(text, to: content, length: Int(xmlStrlen(content)))
             return
         }
-        guard let node = xmlNewDocTextLen(raw, start, Int32(text.count)) else { fatalError("libxml2 could not allocate text") }
-        insert(DOMNode(node), into: parent, before: reference)
+        insert(DOMNode(newText(text)), into: parent, before: reference)
     }
 
     /// Called once the tree is complete: numbers the elements in document order so that

@@ -23,12 +23,9 @@ public final class HTMLDocument: @unchecked Sendable {
     /// The namespace records elements and attributes point at, in ``DOMNamespace/foreign``
     /// order; owned here (libxml2 frees only namespaces declared on nodes).
     private let namespaceRecords: [xmlNsPtr]
-    /// Every `template` element's contents fragment: freed before the document (their
-    /// names live in its dictionary).
-    private var fragments: [xmlNodePtr] = []
-    /// Nodes the tree builder took out of the tree for good (``discard(_:)``): freed with
-    /// the document, not at once, since the builder's lists may still point at them.
-    private(set) var discarded: [xmlNodePtr] = []
+    /// The memory of every node, attribute and text of the tree (and of template
+    /// contents): released whole after the libxml2 document (``NodeArena``).
+    let arena = NodeArena()
     /// The document's mode, set by the tree builder from the DOCTYPE.
     public internal(set) var mode: Mode = .noQuirks
 
@@ -50,13 +47,16 @@ public final class HTMLDocument: @unchecked Sendable {
     }
 
     deinit {
-        // A discarded node the builder put back into the tree (the adoption agency moves
-        // nodes it finds on its lists) goes with its new parent; read every parent before
-        // freeing anything, and free each detached one once.
-        var detached = Set<xmlNodePtr>()
-        for node in discarded where node.pointee.parent == nil { detached.insert(node) }
-        for node in detached { xmlFreeNode(node) }
-        for fragment in fragments { xmlFreeNode(fragment) }
+        // The tree lives in the arena: libxml2 must not walk it. xmlFreeDoc then frees the
+        // document record, the DOCTYPE (unlinked from the arena's nodes first: libxml2
+        // unlinks it before freeing it) and the dictionary; the arena goes after it.
+        if let doctype = raw.pointee.intSubset {
+            doctype.pointee.parent = nil
+            doctype.pointee.prev = nil
+            doctype.pointee.next = nil
+        }
+        raw.pointee.children = nil
+        raw.pointee.last = nil
         xmlFreeDoc(raw)
         for record in namespaceRecords { xmlFreeNs(record) }
     }
@@ -77,17 +77,11 @@ public final class HTMLDocument: @unchecked Sendable {
         return namespaceRecords[index]
     }
 
-    /// Takes `node` out of the tree (if it is in it) for good: it is freed with the
-    /// document, unless it is back in the tree by then. For the nodes the standard drops
-    /// (the `body` a `frameset` replaces, `selectedcontent`'s old children, a fragment
-    /// parse's context element), which libxml2 would otherwise never free.
+    /// Takes `node` out of the tree for good: for the nodes the standard drops (the `body`
+    /// a `frameset` replaces, `selectedcontent`'s old children, a fragment parse's context
+    /// element). Their memory is the arena's, released with the document (before the arena,
+    /// libxml2 never freed a node in no tree: a leak per such page).
     func discard(_ node: DOMNode) {
         remove(node)
-        discarded.append(node.raw)
-    }
-
-    /// Keeps a template's contents fragment alive as long as the document.
-    func adoptFragment(_ fragment: xmlNodePtr) {
-        fragments.append(fragment)
     }
 }

@@ -48,14 +48,15 @@ extension FieldSpec {
     }
 
     /// The attribute's value from the matched elements that have it: the first such (as
-    /// parsel's `//a/@href`), or all with `[]`.
+    /// parsel's `//a/@href`; the walk stops there), or all with `[]`.
     private func attributeValues(_ selector: CSSSelector, named name: String, on page: Page, _ value: (String) -> FieldValue) -> FieldValue {
         let lookup = AttributeLookup(name)
-        let matches = selector.select(in: page.document)
-        if takesAll { return .array(matches.compactMap { lookup.value(on: $0) }.map(value)) }
-        for element in matches {
-            if let found = lookup.value(on: element) { return value(found) }
+        if takesAll { return .array(selector.select(in: page.document).compactMap { lookup.value(on: $0) }.map(value)) }
+        var first: String?
+        selector.forEachMatch(in: page.document) { element in
+            first = lookup.value(on: element)
+            return first == nil
         }
-        return .null
+        return first.map(value) ?? .null
     }
 }

@@ -63,6 +63,13 @@ public struct CSSSelector: Sendable {
         return found
     }
 
+    /// Calls `body` with each matching element in document order until it returns false
+    /// (a field that wants the first match with some property stops the walk there).
+    func forEachMatch(in document: HTMLDocument, _ body: (DOMNode) -> Bool) {
+        var matcher = SelectorMatcher(selector: self, document: document)
+        matcher.walk(document) { body(DOMNode($0)) }
+    }
+
     /// Whether `element` (an element of `document`) matches the selector.
     public func matches(_ element: DOMNode, in document: HTMLDocument) -> Bool {
         guard element.isElement else { return false }

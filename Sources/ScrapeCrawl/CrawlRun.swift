@@ -104,9 +104,13 @@ public struct CrawlRun: Sendable {
             try Self.refuseForeign(statePath, settings: options.settings)
         }
         var resumeIndex = ResumeIndex()
+        /// Whether the output can be read back: stdout cannot, and then the state alone says
+        /// what was recorded.
+        var outputReadable = false
         let writer: RecordWriter
         do {
             let file = try OutputFile(path: options.output, mode: options.resume ? .resume : .replace, inputs: options.inputs + [statePath])
+            outputReadable = file.isRegularFile
             if options.resume {
                 resumeIndex = try ResumeIndex.load(file: file)
                 summary.run.repairedBytes = resumeIndex.repairedBytes
@@ -125,7 +129,7 @@ public struct CrawlRun: Sendable {
         let state: CrawlState
         do {
             state = try CrawlState(path: statePath, settings: options.settings, fresh: !options.resume || !stateExists)
-            if options.resume { summary.requeued = try state.reconcile(with: &resumeIndex) }
+            if options.resume, outputReadable { summary.requeued = try state.reconcile(with: &resumeIndex) }
         } catch let failure as CrawlStateFailure {
             try? writer.close()
             switch failure {

@@ -136,7 +136,7 @@ final class CrawlStore {
         guard changed.isEmpty else {
             let list = changed.map { "\($0.name) (was \(Self.quote(stored[$0.name] ?? "unset")), now \(Self.quote($0.value)))" }
             throw .foreign(
-                "\(path) is the state of another crawl: its \(list.joined(separator: ", ")) differ; "
+                "\(path) is the state of another crawl: its settings differ: \(list.joined(separator: "; ")); "
                     + "give another --state (or -o), or remove it to start afresh")
         }
     }

@@ -11,21 +11,23 @@ public final class URLPattern: @unchecked Sendable {
     /// The expression as given.
     public let text: String
     /// The compiled expression, allocated once (never moved, so no exclusive access).
-    private let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
+    private let compiled: UnsafeMutablePointer<regex_t>
 
     /// Compiles `text`.
     ///
     /// - Throws: ``CrawlSettingsError`` with regcomp's message.
     public init(_ text: String) throws(CrawlSettingsError) {
-        self.text = text
+        let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
         let code = regcomp(compiled, text, REG_EXTENDED | REG_NOSUB)
         guard code == 0 else {
             var message = [CChar](repeating: 0, count: 256)
             regerror(code, compiled, &message, message.count)
             let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            compiled.deallocate()
+            compiled.deallocate()  // before any property is set, so deinit does not run
             throw CrawlSettingsError("'\(text)' is not a POSIX extended regular expression: \(reason)")
         }
+        self.text = text
+        self.compiled = compiled
     }
 
     deinit {

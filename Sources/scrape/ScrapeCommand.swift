@@ -24,7 +24,7 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape daemon --config scrape.yaml  the long-running service (see systemd/scrape.service)
             """,
         version: ScrapeVersion.description(curl: HTTPClient.curlVersion),
-        subcommands: [RunCommand.self, ExtractCommand.self, APICommand.self, StreamPassthroughCommand.self, FrontierPassthroughCommand.self, CheckConfigCommand.self, DaemonCommand.self],
+        subcommands: [RunCommand.self, CrawlCommand.self, ExtractCommand.self, APICommand.self, StreamPassthroughCommand.self, FrontierPassthroughCommand.self, CheckConfigCommand.self, DaemonCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

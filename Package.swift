@@ -261,6 +261,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ScrapeCrawlTests",
+            dependencies: ["ScrapeCrawl", "ScrapeHTML", "ScrapeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ScrapeCLITests",
             dependencies: ["scrape", "ScrapeTestSupport"],
             swiftSettings: swiftSettings

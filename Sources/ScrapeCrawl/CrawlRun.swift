@@ -42,9 +42,15 @@ public struct CrawlRun: Sendable {
             self.inputs = inputs
         }
 
-        /// The state file's path for these options (nil: a temporary one).
+        /// The state file's path for these options: `--state`, else `OUTPUT.state` when the
+        /// output is a regular file (or not there yet); nil (a temporary state) for stdout,
+        /// a device or a FIFO, beside which no file belongs (`-o /dev/null`).
         public var statePath: String? {
-            state ?? (output == "-" ? nil : output + ".state")
+            if let state { return state }
+            guard output != "-" else { return nil }
+            var info = stat()
+            if stat(output, &info) == 0, info.st_mode & S_IFMT != S_IFREG { return nil }
+            return output + ".state"
         }
     }
 
@@ -84,7 +90,7 @@ public struct CrawlRun: Sendable {
     public func run() async throws(Failure) -> CrawlSummary {
         let started = ContinuousClock.now
         var summary = CrawlSummary()
-        summary.run.resumable = options.output != "-" || options.state != nil
+        summary.run.resumable = options.statePath != nil
         let extractor: PageExtractor
         do throws(ConfigurationError) {
             if let compiled = try options.extraction.pageExtractor() {
@@ -94,6 +100,9 @@ public struct CrawlRun: Sendable {
             }
         } catch {
             throw .fields(error)
+        }
+        if options.resume, options.statePath == nil {
+            throw .refused("--resume with an output that is not a regular file (\(options.output)) needs --state FILE: the state is where the crawl goes on from")
         }
         let temporary = options.statePath == nil ? TemporaryState() : nil
         defer { temporary?.remove() }

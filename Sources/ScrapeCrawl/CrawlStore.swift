@@ -25,8 +25,9 @@ final class CrawlStore {
 
     private static let version = "1"
     private let database: SQLiteDatabase
-    /// The state file, open and `flock`ed while the crawl runs: one crawl per state.
-    private let lock: Int32
+    /// The state file, open and `flock`ed while the crawl runs: one crawl per state; -1
+    /// once closed.
+    private var lock: Int32
     private let find: SQLiteDatabase.Statement
     private let insert: SQLiteDatabase.Statement
     private let markFound: SQLiteDatabase.Statement
@@ -281,10 +282,12 @@ final class CrawlStore {
         try loadCounts()
     }
 
-    /// Checkpoints the WAL into the database file and closes it.
+    /// Checkpoints the WAL into the database file and gives the lock back; idempotent.
     func close() {
+        guard lock >= 0 else { return }
         try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         Glibc.close(lock)
+        lock = -1
     }
 }
 

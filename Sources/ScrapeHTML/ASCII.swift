@@ -9,6 +9,9 @@ enum ASCII {
     /// `A-Z` or `a-z`.
     static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 
+    /// `0-9`, `A-Z` or `a-z`.
+    static func isAlphanumeric(_ byte: UInt8) -> Bool { (byte >= 0x30 && byte <= 0x39) || isLetter(byte) }
+
     /// `byte` with `A-Z` mapped to `a-z`.
     static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }

@@ -40,21 +40,17 @@ enum CharacterReferences {
             if hex { index += 1 }
             let digitsStart = index
             var value: UInt32 = 0
-            while index < s.count, let digit = digitValue(s[index], hex: hex), index - digitsStart < 8 {
-                value = value * (hex ? 16 : 10) + digit
-                index += 1
-            }
-            while index < s.count, digitValue(s[index], hex: hex) != nil {  // absurdly long: out of range
-                value = 0x110000
+            while index < s.count, let digit = NumericCharacterReference.digitValue(s[index], hex: hex) {
+                value = NumericCharacterReference.accumulate(value, digit, hex: hex)
                 index += 1
             }
             guard index > digitsStart else { return nil }
             if index < s.count, s[index] == UInt8(ascii: ";") { index += 1 }
-            return ([numericScalar(value)], index - start)
+            return ([NumericCharacterReference.scalar(for: value)], index - start)
         }
         // Named: the longest identifier of the table that the text starts with.
         var candidate: [UInt8] = []
-        while index < s.count, isASCIIAlphanumeric(s[index]), candidate.count < NamedCharacterReferences.longestName {
+        while index < s.count, ASCII.isAlphanumeric(s[index]), candidate.count < NamedCharacterReferences.longestName {
             candidate.append(s[index])
             index += 1
         }
@@ -64,28 +60,5 @@ enum CharacterReferences {
             candidate.removeLast()
         }
         return nil
-    }
-
-    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): true
-        default: false
-        }
-    }
-
-    private static func digitValue(_ byte: UInt8, hex: Bool) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte) - 48
-        case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: UInt32(byte) - 87
-        case UInt8(ascii: "A")...UInt8(ascii: "F") where hex: UInt32(byte) - 55
-        default: nil
-        }
-    }
-
-    /// The HTML standard's numeric reference rules.
-    private static func numericScalar(_ value: UInt32) -> Unicode.Scalar {
-        if (0x80...0x9F).contains(value) { return Windows1252.scalar(forHighByte: UInt8(value)) }
-        guard value != 0, let scalar = Unicode.Scalar(value) else { return "\u{FFFD}" }
-        return scalar
     }
 }

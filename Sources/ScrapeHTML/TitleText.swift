@@ -1,3 +1,5 @@
+import Glibc
+
 /// Turns a title element's raw text into what `document.title` returns.
 enum TitleText {
     /// Decodes character references, replaces NUL, strips and collapses ASCII whitespace,
@@ -16,6 +18,9 @@ enum TitleText {
     /// character boundary. The one copy of the rule: titles and field values
     /// (``DOMNode/collapsedTextContent``) both go through it.
     static func collapse(_ bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int = .max) -> String {
+        if maxBytes >= bytes.count, let base = bytes.baseAddress, memchr(base, 0, bytes.count) == nil {
+            return collapseUncapped(base, count: bytes.count)
+        }
         var output: [UInt8] = []
         output.reserveCapacity(min(bytes.count, maxBytes))
         var pendingSpace = false
@@ -41,6 +46,35 @@ enum TitleText {
             index = end
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// ``collapse(_:maxBytes:)`` when no cap can bite and there is no NUL (every field
+    /// value: tree text has none): runs between whitespace are copied whole, straight
+    /// into the string's storage.
+    private static func collapseUncapped(_ base: UnsafePointer<UInt8>, count: Int) -> String {
+        String(unsafeUninitializedCapacity: count) { output in
+            var written = 0
+            var pendingSpace = false
+            var index = 0
+            while index < count {
+                if ASCII.isWhitespace(base[index]) {
+                    pendingSpace = written > 0
+                    index += 1
+                    continue
+                }
+                var end = index + 1
+                while end < count, !ASCII.isWhitespace(base[end]) { end += 1 }
+                if pendingSpace {
+                    output[written] = UInt8(ascii: " ")
+                    written += 1
+                    pendingSpace = false
+                }
+                UnsafeMutableRawPointer(output.baseAddress! + written).copyMemory(from: base + index, byteCount: end - index)
+                written += end - index
+                index = end
+            }
+            return written
+        }
     }
 
     /// Bytes in the UTF-8 sequence that starts with `lead` (the input is valid UTF-8).

@@ -168,10 +168,8 @@ struct FrontierAdd: AsyncParsableCommand {
         if ignoreRobots { changes.ignoreRobots = true }
         if !fields.isEmpty {
             // Read and compiled as scrape run's --field, so a worker never meets one that fails.
-            var extraction = ScrapeConfiguration.Extraction()
             do throws(ConfigurationError) {
-                for field in fields { try extraction.add(field, source: "--field") }
-                try extraction.check()
+                _ = try ScrapeConfiguration.Extraction(flags: fields, metadata: false)
             } catch {
                 throw ValidationError(error.description)
             }

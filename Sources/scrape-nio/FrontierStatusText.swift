@@ -12,6 +12,9 @@ enum FrontierStatusText {
             out += "  hosts waiting: \(status.hostsWaiting) (breaker open: \(status.hostsBroken)); lease expiries: \(status.leaseExpiries)\n"
             out += "  settings: per-host rate \(job.perHostRate?.description ?? "unlimited"), per-host concurrency \(job.perHostConcurrency), "
             out += "retries \(job.retries), robots.txt \(job.obeyRobots ? "obeyed" : "ignored")\n"
+            if !job.fields.isEmpty || job.metadata {
+                out += "  fields: \(job.fields.isEmpty ? "none" : job.fields.joined(separator: " ")); metadata: \(job.metadata ? "yes" : "no")\n"
+            }
         }
         if jobs.isEmpty { out += "no jobs (scrape frontier add --job NAME FILE creates one)\n" }
         let live = workers.filter(\.isLive)
@@ -42,7 +45,9 @@ enum FrontierStatusText {
             }
             out.append(contentsOf: ",\"per_host_rate\":".utf8)
             out.append(contentsOf: (status.job.perHostRate.map { "\($0.perSecond)" } ?? "null").utf8)
-            out.append(contentsOf: ",\"obey_robots\":\(status.job.obeyRobots)}".utf8)
+            out.append(contentsOf: ",\"obey_robots\":\(status.job.obeyRobots),\"fields\":".utf8)
+            out.append(contentsOf: JSONDocument.array(status.job.fields.map(JSONDocument.string)).encoded)
+            out.append(contentsOf: ",\"metadata\":\(status.job.metadata)}".utf8)
         }
         out.append(contentsOf: #"],"workers":["#.utf8)
         for (index, worker) in workers.filter(\.isLive).enumerated() {

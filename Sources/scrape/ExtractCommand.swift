@@ -15,12 +15,13 @@ struct ExtractCommand: ParsableCommand {
             gets error.kind "read" and the others still run. Relative URLs (::url) resolve \
             against the page's <base href>, else --base-url, else the file's own file:// URL. \
             A file is read as HTML; its encoding is sniffed as a response's (BOM, <meta>, else \
-            UTF-8) unless --charset names it. Exit status 0 even when a file is unreadable (its \
+            UTF-8) unless --charset names it (an unknown label is ignored, as a browser ignores an \
+            unknown HTTP charset). Exit status 0 even when a file is unreadable (its \
             record says so); 2 for a bad --field.
 
             Examples:
               scrape extract page.html --field 'title=h1' --field 'links[]=a::url(href)'
-              scrape extract saved/*.html --field 'price=xpath:string(//span[@class="price"])' -o prices.jsonl
+              scrape extract saved/*.html --field 'n=xpath:count(//a)' -o counts.jsonl
               scrape extract product.html --metadata --base-url https://shop.example/p/42
             """
     )
@@ -70,14 +71,10 @@ struct ExtractCommand: ParsableCommand {
 
     /// `--field` and `--metadata` through the reader `scrape run` uses, compiled.
     private func extraction() throws -> ScrapeConfiguration.Extraction {
-        var extraction = ScrapeConfiguration.Extraction()
-        extraction.metadata = metadata
         do throws(ConfigurationError) {
-            for field in fields { try extraction.add(field, source: "--field") }
-            try extraction.check()
+            return try ScrapeConfiguration.Extraction(flags: fields, metadata: metadata)
         } catch {
             throw ValidationError(error.description)
         }
-        return extraction
     }
 }

@@ -96,15 +96,11 @@ struct PageOptions: ParsableArguments {
 
     /// `--field` and `--metadata`, read as the config file's `fields:` entries are, and compiled.
     private func flagExtraction() throws -> ScrapeConfiguration.Extraction {
-        var extraction = ScrapeConfiguration.Extraction()
-        extraction.metadata = metadata
         do throws(ConfigurationError) {
-            for field in fields { try extraction.add(field, source: "--field") }
-            try extraction.check()
+            return try ScrapeConfiguration.Extraction(flags: fields, metadata: metadata)
         } catch {
             throw ValidationError(error.description)
         }
-        return extraction
     }
 
     /// `http` with the flags given applied, each through its config key's parser.

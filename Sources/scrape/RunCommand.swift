@@ -20,7 +20,11 @@ struct RunCommand: AsyncParsableCommand {
             (robots_disallowed). Records reach the output as they complete \
             (within 100 ms). On SIGINT/SIGTERM unfinished URLs get no record; run again with \
             --resume to fetch only those, and add --retry-failed to fetch transient failures again. \
-            The output is locked while a run writes it: a second run on it is refused.
+            The output is locked while a run writes it: a second run on it is refused. \
+            With --field (or the config file's fields:) every record also has a fields object \
+            after title, taken from every HTML page whatever its status (null when there is no \
+            HTML page); --metadata adds a metadata object after it. A field that does not \
+            parse is a usage error before anything is fetched.
             """
     )
 

@@ -65,6 +65,35 @@ struct FieldsCommandTests {
         }
     }
 
+    /// `--resume` (and `--retry-failed`) read back an output whose records hold nested
+    /// fields and metadata, cut mid-record as a killed run leaves it.
+    @Test func resumeReadsBackRecordsWithFields() async throws {
+        try await TestServer.withRunning { server in
+            let urls = (0..<4).map { server.url("/fields/product?n=\($0)") } + [server.url("/always/503")]
+            let input = try TemporaryFiles.urlList(urls)
+            let output = TemporaryFiles.path("out.jsonl")
+            defer { unlink(input); unlink(output) }
+            let flags = ["--ignore-robots", "--quiet", "--retries", "0", "--metadata", "--field", "h1=h1", "--field", "links[]=a::url(href)"]
+            let first = try await scrape([input, "-o", output] + flags)
+            #expect(first.status == 0, "\(first.stderr)")
+            let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map(String.init)
+            #expect(lines.count == 5)
+            let kept = lines.filter { !$0.contains("/always/503") }.prefix(2)
+            try (kept.joined(separator: "\n") + "\n" + lines.first { $0.contains("/always/503") }! + "\n" + kept.first!.prefix(80))
+                .write(toFile: output, atomically: true, encoding: .utf8)
+            let before = server.log.count(prefix: "/")
+            let resumed = try await scrape([input, "-o", output, "--resume", "--retry-failed"] + flags)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            let records = try TemporaryFiles.records(try String(contentsOfFile: output, encoding: .utf8))
+            #expect(records.count == 5)
+            #expect(Set(records.compactMap { $0["url"] as? String }) == Set(urls))
+            #expect(server.log.count(prefix: "/") - before == 3)  // two pages not kept, the 503 again
+            let pages = records.filter { ($0["url"] as? String)?.contains("/fields/") == true }
+            #expect(pages.count == 4 && pages.allSatisfy { ($0["fields"] as? [String: Any])?["h1"] as? String == "Blue Widget" && $0["metadata"] is [String: Any] })
+            #expect(records.first { ($0["url"] as? String)?.contains("/always/503") == true }?["fields"] is NSNull)  // a text/plain 503
+        }
+    }
+
     @Test func configFieldsWithAFlagReplacingOne() async throws {
         try await TestServer.withRunning { server in
             let input = try TemporaryFiles.urlList([server.url("/fields/product")])

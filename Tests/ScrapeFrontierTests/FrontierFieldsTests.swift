@@ -55,6 +55,10 @@ import Testing
             let updated = try await Self.scrape(["add"] + db + ["--job", "f", "--update", "--field", "h1=h1", "--field", "h2[]=h2", "--metadata", list])
             #expect(updated.status == 0, "\(updated.stderr)")
             #expect(try await harness.store.job(named: "f")?.job.metadata == true)
+            let status = try await Self.scrape(["status"] + db + ["--job", "f", "--json"])
+            #expect(status.stdout.contains(#""fields":["h1=h1","h2[]=h2"],"metadata":true}"#), "\(status.stdout)")
+            let text = try await Self.scrape(["status"] + db + ["--job", "f"])
+            #expect(text.stdout.contains("  fields: h1=h1 h2[]=h2; metadata: yes\n"), "\(text.stdout)")
 
             let worked = try await Self.scrape(["work"] + db + ["--job", "f", "--until-empty", "--worker-id", "w"])
             #expect(worked.status == 0, "\(worked.stderr)")

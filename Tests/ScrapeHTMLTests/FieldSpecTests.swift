@@ -9,6 +9,7 @@ struct FieldSpecTests {
         #expect(set.specs.map(\.takesAll) == [false, true, false])
         #expect(set.specs.map(\.isXPath) == [false, false, true])
         #expect(set.specs.map(\.query) == ["h1", "a::attr(href)", "count(//a)"])
+        #expect(set.specs.map(\.text) == ["h1=h1", "links[]=css:a::attr(href)", "n=xpath:count(//a)"])
         #expect(!set.isEmpty)
         #expect(try FieldSet([]).isEmpty)
     }
@@ -22,11 +23,13 @@ struct FieldSpecTests {
     @Test func missingEquals() {
         #expect(throws: FieldSpecError.self) { try FieldSet(["h1"]) }
         #expect(error(["h1"])?.kind == .missingEquals)
+        #expect(error(["h1"])?.description == "field 'h1': expected NAME=SPEC (css:SELECTOR, SELECTOR or xpath:EXPRESSION)")
     }
 
     @Test func emptyName() {
         #expect(error(["=h1"])?.kind == .emptyName)
         #expect(error(["[]=h1"])?.kind == .emptyName)
+        #expect(error(["=h1"])?.description == "field '=h1': the NAME before '=' is empty")
     }
 
     @Test func duplicateNamesWithAndWithoutBrackets() {

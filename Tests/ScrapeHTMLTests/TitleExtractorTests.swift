@@ -125,6 +125,13 @@ struct TitleExtractorTests {
         #expect(capped.title(in: Array("<title>   </title>".utf8), contentType: "text/html") == "")
     }
 
+    /// Leading zeros do not make a numeric reference out of range (the tokenizer's rule):
+    /// `&#0000000065;` is `A`, as in a browser; only the value decides U+FFFD.
+    @Test func numericReferencesWithLeadingZeros() {
+        let body = Array("<title>&#0000000065;&#x00000000042;&#99999999999;&#x0000000080;</title>".utf8)
+        #expect(Self.extractor.title(in: body, contentType: "text/html") == "AB\u{FFFD}\u{20AC}")
+    }
+
     @Test func mediaTypeParameters() {
         let page = Array("<title>Caf\u{E9}</title>".utf8)
         #expect(Self.extractor.title(in: page, contentType: "TEXT/HTML ; Charset = \"UTF-8\" ; q=1") == "Caf\u{E9}")

@@ -1,4 +1,5 @@
 import CLibXML2
+import Glibc
 
 /// Writes a node as HTML by the HTML standard's fragment serialization algorithm
 /// ("Serializing HTML fragments", as it stands today): what a browser's `outerHTML` gives,
@@ -16,7 +17,8 @@ import CLibXML2
 /// - attribute values escape `&`, NBSP, `"`, `<` and `>` (the `<`/`>` escaping is recent:
 ///   browsers shipped it in 2025);
 /// - no leading newline is added to `pre`, `textarea` or `listing` (that rule was taken out of
-///   the standard), comments are `<!--data-->`, a DOCTYPE is `<!DOCTYPE name>`.
+///   the standard), comments are `<!--data-->`, a DOCTYPE is `<!DOCTYPE name>`, a processing
+///   instruction `<?target data>`.
 ///
 /// Iterative, with an explicit stack of open elements: a 100,000-deep tree cannot overflow
 /// the thread's stack. Writes bytes into one buffer.
@@ -114,7 +116,7 @@ struct HTMLSerializer {
         case XML_TEXT_NODE:
             guard let content = node.pointee.content else { return }
             if let parent, node.pointee.parent == parent, isRawTextParent(parent) {
-                append(cString: content, to: &output)
+                Self.append(cString: content, to: &output)
             } else {
                 Self.escape(content, attributeMode: false, to: &output)
             }
@@ -122,6 +124,13 @@ struct HTMLSerializer {
             output.append(contentsOf: "<!--".utf8)
             if let content = node.pointee.content { Self.append(cString: content, to: &output) }
             output.append(contentsOf: "-->".utf8)
+        case XML_PI_NODE:
+            // Not made by today's tree builder; written as the standard says if one is.
+            output.append(contentsOf: "<?".utf8)
+            if let name = node.pointee.name { Self.append(cString: name, to: &output) }
+            output.append(UInt8(ascii: " "))
+            if let content = node.pointee.content { Self.append(cString: content, to: &output) }
+            output.append(UInt8(ascii: ">"))
         case XML_DTD_NODE:
             output.append(contentsOf: "<!DOCTYPE ".utf8)
             if let name = node.pointee.name { Self.append(cString: name, to: &output) }
@@ -131,31 +140,47 @@ struct HTMLSerializer {
         }
     }
 
-    private func append(cString: UnsafePointer<UInt8>, to output: inout [UInt8]) {
-        Self.append(cString: cString, to: &output)
-    }
-
     /// Whether text in `element` is written as it is (the standard's list).
     private func isRawTextParent(_ element: xmlNodePtr) -> Bool {
         guard element.pointee.ns == nil, let name = element.pointee.name else { return false }
-        for rawText in Self.rawTextElements where xmlStrEqual(name, rawText.utf8Start) != 0 { return true }
+        if Self.rawTextElements.contains(name) { return true }
         return scripting && xmlStrEqual(name, Self.noscriptName.utf8Start) != 0
     }
 
-    private static let rawTextElements: [StaticString] = ["style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext"]
+    private static let rawTextElements = NameSet(["style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext"])
     private static let noscriptName: StaticString = "noscript"
 
     /// Whether an element "serializes as void": an HTML element the standard lists.
     static func isVoid(_ element: xmlNodePtr) -> Bool {
         guard element.pointee.ns == nil, let name = element.pointee.name else { return false }
-        for void in voidElements where xmlStrEqual(name, void.utf8Start) != 0 { return true }
-        return false
+        return voidElements.contains(name)
     }
 
-    private static let voidElements: [StaticString] = [
+    private static let voidElements = NameSet([
         "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
         "link", "meta", "param", "source", "track", "wbr",
-    ]
+    ])
+
+    /// A few element names, grouped by length so a lookup compares only same-length
+    /// names (it runs for every element and text node serialized).
+    private struct NameSet: Sendable {
+        private let byLength: [[[UInt8]]]
+
+        init(_ names: [StaticString]) {
+            var groups = [[[UInt8]]](repeating: [], count: 16)
+            for name in names {
+                groups[name.utf8CodeUnitCount].append(Array(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)))
+            }
+            byLength = groups
+        }
+
+        func contains(_ name: UnsafePointer<UInt8>) -> Bool {
+            let length = Int(xmlStrlen(name))
+            guard length < byLength.count else { return false }
+            for candidate in byLength[length] where memcmp(name, candidate, length) == 0 { return true }
+            return false
+        }
+    }
 
     private static func append(cString: UnsafePointer<UInt8>, to output: inout [UInt8]) {
         output.append(contentsOf: UnsafeBufferPointer(start: cString, count: Int(xmlStrlen(cString))))

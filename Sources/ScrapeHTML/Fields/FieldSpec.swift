@@ -17,6 +17,8 @@ public struct FieldSpec: Sendable {
         case xpath(slot: Int)
     }
 
+    /// The spec as given (`NAME=SPEC`): what a job stores to rebuild the field set.
+    public let text: String
     /// The key in the record's `fields` object: NAME without `[]`.
     public let name: String
     /// Whether NAME ended in `[]`: every match, as an array.
@@ -32,6 +34,7 @@ public struct FieldSpec: Sendable {
         guard let equals = spec.firstIndex(of: "=") else {
             throw FieldSpecError(kind: .missingEquals, spec: spec, field: "", query: "", message: "no '='", offset: nil)
         }
+        text = spec
         var name = String(spec[..<equals])
         takesAll = name.hasSuffix("[]")
         if takesAll { name.removeLast(2) }

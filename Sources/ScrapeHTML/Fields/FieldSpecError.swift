@@ -18,6 +18,7 @@ public struct FieldSpecError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidXPath = "invalid_xpath"
     }
 
+    /// What was wrong.
     public let kind: Kind
     /// The spec as given (`NAME=SPEC`).
     public let spec: String
@@ -31,6 +32,7 @@ public struct FieldSpecError: Error, Sendable, Equatable, CustomStringConvertibl
     /// parser's count), UTF-8 bytes for XPath (libxml2's).
     public let offset: Int?
 
+    /// For the user: names the field, quotes the selector, says what and where.
     public var description: String {
         switch kind {
         case .missingEquals:

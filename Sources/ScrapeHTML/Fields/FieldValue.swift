@@ -2,6 +2,7 @@
 public enum FieldValue: Sendable, Equatable {
     /// Nothing matched (or an XPath number that is NaN or infinite).
     case null
+    /// Text: an element's collapsed text, an attribute's value, a URL, HTML, an XPath string.
     case string(String)
     /// An XPath number; integral values are written without a fraction by the encoder.
     case number(Double)

@@ -11,6 +11,7 @@ public struct PageExtraction: Sendable {
     /// The page's metadata, when asked for and the page is HTML.
     public var metadata: PageMetadata?
 
+    /// An extraction with these parts.
     public init(title: String?, isHTML: Bool, fields: [(name: String, value: FieldValue)], metadata: PageMetadata?) {
         self.title = title
         self.isHTML = isHTML

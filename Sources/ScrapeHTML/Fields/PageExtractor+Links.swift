@@ -63,7 +63,7 @@ extension PageExtractor {
     public func extract(body: [UInt8], contentType: String?, url: String, links rule: LinkRule) -> (PageExtraction, PageLinks?) {
         let mediaType = MediaType(contentType)
         guard mediaType.isHTML else { return (PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil), nil) }
-        let document = DocumentDecoder.withUTF8(body, httpCharset: mediaType.charset) { HTMLParser.parse(utf8: $0) }
+        let document = DocumentDecoder.parse(body, httpCharset: mediaType.charset)
         return (extract(from: document, url: url), Self.links(in: document, url: url, rule: rule))
     }
 

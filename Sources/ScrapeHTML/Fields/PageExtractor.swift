@@ -1,3 +1,5 @@
+import CLibXML2
+
 /// Takes a run's fields (and, when asked, metadata) from each response body: the tree a
 /// browser builds, then every field on it.
 ///
@@ -13,7 +15,10 @@ public struct PageExtractor: Sendable {
     /// Whether any field resolves URLs (`::url`): else the base URL is not looked for.
     private let needsBaseURL: Bool
 
+    /// Also initializes libxml2 (`xmlInitParser`): its first initialization is not safe to
+    /// race, and an extractor is made once, before pages are parsed on many threads.
     public init(fields: FieldSet, metadata: Bool) {
+        xmlInitParser()
         self.fields = fields
         self.metadata = metadata
         needsBaseURL = metadata || fields.specs.contains { spec in
@@ -33,8 +38,7 @@ public struct PageExtractor: Sendable {
     public func extract(body: [UInt8], contentType: String?, url: String) -> PageExtraction {
         let mediaType = MediaType(contentType)
         guard mediaType.isHTML else { return PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil) }
-        let document = DocumentDecoder.withUTF8(body, httpCharset: mediaType.charset) { HTMLParser.parse(utf8: $0) }
-        return extract(from: document, url: url)
+        return extract(from: DocumentDecoder.parse(body, httpCharset: mediaType.charset), url: url)
     }
 
     /// The extraction from a parsed document (`scrape extract` and tests start here too).

@@ -7,7 +7,9 @@
 public struct PageMetadata: Sendable, Equatable {
     /// A `name`/`property` and `content` pair of a `<meta>`, as written.
     public struct Property: Sendable, Equatable {
+        /// The `property` or `name` attribute (`og:title`, `twitter:card`, `description`).
         public var name: String
+        /// The `content` attribute, exact.
         public var content: String
 
         public init(name: String, content: String) {
@@ -30,5 +32,6 @@ public struct PageMetadata: Sendable, Equatable {
     /// base URL as `::url` values are (as written when it does not parse).
     public var canonical: String?
 
+    /// Empty metadata (nothing found).
     public init() {}
 }

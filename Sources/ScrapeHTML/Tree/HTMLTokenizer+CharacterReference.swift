@@ -16,7 +16,7 @@ extension HTMLTokenizer {
             return consumeNumericReference(inAttribute: inAttribute)
         }
         let remaining = UnsafeBufferPointer(rebasing: input[position...])
-        guard Self.isAlphanumeric(first), let match = Self.namedReferences.longestMatch(in: remaining) else {
+        guard ASCII.isAlphanumeric(first), let match = Self.namedReferences.longestMatch(in: remaining) else {
             // No name matches (or not a name at all): the `&` stays, and the letters after
             // it are copied by the return state (the ambiguous ampersand state's rule).
             return appendReferenceText(UInt8(ascii: "&"), inAttribute: inAttribute)
@@ -24,7 +24,7 @@ extension HTMLTokenizer {
         let endsWithSemicolon = remaining[match.length - 1] == UInt8(ascii: ";")
         if inAttribute && !endsWithSemicolon && match.length < remaining.count {
             let next = remaining[match.length]
-            if next == UInt8(ascii: "=") || Self.isAlphanumeric(next) {
+            if next == UInt8(ascii: "=") || ASCII.isAlphanumeric(next) {
                 // Historical: `href="?a=1&amp=2"` keeps the text as written.
                 appendReferenceText(UInt8(ascii: "&"), inAttribute: true)
                 appendToAttributeValue(UnsafeBufferPointer(rebasing: remaining[..<match.length]))
@@ -45,8 +45,8 @@ extension HTMLTokenizer {
         if hex { index += 1 }
         let digitsStart = index
         var value: UInt32 = 0
-        while index < count, let digit = Self.digitValue(input[index], hex: hex) {
-            value = min(value * (hex ? 16 : 10) + digit, 0x110000)  // saturates: past U+10FFFF is all the same
+        while index < count, let digit = NumericCharacterReference.digitValue(input[index], hex: hex) {
+            value = NumericCharacterReference.accumulate(value, digit, hex: hex)
             index += 1
         }
         guard index > digitsStart else {
@@ -55,28 +55,8 @@ extension HTMLTokenizer {
         }
         if index < count && input[index] == UInt8(ascii: ";") { index += 1 }
         position = index
-        appendScalar(Self.numericReferenceScalar(value), inAttribute: inAttribute)
+        appendScalar(NumericCharacterReference.scalar(for: value).value, inAttribute: inAttribute)
     }
-
-    /// The standard's numeric character reference end state: U+0000, surrogates and values
-    /// past U+10FFFF become U+FFFD; 0x80-0x9F map as windows-1252 does (C1 controls were
-    /// never meant); other controls and noncharacters stay (parse errors only).
-    static func numericReferenceScalar(_ value: UInt32) -> UInt32 {
-        switch value {
-        case 0, 0xD800...0xDFFF, 0x110000...: return 0xFFFD
-        case 0x80...0x9F: return c1Replacements[Int(value - 0x80)]
-        default: return value
-        }
-    }
-
-    /// The standard's table for references to 0x80-0x9F (the five it leaves out map to
-    /// themselves).
-    private static let c1Replacements: [UInt32] = [
-        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
-        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
-    ]
 
     /// Appends `scalar` (a Unicode scalar value), UTF-8 encoded, to the attribute value or
     /// to the text.
@@ -102,18 +82,5 @@ extension HTMLTokenizer {
     /// Appends a byte of a reference's text to the attribute value or to the text.
     private mutating func appendReferenceText(_ byte: UInt8, inAttribute: Bool) {
         if inAttribute { appendToAttributeValue(byte) } else { text.append(byte) }
-    }
-
-    static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || ASCII.isLetter(byte)
-    }
-
-    private static func digitValue(_ byte: UInt8, hex: Bool) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte) - 48
-        case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: UInt32(byte) - 87
-        case UInt8(ascii: "A")...UInt8(ascii: "F") where hex: UInt32(byte) - 55
-        default: nil
-        }
     }
 }

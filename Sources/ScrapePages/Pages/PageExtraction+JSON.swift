@@ -2,14 +2,12 @@ package import ScrapeCore
 package import ScrapeHTML
 
 extension PageExtraction {
-    /// The record's `fields` value: an object keyed by field name without its `[]`, in
-    /// the order the fields were given; `null` for a page that is not HTML.
+    /// The record's `fields` value: an object keyed by field name (``PageExtraction/fields``
+    /// names are already without their `[]`), in the order the fields were given; `null`
+    /// for a page that is not HTML.
     package var fieldsDocument: JSONDocument {
         guard isHTML else { return .null }
-        return .object(fields.map { field in
-            let key = field.name.hasSuffix("[]") ? String(field.name.dropLast(2)) : field.name
-            return JSONDocument.Member(key: key, value: JSONDocument(field.value))
-        })
+        return .object(fields.map { JSONDocument.Member(key: $0.name, value: JSONDocument($0.value)) })
     }
 
     /// The record's `metadata` value (see `PageMetadata+JSON.swift`); `null` for a page

@@ -2,6 +2,21 @@ public import ScrapeCore
 public import ScrapeHTML
 
 extension ScrapeConfiguration.Extraction {
+    /// The `--field NAME=SPEC` values and `--metadata` of a command line, read as the
+    /// config file's `fields:` entries are and compiled: the one reading of those flags for
+    /// `scrape run`, `scrape extract` and `scrape frontier add`, so they accept and refuse
+    /// the same.
+    ///
+    /// - Throws: ``ConfigurationError`` at `source` for a malformed or repeated entry (see
+    ///   ``ScrapeConfiguration/Extraction/add(_:source:line:)``) or a field that does not
+    ///   compile (see ``pageExtractor()``).
+    public init(flags fields: [String], metadata: Bool, source: String = "--field") throws(ConfigurationError) {
+        self.init()
+        self.metadata = metadata
+        for field in fields { try add(field, source: source) }
+        try check()
+    }
+
     /// The extractor for these settings, compiled once per run before anything is fetched;
     /// nil when nothing beyond the title is asked for (the run keeps the title's fast path).
     ///

@@ -1,4 +1,5 @@
 @testable import ScrapeHTML
+import Testing
 
 /// Trees built by hand with the tree builder's own operations, so the field, XPath and
 /// serializer tests do not depend on the parser: `.element("p", ["class": "x"], [.text("hi")])`.
@@ -47,5 +48,19 @@ enum HandTree {
         case .comment(let data):
             document.insert(document.createComment(Array(data.utf8)), into: parent, before: nil)
         }
+    }
+}
+
+/// The hand-built trees the field tests use are trees the tree builder could make.
+struct FieldHandTreeTests {
+    @Test func shapeAndTemplateContents() throws {
+        let document = HandTree.document(body: [.text("a"), .text("b"), .element("template", [], [], contents: [.el("p")])])
+        let body = try #require(HandTree.first("body", in: document))
+        #expect(Array(body.children).count == 2)  // "ab" merged as the standard's "insert a character" does
+        #expect(body.firstChild?.data == "ab")
+        let template = try #require(HandTree.first("template", in: document))
+        #expect(template.firstChild == nil)
+        #expect(template.templateContents?.firstChild?.name == "p")
+        #expect(HandTree.first("p", in: document) == nil)  // contents are not in the tree walk
     }
 }

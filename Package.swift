@@ -134,7 +134,7 @@ let package = Package(
         // the seen set and the queue in a SQLite state file (resumable through kill -9).
         .target(
             name: "ScrapeCrawl",
-            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTML", "ScrapeHTTP", "ScrapePages", "ScrapeResilience", "CSQLite", "CPSL"],
+            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTML", "ScrapeHTTP", "ScrapePages", "ScrapeResilience", "CSQLite", "CPSL", "CZlib"],
             swiftSettings: swiftSettings
         ),
         // `scrape api`: authenticated, paginated REST walks on the page pipeline's scheduler.

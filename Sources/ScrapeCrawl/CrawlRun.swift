@@ -43,13 +43,14 @@ public struct CrawlRun: Sendable {
         }
 
         /// The state file's path for these options: `--state`, else `OUTPUT.state` when the
-        /// output is a regular file (or not there yet); nil (a temporary state) for stdout,
-        /// a device or a FIFO, beside which no file belongs (`-o /dev/null`).
+        /// output path is a regular file (or not there yet); nil (a temporary state) for
+        /// stdout, a device, a FIFO or a symlink, beside which no file belongs
+        /// (`-o /dev/null`, `-o /dev/stdout`).
         public var statePath: String? {
             if let state { return state }
             guard output != "-" else { return nil }
             var info = stat()
-            if stat(output, &info) == 0, info.st_mode & S_IFMT != S_IFREG { return nil }
+            if lstat(output, &info) == 0, info.st_mode & S_IFMT != S_IFREG { return nil }
             return output + ".state"
         }
     }
@@ -156,6 +157,18 @@ public struct CrawlRun: Sendable {
         } catch {
             try? writer.close()
             throw .client(error)
+        }
+        if state.sitemapsPending {
+            let report = await SitemapReader(client: client, settings: options.settings, maxBody: options.http.clientConfiguration.limits.maxBodyBytes).read()
+            for problem in report.problems { onNotice?(problem) }
+            summary.sitemapFiles = report.files
+            do {
+                summary.sitemapURLs = try state.addSitemapFinds(report.finds)
+            } catch {
+                await client.shutdown()
+                try? writer.close()
+                throw .state("\(error)")
+            }
         }
         var failure: Failure?
         do {

@@ -17,10 +17,12 @@ public struct CrawlSettings: Sendable {
     public var deny: [URLPattern]
     /// Which elements' links are followed.
     public var follow: LinkRule
+    /// Whether the seeds' origins' sitemaps add seeds (`--sitemaps`).
+    public var sitemaps: Bool
 
     public init(
         seeds: [CrawlURL], scope: CrawlScope = .host, maxDepth: Int? = nil, maxPages: Int? = nil, allow: [URLPattern] = [],
-        deny: [URLPattern] = [], follow: LinkRule = .standard
+        deny: [URLPattern] = [], follow: LinkRule = .standard, sitemaps: Bool = false
     ) {
         var seen: Set<String> = []
         self.seeds = seeds.filter { seen.insert($0.href).inserted }
@@ -30,6 +32,7 @@ public struct CrawlSettings: Sendable {
         self.allow = allow
         self.deny = deny
         self.follow = follow
+        self.sitemaps = sitemaps
     }
 
     /// Whether the URL patterns let `url` through: it matches an allow (when any is
@@ -54,7 +57,7 @@ public struct CrawlSettings: Sendable {
             ("allow", allow.map(\.text).joined(separator: "\n")),
             ("deny", deny.map(\.text).joined(separator: "\n")),
             ("follow", follow.text),
-            ("sitemaps", "off"),
+            ("sitemaps", sitemaps ? "on" : "off"),
         ]
     }
 }

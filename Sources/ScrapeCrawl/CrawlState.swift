@@ -157,6 +157,33 @@ final class CrawlState: Sendable {
         }
     }
 
+    /// Whether `--sitemaps` still has to read the sitemaps (a fresh crawl, or one stopped
+    /// before their finds were added).
+    var sitemapsPending: Bool {
+        settings.sitemaps && ((try? shared.withLock { shared throws(SQLiteError) in try shared.store.meta("sitemaps_read") }) ?? nil) == nil
+    }
+
+    /// Adds what the sitemaps listed as seeds at depth 0 (their referrer the sitemap file),
+    /// each URL once, `--max-pages` applied; then notes that the sitemaps were read.
+    ///
+    /// - Returns: how many URLs were queued.
+    func addSitemapFinds(_ finds: [SitemapReader.Find]) throws(SQLiteError) -> Int {
+        let maxPages = settings.maxPages
+        return try shared.withLock { shared throws(SQLiteError) -> Int in
+            let store = shared.store
+            return try store.transaction { () throws(SQLiteError) -> Int in
+                var queued = 0
+                for find in finds where try store.lookup(find.url.href) == nil {
+                    let full = maxPages.map { store.admitted >= $0 } ?? false
+                    try store.add(find.url.href, state: full ? .maxPages : .queued, depth: 0, referrer: find.sitemap, seed: find.seed, isSeed: true, found: false)
+                    if !full { queued += 1 }
+                }
+                try store.setMeta("sitemaps_read", "1")
+                return queued
+            }
+        }
+    }
+
     /// URLs queued or in flight.
     var unrecordedCount: Int {
         shared.withLock { $0.store.unrecorded.reduce(0, +) }

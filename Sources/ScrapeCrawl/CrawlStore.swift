@@ -165,6 +165,19 @@ final class CrawlStore {
         try database.transaction(body)
     }
 
+    /// A value of the `meta` table (nil when unset).
+    func meta(_ key: String) throws(SQLiteError) -> String? {
+        let read = try database.prepare("SELECT value FROM meta WHERE key = ?1")
+        try read.bind([.text(key)])
+        defer { read.reset() }
+        return try read.step() ? read.text(at: 0) : nil
+    }
+
+    /// Sets a value of the `meta` table.
+    func setMeta(_ key: String, _ value: String) throws(SQLiteError) {
+        try database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)").run([.text(key), .text(value)])
+    }
+
     /// What is known of `url`: its row id, state, depth and whether it was found as a link.
     func lookup(_ url: String) throws(SQLiteError) -> (id: Int, state: URLState, depth: Int, found: Bool)? {
         try find.bind([.text(url)])

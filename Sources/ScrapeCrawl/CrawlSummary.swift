@@ -35,6 +35,9 @@ public struct CrawlSummary: Sendable {
     /// With `--resume`: URLs the state had marked recorded whose record the output lacked,
     /// queued again.
     public var requeued = 0
+    /// With `--sitemaps`: sitemap files read, and the URLs they added as seeds.
+    public var sitemapFiles = 0
+    public var sitemapURLs = 0
     /// Where the state is kept (nil: a temporary file, removed at the end).
     public var statePath: String?
 

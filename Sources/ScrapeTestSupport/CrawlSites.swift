@@ -9,6 +9,8 @@ import HTTPTypes
 /// - `/crawl/calendar/N`: an endless calendar, each day linking the next and the one before;
 /// - `/crawl/depth/…`: a page reachable in two links through a slow page, and in three
 ///   through fast ones, with one more page behind it (depth exactness);
+/// - `/sitemap.xml` (an index) → `/crawl/sitemaps/urls.xml.gz` (gzip, relative and offsite
+///   locations) and `/crawl/sitemaps/urls.txt` (plain text), listing `/crawl/sitemaps/pN.html`;
 /// - `/crawl/grid/N?size=S&delay=MS`: S pages, each linking to the next and 9 others, each answered
 ///   after MS milliseconds (exactly once under concurrency, kill -9 and `--resume`).
 public enum CrawlSites {
@@ -52,6 +54,7 @@ public enum CrawlSites {
             return html("<!doctype html><title>Day \(day)</title><a href=\"\(day + 1)\">next</a> <a href=\"\(day - 1)\">previous</a>")
         }
         registerDepth(on: router)
+        registerSitemaps(on: router)
         router.get("/crawl/grid/:n") { request, context in
             let n = try context.parameters.require("n", as: Int.self)
             let size = max(1, request.uri.queryParameters.get("size", as: Int.self) ?? 100)
@@ -80,6 +83,44 @@ public enum CrawlSites {
             guard let body = pages[name] else { return Response(status: .notFound) }
             if name == "slow.html" { try await Task.sleep(for: .milliseconds(400)) }
             return html("<!doctype html><title>\(name)</title>" + body)
+        }
+    }
+
+    /// The gzipped urlset: `/crawl/sitemaps/p1.html?a=1&amp;b=2` (relative, so its bytes
+    /// need no port) and `http://offsite.test/x` (out of every test seed's scope).
+    private static let gzippedURLSet: [UInt8] = {
+        let hex = Array("""
+            1f8b08000000000002ff558ecb0ec2201045f7fd8a86854ba6b853797c0b36549a4021cc54faf916ad262eefe3e45e69b618faa72b38a7\
+            4531c107667427d712d051bf670b2ae689f215a0d6ca7126176d469eca0370f4bb40384c18f885e9c66a19d2a8612cb6866f8a9005f714\
+            83b14a9c6cccb7bb3a4b6845096fe6071e7b699a1acbc921c1f65785cf41ddbd00a88268e7c0000000
+            """.utf8)
+        return stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+    }()
+
+    private static func registerSitemaps(on router: Router<TestRequestContext>) {
+        router.get("/sitemap.xml") { request, _ in
+            let site = "http://" + (request.head.authority ?? "")
+            return Response(status: .ok, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+                <sitemap><loc>\(site)/crawl/sitemaps/urls.xml.gz</loc></sitemap>
+                <sitemap><loc>
+                  \(site)/crawl/sitemaps/urls.txt
+                </loc></sitemap>
+                </sitemapindex>
+                """)))
+        }
+        router.get("/crawl/sitemaps/urls.xml.gz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/gzip"], body: .init(byteBuffer: ByteBuffer(bytes: gzippedURLSet)))
+        }
+        router.get("/crawl/sitemaps/urls.txt") { request, _ in
+            let site = "http://" + (request.head.authority ?? "")
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "\(site)/crawl/sitemaps/p2.html\n\n\(site)/crawl/sitemaps/p3.html\n")))
+        }
+        router.get("/crawl/sitemaps/:page") { _, context in
+            html("<!doctype html><title>\(try context.parameters.require("page"))</title><a href=\"p2.html\">p2</a>")
         }
     }
 

@@ -25,7 +25,7 @@ struct CrawlCommand: AsyncParsableCommand {
             Examples:
               scrape crawl https://docs.example/ -o pages.jsonl
               scrape crawl --seeds seeds.txt --scope prefix --max-depth 3 -o out.jsonl
-              scrape crawl https://shop.example/ --deny '/cart' --field 'price=.price' -o shop.jsonl
+              scrape crawl https://shop.example/ --sitemaps --deny '/cart' --field 'price=.price' -o shop.jsonl
               scrape crawl https://docs.example/ -o pages.jsonl --resume
             """
     )
@@ -56,6 +56,9 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @Option(parsing: .unconditional, help: ArgumentHelp("CSS selector of the elements whose links are followed, their href or the attribute of a final ::url(ATTR) (default \"\(LinkRule.defaultSelector)\").", valueName: "selector"))
     var follow: String = LinkRule.defaultSelector
+
+    @Flag(help: "Also start from the sitemaps of each seed's origin (robots.txt's Sitemap: lines, else /sitemap.xml; indexes, XML, text, gzip).")
+    var sitemaps = false
 
     @Option(help: ArgumentHelp("The crawl's state file (default OUTPUT.state; with the output on stdout, a temporary file unless given).", valueName: "file"))
     var state: String?
@@ -91,7 +94,7 @@ struct CrawlCommand: AsyncParsableCommand {
         let seedURLs = try await seedList()
         let settings = CrawlSettings(
             seeds: seedURLs, scope: CrawlScope(rawValue: scope) ?? .host, maxDepth: maxDepth, maxPages: maxPages, allow: allowPatterns,
-            deny: denyPatterns, follow: followRule)
+            deny: denyPatterns, follow: followRule, sitemaps: sitemaps)
         let options = CrawlRun.Options(
             settings: settings, output: output, state: state, resume: resume, http: http, extraction: extraction,
             inputs: seeds.map { [$0] } ?? [])

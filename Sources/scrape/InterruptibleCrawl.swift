@@ -53,6 +53,9 @@ extension CrawlSummary {
     var report: String {
         var text = run.report
         text += "  \(links.line)\n"
+        if sitemapFiles > 0 || sitemapURLs > 0 {
+            text += "  sitemaps: \(sitemapFiles) files read, \(sitemapURLs) URLs added as seeds\n"
+        }
         if requeued > 0 {
             text += "  resumed: \(requeued) URLs the state had as recorded had no record in the output; they were fetched again\n"
         }

@@ -164,6 +164,20 @@ struct CrawlCommandTests {
         }
     }
 
+    @Test func sitemapsAddSeedsFromAnIndexOfGzipAndTextSitemaps() async throws {
+        try await TestServer.withRunning { server in
+            let result = try await scrape([server.url("/crawl/sitemaps/start.html"), "--sitemaps", "--max-depth", "0"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let records = try recordsByURL(result.stdout)
+            #expect(Set(records.keys) == Set(["start.html", "p1.html?a=1&b=2", "p2.html", "p3.html"].map { server.url("/crawl/sitemaps/" + $0) }))
+            let p1 = try #require(records[server.url("/crawl/sitemaps/p1.html?a=1&b=2")])
+            #expect(p1["depth"] as? Int == 0)
+            #expect(p1["referrer"] as? String == server.url("/crawl/sitemaps/urls.xml.gz"))
+            #expect(records[server.url("/crawl/sitemaps/p3.html")]?["referrer"] as? String == server.url("/crawl/sitemaps/urls.txt"))
+            #expect(result.stderr.contains("sitemaps: 3 files read, 3 URLs added as seeds"), "\(result.stderr)")
+        }
+    }
+
     @Test func badFlagsAreUsageErrors() async throws {
         for flags in [["mailto:x"], ["http://h/", "--scope", "site"], ["http://h/", "--allow", "("], ["http://h/", "--follow", "a::text"], []] {
             let result = try await scrape(flags)

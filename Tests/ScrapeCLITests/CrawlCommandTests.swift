@@ -141,6 +141,40 @@ struct CrawlCommandTests {
         }
     }
 
+    @Test func seedsGivenTwiceAreOneURL() async throws {
+        try await TestServer.withRunning { server in
+            try await TemporaryFiles.withDirectory { directory in
+                let seeds = directory + "/seeds.txt"
+                try "# seeds\n\(server.url("/crawl/calendar/5"))\n\n\(server.url("/crawl/calendar/5#again"))\n".write(toFile: seeds, atomically: true, encoding: .utf8)
+                let result = try await scrape([server.url("/crawl/calendar/5"), "--seeds", seeds, "--max-depth", "0", "-q"])
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(try recordsByURL(result.stdout).count == 1)
+            }
+        }
+    }
+
+    @Test func sigtermStopsAndResumeFinishes() async throws {
+        try await TestServer.withRunning { server in
+            try await TemporaryFiles.withDirectory { directory in
+                let output = directory + "/out.jsonl"
+                let arguments = [server.url("/crawl/grid/0?size=120&delay=20"), "-o", output, "--per-host-concurrency", "2", "--ignore-robots"]
+                let first = try ChildProcess(Self.binary, ["crawl"] + arguments)
+                let deadline = ContinuousClock.now + .seconds(60)
+                while ContinuousClock.now < deadline {
+                    if ((try? String(contentsOfFile: output, encoding: .utf8))?.split(separator: "\n").count ?? 0) >= 10 { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                first.send(SIGTERM)
+                let stopped = try await first.wait()
+                #expect(stopped.status == 128 + SIGTERM)
+                #expect(stopped.stderr.contains("--resume"), "\(stopped.stderr)")
+                let resumed = try await scrape(arguments + ["--resume", "-q"])
+                #expect(resumed.status == 0, "\(resumed.stderr)")
+                #expect(try recordsByURL(try String(contentsOfFile: output, encoding: .utf8)).count == 120)
+            }
+        }
+    }
+
     @Test func anotherCrawlsStateIsRefused() async throws {
         try await TestServer.withRunning { server in
             try await TemporaryFiles.withDirectory { directory in

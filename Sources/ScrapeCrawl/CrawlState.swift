@@ -160,7 +160,9 @@ final class CrawlState: Sendable {
     /// Whether `--sitemaps` still has to read the sitemaps (a fresh crawl, or one stopped
     /// before their finds were added).
     var sitemapsPending: Bool {
-        settings.sitemaps && ((try? shared.withLock { shared throws(SQLiteError) in try shared.store.meta("sitemaps_read") }) ?? nil) == nil
+        guard settings.sitemaps else { return false }
+        let read = try? shared.withLock { shared throws(SQLiteError) in try shared.store.meta("sitemaps_read") }
+        return read == nil
     }
 
     /// Adds what the sitemaps listed as seeds at depth 0 (their referrer the sitemap file),

@@ -25,7 +25,7 @@ struct CrawlCommand: AsyncParsableCommand {
             Examples:
               scrape crawl https://docs.example/ -o pages.jsonl
               scrape crawl --seeds seeds.txt --scope prefix --max-depth 3 -o out.jsonl
-              scrape crawl https://shop.example/ --sitemaps --deny '/cart' --field 'price=.price' -o shop.jsonl
+              scrape crawl https://shop.example/ --sitemaps --deny /cart -o shop.jsonl
               scrape crawl https://docs.example/ -o pages.jsonl --resume
             """
     )
@@ -39,7 +39,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Output file, or - for stdout. An existing file is replaced, unless --resume.", valueName: "file"))
     var output: String = "-"
 
-    @Option(help: ArgumentHelp("Which links a seed's crawl follows: host, origin, domain (public suffix list), prefix (the seed's URL up to its path's last /) or any (default host).", valueName: "scope"))
+    @Option(help: ArgumentHelp("Which links a seed's crawl follows: host, origin, domain (public suffix list), prefix (the seed's URL up to its path's last /) or any.", valueName: "scope"))
     var scope: String = CrawlScope.host.rawValue
 
     @Option(help: ArgumentHelp("Links followed from a seed at most (seeds are depth 0; default unlimited).", valueName: "n"))
@@ -54,7 +54,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("Do not follow links matching this POSIX extended regular expression (repeatable).", valueName: "regex"))
     var deny: [String] = []
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("CSS selector of the elements whose links are followed, their href or the attribute of a final ::url(ATTR) (default \"\(LinkRule.defaultSelector)\").", valueName: "selector"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("CSS selector of the elements whose links are followed, their href or the attribute of a final ::url(ATTR).", valueName: "selector"))
     var follow: String = LinkRule.defaultSelector
 
     @Flag(help: "Also start from the sitemaps of each seed's origin (robots.txt's Sitemap: lines, else /sitemap.xml; indexes, XML, text, gzip).")

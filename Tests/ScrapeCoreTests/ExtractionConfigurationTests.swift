@@ -51,6 +51,7 @@ struct ExtractionConfigurationTests {
         ("fields:\n  h2: h2\n  \"h2[]\": h2\n", "line 3: fields.h2[]: field 'h2': given twice (also at fields.h2)"),
         ("fields: h1\n", "line 1: fields: expected a mapping of field names to selectors, or a list of NAME=SPEC strings"),
         ("fields:\n  - [a, b]\n", "line 2: fields[0]: expected a NAME=SPEC string"),
+        ("fields:\n  \"a=b\": h1\n", "line 2: fields.a=b: field 'a=b': a NAME cannot hold '='"),
         ("fields:\n  title:\n", "line 2: fields.title: field 'title': the SPEC after '=' is empty"),
         ("metadata: maybe\n", "line 1: metadata: expected true or false, got \"maybe\""),
         ("field:\n  - a=b\n", "line 1: field: unknown key"),

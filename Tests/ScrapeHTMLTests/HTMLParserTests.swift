@@ -128,4 +128,22 @@ struct HTMLParserTests {
         #expect(on.documentElement?.lastChild?.firstChild?.firstChild?.kind == .text)
         #expect(off.documentElement?.lastChild?.firstChild?.firstChild?.name == "p")
     }
+
+    /// Nodes the standard drops are kept for freeing with the document (libxml2 never
+    /// frees a node that is in no tree): the `body` a `frameset` replaces, the children
+    /// a `selectedcontent` loses, a fragment's context element. Each was a leak per page.
+    @Test func droppedNodesAreFreedWithTheDocument() {
+        let frameset = parse("<div class=a><span title=t></span></div><frameset><frame></frameset>")
+        #expect(frameset.discarded.count == 1)
+        #expect(frameset.discarded.first.map { DOMNode($0).name } == "body")
+        #expect(frameset.documentElement?.children.map(\.name) == ["head", "frameset"])
+
+        let select = parse("<select><button><selectedcontent>old<i>x</i></selectedcontent></button><option>one<b>1</b><option selected>two</select>")
+        #expect(select.discarded.count >= 2)  // "old" and <i>, then each earlier copy
+        #expect(select.discarded.allSatisfy { DOMNode($0).parent == nil })
+
+        var bytes = Array("<td>x".utf8)
+        let fragment = bytes.withUnsafeMutableBufferPointer { HTMLParser.parseFragment(utf8: UnsafeBufferPointer($0), contextName: "tr") }
+        #expect(fragment.discarded.map { DOMNode($0).name } == ["tr"])
+    }
 }

@@ -52,12 +52,17 @@ extension ScrapeConfiguration {
 
         /// Adds the field `name` (the `fields:` mapping form).
         ///
-        /// - Throws: ``ConfigurationError`` at `source` for an empty name or SPEC, or a name
-        ///   whose key (`h2` for `h2[]`) is already taken: a record cannot hold it twice.
+        /// - Throws: ``ConfigurationError`` at `source` for an empty name or SPEC, a name
+        ///   holding `=` (the field compiler and a fleet job read `NAME=SPEC` back, split at
+        ///   the first `=`), or a name whose key (`h2` for `h2[]`) is already taken: a
+        ///   record cannot hold it twice.
         public mutating func add(name: String, spec: String, source: String, line: Int? = nil) throws(ConfigurationError) {
             let field = Field(name: name, spec: spec, source: source, line: line)
             guard !field.key.isEmpty else {
                 throw ConfigurationError(key: source, message: "field '\(field.text)': the NAME before '=' is empty", line: line)
+            }
+            guard !name.contains("=") else {
+                throw ConfigurationError(key: source, message: "field '\(name)': a NAME cannot hold '=' (it ends at the first '=')", line: line)
             }
             guard !spec.isEmpty else {
                 throw ConfigurationError(key: source, message: "field '\(field.key)': the SPEC after '=' is empty (expected css:SELECTOR, SELECTOR or xpath:EXPRESSION)", line: line)

@@ -168,7 +168,7 @@ extension HTMLDocument {
     /// `source` (elements with their attributes, text, comments; not template contents):
     /// the standard's "clone an option into a selectedcontent". A loop, not recursion.
     func replaceChildren(of destination: DOMNode, withCopiesOfChildrenOf source: DOMNode) {
-        while let child = destination.firstChild { remove(child) }
+        while let child = destination.firstChild { discard(child) }
         var pairs: [(from: DOMNode, to: DOMNode)] = [(source, destination)]
         while let (from, to) = pairs.popLast() {
             for child in from.children {

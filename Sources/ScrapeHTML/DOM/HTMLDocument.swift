@@ -26,6 +26,9 @@ public final class HTMLDocument: @unchecked Sendable {
     /// Every `template` element's contents fragment: freed before the document (their
     /// names live in its dictionary).
     private var fragments: [xmlNodePtr] = []
+    /// Nodes the tree builder took out of the tree for good (``discard(_:)``): freed with
+    /// the document, not at once, since the builder's lists may still point at them.
+    private(set) var discarded: [xmlNodePtr] = []
     /// The document's mode, set by the tree builder from the DOCTYPE.
     public internal(set) var mode: Mode = .noQuirks
 
@@ -47,6 +50,12 @@ public final class HTMLDocument: @unchecked Sendable {
     }
 
     deinit {
+        // A discarded node the builder put back into the tree (the adoption agency moves
+        // nodes it finds on its lists) goes with its new parent; read every parent before
+        // freeing anything, and free each detached one once.
+        var detached = Set<xmlNodePtr>()
+        for node in discarded where node.pointee.parent == nil { detached.insert(node) }
+        for node in detached { xmlFreeNode(node) }
         for fragment in fragments { xmlFreeNode(fragment) }
         xmlFreeDoc(raw)
         for record in namespaceRecords { xmlFreeNs(record) }
@@ -66,6 +75,15 @@ public final class HTMLDocument: @unchecked Sendable {
     func namespaceRecord(_ namespace: DOMNamespace) -> xmlNsPtr? {
         guard let index = DOMNamespace.foreign.firstIndex(of: namespace) else { return nil }
         return namespaceRecords[index]
+    }
+
+    /// Takes `node` out of the tree (if it is in it) for good: it is freed with the
+    /// document, unless it is back in the tree by then. For the nodes the standard drops
+    /// (the `body` a `frameset` replaces, `selectedcontent`'s old children, a fragment
+    /// parse's context element), which libxml2 would otherwise never free.
+    func discard(_ node: DOMNode) {
+        remove(node)
+        discarded.append(node.raw)
     }
 
     /// Keeps a template's contents fragment alive as long as the document.

@@ -47,6 +47,7 @@ extension TreeBuilder {
         let lowercase = contextName.map(ASCII.lowercased)
         let localName = namespace == .svg ? (ForeignAdjustments.svgTagNames[lowercase] ?? lowercase) : lowercase
         let contextNode = document.createElement(localName, namespace: namespace, attributes: [])
+        document.discard(contextNode)  // never in the tree: freed with the document
         let contextElement = OpenElement(node: contextNode, name: names.lookup(lowercase), namespace: namespace)
         context = contextElement
         if contextElement.isHTML(.template) { templateModes.append(.inTemplate) }

@@ -47,7 +47,7 @@ extension TreeBuilder {
             addMissingAttributes(to: open[1].node)
         case .frameset:
             guard open.count > 1, open[1].isHTML(.body), framesetOK else { return }
-            detach(open[1].node)
+            discard(open[1].node)
             while open.count > 1 { open.pop() }
             insertHTMLElement()
             mode = .inFrameset

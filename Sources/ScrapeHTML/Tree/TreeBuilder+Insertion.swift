@@ -139,6 +139,13 @@ extension TreeBuilder {
         document.remove(node)
     }
 
+    /// Removes a node from the tree for good (after writing out pending characters): the
+    /// document frees it (``HTMLDocument/discard(_:)``).
+    mutating func discard(_ node: DOMNode) {
+        flushText()
+        document.discard(node)
+    }
+
     // MARK: Characters
 
     /// "Insert a character" for a run: buffered while the insertion point stays the same.

@@ -232,13 +232,16 @@ public final class FrontierWorker: Sendable {
                 var budget = room
                 for offset in 0..<jobs.count where budget > 0 {
                     let stored = jobs[(next + offset) % jobs.count]
+                    // Compiled before claiming: a job whose stored fields this worker cannot
+                    // use stops it with nothing leased, instead of holding URLs until their
+                    // leases expire.
+                    let fetcher = try fetchers.fetcher(for: stored)
                     let claims = try await store.claim(.init(
                         jobID: stored.id, worker: options.workerID, limit: budget, lease: options.lease,
                         horizon: options.horizon, giveUpAfter: options.http.circuitBreaker.giveUpAfter))
                     guard !claims.isEmpty else { continue }
                     budget -= claims.count
                     claimed += claims.count
-                    let fetcher = try fetchers.fetcher(for: stored)
                     let starting = state.withLock { state in
                         state.summary.claimed += claims.count
                         for claim in claims {

@@ -22,12 +22,20 @@ struct ExtractCommand: ParsableCommand {
             Examples:
               scrape extract page.html --field 'title=h1' --field 'links[]=a::url(href)'
               scrape extract saved/*.html --field 'n=xpath:count(//a)' -o counts.jsonl
+              find saved -name '*.html' | scrape extract --files-from - --field 'h=h1'
               scrape extract product.html --metadata --base-url https://shop.example/p/42
             """
     )
 
     @Argument(help: ArgumentHelp("Saved HTML files.", valueName: "file"))
-    var files: [String]
+    var files: [String] = []
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Also read the files named in this list, one path per line (- for stdin): for thousands of files, which as arguments cost the argument parser time that grows with their square.",
+            valueName: "list"))
+    var filesFrom: String?
 
     @Option(
         name: .customLong("field"), parsing: .unconditionalSingleValue,
@@ -49,11 +57,12 @@ struct ExtractCommand: ParsableCommand {
     var output: String = "-"
 
     func validate() throws {
+        if files.isEmpty && filesFrom == nil { throw ValidationError("give saved HTML files, or --files-from LIST") }
         _ = try extraction()
     }
 
     func run() throws {
-        let options = FileExtraction.Options(files: files, output: output, extraction: try extraction(), baseURL: baseURL, charset: charset)
+        let options = FileExtraction.Options(files: try allFiles(), output: output, extraction: try extraction(), baseURL: baseURL, charset: charset)
         do throws(FileExtraction.Failure) {
             _ = try FileExtraction(options: options).run()
         } catch {
@@ -67,6 +76,16 @@ struct ExtractCommand: ParsableCommand {
                 throw ExitCode(ScrapeCommand.Status.usage)
             }
         }
+    }
+
+    /// The files as arguments, then those `--files-from` names (blank lines skipped).
+    private func allFiles() throws -> [String] {
+        guard let filesFrom else { return files }
+        guard let list = FileContents.read(filesFrom == "-" ? "/dev/stdin" : filesFrom, limit: 256 * 1024 * 1024) else {
+            Terminal.error("scrape extract: cannot read --files-from \(filesFrom)")
+            throw ExitCode(ScrapeCommand.Status.usage)
+        }
+        return files + list.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init).filter { !$0.isEmpty }
     }
 
     /// `--field` and `--metadata` through the reader `scrape run` uses, compiled.

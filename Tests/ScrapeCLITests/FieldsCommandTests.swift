@@ -198,6 +198,34 @@ struct FieldsCommandTests {
         }
     }
 
+    /// `--files-from LIST` (one path per line, blank lines skipped) adds to the arguments,
+    /// in order: the way to give thousands of files.
+    @Test func extractReadsAFileList() async throws {
+        try await TemporaryFiles.withDirectory { directory in
+            let product = directory + "/product.html"
+            let based = directory + "/based.html"
+            try FieldPages.product.write(toFile: product, atomically: true, encoding: .utf8)
+            try FieldPages.based.write(toFile: based, atomically: true, encoding: .utf8)
+            let list = directory + "/files.txt"
+            try "\(based)\n\n\(product)\n".write(toFile: list, atomically: true, encoding: .utf8)
+            let result = try await scrape(["extract", product, "--files-from", list, "--field", "h1=h1"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try TemporaryFiles.records(result.stdout).map { $0["file"] as? String } == [product, based, product])
+            let none = try await scrape(["extract", "--field", "h1=h1"])
+            #expect(none.status == 2)
+            #expect(none.stderr.contains("--files-from"), "\(none.stderr)")
+        }
+    }
+
+    /// A `--base-url` that does not parse would leave every `::url` unresolved: a usage error.
+    @Test func extractRefusesABaseURLThatDoesNotParse() async throws {
+        let output = TemporaryFiles.path("out.jsonl")
+        let result = try await scrape(["extract", "/nonexistent.html", "--field", "u=a::url(href)", "--base-url", "not a url", "-o", output])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--base-url: 'not a url' is not an absolute URL"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     @Test func extractRefusesABadFieldAndWritesNothing() async throws {
         let output = TemporaryFiles.path("out.jsonl")
         let result = try await scrape(["extract", "/nonexistent.html", "--field", "bad=p[", "-o", output])

@@ -46,11 +46,14 @@ public struct FileExtraction: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         /// A field that does not compile: before any file is read or the output opened.
         case fields(ConfigurationError)
+        /// A `--base-url` the URL parser rejects (every `::url` would stay unresolved).
+        case baseURL(String)
         case output(OutputError)
 
         public var description: String {
             switch self {
             case .fields(let error): "\(error)"
+            case .baseURL(let url): "--base-url: '\(url)' is not an absolute URL"
             case .output(let error): "\(error)"
             }
         }
@@ -74,6 +77,7 @@ public struct FileExtraction: Sendable {
     ///
     /// - Throws: ``Failure``.
     public func run() throws(Failure) -> Summary {
+        if let baseURL = options.baseURL, WebURL(baseURL) == nil { throw .baseURL(baseURL) }
         let extractor: PageExtractor
         do throws(ConfigurationError) {
             extractor = PageExtractor(fields: try options.extraction.fieldSet(), metadata: options.extraction.metadata)

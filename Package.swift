@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "ScrapeResilience", targets: ["ScrapeResilience"]),
         .library(name: "ScrapeCore", targets: ["ScrapeCore"]),
         .library(name: "ScrapePages", targets: ["ScrapePages"]),
+        .library(name: "ScrapeCrawl", targets: ["ScrapeCrawl"]),
         .library(name: "ScrapeAPI", targets: ["ScrapeAPI"]),
         .library(name: "ScrapeStream", targets: ["ScrapeStream"]),
         .library(name: "ScrapeFrontier", targets: ["ScrapeFrontier"]),
@@ -68,6 +69,18 @@ let package = Package(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
+        ),
+        // SQLite, for `scrape crawl`'s state (seen URLs, queue, depths) in one WAL-mode file.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // The public suffix list (libpsl), for `scrape crawl --scope domain`.
+        .systemLibrary(
+            name: "CPSL",
+            pkgConfig: "libpsl",
+            providers: [.apt(["libpsl-dev"])]
         ),
         // glibc's mallopt, for the one-shot commands' heap settings (CommandSupport.HeapTuning).
         .systemLibrary(name: "CMalloc"),
@@ -115,6 +128,13 @@ let package = Package(
                 "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeHTML", "ScrapeResilience",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // `scrape crawl`: links followed from seeds on the page pipeline, exactly once, with
+        // the seen set and the queue in a SQLite state file (resumable through kill -9).
+        .target(
+            name: "ScrapeCrawl",
+            dependencies: ["ScrapeBase", "ScrapeCore", "ScrapeHTML", "ScrapeHTTP", "ScrapePages", "ScrapeResilience", "CSQLite", "CPSL", "CZlib"],
             swiftSettings: swiftSettings
         ),
         // `scrape api`: authenticated, paginated REST walks on the page pipeline's scheduler.
@@ -182,7 +202,7 @@ let package = Package(
         .executableTarget(
             name: "scrape",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeHTTP", "ScrapeResilience", "CommandSupport",
+                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeCrawl", "ScrapeAPI", "ScrapeHTTP", "ScrapeResilience", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings,
@@ -238,6 +258,11 @@ let package = Package(
         .testTarget(
             name: "ScrapeCoreTests",
             dependencies: ["ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeHTML", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScrapeCrawlTests",
+            dependencies: ["ScrapeCrawl", "ScrapeHTML", "ScrapeCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

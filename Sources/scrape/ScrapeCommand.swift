@@ -15,6 +15,8 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape - < urls.txt                 read the list from stdin, write records to stdout
             scrape urls.txt --field 'h1=h1' --field 'links[]=a::url(href)'
                                                 add fields taken by CSS or XPath (xpath:EXPR) to each record
+            scrape crawl https://site.example/ -o pages.jsonl
+                                                follow links from seeds: one JSON line per page in scope
             scrape extract page.html --field 'price=.price::text'
                                                 the same extraction on saved files, no network
             scrape api api.yaml --job users     every page of an API job, one JSON line per record
@@ -24,7 +26,7 @@ struct ScrapeCommand: AsyncParsableCommand {
             scrape daemon --config scrape.yaml  the long-running service (see systemd/scrape.service)
             """,
         version: ScrapeVersion.description(curl: HTTPClient.curlVersion),
-        subcommands: [RunCommand.self, ExtractCommand.self, APICommand.self, StreamPassthroughCommand.self, FrontierPassthroughCommand.self, CheckConfigCommand.self, DaemonCommand.self],
+        subcommands: [RunCommand.self, CrawlCommand.self, ExtractCommand.self, APICommand.self, StreamPassthroughCommand.self, FrontierPassthroughCommand.self, CheckConfigCommand.self, DaemonCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

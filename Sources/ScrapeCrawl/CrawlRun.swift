@@ -1,0 +1,271 @@
+public import ScrapeCore
+public import ScrapeHTTP
+import ScrapeHTML
+public import ScrapePages
+import Glibc
+
+/// One `scrape crawl`: seeds → state → scheduler → page pipeline (title, fields,
+/// metadata and links from one parse) → record → JSON Lines, the links going back into
+/// the state.
+///
+/// The same parts as ``ScrapeRun``: the scheduler with its politeness (per-host slots and
+/// rates, breakers, retries), robots.txt, the page pipeline's stages 1-3, the one output
+/// writer. What differs is the input: the queue in the state file (``CrawlState``), read
+/// in batches, lowest depth first. Records are `scrape run`'s plus `depth` and `referrer`
+/// after `fetched_at`.
+public struct CrawlRun: Sendable {
+    public struct Options: Sendable {
+        public var settings: CrawlSettings
+        /// The output path, or `-` for stdout.
+        public var output: String
+        /// The state file; nil: `OUTPUT.state` beside the output, or a temporary file
+        /// (removed at the end) when the output is stdout.
+        public var state: String?
+        /// Continue the crawl of `state` and `output` (`--resume`).
+        public var resume: Bool
+        public var http: ScrapeConfiguration.HTTP
+        /// Fields and metadata taken from each HTML page; empty for titles only.
+        public var extraction: ScrapeConfiguration.Extraction
+        /// Files the command reads (a seeds file), which the output must not be.
+        public var inputs: [String]
+
+        public init(
+            settings: CrawlSettings, output: String, state: String? = nil, resume: Bool = false, http: ScrapeConfiguration.HTTP = .init(),
+            extraction: ScrapeConfiguration.Extraction = .init(), inputs: [String] = []
+        ) {
+            self.settings = settings
+            self.output = output
+            self.state = state
+            self.resume = resume
+            self.http = http
+            self.extraction = extraction
+            self.inputs = inputs
+        }
+
+        /// The state file's path for these options: `--state`, else `OUTPUT.state` when the
+        /// output path is a regular file (or not there yet); nil (a temporary state) for
+        /// stdout, a device, a FIFO or a symlink, beside which no file belongs
+        /// (`-o /dev/null`, `-o /dev/stdout`).
+        public var statePath: String? {
+            if let state { return state }
+            guard output != "-" else { return nil }
+            var info = stat()
+            if lstat(output, &info) == 0, info.st_mode & S_IFMT != S_IFREG { return nil }
+            return output + ".state"
+        }
+    }
+
+    /// Why a crawl could not start or had to stop.
+    public enum Failure: Error, CustomStringConvertible {
+        case output(OutputError)
+        case client(HTTPClientError)
+        case fields(ConfigurationError)
+        /// The state file may not be used (another crawl's, not a state, missing on
+        /// `--resume`): exit 2, nothing changed.
+        case refused(String)
+        /// The state file cannot be written.
+        case state(String)
+
+        public var description: String {
+            switch self {
+            case .output(let error): "\(error)"
+            case .client(let error): "\(error)"
+            case .fields(let error): "\(error)"
+            case .refused(let message): message
+            case .state(let message): "crawl state: \(message)"
+            }
+        }
+    }
+
+    public let options: Options
+    /// Called after each record with the running totals and the requests in flight.
+    public var onProgress: (@Sendable (RunSummary, Int) -> Void)?
+    /// Called with one line for each policy event (an origin's breaker opening, closing).
+    public var onNotice: (@Sendable (String) -> Void)?
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// Crawls until the queue is empty, or until the calling task is cancelled.
+    public func run() async throws(Failure) -> CrawlSummary {
+        let started = ContinuousClock.now
+        var summary = CrawlSummary()
+        summary.run.resumable = options.statePath != nil
+        let extractor: PageExtractor
+        do throws(ConfigurationError) {
+            if let compiled = try options.extraction.pageExtractor() {
+                extractor = compiled
+            } else {
+                extractor = PageExtractor(fields: try options.extraction.fieldSet(), metadata: false)
+            }
+        } catch {
+            throw .fields(error)
+        }
+        if options.resume, options.statePath == nil {
+            throw .refused("--resume with an output that is not a regular file (\(options.output)) needs --state FILE: the state is where the crawl goes on from")
+        }
+        let temporary = options.statePath == nil ? TemporaryState() : nil
+        defer { temporary?.remove() }
+        guard let statePath = options.statePath ?? temporary?.path else { throw .state("cannot create a temporary state file") }
+        summary.statePath = options.statePath
+        let stateExists = access(statePath, F_OK) == 0
+        if stateExists {
+            try Self.refuseForeign(statePath, settings: options.settings)
+        }
+        var resumeIndex = ResumeIndex()
+        /// Whether the output can be read back: stdout cannot, and then the state alone says
+        /// what was recorded.
+        var outputReadable = false
+        let writer: RecordWriter
+        do {
+            let file = try OutputFile(path: options.output, mode: options.resume ? .resume : .replace, inputs: options.inputs + [statePath])
+            outputReadable = file.isRegularFile
+            if options.resume {
+                resumeIndex = try ResumeIndex.load(file: file)
+                summary.run.repairedBytes = resumeIndex.repairedBytes
+                if !stateExists, resumeIndex.recordCount > 0 {
+                    throw CrawlRunRefusal(
+                        "--resume: the crawl state \(statePath) does not exist, so the queue of \(options.output) is lost; "
+                            + "give its --state, or start afresh without --resume")
+                }
+            }
+            writer = RecordWriter(file: file)
+        } catch let error as OutputError {
+            throw .output(error)
+        } catch {
+            throw .refused("\(error)")
+        }
+        let state: CrawlState
+        do {
+            state = try CrawlState(path: statePath, settings: options.settings, fresh: !options.resume || !stateExists)
+            if options.resume, outputReadable { summary.requeued = try state.reconcile(with: &resumeIndex) }
+        } catch let failure as CrawlStateFailure {
+            try? writer.close()
+            switch failure {
+            case .foreign(let message): throw .refused(message)
+            case .sqlite(let error): throw .state("\(error)")
+            }
+        } catch {
+            try? writer.close()
+            throw .state("\(error)")
+        }
+        summary.run.skipped = resumeIndex.recordCount
+        let client: HTTPClient
+        do throws(HTTPClientError) {
+            client = try HTTPClient(configuration: options.http.clientConfiguration)
+        } catch {
+            try? writer.close()
+            throw .client(error)
+        }
+        if state.sitemapsPending {
+            let report = await SitemapReader(client: client, settings: options.settings, maxBody: options.http.clientConfiguration.limits.maxBodyBytes).read()
+            for problem in report.problems { onNotice?(problem) }
+            summary.sitemapFiles = report.files
+            do {
+                summary.sitemapURLs = try state.addSitemapFinds(report.finds)
+            } catch {
+                await client.shutdown()
+                try? writer.close()
+                throw .state("\(error)")
+            }
+        }
+        var failure: Failure?
+        do {
+            let outcome = try await crawl(state: state, extractor: extractor, client: client, writer: writer, summary: &summary)
+            summary.run.interrupted = outcome.cancelled
+            summary.run.notRecorded = outcome.dropped
+            summary.run.retries = outcome.retries
+        } catch let error as OutputError {
+            failure = .output(error)
+        } catch let error as SQLiteError {
+            failure = .state("\(error)")
+        } catch {
+            failure = .state("\(error)")
+        }
+        await client.shutdown()
+        do {
+            try writer.close()
+        } catch {
+            failure = failure ?? .output(error)
+        }
+        summary.links = (try? state.linkCounts()) ?? LinkCounts()
+        summary.unfinished = state.unrecordedCount
+        state.close()
+        if let failure { throw failure }
+        summary.run.elapsed = ContinuousClock.now - started
+        return summary
+    }
+
+    /// Refuses a state file that is not a crawl state, or another crawl's, before anything
+    /// (the output included) is changed.
+    private static func refuseForeign(_ path: String, settings: CrawlSettings) throws(Failure) {
+        do {
+            try CrawlStore.check(path: path, fingerprint: settings.fingerprint)
+        } catch {
+            switch error {
+            case .foreign(let message): throw .refused(message)
+            case .sqlite(let error): throw .state("\(error)")
+            }
+        }
+    }
+
+    /// The scheduler's run over the state's queue.
+    private func crawl(
+        state: CrawlState, extractor: PageExtractor, client: HTTPClient, writer: RecordWriter, summary: inout CrawlSummary
+    ) async throws -> Scheduler<ContinuousClock>.Outcome {
+        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
+        let pipeline = PagePipeline(client: client, robots: robots)
+        let scheduler = Scheduler(
+            limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
+            politeness: options.http.politeness
+        )
+        let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))
+        let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
+        let extraction = options.extraction
+        let onProgress = self.onProgress
+        let onNotice = self.onNotice
+        var run = summary.run
+        defer { summary.run = run }
+        return try await withTaskExecutorPreference(SharedRunExecutor.executor) { try await scheduler.run(
+            read: { () async throws -> [QueuedURL]? in try await state.nextBatch() },
+            admit: { (queued: QueuedURL) -> Scheduler.Input<CrawlPage, CrawlResult> in
+                do throws(HTTPClientError) {
+                    let request = try FetchRequest.Prepared(FetchRequest(url: queued.url), maxURLLength: maxURLLength)
+                    let page = CrawlPage(queued: queued, request: request, scope: state.scope(ofSeed: queued.seed))
+                    return .work(page, host: request.host, origin: request.origin)
+                } catch {
+                    return .ready(CrawlResult(queued: queued, record: ScrapeRecord.rejected(queued.url, because: error), links: nil))
+                }
+            },
+            perform: { page, attempt in
+                guard let result = await pipeline.attempt(page.request, number: attempt, body: { response, record in
+                    stage.extract(from: response, into: &record, scope: page.scope)
+                }) else { return nil }
+                let output = CrawlResult(queued: page.queued, record: result.attempt.output, links: result.extra)
+                return .init(output: output, outcome: result.attempt.outcome, crawlDelay: result.attempt.crawlDelay)
+            },
+            reject: { page, attempts in
+                CrawlResult(queued: page.queued, record: ScrapeRecord.circuitOpen(page.request, attempts: attempts), links: nil)
+            },
+            emit: { result, inFlight in
+                // The state first: a crash between the two re-queues the URL on --resume.
+                try state.record(result.queued, links: result.links)
+                try writer.append(line: JSONLineEncoder.line(for: result.crawlRecord.keyed(for: extraction)))
+                run.count(result.record)
+                onProgress?(run, inFlight)
+            },
+            flush: { try writer.flush() },
+            onEvent: { event in onNotice?(event.crawlNotice) }
+        ) }
+    }
+}
+
+/// A state file refused before the output was opened or read.
+struct CrawlRunRefusal: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

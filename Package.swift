@@ -99,7 +99,8 @@ let package = Package(
             dependencies: ["ScrapeBase"],
             swiftSettings: swiftSettings
         ),
-        // Titles as browsers find them: our own tokenizer subset, encoding sniffing and decoding (iconv from glibc).
+        // HTML as browsers read it: encoding sniffing and decoding (iconv from glibc), the title scanner, the
+        // standard's tokenizer and tree builder into a libxml2 tree, CSS selectors, XPath, the WHATWG URL parser.
         .target(
             name: "ScrapeHTML",
             dependencies: ["ScrapeBase", "CLibXML2"],

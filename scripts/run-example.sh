@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: serves Examples/site on 127.0.0.1:8765 and scrapes Examples/urls.txt with BINARY.
+# `make run`: serves Examples/site on 127.0.0.1:8765, scrapes Examples/urls.txt with BINARY, then
+# crawls the site from its home page with two fields.
 # The server is started and stopped here; nothing leaves the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +15,5 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 "$binary" Examples/urls.txt --concurrency 4
+echo "--- scrape crawl http://127.0.0.1:$port/index.html --field 'h1=h1' --field 'links[]=a::url(href)'" >&2
+"$binary" crawl "http://127.0.0.1:$port/index.html" --field 'h1=h1' --field 'links[]=a::url(href)' --concurrency 4

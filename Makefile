@@ -32,16 +32,19 @@ run: deps
 	scripts/run-example.sh $(RELEASE_BIN)/scrape
 
 ## test: set up, build and run every test (loopback servers only; the stress suite has its own target).
-## Three passes: everything else, the HTML suites, then fleet mode (Tests/ScrapeFrontierTests, DaemonFrontierTests), which starts throwaway
+## Four passes: everything else, the HTML suites, the crawl and field-run suites, then fleet mode (Tests/ScrapeFrontierTests, DaemonFrontierTests), which starts throwaway
 ## PostgreSQL 15 clusters (as the postgres user when root) on free 127.0.0.1 ports and stops them when
 ## it ends: their start-up CPU would otherwise compete, on 2 cores, with the tests that time transfers.
 ## A sweep before and after stops any cluster a crashed run left. The HTML suites (tree builder, selectors,
 ## 100,000-deep documents) run in a pass of their own: their seconds of CPU on the cooperative threads starved
-## the timers of the WebSocket close-handshake tests running beside them
+## the timers of the WebSocket close-handshake tests running beside them; the crawl and field-run suites (whole
+## runs and crawls of loopback sites at once) likewise stalled the slow-drip test's server past curl's 5 s
+## low-speed limit
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests --skip ScrapeHTMLTests
+	$(SWIFT) test --skip-build --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests --skip ScrapeHTMLTests --skip ScrapeCrawlTests --skip CrawlCommandTests --skip FieldsRunTests --skip FieldsCommandTests --skip DaemonFieldsTests
 	$(SWIFT) test --skip-build --filter ScrapeHTMLTests
+	$(SWIFT) test --skip-build --filter 'ScrapeCrawlTests|CrawlCommandTests|FieldsRunTests|FieldsCommandTests|DaemonFieldsTests'
 	@scripts/pg-cluster.sh sweep /tmp/scrape-pg-test
 	$(SWIFT) test --skip-build --filter 'ScrapeFrontierTests|DaemonFrontierTests'; status=$$?; scripts/pg-cluster.sh sweep /tmp/scrape-pg-test; exit $$status
 

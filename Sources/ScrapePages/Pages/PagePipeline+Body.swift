@@ -10,9 +10,9 @@ extension PagePipeline {
         public var extra: Extra?
     }
 
-    /// Attempt number `number` at `request` as ``attempt(_:number:)`` makes it (stages 1
-    /// to 3 the same), with `body` as stage 4 in place of the pipeline's title or fields
-    /// stage: `scrape crawl` takes the title, fields, metadata and links from one parse.
+    /// Attempt number `number` at `request`: stages 1 to 3, then `body` as stage 4.
+    /// ``attempt(_:number:)`` is this with the pipeline's title or fields stage; `scrape
+    /// crawl` passes its own, which takes the title, fields, metadata and links from one parse.
     ///
     /// - Parameter body: called with every response, whatever its status; it fills the
     ///   record's title (and fields) and returns what else it took from the body.

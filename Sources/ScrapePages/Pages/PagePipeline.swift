@@ -56,30 +56,11 @@ public struct PagePipeline: Sendable {
     /// Attempt number `number` (1-based) at `request`; nil when the task was cancelled
     /// (no record for an unfinished URL, so `--resume` fetches it again).
     public func attempt(_ request: FetchRequest.Prepared, number: Int) async -> Scheduler<ContinuousClock>.Attempt<ScrapeRecord>? {
-        var page = PageAttempt(request: request, number: number)
-        if let robots {
-            let answer = await robots.prepare(&page)
-            if Task.isCancelled { return nil }
-            if let answer { return .init(output: answer, outcome: .neutral, crawlDelay: page.crawlDelay) }
-        }
-        let started = ContinuousClock.now
-        let exchange: Result<FetchResponse, HTTPClientError>
-        do {
-            exchange = .success(try await client.execute(page.request))
-        } catch let error as HTTPClientError {
-            exchange = .failure(error)
-        } catch {
-            return nil  // CancellationError: the run is stopping
-        }
-        let elapsed = ContinuousClock.now - started
-        switch exchange {
-        case .success(let response):
-            var (record, outcome) = classifier.classify(response, of: page, elapsed: elapsed)
+        // Stages 1 to 3 are ``attempt(_:number:body:)``'s; stage 4 is the fields stage when
+        // the run has fields or metadata, else the title's fast path.
+        await attempt(request, number: number) { response, record -> Void? in
             if let fields { fields.extract(from: response, into: &record) } else { title.extract(from: response, into: &record) }
-            return .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay)
-        case .failure(let error):
-            let (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
-            return .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay)
-        }
+            return nil
+        }?.attempt
     }
 }

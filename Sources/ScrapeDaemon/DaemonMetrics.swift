@@ -91,6 +91,11 @@ final class DaemonMetrics: Sendable {
         Gauge(label: "scrape_ws_connected", dimensions: [("job", job)], factory: factory).record(connected ? 1 : 0)
     }
 
+    /// A `crawl:` job's counters and queue gauge, for one run.
+    func crawl(job: String) -> CrawlMetrics {
+        CrawlMetrics(job: job, factory: factory)
+    }
+
     /// Counts what the daemon's frontier worker did (`daemon.frontier`).
     func frontier(_ event: FrontierWorker.Event) {
         switch event {

@@ -40,4 +40,9 @@ struct CrawlMetrics: Sendable {
         }
         queue.record(step.queued)
     }
+
+    /// A run ended with `queued` URLs left in its crawl's queue.
+    func ended(queued: Int) {
+        queue.record(queued)
+    }
 }

@@ -1,6 +1,7 @@
 import Logging
 import ScrapeCore
 import ScrapeCrawl
+import ScrapePages
 
 /// A `crawl:` job's run: `scrape crawl` on the daemon's engine, its records appended to
 /// the job's output, its state in `state_dir/crawls/JOB.state`.

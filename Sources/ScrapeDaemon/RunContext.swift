@@ -79,7 +79,7 @@ struct RunContext: Sendable {
                 return .failure(error)
             }
         }
-        if case .success(let summary) = result { counters.queue.record(summary.unfinished) }
+        if case .success(let summary) = result { counters.ended(queued: summary.unfinished) }
         metrics.runEnded(runID)
         await engine.release(client)
         return result

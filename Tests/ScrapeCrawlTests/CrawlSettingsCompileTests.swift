@@ -110,7 +110,7 @@ struct CrawlSettingsCompileTests {
         }
         let good = try CrawlSettings(compiling: crawl, fileSeeds: Array(seeds.prefix(2)))
         #expect(good.seeds.map(\.href) == ["https://docs.example/"])
-        #expect {
+        await #expect {
             _ = try await CrawlSettings.readSeeds(from: file, path: path + ".missing")
         } throws: { error in
             "\(error)".hasPrefix("line 6: jobs[0].crawl.seeds_file: ")

@@ -243,7 +243,10 @@ struct DaemonCrawlTests {
                 """
             try daemon.writeConfig(good)
             try await daemon.start()
-            try daemon.writeConfig(good.replacingOccurrences(of: "max_depth: 2", with: change.hasPrefix("seeds") ? change : "max_depth: 2\n      " + change))
+            let bad = change.hasPrefix("seeds")
+                ? good.replacingOccurrences(of: "seeds: [http://127.0.0.1:9/]", with: change)
+                : good.replacingOccurrences(of: "max_depth: 2", with: "max_depth: 2\n      " + change)
+            try daemon.writeConfig(bad)
             daemon.send(SIGHUP)
             try await daemon.eventually("the reload refused") { daemon.log.contains("reload failed") }
             #expect(daemon.log.contains(message), "\(daemon.log)")

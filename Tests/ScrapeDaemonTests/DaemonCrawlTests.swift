@@ -8,7 +8,7 @@ import Testing
 /// bad jobs refused at start and reload, the `scrape_crawl_*` metrics, `check-config`.
 @Suite(.timeLimit(.minutes(3)))
 struct DaemonCrawlTests {
-    /// The records of `path` in file order, split into runs by `runs` (how many each wrote).
+    /// The records' URLs, in file order.
     private static func urls(_ records: [[String: Any]]) -> [String] {
         records.compactMap { $0["url"] as? String }
     }

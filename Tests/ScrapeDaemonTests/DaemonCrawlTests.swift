@@ -30,13 +30,15 @@ struct DaemonCrawlTests {
     @Test func aCrawlJobRecordsEachPageOnceAndEachRunAppendsAFreshCrawl() async throws {
         try await TestServer.withRunning { server in
             try await DaemonHarness.with { daemon in
+                // A relative seeds_file is read from the config file's folder.
+                try daemon.write("seeds.txt", "# the basic site\n" + server.url("/crawl/basic/index.html") + "\n")
                 try daemon.writeConfig("http: {retries: 0}\n" + """
                     jobs:
                       - name: site
                         every: 1h
                         at_start: true
                         crawl:
-                          seeds: [\(server.url("/crawl/basic/index.html"))]
+                          seeds_file: seeds.txt
                           fields: {h1: title}
                     """)
                 try await daemon.start()

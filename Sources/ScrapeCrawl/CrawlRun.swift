@@ -217,7 +217,7 @@ public struct CrawlRun: Sendable {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
         let pipeline = PagePipeline(client: client, robots: robots)
         let scheduler = Scheduler(
-            limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
+            limits: options.http.schedulerLimits,
             politeness: options.http.politeness
         )
         let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))
@@ -256,7 +256,10 @@ public struct CrawlRun: Sendable {
                 onProgress?(run, inFlight)
             },
             flush: { try writer.flush() },
-            onEvent: { event in onNotice?(event.crawlNotice) }
+            onEvent: { event in
+                run.note(event)
+                if let notice = event.notice { onNotice?(notice) }
+            }
         ) }
     }
 }

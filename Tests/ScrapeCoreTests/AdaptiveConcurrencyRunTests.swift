@@ -1,5 +1,6 @@
 import Foundation
 import ScrapeCore
+import ScrapeHTTP
 import ScrapePages
 import ScrapeTestSupport
 import Testing
@@ -22,7 +23,10 @@ struct AdaptiveConcurrencyRunTests {
 
     /// The host's own account: peak in flight per 100 ms window, served, rejected.
     private func stats(_ server: TestServer, key: String) async throws -> (peaks: [Int], served: Int, rejected: Int) {
-        let text = try await URLSession.shared.data(from: URL(string: server.url("/capacity/\(key)/stats"))!).0
+        let client = try HTTPClient(configuration: .init())
+        let response = try await client.execute(FetchRequest(url: server.url("/capacity/\(key)/stats")))
+        await client.shutdown()
+        let text = response.body
         var peaks: [Int] = []
         var served = 0
         var rejected = 0

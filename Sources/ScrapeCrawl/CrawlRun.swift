@@ -276,7 +276,7 @@ public struct CrawlRun: Sendable {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
         let pipeline = PagePipeline(client: client, robots: robots)
         let scheduler = Scheduler(
-            limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
+            limits: options.http.schedulerLimits,
             politeness: options.http.politeness
         )
         let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))
@@ -323,7 +323,8 @@ public struct CrawlRun: Sendable {
             intakeOpen: intakeOpen,
             onEvent: { event in
                 onEvent?(event)
-                onNotice?(event.crawlNotice)
+                run.note(event)
+                if let notice = event.notice { onNotice?(notice) }
             }
         ) }
     }

@@ -115,14 +115,14 @@ bench-fields: deps
 ## 1,000,000-page memory case (peak RSS; 15+ minutes), which bench-crawl-memory runs alone (see Benchmarks/bench-crawl.sh)
 .PHONY: bench-crawl bench-crawl-memory
 bench-crawl: deps
-	@scripts/install-deps.sh nginx-light curl time wget postgresql-doc-15 python3-venv
+	@scripts/install-deps.sh nginx-light curl time wget sqlite3 postgresql-doc-15 python3-venv
 	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
 	@Benchmarks/.venv/bin/python -c 'import scrapy' 2>/dev/null || Benchmarks/.venv/bin/pip install -q scrapy
 	$(SWIFT) build $(RELEASE) --product scrape
 	BENCH_CRAWL_MILLION=$(BENCH_CRAWL_MILLION) Benchmarks/bench-crawl.sh $(RELEASE_BIN)/scrape
 
 bench-crawl-memory: deps
-	@scripts/install-deps.sh nginx-light curl time
+	@scripts/install-deps.sh nginx-light curl time sqlite3
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/bench-crawl.sh $(RELEASE_BIN)/scrape memory
 

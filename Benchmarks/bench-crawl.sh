@@ -191,7 +191,7 @@ site() {
             has "$config" scrape || continue
             for peer in $(contenders "$config"); do
                 [ "$peer" = scrape ] && continue
-                "$python" Benchmarks/crawl/compare.py "$work/found-$config-scrape.txt" "$work/found-$config-$peer.txt" "$peer ($config)"
+                "$python" Benchmarks/crawl/compare.py "$work/found-$config-scrape.txt" "$work/found-$config-$peer.txt" "$peer" "$config"
             done
         done
         echo

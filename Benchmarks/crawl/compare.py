@@ -3,12 +3,14 @@
 differ where the URL itself tells: page requisites wget fetches (CSS, images, <object>
 data), query strings, fragments, error statuses.
 
-Usage: compare.py OURS THEIRS NAME [LIMIT]   -> Markdown lines on stdout"""
+Usage: compare.py OURS THEIRS NAME [CONTEXT [LIMIT]]   -> Markdown lines on stdout
+       (CONTEXT: said after the name in the first line, e.g. "default")"""
 import sys
 from collections import Counter, defaultdict
 
 ours_path, theirs_path, name = sys.argv[1], sys.argv[2], sys.argv[3]
-limit = int(sys.argv[4]) if len(sys.argv) > 4 else 10
+context = f" ({sys.argv[4]})" if len(sys.argv) > 4 and sys.argv[4] else ""
+limit = int(sys.argv[5]) if len(sys.argv) > 5 else 10
 REQUISITES = (".css", ".svg", ".png", ".gif", ".jpg", ".jpeg", ".js", ".ico", ".woff", ".woff2")
 
 
@@ -33,7 +35,7 @@ def reason(url, status, side):
 ours, theirs = load(ours_path), load(theirs_path)
 only_ours = sorted(set(ours) - set(theirs))
 only_theirs = sorted(set(theirs) - set(ours))
-print(f"- {name}: {len(theirs)} URLs, {len(set(ours) & set(theirs))} also in scrape's {len(ours)}; "
+print(f"- {name}{context}: {len(theirs)} URLs, {len(set(ours) & set(theirs))} also in scrape's {len(ours)}; "
       f"{len(only_theirs)} only in {name}'s, {len(only_ours)} only in scrape's")
 for side, urls, statuses in ((name, only_theirs, theirs), ("scrape", only_ours, ours)):
     groups = defaultdict(list)
@@ -44,4 +46,4 @@ for side, urls, statuses in ((name, only_theirs, theirs), ("scrape", only_ours, 
         more = f" and {len(members) - limit} more" if len(members) > limit else ""
         print(f"  - only in {side}'s, {len(members)}: {why}: {shown}{more}")
 statuses = Counter(ours.values())
-print(f"  - scrape's statuses: " + ", ".join(f"{status} x{count}" for status, count in sorted(statuses.items())))
+print("  - scrape's statuses: " + ", ".join(f"{status} x{count}" for status, count in sorted(statuses.items())))

@@ -256,7 +256,6 @@ memory() {
             rss_group=$( { /usr/bin/time -f %M sqlite3 "$out.state" "PRAGMA cache_size=-8000; SELECT state, is_seed, count(*) FROM urls WHERE found = 1 GROUP BY state, is_seed" >/dev/null; } 2>&1 | tail -1)
             rss_count=$( { /usr/bin/time -f %M sqlite3 "$out.state" "PRAGMA cache_size=-8000; SELECT count(*) FROM urls WHERE found = 1" >/dev/null; } 2>&1 | tail -1)
             plan=$(sqlite3 "$out.state" "EXPLAIN QUERY PLAN SELECT state, is_seed, count(*) FROM urls WHERE found = 1 GROUP BY state, is_seed" | grep -o 'TEMP B-TREE[A-Z -]*' || echo "no temporary b-tree")
-            echo
             echo "Where the peak above the steady RSS comes from: it is reached after the last record, when the summary's"
             echo "link counts are read (CrawlStore.linkCounts: a GROUP BY over every URL in the state; query plan: $plan)."
             echo "The same query in the sqlite3 shell on this state file, with the crawl's 8 MB cache: peak RSS"

@@ -43,12 +43,12 @@ struct AdaptiveConcurrencyRunTests {
 
     @Test func aHostServingFourAtOnceSeesThreeToSixInFlight() async throws {
         try await TestServer.withRunning { server in
-            let urls = (1...800).map { server.url("/capacity/four/\($0)?k=4&ms=25") }
+            let urls = (1...600).map { server.url("/capacity/four/\($0)?k=4&ms=40") }
             let summary = try await run(urls) {
                 $0.perHostConcurrency = 16
                 $0.adaptivePerHostConcurrency = true
             }
-            #expect(summary.records == 800)
+            #expect(summary.records == 600)
             let (peaks, served, rejected) = try await stats(server, key: "four")
             let secondHalf = peaks.suffix(peaks.count / 2)
             let within = secondHalf.filter { (3...6).contains($0) }.count
@@ -60,7 +60,7 @@ struct AdaptiveConcurrencyRunTests {
 
     @Test func theCeilingBoundsAFastHost() async throws {
         try await TestServer.withRunning { server in
-            let urls = (1...300).map { server.url("/capacity/wide/\($0)?k=64&ms=10") }
+            let urls = (1...300).map { server.url("/capacity/wide/\($0)?k=64&ms=50") }
             let summary = try await run(urls) {
                 $0.perHostConcurrency = 5
                 $0.adaptivePerHostConcurrency = true

@@ -40,7 +40,7 @@ extension JobTable {
             if a.priority != b.priority { return a.priority > b.priority }
             if a.due != b.due { return a.due < b.due }
             return a.index < b.index
-        }.map(\.index)
+        }.map { $0.index }
     }
 
     /// The queued runs in order: `position` 1 starts at the next free slot.

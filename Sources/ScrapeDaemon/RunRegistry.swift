@@ -40,10 +40,12 @@ final class RunRegistry: Sendable {
         self.onChange = onChange
     }
 
-    /// `running pages-3, list-...; last: pages-2 succeeded, 20 records`.
+    /// `running pages-3, list-...; 2 queued; last: pages-2 succeeded, 20 records`.
     private static func statusLine(_ storage: Storage) -> String {
         let running = storage.entries.values.filter { $0.state == .running }.map(\.id).sorted()
         var line = running.isEmpty ? "idle" : "running \(running.joined(separator: ", "))"
+        let queued = storage.entries.values.count { $0.state == .queued }
+        if queued > 0 { line += "; \(queued) queued" }
         if let last = storage.finishedOrder.last.flatMap({ storage.entries[$0] }) {
             line += "; last: \(last.id) \(last.state.rawValue), \(last.records) records"
         }

@@ -18,7 +18,7 @@ import Testing
         Table(jobs: try ScrapeConfiguration(yaml: "jobs:\n" + yaml).jobs, saved: [:], now: t0, maxConcurrentRuns: maxConcurrentRuns) { _ in .zero }
     }
 
-    static func ids(_ table: Table, at instant: MockClock.Instant) -> [String] { table.queue(now: instant).map(\.id) }
+    static func ids(_ table: Table, at instant: MockClock.Instant) -> [String] { table.queue(now: instant).map { $0.id } }
 
     @Test func higherPriorityStartsFirstThenTheEarlierDueThenTheEarlierJob() throws {
         var table = try Self.table("""
@@ -30,11 +30,11 @@ import Testing
             """, maxConcurrentRuns: 1)
         let first = table.takeDue(now: Self.t0)
         #expect(first.starts.map(\.id) == ["high-1"])
-        #expect(first.queued.map(\.id) == ["low-1", "also-low-1", "negative-1"])  // in config order; the queue orders them
+        #expect(first.queued.map { $0.id } == ["low-1", "also-low-1", "negative-1"])  // in config order; the queue orders them
         #expect(table.trigger("later", draining: false, now: Self.at(1)) == .queued(id: "later-1"))
         // Priority 5 first, then 0 (low and also-low due together: config order), then -1.
         #expect(Self.ids(table, at: Self.at(1)) == ["later-1", "low-1", "also-low-1", "negative-1"])
-        #expect(table.queue(now: Self.at(1)).map(\.position) == [1, 2, 3, 4])
+        #expect(table.queue(now: Self.at(1)).map { $0.position } == [1, 2, 3, 4])
         var order = ["high-1"]
         for second in 2...6 {
             table.finished(order.last!)
@@ -54,7 +54,7 @@ import Testing
               - {name: urgent-too, scrape: {urls_file: a.txt}, priority: 3}
             """, maxConcurrentRuns: 1)
         #expect(table.takeDue(now: Self.t0).starts.map(\.id) == ["busy-1"])
-        #expect(table.takeDue(now: Self.at(600)).queued.map(\.id) == ["cheap-1"])  // due at t0 + 10m; busy-1 holds the slot
+        #expect(table.takeDue(now: Self.at(600)).queued.map { $0.id } == ["cheap-1"])  // due at t0 + 10m; busy-1 holds the slot
         let cheap = try #require(table.entries[1].queued)
         let job = table.entries[1].job
         #expect(Table.effectivePriority(of: cheap, job: job, now: Self.at(600 + 599)) == 0)  // less than one period: no gain
@@ -94,7 +94,7 @@ import Testing
         let second = table.takeDue(now: Self.at(600))
         #expect(second.starts.isEmpty)
         #expect(second.skipped == ["skipper"])
-        #expect(second.queued.map(\.id) == ["queuer-2"])
+        #expect(second.queued.map { $0.id } == ["queuer-2"])
         #expect(table.entries[1].running == "queuer-1")
         #expect(table.entries[1].queued?.id == "queuer-2")
         // Two more turns pass: they collapse into queuer-2 (counted as skipped), never a third run.
@@ -118,7 +118,7 @@ import Testing
         #expect(table.takeDue(now: Self.t0).starts.map(\.id) == ["manual-1"])
         #expect(table.trigger("manual", draining: false, now: Self.at(1)) == .queued(id: "manual-2"))
         #expect(table.trigger("manual", draining: false, now: Self.at(2)) == .joined(id: "manual-2"))
-        #expect(table.queue(now: Self.at(2)).map(\.position) == [1])
+        #expect(table.queue(now: Self.at(2)).map { $0.position } == [1])
         #expect(table.takeDue(now: Self.at(3)).starts.isEmpty)
         table.finished("manual-1")
         #expect(table.takeDue(now: Self.at(4)).starts.map(\.id) == ["manual-2"])
@@ -133,7 +133,7 @@ import Testing
             """, maxConcurrentRuns: 2)
         let first = table.takeDue(now: Self.t0)
         #expect(first.starts.map(\.id) == ["a-1", "b-1"])
-        #expect(first.queued.map(\.id) == ["c-1"])
+        #expect(first.queued.map { $0.id } == ["c-1"])
         #expect(table.runningCount == 2)
         #expect(table.trigger("ticker", draining: false, now: Self.t0) == .stream)
         #expect(table.trigger("c", draining: false, now: Self.t0) == .alreadyQueued(id: "c-1"))

@@ -52,8 +52,13 @@ final class RunRegistry: Sendable {
         return line
     }
 
+    /// A run now waits. Said after the decision, outside its lock: when the run has started
+    /// in between, its entry is left as it is.
     func queued(id: String, kind: RunKind, name: String) {
-        storage.withLock { $0.entries[id] = Entry(id: id, kind: kind, name: name, state: .queued) }
+        storage.withLock { storage in
+            guard storage.entries[id]?.state != .running else { return }
+            storage.entries[id] = Entry(id: id, kind: kind, name: name, state: .queued)
+        }
     }
 
     func started(id: String, kind: RunKind, name: String) {

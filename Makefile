@@ -116,9 +116,10 @@ bench-http: deps
 	$(SWIFT) build $(RELEASE) --product scrape-fetch
 	Benchmarks/http/bench.sh $(RELEASE_BIN)/scrape $(RELEASE_BIN)/scrape-fetch
 
-## bench-politeness: rate limits hold (--per-host-rate 20/s) and a slow host does not slow the others
+## bench-politeness: rate limits hold (--per-host-rate 20/s), a slow host does not slow the others, and
+## --per-host-concurrency auto against hosts of fixed capacity beside fixed limits (ROUNDS, default 3)
 bench-politeness: deps
-	@scripts/install-deps.sh nginx-light curl
+	@scripts/install-deps.sh nginx-light curl bc python3
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/politeness/measure.sh $(RELEASE_BIN)/scrape
 

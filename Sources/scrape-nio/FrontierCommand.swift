@@ -156,6 +156,13 @@ struct FrontierAdd: AsyncParsableCommand {
             }
             if let perHostConcurrency {
                 try http.set(.perHostConcurrency, from: perHostConcurrency, source: ScrapeConfiguration.HTTP.Setting.perHostConcurrency.flag)
+                if http.adaptivePerHostConcurrency {
+                    // The fleet's per-host slots are rows every worker claims; one limit learnt
+                    // from one worker's answers would not hold for the others.
+                    throw ConfigurationError(
+                        key: ScrapeConfiguration.HTTP.Setting.perHostConcurrency.flag,
+                        message: "auto is not available for fleet jobs (the fleet shares fixed per-host slots through the database); give a number")
+                }
                 changes.perHostConcurrency = http.perHostConcurrency
             }
             if let retries {

@@ -79,22 +79,26 @@ struct CrawlCommand: AsyncParsableCommand {
         if resume, output == "-", state == nil {
             throw ValidationError("--resume with the output on stdout needs --state FILE: the crawl's state is where it goes on from")
         }
-        if CrawlScope(rawValue: scope) == nil {
-            throw ValidationError("--scope: expected one of \(CrawlScope.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(scope)\"")
-        }
         if let maxDepth, maxDepth < 0 { throw ValidationError("--max-depth: expected 0 or more, got \(maxDepth)") }
         if let maxPages, maxPages < 1 { throw ValidationError("--max-pages: expected 1 or more, got \(maxPages)") }
-        _ = try rules()
+        do {
+            try CrawlSettings.check(crawl)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         try page.validate()
     }
 
     func run() async throws {
         let (http, extraction) = try page.settings()
-        let (allowPatterns, denyPatterns, followRule) = try rules()
-        let seedURLs = try await seedList()
-        let settings = CrawlSettings(
-            seeds: seedURLs, scope: CrawlScope(rawValue: scope) ?? .host, maxDepth: maxDepth, maxPages: maxPages, allow: allowPatterns,
-            deny: denyPatterns, follow: followRule, sitemaps: sitemaps)
+        let settings: CrawlSettings
+        do {
+            var fileSeeds: [ScrapeConfiguration.Crawl.Written] = []
+            if let seeds { fileSeeds = try await CrawlSettings.readSeeds(from: .init(seeds, source: "--seeds"), path: seeds) }
+            settings = try CrawlSettings(compiling: crawl, fileSeeds: fileSeeds)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let options = CrawlRun.Options(
             settings: settings, output: output, state: state, resume: resume, http: http, extraction: extraction,
             inputs: seeds.map { [$0] } ?? [])
@@ -103,39 +107,18 @@ struct CrawlCommand: AsyncParsableCommand {
         throw ExitCode(status)
     }
 
-    /// `--allow`, `--deny` and `--follow`, compiled.
-    private func rules() throws -> ([URLPattern], [URLPattern], LinkRule) {
-        do {
-            let allowPatterns = try allow.map { text throws(CrawlSettingsError) in try URLPattern(text) }
-            let denyPatterns = try deny.map { text throws(CrawlSettingsError) in try URLPattern(text) }
-            return (allowPatterns, denyPatterns, try LinkRule(follow))
-        } catch let error as CrawlSettingsError {
-            throw ValidationError("--allow/--deny: \(error)")
-        } catch {
-            throw ValidationError("--follow: \(error)")
-        }
-    }
-
-    /// The seeds: the arguments, then `--seeds`' lines, each parsed as a link is (an
-    /// absolute http or https URL); one that is not is a usage error naming it.
-    private func seedList() async throws -> [CrawlURL] {
-        var texts = urls.map { (text: $0, place: "argument") }
-        if let seeds {
-            do {
-                let source = try URLSource(path: seeds)
-                while let batch = try await source.nextBatch() {
-                    texts += batch.map { (text: $0.text, place: "\(seeds == "-" ? "standard input" : seeds), line \($0.number)") }
-                }
-            } catch {
-                throw ValidationError("--seeds: \(error)")
-            }
-        }
-        return try texts.map { seed in
-            switch CrawlURL.parse(seed.text) {
-            case .url(let url): return url
-            case .invalid: throw ValidationError("seed \"\(seed.text)\" (\(seed.place)) is not a URL")
-            case .notHTTP: throw ValidationError("seed \"\(seed.text)\" (\(seed.place)) is not an http or https URL")
-            }
-        }
+    /// The flags as a crawl's settings are written (a `crawl:` job's keys are the same),
+    /// for the one compile path (``CrawlSettings/init(compiling:fileSeeds:)``).
+    private var crawl: ScrapeConfiguration.Crawl {
+        var crawl = ScrapeConfiguration.Crawl()
+        crawl.seeds = urls.map { .init($0, source: "seed argument") }
+        crawl.scope = .init(scope, source: "--scope")
+        crawl.maxDepth = maxDepth
+        crawl.maxPages = maxPages
+        crawl.allow = allow.map { .init($0, source: "--allow") }
+        crawl.deny = deny.map { .init($0, source: "--deny") }
+        crawl.follow = .init(follow, source: "--follow")
+        crawl.sitemaps = sitemaps
+        return crawl
     }
 }

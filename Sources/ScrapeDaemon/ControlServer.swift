@@ -14,10 +14,11 @@ import Synchronization
 /// |---|---|
 /// | `GET /healthz` | 200 while the engine loop answers and the state dir is writable, else 503; JSON says which |
 /// | `GET /metrics` | Prometheus text format |
-/// | `GET /jobs` | every job: schedule, state, last and next run, counts |
-/// | `POST /jobs/{name}/run` | 202 and the run's id; 409 while it runs or for a `ws:` job; 404 unknown |
+/// | `GET /jobs` | every job: schedule, priority, state, queued run and its position, last and next run, counts |
+/// | `POST /jobs/{name}/run` | 202 and the queued run's id; 409 while a run of it goes or waits (`overlap: skip`) or for a `ws:` job; 404 unknown |
 /// | `POST /scrape` | a text/plain URL list becomes an inbox file; 202 and its id |
-/// | `GET /runs/{id}` | a run's state and counts |
+/// | `GET /runs` | the runs queued (in queue order, with `position`) and running now |
+/// | `GET /runs/{id}` | a run's state and counts (and `position` while queued) |
 ///
 /// POST routes need `Authorization: Bearer TOKEN` when `daemon.token_file` is set.
 /// Request bodies are capped at ``maxBodyBytes``.
@@ -65,6 +66,7 @@ struct ControlServer: Sendable {
                 return job
             })
         }
+        router.get("/runs") { _, _ in RunList(runs: activeRuns()) }
         router.get("/runs/:id") { request, context in
             try run(context.parameters.require("id")).response(from: request, context: context)
         }
@@ -101,15 +103,34 @@ struct ControlServer: Sendable {
     }
 
     private func trigger(_ name: String) -> Answer {
-        guard !streams.contains(name) else {
-            return Answer(Problem(error: "job \(name) is a ws: stream, open while the daemon runs; it has no runs to start"), .conflict)
-        }
-        return switch jobs.trigger(name) {
-        case .started(let id): Answer(Accepted(id: id, status: "/runs/\(id)"), .accepted)
-        case .alreadyRunning(let id): Answer(Problem(error: "job \(name) is already running", id: id), .conflict)
+        switch jobs.trigger(name) {
+        case .queued(let id), .joined(let id): Answer(Accepted(id: id, status: "/runs/\(id)"), .accepted)
+        case .alreadyRunning(let id): Answer(Problem(error: "job \(name) is already running (overlap: skip)", id: id), .conflict)
+        case .alreadyQueued(let id): Answer(Problem(error: "job \(name) is already queued (overlap: skip)", id: id), .conflict)
+        case .stream: Answer(Problem(error: "job \(name) is a ws: stream, open while the daemon runs; it has no runs to start"), .conflict)
         case .unknownJob: Answer(Problem(error: "no job named \(name)"), .notFound)
         case .shuttingDown: Answer(Problem(error: "the daemon is shutting down"), .serviceUnavailable)
         }
+    }
+
+    /// Queued job runs in queue order with their positions, then the other runs queued or
+    /// running (inbox lists have no position: the inbox takes them one at a time, in name
+    /// order, beside the job runs).
+    private func activeRuns() -> [RunRegistry.Entry] {
+        let queue = jobs.queue()
+        var runs: [RunRegistry.Entry] = []
+        for item in queue {
+            var entry = registry[item.id] ?? RunRegistry.Entry(id: item.id, kind: .job, name: item.job, state: .queued)
+            guard entry.state == .queued else { continue }  // started since: listed with the running ones
+            entry.position = item.position
+            runs.append(entry)
+        }
+        let listed = Set(runs.map(\.id))
+        runs += registry.active.filter { !listed.contains($0.id) }.sorted { a, b in
+            if a.state != b.state { return a.state == .running }
+            return (a.started ?? "", a.id) < (b.started ?? "", b.id)
+        }
+        return runs
     }
 
     private func submit(_ bytes: [UInt8]) -> Answer {
@@ -137,7 +158,10 @@ struct ControlServer: Sendable {
     }
 
     private func run(_ id: String) -> Answer {
-        if let entry = registry[id] { return Answer(entry) }
+        if var entry = registry[id] {
+            if entry.kind == .job, entry.state == .queued { entry.position = jobs.queue().first { $0.id == id }?.position }
+            return Answer(entry)
+        }
         if let saved = jobs.savedRun(id) {
             let last = JobScheduler.lastRun(saved)
             let entry = RunRegistry.Entry(
@@ -167,6 +191,7 @@ struct ControlServer: Sendable {
     // MARK: Answers
 
     private struct JobList: ResponseEncodable { var jobs: [JobScheduler.JobInfo] }
+    private struct RunList: ResponseEncodable { var runs: [RunRegistry.Entry] }
     private struct Accepted: ResponseEncodable {
         var id: String
         var status: String

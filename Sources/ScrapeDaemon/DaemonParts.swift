@@ -41,7 +41,7 @@ struct DaemonParts: Sendable {
         registry = RunRegistry { line in notifier.status(line) }
         let context = RunContext(engine: engine, metrics: metrics, registry: registry, drain: drain, paths: paths, logger: logger)
         jobs = JobScheduler(
-            jobs: file.jobs, runner: JobRunner(context: context, store: store, configDirectory: configDirectory), store: store, logger: logger)
+            jobs: file.jobs, maxConcurrentRuns: file.daemon.maxConcurrentRuns, runner: JobRunner(context: context, store: store, configDirectory: configDirectory), store: store, logger: logger)
         inbox = Inbox(context: context)
         streams = StreamJobs(jobs: file.jobs, http: file.http, paths: paths, metrics: metrics, logger: logger)
         if let settings = file.daemon.frontier {

@@ -65,7 +65,7 @@ actor Reloader {
             } catch {
                 throw DaemonError.configuration(ConfigurationError(key: "http", message: "cannot start an HTTP client with these settings: \(error)"))
             }
-            jobs.apply(loaded.file.jobs)
+            jobs.apply(loaded.file.jobs, maxConcurrentRuns: new.maxConcurrentRuns)
             await streams.apply(loaded.file.jobs, http: loaded.file.http)
             control.token.value = loaded.token
             current = loaded

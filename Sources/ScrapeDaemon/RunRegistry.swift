@@ -2,9 +2,11 @@ import ScrapeCore
 import ScrapeBase
 import ScrapePages
 
-/// Runs of this process, by id, for `GET /runs/{id}`: queued, running (with live
-/// counts) and the most recent finished ones. Inbox runs of earlier processes are
-/// answered from the inbox folders instead (``Inbox/status(of:)``).
+/// Runs of this process, by id, for `GET /runs/{id}` and `GET /runs`: queued, running
+/// (with live counts) and the most recent finished ones. Inbox runs of earlier processes
+/// are answered from the inbox folders instead (``Inbox/status(of:)``). A queued job run's
+/// place in the queue changes with time, so ``Entry/position`` is filled in by the control
+/// server when it answers, from the job table.
 final class RunRegistry: Sendable {
     /// What `/runs/{id}` shows.
     struct Entry: Sendable, Codable, Equatable {
@@ -19,6 +21,8 @@ final class RunRegistry: Sendable {
         var errors = 0
         var skipped = 0
         var message: String?
+        /// A queued job run's place in the run queue: 1 starts at the next free slot.
+        var position: Int?
     }
 
     private struct Storage {
@@ -36,18 +40,25 @@ final class RunRegistry: Sendable {
         self.onChange = onChange
     }
 
-    /// `running pages-3, list-...; last: pages-2 succeeded, 20 records`.
+    /// `running pages-3, list-...; 2 queued; last: pages-2 succeeded, 20 records`.
     private static func statusLine(_ storage: Storage) -> String {
         let running = storage.entries.values.filter { $0.state == .running }.map(\.id).sorted()
         var line = running.isEmpty ? "idle" : "running \(running.joined(separator: ", "))"
+        let queued = storage.entries.values.count { $0.state == .queued }
+        if queued > 0 { line += "; \(queued) queued" }
         if let last = storage.finishedOrder.last.flatMap({ storage.entries[$0] }) {
             line += "; last: \(last.id) \(last.state.rawValue), \(last.records) records"
         }
         return line
     }
 
+    /// A run now waits. Said after the decision, outside its lock: when the run has started
+    /// in between, its entry is left as it is.
     func queued(id: String, kind: RunKind, name: String) {
-        storage.withLock { $0.entries[id] = Entry(id: id, kind: kind, name: name, state: .queued) }
+        storage.withLock { storage in
+            guard storage.entries[id]?.state != .running else { return }
+            storage.entries[id] = Entry(id: id, kind: kind, name: name, state: .queued)
+        }
     }
 
     func started(id: String, kind: RunKind, name: String) {
@@ -86,5 +97,16 @@ final class RunRegistry: Sendable {
         if let line { onChange(line) }
     }
 
+    /// A queued run that will never start (the daemon stops, or its job was removed): it
+    /// ends as ``RunState/cancelled`` with `reason`.
+    func cancelled(id: String, reason: String) {
+        finished(id: id, state: .cancelled, records: 0, errors: 0, skipped: 0, message: reason)
+    }
+
     subscript(id: String) -> Entry? { storage.withLock { $0.entries[id] } }
+
+    /// The runs queued or running now, in no particular order.
+    var active: [Entry] {
+        storage.withLock { $0.entries.values.filter { $0.state == .queued || $0.state == .running } }
+    }
 }

@@ -9,6 +9,9 @@ enum RunState: String, Codable, Sendable {
     case failed
     /// Stopped by a shutdown; the next start resumes it.
     case interrupted
+    /// Queued and never started: the daemon began to stop (or a reload removed its job)
+    /// first. It wrote nothing, so nothing resumes it; `message` says why.
+    case cancelled
 }
 
 /// What a run came from: a config file job or a list posted to `/scrape` (or dropped in the inbox).

@@ -31,6 +31,7 @@ struct CheckConfigCommand: ParsableCommand {
         if !configuration.extraction.isEmpty { print(Self.extractionSummary(configuration.extraction)) }
         print(configuration.http.effectiveSettings)
         print(configuration.daemon.effectiveSettings)
+        if let schedules = configuration.daemonJobSettings { print(schedules) }
     }
 
     /// `fields: h1, links[] (metadata: true)`: what `scrape run --config` takes from pages.

@@ -95,8 +95,9 @@ import Testing
             }
             try await client.execute(uri: "/jobs", method: .get) { response in
                 let jobs = Self.json(response)["jobs"] as? [[String: Any]] ?? []
-                #expect(jobs.first?["state"] as? String == "running")
-                #expect(jobs.first?["running_run"] as? String == "manual-1")
+                #expect(jobs.first?["state"] as? String == "queued")
+                #expect(jobs.first?["queued_run"] as? String == "manual-1")
+                #expect(jobs.first?["position"] as? Int == 1)
             }
             parts.drain.begin(timeout: .seconds(1))
             try await client.execute(uri: "/jobs/hourly/run", method: .post, headers: Self.authorized) { #expect($0.status == .serviceUnavailable) }

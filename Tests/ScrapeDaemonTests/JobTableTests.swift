@@ -50,20 +50,21 @@ import Testing
         #expect(starts.first?.id == "nightly-7")
         #expect(starts.first?.resume?.outputOffset == 1234)
         table.finished("nightly-7")
-        #expect(table.trigger("nightly", draining: false) == .started(id: "nightly-9"))  // numbered on from runs
+        #expect(table.trigger("nightly", draining: false, now: Self.t0) == .queued(id: "nightly-9"))  // numbered on from runs
     }
 
     @Test func aTriggerStartsOnceAndNeverOverlaps() throws {
         var table = Self.table(try Self.jobs("  - {name: manual, scrape: {urls_file: a.txt}}\n"))
-        #expect(table.trigger("nope", draining: false) == .unknownJob)
-        #expect(table.trigger("manual", draining: false) == .started(id: "manual-1"))
-        #expect(table.trigger("manual", draining: false) == .alreadyRunning(id: "manual-1"))
+        #expect(table.trigger("nope", draining: false, now: Self.t0) == .unknownJob)
+        #expect(table.trigger("manual", draining: false, now: Self.t0) == .queued(id: "manual-1"))
+        #expect(table.trigger("manual", draining: false, now: Self.t0) == .alreadyQueued(id: "manual-1"))
         #expect(table.takeDue(now: Self.t0).starts.map(\.id) == ["manual-1"])
         #expect(table.takeDue(now: Self.t0).starts.isEmpty)  // handed out once
+        #expect(table.trigger("manual", draining: false, now: Self.t0) == .alreadyRunning(id: "manual-1"))
         table.finished("manual-1")
-        #expect(table.trigger("manual", draining: true) == .shuttingDown)
-        #expect(table.stop() == 0)
-        #expect(table.trigger("manual", draining: false) == .shuttingDown)
+        #expect(table.trigger("manual", draining: true, now: Self.t0) == .shuttingDown)
+        #expect(table.stop().running == 0)
+        #expect(table.trigger("manual", draining: false, now: Self.t0) == .shuttingDown)
     }
 
     @Test func aReloadReschedulesFromTheLastStartAndKeepsARemovedJobsRunUntilItEnds() throws {

@@ -14,6 +14,10 @@ extension ScrapeConfiguration {
         /// How long in-flight transfers may finish after SIGTERM. Default 20 s, below the
         /// unit's `TimeoutStopSec` (30 s) so the daemon always exits on its own.
         public var drainTimeout: Duration = .seconds(20)
+        /// `max_concurrent_runs`: how many job runs go at once; the others wait in one queue
+        /// ordered by priority (docs/daemon.md, "Priorities and overlap"). Default 4: runs share
+        /// one engine, so more runs split the same `http.concurrency` more ways.
+        public var maxConcurrentRuns = 4
         /// `daemon.frontier`: the daemon as a fleet member; nil: not one.
         public var frontier: Frontier?
 
@@ -60,10 +64,11 @@ extension ScrapeConfiguration.Daemon {
     /// | `inbox` | path | `STATE_DIR/inbox` |
     /// | `token_file` | path | none; required off loopback |
     /// | `drain_timeout` | duration | 20s |
+    /// | `max_concurrent_runs` | integer >= 1 | 4 |
     /// | `frontier` | map (below) | none |
     init(_ map: YAMLMap) throws(ConfigurationError) {
         self.init()
-        try map.allowOnly(["listen", "state_dir", "inbox", "token_file", "drain_timeout", "frontier"])
+        try map.allowOnly(["listen", "state_dir", "inbox", "token_file", "drain_timeout", "max_concurrent_runs", "frontier"])
         if let node = map["frontier"] { frontier = try ScrapeConfiguration.Frontier(YAMLMap(node, path: map.path("frontier"))) }
         if let text = try map.string("listen") {
             guard let address = ScrapeConfiguration.ListenAddress(parsing: text) else {
@@ -75,6 +80,7 @@ extension ScrapeConfiguration.Daemon {
         inbox = try map.string("inbox")
         tokenFile = try map.string("token_file")
         drainTimeout = try map.duration("drain_timeout") ?? drainTimeout
+        maxConcurrentRuns = try map.int("max_concurrent_runs", minimum: 1) ?? maxConcurrentRuns
         if !listen.isLoopback, tokenFile == nil {
             throw ConfigurationError(
                 key: map.path("token_file"),
@@ -93,6 +99,7 @@ extension ScrapeConfiguration.Daemon {
           inbox: \(inbox ?? "STATE_DIR/inbox")
           \(tokenFile.map { "token_file: \($0)" } ?? "# token_file: none (mutating endpoints open to loopback clients)")
           drain_timeout: \(drainTimeout.configDescription)
+          max_concurrent_runs: \(maxConcurrentRuns)
         """ + (frontier.map { "\n" + $0.effectiveSettings } ?? "")
     }
 }
@@ -169,5 +176,21 @@ extension ScrapeConfiguration {
             throw ConfigurationError(key: "daemon.token_file", message: "\(tokenFile) must hold a token of at least 16 characters (try: openssl rand -hex 32)")
         }
         return token
+    }
+}
+
+extension ScrapeConfiguration {
+    /// The jobs' daemon keys (`every`, `at_start`, `priority`, `overlap`), defaults included,
+    /// as YAML for `scrape check-config`; nil when no job is meant for the daemon (a file
+    /// without `daemon:` whose jobs have none of these keys is a `scrape api` file).
+    public var daemonJobSettings: String? {
+        let scheduled = jobs.contains { $0.every != nil || $0.atStart || $0.priority != 0 || $0.overlap != .skip }
+        guard !jobs.isEmpty, hasDaemonSection || scheduled else { return nil }
+        let lines = jobs.map { job -> String in
+            if case .stream = job.source { return "  \(job.name): ws  # a stream, open while the daemon runs: no runs, no run slot" }
+            let settings = "{every: \(job.every?.configDescription ?? "none"), at_start: \(job.atStart), priority: \(job.priority), overlap: \(job.overlap.rawValue)}"
+            return "  \(job.name): \(settings)" + (job.every == nil ? "  # runs when asked: POST /jobs/\(job.name)/run" : "")
+        }
+        return "job_schedules:\n" + lines.joined(separator: "\n")
     }
 }

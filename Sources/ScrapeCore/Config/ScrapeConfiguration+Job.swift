@@ -27,8 +27,21 @@ extension ScrapeConfiguration {
         public var every: Duration?
         /// Whether the daemon runs it once at start-up.
         public var atStart: Bool = false
+        /// `priority`: the daemon starts queued runs of higher priority first. Default 0; any
+        /// whole number, negative too (docs/daemon.md, "Priorities and overlap").
+        public var priority = 0
+        /// `overlap`: what the daemon does with a turn that falls due while the job runs.
+        public var overlap = Overlap.skip
         /// A `scrape:` or `crawl:` job's `fields:` and `metadata:` (empty for other jobs).
         public var extraction = Extraction()
+
+        /// `overlap:`, for a turn (or `POST /jobs/NAME/run`) that comes while the job runs.
+        public enum Overlap: String, Sendable, Equatable {
+            /// Skip the turn and count it (the default: a slow run is not followed at once by another).
+            case skip
+            /// Run once more after the running run ends; several such turns make one run.
+            case queue
+        }
     }
 
     /// A REST endpoint described the way dlt's `rest_api` source describes one.

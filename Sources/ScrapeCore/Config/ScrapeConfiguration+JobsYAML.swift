@@ -26,16 +26,19 @@ import ScrapeHTTP
 /// | `output` | path or `-` | none (`-o` or stdout) |
 /// | `every` | duration (daemon) | none |
 /// | `at_start` | bool (daemon) | false |
+/// | `priority` | whole number, negative too (daemon) | 0 |
+/// | `overlap` | `skip` or `queue` (daemon) | `skip` |
 extension ScrapeConfiguration.Job {
     /// The keys that say what a job fetches; a job has exactly one.
     static let sourceKeys = ["scrape", "api", "crawl", "ws"]
 
     init(_ map: YAMLMap) throws(ConfigurationError) {
-        try map.allowOnly(["name"] + Self.sourceKeys + ["output", "every", "at_start"])
+        try map.allowOnly(["name"] + Self.sourceKeys + ["output", "every", "at_start", "priority", "overlap"])
         name = try map.requiredString("name", "a job name")
         output = try map.string("output")
         every = try map.duration("every")
         atStart = try map.bool("at_start") ?? false
+        (priority, overlap) = try Self.queueKeys(map)
         let given = Self.sourceKeys.filter { map[$0] != nil }
         if given.count > 1 {
             throw ConfigurationError(
@@ -44,7 +47,7 @@ extension ScrapeConfiguration.Job {
         }
         switch given.first {
         case "ws":
-            if let key = ["every", "at_start"].first(where: { map[$0] != nil }) {
+            if let key = ["every", "at_start", "priority", "overlap"].first(where: { map[$0] != nil }) {
                 throw ConfigurationError(key: map.path(key), message: "a ws: job runs for as long as the daemon does; \(key): does not apply", line: map.line(key))
             }
             source = .stream(try ScrapeConfiguration.Stream(YAMLMap(map["ws"]!, path: map.path("ws"))))
@@ -64,6 +67,22 @@ extension ScrapeConfiguration.Job {
                 key: map.path("scrape"), message: "missing: expected scrape: {urls_file: ...}, crawl: {seeds: [...]}, api: {...} or ws: {...}",
                 line: map.mapLine)
         }
+    }
+}
+
+extension ScrapeConfiguration.Job {
+    /// `priority` and `overlap`, the daemon's queue keys, with their defaults.
+    private static func queueKeys(_ map: YAMLMap) throws(ConfigurationError) -> (priority: Int, overlap: Overlap) {
+        var keys = (priority: 0, overlap: Overlap.skip)
+        if let text = try map.string("priority") {
+            guard let value = Int(text) else { throw .expected("a whole number", key: map.path("priority"), got: text, line: map.line("priority")) }
+            keys.priority = value
+        }
+        if let text = try map.string("overlap") {
+            guard let value = Overlap(rawValue: text) else { throw .expected("skip or queue", key: map.path("overlap"), got: text, line: map.line("overlap")) }
+            keys.overlap = value
+        }
+        return keys
     }
 }
 

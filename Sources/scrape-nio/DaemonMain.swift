@@ -10,7 +10,7 @@ struct DaemonMain: AsyncParsableCommand {
         commandName: "daemon",
         abstract: "Run jobs on schedules, scrape lists dropped in an inbox, serve health and metrics.",
         discussion: """
-            Reads jobs: (with every: and at_start:) and daemon: from the config file. \
+            Reads jobs: (with every:, at_start:, priority: and overlap:) and daemon: from the config file. \
             SIGHUP reloads the file (an invalid one is refused and the old one kept); \
             SIGTERM drains in-flight work for daemon.drain_timeout and exits 0. \
             Under systemd it speaks the notify protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING). \

@@ -62,6 +62,90 @@ public struct CrawlSettings: Sendable {
     }
 }
 
+extension CrawlSettings {
+    /// A crawl's rules as a command line gives them, as text: `scrape crawl`'s flags and
+    /// `scrape frontier add --crawl`'s (and what the fleet stores with a crawl job), read by
+    /// one parser (``init(seeds:rules:)``) so both refuse the same values with the same words.
+    public struct Rules: Sendable, Equatable {
+        /// `--scope`: a ``CrawlScope`` raw value (default `host`).
+        public var scope: String
+        /// `--max-depth`; nil is unlimited.
+        public var maxDepth: Int?
+        /// `--max-pages`; nil is unlimited.
+        public var maxPages: Int?
+        /// `--allow`, each a POSIX extended regular expression.
+        public var allow: [String]
+        /// `--deny`.
+        public var deny: [String]
+        /// `--follow`: a CSS selector of the fields grammar.
+        public var follow: String
+        /// `--sitemaps`.
+        public var sitemaps: Bool
+
+        public init(
+            scope: String = CrawlScope.host.rawValue, maxDepth: Int? = nil, maxPages: Int? = nil, allow: [String] = [], deny: [String] = [],
+            follow: String = LinkRule.defaultSelector, sitemaps: Bool = false
+        ) {
+            self.scope = scope
+            self.maxDepth = maxDepth
+            self.maxPages = maxPages
+            self.allow = allow
+            self.deny = deny
+            self.follow = follow
+            self.sitemaps = sitemaps
+        }
+    }
+
+    /// The settings for `seeds` and `rules`, each rule checked and compiled.
+    ///
+    /// - Throws: ``CrawlSettingsError`` naming the flag: an unknown `--scope`, `--max-depth`
+    ///   below 0, `--max-pages` below 1, a regular expression that does not compile
+    ///   (regcomp's message), a `--follow` that does not parse or gives no URL.
+    public init(seeds: [CrawlURL], rules: Rules) throws(CrawlSettingsError) {
+        guard let scope = CrawlScope(rawValue: rules.scope) else {
+            throw CrawlSettingsError("--scope: expected one of \(CrawlScope.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(rules.scope)\"")
+        }
+        if let maxDepth = rules.maxDepth, maxDepth < 0 { throw CrawlSettingsError("--max-depth: expected 0 or more, got \(maxDepth)") }
+        if let maxPages = rules.maxPages, maxPages < 1 { throw CrawlSettingsError("--max-pages: expected 1 or more, got \(maxPages)") }
+        let allow: [URLPattern]
+        let deny: [URLPattern]
+        do throws(CrawlSettingsError) {
+            allow = try rules.allow.map { text throws(CrawlSettingsError) in try URLPattern(text) }
+            deny = try rules.deny.map { text throws(CrawlSettingsError) in try URLPattern(text) }
+        } catch {
+            throw CrawlSettingsError("--allow/--deny: \(error)")
+        }
+        let follow: LinkRule
+        do throws(LinkRule.Failure) {
+            follow = try LinkRule(rules.follow)
+        } catch {
+            throw CrawlSettingsError("--follow: \(error)")
+        }
+        self.init(
+            seeds: seeds, scope: scope, maxDepth: rules.maxDepth, maxPages: rules.maxPages, allow: allow, deny: deny, follow: follow,
+            sitemaps: rules.sitemaps)
+    }
+
+    /// These settings' rules as text (``Rules``), as the fleet stores them.
+    public var rules: Rules {
+        Rules(
+            scope: scope.rawValue, maxDepth: maxDepth, maxPages: maxPages, allow: allow.map(\.text), deny: deny.map(\.text), follow: follow.text,
+            sitemaps: sitemaps)
+    }
+
+    /// A seed (or a link) as `scrape crawl` reads it: an absolute http or https URL.
+    ///
+    /// - Parameter place: where it came from, for the error (`argument`, `FILE, line N`).
+    /// - Throws: ``CrawlSettingsError`` naming the seed and its place.
+    public static func seed(_ text: String, place: String) throws(CrawlSettingsError) -> CrawlURL {
+        switch CrawlURL.parse(text) {
+        case .url(let url): return url
+        case .invalid: throw CrawlSettingsError("seed \"\(text)\" (\(place)) is not a URL")
+        case .notHTTP: throw CrawlSettingsError("seed \"\(text)\" (\(place)) is not an http or https URL")
+        }
+    }
+}
+
 /// FNV-1a, 64 bits: a hash that is the same in every process (Swift's `Hasher` is seeded
 /// per process), for the seeds' fingerprint.
 struct FNV1a {

@@ -1,7 +1,7 @@
 public import ScrapeCore
 public import ScrapeHTML
 public import ScrapeHTTP
-public import ScrapePages
+import ScrapePages
 
 /// Stage 4 of the page pipeline for a crawl: one parse of each HTML body gives the title,
 /// the fields and metadata asked for, and the links the `--follow` rule picks, sorted by

@@ -107,11 +107,11 @@ extension CrawlSettings {
         }
         if let maxDepth = rules.maxDepth, maxDepth < 0 { throw CrawlSettingsError("--max-depth: expected 0 or more, got \(maxDepth)") }
         if let maxPages = rules.maxPages, maxPages < 1 { throw CrawlSettingsError("--max-pages: expected 1 or more, got \(maxPages)") }
-        let allow: [URLPattern]
-        let deny: [URLPattern]
+        var allow: [URLPattern] = []
+        var deny: [URLPattern] = []
         do throws(CrawlSettingsError) {
-            allow = try rules.allow.map { text throws(CrawlSettingsError) in try URLPattern(text) }
-            deny = try rules.deny.map { text throws(CrawlSettingsError) in try URLPattern(text) }
+            for text in rules.allow { allow.append(try URLPattern(text)) }
+            for text in rules.deny { deny.append(try URLPattern(text)) }
         } catch {
             throw CrawlSettingsError("--allow/--deny: \(error)")
         }

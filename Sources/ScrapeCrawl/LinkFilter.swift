@@ -1,4 +1,4 @@
-public import ScrapeHTML
+import ScrapeHTML
 
 /// The rules a page's links pass that need no state, applied on the page's own task (in
 /// parallel, off the emitter): only http and https (`not_http`), the seed's scope
@@ -63,7 +63,8 @@ public struct SortedLinks: Sendable {
 
     init(_ found: FoundLinks) {
         followable = found.followable
-        skipped = found.skipped.compactMap { key, state in
+        skipped = found.skipped.compactMap { entry -> (key: String, url: CrawlURL?, why: Skip)? in
+            let (key, state) = entry
             switch state {
             case .offsite:
                 guard case .url(let url) = CrawlURL.parse(key) else { return (key, nil, .offsite) }

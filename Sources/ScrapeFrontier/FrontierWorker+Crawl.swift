@@ -17,13 +17,13 @@ extension FrontierWorker {
         } else if case .url(let parsed) = CrawlURL.parse(claim.url) {
             seed = parsed  // a seed row written by hand; its own URL is the best guess
         } else {
-            return await pipeline.attempt(prepared, number: claim.attempt).map { ($0, nil) }
+            return await pipeline.attempt(prepared, number: claim.attempt).map { (attempt: $0, links: nil as SortedLinks?) }
         }
         let scope = SeedScope(scope: crawl.scope, seed: seed)
         let result = await pipeline.attempt(prepared, number: claim.attempt) { response, record in
             crawl.stage.links(from: response, into: &record, scope: scope)
         }
-        return result.map { ($0.attempt, $0.extra) }
+        return result.map { (attempt: $0.attempt, links: $0.extra) }
     }
 
     /// `record` as `scrape crawl` writes it: `depth` and `referrer` after `fetched_at`.

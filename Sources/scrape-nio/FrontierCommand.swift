@@ -135,7 +135,7 @@ struct FrontierAdd: AsyncParsableCommand {
     @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("With --crawl: do not follow links matching this POSIX extended regular expression (repeatable).", valueName: "regex"))
     var deny: [String] = []
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("With --crawl: CSS selector of the elements whose links are followed (default: \(LinkRule.defaultSelector)).", valueName: "selector"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --crawl: CSS selector of the elements whose links are followed (default: \(CrawlSettings.Rules().follow)).", valueName: "selector"))
     var follow: String?
 
     @Flag(help: "Not yet in the fleet: read sitemaps with scrape crawl --sitemaps.")
@@ -198,7 +198,7 @@ struct FrontierAdd: AsyncParsableCommand {
         guard crawl else { return nil }
         let rules = CrawlSettings.Rules(
             scope: scope ?? CrawlScope.host.rawValue, maxDepth: maxDepth, maxPages: maxPages, allow: allow, deny: deny,
-            follow: follow ?? LinkRule.defaultSelector)
+            follow: follow ?? CrawlSettings.Rules().follow)
         do throws(CrawlSettingsError) {
             _ = try CrawlSettings(seeds: [], rules: rules)
         } catch {
@@ -284,9 +284,9 @@ struct FrontierAdd: AsyncParsableCommand {
         let input = inputs.joined(separator: " ")
         let report: FrontierStore.AddReport
         if crawl {
-            let seeds = try await seeds().map { FrontierStore.NewURL($0.href) }
+            let seedURLs = try await self.seeds().map { FrontierStore.NewURL($0.href) }
             report = try await database.withStore("add") { [job, update] store throws(FrontierError) in
-                try await store.addSeeds(seeds, toJob: job, changes: changes, update: update)
+                try await store.addSeeds(seedURLs, toJob: job, changes: changes, update: update)
             }
         } else {
             let source: URLSource

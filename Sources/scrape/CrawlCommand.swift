@@ -79,22 +79,13 @@ struct CrawlCommand: AsyncParsableCommand {
         if resume, output == "-", state == nil {
             throw ValidationError("--resume with the output on stdout needs --state FILE: the crawl's state is where it goes on from")
         }
-        if CrawlScope(rawValue: scope) == nil {
-            throw ValidationError("--scope: expected one of \(CrawlScope.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(scope)\"")
-        }
-        if let maxDepth, maxDepth < 0 { throw ValidationError("--max-depth: expected 0 or more, got \(maxDepth)") }
-        if let maxPages, maxPages < 1 { throw ValidationError("--max-pages: expected 1 or more, got \(maxPages)") }
-        _ = try rules()
+        _ = try settings(seeds: [])
         try page.validate()
     }
 
     func run() async throws {
         let (http, extraction) = try page.settings()
-        let (allowPatterns, denyPatterns, followRule) = try rules()
-        let seedURLs = try await seedList()
-        let settings = CrawlSettings(
-            seeds: seedURLs, scope: CrawlScope(rawValue: scope) ?? .host, maxDepth: maxDepth, maxPages: maxPages, allow: allowPatterns,
-            deny: denyPatterns, follow: followRule, sitemaps: sitemaps)
+        let settings = try settings(seeds: try await seedList())
         let options = CrawlRun.Options(
             settings: settings, output: output, state: state, resume: resume, http: http, extraction: extraction,
             inputs: seeds.map { [$0] } ?? [])
@@ -103,16 +94,15 @@ struct CrawlCommand: AsyncParsableCommand {
         throw ExitCode(status)
     }
 
-    /// `--allow`, `--deny` and `--follow`, compiled.
-    private func rules() throws -> ([URLPattern], [URLPattern], LinkRule) {
-        do {
-            let allowPatterns = try allow.map { text throws(CrawlSettingsError) in try URLPattern(text) }
-            let denyPatterns = try deny.map { text throws(CrawlSettingsError) in try URLPattern(text) }
-            return (allowPatterns, denyPatterns, try LinkRule(follow))
-        } catch let error as CrawlSettingsError {
-            throw ValidationError("--allow/--deny: \(error)")
+    /// The settings for `seeds`: the rules read by the parser `scrape frontier add --crawl`
+    /// shares (``CrawlSettings/init(seeds:rules:)``), a usage error naming the flag.
+    private func settings(seeds: [CrawlURL]) throws -> CrawlSettings {
+        let rules = CrawlSettings.Rules(
+            scope: scope, maxDepth: maxDepth, maxPages: maxPages, allow: allow, deny: deny, follow: follow, sitemaps: sitemaps)
+        do throws(CrawlSettingsError) {
+            return try CrawlSettings(seeds: seeds, rules: rules)
         } catch {
-            throw ValidationError("--follow: \(error)")
+            throw ValidationError(error.description)
         }
     }
 
@@ -131,10 +121,10 @@ struct CrawlCommand: AsyncParsableCommand {
             }
         }
         return try texts.map { seed in
-            switch CrawlURL.parse(seed.text) {
-            case .url(let url): return url
-            case .invalid: throw ValidationError("seed \"\(seed.text)\" (\(seed.place)) is not a URL")
-            case .notHTTP: throw ValidationError("seed \"\(seed.text)\" (\(seed.place)) is not an http or https URL")
+            do throws(CrawlSettingsError) {
+                return try CrawlSettings.seed(seed.text, place: seed.place)
+            } catch {
+                throw ValidationError(error.description)
             }
         }
     }

@@ -300,7 +300,7 @@ extension Migrations {
                 FOR job IN
                     SELECT j.id FROM scrape.jobs j
                     WHERE j.id IN (SELECT u.job_id FROM scrape.urls u WHERE u.id = ANY(pages))
-                    ORDER BY j.id FOR UPDATE
+                    ORDER BY j.id FOR NO KEY UPDATE
                 LOOP
                     n_queued := n_queued + scrape.crawl_links(job.id, pages, p_link_pages, p_link_urls, p_link_hosts, p_link_kinds);
                 END LOOP;

@@ -272,7 +272,9 @@ extension Migrations {
         """
 
     /// `finish` for a batch holding crawl pages: the pages' URL rows are locked (by id, as
-    /// `finish` does), then each crawl job's row (by id), so one job's crawl finishes run
+    /// `finish` does), then each crawl job's row (by id; `FOR NO KEY UPDATE`, which the
+    /// foreign-key checks of a claim's second update of a host do not wait for: with
+    /// `FOR UPDATE` claims and finishes deadlocked), so one job's crawl finishes run
     /// one at a time through their links; the links of the pages that get their records
     /// (still leased with the caller's token) go in (``crawlLinks``), the recorded pages
     /// leave their depth's unrecorded count, and `finish` does the rest. Idle workers are

@@ -36,8 +36,12 @@ struct FrontierCrawlTests {
 
     /// `scrape crawl` on `seed` with `rules`, in process.
     static func scrapeCrawl(_ seed: String, rules: CrawlSettings.Rules, server: TestServer) async throws -> Crawled {
+        try await scrapeCrawl(seeds: [seed], rules: rules, server: server)
+    }
+
+    static func scrapeCrawl(seeds: [String], rules: CrawlSettings.Rules, server: TestServer) async throws -> Crawled {
         let output = TemporaryFiles.path("crawl.jsonl")
-        let settings = try CrawlSettings(seeds: [try CrawlSettings.seed(seed, place: "test")], rules: rules)
+        let settings = try CrawlSettings(seeds: try seeds.map { text in try CrawlSettings.seed(text, place: "test") }, rules: rules)
         var http = ScrapeConfiguration.HTTP()
         http.backoff = .init(initial: .milliseconds(20), maximum: .milliseconds(100))
         let summary = try await CrawlRun(options: .init(settings: settings, output: output, http: http)).run()
@@ -49,10 +53,16 @@ struct FrontierCrawlTests {
     static func fleetCrawl(
         _ seed: String, rules: CrawlSettings.Rules, server: TestServer, database: String, ignoreRobots: Bool = false
     ) async throws -> (Crawled, [[String: Any]]) {
+        try await fleetCrawl(seeds: [seed], rules: rules, server: server, database: database, ignoreRobots: ignoreRobots)
+    }
+
+    static func fleetCrawl(
+        seeds: [String], rules: CrawlSettings.Rules, server: TestServer, database: String, ignoreRobots: Bool = false
+    ) async throws -> (Crawled, [[String: Any]]) {
         let harness = try await FrontierHarness.make(database)
         defer { Task { await harness.close() } }
-        let href = try CrawlSettings.seed(seed, place: "test").href
-        try await harness.add([href], changes: .init(ignoreRobots: ignoreRobots, crawl: rules))
+        let hrefs = try seeds.map { text in try CrawlSettings.seed(text, place: "test").href }
+        try await harness.add(hrefs, changes: .init(ignoreRobots: ignoreRobots, crawl: rules))
         try await harness.work(workers: ["w1", "w2"], concurrency: 3)
         let records = try await harness.export()
         let (jobs, _) = try await harness.store.status(job: "crawl")
@@ -132,6 +142,21 @@ struct FrontierCrawlTests {
         try await TestServer.withRunning { server in
             let one = try await Self.scrapeCrawl(server.url(path), rules: rules, server: server)
             let (fleet, _) = try await Self.fleetCrawl(server.url(path), rules: rules, server: server, database: "crawl_rules_\(name)")
+            #expect(fleet == one, "fleet: \(fleet)\none: \(one)")
+        }
+    }
+
+    /// Each URL is checked against the scope of the seed that reached it: two seeds with
+    /// `--scope prefix`, each crawling only under its own directory.
+    @Test func scopeIsPerSeed() async throws {
+        try await TestServer.withRunning { server in
+            let seeds = [server.url("/crawl/basic/sub/c.html"), server.url("/crawl/depth/index.html")]
+            let rules = CrawlSettings.Rules(scope: "prefix")
+            let one = try await Self.scrapeCrawl(seeds: seeds, rules: rules, server: server)
+            let (fleet, _) = try await Self.fleetCrawl(seeds: seeds, rules: rules, server: server, database: "crawl_two_seeds")
+            #expect(Set(fleet.depths.keys) == Set<String>(["/crawl/basic/sub/c.html"]).union(
+                ["index.html", "slow.html", "x1.html", "x2.html", "target.html", "leaf.html"].map { "/crawl/depth/" + $0 }))
+            #expect(fleet.links?.offsite == 1, "c.html's ../index.html is out of its seed's prefix")
             #expect(fleet == one, "fleet: \(fleet)\none: \(one)")
         }
     }

@@ -109,6 +109,23 @@ bench-fields: deps
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/bench-fields.sh $(RELEASE_BIN)/scrape
 
+## bench-crawl: scrape crawl beside wget --recursive --no-parent and Scrapy's CrawlSpider on nginx serving the
+## PostgreSQL 15 HTML docs (postgresql-doc-15, ~1,170 files), at each tool's default limits and at per-host
+## concurrency 1: wall time, CPU, pages found, URL sets compared (ROUNDS); BENCH_CRAWL_MILLION=1 adds the
+## 1,000,000-page memory case (peak RSS; 15+ minutes), which bench-crawl-memory runs alone (see Benchmarks/bench-crawl.sh)
+.PHONY: bench-crawl bench-crawl-memory
+bench-crawl: deps
+	@scripts/install-deps.sh nginx-light curl time wget sqlite3 postgresql-doc-15 python3-venv
+	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
+	@Benchmarks/.venv/bin/python -c 'import scrapy' 2>/dev/null || Benchmarks/.venv/bin/pip install -q scrapy
+	$(SWIFT) build $(RELEASE) --product scrape
+	BENCH_CRAWL_MILLION=$(BENCH_CRAWL_MILLION) Benchmarks/bench-crawl.sh $(RELEASE_BIN)/scrape
+
+bench-crawl-memory: deps
+	@scripts/install-deps.sh nginx-light curl time sqlite3
+	$(SWIFT) build $(RELEASE) --product scrape
+	Benchmarks/bench-crawl.sh $(RELEASE_BIN)/scrape memory
+
 ## bench-http: pages/s against nginx on 127.0.0.1: scrape (titles), scrape-fetch and curl --parallel
 bench-http: deps
 	@scripts/install-deps.sh nginx-light curl time
@@ -116,9 +133,10 @@ bench-http: deps
 	$(SWIFT) build $(RELEASE) --product scrape-fetch
 	Benchmarks/http/bench.sh $(RELEASE_BIN)/scrape $(RELEASE_BIN)/scrape-fetch
 
-## bench-politeness: rate limits hold (--per-host-rate 20/s) and a slow host does not slow the others
+## bench-politeness: rate limits hold (--per-host-rate 20/s), a slow host does not slow the others, and
+## --per-host-concurrency auto against hosts of fixed capacity beside fixed limits (ROUNDS, default 3)
 bench-politeness: deps
-	@scripts/install-deps.sh nginx-light curl
+	@scripts/install-deps.sh nginx-light curl bc python3
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/politeness/measure.sh $(RELEASE_BIN)/scrape
 

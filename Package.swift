@@ -177,7 +177,7 @@ let package = Package(
         .target(
             name: "ScrapeDaemon",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeHTTP", "ScrapeStream", "ScrapeFrontier",
+                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeCrawl", "ScrapeAPI", "ScrapeHTTP", "ScrapeStream", "ScrapeFrontier",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

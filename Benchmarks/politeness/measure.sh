@@ -3,6 +3,10 @@
 #   1. --per-host-rate 20/s over 200 URLs (10 s): the observed rate, from the records' times.
 #   2. Two hosts on one nginx: "localhost" whose robots.txt says Crawl-delay: 0.5 (2/s), and
 #      "127.0.0.1" unlimited. 127.0.0.1's pages/s alone, then beside the slow host.
+#   3. --per-host-concurrency auto against a host of fixed capacity (capacity_server.py: K at
+#      once in 50 ms, queued beyond, 503 beyond 3K): K = 4 beside fixed 4 and 16 (2,000 URLs),
+#      K = 64 with auto:128 beside fixed 64 (4,000 URLs, --concurrency 128). Pages/s and 503s,
+#      alternated, medians of ROUNDS (default 3).
 # Usage: measure.sh SCRAPE_BINARY   (env: PORT=18081)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -60,3 +64,41 @@ echo "| --per-host-rate 20/s, 200 URLs | 20/s within 5% | $observed/s |"
 echo "| 127.0.0.1 alone, 20,000 URLs (median of 3) | - | $(median "${alone[@]}") pages/s |"
 echo "| 127.0.0.1 beside localhost at Crawl-delay 0.5 (median of 3) | within 10% of alone | $(median "${beside[@]}") pages/s |"
 echo "| localhost (Crawl-delay 0.5), 20 URLs | 2/s | $slow_rate/s |"
+
+# 3. Adaptive per-host concurrency against hosts of fixed capacity.
+rounds=${ROUNDS:-3}
+cap_port=$((port + 1))
+adaptive_case() {  # K URLS CONCURRENCY SETTING...: prints "setting pages/s 503s" per setting, medians
+    local k=$1 n=$2 conc=$3; shift 3
+    python3 Benchmarks/politeness/capacity_server.py "$cap_port" "$k" 50 & local server=$!
+    for _ in $(seq 50); do curl -sf "http://127.0.0.1:$cap_port/stats" >/dev/null && break; sleep 0.1; done
+    for i in $(seq 1 "$n"); do echo "http://127.0.0.1:$cap_port/$i"; done > "$work/cap.txt"
+    declare -A rates=() rejects=()
+    for _ in $(seq "$rounds"); do
+        for setting in "$@"; do
+            local before after start end
+            before=$(curl -s "http://127.0.0.1:$cap_port/stats" | awk '{print $4}')
+            start=$(date +%s.%N)
+            "$scrape" "$work/cap.txt" -o "$work/cap.jsonl" --quiet --ignore-robots --concurrency "$conc" --per-host-concurrency "$setting"
+            end=$(date +%s.%N)
+            after=$(curl -s "http://127.0.0.1:$cap_port/stats" | awk '{print $4}')
+            rates[$setting]+="$(echo "$n / ($end - $start)" | bc -l) "
+            rejects[$setting]+="$((after - before)) "
+        done
+    done
+    kill "$server"; wait "$server" 2>/dev/null || true
+    for setting in "$@"; do
+        # shellcheck disable=SC2086
+        echo "$setting $(median ${rates[$setting]}) $(median ${rejects[$setting]})"
+    done
+}
+echo
+echo "| host of capacity K (50 ms an answer) | --per-host-concurrency | pages/s (median of $rounds) | 503s |"
+echo "|---|---|---:|---:|"
+while read -r setting rate rejected; do
+    printf '| K = 4, 2,000 URLs | %s | %.1f | %s |\n' "$setting" "$rate" "$rejected"
+done < <(adaptive_case 4 2000 64 4 16 auto)
+while read -r setting rate rejected; do
+    printf '| K = 64, 4,000 URLs, --concurrency 128 | %s | %.1f | %s |\n' "$setting" "$rate" "$rejected"
+done < <(adaptive_case 64 4000 128 64 auto:128)
+echo "(targets: auto >= 85% of the better of 4 and 16 at K = 4, with <= 1% 503s; auto:128 >= 80% of 64 at K = 64)"

@@ -79,7 +79,11 @@ struct APIPageAttempter: Sendable {
                 if options.api.responseActions.contains(where: { $0.matches(status: response.status, body: response.body) }) {
                     return finished(page, .ignored(status: response.status), .neutral, number)
                 }
-                if (200..<300).contains(response.status) { return finished(page, .page(body: response.body, headers: response.headers), .success, number) }
+                if (200..<300).contains(response.status) {
+                    var attempt = finished(page, .page(body: response.body, headers: response.headers), .success, number)
+                    attempt.latency = response.timings.firstByte  // for per_host_concurrency: auto
+                    return attempt
+                }
                 if response.status == 401 {
                     if !refreshedToken, await authenticator.unauthorized() {
                         refreshedToken = true

@@ -38,7 +38,7 @@ public enum APIRunner {
         var machine = StateMachine(opened.map(\.opening), fanOutWindow: max(2, 2 * http.concurrency))
         let (requests, nextRequest) = AsyncStream.makeStream(of: APIPageRequest.self)
         let scheduler = Scheduler(
-            limits: .init(concurrency: http.concurrency, perHostConcurrency: http.perHostConcurrency), politeness: http.politeness)
+            limits: http.schedulerLimits, politeness: http.politeness)
 
         /// Does what the machine decided, and what that leads to.
         func act(_ decided: [StateMachine.Action]) {

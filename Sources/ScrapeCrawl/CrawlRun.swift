@@ -23,6 +23,12 @@ public struct CrawlRun: Sendable {
         public var state: String?
         /// Continue the crawl of `state` and `output` (`--resume`).
         public var resume: Bool
+        /// Keep the output and append to it, this crawl's records beginning at this byte
+        /// (a daemon job's output holds every run's records); nil: the output is the
+        /// crawl's alone, replaced unless ``resume``. A fresh crawl passes the output's
+        /// size; a resumed one, the offset its fresh start was given, so its records (and
+        /// only its) are read back to reconcile the state with.
+        public var appendFrom: Int64?
         public var http: ScrapeConfiguration.HTTP
         /// Fields and metadata taken from each HTML page; empty for titles only.
         public var extraction: ScrapeConfiguration.Extraction
@@ -80,8 +86,24 @@ public struct CrawlRun: Sendable {
     public let options: Options
     /// Called after each record with the running totals and the requests in flight.
     public var onProgress: (@Sendable (RunSummary, Int) -> Void)?
-    /// Called with one line for each policy event (an origin's breaker opening, closing).
+    /// Called with one line for each policy event (an origin's breaker opening, closing)
+    /// and each sitemap problem.
     public var onNotice: (@Sendable (String) -> Void)?
+    /// Called with each policy event itself (the daemon counts open breakers).
+    public var onEvent: (@Sendable (Scheduler<ContinuousClock>.Event) -> Void)?
+    /// Called with what each attempt came to, retried ones included, on the attempt's task
+    /// (the daemon's request metrics).
+    public var onAttempt: (@Sendable (RequestReport) -> Void)?
+    /// Called after each record with what it changed (the daemon's crawl metrics).
+    public var onPage: (@Sendable (CrawlStep) -> Void)?
+    /// The client to fetch with; nil makes one for the crawl and shuts it down at the end.
+    /// The daemon shares one across runs.
+    public var client: HTTPClient?
+    /// Asked before anything starts; once false, no more URLs are taken from the queue,
+    /// while pages already started finish and are recorded, their links queued (the
+    /// daemon's drain). The summary then says `interrupted`; the state keeps the rest, and
+    /// a resume goes on from it.
+    public var intakeOpen: (@Sendable () -> Bool)?
 
     public init(options: Options) {
         self.options = options
@@ -119,10 +141,13 @@ public struct CrawlRun: Sendable {
         var outputReadable = false
         let writer: RecordWriter
         do {
-            let file = try OutputFile(path: options.output, mode: options.resume ? .resume : .replace, inputs: options.inputs + [statePath])
+            // A fresh crawl that appends (a daemon run) only cuts a partial last line.
+            let mode: OutputFile.Mode = options.resume ? .resume : options.appendFrom != nil ? .append : .replace
+            let file = try OutputFile(path: options.output, mode: mode, inputs: options.inputs + [statePath])
+            summary.run.repairedBytes = file.repairedBytes
             outputReadable = file.isRegularFile
             if options.resume {
-                resumeIndex = try ResumeIndex.load(file: file)
+                resumeIndex = try ResumeIndex.load(file: file, from: options.appendFrom ?? 0)
                 summary.run.repairedBytes = resumeIndex.repairedBytes
                 if !stateExists, resumeIndex.recordCount > 0 {
                     throw CrawlRunRefusal(
@@ -152,12 +177,17 @@ public struct CrawlRun: Sendable {
         }
         summary.run.skipped = resumeIndex.recordCount
         let client: HTTPClient
-        do throws(HTTPClientError) {
-            client = try HTTPClient(configuration: options.http.clientConfiguration)
-        } catch {
-            try? writer.close()
-            throw .client(error)
+        if let shared = self.client {
+            client = shared
+        } else {
+            do throws(HTTPClientError) {
+                client = try HTTPClient(configuration: options.http.clientConfiguration)
+            } catch {
+                try? writer.close()
+                throw .client(error)
+            }
         }
+        let ownsClient = self.client == nil
         if state.sitemapsPending {
             let report = await SitemapReader(client: client, settings: options.settings, maxBody: options.http.clientConfiguration.limits.maxBodyBytes).read()
             for problem in report.problems { onNotice?(problem) }
@@ -165,7 +195,7 @@ public struct CrawlRun: Sendable {
             do {
                 summary.sitemapURLs = try state.addSitemapFinds(report.finds)
             } catch {
-                await client.shutdown()
+                if ownsClient { await client.shutdown() }
                 try? writer.close()
                 throw .state("\(error)")
             }
@@ -173,7 +203,7 @@ public struct CrawlRun: Sendable {
         var failure: Failure?
         do {
             let outcome = try await crawl(state: state, extractor: extractor, client: client, writer: writer, summary: &summary)
-            summary.run.interrupted = outcome.cancelled
+            summary.run.interrupted = outcome.cancelled || outcome.drained
             summary.run.notRecorded = outcome.dropped
             summary.run.retries = outcome.retries
         } catch let error as OutputError {
@@ -183,7 +213,7 @@ public struct CrawlRun: Sendable {
         } catch {
             failure = .state("\(error)")
         }
-        await client.shutdown()
+        if ownsClient { await client.shutdown() }
         do {
             try writer.close()
         } catch {
@@ -195,6 +225,35 @@ public struct CrawlRun: Sendable {
         if let failure { throw failure }
         summary.run.elapsed = ContinuousClock.now - started
         return summary
+    }
+
+    /// What a state file holds, for a caller deciding whether to go on with it (a daemon
+    /// job) before anything is changed.
+    public enum SavedCrawl: Sendable, Equatable {
+        /// No file there.
+        case none
+        /// Not a crawl state, another crawl's (other settings), or in use.
+        case other
+        /// A crawl with these settings, done: nothing queued or in flight, sitemaps read.
+        case finished
+        /// A crawl with these settings that has URLs left, or sitemaps still to read.
+        case unfinished
+    }
+
+    /// What the state file at `path` holds, for a crawl with `settings`.
+    public static func savedCrawl(statePath path: String, settings: CrawlSettings) -> SavedCrawl {
+        guard access(path, F_OK) == 0 else { return .none }
+        guard (try? CrawlStore.check(path: path, fingerprint: settings.fingerprint)) != nil,
+            let state = try? CrawlState(path: path, settings: settings, fresh: false)
+        else { return .other }
+        defer { state.close() }
+        return state.unrecordedCount > 0 || state.sitemapsPending ? .unfinished : .finished
+    }
+
+    /// Removes the state file at `path` and SQLite's files beside it (`-wal`, `-shm`), so a
+    /// fresh crawl starts there whatever crawl it held (a daemon job whose settings changed).
+    public static func removeState(at path: String) {
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
     }
 
     /// Refuses a state file that is not a crawl state, or another crawl's, before anything
@@ -217,7 +276,7 @@ public struct CrawlRun: Sendable {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
         let pipeline = PagePipeline(client: client, robots: robots)
         let scheduler = Scheduler(
-            limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
+            limits: options.http.schedulerLimits,
             politeness: options.http.politeness
         )
         let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))
@@ -225,6 +284,9 @@ public struct CrawlRun: Sendable {
         let extraction = options.extraction
         let onProgress = self.onProgress
         let onNotice = self.onNotice
+        let onEvent = self.onEvent
+        let onAttempt = self.onAttempt
+        let onPage = self.onPage
         var run = summary.run
         defer { summary.run = run }
         return try await withTaskExecutorPreference(SharedRunExecutor.executor) { try await scheduler.run(
@@ -242,6 +304,7 @@ public struct CrawlRun: Sendable {
                 guard let result = await pipeline.attempt(page.request, number: attempt, body: { response, record in
                     stage.extract(from: response, into: &record, scope: page.scope)
                 }) else { return nil }
+                onAttempt?(RequestReport(result.attempt.output))
                 let output = CrawlResult(queued: page.queued, record: result.attempt.output, links: result.extra)
                 return .init(output: output, outcome: result.attempt.outcome, crawlDelay: result.attempt.crawlDelay)
             },
@@ -250,13 +313,19 @@ public struct CrawlRun: Sendable {
             },
             emit: { result, inFlight in
                 // The state first: a crash between the two re-queues the URL on --resume.
-                try state.record(result.queued, links: result.links)
+                let links = try state.record(result.queued, links: result.links)
                 try writer.append(line: JSONLineEncoder.line(for: result.crawlRecord.keyed(for: extraction)))
                 run.count(result.record)
                 onProgress?(run, inFlight)
+                if let onPage { onPage(CrawlStep(links: links, queued: state.unrecordedCount)) }
             },
             flush: { try writer.flush() },
-            onEvent: { event in onNotice?(event.crawlNotice) }
+            intakeOpen: intakeOpen,
+            onEvent: { event in
+                onEvent?(event)
+                run.note(event)
+                if let notice = event.notice { onNotice?(notice) }
+            }
         ) }
     }
 }

@@ -1,3 +1,4 @@
+public import ScrapeCore
 public import ScrapeHTML
 
 /// What a crawl follows: its seeds and the rules a link passes to be queued. These are
@@ -63,9 +64,10 @@ public struct CrawlSettings: Sendable {
 }
 
 extension CrawlSettings {
-    /// A crawl's rules as a command line gives them, as text: `scrape crawl`'s flags and
-    /// `scrape frontier add --crawl`'s (and what the fleet stores with a crawl job), read by
-    /// one parser (``init(seeds:rules:)``) so both refuse the same values with the same words.
+    /// A crawl's rules as text, without its seeds: what the fleet stores with a crawl job
+    /// (`scrape frontier add --crawl`), compiled by the one compile path
+    /// (``init(compiling:fileSeeds:)``, `scrape crawl`'s flags and `crawl:` jobs' keys) as
+    /// if given by the flags of the same names.
     public struct Rules: Sendable, Equatable {
         /// `--scope`: a ``CrawlScope`` raw value (default `host`).
         public var scope: String
@@ -94,36 +96,35 @@ extension CrawlSettings {
             self.follow = follow
             self.sitemaps = sitemaps
         }
+
+        /// The rules as `scrape crawl`'s flags write them, with `seeds` (each named
+        /// `seed argument` in an error).
+        public func written(seeds: [String] = []) -> ScrapeConfiguration.Crawl {
+            var crawl = ScrapeConfiguration.Crawl()
+            crawl.seeds = seeds.map { .init($0, source: "seed argument") }
+            crawl.scope = .init(scope, source: "--scope")
+            crawl.maxDepth = maxDepth
+            crawl.maxPages = maxPages
+            crawl.allow = allow.map { .init($0, source: "--allow") }
+            crawl.deny = deny.map { .init($0, source: "--deny") }
+            crawl.follow = .init(follow, source: "--follow")
+            crawl.sitemaps = sitemaps
+            return crawl
+        }
     }
 
-    /// The settings for `seeds` and `rules`, each rule checked and compiled.
+    /// The settings for `seeds` (already parsed) and `rules`, compiled by
+    /// ``init(compiling:fileSeeds:)``.
     ///
-    /// - Throws: ``CrawlSettingsError`` naming the flag: an unknown `--scope`, `--max-depth`
-    ///   below 0, `--max-pages` below 1, a regular expression that does not compile
-    ///   (regcomp's message), a `--follow` that does not parse or gives no URL.
-    public init(seeds: [CrawlURL], rules: Rules) throws(CrawlSettingsError) {
-        guard let scope = CrawlScope(rawValue: rules.scope) else {
-            throw CrawlSettingsError("--scope: expected one of \(CrawlScope.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(rules.scope)\"")
-        }
-        if let maxDepth = rules.maxDepth, maxDepth < 0 { throw CrawlSettingsError("--max-depth: expected 0 or more, got \(maxDepth)") }
-        if let maxPages = rules.maxPages, maxPages < 1 { throw CrawlSettingsError("--max-pages: expected 1 or more, got \(maxPages)") }
-        var allow: [URLPattern] = []
-        var deny: [URLPattern] = []
-        do throws(CrawlSettingsError) {
-            for text in rules.allow { allow.append(try URLPattern(text)) }
-            for text in rules.deny { deny.append(try URLPattern(text)) }
-        } catch {
-            throw CrawlSettingsError("--allow/--deny: \(error)")
-        }
-        let follow: LinkRule
-        do throws(LinkRule.Failure) {
-            follow = try LinkRule(rules.follow)
-        } catch {
-            throw CrawlSettingsError("--follow: \(error)")
-        }
+    /// - Throws: ``ConfigurationError`` naming the flag: `--max-depth` below 0, `--max-pages`
+    ///   below 1, and what ``init(compiling:fileSeeds:)`` refuses.
+    public init(seeds: [CrawlURL], rules: Rules) throws(ConfigurationError) {
+        if let maxDepth = rules.maxDepth, maxDepth < 0 { throw ConfigurationError(key: "--max-depth", message: "expected 0 or more, got \(maxDepth)") }
+        if let maxPages = rules.maxPages, maxPages < 1 { throw ConfigurationError(key: "--max-pages", message: "expected 1 or more, got \(maxPages)") }
+        let compiled = try CrawlSettings(compiling: rules.written())
         self.init(
-            seeds: seeds, scope: scope, maxDepth: rules.maxDepth, maxPages: rules.maxPages, allow: allow, deny: deny, follow: follow,
-            sitemaps: rules.sitemaps)
+            seeds: seeds, scope: compiled.scope, maxDepth: compiled.maxDepth, maxPages: compiled.maxPages, allow: compiled.allow,
+            deny: compiled.deny, follow: compiled.follow, sitemaps: compiled.sitemaps)
     }
 
     /// These settings' rules as text (``Rules``), as the fleet stores them.
@@ -131,18 +132,6 @@ extension CrawlSettings {
         Rules(
             scope: scope.rawValue, maxDepth: maxDepth, maxPages: maxPages, allow: allow.map(\.text), deny: deny.map(\.text), follow: follow.text,
             sitemaps: sitemaps)
-    }
-
-    /// A seed (or a link) as `scrape crawl` reads it: an absolute http or https URL.
-    ///
-    /// - Parameter place: where it came from, for the error (`argument`, `FILE, line N`).
-    /// - Throws: ``CrawlSettingsError`` naming the seed and its place.
-    public static func seed(_ text: String, place: String) throws(CrawlSettingsError) -> CrawlURL {
-        switch CrawlURL.parse(text) {
-        case .url(let url): return url
-        case .invalid: throw CrawlSettingsError("seed \"\(text)\" (\(place)) is not a URL")
-        case .notHTTP: throw CrawlSettingsError("seed \"\(text)\" (\(place)) is not an http or https URL")
-        }
     }
 }
 

@@ -117,19 +117,29 @@ final class CrawlState: Sendable {
 
     /// Marks `page` recorded and adds the links found on it, in one transaction, then
     /// wakes a waiting reader.
-    func record(_ page: QueuedURL, links: FoundLinks?) throws(SQLiteError) {
+    ///
+    /// - Returns: what the page's links changed, as the summary's `links:` counts: each
+    ///   URL found for the first time under the outcome it got, and a URL skipped for depth
+    ///   or scope that this page brings in under `followed` (the daemon's counters).
+    @discardableResult
+    func record(_ page: QueuedURL, links: FoundLinks?) throws(SQLiteError) -> LinkCounts {
         let maxDepth = settings.maxDepth
         let maxPages = settings.maxPages
-        try shared.withLock { shared throws(SQLiteError) in
+        return try shared.withLock { shared throws(SQLiteError) -> LinkCounts in
             let store = shared.store
+            var tally = LinkCounts()
             try store.transaction { () throws(SQLiteError) in
                 try store.markRecorded(id: page.id, depth: page.depth)
                 guard let links else { return }
                 for (url, reason) in links.skipped {
                     if let known = try store.lookup(url) {
-                        if !known.found { try store.markFound(id: known.id) }
+                        if !known.found {
+                            try store.markFound(id: known.id)
+                            tally.countFirstFinding(of: .recorded, isSeed: true)
+                        }
                     } else {
                         try store.add(url, state: reason, depth: page.depth + 1, referrer: page.url, seed: page.seed, isSeed: false, found: true)
+                        tally.countFirstFinding(of: reason, isSeed: false)
                     }
                 }
                 let depth = page.depth + 1
@@ -139,14 +149,20 @@ final class CrawlState: Sendable {
                     guard let known = try store.lookup(link.href) else {
                         let state: CrawlStore.URLState = !withinDepth ? .depth : full ? .maxPages : .queued
                         try store.add(link.href, state: state, depth: depth, referrer: page.url, seed: page.seed, isSeed: false, found: true)
+                        tally.countFirstFinding(of: state, isSeed: false)
                         continue
                     }
-                    if !known.found { try store.markFound(id: known.id) }
+                    if !known.found {
+                        // Only seeds (and sitemap finds) are added unfound: a seed found as a link.
+                        try store.markFound(id: known.id)
+                        tally.countFirstFinding(of: known.state, isSeed: true)
+                    }
                     switch known.state {
                     case .queued where depth < known.depth:
                         try store.requeue(id: known.id, from: (known.state, known.depth), depth: depth, referrer: page.url, seed: page.seed)
                     case .depth where withinDepth && !full, .offsite where withinDepth && !full:
                         try store.requeue(id: known.id, from: (known.state, known.depth), depth: depth, referrer: page.url, seed: page.seed)
+                        tally.followed += 1
                     default:
                         break
                     }
@@ -154,6 +170,7 @@ final class CrawlState: Sendable {
             }
             shared.waiter?.resume()
             shared.waiter = nil
+            return tally
         }
     }
 
@@ -209,4 +226,23 @@ struct FoundLinks: Sendable {
     /// Keys of links skipped whatever the state holds, and why (`offsite`, `denied`,
     /// `not_http`).
     var skipped: [(String, CrawlStore.URLState)] = []
+}
+
+extension LinkCounts {
+    /// Counts a URL found as a link for the first time, under the outcome ``CrawlStore/linkCounts()`` gives it.
+    fileprivate mutating func countFirstFinding(of state: CrawlStore.URLState, isSeed: Bool) {
+        found += 1
+        if isSeed {
+            duplicate += 1
+            return
+        }
+        switch state {
+        case .queued, .inFlight, .recorded: followed += 1
+        case .offsite: offsite += 1
+        case .depth: depth += 1
+        case .denied: denied += 1
+        case .notHTTP: notHTTP += 1
+        case .maxPages: maxPages += 1
+        }
+    }
 }

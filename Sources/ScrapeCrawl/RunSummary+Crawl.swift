@@ -13,15 +13,3 @@ extension RunSummary {
         }
     }
 }
-
-extension Scheduler.Event {
-    /// The event as a log line that names the origin.
-    var crawlNotice: String {
-        switch self {
-        case .circuitOpened(let origin, let cooldown):
-            "circuit breaker for \(origin) opened: its URLs wait \(cooldown.configDescription) for a probe"
-        case .circuitHalfOpened(let origin): "circuit breaker for \(origin) half-open: probing"
-        case .circuitClosed(let origin): "circuit breaker for \(origin) closed: the origin answers again"
-        }
-    }
-}

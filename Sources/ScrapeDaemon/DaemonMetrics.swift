@@ -44,13 +44,18 @@ final class DaemonMetrics: Sendable {
         }
     }
 
-    /// Notes a breaker change in run `run`.
+    /// Notes a breaker change in run `run`, or a host's adaptive limit
+    /// (`scrape_host_concurrency_limit{host}`: one series per host ever limited adaptively).
     func circuit(_ event: Scheduler<ContinuousClock>.Event, run: String) {
+        if case .concurrencyLimit(let host, let limit) = event {
+            Gauge(label: "scrape_host_concurrency_limit", dimensions: [("host", host)], factory: factory).record(limit)
+            return
+        }
         openCircuits.withLock { open in
             switch event {
             case .circuitOpened(let origin, _): open[run, default: []].insert(origin)
             case .circuitClosed(let origin): open[run]?.remove(origin)
-            case .circuitHalfOpened: break
+            case .circuitHalfOpened, .concurrencyLimit: break
             }
         }
     }
@@ -89,6 +94,11 @@ final class DaemonMetrics: Sendable {
     /// Whether a `ws:` job's stream is open now (1) or not (0).
     func streamConnected(job: String, _ connected: Bool) {
         Gauge(label: "scrape_ws_connected", dimensions: [("job", job)], factory: factory).record(connected ? 1 : 0)
+    }
+
+    /// A `crawl:` job's counters and queue gauge, for one run.
+    func crawl(job: String) -> CrawlMetrics {
+        CrawlMetrics(job: job, factory: factory)
     }
 
     /// Counts what the daemon's frontier worker did (`daemon.frontier`).

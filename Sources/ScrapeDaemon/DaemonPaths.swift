@@ -8,6 +8,7 @@ public import ScrapeCore
 /// state_dir/state.json        jobs' last runs and unfinished runs (atomic writes)
 /// state_dir/out/NAME.jsonl    records of inbox file NAME.txt
 /// state_dir/cursors/JOB.json  incremental cursors of api: jobs
+/// state_dir/crawls/JOB.state  the crawl state (SQLite) of crawl: jobs
 /// state_dir/<output>          relative job outputs (default JOB.jsonl)
 /// inbox/NAME.txt              waiting; writers create elsewhere and rename in
 /// inbox/claimed/NAME.txt      being scraped; resumed after a crash or stop
@@ -34,6 +35,7 @@ public struct DaemonPaths: Sendable, Equatable {
     public var stateFile: String { stateDirectory + "/state.json" }
     public var inboxOutputs: String { stateDirectory + "/out" }
     public var cursors: String { stateDirectory + "/cursors" }
+    public var crawls: String { stateDirectory + "/crawls" }
     public var claimed: String { inbox + "/claimed" }
     public var done: String { inbox + "/done" }
     public var failed: String { inbox + "/failed" }
@@ -51,11 +53,15 @@ public struct DaemonPaths: Sendable, Equatable {
     /// An `api:` job's incremental cursor file.
     public func cursor(of job: ScrapeConfiguration.Job) -> String { "\(cursors)/\(job.name).json" }
 
+    /// A `crawl:` job's state file: its seen URLs, queue and depths, kept between runs so
+    /// an interrupted crawl (or with `resume: true`, an unfinished one) goes on from there.
+    public func crawlState(of job: ScrapeConfiguration.Job) -> String { "\(crawls)/\(job.name).state" }
+
     /// Creates every folder (and a job output's parent folders) that is missing.
     ///
     /// - Throws: ``DaemonError`` naming the folder that cannot be made.
     public func createDirectories(jobs: [ScrapeConfiguration.Job]) throws(DaemonError) {
-        var folders = [stateDirectory, inboxOutputs, cursors, inbox, claimed, done, failed]
+        var folders = [stateDirectory, inboxOutputs, cursors, crawls, inbox, claimed, done, failed]
         for job in jobs {
             let path = output(of: job)
             if let slash = path.lastIndex(of: "/"), slash > path.startIndex { folders.append(String(path[..<slash])) }

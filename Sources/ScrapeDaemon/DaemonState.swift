@@ -17,6 +17,9 @@ struct DaemonState: Codable, Sendable, Equatable {
         var lastSuccess: Double?
         /// A run that started and has not finished: resumed on the next start.
         var unfinished: Unfinished?
+        /// A `crawl:` job's: where the records of the crawl its state holds begin in the
+        /// output (a run that continues that crawl reads them back from there).
+        var crawlOffset: Int64?
     }
 
     /// A run as `/jobs` and `/runs/{id}` show it.

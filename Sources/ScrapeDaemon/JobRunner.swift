@@ -12,7 +12,8 @@ import ScrapePages
 /// each URL of a run is recorded once even across a kill. An `api:` job appends its
 /// records and keeps its incremental cursor in `state_dir/cursors/JOB.json`, saved only
 /// after its records are fsynced; an interrupted API run is redone from the last saved
-/// cursor on the next start.
+/// cursor on the next start. A `crawl:` job's runs are fresh crawls appending to its
+/// output, resumed the same way from the state file each keeps (``runCrawl(_:_:id:number:resuming:run:)``).
 struct JobRunner: Sendable {
     let context: RunContext
     let store: StateStore
@@ -90,6 +91,8 @@ struct JobRunner: Sendable {
                 run.outcome = .failed
                 run.message = "\(error)"
             }
+        case .crawl(let crawl):
+            await runCrawl(job, crawl, id: id, number: number, resuming: resuming, run: &run)
         case .stream:
             // A ws: job is a connection the daemon keeps open (StreamJobs), not a run.
             run.outcome = .failed
@@ -121,16 +124,18 @@ struct JobRunner: Sendable {
         return run
     }
 
-    /// Saves "run `number` of `job` started, its records begin at `offset`" before any is written.
-    private func markStarted(_ job: String, run: DaemonState.Run, number: Int, offset: Int64) throws(DaemonError) {
+    /// Saves "run `number` of `job` started, its records begin at `offset`" before any is
+    /// written; for a `crawl:` job, also where its crawl's records begin (`crawlOffset`).
+    func markStarted(_ job: String, run: DaemonState.Run, number: Int, offset: Int64, crawlOffset: Int64? = nil) throws(DaemonError) {
         try store.update { state in
             state.jobs[job, default: .init()].runs = max(state.jobs[job]?.runs ?? 0, number)
             state.jobs[job]?.lastRun = run
             state.jobs[job]?.unfinished = .init(id: run.id, outputOffset: offset)
+            if let crawlOffset { state.jobs[job]?.crawlOffset = crawlOffset }
         }
     }
 
-    private func resolve(_ path: String) -> String {
+    func resolve(_ path: String) -> String {
         path.hasPrefix("/") || path == "-" ? path : "\(configDirectory)/\(path)"
     }
 

@@ -16,9 +16,10 @@ import ScrapeBase
 final class JobScheduler: Service, Sendable {
     /// A job as `/jobs` shows it (keys in snake_case: ``DaemonJSON``).
     struct JobInfo: Sendable, Codable {
-        /// What the job reads: a URL list, an API or a WebSocket stream.
+        /// What the job reads: a URL list, a site to crawl, an API or a WebSocket stream.
         enum JobType: String, Sendable, Codable {
             case scrape
+            case crawl
             case api
             case ws
         }
@@ -178,6 +179,7 @@ final class JobScheduler: Service, Sendable {
                     switch entry.job.source {
                     case .api: .api
                     case .scrape: .scrape
+                    case .crawl: .crawl
                     case .stream: .ws
                     }
                 return JobInfo(

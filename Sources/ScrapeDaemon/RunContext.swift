@@ -1,11 +1,13 @@
 import Logging
 import ScrapeCore
+import ScrapeCrawl
 import ScrapeHTTP
 import ScrapePages
 
 /// What every run needs from the daemon: the shared engine, metrics, the run registry,
 /// the drain, and the paths. The job scheduler and the inbox both start URL-list runs
-/// through ``scrape(input:output:from:runID:)``, so both get the same hooks.
+/// through ``scrape(input:output:from:runID:)``, so both get the same hooks; `crawl:`
+/// jobs run through ``crawl(_:job:runID:)`` with the same ones.
 struct RunContext: Sendable {
     let engine: Engine
     let metrics: DaemonMetrics
@@ -42,6 +44,42 @@ struct RunContext: Sendable {
                 return .failure(error)
             }
         }
+        metrics.runEnded(runID)
+        await engine.release(client)
+        return result
+    }
+
+    /// Crawls as `options` say (appending to the output from `options.appendFrom`), on the
+    /// shared engine, with the request, breaker and `scrape_crawl_*` metrics of job `job`.
+    /// Stops taking URLs from the queue when the drain begins (pages in flight are recorded,
+    /// their links queued), and is cancelled at its deadline; either way the state keeps
+    /// the rest for the next run.
+    func crawl(_ options: CrawlRun.Options, job: String, runID: String) async -> Result<CrawlSummary, CrawlRun.Failure> {
+        let (client, http) = engine.lease()
+        var options = options
+        options.http = http
+        var run = CrawlRun(options: options)
+        run.client = client
+        let metrics = self.metrics
+        let registry = self.registry
+        let drain = self.drain
+        let logger = self.logger
+        let counters = metrics.crawl(job: job)
+        run.intakeOpen = { !drain.isDraining }
+        run.onAttempt = { report in metrics.attempt(report) }
+        run.onEvent = { event in metrics.circuit(event, run: runID) }
+        run.onNotice = { notice in logger.warning("\(notice)", metadata: ["run": "\(runID)"]) }
+        run.onProgress = { summary, _ in registry.progress(id: runID, summary) }
+        run.onPage = { step in counters.record(step) }
+        let finalRun = run
+        let result = await drain.cancellingAtDeadline { () async -> Result<CrawlSummary, CrawlRun.Failure> in
+            do throws(CrawlRun.Failure) {
+                return .success(try await finalRun.run())
+            } catch {
+                return .failure(error)
+            }
+        }
+        if case .success(let summary) = result { counters.ended(queued: summary.unfinished) }
         metrics.runEnded(runID)
         await engine.release(client)
         return result

@@ -48,9 +48,9 @@ public struct FrontierJob: Sendable, Equatable {
 
     /// The crawl's settings as a worker applies them (no seeds: each URL carries its own).
     ///
-    /// - Throws: ``CrawlSettingsError`` for stored rules that do not compile (a database
+    /// - Throws: ``ConfigurationError`` for stored rules that do not compile (a database
     ///   written by hand; `add` checks them).
-    public func crawlSettings() throws(CrawlSettingsError) -> CrawlSettings? {
+    public func crawlSettings() throws(ConfigurationError) -> CrawlSettings? {
         guard let crawl else { return nil }
         return try CrawlSettings(seeds: [], rules: crawl)
     }

@@ -193,13 +193,14 @@ struct FrontierAdd: AsyncParsableCommand {
         _ = try changes()
     }
 
-    /// `--crawl`'s rules, read by `scrape crawl`'s parser (``CrawlSettings/init(seeds:rules:)``).
+    /// `--crawl`'s rules, compiled by `scrape crawl`'s one compile path
+    /// (``CrawlSettings/init(seeds:rules:)``).
     func crawlRules() throws -> CrawlSettings.Rules? {
         guard crawl else { return nil }
         let rules = CrawlSettings.Rules(
             scope: scope ?? CrawlScope.host.rawValue, maxDepth: maxDepth, maxPages: maxPages, allow: allow, deny: deny,
             follow: follow ?? CrawlSettings.Rules().follow)
-        do throws(CrawlSettingsError) {
+        do throws(ConfigurationError) {
             _ = try CrawlSettings(seeds: [], rules: rules)
         } catch {
             throw ValidationError(error.description)
@@ -208,37 +209,19 @@ struct FrontierAdd: AsyncParsableCommand {
     }
 
     /// The seeds of `--crawl`: URL arguments, and the lines of the other arguments (files,
-    /// `-` for standard input; blank lines and `#` comments skipped), each read as `scrape
-    /// crawl` reads a seed (an absolute http or https URL; another is a usage error naming
-    /// it and where it came from), each once.
+    /// `-` for standard input; blank lines and `#` comments skipped), read and parsed as
+    /// `scrape crawl` reads its seeds (``CrawlSettings/init(compiling:fileSeeds:)``: an
+    /// absolute http or https URL, its fragment dropped; another is a usage error naming it
+    /// and where it came from), each once.
     func seeds() async throws -> [CrawlURL] {
-        var seeds: [CrawlURL] = []
-        for input in inputs {
-            if input.contains("://") {
-                seeds.append(try Self.seed(input, place: "argument"))
-                continue
+        var crawl = ScrapeConfiguration.Crawl()
+        crawl.seeds = inputs.filter { $0.contains("://") }.map { .init($0, source: "seed argument") }
+        do throws(ConfigurationError) {
+            var fileSeeds: [ScrapeConfiguration.Crawl.Written] = []
+            for input in inputs where !input.contains("://") {
+                fileSeeds += try await CrawlSettings.readSeeds(from: .init(input, source: "seeds"), path: input)
             }
-            do {
-                let source = try URLSource(path: input)
-                while let batch = try await source.nextBatch() {
-                    for line in batch {
-                        seeds.append(try Self.seed(line.text, place: "\(input == "-" ? "standard input" : input), line \(line.number)"))
-                    }
-                }
-            } catch let error as ValidationError {
-                throw error
-            } catch {
-                Terminal.error("scrape frontier add: \(error)")
-                throw ExitCode(1)
-            }
-        }
-        var seen: Set<String> = []
-        return seeds.filter { seen.insert($0.href).inserted }
-    }
-
-    private static func seed(_ text: String, place: String) throws -> CrawlURL {
-        do throws(CrawlSettingsError) {
-            return try CrawlSettings.seed(text, place: place)
+            return try CrawlSettings(compiling: crawl, fileSeeds: fileSeeds).seeds
         } catch {
             throw ValidationError(error.description)
         }
@@ -255,6 +238,13 @@ struct FrontierAdd: AsyncParsableCommand {
             }
             if let perHostConcurrency {
                 try http.set(.perHostConcurrency, from: perHostConcurrency, source: ScrapeConfiguration.HTTP.Setting.perHostConcurrency.flag)
+                if http.adaptivePerHostConcurrency {
+                    // The fleet's per-host slots are rows every worker claims; one limit learnt
+                    // from one worker's answers would not hold for the others.
+                    throw ConfigurationError(
+                        key: ScrapeConfiguration.HTTP.Setting.perHostConcurrency.flag,
+                        message: "auto is not available for fleet jobs (the fleet shares fixed per-host slots through the database); give a number")
+                }
                 changes.perHostConcurrency = http.perHostConcurrency
             }
             if let retries {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ScrapeCore
+import ScrapeCrawl
 import ScrapePages
 
 /// `scrape check-config FILE`: validates a config file and prints the effective settings.
@@ -17,7 +18,10 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             configuration = try ScrapeConfiguration(contentsOfFile: file)
             try configuration.extraction.check()
-            for job in configuration.jobs { try job.extraction.check() }
+            for job in configuration.jobs {
+                try job.extraction.check()
+                if case .crawl(let crawl) = job.source { try CrawlSettings.check(crawl) }
+            }
             if configuration.hasDaemonSection { _ = try configuration.validateForDaemon() }
         } catch {
             throw ValidationError("\(file): \(error)")
@@ -35,20 +39,22 @@ struct CheckConfigCommand: ParsableCommand {
         return "fields: \(names) (metadata: \(extraction.metadata))"
     }
 
-    /// `jobs: 3 (scrape: titles; api: users, orders)`, or `jobs: none`.
+    /// `jobs: 4 (scrape: titles; crawl: docs; api: users, orders)`, or `jobs: none`.
     static func jobList(_ jobs: [ScrapeConfiguration.Job]) -> String {
         guard !jobs.isEmpty else { return "jobs: none" }
         var scrape: [String] = []
+        var crawl: [String] = []
         var api: [String] = []
         var ws: [String] = []
         for job in jobs {
             switch job.source {
             case .scrape: scrape.append(job.name)
+            case .crawl: crawl.append(job.name)
             case .api: api.append(job.name)
             case .stream: ws.append(job.name)
             }
         }
-        let kinds = [("scrape", scrape), ("api", api), ("ws", ws)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
+        let kinds = [("scrape", scrape), ("crawl", crawl), ("api", api), ("ws", ws)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
         return "jobs: \(jobs.count) (\(kinds.joined(separator: "; ")))"
     }
 }

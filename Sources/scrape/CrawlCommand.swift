@@ -79,13 +79,26 @@ struct CrawlCommand: AsyncParsableCommand {
         if resume, output == "-", state == nil {
             throw ValidationError("--resume with the output on stdout needs --state FILE: the crawl's state is where it goes on from")
         }
-        _ = try settings(seeds: [])
+        if let maxDepth, maxDepth < 0 { throw ValidationError("--max-depth: expected 0 or more, got \(maxDepth)") }
+        if let maxPages, maxPages < 1 { throw ValidationError("--max-pages: expected 1 or more, got \(maxPages)") }
+        do {
+            try CrawlSettings.check(crawl)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         try page.validate()
     }
 
     func run() async throws {
         let (http, extraction) = try page.settings()
-        let settings = try settings(seeds: try await seedList())
+        let settings: CrawlSettings
+        do {
+            var fileSeeds: [ScrapeConfiguration.Crawl.Written] = []
+            if let seeds { fileSeeds = try await CrawlSettings.readSeeds(from: .init(seeds, source: "--seeds"), path: seeds) }
+            settings = try CrawlSettings(compiling: crawl, fileSeeds: fileSeeds)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let options = CrawlRun.Options(
             settings: settings, output: output, state: state, resume: resume, http: http, extraction: extraction,
             inputs: seeds.map { [$0] } ?? [])
@@ -94,38 +107,18 @@ struct CrawlCommand: AsyncParsableCommand {
         throw ExitCode(status)
     }
 
-    /// The settings for `seeds`: the rules read by the parser `scrape frontier add --crawl`
-    /// shares (``CrawlSettings/init(seeds:rules:)``), a usage error naming the flag.
-    private func settings(seeds: [CrawlURL]) throws -> CrawlSettings {
-        let rules = CrawlSettings.Rules(
-            scope: scope, maxDepth: maxDepth, maxPages: maxPages, allow: allow, deny: deny, follow: follow, sitemaps: sitemaps)
-        do throws(CrawlSettingsError) {
-            return try CrawlSettings(seeds: seeds, rules: rules)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
-    /// The seeds: the arguments, then `--seeds`' lines, each parsed as a link is (an
-    /// absolute http or https URL); one that is not is a usage error naming it.
-    private func seedList() async throws -> [CrawlURL] {
-        var texts = urls.map { (text: $0, place: "argument") }
-        if let seeds {
-            do {
-                let source = try URLSource(path: seeds)
-                while let batch = try await source.nextBatch() {
-                    texts += batch.map { (text: $0.text, place: "\(seeds == "-" ? "standard input" : seeds), line \($0.number)") }
-                }
-            } catch {
-                throw ValidationError("--seeds: \(error)")
-            }
-        }
-        return try texts.map { seed in
-            do throws(CrawlSettingsError) {
-                return try CrawlSettings.seed(seed.text, place: seed.place)
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
+    /// The flags as a crawl's settings are written (a `crawl:` job's keys are the same),
+    /// for the one compile path (``CrawlSettings/init(compiling:fileSeeds:)``).
+    private var crawl: ScrapeConfiguration.Crawl {
+        var crawl = ScrapeConfiguration.Crawl()
+        crawl.seeds = urls.map { .init($0, source: "seed argument") }
+        crawl.scope = .init(scope, source: "--scope")
+        crawl.maxDepth = maxDepth
+        crawl.maxPages = maxPages
+        crawl.allow = allow.map { .init($0, source: "--allow") }
+        crawl.deny = deny.map { .init($0, source: "--deny") }
+        crawl.follow = .init(follow, source: "--follow")
+        crawl.sitemaps = sitemaps
+        return crawl
     }
 }

@@ -15,7 +15,7 @@ struct PageOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Requests in flight, all hosts together (default \(defaults.concurrency)).", valueName: "n"))
     var concurrency: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Requests in flight to one host (default \(defaults.perHostConcurrency)).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Requests in flight to one host (default \(defaults.perHostConcurrency)); auto or auto:N adapts each host's limit to its answers, up to \(ScrapeConfiguration.HTTP.adaptiveCeiling) or N.", valueName: "n"))
     var perHostConcurrency: String?
 
     @Option(

@@ -18,6 +18,7 @@ extension RunSummary {
             "  errors: \(list(errorKinds))",
             "  retries: \(retries), circuit open: \(errorKinds[.circuitOpen] ?? 0), robots disallowed: \(errorKinds[.robotsDisallowed] ?? 0)",
         ]
+        if !hostLimits.isEmpty { lines.append("  per-host limits (auto): \(hostLimitsText)") }
         if repairedBytes > 0 { lines.append("  repaired: dropped a partial last line of \(repairedBytes) bytes") }
         if retriedFailures > 0 { lines.append("  retry-failed: \(retriedFailures) records of transient failures were taken out and fetched again") }
         if skipped > 0 { lines.append("  resumed: \(skipped) URLs already recorded were skipped") }
@@ -37,5 +38,14 @@ extension RunSummary {
             lines.append("  interrupted: \(notRecorded) URLs in flight or queued were not recorded, and the rest of the input was not read; \(advice)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension RunSummary {
+    /// The adaptive limits at the end, highest first, at most five hosts named.
+    var hostLimitsText: String {
+        let sorted = hostLimits.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let named = sorted.prefix(5).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return sorted.count > 5 ? "\(named) and \(sorted.count - 5) more hosts" : named
     }
 }

@@ -54,7 +54,7 @@ struct APIConfigurationTests {
         ("jobs:\n  - name: a\n    api: {base_url: \"ftp://x/\"}\n", "line 3: jobs[0].api.base_url: expected an absolute http:// or https:// URL, got \"ftp://x/\""),
         ("jobs:\n  - name: a\n    api: {path: x}\n", "line 3: jobs[0].api.base_url: missing: expected an absolute http:// or https:// URL"),
         ("jobs:\n  - api: {base_url: \"http://x/\"}\n", "line 2: jobs[0].name: missing: expected a job name"),
-        ("jobs:\n  - name: a\n  - name: a\n", "line 2: jobs[0].scrape: missing: expected scrape: {urls_file: ...}, api: {...} or ws: {...}"),
+        ("jobs:\n  - name: a\n  - name: a\n", "line 2: jobs[0].scrape: missing: expected scrape: {urls_file: ...}, crawl: {seeds: [...]}, api: {...} or ws: {...}"),
         ("jobs:\n  - name: a\n    scrape: {urls_file: u}\n  - name: a\n    scrape: {urls_file: u}\n", "line 4: jobs[1].name: duplicate job name \"a\""),
         ("jobs:\n  - name: a\n    api: {base_url: \"http://x/\", auth: {type: bearer, token: abc}}\n",
          "line 3: jobs[0].api.auth.token: secrets are not written inline; use token_env (an environment variable) or token_file"),

@@ -106,7 +106,7 @@ struct HostQueuesTests {
         for id in 1...5 { queues.add(id, host: "a") }
         for expected in [1, 2] {
             #expect(started(queues.next(at: clock.now)) == expected)
-            let transition = queues.finished(host: "a", outcome: .failure(retryable: false, retryAfter: nil), at: clock.now)
+            let transition = queues.finished(host: "a", outcome: .failure(retryable: false, retryAfter: nil), at: clock.now).transition
             #expect(transition == (expected == 2 ? .opened(cooldown: .seconds(10)) : nil))
         }
         // Open: the waiting jobs wait (no reject, no slot), until the cooldown ends.
@@ -119,7 +119,7 @@ struct HostQueuesTests {
         #expect(probe.payload == 3)
         #expect(transition == .halfOpened)
         #expect(started(queues.next(at: clock.now)) == nil)  // one probe at a time
-        #expect(queues.finished(host: "a", outcome: .success, at: clock.now) == .closed)
+        #expect(queues.finished(host: "a", outcome: .success, at: clock.now).transition == .closed)
         #expect(started(queues.next(at: clock.now)) == 4)
     }
 
@@ -207,5 +207,56 @@ struct HostQueuesTests {
         #expect(queues.waitingCount == 0)
         _ = queues.finished(host: "a", outcome: .success, at: clock.now)
         if case .idle(let wake) = queues.next(at: clock.now) { #expect(wake == nil) } else { Issue.record("not idle") }
+    }
+
+    // MARK: Adaptive limits (per_host_concurrency: auto)
+
+    /// Starts what can start now; returns the payloads.
+    private func startAll(_ queues: inout Queues) -> [Int] {
+        var ids: [Int] = []
+        while let id = started(queues.next(at: clock.now)) { ids.append(id) }
+        return ids
+    }
+
+    @Test func anAdaptiveHostStartsAtTwoAndGrowsWhileAnswersStayFast() {
+        var queues = Queues(perHostLimit: 4, adaptive: .init(ceiling: 8))
+        for id in 1...100 { queues.add(id, host: "a") }
+        #expect(startAll(&queues).count == 2)
+        var limits: [Int] = []
+        for _ in 0..<20 {
+            clock.advance(by: .milliseconds(10))
+            let finish = queues.finished(host: "a", outcome: .success, latency: .milliseconds(10), at: clock.now)
+            if let limit = finish.limit { limits.append(limit) }
+            _ = startAll(&queues)
+        }
+        #expect(limits == Array(3...8))
+        #expect(queues.inFlightCount == 8)  // the ceiling, not the fixed limit of 4
+    }
+
+    @Test func overloadShrinksOnlyThatHost() {
+        var queues = Queues(perHostLimit: 16, adaptive: .init(initial: 8, ceiling: 16))
+        for id in 1...20 { queues.add(id, host: "a") }
+        for id in 101...120 { queues.add(id, host: "b") }
+        #expect(startAll(&queues).count == 16)
+        clock.advance(by: .milliseconds(10))
+        let finish = queues.finished(host: "a", outcome: .throttled(retryAfter: nil), at: clock.now)
+        #expect(finish.limit == 4)
+        // "a" has 7 in flight and a limit of 4: nothing more starts there; "b" takes the slot.
+        #expect(startAll(&queues).allSatisfy { $0 > 100 })
+        // A DNS failure says nothing about load.
+        #expect(queues.finished(host: "b", outcome: .failure(retryable: false, retryAfter: nil), at: clock.now).limit == nil)
+    }
+
+    @Test func aLearntLimitSurvivesMomentsWithNothingInFlight() {
+        var queues = Queues(perHostLimit: 16, adaptive: .init(initial: 8, ceiling: 16))
+        for id in 1...3 { queues.add(id, host: "a") }
+        _ = startAll(&queues)
+        clock.advance(by: .milliseconds(10))
+        _ = queues.finished(host: "a", outcome: .failure(retryable: true, retryAfter: nil), at: clock.now)  // 8 → 4
+        _ = queues.finished(host: "a", outcome: .success, latency: .milliseconds(10), at: clock.now)
+        _ = queues.finished(host: "a", outcome: .success, latency: .milliseconds(10), at: clock.now)
+        #expect(queues.inFlightCount == 0)
+        for id in 4...20 { queues.add(id, host: "a") }
+        #expect(startAll(&queues).count == 4)
     }
 }

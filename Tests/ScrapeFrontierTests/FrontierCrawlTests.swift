@@ -34,6 +34,11 @@ struct FrontierCrawlTests {
         return depths
     }
 
+    /// `texts` parsed as `scrape crawl` parses its seeds.
+    static func seeds(_ texts: [String]) throws -> [CrawlURL] {
+        try CrawlSettings(compiling: CrawlSettings.Rules().written(seeds: texts)).seeds
+    }
+
     /// `scrape crawl` on `seed` with `rules`, in process.
     static func scrapeCrawl(_ seed: String, rules: CrawlSettings.Rules, server: TestServer) async throws -> Crawled {
         try await scrapeCrawl(seeds: [seed], rules: rules, server: server)
@@ -41,7 +46,7 @@ struct FrontierCrawlTests {
 
     static func scrapeCrawl(seeds: [String], rules: CrawlSettings.Rules, server: TestServer) async throws -> Crawled {
         let output = TemporaryFiles.path("crawl.jsonl")
-        let settings = try CrawlSettings(seeds: try seeds.map { text in try CrawlSettings.seed(text, place: "test") }, rules: rules)
+        let settings = try CrawlSettings(seeds: try Self.seeds(seeds), rules: rules)
         var http = ScrapeConfiguration.HTTP()
         http.backoff = .init(initial: .milliseconds(20), maximum: .milliseconds(100))
         let summary = try await CrawlRun(options: .init(settings: settings, output: output, http: http)).run()
@@ -61,7 +66,7 @@ struct FrontierCrawlTests {
     ) async throws -> (Crawled, [[String: Any]]) {
         let harness = try await FrontierHarness.make(database)
         defer { Task { await harness.close() } }
-        let hrefs = try seeds.map { text in try CrawlSettings.seed(text, place: "test").href }
+        let hrefs = try Self.seeds(seeds).map(\.href)
         try await harness.add(hrefs, changes: .init(ignoreRobots: ignoreRobots, crawl: rules))
         try await harness.work(workers: ["w1", "w2"], concurrency: 3)
         let records = try await harness.export()
@@ -208,7 +213,7 @@ struct FrontierCrawlTests {
             #expect(badScope.status == 2 && badScope.stderr.contains("--scope: expected one of host, origin, domain, prefix, any"), "\(badScope.stderr)")
             let seeds = try TemporaryFiles.urlList([seed, "ftp://example.test/"])
             let badSeed = try await FrontierCommandTests.scrape(["add"] + db + ["--job", "c", "--crawl", seeds])
-            #expect(badSeed.status == 2 && badSeed.stderr.contains("line 2) is not an http or https URL"), "\(badSeed.stderr)")
+            #expect(badSeed.status == 2 && badSeed.stderr.contains(#"line 2): "ftp://example.test/" is not an http or https URL"#), "\(badSeed.stderr)")
             #expect(try await harness.store.job(named: "c") == nil)
 
             let added = try await FrontierCommandTests.scrape(["add"] + db + ["--job", "c", "--crawl", "--max-depth", "1", seed, seed + "#again"])

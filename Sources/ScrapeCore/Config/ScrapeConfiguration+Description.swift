@@ -5,7 +5,7 @@ extension ScrapeConfiguration.HTTP {
         """
         http:
           concurrency: \(concurrency)
-          per_host_concurrency: \(perHostConcurrency)
+          per_host_concurrency: \(adaptivePerHostConcurrency ? "auto:\(perHostConcurrency)" : "\(perHostConcurrency)")
           \(rate.map { "rate: \($0)" } ?? "# rate: unlimited")
           \(perHostRate.map { "per_host_rate: \($0)" } ?? "# per_host_rate: unlimited")
           timeout: \(timeout.configDescription)

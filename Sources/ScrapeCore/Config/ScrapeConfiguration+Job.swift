@@ -2,7 +2,8 @@ import ScrapeBase
 public import ScrapeHTTP
 
 extension ScrapeConfiguration {
-    /// One entry of `jobs:`: a URL list to scrape or an API to page through.
+    /// One entry of `jobs:`: a URL list to scrape, a site to crawl, an API to page through
+    /// or a WebSocket stream.
     public struct Job: Sendable {
         /// What the job fetches.
         public enum Source: Sendable {
@@ -12,6 +13,8 @@ extension ScrapeConfiguration {
             case api(API)
             /// `ws: {...}`: a WebSocket stream the daemon keeps open.
             case stream(Stream)
+            /// `crawl: {seeds: [...], ...}`: links followed from seeds (`scrape crawl` as a job).
+            case crawl(Crawl)
         }
 
         /// Unique among the jobs; `--job NAME` picks it.
@@ -24,7 +27,7 @@ extension ScrapeConfiguration {
         public var every: Duration?
         /// Whether the daemon runs it once at start-up.
         public var atStart: Bool = false
-        /// A `scrape:` job's `fields:` and `metadata:` (empty for other jobs).
+        /// A `scrape:` or `crawl:` job's `fields:` and `metadata:` (empty for other jobs).
         public var extraction = Extraction()
     }
 

@@ -6,8 +6,9 @@ import ScrapeHTTP
 /// | key | form | default |
 /// |---|---|---|
 /// | `name` | string, unique | required |
-/// | `scrape.urls_file` | path | one of `scrape`/`api`/`ws` required |
+/// | `scrape.urls_file` | path | one of `scrape`/`crawl`/`api`/`ws` required |
 /// | `scrape.fields`, `scrape.metadata` | as the top-level keys (`ScrapeConfiguration+ExtractionYAML.swift`) | none, false |
+/// | `crawl.*` | `scrape crawl`'s flags as keys (`ScrapeConfiguration+CrawlYAML.swift`) | one of `scrape`/`crawl`/`api`/`ws` required |
 /// | `api.base_url` | absolute http(s) URL | required |
 /// | `api.path` | relative reference; each `{name}` needs a `resolve` entry | `""` |
 /// | `api.params`, `api.headers` | string map | none |
@@ -26,34 +27,42 @@ import ScrapeHTTP
 /// | `every` | duration (daemon) | none |
 /// | `at_start` | bool (daemon) | false |
 extension ScrapeConfiguration.Job {
+    /// The keys that say what a job fetches; a job has exactly one.
+    static let sourceKeys = ["scrape", "api", "crawl", "ws"]
+
     init(_ map: YAMLMap) throws(ConfigurationError) {
-        try map.allowOnly(["name", "scrape", "api", "ws", "output", "every", "at_start"])
+        try map.allowOnly(["name"] + Self.sourceKeys + ["output", "every", "at_start"])
         name = try map.requiredString("name", "a job name")
         output = try map.string("output")
         every = try map.duration("every")
         atStart = try map.bool("at_start") ?? false
-        if let ws = map["ws"] {
-            if let other = ["scrape", "api"].first(where: { map[$0] != nil }) {
-                throw ConfigurationError(key: map.path("ws"), message: "a job has one of scrape:, api: or ws:, not \(other): and ws: both", line: map.line("ws"))
-            }
+        let given = Self.sourceKeys.filter { map[$0] != nil }
+        if given.count > 1 {
+            throw ConfigurationError(
+                key: map.path(given[1]), message: "a job has one of scrape:, api:, crawl: or ws:, not \(given[0]): and \(given[1]): both",
+                line: map.line(given[1]))
+        }
+        switch given.first {
+        case "ws":
             if let key = ["every", "at_start"].first(where: { map[$0] != nil }) {
                 throw ConfigurationError(key: map.path(key), message: "a ws: job runs for as long as the daemon does; \(key): does not apply", line: map.line(key))
             }
-            source = .stream(try ScrapeConfiguration.Stream(YAMLMap(ws, path: map.path("ws"))))
-            return
-        }
-        switch (map["scrape"], map["api"]) {
-        case (let scrape?, nil):
-            let scrapeMap = try YAMLMap(scrape, path: map.path("scrape"))
+            source = .stream(try ScrapeConfiguration.Stream(YAMLMap(map["ws"]!, path: map.path("ws"))))
+        case "scrape":
+            let scrapeMap = try YAMLMap(map["scrape"]!, path: map.path("scrape"))
             try scrapeMap.allowOnly(["urls_file", "fields", "metadata"])
             source = .scrape(urlsFile: try scrapeMap.requiredString("urls_file", "the path of a URL list"))
             extraction = try ScrapeConfiguration.Extraction(scrapeMap)
-        case (nil, let api?):
-            source = .api(try ScrapeConfiguration.API(YAMLMap(api, path: map.path("api")), job: name))
-        case (.some, .some):
-            throw ConfigurationError(key: map.path("api"), message: "a job has either scrape: or api:, not both", line: map.line("api"))
-        case (nil, nil):
-            throw ConfigurationError(key: map.path("scrape"), message: "missing: expected scrape: {urls_file: ...}, api: {...} or ws: {...}", line: map.mapLine)
+        case "crawl":
+            let crawlMap = try YAMLMap(map["crawl"]!, path: map.path("crawl"))
+            source = .crawl(try ScrapeConfiguration.Crawl(crawlMap))
+            extraction = try ScrapeConfiguration.Extraction(crawlMap)
+        case "api":
+            source = .api(try ScrapeConfiguration.API(YAMLMap(map["api"]!, path: map.path("api")), job: name))
+        default:
+            throw ConfigurationError(
+                key: map.path("scrape"), message: "missing: expected scrape: {urls_file: ...}, crawl: {seeds: [...]}, api: {...} or ws: {...}",
+                line: map.mapLine)
         }
     }
 }

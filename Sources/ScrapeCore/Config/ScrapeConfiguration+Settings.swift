@@ -36,7 +36,10 @@ extension ScrapeConfiguration.HTTP {
         }
         switch setting {
         case .concurrency: concurrency = try parse { t throws(ValueParser.Mismatch) in try ValueParser.integer(t, minimum: 1) }
-        case .perHostConcurrency: perHostConcurrency = try parse { t throws(ValueParser.Mismatch) in try ValueParser.integer(t, minimum: 1) }
+        case .perHostConcurrency:
+            (perHostConcurrency, adaptivePerHostConcurrency) = try parse { t throws(ValueParser.Mismatch) in
+                try ValueParser.perHostConcurrency(t, autoCeiling: Self.adaptiveCeiling)
+            }
         case .rate: rate = try parse(ValueParser.rate)
         case .perHostRate: perHostRate = try parse(ValueParser.rate)
         case .timeout: timeout = try parse { t throws(ValueParser.Mismatch) in try ValueParser.duration(t, positive: true) }

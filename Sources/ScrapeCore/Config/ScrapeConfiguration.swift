@@ -27,8 +27,15 @@ public struct ScrapeConfiguration: Sendable {
         /// Requests in flight, all hosts together: the client's connection limit.
         public var concurrency: Int
         /// Requests in flight to one host: polite to one site, and with per-host queues one
-        /// slow host never holds the others up.
+        /// slow host never holds the others up. With ``adaptivePerHostConcurrency``, the
+        /// ceiling of each host's limit.
         public var perHostConcurrency: Int
+        /// `per_host_concurrency: auto` (or `auto:N`): each host's limit starts at 2 and
+        /// adapts to its answers (``AdaptiveLimit`` in ScrapeResilience), up to
+        /// ``perHostConcurrency``.
+        public var adaptivePerHostConcurrency = false
+        /// The ceiling of `auto` without `:N`.
+        public static let adaptiveCeiling = 16
         /// Global request rate; nil means unlimited. Requests are spaced evenly (burst 1).
         public var rate: Rate?
         /// Per-host request rate; nil means unlimited. A robots.txt `Crawl-delay` that is

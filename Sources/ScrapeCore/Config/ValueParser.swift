@@ -14,6 +14,19 @@ public enum ValueParser {
         return value
     }
 
+    /// A per-host concurrency: a whole number >= 1 (fixed), `auto` (adaptive up to
+    /// `autoCeiling`) or `auto:N` (adaptive up to N).
+    public static func perHostConcurrency(_ text: String, autoCeiling: Int) throws(Mismatch) -> (limit: Int, adaptive: Bool) {
+        let expected = "a whole number >= 1, auto or auto:N"
+        if text == "auto" { return (autoCeiling, true) }
+        if text.hasPrefix("auto:") {
+            guard let ceiling = Int(text.dropFirst(5)), ceiling >= 1 else { throw Mismatch(expected: expected) }
+            return (ceiling, true)
+        }
+        guard let value = Int(text), value >= 1 else { throw Mismatch(expected: expected) }
+        return (value, false)
+    }
+
     /// A rate, `N/s`, `N/m` or `N/h`, with N more than 0.
     public static func rate(_ text: String) throws(Mismatch) -> Rate {
         if let value = Rate(parsing: text) { return value }

@@ -40,7 +40,8 @@ extension PagePipeline {
         case .success(let response):
             var (record, outcome) = classifier.classify(response, of: page, elapsed: elapsed)
             let extra = body(response, &record)
-            return .init(attempt: .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay), extra: extra)
+            let attempt = Scheduler<ContinuousClock>.Attempt(output: record, outcome: outcome, crawlDelay: page.crawlDelay, latency: response.timings.firstByte)
+            return .init(attempt: attempt, extra: extra)
         case .failure(let error):
             let (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
             return .init(attempt: .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay), extra: nil)

@@ -34,8 +34,19 @@ public struct RunSummary: Sendable {
     /// Records in the output of URLs this input does not have (`--resume` on another
     /// list's output); kept, and counted only when the whole input was read.
     public var unmatchedRecords = 0
+    /// Each host's adaptive concurrency limit at the end (`per_host_concurrency: auto`),
+    /// for hosts whose limit changed: at most ``maxHostLimits`` of them, the first seen.
+    public var hostLimits: [String: Int] = [:]
+    /// Enough for any one site's crawl; a list of millions of hosts keeps the first ones.
+    public static let maxHostLimits = 1000
 
     public init() {}
+
+    /// Notes a scheduler event that the summary reports: an adaptive limit's change.
+    public mutating func note(_ event: Scheduler<ContinuousClock>.Event) {
+        guard case .concurrencyLimit(let host, let limit) = event else { return }
+        if hostLimits[host] != nil || hostLimits.count < Self.maxHostLimits { hostLimits[host] = limit }
+    }
 
     /// Counts one written record.
     mutating func add(_ record: ScrapeRecord) {

@@ -146,7 +146,7 @@ public struct ScrapeRun: Sendable {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
         let pipeline = PagePipeline(client: client, robots: robots, extractor: extractor, extraction: options.extraction)
         let scheduler = Scheduler(
-            limits: .init(concurrency: options.http.concurrency, perHostConcurrency: options.http.perHostConcurrency),
+            limits: options.http.schedulerLimits,
             politeness: options.http.politeness
         )
         let onNotice = self.onNotice
@@ -191,7 +191,8 @@ public struct ScrapeRun: Sendable {
                 intakeOpen: intakeOpen,
                 onEvent: { event in
                     onEvent?(event)
-                    onNotice?(event.notice)
+                    summary.note(event)
+                    if let notice = event.notice { onNotice?(notice) }
                 }
             ) }
             summary.interrupted = outcome.cancelled || outcome.drained
@@ -218,13 +219,15 @@ public struct ScrapeRun: Sendable {
 }
 
 extension Scheduler.Event {
-    /// The event as a log line that names the origin.
-    var notice: String {
+    /// The event as a log line that names the origin; nil for an adaptive limit's change,
+    /// which the summary reports at the end instead (it changes many times a second).
+    public var notice: String? {
         switch self {
         case .circuitOpened(let origin, let cooldown):
             "circuit breaker for \(origin) opened: its URLs wait \(cooldown.configDescription) for a probe"
         case .circuitHalfOpened(let origin): "circuit breaker for \(origin) half-open: probing"
         case .circuitClosed(let origin): "circuit breaker for \(origin) closed: the origin answers again"
+        case .concurrencyLimit: nil
         }
     }
 }

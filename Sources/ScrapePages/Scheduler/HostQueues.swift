@@ -10,8 +10,8 @@ import ScrapeResilience
 /// - an **origin** (scheme, host, port) has the queue of jobs and the circuit breaker: a
 ///   refused port says nothing about another port of the same host, so it never holds up
 ///   that port's URLs;
-/// - a **host** (the name) is the polite unit: its slots (`perHostLimit` in flight), its
-///   token bucket (`perHostRate`, robots.txt `Crawl-delay`) and its `Retry-After` pause are
+/// - a **host** (the name) is the polite unit: its slots (`perHostLimit` in flight, or
+///   its ``AdaptiveLimit`` under `per_host_concurrency: auto`), its token bucket (`perHostRate`, robots.txt `Crawl-delay`) and its `Retry-After` pause are
 ///   shared by every origin on it.
 ///
 /// While an origin's breaker is open its jobs wait (holding no slot, like a `Retry-After`
@@ -94,6 +94,8 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     /// One host name: what its origins share.
     private struct Host {
         var inFlight = 0
+        /// Its own limit, when limits adapt (nil: the fixed `perHostLimit`).
+        var adaptive: AdaptiveLimit<Instant>?
         var bucket: TokenBucket<Instant>?
         var pausedUntil: Instant?
         /// When the last request to this host was dispatched; a bucket created later (from a
@@ -113,7 +115,10 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         case notReady
     }
 
+    /// Requests in flight to one host: the fixed limit, or the ceiling of adaptive ones.
     let perHostLimit: Int
+    /// Set when each host's limit adapts (``AdaptiveLimit``).
+    private let adaptive: AdaptiveLimit<Instant>.Configuration?
     private let perHostRate: Double?
     private let burst: Int
     private let breakerConfiguration: CircuitBreaker<Instant>.Configuration
@@ -132,9 +137,11 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         globalRate: Double? = nil,
         perHostRate: Double? = nil,
         burst: Int = 1,
-        breaker: CircuitBreaker<Instant>.Configuration = .init()
+        breaker: CircuitBreaker<Instant>.Configuration = .init(),
+        adaptive: AdaptiveLimit<Instant>.Configuration? = nil
     ) {
-        self.perHostLimit = max(1, perHostLimit)
+        self.perHostLimit = max(1, adaptive?.ceiling ?? perHostLimit)
+        self.adaptive = adaptive
         self.perHostRate = perHostRate
         self.burst = burst
         self.breakerConfiguration = breaker
@@ -187,7 +194,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         for _ in 0..<ready.count {
             guard let name = ready.popFirst(), let index = origins.index(forKey: name) else { continue }
             let hostIndex = hosts.index(forKey: origins.values[index].host) ?? trackHost(origins.values[index].host)
-            switch Self.dispatch(&origins.values[index], host: &hosts.values[hostIndex], at: now, perHostLimit: perHostLimit) {
+            switch Self.dispatch(&origins.values[index], host: &hosts.values[hostIndex], at: now, fixedLimit: perHostLimit) {
             case .notReady:
                 continue
             case .later(let instant):
@@ -210,7 +217,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
 
     /// One origin's part of ``next(at:)``: what it can do at `now`, with its and its host's
     /// state already updated (slot and token taken, or `isReady` cleared and parked).
-    private static func dispatch(_ origin: inout Origin, host: inout Host, at now: Instant, perHostLimit: Int) -> Dispatch {
+    private static func dispatch(_ origin: inout Origin, host: inout Host, at now: Instant, fixedLimit: Int) -> Dispatch {
         if origin.waiting == 0 {
             origin.isReady = false
             return .notReady
@@ -222,7 +229,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
             // Wait for the cooldown's end (a probe), or for the give-up instant if sooner.
             return .later(min(until, origin.breaker.giveUpInstant ?? until))
         }
-        if host.inFlight >= perHostLimit {
+        if host.inFlight >= host.adaptive?.limit ?? fixedLimit {
             origin.isReady = false
             host.parked.append(origin.name)
             return .notReady
@@ -244,15 +251,33 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         return .start(job, transition, stillWaiting: origin.keepReady())
     }
 
-    /// Records a finished attempt: frees its slot, feeds the origin's breaker, and brings
-    /// back the origins that waited for a slot of this host.
-    mutating func finished(host name: String, origin: String? = nil, outcome: AttemptOutcome, at now: Instant) -> CircuitBreaker<Instant>.Transition? {
+    /// What finishing an attempt changed, for the caller to report.
+    struct Finish: Equatable {
+        /// The origin's breaker's transition.
+        var transition: CircuitBreaker<Instant>.Transition?
+        /// The host's new limit, when it adapts and changed.
+        var limit: Int?
+    }
+
+    /// Records a finished attempt: frees its slot, feeds the origin's breaker and the
+    /// host's adaptive limit (with `latency`, the time to the answer's first byte; nil
+    /// when no request was sent), and brings back the origins that waited for a slot of
+    /// this host.
+    @discardableResult
+    mutating func finished(host name: String, origin: String? = nil, outcome: AttemptOutcome, latency: Duration? = nil, at now: Instant) -> Finish {
         let originName = origin ?? name
-        guard let index = origins.index(forKey: originName), let hostIndex = hosts.index(forKey: name) else { return nil }
+        guard let index = origins.index(forKey: originName), let hostIndex = hosts.index(forKey: name) else { return Finish() }
         inFlightCount -= 1
         origins.values[index].inFlight -= 1
         hosts.values[hostIndex].inFlight -= 1
-        let transition = origins.values[index].breaker.record(outcome, at: now)
+        var finish = Finish(transition: origins.values[index].breaker.record(outcome, at: now))
+        if let signal = AdaptiveLimit<Instant>.Signal(outcome, latency: latency) {
+            // Work waited for a slot of this host: the limit, not the input, held it back.
+            let saturated = !hosts.values[hostIndex].parked.isEmpty
+            if hosts.values[hostIndex].adaptive?.record(signal, saturated: saturated, at: now) == true {
+                finish.limit = hosts.values[hostIndex].adaptive?.limit
+            }
+        }
         if origins.values[index].markReadyIfWaiting() { ready.append(originName) }
         let parked = hosts.values[hostIndex].parked
         hosts.values[hostIndex].parked.removeAll()
@@ -265,9 +290,13 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
             sweep(at: now)
         } else {
             if Self.isForgettable(origins.values[index]) { origins.remove(at: index) }
-            if let hostIndex = hosts.index(forKey: name), Self.isForgettable(hosts.values[hostIndex], at: now) { hosts.remove(at: hostIndex) }
+            if let hostIndex = hosts.index(forKey: name), Self.isForgettable(hosts.values[hostIndex], at: now),
+                hosts.values[hostIndex].adaptive?.isPristine ?? true
+            {
+                hosts.remove(at: hostIndex)
+            }
         }
-        return transition
+        return finish
     }
 
     /// Empties every queue (on cancellation); returns how many jobs were waiting.
@@ -305,15 +334,19 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
 
     /// Starts tracking a host with fresh policies; returns where it is.
     private mutating func trackHost(_ name: String) -> Dictionary<String, Host>.Index {
-        hosts[name] = Host(bucket: perHostRate.map { TokenBucket(rate: $0, burst: burst) })
+        hosts[name] = Host(adaptive: adaptive.map { AdaptiveLimit(configuration: $0) }, bucket: perHostRate.map { TokenBucket(rate: $0, burst: burst) })
         return hosts.index(forKey: name)!
     }
 
     private mutating func sweep(at now: Instant) {
         for (name, origin) in origins where Self.isForgettable(origin) { origins.removeValue(forKey: name) }
         // A host forgotten while one of its origins still waits is made again, as it was:
-        // nothing in flight, a full bucket, no pause.
-        for (name, host) in hosts where Self.isForgettable(host, at: now) { hosts.removeValue(forKey: name) }
+        // nothing in flight, a full bucket, no pause. A learnt adaptive limit is kept while
+        // an origin of the host is tracked (between two requests, in flight is 0).
+        let tracked = adaptive == nil ? [] : Set(origins.values.map(\.host))
+        for (name, host) in hosts where Self.isForgettable(host, at: now) && ((host.adaptive?.isPristine ?? true) || !tracked.contains(name)) {
+            hosts.removeValue(forKey: name)
+        }
     }
 
     /// Nothing in flight or waiting, and a breaker with nothing to remember.
@@ -321,10 +354,30 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         origin.inFlight == 0 && origin.waiting == 0 && origin.breaker.isPristine
     }
 
-    /// Nothing in flight, and no rate state that would change a later decision.
+    /// Nothing in flight, and no rate state that would change a later decision. (An adaptive
+    /// limit that has learnt something is kept while an origin of its host is tracked; then
+    /// it is forgotten: a host seen again later starts afresh, from 2 and growing fast,
+    /// which costs a few round trips, while keeping every host's would grow without bound
+    /// over a crawl of millions.)
     private static func isForgettable(_ host: Host, at now: Instant) -> Bool {
         host.inFlight == 0 && host.parked.isEmpty && (host.bucket?.isFull(at: now) ?? true) && (host.pausedUntil.map { $0 <= now } ?? true)
     }
 }
 
 extension HostQueues.Item: Sendable where Payload: Sendable {}
+
+extension AdaptiveLimit.Signal {
+    /// What an attempt's outcome says to an adaptive limit: an answer's first-byte time, or
+    /// overload (429, and the retryable failures: 503, 502, 504, timeouts, resets); nil
+    /// when it says nothing about the host's load (no request sent, a DNS or TLS failure,
+    /// a fault of one response).
+    init?(_ outcome: AttemptOutcome, latency: Duration?) {
+        switch outcome {
+        case .success:
+            guard let latency else { return nil }
+            self = .answered(latency: latency)
+        case .throttled, .failure(retryable: true, _): self = .overloaded
+        case .failure(retryable: false, _), .neutral: return nil
+        }
+    }
+}

@@ -29,7 +29,10 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     /// Bounds on the work in progress.
     public struct Limits: Sendable {
         public var concurrency: Int
+        /// Requests in flight to one host; with ``adaptivePerHost``, ignored for its ceiling.
         public var perHostConcurrency: Int
+        /// Set when each host's limit adapts to its answers (`per_host_concurrency: auto`).
+        public var adaptivePerHost: AdaptiveLimitConfiguration?
         /// Jobs waiting in per-host queues before input reading pauses.
         public var maxQueued: Int
         /// Longest an emitted output waits for `flush`. Default 100 ms: `tail -f` and a
@@ -37,9 +40,13 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         /// when the run is idle.
         public var flushDelay: Duration
 
-        public init(concurrency: Int, perHostConcurrency: Int, maxQueued: Int? = nil, flushDelay: Duration = .milliseconds(100)) {
+        public init(
+            concurrency: Int, perHostConcurrency: Int, adaptivePerHost: AdaptiveLimitConfiguration? = nil, maxQueued: Int? = nil,
+            flushDelay: Duration = .milliseconds(100)
+        ) {
             self.concurrency = max(1, concurrency)
             self.perHostConcurrency = max(1, perHostConcurrency)
+            self.adaptivePerHost = adaptivePerHost
             self.maxQueued = maxQueued ?? max(1024, 16 * self.concurrency)
             self.flushDelay = flushDelay
         }
@@ -80,24 +87,29 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// What one attempt produced: the output to emit if it is final, what it means to the
-    /// policies, and a robots.txt `Crawl-delay` to apply to its host.
+    /// policies, a robots.txt `Crawl-delay` to apply to its host, and the time to its
+    /// answer's first byte (for an adaptive per-host limit; nil when no request was sent).
     public struct Attempt<Output: Sendable>: Sendable {
         public var output: Output
         public var outcome: AttemptOutcome
         public var crawlDelay: Duration?
+        public var latency: Duration?
 
-        public init(output: Output, outcome: AttemptOutcome, crawlDelay: Duration? = nil) {
+        public init(output: Output, outcome: AttemptOutcome, crawlDelay: Duration? = nil, latency: Duration? = nil) {
             self.output = output
             self.outcome = outcome
             self.crawlDelay = crawlDelay
+            self.latency = latency
         }
     }
 
-    /// Policy events, for logging with the origin.
+    /// Policy events, for logging with the origin, and a host's adaptive limit when it
+    /// changes (for the summary and the daemon's gauge).
     public enum Event: Sendable, Equatable {
         case circuitOpened(origin: String, cooldown: Duration)
         case circuitHalfOpened(origin: String)
         case circuitClosed(origin: String)
+        case concurrencyLimit(host: String, limit: Int)
     }
 
     /// How a run ended.
@@ -165,7 +177,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     ///     waits for a backoff or a cooldown has nothing else to wake it). Once false, no
     ///     input is read, no waiting job or retry starts (they are dropped, with no output),
     ///     and the run ends when the jobs in flight have.
-    ///   - onEvent: breaker transitions, for logging.
+    ///   - onEvent: breaker transitions, for logging, and adaptive per-host limits as they change.
     /// - Throws: what `read`, `emit` or `flush` throws; the children are cancelled first.
     public func run<Item: Sendable, Payload: Sendable, Output: Sendable>(
         read: @escaping @Sendable () async throws -> [Item]?,
@@ -179,7 +191,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     ) async throws -> Outcome {
         var queues = HostQueues<Pending<Payload, Output>, C.Instant>(
             perHostLimit: limits.perHostConcurrency, globalRate: politeness.globalRate,
-            perHostRate: politeness.perHostRate, burst: politeness.burst, breaker: politeness.breaker
+            perHostRate: politeness.perHostRate, burst: politeness.burst, breaker: politeness.breaker, adaptive: limits.adaptivePerHost
         )
         var outcome = Outcome()
         var inputDone = false
@@ -313,7 +325,9 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     } else {
                         try deliver(attempt.output, inFlight: queues.inFlightCount - 1)
                     }
-                    report(queues.finished(host: job.host, origin: job.origin, outcome: attempt.outcome, at: now), job.origin)
+                    let finish = queues.finished(host: job.host, origin: job.origin, outcome: attempt.outcome, latency: attempt.latency, at: now)
+                    report(finish.transition, job.origin)
+                    if let limit = finish.limit { onEvent(.concurrencyLimit(host: job.host, limit: limit)) }
                 }
             }
             return outcome

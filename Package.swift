@@ -163,7 +163,7 @@ let package = Package(
         .target(
             name: "ScrapeFrontier",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeResilience",
+                "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeCrawl", "ScrapeHTML", "ScrapeHTTP", "ScrapeResilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -213,7 +213,7 @@ let package = Package(
         .executableTarget(
             name: "scrape-nio",
             dependencies: [
-                "ScrapeDaemon", "ScrapeStream", "ScrapeFrontier", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeBase", "ScrapeHTTP", "CommandSupport",
+                "ScrapeDaemon", "ScrapeStream", "ScrapeFrontier", "ScrapeCrawl", "ScrapeCore", "ScrapePages", "ScrapeAPI", "ScrapeBase", "ScrapeHTTP", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -299,7 +299,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeFrontierTests",
             dependencies: [
-                "ScrapeFrontier", "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport", "scrape-nio",
+                "ScrapeFrontier", "ScrapeCrawl", "ScrapeBase", "ScrapeCore", "ScrapePages", "ScrapeHTTP", "ScrapeResilience", "ScrapeTestSupport", "scrape-nio",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -1,19 +1,20 @@
-import ScrapeCore
-import ScrapeHTML
-import ScrapeHTTP
+public import ScrapeCore
+public import ScrapeHTML
+public import ScrapeHTTP
 import ScrapePages
 
 /// Stage 4 of the page pipeline for a crawl: one parse of each HTML body gives the title,
 /// the fields and metadata asked for, and the links the `--follow` rule picks, sorted by
 /// ``LinkFilter``. Every response passes, whatever its status (a 404 page's links are
-/// followed); other content types give no links.
-struct CrawlBodyStage: Sendable {
+/// followed); other content types give no links. Fleet workers (`scrape frontier`) use it
+/// for crawl jobs, so a page gives the same links on one machine and in the fleet.
+public struct CrawlBodyStage: Sendable {
     let extractor: PageExtractor
     let filter: LinkFilter
     let recordsFields: Bool
     let recordsMetadata: Bool
 
-    init(extractor: PageExtractor, extraction: ScrapeConfiguration.Extraction, filter: LinkFilter) {
+    public init(extractor: PageExtractor, extraction: ScrapeConfiguration.Extraction, filter: LinkFilter) {
         self.extractor = extractor
         self.filter = filter
         recordsFields = !extraction.fields.isEmpty
@@ -29,5 +30,20 @@ struct CrawlBodyStage: Sendable {
         if recordsMetadata { record.metadata = page.metadataDocument }
         guard let links else { return nil }
         return filter.sort(links, finalURL: response.finalURL, scope: scope)
+    }
+
+    /// ``extract(from:into:scope:)`` with the links as ``SortedLinks``: what a fleet worker
+    /// sends to the frontier. nil: no links taken (not HTML, or a final URL out of scope).
+    public func links(from response: FetchResponse, into record: inout ScrapeRecord, scope: SeedScope) -> SortedLinks? {
+        extract(from: response, into: &record, scope: scope).map(SortedLinks.init)
+    }
+
+    /// The extractor for `extraction` as `scrape crawl` makes it: the compiled fields and
+    /// metadata, or a titles-only extractor (links need a parse even without fields).
+    ///
+    /// - Throws: ``ConfigurationError`` for a field that does not compile.
+    public static func extractor(for extraction: ScrapeConfiguration.Extraction) throws(ConfigurationError) -> PageExtractor {
+        if let compiled = try extraction.pageExtractor() { return compiled }
+        return PageExtractor(fields: try extraction.fieldSet(), metadata: false)
     }
 }

@@ -19,18 +19,18 @@ public enum CrawlScope: String, Sendable, CaseIterable {
 }
 
 /// One seed's scope, computed once: the key a link must share with the seed.
-struct SeedScope: Sendable {
-    let scope: CrawlScope
+public struct SeedScope: Sendable {
+    public let scope: CrawlScope
     /// What a link's ``key(of:)`` must equal (for `prefix`, start with).
     let key: String
 
-    init(scope: CrawlScope, seed: CrawlURL) {
+    public init(scope: CrawlScope, seed: CrawlURL) {
         self.scope = scope
         key = Self.key(of: seed, in: scope)
     }
 
     /// Whether `link` is in this seed's scope.
-    func contains(_ link: CrawlURL) -> Bool {
+    public func contains(_ link: CrawlURL) -> Bool {
         switch scope {
         case .any: return true
         case .prefix: return link.href.hasPrefix(key)

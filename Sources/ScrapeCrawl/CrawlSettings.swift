@@ -1,3 +1,4 @@
+public import ScrapeCore
 public import ScrapeHTML
 
 /// What a crawl follows: its seeds and the rules a link passes to be queued. These are
@@ -59,6 +60,78 @@ public struct CrawlSettings: Sendable {
             ("follow", follow.text),
             ("sitemaps", sitemaps ? "on" : "off"),
         ]
+    }
+}
+
+extension CrawlSettings {
+    /// A crawl's rules as text, without its seeds: what the fleet stores with a crawl job
+    /// (`scrape frontier add --crawl`), compiled by the one compile path
+    /// (``init(compiling:fileSeeds:)``, `scrape crawl`'s flags and `crawl:` jobs' keys) as
+    /// if given by the flags of the same names.
+    public struct Rules: Sendable, Equatable {
+        /// `--scope`: a ``CrawlScope`` raw value (default `host`).
+        public var scope: String
+        /// `--max-depth`; nil is unlimited.
+        public var maxDepth: Int?
+        /// `--max-pages`; nil is unlimited.
+        public var maxPages: Int?
+        /// `--allow`, each a POSIX extended regular expression.
+        public var allow: [String]
+        /// `--deny`.
+        public var deny: [String]
+        /// `--follow`: a CSS selector of the fields grammar.
+        public var follow: String
+        /// `--sitemaps`.
+        public var sitemaps: Bool
+
+        public init(
+            scope: String = CrawlScope.host.rawValue, maxDepth: Int? = nil, maxPages: Int? = nil, allow: [String] = [], deny: [String] = [],
+            follow: String = LinkRule.defaultSelector, sitemaps: Bool = false
+        ) {
+            self.scope = scope
+            self.maxDepth = maxDepth
+            self.maxPages = maxPages
+            self.allow = allow
+            self.deny = deny
+            self.follow = follow
+            self.sitemaps = sitemaps
+        }
+
+        /// The rules as `scrape crawl`'s flags write them, with `seeds` (each named
+        /// `seed argument` in an error).
+        public func written(seeds: [String] = []) -> ScrapeConfiguration.Crawl {
+            var crawl = ScrapeConfiguration.Crawl()
+            crawl.seeds = seeds.map { .init($0, source: "seed argument") }
+            crawl.scope = .init(scope, source: "--scope")
+            crawl.maxDepth = maxDepth
+            crawl.maxPages = maxPages
+            crawl.allow = allow.map { .init($0, source: "--allow") }
+            crawl.deny = deny.map { .init($0, source: "--deny") }
+            crawl.follow = .init(follow, source: "--follow")
+            crawl.sitemaps = sitemaps
+            return crawl
+        }
+    }
+
+    /// The settings for `seeds` (already parsed) and `rules`, compiled by
+    /// ``init(compiling:fileSeeds:)``.
+    ///
+    /// - Throws: ``ConfigurationError`` naming the flag: `--max-depth` below 0, `--max-pages`
+    ///   below 1, and what ``init(compiling:fileSeeds:)`` refuses.
+    public init(seeds: [CrawlURL], rules: Rules) throws(ConfigurationError) {
+        if let maxDepth = rules.maxDepth, maxDepth < 0 { throw ConfigurationError(key: "--max-depth", message: "expected 0 or more, got \(maxDepth)") }
+        if let maxPages = rules.maxPages, maxPages < 1 { throw ConfigurationError(key: "--max-pages", message: "expected 1 or more, got \(maxPages)") }
+        let compiled = try CrawlSettings(compiling: rules.written())
+        self.init(
+            seeds: seeds, scope: compiled.scope, maxDepth: compiled.maxDepth, maxPages: compiled.maxPages, allow: compiled.allow,
+            deny: compiled.deny, follow: compiled.follow, sitemaps: compiled.sitemaps)
+    }
+
+    /// These settings' rules as text (``Rules``), as the fleet stores them.
+    public var rules: Rules {
+        Rules(
+            scope: scope.rawValue, maxDepth: maxDepth, maxPages: maxPages, allow: allow.map(\.text), deny: deny.map(\.text), follow: follow.text,
+            sitemaps: sitemaps)
     }
 }
 

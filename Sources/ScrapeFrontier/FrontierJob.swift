@@ -1,4 +1,5 @@
 public import ScrapeCore
+public import ScrapeCrawl
 
 /// A named set of URLs in the frontier and the politeness it is crawled with: limits for
 /// the whole fleet, stored with the job when `add` creates it, so every worker obeys the
@@ -18,6 +19,9 @@ public struct FrontierJob: Sendable, Equatable {
     public var fields: [String] = []
     /// Whether records get the page's `metadata`.
     public var metadata = false
+    /// A crawl job's rules (`add --crawl`): workers add the links of the pages they fetch,
+    /// as `scrape crawl` does; nil for a list job (only the URLs added are fetched).
+    public var crawl: CrawlSettings.Rules?
 
     /// A job with `http`'s settings (the defaults of `scrape run` when `http` is default).
     public init(name: String, http: ScrapeConfiguration.HTTP = .init()) {
@@ -29,7 +33,8 @@ public struct FrontierJob: Sendable, Equatable {
     }
 
     public init(
-        name: String, perHostRate: Rate?, perHostConcurrency: Int, retries: Int, obeyRobots: Bool, fields: [String] = [], metadata: Bool = false
+        name: String, perHostRate: Rate?, perHostConcurrency: Int, retries: Int, obeyRobots: Bool, fields: [String] = [], metadata: Bool = false,
+        crawl: CrawlSettings.Rules? = nil
     ) {
         self.name = name
         self.perHostRate = perHostRate
@@ -38,6 +43,16 @@ public struct FrontierJob: Sendable, Equatable {
         self.obeyRobots = obeyRobots
         self.fields = fields
         self.metadata = metadata
+        self.crawl = crawl
+    }
+
+    /// The crawl's settings as a worker applies them (no seeds: each URL carries its own).
+    ///
+    /// - Throws: ``ConfigurationError`` for stored rules that do not compile (a database
+    ///   written by hand; `add` checks them).
+    public func crawlSettings() throws(ConfigurationError) -> CrawlSettings? {
+        guard let crawl else { return nil }
+        return try CrawlSettings(seeds: [], rules: crawl)
     }
 
     /// The job's fields and metadata as a run takes them, each field read by `--field`'s
@@ -63,10 +78,13 @@ public struct FrontierJob: Sendable, Equatable {
         public var fields: [String]?
         /// `--metadata` / `--no-metadata`; nil: neither given.
         public var metadata: Bool?
+        /// `--crawl` and its rules; nil: not given (a crawl job stays one, and the lines
+        /// added to it are seeds).
+        public var crawl: CrawlSettings.Rules?
 
         public init(
             perHostRate: Rate? = nil, perHostConcurrency: Int? = nil, retries: Int? = nil, ignoreRobots: Bool? = nil, fields: [String]? = nil,
-            metadata: Bool? = nil
+            metadata: Bool? = nil, crawl: CrawlSettings.Rules? = nil
         ) {
             self.perHostRate = perHostRate
             self.perHostConcurrency = perHostConcurrency
@@ -74,6 +92,7 @@ public struct FrontierJob: Sendable, Equatable {
             self.ignoreRobots = ignoreRobots
             self.fields = fields
             self.metadata = metadata
+            self.crawl = crawl
         }
     }
 
@@ -86,6 +105,7 @@ public struct FrontierJob: Sendable, Equatable {
         if let ignore = changes.ignoreRobots { job.obeyRobots = !ignore }
         if let fields = changes.fields { job.fields = fields }
         if let metadata = changes.metadata { job.metadata = metadata }
+        if let crawl = changes.crawl { job.crawl = crawl }
         return job
     }
 
@@ -107,6 +127,7 @@ public struct FrontierJob: Sendable, Equatable {
             list.append("\(spelled(other.fields)) (stored: \(spelled(fields)))")
         }
         if metadata != other.metadata { list.append(other.metadata ? "--metadata (stored: none)" : "--no-metadata (stored: --metadata)") }
+        if crawl != other.crawl { list.append("\(Self.spelled(other.crawl)) (stored: \(Self.spelled(crawl)))") }
         return list
     }
 
@@ -114,5 +135,17 @@ public struct FrontierJob: Sendable, Equatable {
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 100
             && name.unicodeScalars.allSatisfy { ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
+    }
+
+    /// A crawl's rules as the flags that give them (`--crawl --scope host …`), or
+    /// `a list job` for none.
+    static func spelled(_ crawl: CrawlSettings.Rules?) -> String {
+        guard let crawl else { return "a list job" }
+        var flags = ["--crawl --scope \(crawl.scope)"]
+        flags.append("--max-depth \(crawl.maxDepth.map(String.init) ?? "unlimited")")
+        flags.append("--max-pages \(crawl.maxPages.map(String.init) ?? "unlimited")")
+        flags += crawl.allow.map { "--allow '\($0)'" } + crawl.deny.map { "--deny '\($0)'" }
+        flags.append("--follow '\(crawl.follow)'")
+        return flags.joined(separator: " ")
     }
 }

@@ -1,6 +1,8 @@
 import Logging
 import PostgresNIO
 public import ScrapeCore
+import ScrapeCrawl
+import ScrapeHTML
 import ScrapeHTTP
 
 /// `scrape frontier add`: a job and its URLs, in one transaction.
@@ -87,6 +89,37 @@ extension FrontierStore {
         }
     }
 
+    /// `add --crawl`: creates (or checks) crawl job `name` and adds `seeds` (already read
+    /// and checked as `scrape crawl` checks its seeds), in one transaction.
+    ///
+    /// - Throws: ``FrontierError/settingsDiffer(job:differences:)`` (another crawl's rules,
+    ///   or a list job of that name), or the database's errors.
+    public func addSeeds(
+        _ seeds: [NewURL], toJob name: String, changes: FrontierJob.Changes, defaults: ScrapeConfiguration.HTTP = .init(), update: Bool
+    ) async throws(FrontierError) -> AddReport {
+        try await requireCurrentSchema()
+        let logger = self.logger
+        return try await database.run(repeatable: false) { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                var report = AddReport()
+                guard
+                    let (job, created) = try await Self.settle(
+                        job: name, changes: changes, defaults: defaults, update: update, create: !seeds.isEmpty, on: connection, logger: logger)
+                else { return report }
+                report.created = created
+                report.jobExists = true
+                report.lines = seeds.count
+                for start in stride(from: 0, to: seeds.count, by: 5000) {
+                    let inserted = try await Self.insert(
+                        Array(seeds[start..<min(start + 5000, seeds.count)]), jobID: job.id, name: name, on: connection, logger: logger)
+                    report.added += inserted.added
+                    report.recorded += inserted.recorded
+                }
+                return report
+            }
+        }
+    }
+
     /// The next lines of `source`, its failure as ``FrontierError/input(_:)``.
     static func read(_ source: URLSource) async throws(FrontierError) -> [URLSource.Line]? {
         do {
@@ -113,7 +146,10 @@ extension FrontierStore {
                 VALUES (\(name), \(rate), \(fresh.perHostConcurrency), \(fresh.retries), \(fresh.obeyRobots), \(fresh.fields)::text[], \(fresh.metadata))
                 ON CONFLICT (name) DO NOTHING RETURNING id
                 """, logger: logger)
-            for try await _ in rows.decode(Int64.self) { created = true }
+            for try await id in rows.decode(Int64.self) {
+                created = true
+                if let crawl = fresh.crawl { try await storeCrawl(crawl, jobID: id, insert: true, on: connection, logger: logger) }
+            }
         }
         guard let stored = try await job(named: name, on: connection, logger: logger) else {
             if create { throw FrontierError.unknownJob(name) }
@@ -123,7 +159,13 @@ extension FrontierStore {
         let wanted = stored.job.applying(changes)
         let differences = stored.job.differences(from: wanted)
         guard !differences.isEmpty else { return (stored, false) }
-        guard update else { throw FrontierError.settingsDiffer(job: name, differences: differences) }
+        guard update, (stored.job.crawl == nil) == (wanted.crawl == nil) else {
+            // A list job does not become a crawl job (or back): its URLs have no depths.
+            throw FrontierError.settingsDiffer(job: name, differences: differences)
+        }
+        if let crawl = wanted.crawl, crawl != stored.job.crawl {
+            try await storeCrawl(crawl, jobID: stored.id, insert: false, on: connection, logger: logger)
+        }
         let newRate = wanted.perHostRate?.perSecond
         try await connection.query(
             """
@@ -136,18 +178,52 @@ extension FrontierStore {
 
     /// Job `name` as stored, or nil.
     static func job(named name: String, on connection: PostgresConnection, logger: Logger) async throws -> StoredJob? {
+        try await storedJobs(named: name, on: connection, logger: logger).first
+    }
+
+    /// The jobs as stored (with their crawl rules), by name; only `name` when given.
+    static func storedJobs(named name: String?, on connection: PostgresConnection, logger: Logger) async throws -> [StoredJob] {
         let rows = try await connection.query(
-            "SELECT id, name, per_host_rate, per_host_concurrency, retries, obey_robots, fields, metadata FROM scrape.jobs WHERE name = \(name)",
-            logger: logger)
-        for try await (id, name, rate, concurrency, retries, robots, fields, metadata) in rows.decode(
-            (Int64, String, Double?, Int, Int, Bool, [String], Bool).self)
+            """
+            SELECT j.id, j.name, j.per_host_rate, j.per_host_concurrency, j.retries, j.obey_robots, j.fields, j.metadata,
+                c.job_id IS NOT NULL, c.scope, c.max_depth, c.max_pages, c.allow, c.deny, c.follow
+            FROM scrape.jobs j LEFT JOIN scrape.crawls c ON c.job_id = j.id
+            WHERE \(name)::text IS NULL OR j.name = \(name)::text ORDER BY j.name
+            """, logger: logger)
+        var list: [StoredJob] = []
+        for try await (id, name, rate, concurrency, retries, robots, fields, metadata, isCrawl, scope, maxDepth, maxPages, allow, deny, follow)
+            in rows.decode((Int64, String, Double?, Int, Int, Bool, [String], Bool, Bool, String?, Int?, Int?, [String]?, [String]?, String?).self)
         {
+            let crawl = isCrawl
+                ? CrawlSettings.Rules(
+                    scope: scope ?? "host", maxDepth: maxDepth, maxPages: maxPages, allow: allow ?? [], deny: deny ?? [],
+                    follow: follow ?? LinkRule.defaultSelector) : nil
             let job = FrontierJob(
                 name: name, perHostRate: rate.map { Rate(perSecond: $0) }, perHostConcurrency: concurrency, retries: retries, obeyRobots: robots,
-                fields: fields, metadata: metadata)
-            return StoredJob(id: id, job: job)
+                fields: fields, metadata: metadata, crawl: crawl)
+            list.append(StoredJob(id: id, job: job))
         }
-        return nil
+        return list
+    }
+
+    /// Stores a crawl job's rules (a new row, or the row changed by `--update`).
+    static func storeCrawl(
+        _ crawl: CrawlSettings.Rules, jobID: Int64, insert: Bool, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        if insert {
+            try await connection.query(
+                """
+                INSERT INTO scrape.crawls (job_id, scope, max_depth, max_pages, allow, deny, follow)
+                VALUES (\(jobID), \(crawl.scope), \(crawl.maxDepth), \(crawl.maxPages), \(crawl.allow)::text[], \(crawl.deny)::text[], \(crawl.follow))
+                """, logger: logger)
+        } else {
+            try await connection.query(
+                """
+                UPDATE scrape.crawls SET scope = \(crawl.scope), max_depth = \(crawl.maxDepth), max_pages = \(crawl.maxPages),
+                    allow = \(crawl.allow)::text[], deny = \(crawl.deny)::text[], follow = \(crawl.follow)
+                WHERE job_id = \(jobID)
+                """, logger: logger)
+        }
     }
 
     /// What one chunk added: URLs new to the job, and of them the lines recorded at once.
@@ -169,10 +245,19 @@ extension FrontierStore {
             WITH input AS (
                 SELECT DISTINCT ON (t.url, t.line) t.url, t.host, decode(nullif(t.line, ''), 'hex') AS line, nullif(t.record, '') AS record
                 FROM unnest(\(texts)::text[], \(hosts)::text[], \(lines)::text[], \(records)::text[]) AS t(url, host, line, record)),
+            crawl AS (SELECT EXISTS (SELECT 1 FROM scrape.crawls WHERE job_id = \(jobID)) AS is_crawl),
             inserted AS (
-                INSERT INTO scrape.urls (job_id, url, host, line, state)
-                SELECT \(jobID), url, host, line, CASE WHEN record IS NULL THEN 0 ELSE 2 END FROM input ORDER BY host, url
-                ON CONFLICT DO NOTHING RETURNING id, url, line, host, state),
+                -- a crawl job's URLs are its seeds: depth 0
+                INSERT INTO scrape.urls (job_id, url, host, line, state, depth)
+                SELECT \(jobID), url, host, line, CASE WHEN record IS NULL THEN 0 ELSE 2 END,
+                    CASE WHEN record IS NULL AND (SELECT is_crawl FROM crawl) THEN 0 END
+                FROM input ORDER BY host, url
+                ON CONFLICT DO NOTHING RETURNING id, url, line, host, state, depth),
+            depths AS (
+                INSERT INTO scrape.crawl_depths (job_id, depth, unrecorded)
+                SELECT \(jobID), 0, count(*) FROM inserted WHERE state = 0 AND depth = 0 HAVING count(*) > 0
+                ON CONFLICT (job_id, depth) DO UPDATE SET unrecorded = scrape.crawl_depths.unrecorded + excluded.unrecorded
+                RETURNING 1),
             recorded AS (
                 INSERT INTO scrape.records (url_id, job_id, worker, record)
                 SELECT i.id, \(jobID), '', n.record
@@ -188,9 +273,9 @@ extension FrontierStore {
                 WHERE id = \(jobID) RETURNING 1),
             notified AS (SELECT pg_notify('scrape_frontier', \(name)) WHERE EXISTS (SELECT 1 FROM inserted))
             SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM recorded), (SELECT count(*) FROM hosts),
-                (SELECT count(*) FROM counted), (SELECT count(*) FROM notified)
+                (SELECT count(*) FROM counted), (SELECT count(*) FROM notified), (SELECT count(*) FROM depths)
             """, logger: logger)
-        for try await (added, recorded, _, _, _) in rows.decode((Int, Int, Int, Int, Int).self) {
+        for try await (added, recorded, _, _, _, _) in rows.decode((Int, Int, Int, Int, Int, Int).self) {
             return Inserted(added: added, recorded: recorded)
         }
         return Inserted()

@@ -1,6 +1,7 @@
 import PostgresNIO
 import ScrapeBase
 import ScrapeCore
+public import ScrapeCrawl
 
 extension FrontierStore {
     /// One job's counts, from the counters the statements keep and the small indexes (no
@@ -21,6 +22,11 @@ extension FrontierStore {
         /// Hosts whose shared breaker is open.
         public let hostsBroken: Int
         public let leaseExpiries: Int
+        /// A crawl job's links: distinct URLs found as links, by outcome (`scrape crawl`'s
+        /// summary line); nil for a list job.
+        public var links: LinkCounts? = nil
+        /// A crawl job's URLs not yet recorded, by depth (the barrier's counts).
+        public var unrecordedByDepth: [Int: Int] = [:]
     }
 
     /// A worker's heartbeat.
@@ -75,7 +81,11 @@ extension FrontierStore {
                 }
                 throw FrontierError.unknownJob(job.job.name)
             }
-            list.append(status)
+            if job.job.crawl != nil {
+                list.append(try await crawlStatus(status, jobID: job.id))
+            } else {
+                list.append(status)
+            }
         }
         let workers = try await database.run { connection in
             var workers: [WorkerStatus] = []
@@ -90,6 +100,38 @@ extension FrontierStore {
             return workers
         }
         return (list, workers)
+    }
+
+    /// `status` with a crawl job's link counts and unrecorded URLs by depth (counters,
+    /// not the URL table).
+    private func crawlStatus(_ status: JobStatus, jobID: Int64) async throws(FrontierError) -> JobStatus {
+        let logger = self.logger
+        return try await database.run { connection in
+            var status = status
+            let rows = try await connection.query(
+                """
+                SELECT links_found, links_followed, links_offsite, links_depth, links_denied, links_duplicate, links_not_http, links_max_pages
+                FROM scrape.crawls WHERE job_id = \(jobID)
+                """, logger: logger)
+            for try await (found, followed, offsite, depth, denied, duplicate, notHTTP, maxPages)
+                in rows.decode((Int, Int, Int, Int, Int, Int, Int, Int).self)
+            {
+                var links = LinkCounts()
+                links.found = found
+                links.followed = followed
+                links.offsite = offsite
+                links.depth = depth
+                links.denied = denied
+                links.duplicate = duplicate
+                links.notHTTP = notHTTP
+                links.maxPages = maxPages
+                status.links = links
+            }
+            let depths = try await connection.query(
+                "SELECT depth, unrecorded FROM scrape.crawl_depths WHERE job_id = \(jobID) AND unrecorded > 0 ORDER BY depth", logger: logger)
+            for try await (depth, count) in depths.decode((Int, Int).self) { status.unrecordedByDepth[depth] = count }
+            return status
+        }
     }
 
     /// Streams job `jobID`'s records in completion order (those completed at or after

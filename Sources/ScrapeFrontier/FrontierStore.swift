@@ -104,19 +104,7 @@ public struct FrontierStore: Sendable {
     public func jobs() async throws(FrontierError) -> [StoredJob] {
         let logger = self.logger
         return try await database.run { connection in
-            var list: [StoredJob] = []
-            let rows = try await connection.query(
-                "SELECT id, name, per_host_rate, per_host_concurrency, retries, obey_robots, fields, metadata FROM scrape.jobs ORDER BY name",
-                logger: logger)
-            for try await (id, name, rate, concurrency, retries, robots, fields, metadata) in rows.decode(
-                (Int64, String, Double?, Int, Int, Bool, [String], Bool).self)
-            {
-                let job = FrontierJob(
-                    name: name, perHostRate: rate.map { Rate(perSecond: $0) }, perHostConcurrency: concurrency, retries: retries,
-                    obeyRobots: robots, fields: fields, metadata: metadata)
-                list.append(StoredJob(id: id, job: job))
-            }
-            return list
+            try await Self.storedJobs(named: nil, on: connection, logger: logger)
         }
     }
 
@@ -167,6 +155,19 @@ public struct FrontierStore: Sendable {
         public let delay: Duration
         /// The host's breaker stayed open past give_up_after: record circuit_open, no request.
         public let giveUp: Bool
+        /// Where a crawl job's URL stands in its crawl; nil for a list job's.
+        public var crawl: CrawlPosition? = nil
+    }
+
+    /// A crawl URL's place: what its record says (`depth`, `referrer`) and the seed whose
+    /// scope its page's links are checked against.
+    public struct CrawlPosition: Sendable, Equatable {
+        /// Links from a seed (seeds are 0); exact when claimed (the depth barrier).
+        public let depth: Int
+        /// The page through which it got that depth; nil for a seed.
+        public let referrer: String?
+        /// The URL of the seed that reached it (its own for a seed).
+        public let seedURL: String
     }
 
     /// What the claim statement is asked for.
@@ -187,18 +188,20 @@ public struct FrontierStore: Sendable {
         return try await database.run { connection in
             let rows = try await connection.query(
                 """
-                SELECT o_id, o_url, o_host, o_attempts, o_token, o_delay_ms, o_give_up, o_line FROM scrape.claim(
+                SELECT o_id, o_url, o_host, o_attempts, o_token, o_delay_ms, o_give_up, o_line, o_depth, o_referrer, o_seed_url FROM scrape.claim(
                     \(request.jobID), \(request.worker), \(request.limit)::integer,
                     make_interval(secs => \(request.lease.inSeconds)), make_interval(secs => \(request.horizon.inSeconds)),
                     make_interval(secs => \(request.giveUpAfter.inSeconds)))
                 """, logger: logger)
             var claims: [Claim] = []
-            for try await (id, url, host, attempts, token, delay, giveUp, line)
-                in rows.decode((Int64, String, String, Int, Int64, Double, Bool, ByteBuffer?).self)
+            for try await (id, url, host, attempts, token, delay, giveUp, line, depth, referrer, seedURL)
+                in rows.decode((Int64, String, String, Int, Int64, Double, Bool, ByteBuffer?, Int?, String?, String?).self)
             {
-                claims.append(Claim(
+                var claim = Claim(
                     id: id, url: url, host: host, line: line.map { Array($0.readableBytesView) }, attempt: attempts, token: token, delay: .milliseconds(Int64(delay.rounded(.up))),
-                    giveUp: giveUp))
+                    giveUp: giveUp)
+                if let depth, let seedURL { claim.crawl = CrawlPosition(depth: depth, referrer: referrer, seedURL: seedURL) }
+                claims.append(claim)
             }
             return claims
         }
@@ -211,12 +214,40 @@ public struct FrontierStore: Sendable {
         public let record: [UInt8]?
         public let failed: Bool
         public let retryDelay: Duration
+        /// A crawl page's links, added to the frontier with its record (none for a retry).
+        public let links: [CrawlLink]
 
-        public init(claim: Claim, record: [UInt8]?, failed: Bool, retryDelay: Duration = .zero) {
+        public init(claim: Claim, record: [UInt8]?, failed: Bool, retryDelay: Duration = .zero, links: [CrawlLink] = []) {
             self.claim = claim
             self.record = record
             self.failed = failed
             self.retryDelay = retryDelay
+            self.links = links
+        }
+    }
+
+    /// One link of a crawl page, sorted as `scrape crawl` sorts it (``LinkFilter``).
+    public struct CrawlLink: Sendable, Equatable {
+        /// What the link was sorted as: the rows' state it gets when new.
+        public enum Kind: Int16, Sendable {
+            case followable = 0
+            case offsite = 10
+            case denied = 12
+            case notHTTP = 13
+        }
+
+        /// The crawl's key: the href without its fragment (or the value as written, for one
+        /// that is not http).
+        public let url: String
+        /// The politeness key (`scheme://host:port`) for a URL that may be fetched; empty
+        /// for one never fetched (denied, not http).
+        public let host: String
+        public let kind: Kind
+
+        public init(url: String, host: String, kind: Kind) {
+            self.url = url
+            self.host = host
+            self.kind = kind
         }
     }
 
@@ -257,6 +288,27 @@ public struct FrontierStore: Sendable {
         let hostResets = hosts.map(\.reset)
         let hostFailures = hosts.map(\.failures)
         let hostCrawlDelays = hosts.map { $0.crawlDelay?.inSeconds ?? 0 }  // 0: none
+        if completions.contains(where: { $0.claim.crawl != nil }) {
+            let linkPages = completions.flatMap { completion in completion.links.map { _ in completion.claim.id } }
+            let linkURLs = completions.flatMap { $0.links.map(\.url) }
+            let linkHosts = completions.flatMap { $0.links.map(\.host) }
+            let linkKinds = completions.flatMap { $0.links.map(\.kind.rawValue) }
+            return try await database.run { connection in
+                let rows = try await connection.query(
+                    """
+                    SELECT scrape.crawl_finish(\(worker), \(ids)::bigint[], \(tokens)::bigint[], \(records)::text[],
+                        \(delays)::double precision[], \(failed)::boolean[], \(hostJobs)::bigint[], \(hostNames)::text[],
+                        \(hostResets)::boolean[], \(hostFailures)::integer[], \(hostCrawlDelays)::double precision[],
+                        \(breaker.failureThreshold)::integer, make_interval(secs => \(breaker.cooldown.inSeconds)),
+                        make_interval(secs => \(breaker.maximumCooldown.inSeconds)),
+                        \(linkPages)::bigint[], \(linkURLs)::text[], \(linkHosts)::text[], \(linkKinds)::smallint[])
+                    """, logger: logger)
+                for try await counts in rows.decode([Int].self) where counts.count == 2 {
+                    return Accepted(completions: counts[0], records: counts[1])
+                }
+                return Accepted(completions: 0, records: 0)
+            }
+        }
         return try await database.run { connection in
             let rows = try await connection.query(
                 """

@@ -7,6 +7,7 @@ public import ScrapeCore
 public import ScrapeHTTP
 import ScrapeResilience
 import ScrapePages
+import ScrapeCrawl
 
 /// A fleet member: claims URLs of its jobs from the frontier in batches, fetches them with
 /// the engine `scrape run` uses (``PagePipeline``: robots.txt, fetch, title, the same
@@ -329,31 +330,47 @@ public final class FrontierWorker: Sendable {
         do throws(HTTPClientError) {
             prepared = try FetchRequest.Prepared(FetchRequest(url: claim.url), maxURLLength: options.http.clientConfiguration.limits.maxURLLength)
         } catch {
-            // A URL added before version 3, which decides this at add.
-            return (Self.completion(claim, ScrapeRecord.rejected(claim.url, because: error).keyed(for: extraction)), nil, nil)
+            // A URL added before version 3, which decides this at add (or a crawl's link
+            // whose request cannot be made, recorded as `scrape crawl` records it).
+            let record = Self.crawlRecord(ScrapeRecord.rejected(claim.url, because: error), at: claim.crawl)
+            return (Self.completion(claim, record.keyed(for: extraction)), nil, nil)
         }
         if claim.giveUp {
-            return (Self.completion(claim, ScrapeRecord.circuitOpen(prepared, attempts: claim.attempt - 1).keyed(for: extraction)), nil, nil)
+            let record = Self.crawlRecord(ScrapeRecord.circuitOpen(prepared, attempts: claim.attempt - 1), at: claim.crawl)
+            return (Self.completion(claim, record.keyed(for: extraction)), nil, nil)
         }
         if claim.delay > .zero {
             do { try await Task.sleep(for: claim.delay) } catch { return nil }
         }
-        guard let result = await fetcher.pipeline.attempt(prepared, number: claim.attempt) else { return nil }
-        let record = result.output.keyed(for: extraction)
+        let result: Scheduler<ContinuousClock>.Attempt<ScrapeRecord>
+        var links: SortedLinks?
+        if let crawl = fetcher.crawl, let position = claim.crawl {
+            guard let crawled = await Self.crawlAttempt(prepared, claim: claim, position: position, crawl: crawl, pipeline: fetcher.pipeline)
+            else { return nil }
+            result = crawled.attempt
+            links = crawled.links
+        } else {
+            guard let fetched = await fetcher.pipeline.attempt(prepared, number: claim.attempt) else { return nil }
+            result = fetched
+        }
+        let record = Self.crawlRecord(result.output, at: claim.crawl).keyed(for: extraction)
         let policy = RetryPolicy(maxAttempts: job.job.retries + 1, backoff: options.http.backoff, maxRetryAfter: options.http.maxRetryAfter)
         var generator = SystemRandomNumberGenerator()
         if case .retry(let after) = policy.decision(for: result.outcome, attempt: claim.attempt, using: &generator) {
             return (FrontierStore.Completion(claim: claim, record: nil, failed: false, retryDelay: after), result.outcome, result.crawlDelay)
         }
-        return (Self.completion(claim, record), result.outcome, result.crawlDelay)
+        let found = links.map { Self.frontierLinks($0, maxURLLength: options.http.clientConfiguration.limits.maxURLLength) } ?? []
+        return (Self.completion(claim, record, links: found), result.outcome, result.crawlDelay)
     }
 
     /// The completion that writes `record`, whose `url` is the input line's as `scrape run`
     /// writes it (its bytes, for a line that is not UTF-8).
-    private static func completion(_ claim: FrontierStore.Claim, _ record: ScrapeRecord) -> FrontierStore.Completion {
+    private static func completion(
+        _ claim: FrontierStore.Claim, _ record: ScrapeRecord, links: [FrontierStore.CrawlLink] = []
+    ) -> FrontierStore.Completion {
         var line = JSONLineEncoder.line(for: record.keepingURL(bytes: claim.line))
         line.removeLast()  // the newline: export writes its own
-        return FrontierStore.Completion(claim: claim, record: line, failed: record.error != nil)
+        return FrontierStore.Completion(claim: claim, record: line, failed: record.error != nil, links: links)
     }
 
     // MARK: Writing

@@ -5,6 +5,7 @@ import Glibc
 import Logging
 import ScrapeBase
 import ScrapeCore
+import ScrapeCrawl
 import ScrapeFrontier
 import ScrapeHTTP
 import ScrapePages
@@ -97,6 +98,15 @@ struct FrontierAdd: AsyncParsableCommand {
             and its fields (--field, --metadata), which every worker takes from every page. \
             A later add with other settings is refused unless --update; settings not given keep theirs \
             (the --field list given replaces the stored one as a whole).
+
+            With --crawl the job is a crawl, as scrape crawl's: its seeds are the URL arguments and the \
+            lines of the file arguments (- for standard input), and workers add the links of every \
+            HTML page they fetch (--scope, --max-depth, --max-pages, --allow, --deny and --follow as \
+            scrape crawl takes them); export gives scrape crawl's records, with depth and referrer.
+
+            Examples:
+              scrape frontier add --job news --per-host-rate 2/s news-urls.txt
+              scrape frontier add --job docs --crawl --scope prefix --max-depth 3 https://docs.example/guide/
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -104,8 +114,32 @@ struct FrontierAdd: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The job's name (letters, digits, - _ .).", valueName: "name"))
     var job: String
 
-    @Argument(help: ArgumentHelp("The URL list; - for standard input.", valueName: "file"))
-    var input: String
+    @Argument(help: ArgumentHelp("The URL list; - for standard input. With --crawl: seed URLs, and files of seeds.", valueName: "file"))
+    var inputs: [String] = []
+
+    @Flag(help: "Make the job a crawl: workers follow the links of the pages they fetch, as scrape crawl does.")
+    var crawl = false
+
+    @Option(help: ArgumentHelp("With --crawl: host, origin, domain, prefix or any (default: host), as scrape crawl's.", valueName: "scope"))
+    var scope: String?
+
+    @Option(help: ArgumentHelp("With --crawl: links followed from a seed at most (default: unlimited).", valueName: "n"))
+    var maxDepth: Int?
+
+    @Option(help: ArgumentHelp("With --crawl: records at most, fleet-wide, of any kind (default: unlimited).", valueName: "n"))
+    var maxPages: Int?
+
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("With --crawl: follow only links matching one of these POSIX extended regular expressions (repeatable).", valueName: "regex"))
+    var allow: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("With --crawl: do not follow links matching this POSIX extended regular expression (repeatable).", valueName: "regex"))
+    var deny: [String] = []
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --crawl: CSS selector of the elements whose links are followed (default: \(CrawlSettings.Rules().follow)).", valueName: "selector"))
+    var follow: String?
+
+    @Flag(help: "Not yet in the fleet: read sitemaps with scrape crawl --sitemaps.")
+    var sitemaps = false
 
     /// A new job's settings: `scrape run`'s defaults, which the help text quotes.
     private static let defaults = ScrapeConfiguration.HTTP()
@@ -142,7 +176,55 @@ struct FrontierAdd: AsyncParsableCommand {
 
     func validate() throws {
         guard FrontierJob.isValidName(job) else { throw ValidationError("--job: expected letters, digits, - _ or . (up to 100), got \"\(job)\"") }
+        if crawl {
+            if sitemaps {
+                throw ValidationError(
+                    "--sitemaps is not in the fleet yet: crawl jobs start from their seeds only (list the sitemap's URLs as seeds, or use scrape crawl --sitemaps)")
+            }
+            if inputs.isEmpty { throw ValidationError("--crawl: give at least one seed URL, or a file of seeds (- for standard input)") }
+        } else {
+            let crawlOnly = [
+                ("--scope", scope != nil), ("--max-depth", maxDepth != nil), ("--max-pages", maxPages != nil), ("--allow", !allow.isEmpty),
+                ("--deny", !deny.isEmpty), ("--follow", follow != nil), ("--sitemaps", sitemaps),
+            ].filter(\.1).map(\.0)
+            if !crawlOnly.isEmpty { throw ValidationError("\(crawlOnly.joined(separator: ", ")): only with --crawl") }
+            if inputs.count != 1 { throw ValidationError("expected one URL list (a file, or - for standard input), got \(inputs.count)") }
+        }
         _ = try changes()
+    }
+
+    /// `--crawl`'s rules, compiled by `scrape crawl`'s one compile path
+    /// (``CrawlSettings/init(seeds:rules:)``).
+    func crawlRules() throws -> CrawlSettings.Rules? {
+        guard crawl else { return nil }
+        let rules = CrawlSettings.Rules(
+            scope: scope ?? CrawlScope.host.rawValue, maxDepth: maxDepth, maxPages: maxPages, allow: allow, deny: deny,
+            follow: follow ?? CrawlSettings.Rules().follow)
+        do throws(ConfigurationError) {
+            _ = try CrawlSettings(seeds: [], rules: rules)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return rules
+    }
+
+    /// The seeds of `--crawl`: URL arguments, and the lines of the other arguments (files,
+    /// `-` for standard input; blank lines and `#` comments skipped), read and parsed as
+    /// `scrape crawl` reads its seeds (``CrawlSettings/init(compiling:fileSeeds:)``: an
+    /// absolute http or https URL, its fragment dropped; another is a usage error naming it
+    /// and where it came from), each once.
+    func seeds() async throws -> [CrawlURL] {
+        var crawl = ScrapeConfiguration.Crawl()
+        crawl.seeds = inputs.filter { $0.contains("://") }.map { .init($0, source: "seed argument") }
+        do throws(ConfigurationError) {
+            var fileSeeds: [ScrapeConfiguration.Crawl.Written] = []
+            for input in inputs where !input.contains("://") {
+                fileSeeds += try await CrawlSettings.readSeeds(from: .init(input, source: "seeds"), path: input)
+            }
+            return try CrawlSettings(compiling: crawl, fileSeeds: fileSeeds).seeds
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The settings given, each through its `http:` key's parser; a usage error names the flag.
@@ -183,20 +265,30 @@ struct FrontierAdd: AsyncParsableCommand {
             changes.fields = fields
         }
         changes.metadata = metadata
+        changes.crawl = try crawlRules()
         return changes
     }
 
     func run() async throws {
-        let source: URLSource
-        do {
-            source = try URLSource(path: input)
-        } catch {
-            Terminal.error("scrape frontier add: \(error)")
-            throw ExitCode(1)
-        }
         let changes = try changes()
-        let report = try await database.withStore("add") { [job, update] store throws(FrontierError) in
-            try await store.add(from: source, toJob: job, changes: changes, update: update)
+        let input = inputs.joined(separator: " ")
+        let report: FrontierStore.AddReport
+        if crawl {
+            let seedURLs = try await self.seeds().map { FrontierStore.NewURL($0.href) }
+            report = try await database.withStore("add") { [job, update] store throws(FrontierError) in
+                try await store.addSeeds(seedURLs, toJob: job, changes: changes, update: update)
+            }
+        } else {
+            let source: URLSource
+            do {
+                source = try URLSource(path: input)
+            } catch {
+                Terminal.error("scrape frontier add: \(error)")
+                throw ExitCode(1)
+            }
+            report = try await database.withStore("add") { [job, update] store throws(FrontierError) in
+                try await store.add(from: source, toJob: job, changes: changes, update: update)
+            }
         }
         if report.created { Terminal.error("scrape frontier add: created job \(job)") }
         if !report.jobExists { Terminal.error("scrape frontier add: no URLs in \(input); job \(job) not created") }

@@ -56,7 +56,7 @@ import Testing
             #expect(updated.status == 0, "\(updated.stderr)")
             #expect(try await harness.store.job(named: "f")?.job.metadata == true)
             let status = try await Self.scrape(["status"] + db + ["--job", "f", "--json"])
-            #expect(status.stdout.contains(#""fields":["h1=h1","h2[]=h2"],"metadata":true}"#), "\(status.stdout)")
+            #expect(status.stdout.contains(#""fields":["h1=h1","h2[]=h2"],"metadata":true,"crawl":null}"#), "\(status.stdout)")
             let text = try await Self.scrape(["status"] + db + ["--job", "f"])
             #expect(text.stdout.contains("  fields: h1=h1 h2[]=h2; metadata: yes\n"), "\(text.stdout)")
 

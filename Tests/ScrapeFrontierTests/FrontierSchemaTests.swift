@@ -1,3 +1,4 @@
+import ScrapeCrawl
 import ScrapeTestSupport
 import PostgresNIO
 import Testing
@@ -50,12 +51,20 @@ import Testing
         // A job stored before fields (version 4) has none, and no metadata.
         let stored = try #require(try await harness.store.job(named: "old"))
         #expect(stored.job.fields.isEmpty && !stored.job.metadata)
+        // A job stored before crawl jobs (version 5) is a list job; its URLs have no depth.
+        #expect(stored.job.crawl == nil)
         // Their URLs are still known to the job (its new unique index has them), and claimed as before.
         let again = try await harness.store.add(["http://127.0.0.1:9/a", "http://127.0.0.1:9/c"].map(FrontierStore.NewURL.init), toJob: jobID, named: "old")
         #expect(again == 1)
         let claims = try await harness.store.claim(
             .init(jobID: jobID, worker: "w", limit: 10, lease: .seconds(60), horizon: .seconds(1), giveUpAfter: .seconds(600)))
         #expect(claims.map(\.url).sorted() == ["http://127.0.0.1:9/a", "http://127.0.0.1:9/b", "http://127.0.0.1:9/c"] && claims.allSatisfy { $0.line == nil })
+        #expect(claims.allSatisfy { $0.crawl == nil })
+        // A crawl job made after the migration works beside it.
+        let (crawlJob, _) = try await harness.store.createJob("new-crawl", changes: .init(crawl: .init(maxDepth: 1)), update: false)
+        #expect(try await harness.store.add([FrontierStore.NewURL("http://127.0.0.1:9/seed")], toJob: crawlJob.id, named: "new-crawl") == 1)
+        let (statuses, _) = try await harness.store.status(job: "new-crawl")
+        #expect(statuses.first?.unrecordedByDepth == [0: 1] && statuses.first?.links == LinkCounts())
     }
 
     @Test func concurrentInitsBothSucceed() async throws {

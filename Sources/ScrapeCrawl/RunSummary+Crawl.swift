@@ -4,6 +4,7 @@ import ScrapePages
 extension RunSummary {
     /// Counts one written record, as `scrape run`'s summary does.
     mutating func count(_ record: ScrapeRecord) {
+        addRevisit(of: record)
         records += 1
         bytes += record.bytes ?? 0
         if let status = record.status { statusClasses["\(status / 100)xx", default: 0] += 1 }

@@ -14,6 +14,7 @@ enum Routes {
         APIRoutes.register(on: router)
         FieldPages.register(on: router)
         CrawlSites.register(on: router)
+        RevisitRoutes.register(on: router)
         router.get("/status/:code") { _, context in
             let code = try context.parameters.require("code", as: Int.self)
             return text("status \(code)", status: .init(code: code))

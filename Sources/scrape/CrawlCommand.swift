@@ -95,9 +95,10 @@ struct CrawlCommand: AsyncParsableCommand {
         let settings = CrawlSettings(
             seeds: seedURLs, scope: CrawlScope(rawValue: scope) ?? .host, maxDepth: maxDepth, maxPages: maxPages, allow: allowPatterns,
             deny: denyPatterns, follow: followRule, sitemaps: sitemaps)
-        let options = CrawlRun.Options(
+        var options = CrawlRun.Options(
             settings: settings, output: output, state: state, resume: resume, http: http, extraction: extraction,
             inputs: seeds.map { [$0] } ?? [])
+        options.since = page.since
         HeapTuning.forOneShotRun()
         let status = await InterruptibleCrawl(options: options, quiet: quiet).execute()
         throw ExitCode(status)

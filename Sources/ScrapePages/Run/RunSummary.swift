@@ -34,11 +34,42 @@ public struct RunSummary: Sendable {
     /// Records in the output of URLs this input does not have (`--resume` on another
     /// list's output); kept, and counted only when the whole input was read.
     public var unmatchedRecords = 0
+    /// With `--since`: what the comparison with the earlier output found; nil otherwise.
+    public var since: Since?
+
+    /// What a `--since` run found, counted over the records written.
+    public struct Since: Sendable, Equatable {
+        /// The earlier output, as given.
+        public var path: String
+        /// Records of a 304 (`not_modified: true`).
+        public var notModified = 0
+        /// Records with `changed: true` (a different hash, or a URL the earlier output lacks).
+        public var changed = 0
+        /// Records fetched whole whose hash equals the earlier record's.
+        public var unchanged = 0
+
+        public init(path: String) {
+            self.path = path
+        }
+
+        /// Counts one record's verdict.
+        mutating func add(_ revisit: ScrapeRecord.Revisit) {
+            if revisit.notModified { notModified += 1 }
+            if revisit.changed { changed += 1 } else if !revisit.notModified { unchanged += 1 }
+        }
+    }
 
     public init() {}
 
+    /// Counts a written record's `--since` verdict (``since``); `scrape crawl`'s counting
+    /// calls it too.
+    public mutating func addRevisit(of record: ScrapeRecord) {
+        if let revisit = record.revisit { since?.add(revisit) }
+    }
+
     /// Counts one written record.
     mutating func add(_ record: ScrapeRecord) {
+        addRevisit(of: record)
         records += 1
         bytes += record.bytes ?? 0
         if let status = record.status { statusClasses["\(status / 100)xx", default: 0] += 1 }

@@ -193,7 +193,7 @@ struct RevisitRunTests {
                 do {
                     _ = try await ScrapeRun(options: .init(input: input, output: output, resume: false, since: first.output)).run()
                     Issue.record("a run writing over its --since file was not refused")
-                } catch {
+                } catch let error as ScrapeRun.Failure {
                     guard case .since(let failure) = error else { throw error }
                     #expect(failure.description.contains("is this file"), "\(failure)")
                 }

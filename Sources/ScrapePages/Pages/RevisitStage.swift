@@ -1,5 +1,5 @@
 public import ScrapeCore
-public import ScrapeHTTP
+import ScrapeHTTP
 
 /// `--since`: a run that compares every page with an earlier run's record of its URL
 /// (``PreviousRecords``), asks the server only for what changed, and says what did.

@@ -5,7 +5,7 @@ import CLibCrypto
 /// OpenSSL's libcrypto does the hashing: with the CPU's SHA extensions (SHA-NI, present
 /// on this project's machines) it costs about 6 µs of CPU per 10 KiB page, against ~21 µs
 /// for its own AVX2 code and ~40 µs for a straightforward SHA-256 in Swift (measured
-/// side by side, CPU time, `-O`; see the issue 28 notes in docs/output.md). Every page is
+/// side by side, CPU time, `-O`; docs/output.md, "The page record"). Every page is
 /// hashed, so that difference is per page.
 public enum ContentDigest {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -82,6 +82,13 @@ let package = Package(
             pkgConfig: "libpsl",
             providers: [.apt(["libpsl-dev"])]
         ),
+        // OpenSSL's libcrypto: SHA-256 of every page body (`content_sha256`), with SHA-NI where the
+        // CPU has it (~6 µs of CPU per 10 KiB page here, against ~40 µs for SHA-256 in plain Swift).
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // glibc's mallopt, for the one-shot commands' heap settings (CommandSupport.HeapTuning).
         .systemLibrary(name: "CMalloc"),
         // ThreadSanitizer's annotation functions, called by ScrapeBase only in `make test-tsan` builds.
@@ -126,7 +133,7 @@ let package = Package(
         .target(
             name: "ScrapePages",
             dependencies: [
-                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeHTML", "ScrapeResilience",
+                "ScrapeBase", "ScrapeCore", "ScrapeHTTP", "ScrapeHTML", "ScrapeResilience", "CLibCrypto",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings

@@ -34,6 +34,8 @@ public struct CrawlRun: Sendable {
         public var extraction: ScrapeConfiguration.Extraction
         /// Files the command reads (a seeds file), which the output must not be.
         public var inputs: [String]
+        /// `--since`: an earlier crawl's output to compare with (``CrawlRevisit``); nil for none.
+        public var since: String?
 
         public init(
             settings: CrawlSettings, output: String, state: String? = nil, resume: Bool = false, http: ScrapeConfiguration.HTTP = .init(),
@@ -135,6 +137,8 @@ public struct CrawlRun: Sendable {
         if stateExists {
             try Self.refuseForeign(statePath, settings: options.settings)
         }
+        let revisit = try CrawlRevisit.load(options)
+        summary.run.since = revisit?.summary
         var resumeIndex = ResumeIndex()
         /// Whether the output can be read back: stdout cannot, and then the state alone says
         /// what was recorded.
@@ -202,7 +206,7 @@ public struct CrawlRun: Sendable {
         }
         var failure: Failure?
         do {
-            let outcome = try await crawl(state: state, extractor: extractor, client: client, writer: writer, summary: &summary)
+            let outcome = try await crawl(state: state, extractor: extractor, client: client, writer: writer, revisit: revisit, summary: &summary)
             summary.run.interrupted = outcome.cancelled || outcome.drained
             summary.run.notRecorded = outcome.dropped
             summary.run.retries = outcome.retries
@@ -271,10 +275,10 @@ public struct CrawlRun: Sendable {
 
     /// The scheduler's run over the state's queue.
     private func crawl(
-        state: CrawlState, extractor: PageExtractor, client: HTTPClient, writer: RecordWriter, summary: inout CrawlSummary
+        state: CrawlState, extractor: PageExtractor, client: HTTPClient, writer: RecordWriter, revisit: CrawlRevisit?, summary: inout CrawlSummary
     ) async throws -> Scheduler<ContinuousClock>.Outcome {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots)
+        let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous)
         let scheduler = Scheduler(
             limits: options.http.schedulerLimits,
             politeness: options.http.politeness
@@ -305,17 +309,19 @@ public struct CrawlRun: Sendable {
                     stage.extract(from: response, into: &record, scope: page.scope)
                 }) else { return nil }
                 onAttempt?(RequestReport(result.attempt.output))
-                let output = CrawlResult(queued: page.queued, record: result.attempt.output, links: result.extra)
-                return .init(output: output, outcome: result.attempt.outcome, crawlDelay: result.attempt.crawlDelay)
+                let links = result.extra ?? revisit?.links(of: page, record: result.attempt.output)
+                let output = CrawlResult(queued: page.queued, record: result.attempt.output, links: links)
+                return .init(output: output, outcome: result.attempt.outcome, crawlDelay: result.attempt.crawlDelay, latency: result.attempt.latency)
             },
             reject: { page, attempts in
                 CrawlResult(queued: page.queued, record: ScrapeRecord.circuitOpen(page.request, attempts: attempts), links: nil)
             },
             emit: { result, inFlight in
+                let result = revisit?.marked(result) ?? result
                 // The state first: a crash between the two re-queues the URL on --resume.
                 let links = try state.record(result.queued, links: result.links)
                 try writer.append(line: JSONLineEncoder.line(for: result.crawlRecord.keyed(for: extraction)))
-                run.count(result.record)
+                run.add(result.record)
                 onProgress?(run, inFlight)
                 if let onPage { onPage(CrawlStep(links: links, queued: state.unrecordedCount)) }
             },

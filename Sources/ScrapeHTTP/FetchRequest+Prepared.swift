@@ -14,8 +14,8 @@ extension FetchRequest {
     /// Callers that need the host before executing (a per-host scheduler) prepare once and
     /// pass the result to ``HTTPClient/execute(_:)-(Prepared)``, so nothing is validated twice.
     public struct Prepared: Sendable {
-        /// The request as given.
-        public let request: FetchRequest
+        /// The request as given (and the headers ``adding(headers:)`` added).
+        public private(set) var request: FetchRequest
         /// `http` or `https`, lowercased.
         public let scheme: String
         /// The host as curl parsed it, lowercased; an IPv6 literal keeps its brackets.
@@ -47,6 +47,19 @@ extension FetchRequest {
             try Self.validate(method: request.method)
             try Self.validate(headers: request.headers)
             self.request = request
+        }
+
+        /// This request with `headers` added after its own, each replacing any field of the
+        /// same name; the URL is not parsed again (a stage before the request, such as
+        /// conditional headers, adds to a request already prepared).
+        ///
+        /// - Throws: `HTTPClientError` of kind `invalid_request` for a name that is not a
+        ///   token or a value with CR, LF or NUL.
+        public func adding(headers: HTTPHeaders) throws(HTTPClientError) -> Prepared {
+            try Self.validate(headers: headers)
+            var prepared = self
+            for field in headers { prepared.request.headers.replaceOrAdd(name: field.name, value: field.value) }
+            return prepared
         }
 
         /// The URL's scheme, lowercased, per RFC 3986: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`.

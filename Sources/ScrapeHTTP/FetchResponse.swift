@@ -51,6 +51,15 @@ public struct FetchResponse: Sendable {
 
     /// Whether the transfer ran entirely on connections that were already open.
     public var connectionReused: Bool { newConnections == 0 }
+
+    /// The final response's `ETag`, exactly as sent (a weak `W/"…"` one included, only the
+    /// optional whitespace around the field value dropped, as RFC 9110 says); the first
+    /// one when it sent several, nil when none.
+    public var etag: String? { headers.first(name: "ETag") }
+
+    /// The final response's `Last-Modified`, exactly as sent (the date is not parsed or
+    /// rewritten: a server compares `If-Modified-Since` with what it sent); nil when none.
+    public var lastModified: String? { headers.first(name: "Last-Modified") }
 }
 
 extension FetchResponse {

@@ -76,8 +76,13 @@ public struct HTTPHeaders: Sendable, Hashable {
     /// The number of fields.
     public var count: Int { fields.count }
 
+    /// ASCII case-insensitive equality, byte by byte: field names are tokens (ASCII), and
+    /// every response's `ETag`, `Last-Modified` and `Retry-After` are looked up, so no
+    /// lowercased copies are made.
     static func namesMatch(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

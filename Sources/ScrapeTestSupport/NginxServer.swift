@@ -11,6 +11,12 @@ public final class NginxServer: Sendable {
     public let port: Int
     /// PEM file of the self-signed certificate, to trust as a CA file.
     public let certificatePath: String
+    /// The plain HTTP/1.1 port, when asked for (``init(files:serverDirectives:plainHTTP:)``):
+    /// for runs of the `scrape` binary, which has no flag to trust a test certificate.
+    public let httpPort: Int?
+    /// The folder the files are served from: a test rewrites them between runs (nginx
+    /// derives `ETag` and `Last-Modified` from each file's size and modification time).
+    public let root: String
     private let directory: String
 
     /// Why nginx could not be started.
@@ -23,7 +29,8 @@ public final class NginxServer: Sendable {
     /// - Parameter files: file name to content, served from the root.
     /// - Parameter serverDirectives: extra lines for the `server` block (a `location` that
     ///   proxies WebSocket upgrades to an in-process server, for `wss://` tests).
-    public init(files: [String: String], serverDirectives: String = "") throws {
+    /// - Parameter plainHTTP: also listen for plain HTTP/1.1 on ``httpPort``.
+    public init(files: [String: String], serverDirectives: String = "", plainHTTP: Bool = false) throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("scrape-nginx-\(UUID().uuidString)").path
         let root = directory + "/www"
@@ -39,8 +46,18 @@ public final class NginxServer: Sendable {
             "-keyout", directory + "/key.pem", "-out", certificatePath,
         ])
         let (probe, port) = try LoopbackSocket.bind(listen: false)
+        var httpPort: Int?
+        var httpListen = ""
+        if plainHTTP {
+            let (httpProbe, number) = try LoopbackSocket.bind(listen: false)
+            close(httpProbe)
+            httpPort = number
+            httpListen = "listen 127.0.0.1:\(number);"
+        }
         close(probe)  // free again; nginx binds it next (a race only with another process)
         self.port = port
+        self.httpPort = httpPort
+        self.root = root
         self.directory = directory
         let config = """
             worker_processes 1;
@@ -58,6 +75,7 @@ public final class NginxServer: Sendable {
                 scgi_temp_path \(directory);
                 server {
                     listen 127.0.0.1:\(port) ssl http2;
+                    \(httpListen)
                     ssl_certificate \(certificatePath);
                     ssl_certificate_key \(directory)/key.pem;
                     root \(root);
@@ -77,8 +95,8 @@ public final class NginxServer: Sendable {
     /// cores) that stalled every other test's async work, the in-process test server's
     /// handlers among them: a politeness test saw six requests sent 100 ms apart handled
     /// within 1 ms, a second late.
-    public static func start(files: [String: String], serverDirectives: String = "") async throws -> NginxServer {
-        try await offPool { try NginxServer(files: files, serverDirectives: serverDirectives) }
+    public static func start(files: [String: String], serverDirectives: String = "", plainHTTP: Bool = false) async throws -> NginxServer {
+        try await offPool { try NginxServer(files: files, serverDirectives: serverDirectives, plainHTTP: plainHTTP) }
     }
 
     /// ``stop()`` from a thread of its own (it waits up to a second for nginx to exit).
@@ -95,6 +113,9 @@ public final class NginxServer: Sendable {
 
     /// `https://127.0.0.1:PORT`.
     public var baseURL: String { "https://127.0.0.1:\(port)" }
+
+    /// `http://127.0.0.1:HTTPPORT`, when started with `plainHTTP`.
+    public var httpBaseURL: String? { httpPort.map { "http://127.0.0.1:\($0)" } }
 
     /// Stops nginx and removes its directory.
     public func stop() {

@@ -15,6 +15,7 @@ enum Routes {
         FieldPages.register(on: router)
         CrawlSites.register(on: router)
         CapacityRoutes.register(on: router)
+        RevisitRoutes.register(on: router)
         router.get("/status/:code") { _, context in
             let code = try context.parameters.require("code", as: Int.self)
             return text("status \(code)", status: .init(code: code))

@@ -99,9 +99,10 @@ struct CrawlCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let options = CrawlRun.Options(
+        var options = CrawlRun.Options(
             settings: settings, output: output, state: state, resume: resume, http: http, extraction: extraction,
             inputs: seeds.map { [$0] } ?? [])
+        options.since = page.since
         HeapTuning.forOneShotRun()
         let status = await InterruptibleCrawl(options: options, quiet: quiet).execute()
         throw ExitCode(status)

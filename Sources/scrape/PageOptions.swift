@@ -63,6 +63,14 @@ struct PageOptions: ParsableArguments {
     @Flag(help: "Add each HTML page's metadata to its record: JSON-LD blocks, OpenGraph and Twitter properties, <meta name> pairs, the canonical link.")
     var metadata = false
 
+    @Option(
+        help: ArgumentHelp(
+            "An earlier output of this command to compare with: pages whose record there has an ETag or Last-Modified are requested "
+                + "conditionally (a 304 keeps that record's title and fields), and every record gets not_modified and changed. "
+                + "Not the output file.",
+            valueName: "file"))
+    var since: String?
+
     @Option(help: ArgumentHelp("Config file whose http: section (and fields:, metadata:) sets the defaults; flags override it.", valueName: "file"))
     var config: String?
 

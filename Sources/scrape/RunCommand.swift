@@ -24,7 +24,11 @@ struct RunCommand: AsyncParsableCommand {
             With --field (or the config file's fields:) every record also has a fields object \
             after title, taken from every HTML page whatever its status (null when there is no \
             HTML page); --metadata adds a metadata object after it. A field that does not \
-            parse is a usage error before anything is fetched.
+            parse is a usage error before anything is fetched. \
+            With --since OLD.jsonl (an earlier output, never the -o file) a URL whose last record \
+            there is a page with an ETag or Last-Modified is requested with If-None-Match / \
+            If-Modified-Since; a 304 record (not_modified: true) carries that record's title, \
+            fields and content_sha256, and every record says whether the page changed.
             """
     )
 
@@ -71,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         let (http, extraction) = try page.settings()
         let options = ScrapeRun.Options(
             input: input, output: output, resume: resume, http: http, retryFailed: retryFailed.flatMap(RetryableFailures.init(parsing:)),
-            extraction: extraction)
+            extraction: extraction, since: page.since)
         HeapTuning.forOneShotRun()
         let status = await InterruptibleRun(options: options, quiet: quiet).execute()
         throw ExitCode(status)

@@ -19,6 +19,10 @@ extension RunSummary {
             "  retries: \(retries), circuit open: \(errorKinds[.circuitOpen] ?? 0), robots disallowed: \(errorKinds[.robotsDisallowed] ?? 0)",
         ]
         if !hostLimits.isEmpty { lines.append("  per-host limits (auto): \(hostLimitsText)") }
+        if let since {
+            lines.append(
+                "  since \(since.path): \(since.notModified) not modified (304), \(since.changed) changed, \(since.unchanged) unchanged (same content_sha256)")
+        }
         if repairedBytes > 0 { lines.append("  repaired: dropped a partial last line of \(repairedBytes) bytes") }
         if retriedFailures > 0 { lines.append("  retry-failed: \(retriedFailures) records of transient failures were taken out and fetched again") }
         if skipped > 0 { lines.append("  resumed: \(skipped) URLs already recorded were skipped") }

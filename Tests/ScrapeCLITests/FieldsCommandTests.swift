@@ -166,7 +166,12 @@ struct FieldsCommandTests {
             #expect(fields["h1"] as? String == "Blue Widget")
             #expect(fields["links"] as? [String] == ["file:///p/2", "file://" + directory + "/other.html?q=%C3%A9"])
             #expect((records[2]["fields"] as? [String: Any])?["links"] as? [String] == ["https://elsewhere.test/dir/x?y=1"])
+            // The file's bytes hashed as a fetched body is: coreutils' sha256sum agrees.
+            let sum = try await ChildProcess("/usr/bin/sha256sum", [product]).wait(timeout: .seconds(10))
+            #expect(records[0]["content_sha256"] as? String == String(sum.stdout.prefix(64)))
+            #expect(records[0]["etag"] == nil, "a file has no validators")
             for unreadable in [records[1], records[3]] {
+                #expect(unreadable["content_sha256"] is NSNull)
                 #expect((unreadable["error"] as? [String: Any])?["kind"] as? String == "read")
                 #expect(unreadable["title"] is NSNull)
                 #expect(unreadable["fields"] is NSNull)
@@ -194,7 +199,7 @@ struct FieldsCommandTests {
             #expect(record["title"] as? String == "café")
             #expect((record["fields"] as? [String: Any])?["next"] as? String == "https://shop.test/a/next")
             #expect(((record["metadata"] as? [String: Any])?["opengraph"] as? [String: Any])?["og:title"] as? String == "x")
-            #expect(result.stdout.contains(#""metadata":{"json_ld":[],"opengraph":{"og:title":"x"},"twitter":{},"meta":{},"canonical":null},"error":null}"#), "\(result.stdout)")
+            #expect(result.stdout.contains(#""metadata":{"json_ld":[],"opengraph":{"og:title":"x"},"twitter":{},"meta":{},"canonical":null},"error":null,"content_sha256":"#), "\(result.stdout)")
         }
     }
 

@@ -22,7 +22,7 @@ struct FieldRecordTests {
         var record = ScrapeRecord(url: "https://a.test/x", status: 200, title: "T", attempts: 1, fetchedAt: Self.time)
         record.fields = .object([Member(key: "h1", value: .string("Welcome")), Member(key: "h2", value: .array([.string("A"), .string("B")]))])
         record.metadata = .object([Member(key: "canonical", value: .null)])
-        #expect(text(record) == #"{"url":"https://a.test/x","final_url":null,"status":200,"title":"T","fields":{"h1":"Welcome","h2":["A","B"]},"metadata":{"canonical":null},"error":null,"content_type":null,"bytes":null,"elapsed_ms":null,"attempts":1,"fetched_at":"2025-11-24T22:59:33.045Z"}"# + "\n")
+        #expect(text(record) == #"{"url":"https://a.test/x","final_url":null,"status":200,"title":"T","fields":{"h1":"Welcome","h2":["A","B"]},"metadata":{"canonical":null},"error":null,"content_type":null,"bytes":null,"elapsed_ms":null,"attempts":1,"fetched_at":"2025-11-24T22:59:33.045Z","etag":null,"last_modified":null,"content_sha256":null}"# + "\n")
     }
 
     @Test func aPageThatIsNotHTMLHasNullFields() {
@@ -34,7 +34,7 @@ struct FieldRecordTests {
 
     @Test func aRunWithoutFieldsWritesNoKey() {
         let record = ScrapeRecord(url: "https://a.test/x", status: 200, title: "T", attempts: 1, fetchedAt: Self.time)
-        #expect(text(record) == #"{"url":"https://a.test/x","final_url":null,"status":200,"title":"T","error":null,"content_type":null,"bytes":null,"elapsed_ms":null,"attempts":1,"fetched_at":"2025-11-24T22:59:33.045Z"}"# + "\n")
+        #expect(text(record) == #"{"url":"https://a.test/x","final_url":null,"status":200,"title":"T","error":null,"content_type":null,"bytes":null,"elapsed_ms":null,"attempts":1,"fetched_at":"2025-11-24T22:59:33.045Z","etag":null,"last_modified":null,"content_sha256":null}"# + "\n")
     }
 
     @Test(arguments: [

@@ -11,10 +11,31 @@ struct JSONLineEncoderTests {
             bytes: 123, elapsedMilliseconds: 45, attempts: 1, fetchedAt: Self.time
         )
         let line = String(decoding: JSONLineEncoder.line(for: record), as: UTF8.self)
-        #expect(line == #"{"url":"https://a.test/x","final_url":"https://a.test/y","status":200,"title":"Hello","error":null,"content_type":"text/html","bytes":123,"elapsed_ms":45,"attempts":1,"fetched_at":"2025-11-24T22:59:33.045Z"}"# + "\n")
+        #expect(line == #"{"url":"https://a.test/x","final_url":"https://a.test/y","status":200,"title":"Hello","error":null,"content_type":"text/html","bytes":123,"elapsed_ms":45,"attempts":1,"fetched_at":"2025-11-24T22:59:33.045Z","etag":null,"last_modified":null,"content_sha256":null}"# + "\n")
     }
 
-    /// Keys a body stage adds come after `fetched_at`, nested values included, and the
+    /// The validators and the hash follow `fetched_at` (every earlier key keeps its place),
+    /// exactly as received; a `--since` run adds `not_modified` and `changed` after them,
+    /// and a body stage's keys come last.
+    @Test func validatorsHashAndRevisitFollowFetchedAt() {
+        var record = ScrapeRecord(url: "https://a.test/x", status: 304, attempts: 1, fetchedAt: Self.time)
+        record.etag = #"W/"5f-\"x\"""#
+        record.lastModified = "Mon, 07 Dec 2026 17:00:00 GMT"
+        record.contentSHA256 = String(repeating: "ab", count: 32)
+        record.revisit = .init(notModified: true, changed: false)
+        record.extras = [JSONDocument.Member(key: "depth", value: .number("1"))]
+        let line = JSONLineEncoder.line(for: record)
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.hasSuffix(
+            #""fetched_at":"2025-11-24T22:59:33.045Z","etag":"W/\"5f-\\\"x\\\"\"","last_modified":"Mon, 07 Dec 2026 17:00:00 GMT","content_sha256":"# +
+            "\"" + String(repeating: "ab", count: 32) + "\"" + #","not_modified":true,"changed":false,"depth":1}"# + "\n"))
+        #expect(RecordLine.isRecord(line.dropLast()))
+        #expect(RecordLine.status(in: line.dropLast()) == 304)
+        record.revisit = .init(notModified: false, changed: true)
+        #expect(String(decoding: JSONLineEncoder.line(for: record), as: UTF8.self).contains(#""not_modified":false,"changed":true,"depth":1}"#))
+    }
+
+    /// Keys a body stage adds come after `fetched_at` and the validators, nested values included, and the
     /// resume reader still finds the record's own `status` and `error` at the top level
     /// when a nested object has keys of those names.
     @Test func extrasFollowTheFixedKeysAndDoNotFoolTheReader() {
@@ -30,7 +51,7 @@ struct JSONLineEncoderTests {
         ]
         let line = JSONLineEncoder.line(for: record)
         let text = String(decoding: line, as: UTF8.self)
-        #expect(text.hasSuffix(#""fetched_at":"2025-11-24T22:59:33.045Z","fields":{"meta":{"status":503,"error":{"kind":"timeout"}},"tags":["a\"b",null,true]}}"# + "\n"))
+        #expect(text.hasSuffix(#""fetched_at":"2025-11-24T22:59:33.045Z","etag":null,"last_modified":null,"content_sha256":null,"fields":{"meta":{"status":503,"error":{"kind":"timeout"}},"tags":["a\"b",null,true]}}"# + "\n"))
         let body = line.dropLast()
         #expect(RecordLine.isRecord(body))
         #expect(RecordLine.status(in: body) == 200)

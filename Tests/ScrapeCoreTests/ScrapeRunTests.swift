@@ -64,7 +64,10 @@ struct ScrapeRunTests {
             #expect(all(server.url("/bytes/10")).first?["title"] is NSNull)
             #expect(all(server.url("/bytes/10")).first?["bytes"] as? Int == 10)
             for record in records {
-                for key in ["url", "final_url", "status", "title", "error", "content_type", "bytes", "elapsed_ms", "attempts", "fetched_at"] {
+                for key in [
+                    "url", "final_url", "status", "title", "error", "content_type", "bytes", "elapsed_ms", "attempts", "fetched_at", "etag",
+                    "last_modified", "content_sha256",
+                ] {
                     #expect(record[key] != nil, "missing \(key)")
                 }
             }

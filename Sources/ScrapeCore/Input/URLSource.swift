@@ -35,9 +35,16 @@ public final class URLSource: @unchecked Sendable {
         /// percent-encoded as curl and browsers send them (`/caf\xE9` is `/caf%E9`).
         public var requestURL: String {
             guard let invalidBytes else { return text }
+            return Self.requestURL(ofInvalidBytes: invalidBytes)
+        }
+
+        /// The URL requested for a line of these bytes, which are not UTF-8: every byte
+        /// above 0x7F percent-encoded. `--since` keys a record whose `url` is such a line
+        /// by this form too, so the line finds its record again.
+        public static func requestURL(ofInvalidBytes bytes: [UInt8]) -> String {
             var encoded: [UInt8] = []
             let hex = Array("0123456789ABCDEF".utf8)
-            for byte in invalidBytes {
+            for byte in bytes {
                 if byte < 0x80 { encoded.append(byte) } else { encoded += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] }
             }
             return String(decoding: encoded, as: UTF8.self)

@@ -43,6 +43,17 @@ public enum JSONLineEncoder {
         output.append(contentsOf: #","fetched_at":""#.utf8)
         record.fetchedAt.append(to: &output)
         output.append(UInt8(ascii: "\""))
+        // Added after the original keys (issue 28), so every earlier key keeps its place.
+        output.append(contentsOf: #","etag":"#.utf8)
+        appendOptionalString(record.etag, to: &output)
+        output.append(contentsOf: #","last_modified":"#.utf8)
+        appendOptionalString(record.lastModified, to: &output)
+        output.append(contentsOf: #","content_sha256":"#.utf8)
+        appendOptionalString(record.contentSHA256, to: &output)
+        if let revisit = record.revisit {
+            output.append(contentsOf: revisit.notModified ? #","not_modified":true"#.utf8 : #","not_modified":false"#.utf8)
+            output.append(contentsOf: revisit.changed ? #","changed":true"#.utf8 : #","changed":false"#.utf8)
+        }
         for member in record.extras {
             output.append(UInt8(ascii: ","))
             appendString(member.key, to: &output)

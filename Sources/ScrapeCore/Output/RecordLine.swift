@@ -92,8 +92,20 @@ extension RecordLine {
     /// the line does not start that way or the string is malformed.
     static func leadingURL(in line: ArraySlice<UInt8>) -> [UInt8]? {
         guard line.starts(with: urlPrefix) else { return nil }
+        return stringBytes(in: line, from: line.startIndex + urlPrefix.count)
+    }
+
+    /// The bytes of the top-level string value of `key` (given as `"name":`), escapes
+    /// decoded as in ``leadingURL(in:)``; nil when the key is absent or not a string.
+    static func string(of key: [UInt8], in line: ArraySlice<UInt8>) -> [UInt8]? {
+        guard let start = valueStart(of: key, in: line), start < line.endIndex, line[start] == UInt8(ascii: "\"") else { return nil }
+        return stringBytes(in: line, from: start + 1)
+    }
+
+    /// The bytes of the string whose contents start at `start` (after its opening quote).
+    private static func stringBytes(in line: ArraySlice<UInt8>, from start: ArraySlice<UInt8>.Index) -> [UInt8]? {
         var bytes: [UInt8] = []
-        var index = line.startIndex + urlPrefix.count
+        var index = start
         while index < line.endIndex {
             let byte = line[index]
             if byte == UInt8(ascii: "\"") { return bytes }

@@ -134,40 +134,11 @@ public struct ResumeIndex: Sendable {
         return url.withUTF8 { key(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Where a pass over the file ended: the offset after its last newline, and the bytes
-    /// of an unterminated last line.
-    private struct End {
-        var wholeLines: Int64
-        var partial: [UInt8]?
-    }
-
     /// Calls `body` with each newline-terminated line from `offset` on (without its newline).
     private static func forEachLine(
         of file: OutputFile, from offset: Int64, _ body: (ArraySlice<UInt8>) throws(OutputError) -> Void
-    ) throws(OutputError) -> End {
-        var pending: [UInt8] = []
-        var position = offset
-        var wholeLines = offset
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
-        while true {
-            let count = try read(file, into: &chunk, at: position)
-            if count == 0 { break }
-            position += Int64(count)
-            var start = 0
-            while let newline = chunk[start..<count].firstIndex(of: UInt8(ascii: "\n")) {
-                if pending.isEmpty {
-                    try body(chunk[start..<newline])
-                } else {
-                    pending.append(contentsOf: chunk[start..<newline])
-                    try body(pending[...])
-                    pending.removeAll(keepingCapacity: true)
-                }
-                wholeLines = position - Int64(count - newline - 1)
-                start = newline + 1
-            }
-            pending.append(contentsOf: chunk[start..<count])
-        }
-        return End(wholeLines: wholeLines, partial: pending.isEmpty ? nil : pending)
+    ) throws(OutputError) -> LineReader.End {
+        try LineReader.forEachLine(of: file.descriptor, path: file.path, from: offset) { line, _ throws(OutputError) in try body(line) }
     }
 
     /// Copies bytes `0..<end` unchanged (records of earlier daemon runs).
@@ -184,8 +155,6 @@ public struct ResumeIndex: Sendable {
     }
 
     private static func read(_ file: OutputFile, into chunk: inout [UInt8], at position: Int64) throws(OutputError) -> Int {
-        let count = SystemCall.retryingOnInterrupt { chunk.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress, $0.count, off_t(position)) } }
-        guard count >= 0 else { throw OutputError(path: file.path, reason: SystemCall.errorMessage()) }
-        return count
+        try LineReader.read(file.descriptor, path: file.path, into: &chunk, at: position)
     }
 }

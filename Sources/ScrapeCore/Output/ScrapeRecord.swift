@@ -48,11 +48,40 @@ public struct ScrapeRecord: Sendable, Equatable {
     public var attempts: Int
     /// When the record was made.
     public var fetchedAt: Timestamp
+    /// The final response's `ETag`, exactly as received (a weak `W/"…"` one included);
+    /// nil when it sent none, and for a record without a response. A `--since` run sends
+    /// it back as `If-None-Match`.
+    public var etag: String?
+    /// The final response's `Last-Modified`, exactly as received; nil when absent. A
+    /// `--since` run sends it back as `If-Modified-Since`.
+    public var lastModified: String?
+    /// Lowercase hex SHA-256 of the body bytes after any `Content-Encoding` was undone and
+    /// before any charset decoding: what changed pages are told apart by. Nil without a
+    /// response (a 304 carries the earlier record's).
+    public var contentSHA256: String?
+    /// A `--since` run's verdict on the page; nil in other runs, and then the record has
+    /// neither `not_modified` nor `changed`. Written after `content_sha256`.
+    public var revisit: Revisit?
     /// Keys after the contract's fixed ones (what later body stages add, such as `links`),
-    /// in the order they were added; written after `fetched_at`, and free to hold nested
+    /// in the order they were added; written after `content_sha256` (and a `--since` run's
+    /// `not_modified` and `changed`), and free to hold nested
     /// objects and arrays. A key must not be one of the contract's keys (``fields`` and
     /// ``metadata`` have their place after `title`, so they are not extras).
     package var extras: [JSONDocument.Member] = []
+
+    /// What a `--since` run says of a page against the earlier run's record of its URL.
+    public struct Revisit: Sendable, Equatable {
+        /// The server answered our conditional request with 304 Not Modified.
+        public var notModified: Bool
+        /// False for a 304 and for a body whose `content_sha256` equals the earlier
+        /// record's; true when it differs or the earlier output has no record of the URL.
+        public var changed: Bool
+
+        public init(notModified: Bool, changed: Bool) {
+            self.notModified = notModified
+            self.changed = changed
+        }
+    }
 
     public init(
         url: String, finalURL: String? = nil, status: Int? = nil, title: String? = nil, error: Failure? = nil,

@@ -11,6 +11,9 @@ struct ExtractRecord {
     var metadata: JSONDocument?
     /// The system's words when the file could not be read.
     var readError: String?
+    /// SHA-256 of the file's bytes (lowercase hex), as a fetched page's `content_sha256`;
+    /// nil when the file could not be read.
+    var contentSHA256: String?
 
     init(file: String, url: String, title: String?, fields: JSONDocument, metadata: JSONDocument?) {
         self.file = file
@@ -40,6 +43,7 @@ struct ExtractRecord {
         if let metadata { members.append(.init(key: "metadata", value: metadata)) }
         let error: JSONDocument = readError.map { .object([.init(key: "kind", value: .string("read")), .init(key: "message", value: .string($0))]) } ?? .null
         members.append(.init(key: "error", value: error))
+        members.append(.init(key: "content_sha256", value: contentSHA256.map(JSONDocument.string) ?? .null))
         var bytes = JSONDocument.object(members).encoded
         bytes.append(UInt8(ascii: "\n"))
         return bytes

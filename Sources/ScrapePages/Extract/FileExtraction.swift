@@ -7,12 +7,15 @@ import ScrapeHTML
 /// browser).
 ///
 /// Every input file gives exactly one record, in the order given:
-/// `{"file","url","title","fields",["metadata",]"error"}`. `file` is the path as given;
+/// `{"file","url","title","fields",["metadata",]"error","content_sha256"}`. `file` is the path as given;
 /// `url` the base URL the page's relative URLs resolve against (before its `<base href>`):
 /// ``Options/baseURL``, else the file's absolute `file:` URL. `fields` is an object
 /// (empty without `--field`); `metadata` is there with `--metadata`. `error` is null, or
 /// `{"kind":"read","message":…}` for a file that cannot be read (then `title`, `fields`
-/// and `metadata` are null). A file is parsed as HTML whatever its name; its encoding is
+/// and `metadata` are null). `content_sha256` is the SHA-256 of the file's bytes, as a
+/// fetched page's is of its body (so a page saved with `curl -o` hashes as its record
+/// does); null for a file that cannot be read. There is no `etag` or `last_modified`: a
+/// file has no HTTP validators. A file is parsed as HTML whatever its name; its encoding is
 /// sniffed as a response's without a charset (BOM, `<meta>`, else UTF-8) unless
 /// ``Options/charset`` gives one, as an HTTP charset would.
 ///
@@ -112,8 +115,10 @@ public struct FileExtraction: Sendable {
         }
         let contentType = options.charset.map { "text/html; charset=\($0)" } ?? "text/html"
         let page = extractor.extract(body: body, contentType: contentType, url: url)
-        return ExtractRecord(
+        var record = ExtractRecord(
             file: file, url: url, title: page.title, fields: page.fieldsDocument,
             metadata: options.extraction.metadata ? page.metadataDocument : nil)
+        record.contentSHA256 = ContentDigest.sha256Hex(body)
+        return record
     }
 }

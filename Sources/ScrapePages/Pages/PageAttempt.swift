@@ -10,6 +10,12 @@ public struct PageAttempt: Sendable {
     public let number: Int
     /// The host's robots.txt `Crawl-delay`, for the scheduler to space its requests.
     public var crawlDelay: Duration?
+    /// `--since`: the URL's last record in the earlier output (``RevisitStage``); nil
+    /// when it has none or the run has no `--since`.
+    public var previous: PreviousRecord?
+    /// Whether the request carries conditional headers from ``previous``: only then does
+    /// a 304 stand for the earlier record's page.
+    public var isConditional = false
 
     public init(request: FetchRequest.Prepared, number: Int) {
         self.request = request

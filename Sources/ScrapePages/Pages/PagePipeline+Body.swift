@@ -10,7 +10,9 @@ extension PagePipeline {
         public var extra: Extra?
     }
 
-    /// Attempt number `number` at `request`: stages 1 to 3, then `body` as stage 4.
+    /// Attempt number `number` at `request`: stages 1 to 3, then `body` as stage 4 and the
+    /// content hash (or, for a 304 to a `--since` conditional request, the earlier
+    /// record's content, and `body` is not called).
     /// ``attempt(_:number:)`` is this with the pipeline's title or fields stage; `scrape
     /// crawl` passes its own, which takes the title, fields, metadata and links from one parse.
     ///
@@ -21,11 +23,16 @@ extension PagePipeline {
         _ request: FetchRequest.Prepared, number: Int, body: (FetchResponse, inout ScrapeRecord) -> Extra?
     ) async -> BodyAttempt<Extra>? {
         var page = PageAttempt(request: request, number: number)
+        revisit?.lookUp(&page)
         if let robots {
             let answer = await robots.prepare(&page)
             if Task.isCancelled { return nil }
-            if let answer { return .init(attempt: .init(output: answer, outcome: .neutral, crawlDelay: page.crawlDelay), extra: nil) }
+            if var answer {
+                revisit?.mark(&answer, previous: page.previous, carried: false)
+                return .init(attempt: .init(output: answer, outcome: .neutral, crawlDelay: page.crawlDelay), extra: nil)
+            }
         }
+        revisit?.prepare(&page)
         let started = ContinuousClock.now
         let exchange: Result<FetchResponse, HTTPClientError>
         do {
@@ -39,11 +46,21 @@ extension PagePipeline {
         switch exchange {
         case .success(let response):
             var (record, outcome) = classifier.classify(response, of: page, elapsed: elapsed)
-            let extra = body(response, &record)
+            var extra: Extra?
+            if let revisit, let earlier = page.previous, page.isConditional, response.status == 304 {
+                // Not modified: no body to read; the earlier record's content stands.
+                revisit.carry(earlier, into: &record, from: response)
+                revisit.mark(&record, previous: earlier, carried: true)
+            } else {
+                extra = body(response, &record)
+                record.contentSHA256 = ContentDigest.sha256Hex(response.body)
+                revisit?.mark(&record, previous: page.previous, carried: false)
+            }
             let attempt = Scheduler<ContinuousClock>.Attempt(output: record, outcome: outcome, crawlDelay: page.crawlDelay, latency: response.timings.firstByte)
             return .init(attempt: attempt, extra: extra)
         case .failure(let error):
-            let (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
+            var (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
+            revisit?.mark(&record, previous: page.previous, carried: false)
             return .init(attempt: .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay), extra: nil)
         }
     }

@@ -9,17 +9,20 @@ import ScrapeResilience
 ///
 /// The stages, in the order every attempt passes them:
 /// 1. **Before the request** (``RequestStage``): each may change the request or answer
-///    for the page without one. Today: ``RobotsStage`` (robots.txt may forbid the path,
-///    and gives the host's `Crawl-delay`). Cookies, the proxy choice and conditional
-///    headers go here next, after robots.txt (a page robots.txt forbids sends nothing).
+///    for the page without one. ``RobotsStage`` (robots.txt may forbid the path, and
+///    gives the host's `Crawl-delay`), then with `--since` ``RevisitStage``'s conditional
+///    headers (after robots.txt: a page robots.txt forbids sends nothing). Cookies and the
+///    proxy choice go here next.
 /// 2. **The exchange**: the HTTP client sends the request, follows redirects, decodes.
 /// 3. **The response's meaning** (``ResponseClassifier``): the status or transport error
 ///    as the record's fields and error kind, and as an `AttemptOutcome` that the scheduler
 ///    turns into a retry, a breaker count or a final record.
 /// 4. **From the body** (``BodyStage``): each takes something from the response into the
 ///    record. ``TitleStage`` when the run asks for the title only; ``FieldsStage`` (title,
-///    fields and metadata from one parse) when it asks for fields or metadata. Links go
-///    here next, in the order their keys appear in the record.
+///    fields and metadata from one parse) when it asks for fields or metadata; then
+///    ``ContentDigest`` gives `content_sha256`. A 304 to a `--since` conditional request
+///    skips this stage: ``RevisitStage`` carries the earlier record's content instead, and
+///    marks every record `not_modified` / `changed`.
 ///
 /// The stages are ours and static, not a plugin system: the pipeline holds each as a
 /// property, and ``attempt(_:number:)`` reads as the list above. It runs in the calling
@@ -36,6 +39,8 @@ public struct PagePipeline: Sendable {
     let title: TitleStage
     /// Stage 4 with fields or metadata; when set, it gives the title too.
     let fields: FieldsStage?
+    /// `--since`: stages 1 and 4 of a run that compares with an earlier output; nil otherwise.
+    let revisit: RevisitStage?
 
     /// - Parameters:
     ///   - robots: the run's robots.txt cache; nil ignores robots.txt.
@@ -43,14 +48,16 @@ public struct PagePipeline: Sendable {
     ///     (``ScrapeCore/ScrapeConfiguration/Extraction/pageExtractor()``); nil for titles only.
     ///   - extraction: what `extractor` was compiled from: which of `fields` and
     ///     `metadata` the records get.
+    ///   - since: `--since`'s earlier output; nil for a run that compares with none.
     public init(
         client: HTTPClient, robots: RobotsCache? = nil, titles: TitleExtractor = TitleExtractor(), extractor: PageExtractor? = nil,
-        extraction: ScrapeConfiguration.Extraction = .init()
+        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil
     ) {
         self.client = client
         self.robots = robots.map(RobotsStage.init(cache:))
         self.title = TitleStage(extractor: titles)
         self.fields = extractor.map { FieldsStage(extractor: $0, extraction: extraction) }
+        self.revisit = since.map { RevisitStage(previous: $0, extraction: extraction) }
     }
 
     /// Attempt number `number` (1-based) at `request`; nil when the task was cancelled

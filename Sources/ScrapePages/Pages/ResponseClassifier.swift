@@ -4,13 +4,14 @@ import ScrapeHTTP
 import ScrapeResilience
 
 /// Stage 3 of the ``PagePipeline``: what an exchange means. A response becomes the
-/// record's fields (an `http` error for a status >= 400) and an `AttemptOutcome` for the
+/// record's fields (an `http` error for a status >= 400; its validators, `etag` and
+/// `last_modified`, as sent) and an `AttemptOutcome` for the
 /// scheduler's retry and breaker; a transport failure becomes its error kind and outcome.
 /// The status and error mappings to outcomes live in `AttemptOutcome+HTTP.swift`.
 struct ResponseClassifier: Sendable {
     func classify(_ response: FetchResponse, of page: PageAttempt, elapsed: Duration) -> (ScrapeRecord, AttemptOutcome) {
         let status = response.status
-        let record = ScrapeRecord(
+        var record = ScrapeRecord(
             url: page.request.request.url,
             finalURL: response.finalURL,
             status: status,
@@ -21,6 +22,8 @@ struct ResponseClassifier: Sendable {
             attempts: page.number,
             fetchedAt: .now
         )
+        record.etag = response.etag
+        record.lastModified = response.lastModified
         return (record, AttemptOutcome(response: response))
     }
 

@@ -40,6 +40,31 @@ public struct RunSummary: Sendable {
     /// Enough for any one site's crawl; a list of millions of hosts keeps the first ones.
     public static let maxHostLimits = 1000
 
+    /// With `--since`: what the comparison with the earlier output found; nil otherwise.
+    public var since: Since?
+
+    /// What a `--since` run found, counted over the records written.
+    public struct Since: Sendable, Equatable {
+        /// The earlier output, as given.
+        public var path: String
+        /// Records of a 304 (`not_modified: true`).
+        public var notModified = 0
+        /// Records with `changed: true` (a different hash, or a URL the earlier output lacks).
+        public var changed = 0
+        /// Records fetched whole whose hash equals the earlier record's.
+        public var unchanged = 0
+
+        public init(path: String) {
+            self.path = path
+        }
+
+        /// Counts one record's verdict.
+        mutating func add(_ revisit: ScrapeRecord.Revisit) {
+            if revisit.notModified { notModified += 1 }
+            if revisit.changed { changed += 1 } else if !revisit.notModified { unchanged += 1 }
+        }
+    }
+
     public init() {}
 
     /// Notes a scheduler event that the summary reports: an adaptive limit's change.
@@ -48,8 +73,15 @@ public struct RunSummary: Sendable {
         if hostLimits[host] != nil || hostLimits.count < Self.maxHostLimits { hostLimits[host] = limit }
     }
 
-    /// Counts one written record.
-    mutating func add(_ record: ScrapeRecord) {
+
+    /// Counts a written record's `--since` verdict (``since``).
+    private mutating func addRevisit(of record: ScrapeRecord) {
+        if let revisit = record.revisit { since?.add(revisit) }
+    }
+
+    /// Counts one written record (`scrape run`'s and `scrape crawl`'s).
+    public mutating func add(_ record: ScrapeRecord) {
+        addRevisit(of: record)
         records += 1
         bytes += record.bytes ?? 0
         if let status = record.status { statusClasses["\(status / 100)xx", default: 0] += 1 }

@@ -27,10 +27,14 @@ public struct ScrapeRun: Sendable {
         /// file's `fields:`); empty for titles only. Compiled when the run starts: one
         /// that does not compile fails the run before anything is opened or fetched.
         public var extraction: ScrapeConfiguration.Extraction
+        /// `--since`: an earlier run's output to compare with (conditional requests, a 304
+        /// carrying the earlier record, `not_modified` and `changed` in every record); nil
+        /// for a run that compares with nothing. It must not be the output.
+        public var since: String?
 
         public init(
             input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init(),
-            retryFailed: RetryableFailures? = nil, extraction: ScrapeConfiguration.Extraction = .init()
+            retryFailed: RetryableFailures? = nil, extraction: ScrapeConfiguration.Extraction = .init(), since: String? = nil
         ) {
             self.input = input
             self.output = output
@@ -38,16 +42,17 @@ public struct ScrapeRun: Sendable {
             self.http = http
             self.retryFailed = retryFailed
             self.extraction = extraction
+            self.since = since
         }
 
         /// `--resume` or not, as the CLI says it.
         public init(
             input: String, output: String, resume: Bool, http: ScrapeConfiguration.HTTP = .init(), retryFailed: RetryableFailures? = nil,
-            extraction: ScrapeConfiguration.Extraction = .init()
+            extraction: ScrapeConfiguration.Extraction = .init(), since: String? = nil
         ) {
             self.init(
                 input: input, output: output, mode: resume ? .resume(from: 0) : .replace, http: http, retryFailed: retryFailed,
-                extraction: extraction)
+                extraction: extraction, since: since)
         }
     }
 
@@ -68,10 +73,14 @@ public struct ScrapeRun: Sendable {
         case client(HTTPClientError)
         /// A field that does not compile (``Options/extraction``), before anything is opened.
         case fields(ConfigurationError)
+        /// The `--since` file cannot be used: unreadable, not our records, or the output
+        /// itself; nothing was opened or fetched.
+        case since(PreviousRecords.Failure)
 
         public var description: String {
             switch self {
             case .fields(let error): "\(error)"
+            case .since(let error): "\(error)"
             case .input(let error): "\(error)"
             case .output(let error): "\(error)"
             case .client(let error): "\(error)"
@@ -115,6 +124,8 @@ public struct ScrapeRun: Sendable {
         } catch {
             throw .fields(error)
         }
+        let since = try Self.loadSince(options.since, output: options.output)
+        summary.since = since.map { RunSummary.Since(path: $0.path) }
         let source: URLSource
         let writer: RecordWriter
         do {
@@ -123,7 +134,8 @@ public struct ScrapeRun: Sendable {
             throw .input(error)
         }
         do {
-            let file = try OutputFile(path: options.output, mode: options.mode == .replace ? .replace : .resume, inputs: [options.input])
+            let file = try OutputFile(
+                path: options.output, mode: options.mode == .replace ? .replace : .resume, inputs: [options.input] + (options.since.map { [$0] } ?? []))
             if case .resume(let offset) = options.mode {
                 resumeIndex = try ResumeIndex.load(file: file, from: offset, retrying: options.retryFailed)
                 summary.repairedBytes = resumeIndex.repairedBytes
@@ -144,7 +156,8 @@ public struct ScrapeRun: Sendable {
             }
         }
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots, extractor: extractor, extraction: options.extraction)
+        let pipeline = PagePipeline(client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since)
+        let revisit = since.map { RevisitStage(previous: $0, extraction: options.extraction) }
         let scheduler = Scheduler(
             limits: options.http.schedulerLimits,
             politeness: options.http.politeness
@@ -183,6 +196,7 @@ public struct ScrapeRun: Sendable {
                 },
                 reject: { job, attempts in ScrapeRecord.circuitOpen(job.request, attempts: attempts).keepingURL(of: job.line) },
                 emit: { record, inFlight in
+                    let record = revisit?.marked(record) ?? record
                     try writer.append(line: JSONLineEncoder.line(for: record.keyed(for: extraction)))
                     summary.add(record)
                     onProgress?(summary, inFlight)
@@ -215,6 +229,29 @@ public struct ScrapeRun: Sendable {
         if let failure { throw failure }
         summary.elapsed = ContinuousClock.now - started
         return summary
+    }
+}
+
+extension ScrapeRun {
+    /// Opens and indexes the `--since` file, refusing it when it is the output (the same
+    /// path, or the same file through another name): the run would replace the records it
+    /// compares with.
+    ///
+    /// - Throws: ``Failure/since(_:)``.
+    /// - Parameter indexingReferrers: also index the records' `referrer` (`scrape crawl`).
+    public static func loadSince(_ path: String?, output: String, indexingReferrers: Bool = false) throws(Failure) -> PreviousRecords? {
+        guard let path else { return nil }
+        let since: PreviousRecords
+        do throws(PreviousRecords.Failure) {
+            since = try PreviousRecords(path: path, indexingReferrers: indexingReferrers)
+        } catch {
+            throw .since(error)
+        }
+        if since.isSameFile(as: output) {
+            let named = output == "-" ? "standard output" : "-o \(output)"
+            throw .since(.init(path: path, reason: "\(named) is this file: the run would replace the records it compares with; write to another file"))
+        }
+        return since
     }
 }
 

@@ -32,7 +32,7 @@ run: deps
 	scripts/run-example.sh $(RELEASE_BIN)/scrape
 
 ## test: set up, build and run every test (loopback servers only; the stress suite has its own target).
-## Four passes: everything else, the HTML suites, the crawl and field-run suites, then fleet mode (Tests/ScrapeFrontierTests, DaemonFrontierTests), which starts throwaway
+## Four passes: everything else, the HTML suites, the crawl, field-run and --since suites, then fleet mode (Tests/ScrapeFrontierTests, DaemonFrontierTests), which starts throwaway
 ## PostgreSQL 15 clusters (as the postgres user when root) on free 127.0.0.1 ports and stops them when
 ## it ends: their start-up CPU would otherwise compete, on 2 cores, with the tests that time transfers.
 ## A sweep before and after stops any cluster a crashed run left. The HTML suites (tree builder, selectors,
@@ -42,9 +42,9 @@ run: deps
 ## low-speed limit
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests --skip ScrapeHTMLTests --skip ScrapeCrawlTests --skip CrawlCommandTests --skip FieldsRunTests --skip FieldsCommandTests --skip DaemonFieldsTests
+	$(SWIFT) test --skip-build --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests --skip ScrapeHTMLTests --skip ScrapeCrawlTests --skip CrawlCommandTests --skip FieldsRunTests --skip FieldsCommandTests --skip DaemonFieldsTests --skip DaemonCrawlTests --skip SinceRunTests --skip RevisitRunTests
 	$(SWIFT) test --skip-build --filter ScrapeHTMLTests
-	$(SWIFT) test --skip-build --filter 'ScrapeCrawlTests|CrawlCommandTests|FieldsRunTests|FieldsCommandTests|DaemonFieldsTests'
+	$(SWIFT) test --skip-build --filter 'ScrapeCrawlTests|CrawlCommandTests|FieldsRunTests|FieldsCommandTests|DaemonFieldsTests|DaemonCrawlTests|SinceRunTests|RevisitRunTests'
 	@scripts/pg-cluster.sh sweep /tmp/scrape-pg-test
 	$(SWIFT) test --skip-build --filter 'ScrapeFrontierTests|DaemonFrontierTests'; status=$$?; scripts/pg-cluster.sh sweep /tmp/scrape-pg-test; exit $$status
 

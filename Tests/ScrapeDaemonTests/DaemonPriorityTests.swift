@@ -21,7 +21,8 @@ import Testing
     @Test func withOneSlotTheHigherPriorityRunsFirstAndOverlapDecidesTheAnswer() async throws {
         try await TestServer.withRunning { server in
             try await DaemonHarness.with { daemon in
-                let slow = try daemon.write("slow.txt", server.url("/delay/3000") + "\n")
+                // Long enough that the checks below, on a loaded machine, all happen while high-1 runs.
+                let slow = try daemon.write("slow.txt", server.url("/delay/6000") + "\n")
                 let quick = try daemon.write("quick.txt", server.url("/page/1") + "\n")
                 try daemon.writeConfig(Self.quietHTTP + """
                     jobs:

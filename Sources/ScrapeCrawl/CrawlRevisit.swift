@@ -1,3 +1,4 @@
+import Glibc
 import ScrapeCore
 import ScrapeHTML
 import ScrapePages
@@ -28,7 +29,8 @@ struct CrawlRevisit: Sendable {
     static func load(_ options: CrawlRun.Options) throws(CrawlRun.Failure) -> CrawlRevisit? {
         let since: PreviousRecords?
         do throws(ScrapeRun.Failure) {
-            since = try ScrapeRun.loadSince(options.since, output: options.output, indexingReferrers: true)
+            let path = options.sinceOwnOutput ? (access(options.output, F_OK) == 0 ? options.output : nil) : options.since
+            since = try ScrapeRun.loadSince(path, output: options.output, indexingReferrers: true, allowingOutput: options.sinceOwnOutput)
         } catch {
             throw .refused(error.description)
         }

@@ -36,6 +36,10 @@ public struct CrawlRun: Sendable {
         public var inputs: [String]
         /// `--since`: an earlier crawl's output to compare with (``CrawlRevisit``); nil for none.
         public var since: String?
+        /// Compare with the output's own earlier records instead (a daemon `crawl:` job's
+        /// `revisit`: its output appends crawl after crawl). A missing output compares with
+        /// nothing.
+        public var sinceOwnOutput = false
 
         public init(
             settings: CrawlSettings, output: String, state: String? = nil, resume: Bool = false, http: ScrapeConfiguration.HTTP = .init(),

@@ -60,6 +60,13 @@ final class DaemonMetrics: Sendable {
         }
     }
 
+    /// Counts what a run of job `job` found against its last run (`revisit`):
+    /// `scrape_not_modified_total{job}` (304s) and `scrape_changed_total{job}`.
+    func revisit(_ since: RunSummary.Since, job: String) {
+        Counter(label: "scrape_not_modified_total", dimensions: [("job", job)], factory: factory).increment(by: since.notModified)
+        Counter(label: "scrape_changed_total", dimensions: [("job", job)], factory: factory).increment(by: since.changed)
+    }
+
     /// Forgets run `run`'s breakers: they end with it.
     func runEnded(_ run: String) {
         _ = openCircuits.withLock { $0.removeValue(forKey: run) }

@@ -40,8 +40,10 @@ extension JobRunner {
                 settings: settings, output: output, state: statePath, resume: continued != nil, extraction: job.extraction,
                 inputs: seedsFile.map { [$0] } ?? [])
             options.appendFrom = offset
+            options.sinceOwnOutput = job.revisit
             switch await context.crawl(options, job: job.name, runID: id) {
             case .success(let summary):
+                if let since = summary.run.since { context.metrics.revisit(since, job: job.name) }
                 run.records = summary.run.records
                 run.errors = summary.run.errors
                 run.skipped = summary.run.skipped

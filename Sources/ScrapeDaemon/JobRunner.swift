@@ -41,11 +41,14 @@ struct JobRunner: Sendable {
             do {
                 let offset = try resuming?.outputOffset ?? OutputFile.repairTail(path: output)
                 try markStarted(job.name, run: run, number: number, offset: offset)
-                switch await context.scrape(input: resolve(urlsFile), output: output, from: offset, runID: id, extraction: job.extraction) {
+                switch await context.scrape(
+                    input: resolve(urlsFile), output: output, from: offset, runID: id, extraction: job.extraction, revisit: job.revisit)
+                {
                 case .success(let summary):
                     run.records = summary.records
                     run.errors = summary.errors
                     run.skipped = summary.skipped
+                    if let since = summary.since { context.metrics.revisit(since, job: job.name) }
                     run.outcome = summary.interrupted ? .interrupted : .succeeded
                     if summary.interrupted { run.message = "stopped before the end of the list; resumed on the next start" }
                 case .failure(let failure):

@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import ScrapeCore
 import ScrapeCrawl
@@ -22,10 +23,14 @@ struct RunContext: Sendable {
     ///
     /// - Parameter extraction: a `scrape:` job's `fields:` and `metadata:`; none for inbox files.
     func scrape(
-        input: String, output: String, from offset: Int64, runID: String, extraction: ScrapeConfiguration.Extraction = .init()
+        input: String, output: String, from offset: Int64, runID: String, extraction: ScrapeConfiguration.Extraction = .init(),
+        revisit: Bool = false
     ) async -> Result<RunSummary, ScrapeRun.Failure> {
         let (client, http) = engine.lease()
-        var run = ScrapeRun(options: .init(input: input, output: output, mode: .resume(from: offset), http: http, extraction: extraction))
+        var options = ScrapeRun.Options(input: input, output: output, mode: .resume(from: offset), http: http, extraction: extraction)
+        options.sinceOwnOutput = revisit
+        if revisit { Self.create(output) }
+        var run = ScrapeRun(options: options)
         run.client = client
         let metrics = self.metrics
         let registry = self.registry
@@ -58,6 +63,7 @@ struct RunContext: Sendable {
         let (client, http) = engine.lease()
         var options = options
         options.http = http
+        if options.sinceOwnOutput { Self.create(options.output) }
         var run = CrawlRun(options: options)
         run.client = client
         let metrics = self.metrics
@@ -83,5 +89,12 @@ struct RunContext: Sendable {
         metrics.runEnded(runID)
         await engine.release(client)
         return result
+    }
+
+    /// Creates an empty `output` if there is none, so a job's first revisiting run
+    /// compares with nothing (every record `changed: true`) rather than not at all.
+    private static func create(_ output: String) {
+        let descriptor = open(output, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)
+        if descriptor >= 0 { close(descriptor) }
     }
 }

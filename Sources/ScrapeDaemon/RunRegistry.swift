@@ -23,6 +23,10 @@ final class RunRegistry: Sendable {
         var message: String?
         /// A queued job run's place in the run queue: 1 starts at the next free slot.
         var position: Int?
+        /// With a job's revisit: records of a 304, and records whose content changed (or
+        /// whose URL is new); absent for runs that compare with nothing.
+        var notModified: Int?
+        var changed: Int?
     }
 
     private struct Storage {
@@ -75,6 +79,8 @@ final class RunRegistry: Sendable {
             storage.entries[id]?.records = summary.records
             storage.entries[id]?.errors = summary.errors
             storage.entries[id]?.skipped = summary.skipped
+            storage.entries[id]?.notModified = summary.since?.notModified
+            storage.entries[id]?.changed = summary.since?.changed
         }
     }
 

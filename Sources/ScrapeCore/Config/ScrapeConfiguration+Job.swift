@@ -34,6 +34,9 @@ extension ScrapeConfiguration {
         public var overlap = Overlap.skip
         /// A `scrape:` or `crawl:` job's `fields:` and `metadata:` (empty for other jobs).
         public var extraction = Extraction()
+        /// Whether the daemon's runs of a `scrape:` or `crawl:` job compare with the job's
+        /// last run (conditional requests, `not_modified`, `changed`): `revisit:`, default true.
+        public var revisit = true
 
         /// `overlap:`, for a turn (or `POST /jobs/NAME/run`) that comes while the job runs.
         public enum Overlap: String, Sendable, Equatable {

@@ -28,17 +28,24 @@ import ScrapeHTTP
 /// | `at_start` | bool (daemon) | false |
 /// | `priority` | whole number, negative too (daemon) | 0 |
 /// | `overlap` | `skip` or `queue` (daemon) | `skip` |
+/// | `revisit` | bool: `scrape:` and `crawl:` jobs re-fetch conditionally from run to run (daemon) | true |
 extension ScrapeConfiguration.Job {
     /// The keys that say what a job fetches; a job has exactly one.
     static let sourceKeys = ["scrape", "api", "crawl", "ws"]
 
     init(_ map: YAMLMap) throws(ConfigurationError) {
-        try map.allowOnly(["name"] + Self.sourceKeys + ["output", "every", "at_start", "priority", "overlap"])
+        try map.allowOnly(["name"] + Self.sourceKeys + ["output", "every", "at_start", "priority", "overlap", "revisit"])
         name = try map.requiredString("name", "a job name")
         output = try map.string("output")
         every = try map.duration("every")
         atStart = try map.bool("at_start") ?? false
         (priority, overlap) = try Self.queueKeys(map)
+        revisit = try map.bool("revisit") ?? true
+        if map["revisit"] != nil, let other = ["api", "ws"].first(where: { map[$0] != nil }) {
+            throw ConfigurationError(
+                key: map.path("revisit"), message: "revisit: applies to scrape: and crawl: jobs (pages with validators), not \(other): jobs",
+                line: map.line("revisit"))
+        }
         let given = Self.sourceKeys.filter { map[$0] != nil }
         if given.count > 1 {
             throw ConfigurationError(

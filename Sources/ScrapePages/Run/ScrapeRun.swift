@@ -1,3 +1,4 @@
+import Glibc
 public import ScrapeCore
 public import ScrapeHTTP
 import ScrapeHTML
@@ -31,6 +32,16 @@ public struct ScrapeRun: Sendable {
         /// carrying the earlier record, `not_modified` and `changed` in every record); nil
         /// for a run that compares with nothing. It must not be the output.
         public var since: String?
+        /// Compare with the output's own earlier records instead (a daemon job's `revisit`:
+        /// its output appends run after run, so its last record of a URL is the last run's).
+        /// A missing output compares with nothing; ``since`` is then ignored.
+        public var sinceOwnOutput = false
+
+        /// The file to compare with, if any: ``since``, or the output itself.
+        var sincePath: String? {
+            guard sinceOwnOutput else { return since }
+            return access(output, F_OK) == 0 ? output : nil
+        }
 
         public init(
             input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init(),
@@ -124,7 +135,7 @@ public struct ScrapeRun: Sendable {
         } catch {
             throw .fields(error)
         }
-        let since = try Self.loadSince(options.since, output: options.output)
+        let since = try Self.loadSince(options.sincePath, output: options.output, allowingOutput: options.sinceOwnOutput)
         summary.since = since.map { RunSummary.Since(path: $0.path) }
         let source: URLSource
         let writer: RecordWriter
@@ -239,7 +250,11 @@ extension ScrapeRun {
     ///
     /// - Throws: ``Failure/since(_:)``.
     /// - Parameter indexingReferrers: also index the records' `referrer` (`scrape crawl`).
-    public static func loadSince(_ path: String?, output: String, indexingReferrers: Bool = false) throws(Failure) -> PreviousRecords? {
+    /// - Parameter allowingOutput: the file may be the output (a daemon job's revisit,
+    ///   which appends after the records it compares with).
+    public static func loadSince(
+        _ path: String?, output: String, indexingReferrers: Bool = false, allowingOutput: Bool = false
+    ) throws(Failure) -> PreviousRecords? {
         guard let path else { return nil }
         let since: PreviousRecords
         do throws(PreviousRecords.Failure) {
@@ -247,7 +262,7 @@ extension ScrapeRun {
         } catch {
             throw .since(error)
         }
-        if since.isSameFile(as: output) {
+        if !allowingOutput, since.isSameFile(as: output) {
             let named = output == "-" ? "standard output" : "-o \(output)"
             throw .since(.init(path: path, reason: "\(named) is this file: the run would replace the records it compares with; write to another file"))
         }

@@ -45,9 +45,9 @@ run: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter HTTPClientLimitsTests
-	$(SWIFT) test --skip-build --skip HTTPClientLimitsTests --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests --skip ScrapeHTMLTests --skip ScrapeCrawlTests --skip CrawlCommandTests --skip FieldsRunTests --skip FieldsCommandTests --skip DaemonFieldsTests --skip DaemonCrawlTests --skip SinceRunTests --skip RevisitRunTests
+	$(SWIFT) test --skip-build --skip HTTPClientLimitsTests --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests --skip ScrapeHTMLTests --skip ScrapeCrawlTests --skip CrawlCommandTests --skip FieldsRunTests --skip FieldsCommandTests --skip DaemonFieldsTests --skip DaemonCrawlTests --skip SinceRunTests --skip RevisitRunTests --skip DaemonRevisitTests
 	$(SWIFT) test --skip-build --filter ScrapeHTMLTests
-	$(SWIFT) test --skip-build --filter 'ScrapeCrawlTests|CrawlCommandTests|FieldsRunTests|FieldsCommandTests|DaemonFieldsTests|DaemonCrawlTests|SinceRunTests|RevisitRunTests'
+	$(SWIFT) test --skip-build --filter 'ScrapeCrawlTests|CrawlCommandTests|FieldsRunTests|FieldsCommandTests|DaemonFieldsTests|DaemonCrawlTests|SinceRunTests|RevisitRunTests|DaemonRevisitTests'
 	@scripts/pg-cluster.sh sweep /tmp/scrape-pg-test
 	$(SWIFT) test --skip-build --filter 'ScrapeFrontierTests|DaemonFrontierTests'; status=$$?; scripts/pg-cluster.sh sweep /tmp/scrape-pg-test; exit $$status
 

@@ -1,4 +1,4 @@
-import ScrapePages
+public import ScrapePages
 import ScrapeCore
 import ScrapeBase
 public import ScrapeHTTP
@@ -26,8 +26,10 @@ public enum APIRunner {
     /// - Parameter parentRecords: records of parent jobs not in `runs` (read back from their
     ///   outputs), by job name.
     /// - Returns: each job's summary or failure, in the order of `runs`.
+    /// - Parameter hosts: the daemon's host table, shared with its other runs; nil for a
+    ///   run whose hosts are its own.
     public static func run(
-        _ runs: [APIJobRun], client: HTTPClient, parentRecords: [String: [[UInt8]]] = [:]
+        _ runs: [APIJobRun], client: HTTPClient, parentRecords: [String: [[UInt8]]] = [:], hosts: HostTable<ContinuousClock.Instant>? = nil
     ) async -> [Result<APIJobRun.Summary, APIJobRun.Failure>] {
         let started = ContinuousClock.now
         let opened = runs.map { open($0, client: client) }
@@ -37,8 +39,8 @@ public enum APIRunner {
         // Pages of a known total queued ahead: enough to keep every slot busy twice over.
         var machine = StateMachine(opened.map(\.opening), fanOutWindow: max(2, 2 * http.concurrency))
         let (requests, nextRequest) = AsyncStream.makeStream(of: APIPageRequest.self)
-        let scheduler = Scheduler(
-            limits: http.schedulerLimits, politeness: http.politeness)
+        var scheduler = Scheduler(limits: http.schedulerLimits, politeness: http.politeness)
+        scheduler.hosts = hosts
 
         /// Does what the machine decided, and what that leads to.
         func act(_ decided: [StateMachine.Action]) {

@@ -105,6 +105,8 @@ public struct CrawlRun: Sendable {
     /// The client to fetch with; nil makes one for the crawl and shuts it down at the end.
     /// The daemon shares one across runs.
     public var client: HTTPClient?
+    /// The daemon's host table, shared with its other runs; nil: this run's hosts are its own.
+    public var hosts: HostTable<ContinuousClock.Instant>?
     /// Asked before anything starts; once false, no more URLs are taken from the queue,
     /// while pages already started finish and are recorded, their links queued (the
     /// daemon's drain). The summary then says `interrupted`; the state keeps the rest, and
@@ -283,10 +285,8 @@ public struct CrawlRun: Sendable {
     ) async throws -> Scheduler<ContinuousClock>.Outcome {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
         let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous)
-        let scheduler = Scheduler(
-            limits: options.http.schedulerLimits,
-            politeness: options.http.politeness
-        )
+        var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
+        scheduler.hosts = hosts
         let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))
         let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
         let extraction = options.extraction

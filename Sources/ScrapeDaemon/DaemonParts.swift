@@ -34,7 +34,7 @@ struct DaemonParts: Sendable {
         try paths.createDirectories(jobs: file.jobs)
         stateLock = try StateDirectoryLock(directory: paths.stateDirectory)
         store = try StateStore(path: paths.stateFile)
-        engine = try Engine(http: file.http, notifier: notifier, logger: logger)
+        engine = try Engine(http: file.http, daemon: file.daemon, notifier: notifier, logger: logger)
         metrics = DaemonMetrics()
         for (name, job) in store.snapshot.jobs { if let success = job.lastSuccess { metrics.restoreLastSuccess(name, at: success) } }
         drain = Drain()

@@ -1,6 +1,7 @@
 import Logging
 import ScrapeCore
 import ScrapeHTTP
+import ScrapePages
 import ServiceLifecycle
 import ScrapeBase
 import Synchronization
@@ -25,6 +26,9 @@ final class Engine: Service, Sendable {
     }
 
     private let state: Locked<State>
+    /// The daemon's hosts, shared by every run: what one host sees from the whole daemon
+    /// (`daemon.per_host_concurrency`, `daemon.per_host_rate`, `Retry-After` pauses).
+    let hosts: HostTable<ContinuousClock.Instant>
     private let notifier: SystemdNotifier
     private let logger: Logger
     /// The last time the I/O loop answered, as uptime nanoseconds.
@@ -33,8 +37,11 @@ final class Engine: Service, Sendable {
     /// How often the loop is checked: half of `WATCHDOG_USEC`, else every second.
     let tick: Duration
 
-    init(http: ScrapeConfiguration.HTTP, notifier: SystemdNotifier, logger: Logger) throws(HTTPClientError) {
+    init(
+        http: ScrapeConfiguration.HTTP, daemon: ScrapeConfiguration.Daemon = .init(), notifier: SystemdNotifier, logger: Logger
+    ) throws(HTTPClientError) {
         state = Locked(State(client: try HTTPClient(configuration: http.clientConfiguration), http: http))
+        hosts = HostTable(limits: Self.hostLimits(http: http, daemon: daemon))
         self.notifier = notifier
         self.logger = logger
         tick = min(notifier.watchdogInterval ?? .seconds(1), .seconds(1))
@@ -60,10 +67,18 @@ final class Engine: Service, Sendable {
         await retired?.shutdown()
     }
 
-    /// Applies a reloaded `http:` section to runs started from now on.
+    /// What one host may get from the whole daemon: `daemon.per_host_concurrency` and
+    /// `daemon.per_host_rate`, by default the file's `http:` ones.
+    static func hostLimits(http: ScrapeConfiguration.HTTP, daemon: ScrapeConfiguration.Daemon) -> HostTable<ContinuousClock.Instant>.Limits {
+        .init(perHostConcurrency: daemon.perHostConcurrency ?? http.perHostConcurrency, perHostRate: (daemon.perHostRate ?? http.perHostRate)?.perSecond)
+    }
+
+    /// Applies a reloaded `http:` section to runs started from now on; the host limits at
+    /// once (runs in flight included).
     ///
     /// - Throws: `HTTPClientError` when the new client cannot start (the old one stays).
-    func apply(_ http: ScrapeConfiguration.HTTP) async throws(HTTPClientError) {
+    func apply(_ http: ScrapeConfiguration.HTTP, daemon: ScrapeConfiguration.Daemon) async throws(HTTPClientError) {
+        hosts.update(Self.hostLimits(http: http, daemon: daemon))
         guard state.withLock({ $0.http != http }) else { return }
         let replacement = try HTTPClient(configuration: http.clientConfiguration)
         let idle = state.withLock { state -> HTTPClient? in

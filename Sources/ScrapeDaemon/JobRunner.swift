@@ -79,7 +79,7 @@ struct JobRunner: Sendable {
                 let finalRuns = runs
                 let result = await context.drain.cancellingAtDeadline { () async -> Result<APIJobRun.Summary, APIJobRun.Failure> in
                     // The job's own result; a failed ancestor fails it with a message naming the parent.
-                    await APIRunner.run(finalRuns, client: client)[0]
+                    await APIRunner.run(finalRuns, client: client, hosts: context.engine.hosts)[0]
                 }
                 await context.engine.release(client)
                 switch result {
@@ -104,6 +104,8 @@ struct JobRunner: Sendable {
 
         run.finished = Self.unixSeconds
         let finished = run
+        // Metrics first: whoever sees the run ended in /jobs finds it counted in /metrics.
+        context.metrics.jobRun(job.name, outcome: run.outcome, at: run.finished ?? 0)
         do {
             try store.update { state in
                 state.jobs[job.name, default: .init()].lastRun = finished
@@ -113,7 +115,6 @@ struct JobRunner: Sendable {
         } catch {
             logger.error("cannot save the daemon state", metadata: ["error": "\(error)"])
         }
-        context.metrics.jobRun(job.name, outcome: run.outcome, at: run.finished ?? 0)
         context.registry.finished(id: id, state: run.outcome, records: run.records, errors: run.errors, skipped: run.skipped, message: run.message)
         var metadata: Logger.Metadata = [
             "job": "\(job.name)", "run": "\(id)", "outcome": "\(run.outcome.rawValue)", "records": "\(run.records)", "errors": "\(run.errors)",

@@ -61,7 +61,7 @@ actor Reloader {
             }
             try paths.createDirectories(jobs: loaded.file.jobs)
             do {
-                try await engine.apply(loaded.file.http)
+                try await engine.apply(loaded.file.http, daemon: new)
             } catch {
                 throw DaemonError.configuration(ConfigurationError(key: "http", message: "cannot start an HTTP client with these settings: \(error)"))
             }

@@ -32,6 +32,7 @@ struct RunContext: Sendable {
         if revisit { Self.create(output) }
         var run = ScrapeRun(options: options)
         run.client = client
+        run.hosts = engine.hosts
         let metrics = self.metrics
         let registry = self.registry
         let drain = self.drain
@@ -66,6 +67,7 @@ struct RunContext: Sendable {
         if options.sinceOwnOutput { Self.create(options.output) }
         var run = CrawlRun(options: options)
         run.client = client
+        run.hosts = engine.hosts
         let metrics = self.metrics
         let registry = self.registry
         let drain = self.drain

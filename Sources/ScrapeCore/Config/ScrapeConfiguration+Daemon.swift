@@ -18,6 +18,13 @@ extension ScrapeConfiguration {
         /// ordered by priority (docs/daemon.md, "Priorities and overlap"). Default 4: runs share
         /// one engine, so more runs split the same `http.concurrency` more ways.
         public var maxConcurrentRuns = 4
+        /// `per_host_concurrency`: requests in flight to one host from the whole daemon, every
+        /// run together (each run's `http.per_host_concurrency` stays a cap within it); nil
+        /// means the file's `http.per_host_concurrency`.
+        public var perHostConcurrency: Int?
+        /// `per_host_rate`: requests per second to one host from the whole daemon; nil means
+        /// the file's `http.per_host_rate`.
+        public var perHostRate: Rate?
         /// `daemon.frontier`: the daemon as a fleet member; nil: not one.
         public var frontier: Frontier?
 
@@ -65,10 +72,14 @@ extension ScrapeConfiguration.Daemon {
     /// | `token_file` | path | none; required off loopback |
     /// | `drain_timeout` | duration | 20s |
     /// | `max_concurrent_runs` | integer >= 1 | 4 |
+    /// | `per_host_concurrency` | integer >= 1 | `http.per_host_concurrency` |
+    /// | `per_host_rate` | `N/s`, `N/m`, `N/h` | `http.per_host_rate` |
     /// | `frontier` | map (below) | none |
     init(_ map: YAMLMap) throws(ConfigurationError) {
         self.init()
-        try map.allowOnly(["listen", "state_dir", "inbox", "token_file", "drain_timeout", "max_concurrent_runs", "frontier"])
+        try map.allowOnly([
+            "listen", "state_dir", "inbox", "token_file", "drain_timeout", "max_concurrent_runs", "per_host_concurrency", "per_host_rate", "frontier",
+        ])
         if let node = map["frontier"] { frontier = try ScrapeConfiguration.Frontier(YAMLMap(node, path: map.path("frontier"))) }
         if let text = try map.string("listen") {
             guard let address = ScrapeConfiguration.ListenAddress(parsing: text) else {
@@ -81,6 +92,8 @@ extension ScrapeConfiguration.Daemon {
         tokenFile = try map.string("token_file")
         drainTimeout = try map.duration("drain_timeout") ?? drainTimeout
         maxConcurrentRuns = try map.int("max_concurrent_runs", minimum: 1) ?? maxConcurrentRuns
+        perHostConcurrency = try map.int("per_host_concurrency", minimum: 1)
+        perHostRate = try map.rate("per_host_rate")
         if !listen.isLoopback, tokenFile == nil {
             throw ConfigurationError(
                 key: map.path("token_file"),
@@ -100,6 +113,8 @@ extension ScrapeConfiguration.Daemon {
           \(tokenFile.map { "token_file: \($0)" } ?? "# token_file: none (mutating endpoints open to loopback clients)")
           drain_timeout: \(drainTimeout.configDescription)
           max_concurrent_runs: \(maxConcurrentRuns)
+          \(perHostConcurrency.map { "per_host_concurrency: \($0)" } ?? "# per_host_concurrency: http.per_host_concurrency's")
+          \(perHostRate.map { "per_host_rate: \($0)" } ?? "# per_host_rate: http.per_host_rate's")
         """ + (frontier.map { "\n" + $0.effectiveSettings } ?? "")
     }
 }

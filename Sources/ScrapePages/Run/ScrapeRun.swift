@@ -112,6 +112,8 @@ public struct ScrapeRun: Sendable {
     /// The client to fetch with; nil makes one for the run and shuts it down at the end.
     /// The daemon shares one across runs.
     public var client: HTTPClient?
+    /// The daemon's host table, shared with its other runs; nil: this run's hosts are its own.
+    public var hosts: HostTable<ContinuousClock.Instant>?
     /// Asked before anything starts; once false, nothing more is read or started, while
     /// transfers already started finish (the daemon's drain). The run's summary then says
     /// `interrupted`, and the URLs not started have no record, so a resume redoes them.
@@ -169,10 +171,8 @@ public struct ScrapeRun: Sendable {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
         let pipeline = PagePipeline(client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since)
         let revisit = since.map { RevisitStage(previous: $0, extraction: options.extraction) }
-        let scheduler = Scheduler(
-            limits: options.http.schedulerLimits,
-            politeness: options.http.politeness
-        )
+        var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
+        scheduler.hosts = hosts
         let onNotice = self.onNotice
         let onEvent = self.onEvent
         let onAttempt = self.onAttempt

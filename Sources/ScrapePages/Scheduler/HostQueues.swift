@@ -119,6 +119,15 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     let perHostLimit: Int
     /// Set when each host's limit adapts (``AdaptiveLimit``).
     private let adaptive: AdaptiveLimit<Instant>.Configuration?
+    /// The daemon's host table and this run's place at it: slots, rates and pauses every
+    /// run shares (nil for a run on its own).
+    private let shared: Shared?
+
+    /// A run's share of a ``HostTable``.
+    struct Shared {
+        let table: HostTable<Instant>
+        let member: HostTable<Instant>.Member
+    }
     private let perHostRate: Double?
     private let burst: Int
     private let breakerConfiguration: CircuitBreaker<Instant>.Configuration
@@ -138,8 +147,10 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         perHostRate: Double? = nil,
         burst: Int = 1,
         breaker: CircuitBreaker<Instant>.Configuration = .init(),
-        adaptive: AdaptiveLimit<Instant>.Configuration? = nil
+        adaptive: AdaptiveLimit<Instant>.Configuration? = nil,
+        shared: Shared? = nil
     ) {
+        self.shared = shared
         self.perHostLimit = max(1, adaptive?.ceiling ?? perHostLimit)
         self.adaptive = adaptive
         self.perHostRate = perHostRate
@@ -167,6 +178,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
     /// Pauses a host's origins until `until` (a `Retry-After` on 429).
     mutating func pause(_ host: String, until: Instant) {
         updateHost(host) { state in state.pausedUntil = max(state.pausedUntil ?? until, until) }
+        shared?.table.pause(host, until: until)
     }
 
     /// Slows a host to one request per `interval` at most (robots.txt `Crawl-delay`).
@@ -194,7 +206,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         for _ in 0..<ready.count {
             guard let name = ready.popFirst(), let index = origins.index(forKey: name) else { continue }
             let hostIndex = hosts.index(forKey: origins.values[index].host) ?? trackHost(origins.values[index].host)
-            switch Self.dispatch(&origins.values[index], host: &hosts.values[hostIndex], at: now, fixedLimit: perHostLimit) {
+            switch Self.dispatch(&origins.values[index], host: &hosts.values[hostIndex], at: now, fixedLimit: perHostLimit, shared: shared) {
             case .notReady:
                 continue
             case .later(let instant):
@@ -217,7 +229,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
 
     /// One origin's part of ``next(at:)``: what it can do at `now`, with its and its host's
     /// state already updated (slot and token taken, or `isReady` cleared and parked).
-    private static func dispatch(_ origin: inout Origin, host: inout Host, at now: Instant, fixedLimit: Int) -> Dispatch {
+    private static func dispatch(_ origin: inout Origin, host: inout Host, at now: Instant, fixedLimit: Int, shared: Shared?) -> Dispatch {
         if origin.waiting == 0 {
             origin.isReady = false
             return .notReady
@@ -238,8 +250,11 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         let retryIndex = origin.dueRetry(at: now)
         if retryIndex == nil, origin.fresh.isEmpty { return .later(origin.earliestRetry) }
         if let available = host.bucket?.nextAvailable(at: now) { return .later(available) }
+        // The daemon's share of the host last: what it grants is taken at once.
+        if let shared, case .later(let instant) = shared.table.acquire(origin.host, for: shared.member, at: now) { return .later(instant) }
         let (permission, transition) = origin.breaker.permission(at: now)
         guard permission == .allowed else {
+            if let shared { shared.table.release(origin.host, for: shared.member, at: now) }
             origin.isReady = false  // a probe is out; its outcome brings the origin back
             return .notReady
         }
@@ -270,6 +285,7 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         inFlightCount -= 1
         origins.values[index].inFlight -= 1
         hosts.values[hostIndex].inFlight -= 1
+        if let shared { shared.table.release(name, for: shared.member, at: now) }
         var finish = Finish(transition: origins.values[index].breaker.record(outcome, at: now))
         if let signal = AdaptiveLimit<Instant>.Signal(outcome, latency: latency) {
             // Work waited for a slot of this host: the limit, not the input, held it back.

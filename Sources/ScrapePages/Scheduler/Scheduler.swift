@@ -1,3 +1,4 @@
+import ScrapeBase
 import ScrapeCore
 public import ScrapeResilience
 
@@ -134,6 +135,9 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
     public let limits: Limits
     public let politeness: Politeness
     public let clock: C
+    /// The daemon's host table, shared with its other runs (``HostTable``); nil for a run
+    /// whose hosts are its own.
+    public var hosts: HostTable<C.Instant>?
 
     public init(limits: Limits, politeness: Politeness = Politeness(), clock: C) {
         self.limits = limits
@@ -157,6 +161,8 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         case flush
         /// The intake closed (the watcher saw it): decide again, even with nothing in flight.
         case intakeClosed
+        /// The host table handed this run a slot (or woke it to ask again).
+        case hostTurn
     }
 
     /// Runs every job of the input.
@@ -189,9 +195,12 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         intakeOpen: (@Sendable () -> Bool)? = nil,
         onEvent: (Event) -> Void = { _ in }
     ) async throws -> Outcome {
+        let member = hosts?.join()
+        defer { if let hosts, let member { hosts.leave(member, at: clock.now) } }
         var queues = HostQueues<Pending<Payload, Output>, C.Instant>(
             perHostLimit: limits.perHostConcurrency, globalRate: politeness.globalRate,
-            perHostRate: politeness.perHostRate, burst: politeness.burst, breaker: politeness.breaker, adaptive: limits.adaptivePerHost
+            perHostRate: politeness.perHostRate, burst: politeness.burst, breaker: politeness.breaker, adaptive: limits.adaptivePerHost,
+            shared: hosts.flatMap { hosts in member.map { .init(table: hosts, member: $0) } }
         )
         var outcome = Outcome()
         var inputDone = false
@@ -222,6 +231,15 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     return .intakeClosed
                 }
             }
+            // Another run's freed slot or token wakes this one (it asks again in `next`).
+            func listenForHostTurns() {
+                guard let doorbell = member?.doorbell else { return }
+                group.addTask {
+                    await doorbell.wait(upTo: .seconds(1))
+                    return .hostTurn
+                }
+            }
+            listenForHostTurns()
             func deliver(_ output: Output, inFlight: Int) throws {
                 try emit(output, inFlight)
                 outcome.emitted += 1
@@ -291,6 +309,8 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     if timer == deadline { timer = nil }
                 case .intakeClosed:
                     break  // the loop's top sees it
+                case .hostTurn:
+                    listenForHostTurns()
                 case .flush:
                     flushPending = false
                     try flush()

@@ -1,9 +1,7 @@
-import ScrapeBase
-
 /// Wakes one waiting task: rung by whoever has news (a NOTIFY from PostgreSQL, a fetch
-/// that freed a slot, a stop), waited on with a timeout. A ring while nobody waits is
+/// that freed a slot, a host another run freed, a stop), waited on with a timeout. A ring while nobody waits is
 /// kept until the next wait, so no news is lost between a check and a wait.
-final class Doorbell: Sendable {
+public final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -12,7 +10,9 @@ final class Doorbell: Sendable {
 
     private let state = Locked(State())
 
-    func ring() {
+    public init() {}
+
+    public func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.rung = true
@@ -25,7 +25,7 @@ final class Doorbell: Sendable {
     }
 
     /// Returns at the next ring (or at once if one came since the last wait), or after `timeout`.
-    func wait(upTo timeout: Duration) async {
+    public func wait(upTo timeout: Duration) async {
         let generation: Int? = state.withLock { state in
             if state.rung {
                 state.rung = false

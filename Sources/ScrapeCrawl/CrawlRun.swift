@@ -13,7 +13,7 @@ import Glibc
 /// writer. What differs is the input: the queue in the state file (``CrawlState``), read
 /// in batches, lowest depth first. Records are `scrape run`'s plus `depth` and `referrer`
 /// after `fetched_at`.
-public struct CrawlRun: Sendable {
+public struct CrawlRun: Sendable, PageRunHooks {
     public struct Options: Sendable {
         public var settings: CrawlSettings
         /// The output path, or `-` for stdout.

@@ -31,17 +31,7 @@ struct RunContext: Sendable {
         options.sinceOwnOutput = revisit
         if revisit { Self.create(output) }
         var run = ScrapeRun(options: options)
-        run.client = client
-        run.hosts = engine.hosts
-        let metrics = self.metrics
-        let registry = self.registry
-        let drain = self.drain
-        let logger = self.logger
-        run.intakeOpen = { !drain.isDraining }
-        run.onAttempt = { record in metrics.attempt(record) }
-        run.onEvent = { event in metrics.circuit(event, run: runID) }
-        run.onNotice = { notice in logger.warning("\(notice)", metadata: ["run": "\(runID)"]) }
-        run.onProgress = { summary, _ in registry.progress(id: runID, summary) }
+        plug(into: &run, client: client, runID: runID)
         let finalRun = run
         let result = await drain.cancellingAtDeadline { () async -> Result<RunSummary, ScrapeRun.Failure> in
             do throws(ScrapeRun.Failure) {
@@ -66,18 +56,8 @@ struct RunContext: Sendable {
         options.http = http
         if options.sinceOwnOutput { Self.create(options.output) }
         var run = CrawlRun(options: options)
-        run.client = client
-        run.hosts = engine.hosts
-        let metrics = self.metrics
-        let registry = self.registry
-        let drain = self.drain
-        let logger = self.logger
+        plug(into: &run, client: client, runID: runID)
         let counters = metrics.crawl(job: job)
-        run.intakeOpen = { !drain.isDraining }
-        run.onAttempt = { report in metrics.attempt(report) }
-        run.onEvent = { event in metrics.circuit(event, run: runID) }
-        run.onNotice = { notice in logger.warning("\(notice)", metadata: ["run": "\(runID)"]) }
-        run.onProgress = { summary, _ in registry.progress(id: runID, summary) }
         run.onPage = { step in counters.record(step) }
         let finalRun = run
         let result = await drain.cancellingAtDeadline { () async -> Result<CrawlSummary, CrawlRun.Failure> in
@@ -91,6 +71,23 @@ struct RunContext: Sendable {
         metrics.runEnded(runID)
         await engine.release(client)
         return result
+    }
+
+    /// The daemon's parts, plugged into a run: the shared client and host table, the drain
+    /// as its intake, and its attempts, events, notices and progress as metrics, logs and
+    /// the registry's counts.
+    private func plug(into run: inout some PageRunHooks, client: HTTPClient, runID: String) {
+        let metrics = self.metrics
+        let registry = self.registry
+        let drain = self.drain
+        let logger = self.logger
+        run.client = client
+        run.hosts = engine.hosts
+        run.intakeOpen = { !drain.isDraining }
+        run.onAttempt = { report in metrics.attempt(report) }
+        run.onEvent = { event in metrics.circuit(event, run: runID) }
+        run.onNotice = { notice in logger.warning("\(notice)", metadata: ["run": "\(runID)"]) }
+        run.onProgress = { summary, _ in registry.progress(id: runID, summary) }
     }
 
     /// Creates an empty `output` if there is none, so a job's first revisiting run

@@ -109,17 +109,10 @@ struct CrawlCommand: AsyncParsableCommand {
     }
 
     /// The flags as a crawl's settings are written (a `crawl:` job's keys are the same),
-    /// for the one compile path (``CrawlSettings/init(compiling:fileSeeds:)``).
+    /// for the one compile path (``CrawlSettings/init(compiling:fileSeeds:)``); `frontier
+    /// add --crawl` writes its flags the same way.
     private var crawl: ScrapeConfiguration.Crawl {
-        var crawl = ScrapeConfiguration.Crawl()
-        crawl.seeds = urls.map { .init($0, source: "seed argument") }
-        crawl.scope = .init(scope, source: "--scope")
-        crawl.maxDepth = maxDepth
-        crawl.maxPages = maxPages
-        crawl.allow = allow.map { .init($0, source: "--allow") }
-        crawl.deny = deny.map { .init($0, source: "--deny") }
-        crawl.follow = .init(follow, source: "--follow")
-        crawl.sitemaps = sitemaps
-        return crawl
+        CrawlSettings.Rules(scope: scope, maxDepth: maxDepth, maxPages: maxPages, allow: allow, deny: deny, follow: follow, sitemaps: sitemaps)
+            .written(seeds: urls)
     }
 }

@@ -88,6 +88,19 @@ struct HostTableTests {
         #expect(table.acquire("h", for: c, at: clock.now) == .granted)
     }
 
+    @Test func aRunThatStopsAskingLeavesTheLine() {
+        let table = Table(limits: .init(perHostConcurrency: 8, perHostRate: 1))
+        let a = table.join()
+        let b = table.join()
+        #expect(table.acquire("h", for: a, at: clock.now) == .granted)
+        // b waits for the next token (1 s) and then never comes back for it.
+        #expect(table.acquire("h", for: b, at: clock.now) == .later(clock.now.advanced(by: .seconds(1))))
+        clock.advance(by: .seconds(1))
+        #expect(table.acquire("h", for: a, at: clock.now) != .granted)  // b's token, b's turn
+        clock.advance(by: Table.handOff + .milliseconds(1))
+        #expect(table.acquire("h", for: a, at: clock.now) == .granted)
+    }
+
     @Test func aRunThatLeavesGivesItsPlaceAndHandOffAway() {
         let table = Table(limits: .init(perHostConcurrency: 1))
         let a = table.join()

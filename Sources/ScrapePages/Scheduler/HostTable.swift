@@ -56,6 +56,9 @@ public final class HostTable<Instant: InstantProtocol>: Sendable where Instant.D
         var pausedUntil: Instant?
         /// Runs waiting for this host, in arrival order.
         var line = Deque<Int>()
+        /// When each run in line was told to ask again: one that has not come back by then
+        /// (and ``handOff`` more) no longer wants the host and leaves the line.
+        var due: [Int: Instant] = [:]
         /// A slot handed to the head of the line, counted in `inFlight`, until it takes it.
         var reserved: (run: Int, until: Instant)?
         /// When each run last got a token of this host (rate-limited hosts only).
@@ -108,6 +111,7 @@ public final class HostTable<Instant: InstantProtocol>: Sendable where Instant.D
             for name in Array(state.hosts.keys) {
                 guard var host = state.hosts[name] else { continue }
                 host.line.removeAll { $0 == member.id }
+                host.due[member.id] = nil
                 host.served[member.id] = nil
                 if host.reserved?.run == member.id {
                     host.reserved = nil
@@ -133,12 +137,18 @@ public final class HostTable<Instant: InstantProtocol>: Sendable where Instant.D
                 entry.inFlight -= 1
                 Self.handOver(host, &entry, in: &state, at: now, ring: &ring)
             }
+            while let head = entry.line.first, head != member.id, let due = entry.due[head], due.advanced(by: Self.handOff) < now {
+                entry.line.removeFirst()  // it did not come back: its URLs of this host are gone
+                entry.due[head] = nil
+            }
+            entry.due[member.id] = nil
             let holdsReservation = entry.reserved?.run == member.id
             if !holdsReservation {
                 // Behind another run: one holds a handed slot, or heads the line.
                 let behind = entry.reserved != nil || (entry.line.first.map { $0 != member.id } ?? false)
                 if behind || entry.inFlight >= state.limits.perHostConcurrency {
                     if !entry.line.contains(member.id) { entry.line.append(member.id) }
+                    entry.due[member.id] = now.advanced(by: Self.handOff)
                     return .later(now.advanced(by: Self.handOff))
                 }
             }
@@ -156,8 +166,9 @@ public final class HostTable<Instant: InstantProtocol>: Sendable where Instant.D
             if let wait = entry.pausedUntil.flatMap({ $0 > now ? $0 : nil }) ?? entry.bucket?.nextAvailable(at: now) {
                 if holdsReservation {
                     entry.reserved?.until = wait.advanced(by: Self.handOff)
-                } else if !entry.line.contains(member.id) {
-                    entry.line.append(member.id)
+                } else {
+                    if !entry.line.contains(member.id) { entry.line.append(member.id) }
+                    entry.due[member.id] = wait
                 }
                 return .later(wait)
             }
@@ -168,7 +179,7 @@ public final class HostTable<Instant: InstantProtocol>: Sendable where Instant.D
             } else {
                 entry.inFlight += 1
             }
-            if entry.line.first == member.id { entry.line.removeFirst() }
+            entry.line.removeAll { $0 == member.id }
             // More room than this run took: the next in line may use it too.
             if entry.inFlight < state.limits.perHostConcurrency, entry.reserved == nil, let next = entry.line.first,
                 let doorbell = state.doorbells[next]
@@ -215,6 +226,7 @@ public final class HostTable<Instant: InstantProtocol>: Sendable where Instant.D
                 continue
             }
             host.line.removeFirst()
+            host.due[head] = nil
             host.reserved = (head, now.advanced(by: handOff))
             host.inFlight += 1
             ring.append(doorbell)

@@ -1,4 +1,3 @@
-import Glibc
 import ScrapeCore
 import ScrapeHTML
 import ScrapePages
@@ -29,8 +28,7 @@ struct CrawlRevisit: Sendable {
     static func load(_ options: CrawlRun.Options) throws(CrawlRun.Failure) -> CrawlRevisit? {
         let since: PreviousRecords?
         do throws(ScrapeRun.Failure) {
-            let path = options.sinceOwnOutput ? (access(options.output, F_OK) == 0 ? options.output : nil) : options.since
-            since = try ScrapeRun.loadSince(path, output: options.output, indexingReferrers: true, allowingOutput: options.sinceOwnOutput)
+            since = try ScrapeRun.loadSince(options.since, output: options.output, indexingReferrers: true, ownOutput: options.sinceOwnOutput)
         } catch {
             throw .refused(error.description)
         }

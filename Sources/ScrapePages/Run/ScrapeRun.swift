@@ -37,12 +37,6 @@ public struct ScrapeRun: Sendable {
         /// A missing output compares with nothing; ``since`` is then ignored.
         public var sinceOwnOutput = false
 
-        /// The file to compare with, if any: ``since``, or the output itself.
-        var sincePath: String? {
-            guard sinceOwnOutput else { return since }
-            return access(output, F_OK) == 0 ? output : nil
-        }
-
         public init(
             input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init(),
             retryFailed: RetryableFailures? = nil, extraction: ScrapeConfiguration.Extraction = .init(), since: String? = nil
@@ -137,7 +131,7 @@ public struct ScrapeRun: Sendable {
         } catch {
             throw .fields(error)
         }
-        let since = try Self.loadSince(options.sincePath, output: options.output, allowingOutput: options.sinceOwnOutput)
+        let since = try Self.loadSince(options.since, output: options.output, ownOutput: options.sinceOwnOutput)
         summary.since = since.map { RunSummary.Since(path: $0.path) }
         let source: URLSource
         let writer: RecordWriter
@@ -250,19 +244,20 @@ extension ScrapeRun {
     ///
     /// - Throws: ``Failure/since(_:)``.
     /// - Parameter indexingReferrers: also index the records' `referrer` (`scrape crawl`).
-    /// - Parameter allowingOutput: the file may be the output (a daemon job's revisit,
-    ///   which appends after the records it compares with).
+    /// - Parameter ownOutput: compare with the output's own earlier records instead of
+    ///   `path` (a daemon job's revisit, which appends after the records it compares with);
+    ///   a missing output compares with nothing.
     public static func loadSince(
-        _ path: String?, output: String, indexingReferrers: Bool = false, allowingOutput: Bool = false
+        _ path: String?, output: String, indexingReferrers: Bool = false, ownOutput: Bool = false
     ) throws(Failure) -> PreviousRecords? {
-        guard let path else { return nil }
+        guard let path = ownOutput ? (access(output, F_OK) == 0 ? output : nil) : path else { return nil }
         let since: PreviousRecords
         do throws(PreviousRecords.Failure) {
             since = try PreviousRecords(path: path, indexingReferrers: indexingReferrers)
         } catch {
             throw .since(error)
         }
-        if !allowingOutput, since.isSameFile(as: output) {
+        if !ownOutput, since.isSameFile(as: output) {
             let named = output == "-" ? "standard output" : "-o \(output)"
             throw .since(.init(path: path, reason: "\(named) is this file: the run would replace the records it compares with; write to another file"))
         }

@@ -39,7 +39,8 @@ struct APIPageResult: Sendable {
 }
 
 /// One attempt at one page, on the scheduler: the job's method, headers, body and auth,
-/// one token refresh after a 401 (OAuth2), and what the response means to the policies.
+/// one token refresh after a 401 (OAuth2), one new login when a response shows the
+/// `login:` session ended, and what the response means to the policies.
 ///
 /// Retries, backoff, `Retry-After`, rates and the per-origin breaker are the scheduler's,
 /// as for scraping. What is the job's own: a POST or PATCH that may have reached the
@@ -50,13 +51,23 @@ struct APIPageAttempter: Sendable {
     let options: APIJobRun.Options
     let client: HTTPClient
     let authenticator: APIAuthenticator
+    /// The job's `login:` session: logged in before its first page, again once when a
+    /// response shows the session ended (the page is then sent again in the same attempt).
+    let session: LoginSession?
     let onAttempt: (@Sendable (RequestReport) -> Void)?
 
     /// Attempt number `number` at `page`; nil when cancelled.
     func attempt(_ page: APIPageRequest, number: Int) async -> Scheduler<ContinuousClock>.Attempt<APIPageResult>? {
         var refreshedToken = false
+        var loggedInAgain = false
         while true {
             guard !Task.isCancelled else { return nil }
+            let generation: Int
+            do throws(LoginError) {
+                generation = try await session?.ready() ?? 0
+            } catch {
+                return finished(page, .failure("\(error)", retryable: false), .failure(retryable: false, retryAfter: nil), number)
+            }
             var request = FetchRequest(url: page.url, method: options.api.method, headers: HTTPHeaders(options.api.headers), body: page.body)
             if page.body != nil, request.headers.first(name: "Content-Type") == nil { request.headers.add(name: "Content-Type", value: "application/json") }
             do {
@@ -76,6 +87,15 @@ struct APIPageAttempter: Sendable {
                     RequestReport(
                         status: response.status, errorKind: response.status >= 400 ? .http : nil, bytes: response.body.count,
                         elapsed: ContinuousClock.now - started))
+                if let session, !loggedInAgain, session.loggedOut.match(response) != nil {
+                    do throws(LoginError) {
+                        _ = try await session.renew(after: generation)
+                    } catch {
+                        return finished(page, .failure("\(error)", retryable: false), .failure(retryable: false, retryAfter: nil), number)
+                    }
+                    loggedInAgain = true
+                    continue
+                }
                 if options.api.responseActions.contains(where: { $0.matches(status: response.status, body: response.body) }) {
                     return finished(page, .ignored(status: response.status), .neutral, number)
                 }

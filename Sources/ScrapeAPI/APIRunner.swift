@@ -121,7 +121,10 @@ public enum APIRunner {
         var attempter: APIPageAttempter?
         do {
             let authenticator = try APIAuthenticator(options.api.auth, keyPath: options.keyPath + ".api.auth", client: client)
-            attempter = APIPageAttempter(options: options, client: client, authenticator: authenticator, onAttempt: run.onAttempt)
+            let session = try options.login.map { login throws(ConfigurationError) in
+                try LoginSession(login, key: options.keyPath + ".login") { request in try await client.execute(request) }
+            }
+            attempter = APIPageAttempter(options: options, client: client, authenticator: authenticator, session: session, onAttempt: run.onAttempt)
             let state = options.api.incremental == nil ? nil : try IncrementalState.load(path: options.resolvedStatePath)
             opening.savedCursor = state?.lastValue
             writer = try RecordWriter(path: options.output, mode: options.api.incremental == nil && !options.appends ? .replace : .append, inputs: options.inputs)

@@ -40,6 +40,11 @@ public struct CrawlRun: Sendable, PageRunHooks {
         /// `revisit`: its output appends crawl after crawl). A missing output compares with
         /// nothing.
         public var sinceOwnOutput = false
+        /// `login:`: logged in before the first request, and again whenever a page shows the
+        /// session ended (``ScrapePages/LoginSession``); nil for none.
+        public var login: ScrapeConfiguration.Login?
+        /// Where ``login`` is in the config, for messages (`login`, `jobs[2].login`).
+        public var loginKey = "login"
 
         public init(
             settings: CrawlSettings, output: String, state: String? = nil, resume: Bool = false, http: ScrapeConfiguration.HTTP = .init(),
@@ -72,6 +77,11 @@ public struct CrawlRun: Sendable, PageRunHooks {
         case output(OutputError)
         case client(HTTPClientError)
         case fields(ConfigurationError)
+        /// `login:` cannot be used (a secret not set, a selector that does not compile).
+        case loginSettings(ConfigurationError)
+        /// The login did not give a session: at the start (nothing opened; `notRecorded`
+        /// nil), or later (the crawl stopped; a resume goes on from its state).
+        case login(LoginError, notRecorded: Int?)
         /// The state file may not be used (another crawl's, not a state, missing on
         /// `--resume`): exit 2, nothing changed.
         case refused(String)
@@ -83,6 +93,10 @@ public struct CrawlRun: Sendable, PageRunHooks {
             case .output(let error): "\(error)"
             case .client(let error): "\(error)"
             case .fields(let error): "\(error)"
+            case .loginSettings(let error): "\(error)"
+            case .login(let error, nil): "\(error)"
+            case .login(let error, let notRecorded?):
+                "\(error); the crawl stopped: \(notRecorded) URLs in flight were not recorded (once the login works, run again with --resume to go on)"
             case .refused(let message): message
             case .state(let message): "crawl state: \(message)"
             }
@@ -145,6 +159,84 @@ public struct CrawlRun: Sendable, PageRunHooks {
         }
         let revisit = try CrawlRevisit.load(options)
         summary.run.since = revisit?.summary
+        let client: HTTPClient
+        if let shared = self.client {
+            client = shared
+        } else {
+            do throws(HTTPClientError) {
+                client = try HTTPClient(configuration: options.http.clientConfiguration)
+            } catch {
+                throw .client(error)
+            }
+        }
+        let ownsClient = self.client == nil
+        // The login comes before the output is opened: a crawl that cannot log in leaves an
+        // earlier output as it was.
+        let session: LoginSession?
+        do throws(LoginSession.StartFailure) {
+            session = try await LoginSession.start(options.login, key: options.loginKey, client: client)
+        } catch {
+            if ownsClient { await client.shutdown() }
+            switch error {
+            case .settings(let error): throw .loginSettings(error)
+            case .login(let error): throw .login(error, notRecorded: nil)
+            }
+        }
+        summary.run.logins = await session?.logins ?? 0
+        let writer: RecordWriter
+        let state: CrawlState
+        do throws(Failure) {
+            (writer, state) = try openRecords(statePath: statePath, stateExists: stateExists, summary: &summary)
+        } catch {
+            if ownsClient { await client.shutdown() }
+            throw error
+        }
+        if state.sitemapsPending {
+            let report = await SitemapReader(client: client, settings: options.settings, maxBody: options.http.clientConfiguration.limits.maxBodyBytes).read()
+            for problem in report.problems { onNotice?(problem) }
+            summary.sitemapFiles = report.files
+            do {
+                summary.sitemapURLs = try state.addSitemapFinds(report.finds)
+            } catch {
+                if ownsClient { await client.shutdown() }
+                try? writer.close()
+                throw .state("\(error)")
+            }
+        }
+        var failure: Failure?
+        do {
+            let outcome = try await crawl(
+                state: state, extractor: extractor, client: client, session: session, writer: writer, revisit: revisit, summary: &summary)
+            summary.run.interrupted = outcome.cancelled || outcome.drained
+            summary.run.notRecorded = outcome.dropped
+            summary.run.retries = outcome.retries
+        } catch let error as OutputError {
+            failure = .output(error)
+        } catch let error as SQLiteError {
+            failure = .state("\(error)")
+        } catch {
+            failure = .state("\(error)")
+        }
+        if ownsClient { await client.shutdown() }
+        do {
+            try writer.close()
+        } catch {
+            failure = failure ?? .output(error)
+        }
+        if let session {
+            summary.run.logins = await session.logins
+            if let loginFailure = await session.failure { failure = failure ?? .login(loginFailure, notRecorded: summary.run.notRecorded) }
+        }
+        summary.links = (try? state.linkCounts()) ?? LinkCounts()
+        summary.unfinished = state.unrecordedCount
+        state.close()
+        if let failure { throw failure }
+        summary.run.elapsed = ContinuousClock.now - started
+        return summary
+    }
+
+    /// Opens the output (and reads back what a resumed crawl recorded) and the crawl state.
+    private func openRecords(statePath: String, stateExists: Bool, summary: inout CrawlSummary) throws(Failure) -> (RecordWriter, CrawlState) {
         var resumeIndex = ResumeIndex()
         /// Whether the output can be read back: stdout cannot, and then the state alone says
         /// what was recorded.
@@ -186,55 +278,7 @@ public struct CrawlRun: Sendable, PageRunHooks {
             throw .state("\(error)")
         }
         summary.run.skipped = resumeIndex.recordCount
-        let client: HTTPClient
-        if let shared = self.client {
-            client = shared
-        } else {
-            do throws(HTTPClientError) {
-                client = try HTTPClient(configuration: options.http.clientConfiguration)
-            } catch {
-                try? writer.close()
-                throw .client(error)
-            }
-        }
-        let ownsClient = self.client == nil
-        if state.sitemapsPending {
-            let report = await SitemapReader(client: client, settings: options.settings, maxBody: options.http.clientConfiguration.limits.maxBodyBytes).read()
-            for problem in report.problems { onNotice?(problem) }
-            summary.sitemapFiles = report.files
-            do {
-                summary.sitemapURLs = try state.addSitemapFinds(report.finds)
-            } catch {
-                if ownsClient { await client.shutdown() }
-                try? writer.close()
-                throw .state("\(error)")
-            }
-        }
-        var failure: Failure?
-        do {
-            let outcome = try await crawl(state: state, extractor: extractor, client: client, writer: writer, revisit: revisit, summary: &summary)
-            summary.run.interrupted = outcome.cancelled || outcome.drained
-            summary.run.notRecorded = outcome.dropped
-            summary.run.retries = outcome.retries
-        } catch let error as OutputError {
-            failure = .output(error)
-        } catch let error as SQLiteError {
-            failure = .state("\(error)")
-        } catch {
-            failure = .state("\(error)")
-        }
-        if ownsClient { await client.shutdown() }
-        do {
-            try writer.close()
-        } catch {
-            failure = failure ?? .output(error)
-        }
-        summary.links = (try? state.linkCounts()) ?? LinkCounts()
-        summary.unfinished = state.unrecordedCount
-        state.close()
-        if let failure { throw failure }
-        summary.run.elapsed = ContinuousClock.now - started
-        return summary
+        return (writer, state)
     }
 
     /// What a state file holds, for a caller deciding whether to go on with it (a daemon
@@ -281,10 +325,11 @@ public struct CrawlRun: Sendable, PageRunHooks {
 
     /// The scheduler's run over the state's queue.
     private func crawl(
-        state: CrawlState, extractor: PageExtractor, client: HTTPClient, writer: RecordWriter, revisit: CrawlRevisit?, summary: inout CrawlSummary
+        state: CrawlState, extractor: PageExtractor, client: HTTPClient, session: LoginSession?, writer: RecordWriter, revisit: CrawlRevisit?,
+        summary: inout CrawlSummary
     ) async throws -> Scheduler<ContinuousClock>.Outcome {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous)
+        let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous, session: session)
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
         scheduler.hosts = hosts
         let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))
@@ -295,6 +340,7 @@ public struct CrawlRun: Sendable, PageRunHooks {
         let onEvent = self.onEvent
         let onAttempt = self.onAttempt
         let onPage = self.onPage
+        let intakeOpen = LoginSession.intake(session, over: self.intakeOpen)
         var run = summary.run
         defer { summary.run = run }
         return try await withTaskExecutorPreference(SharedRunExecutor.executor) { try await scheduler.run(

@@ -90,7 +90,7 @@ struct CrawlCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (http, extraction) = try page.settings()
+        let (http, extraction, login) = try page.settings()
         let settings: CrawlSettings
         do {
             var fileSeeds: [ScrapeConfiguration.Crawl.Written] = []
@@ -103,6 +103,7 @@ struct CrawlCommand: AsyncParsableCommand {
             settings: settings, output: output, state: state, resume: resume, http: http, extraction: extraction,
             inputs: seeds.map { [$0] } ?? [])
         options.since = page.since
+        options.login = login
         HeapTuning.forOneShotRun()
         let status = await InterruptibleCrawl(options: options, quiet: quiet).execute()
         throw ExitCode(status)

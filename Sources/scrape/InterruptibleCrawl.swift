@@ -24,6 +24,7 @@ struct InterruptibleCrawl {
                 case .output(let error) where error.kind == .closedPipe: ScrapeCommand.Status.closedPipe
                 case .output(let error) where error.kind == .write: ScrapeCommand.Status.outputFailed
                 case .state: ScrapeCommand.Status.outputFailed
+                case .login(let error, _) where !error.isConfiguration: ScrapeCommand.Status.outputFailed
                 default: ScrapeCommand.Status.usage
                 }
             })

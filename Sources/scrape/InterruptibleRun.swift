@@ -2,7 +2,7 @@ import ScrapeCore
 import ScrapePages
 
 /// Runs a ``ScrapeRun`` under signal handling (``Interruptible``), and turns its end into
-/// an exit status: 0, 1 (the output cannot be written), 2 (usage), 130/143, 141.
+/// an exit status: 0, 1 (the output cannot be written, or the login failed), 2 (usage), 130/143, 141.
 struct InterruptibleRun {
     let options: ScrapeRun.Options
     let quiet: Bool
@@ -21,6 +21,7 @@ struct InterruptibleRun {
                 switch failure {
                 case .output(let error) where error.kind == .closedPipe: ScrapeCommand.Status.closedPipe
                 case .output(let error) where error.kind == .write: ScrapeCommand.Status.outputFailed
+                case .login(let error, _) where !error.isConfiguration: ScrapeCommand.Status.outputFailed
                 default: ScrapeCommand.Status.usage
                 }
             })

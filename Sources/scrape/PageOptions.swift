@@ -83,7 +83,8 @@ struct PageOptions: ParsableArguments {
     /// The config file's `http:` section and its `fields:`/`metadata:` with the flags
     /// applied over them (a `--field` replaces the file's field of the same name); every
     /// field compiled, so a bad one stops the run before anything is opened or fetched.
-    func settings() throws -> (ScrapeConfiguration.HTTP, ScrapeConfiguration.Extraction) {
+    /// The file's `login:` comes as it is (no flag sets one).
+    func settings() throws -> (ScrapeConfiguration.HTTP, ScrapeConfiguration.Extraction, ScrapeConfiguration.Login?) {
         var file = ScrapeConfiguration()
         if let config {
             do {
@@ -99,7 +100,7 @@ struct PageOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.description)
         }
-        return (try flagValues(over: file.http), extraction)
+        return (try flagValues(over: file.http), extraction, file.login)
     }
 
     /// `--field` and `--metadata`, read as the config file's `fields:` entries are, and compiled.

@@ -72,10 +72,11 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (http, extraction) = try page.settings()
-        let options = ScrapeRun.Options(
+        let (http, extraction, login) = try page.settings()
+        var options = ScrapeRun.Options(
             input: input, output: output, resume: resume, http: http, retryFailed: retryFailed.flatMap(RetryableFailures.init(parsing:)),
             extraction: extraction, since: page.since)
+        options.login = login
         HeapTuning.forOneShotRun()
         let status = await InterruptibleRun(options: options, quiet: quiet).execute()
         throw ExitCode(status)

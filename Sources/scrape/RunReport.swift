@@ -18,6 +18,7 @@ extension RunSummary {
             "  errors: \(list(errorKinds))",
             "  retries: \(retries), circuit open: \(errorKinds[.circuitOpen] ?? 0), robots disallowed: \(errorKinds[.robotsDisallowed] ?? 0)",
         ]
+        if logins > 0 { lines.append("  logins: \(logins) (the first, and \(logins - 1) after pages showed the session ended)") }
         if !hostLimits.isEmpty { lines.append("  per-host limits (auto): \(hostLimitsText)") }
         if let since {
             lines.append(

@@ -31,10 +31,13 @@ extension ScrapeConfiguration {
             throw ConfigurationError(key: "(file)", message: "the file is empty; a config file has at least one of http:, jobs:, daemon: (write `jobs: []` for none)")
         }
         let top = try YAMLMap(root, path: "")
-        try top.allowOnly(["http", "fields", "metadata", "jobs", "daemon"])
+        try top.allowOnly(["http", "fields", "metadata", "login", "jobs", "daemon"])
         extraction = try Extraction(top)
         if let http = top["http"] {
             self.http = try HTTP(YAMLMap(http, path: "http"))
+        }
+        if let login = top["login"] {
+            self.login = try Login(YAMLMap(login, path: "login"))
         }
         if let jobs = top["jobs"] {
             hasJobsSection = true

@@ -88,6 +88,8 @@ public struct ScrapeConfiguration: Sendable {
     public var extraction = Extraction()
     /// `jobs:`, in file order.
     public var jobs: [Job] = []
+    /// `login:` for `scrape run --config` and `scrape crawl --config`; jobs have their own.
+    public var login: Login?
     /// `daemon:`; only `scrape daemon` reads it.
     public var daemon = Daemon()
     /// Whether the file has a `daemon:` section (then `check-config` applies the daemon's rules).

@@ -35,11 +35,14 @@ public struct ErrorKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let circuitOpen = ErrorKind(rawValue: "circuit_open")
     /// The origin's robots.txt disallows the path for our user agent.
     public static let robotsDisallowed = ErrorKind(rawValue: "robots_disallowed")
+    /// With `login:`: the page still showed the session ended (`login.logged_out`) when
+    /// fetched again after a new login.
+    public static let loggedOut = ErrorKind(rawValue: "logged_out")
 
     /// Every kind a record can carry, in the contract's order.
     public static let all: [ErrorKind] = [
         .invalidURL, .unsupportedScheme, .invalidRequest, .dns, .connect, .tls, .timeout, .tooManyRedirects, .tooLarge, .http,
-        .circuitOpen, .robotsDisallowed, .cancelled, .transport,
+        .circuitOpen, .robotsDisallowed, .loggedOut, .cancelled, .transport,
     ]
 
     /// Whether the contract has this kind.

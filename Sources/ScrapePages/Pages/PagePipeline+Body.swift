@@ -34,18 +34,27 @@ extension PagePipeline {
         }
         revisit?.prepare(&page)
         let started = ContinuousClock.now
-        let exchange: Result<FetchResponse, HTTPClientError>
-        do {
-            exchange = .success(try await client.execute(page.request))
-        } catch let error as HTTPClientError {
-            exchange = .failure(error)
-        } catch {
-            return nil  // CancellationError: the run is stopping
+        guard var exchange = await send(page.request) else { return nil }
+        var stillLoggedOut: String?
+        if let session, case .success(let response) = exchange.result, session.loggedOut.match(response) != nil {
+            // The session ended: one new login (shared with every page that found the same
+            // end), then the same request again, in this attempt. A login that fails stops
+            // the run: this page gets no record, so a resume fetches it.
+            guard (try? await session.renew(after: exchange.generation)) != nil else { return nil }
+            guard let again = await send(page.request) else { return nil }
+            exchange = again
+            if case .success(let response) = exchange.result, let why = session.loggedOut.match(response) {
+                stillLoggedOut = "the page still shows the session ended after a new login: \(why)"
+            }
         }
         let elapsed = ContinuousClock.now - started
-        switch exchange {
+        switch exchange.result {
         case .success(let response):
             var (record, outcome) = classifier.classify(response, of: page, elapsed: elapsed)
+            if let stillLoggedOut {
+                record.error = .init(kind: .loggedOut, message: stillLoggedOut)
+                outcome = .neutral
+            }
             var extra: Extra?
             if let revisit, let earlier = page.previous, page.isConditional, response.status == 304 {
                 // Not modified: no body to read; the earlier record's content stands.
@@ -62,6 +71,19 @@ extension PagePipeline {
             var (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
             revisit?.mark(&record, previous: page.previous, carried: false)
             return .init(attempt: .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay), extra: nil)
+        }
+    }
+
+    /// One exchange of stage 2, with the login generation it was sent under (0 without a
+    /// login); nil when the task was cancelled.
+    private func send(_ request: FetchRequest.Prepared) async -> (result: Result<FetchResponse, HTTPClientError>, generation: Int)? {
+        let generation = await session?.generation ?? 0
+        do {
+            return (.success(try await client.execute(request)), generation)
+        } catch let error as HTTPClientError {
+            return (.failure(error), generation)
+        } catch {
+            return nil  // CancellationError: the run is stopping
         }
     }
 }

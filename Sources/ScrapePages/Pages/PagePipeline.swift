@@ -14,6 +14,9 @@ import ScrapeResilience
 ///    headers (after robots.txt: a page robots.txt forbids sends nothing). Cookies and the
 ///    proxy choice go here next.
 /// 2. **The exchange**: the HTTP client sends the request, follows redirects, decodes.
+///    With `login:`, an answer that shows the session ended brings one new login
+///    (``LoginSession``, shared by every page that finds the same end) and the request is
+///    sent again, in the same attempt: no retry is spent.
 /// 3. **The response's meaning** (``ResponseClassifier``): the status or transport error
 ///    as the record's fields and error kind, and as an `AttemptOutcome` that the scheduler
 ///    turns into a retry, a breaker count or a final record.
@@ -41,6 +44,10 @@ public struct PagePipeline: Sendable {
     let fields: FieldsStage?
     /// `--since`: stages 1 and 4 of a run that compares with an earlier output; nil otherwise.
     let revisit: RevisitStage?
+    /// `login:`: after stage 2, a response that shows the session ended (`logged_out`)
+    /// brings one new login and the page is fetched again, in the same attempt; nil
+    /// without a login.
+    let session: LoginSession?
 
     /// - Parameters:
     ///   - robots: the run's robots.txt cache; nil ignores robots.txt.
@@ -49,10 +56,12 @@ public struct PagePipeline: Sendable {
     ///   - extraction: what `extractor` was compiled from: which of `fields` and
     ///     `metadata` the records get.
     ///   - since: `--since`'s earlier output; nil for a run that compares with none.
+    ///   - session: the run's login, already started; nil without one.
     public init(
         client: HTTPClient, robots: RobotsCache? = nil, titles: TitleExtractor = TitleExtractor(), extractor: PageExtractor? = nil,
-        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil
+        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil, session: LoginSession? = nil
     ) {
+        self.session = session
         self.client = client
         self.robots = robots.map(RobotsStage.init(cache:))
         self.title = TitleStage(extractor: titles)

@@ -40,6 +40,9 @@ public struct RunSummary: Sendable {
     /// Enough for any one site's crawl; a list of millions of hosts keeps the first ones.
     public static let maxHostLimits = 1000
 
+    /// Logins done (`login:`), the first included; 0 without one.
+    public var logins = 0
+
     /// With `--since`: what the comparison with the earlier output found; nil otherwise.
     public var since: Since?
 

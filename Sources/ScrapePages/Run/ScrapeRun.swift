@@ -36,6 +36,11 @@ public struct ScrapeRun: Sendable {
         /// its output appends run after run, so its last record of a URL is the last run's).
         /// A missing output compares with nothing; ``since`` is then ignored.
         public var sinceOwnOutput = false
+        /// `login:`: logged in before the first request, and again whenever a page shows the
+        /// session ended; nil for none.
+        public var login: ScrapeConfiguration.Login?
+        /// Where ``login`` is in the config, for messages (`login`, `jobs[2].login`).
+        public var loginKey = "login"
 
         public init(
             input: String, output: String, mode: OutputMode = .replace, http: ScrapeConfiguration.HTTP = .init(),
@@ -81,9 +86,20 @@ public struct ScrapeRun: Sendable {
         /// The `--since` file cannot be used: unreadable, not our records, or the output
         /// itself; nothing was opened or fetched.
         case since(PreviousRecords.Failure)
+        /// `login:` cannot be used (a secret not set, a selector that does not compile):
+        /// before anything is opened or fetched.
+        case loginSettings(ConfigurationError)
+        /// The login did not give a session, at the start (nothing was opened; `notRecorded`
+        /// nil) or later: the run stopped, and the `notRecorded` URLs in flight or queued have
+        /// no record, so a resume fetches them.
+        case login(LoginError, notRecorded: Int?)
 
         public var description: String {
             switch self {
+            case .loginSettings(let error): "\(error)"
+            case .login(let error, nil): "\(error)"
+            case .login(let error, let notRecorded?):
+                "\(error); the run stopped: \(notRecorded) URLs in flight or queued were not recorded (once the login works, run again with --resume to fetch them)"
             case .fields(let error): "\(error)"
             case .since(let error): "\(error)"
             case .input(let error): "\(error)"
@@ -133,6 +149,29 @@ public struct ScrapeRun: Sendable {
         }
         let since = try Self.loadSince(options.since, output: options.output, ownOutput: options.sinceOwnOutput)
         summary.since = since.map { RunSummary.Since(path: $0.path) }
+        let client: HTTPClient
+        if let shared = self.client {
+            client = shared
+        } else {
+            do throws(HTTPClientError) {
+                client = try HTTPClient(configuration: options.http.clientConfiguration)
+            } catch {
+                throw .client(error)
+            }
+        }
+        // The login comes before the output is opened: a run that cannot log in leaves an
+        // earlier output as it was.
+        let session: LoginSession?
+        do throws(LoginSession.StartFailure) {
+            session = try await LoginSession.start(options.login, key: options.loginKey, client: client)
+        } catch {
+            if self.client == nil { await client.shutdown() }
+            switch error {
+            case .settings(let error): throw .loginSettings(error)
+            case .login(let error): throw .login(error, notRecorded: nil)
+            }
+        }
+        summary.logins = await session?.logins ?? 0
         let source: URLSource
         let writer: RecordWriter
         do {
@@ -152,25 +191,16 @@ public struct ScrapeRun: Sendable {
         } catch {
             throw .output(error)
         }
-        let client: HTTPClient
-        if let shared = self.client {
-            client = shared
-        } else {
-            do throws(HTTPClientError) {
-                client = try HTTPClient(configuration: options.http.clientConfiguration)
-            } catch {
-                throw .client(error)
-            }
-        }
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since)
+        let pipeline = PagePipeline(
+            client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since, session: session)
         let revisit = since.map { RevisitStage(previous: $0, extraction: options.extraction) }
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
         scheduler.hosts = hosts
         let onNotice = self.onNotice
         let onEvent = self.onEvent
         let onAttempt = self.onAttempt
-        let intakeOpen = self.intakeOpen
+        let intakeOpen = LoginSession.intake(session, over: self.intakeOpen)
         let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
         let onProgress = self.onProgress
         let extraction = options.extraction
@@ -230,6 +260,10 @@ public struct ScrapeRun: Sendable {
             try writer.close()
         } catch {
             failure = failure ?? .output(error)
+        }
+        if let session {
+            summary.logins = await session.logins
+            if let loginFailure = await session.failure { failure = failure ?? .login(loginFailure, notRecorded: summary.notRecorded) }
         }
         if let failure { throw failure }
         summary.elapsed = ContinuousClock.now - started

@@ -172,9 +172,9 @@ public struct CrawlRun: Sendable, PageRunHooks {
         let ownsClient = self.client == nil
         // The login comes before the output is opened: a crawl that cannot log in leaves an
         // earlier output as it was.
-        let session: LoginSession?
+        let loginSession: LoginSession?
         do throws(LoginSession.StartFailure) {
-            session = try await LoginSession.start(options.login, key: options.loginKey, client: client)
+            loginSession = try await LoginSession.start(options.login, key: options.loginKey, client: client)
         } catch {
             if ownsClient { await client.shutdown() }
             switch error {
@@ -182,7 +182,7 @@ public struct CrawlRun: Sendable, PageRunHooks {
             case .login(let error): throw .login(error, notRecorded: nil)
             }
         }
-        summary.run.logins = await session?.logins ?? 0
+        summary.run.logins = await loginSession?.logins ?? 0
         let writer: RecordWriter
         let state: CrawlState
         do throws(Failure) {
@@ -206,7 +206,7 @@ public struct CrawlRun: Sendable, PageRunHooks {
         var failure: Failure?
         do {
             let outcome = try await crawl(
-                state: state, extractor: extractor, client: client, session: session, writer: writer, revisit: revisit, summary: &summary)
+                state: state, extractor: extractor, client: client, login: loginSession, writer: writer, revisit: revisit, summary: &summary)
             summary.run.interrupted = outcome.cancelled || outcome.drained
             summary.run.notRecorded = outcome.dropped
             summary.run.retries = outcome.retries
@@ -223,9 +223,9 @@ public struct CrawlRun: Sendable, PageRunHooks {
         } catch {
             failure = failure ?? .output(error)
         }
-        if let session {
-            summary.run.logins = await session.logins
-            if let loginFailure = await session.failure { failure = failure ?? .login(loginFailure, notRecorded: summary.run.notRecorded) }
+        if let loginSession {
+            summary.run.logins = await loginSession.logins
+            if let loginFailure = await loginSession.failure { failure = failure ?? .login(loginFailure, notRecorded: summary.run.notRecorded) }
         }
         summary.links = (try? state.linkCounts()) ?? LinkCounts()
         summary.unfinished = state.unrecordedCount
@@ -325,11 +325,11 @@ public struct CrawlRun: Sendable, PageRunHooks {
 
     /// The scheduler's run over the state's queue.
     private func crawl(
-        state: CrawlState, extractor: PageExtractor, client: HTTPClient, session: LoginSession?, writer: RecordWriter, revisit: CrawlRevisit?,
+        state: CrawlState, extractor: PageExtractor, client: HTTPClient, login loginSession: LoginSession?, writer: RecordWriter, revisit: CrawlRevisit?,
         summary: inout CrawlSummary
     ) async throws -> Scheduler<ContinuousClock>.Outcome {
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous, session: session)
+        let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous, login: loginSession)
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
         scheduler.hosts = hosts
         let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))
@@ -340,7 +340,7 @@ public struct CrawlRun: Sendable, PageRunHooks {
         let onEvent = self.onEvent
         let onAttempt = self.onAttempt
         let onPage = self.onPage
-        let intakeOpen = LoginSession.intake(session, over: self.intakeOpen)
+        let intakeOpen = LoginSession.intake(loginSession, over: self.intakeOpen)
         var run = summary.run
         defer { summary.run = run }
         return try await withTaskExecutorPreference(SharedRunExecutor.executor) { try await scheduler.run(

@@ -36,14 +36,14 @@ extension PagePipeline {
         let started = ContinuousClock.now
         guard var exchange = await send(page.request) else { return nil }
         var stillLoggedOut: String?
-        if let session, case .success(let response) = exchange.result, session.loggedOut.match(response) != nil {
+        if let login, case .success(let response) = exchange.result, login.loggedOut.match(response) != nil {
             // The session ended: one new login (shared with every page that found the same
             // end), then the same request again, in this attempt. A login that fails stops
             // the run: this page gets no record, so a resume fetches it.
-            guard (try? await session.renew(after: exchange.generation)) != nil else { return nil }
+            guard (try? await login.renew(after: exchange.generation)) != nil else { return nil }
             guard let again = await send(page.request) else { return nil }
             exchange = again
-            if case .success(let response) = exchange.result, let why = session.loggedOut.match(response) {
+            if case .success(let response) = exchange.result, let why = login.loggedOut.match(response) {
                 stillLoggedOut = "the page still shows the session ended after a new login: \(why)"
             }
         }
@@ -77,7 +77,7 @@ extension PagePipeline {
     /// One exchange of stage 2, with the login generation it was sent under (0 without a
     /// login); nil when the task was cancelled.
     private func send(_ request: FetchRequest.Prepared) async -> (result: Result<FetchResponse, HTTPClientError>, generation: Int)? {
-        let generation = await session?.generation ?? 0
+        let generation = await login?.generation ?? 0
         do {
             return (.success(try await client.execute(request)), generation)
         } catch let error as HTTPClientError {

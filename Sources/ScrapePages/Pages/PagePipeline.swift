@@ -47,7 +47,7 @@ public struct PagePipeline: Sendable {
     /// `login:`: after stage 2, a response that shows the session ended (`logged_out`)
     /// brings one new login and the page is fetched again, in the same attempt; nil
     /// without a login.
-    let session: LoginSession?
+    let login: LoginSession?
 
     /// - Parameters:
     ///   - robots: the run's robots.txt cache; nil ignores robots.txt.
@@ -56,12 +56,12 @@ public struct PagePipeline: Sendable {
     ///   - extraction: what `extractor` was compiled from: which of `fields` and
     ///     `metadata` the records get.
     ///   - since: `--since`'s earlier output; nil for a run that compares with none.
-    ///   - session: the run's login, already started; nil without one.
+    ///   - login: the run's login session, already started; nil without one.
     public init(
         client: HTTPClient, robots: RobotsCache? = nil, titles: TitleExtractor = TitleExtractor(), extractor: PageExtractor? = nil,
-        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil, session: LoginSession? = nil
+        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil, login: LoginSession? = nil
     ) {
-        self.session = session
+        self.login = login
         self.client = client
         self.robots = robots.map(RobotsStage.init(cache:))
         self.title = TitleStage(extractor: titles)

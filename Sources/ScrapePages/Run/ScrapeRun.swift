@@ -161,9 +161,9 @@ public struct ScrapeRun: Sendable {
         }
         // The login comes before the output is opened: a run that cannot log in leaves an
         // earlier output as it was.
-        let session: LoginSession?
+        let loginSession: LoginSession?
         do throws(LoginSession.StartFailure) {
-            session = try await LoginSession.start(options.login, key: options.loginKey, client: client)
+            loginSession = try await LoginSession.start(options.login, key: options.loginKey, client: client)
         } catch {
             if self.client == nil { await client.shutdown() }
             switch error {
@@ -171,7 +171,7 @@ public struct ScrapeRun: Sendable {
             case .login(let error): throw .login(error, notRecorded: nil)
             }
         }
-        summary.logins = await session?.logins ?? 0
+        summary.logins = await loginSession?.logins ?? 0
         let source: URLSource
         let writer: RecordWriter
         do {
@@ -193,14 +193,14 @@ public struct ScrapeRun: Sendable {
         }
         let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
         let pipeline = PagePipeline(
-            client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since, session: session)
+            client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since, login: loginSession)
         let revisit = since.map { RevisitStage(previous: $0, extraction: options.extraction) }
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
         scheduler.hosts = hosts
         let onNotice = self.onNotice
         let onEvent = self.onEvent
         let onAttempt = self.onAttempt
-        let intakeOpen = LoginSession.intake(session, over: self.intakeOpen)
+        let intakeOpen = LoginSession.intake(loginSession, over: self.intakeOpen)
         let maxURLLength = options.http.clientConfiguration.limits.maxURLLength
         let onProgress = self.onProgress
         let extraction = options.extraction
@@ -261,9 +261,9 @@ public struct ScrapeRun: Sendable {
         } catch {
             failure = failure ?? .output(error)
         }
-        if let session {
-            summary.logins = await session.logins
-            if let loginFailure = await session.failure { failure = failure ?? .login(loginFailure, notRecorded: summary.notRecorded) }
+        if let loginSession {
+            summary.logins = await loginSession.logins
+            if let loginFailure = await loginSession.failure { failure = failure ?? .login(loginFailure, notRecorded: summary.notRecorded) }
         }
         if let failure { throw failure }
         summary.elapsed = ContinuousClock.now - started

@@ -50,6 +50,8 @@ struct APIPageAttempter: Sendable {
     let options: APIJobRun.Options
     let client: HTTPClient
     let authenticator: APIAuthenticator
+    /// The run's headers and cookie jar: the job's own headers and auth win for a name.
+    let session: RequestDefaults
     let onAttempt: (@Sendable (RequestReport) -> Void)?
 
     /// Attempt number `number` at `page`; nil when cancelled.
@@ -64,6 +66,7 @@ struct APIPageAttempter: Sendable {
             } catch {
                 return finished(page, .failure(error.message, retryable: false), .failure(retryable: false, retryAfter: nil), number)
             }
+            request = session.applied(to: request)
             let started = ContinuousClock.now
             let outcome: AttemptOutcome
             let failure: String

@@ -198,6 +198,14 @@ public struct CrawlRun: Sendable, PageRunHooks {
             }
         }
         let ownsClient = self.client == nil
+        let session: RunSession
+        do throws(ScrapeRun.Failure) {
+            session = try ScrapeRun.openSession(options.http, inputs: options.inputs + [options.output, statePath])
+        } catch {
+            if ownsClient { await client.shutdown() }
+            try? writer.close()
+            throw .refused(error.description)
+        }
         if state.sitemapsPending {
             let report = await SitemapReader(client: client, settings: options.settings, maxBody: options.http.clientConfiguration.limits.maxBodyBytes).read()
             for problem in report.problems { onNotice?(problem) }
@@ -206,13 +214,15 @@ public struct CrawlRun: Sendable, PageRunHooks {
                 summary.sitemapURLs = try state.addSitemapFinds(report.finds)
             } catch {
                 if ownsClient { await client.shutdown() }
+                try? session.close()
                 try? writer.close()
                 throw .state("\(error)")
             }
         }
         var failure: Failure?
         do {
-            let outcome = try await crawl(state: state, extractor: extractor, client: client, writer: writer, revisit: revisit, summary: &summary)
+            let outcome = try await crawl(
+                state: state, extractor: extractor, client: client, session: session.defaults, writer: writer, revisit: revisit, summary: &summary)
             summary.run.interrupted = outcome.cancelled || outcome.drained
             summary.run.notRecorded = outcome.dropped
             summary.run.retries = outcome.retries
@@ -224,6 +234,12 @@ public struct CrawlRun: Sendable, PageRunHooks {
             failure = .state("\(error)")
         }
         if ownsClient { await client.shutdown() }
+        do {
+            // After every transfer ended: the jar holds what the last response set.
+            try session.close()
+        } catch {
+            failure = failure ?? .output(error)
+        }
         do {
             try writer.close()
         } catch {
@@ -281,10 +297,11 @@ public struct CrawlRun: Sendable, PageRunHooks {
 
     /// The scheduler's run over the state's queue.
     private func crawl(
-        state: CrawlState, extractor: PageExtractor, client: HTTPClient, writer: RecordWriter, revisit: CrawlRevisit?, summary: inout CrawlSummary
+        state: CrawlState, extractor: PageExtractor, client: HTTPClient, session: RequestDefaults, writer: RecordWriter, revisit: CrawlRevisit?,
+        summary: inout CrawlSummary
     ) async throws -> Scheduler<ContinuousClock>.Outcome {
-        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous)
+        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent, session: session) : nil
+        let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous, session: session)
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
         scheduler.hosts = hosts
         let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))

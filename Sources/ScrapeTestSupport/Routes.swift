@@ -16,6 +16,7 @@ enum Routes {
         CrawlSites.register(on: router)
         CapacityRoutes.register(on: router)
         RevisitRoutes.register(on: router)
+        SessionRoutes.register(on: router)
         router.get("/status/:code") { _, context in
             let code = try context.parameters.require("code", as: Int.self)
             return text("status \(code)", status: .init(code: code))

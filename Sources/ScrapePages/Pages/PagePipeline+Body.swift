@@ -33,6 +33,7 @@ extension PagePipeline {
             }
         }
         revisit?.prepare(&page)
+        page.request = page.request.applying(session)
         let started = ContinuousClock.now
         let exchange: Result<FetchResponse, HTTPClientError>
         do {

@@ -11,8 +11,9 @@ import ScrapeResilience
 /// 1. **Before the request** (``RequestStage``): each may change the request or answer
 ///    for the page without one. ``RobotsStage`` (robots.txt may forbid the path, and
 ///    gives the host's `Crawl-delay`), then with `--since` ``RevisitStage``'s conditional
-///    headers (after robots.txt: a page robots.txt forbids sends nothing). Cookies and the
-///    proxy choice go here next.
+///    headers (after robots.txt: a page robots.txt forbids sends nothing), then the run's
+///    session: its headers where the request has none of the name, and its cookie jar.
+///    The proxy choice goes here next.
 /// 2. **The exchange**: the HTTP client sends the request, follows redirects, decodes.
 /// 3. **The response's meaning** (``ResponseClassifier``): the status or transport error
 ///    as the record's fields and error kind, and as an `AttemptOutcome` that the scheduler
@@ -41,6 +42,8 @@ public struct PagePipeline: Sendable {
     let fields: FieldsStage?
     /// `--since`: stages 1 and 4 of a run that compares with an earlier output; nil otherwise.
     let revisit: RevisitStage?
+    /// Stage 1, last: the run's headers and cookie jar (``RunSession``), on every request.
+    let session: RequestDefaults
 
     /// - Parameters:
     ///   - robots: the run's robots.txt cache; nil ignores robots.txt.
@@ -49,10 +52,12 @@ public struct PagePipeline: Sendable {
     ///   - extraction: what `extractor` was compiled from: which of `fields` and
     ///     `metadata` the records get.
     ///   - since: `--since`'s earlier output; nil for a run that compares with none.
+    ///   - session: the run's headers and cookie jar (``RunSession/defaults``); none by default.
     public init(
         client: HTTPClient, robots: RobotsCache? = nil, titles: TitleExtractor = TitleExtractor(), extractor: PageExtractor? = nil,
-        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil
+        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil, session: RequestDefaults = .none
     ) {
+        self.session = session
         self.client = client
         self.robots = robots.map(RobotsStage.init(cache:))
         self.title = TitleStage(extractor: titles)

@@ -81,11 +81,15 @@ public struct ScrapeRun: Sendable {
         /// The `--since` file cannot be used: unreadable, not our records, or the output
         /// itself; nothing was opened or fetched.
         case since(PreviousRecords.Failure)
+        /// The run's session cannot start: its cookie jar file is locked by another run, is
+        /// not a cookie file, or cannot be read; nothing was fetched.
+        case session(RunSession.Failure)
 
         public var description: String {
             switch self {
             case .fields(let error): "\(error)"
             case .since(let error): "\(error)"
+            case .session(let error): "\(error)"
             case .input(let error): "\(error)"
             case .output(let error): "\(error)"
             case .client(let error): "\(error)"
@@ -133,11 +137,13 @@ public struct ScrapeRun: Sendable {
         }
         let since = try Self.loadSince(options.since, output: options.output, ownOutput: options.sinceOwnOutput)
         summary.since = since.map { RunSummary.Since(path: $0.path) }
+        let session = try Self.openSession(options.http, inputs: [options.input, options.output] + (options.since.map { [$0] } ?? []))
         let source: URLSource
         let writer: RecordWriter
         do {
             source = try URLSource(path: options.input)
         } catch {
+            try? session.close()
             throw .input(error)
         }
         do {
@@ -150,6 +156,7 @@ public struct ScrapeRun: Sendable {
             }
             writer = RecordWriter(file: file)
         } catch {
+            try? session.close()
             throw .output(error)
         }
         let client: HTTPClient
@@ -159,11 +166,13 @@ public struct ScrapeRun: Sendable {
             do throws(HTTPClientError) {
                 client = try HTTPClient(configuration: options.http.clientConfiguration)
             } catch {
+                try? session.close()
                 throw .client(error)
             }
         }
-        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since)
+        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent, session: session.defaults) : nil
+        let pipeline = PagePipeline(
+            client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since, session: session.defaults)
         let revisit = since.map { RevisitStage(previous: $0, extraction: options.extraction) }
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
         scheduler.hosts = hosts
@@ -227,6 +236,12 @@ public struct ScrapeRun: Sendable {
         }
         if self.client == nil { await client.shutdown() }
         do {
+            // After every transfer ended: the jar holds what the last response set.
+            try session.close()
+        } catch {
+            failure = failure ?? .output(error)
+        }
+        do {
             try writer.close()
         } catch {
             failure = failure ?? .output(error)
@@ -238,6 +253,18 @@ public struct ScrapeRun: Sendable {
 }
 
 extension ScrapeRun {
+    /// Opens the run's session (headers, cookie jar and its file) before anything is
+    /// fetched; `inputs` are the files the jar file must not be.
+    ///
+    /// - Throws: ``Failure/session(_:)``.
+    public static func openSession(_ http: ScrapeConfiguration.HTTP, inputs: [String]) throws(Failure) -> RunSession {
+        do throws(RunSession.Failure) {
+            return try RunSession.open(http, inputs: inputs)
+        } catch {
+            throw .session(error)
+        }
+    }
+
     /// Opens and indexes the `--since` file, refusing it when it is the output (the same
     /// path, or the same file through another name): the run would replace the records it
     /// compares with.

@@ -86,7 +86,9 @@ public final class CookieJar: @unchecked Sendable {
     /// Expired cookies are left out, as curl leaves them out of the files it writes.
     ///
     /// - Important: the lines hold cookie values: never log them.
-    public func netscapeLines(now: Int64 = Int64(time(nil))) -> [String] {
+    /// - Parameter now: Unix seconds; nil (the default) is the current time.
+    public func netscapeLines(now: Int64? = nil) -> [String] {
+        let now = now ?? Int64(time(nil))
         var list: UnsafeMutablePointer<curl_slist>?
         withEditor { editor in _ = ccurl_easy_getinfo_slist(editor, CURLINFO_COOKIELIST, &list) }
         defer { curl_slist_free_all(list) }
@@ -108,7 +110,8 @@ public final class CookieJar: @unchecked Sendable {
     ///
     /// - Throws: ``NetscapeCookieLine/FormatError`` for the first line that is not a cookie
     ///   line (comments and blank lines are skipped); nothing is added then.
-    public func add(netscapeLines lines: [String], now: Int64 = Int64(time(nil))) throws(NetscapeCookieLine.FormatError) {
+    public func add(netscapeLines lines: [String], now: Int64? = nil) throws(NetscapeCookieLine.FormatError) {
+        let now = now ?? Int64(time(nil))
         var cookies: [String] = []
         for (index, line) in lines.enumerated() {
             switch try NetscapeCookieLine.classify(line, number: index + 1) {

@@ -57,7 +57,8 @@ public struct NetscapeCookieLine: Sendable, Equatable {
     /// - Throws: ``FormatError`` for a line that is neither a comment, a blank nor a cookie.
     public static func classify(_ raw: String, number: Int) throws(FormatError) -> Kind {
         var text = raw
-        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        // "\r\n" is one Character in Swift: each line ending is matched whole.
+        while let last = text.last, last == "\n" || last == "\r" || last == "\r\n" { text.removeLast() }
         var body = Substring(text)
         if body.hasPrefix(httpOnlyPrefix) {
             body = body.dropFirst(httpOnlyPrefix.count)

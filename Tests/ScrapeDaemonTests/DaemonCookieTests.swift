@@ -1,4 +1,5 @@
 import Foundation
+import ScrapeHTTP
 import ScrapeTestSupport
 import Testing
 

@@ -27,7 +27,8 @@ struct CookieJarTests {
             #expect(try await echoed(client, server, jar: jar) == "none")
             _ = try await client.execute(FetchRequest(url: server.url("/session/set/a/1"), cookieJar: jar))
             _ = try await client.execute(FetchRequest(url: server.url("/session/set/b/2"), cookieJar: jar))
-            #expect(try await echoed(client, server, jar: jar) == "a=1; b=2")
+            let sent = try await echoed(client, server, jar: jar)
+            #expect(Set(sent.split(separator: "; ")) == ["a=1", "b=2"], "\(sent)")
             #expect(jar.count == 2)
         }
     }
@@ -74,7 +75,6 @@ struct CookieJarTests {
             var configuration = HTTPClient.Configuration.fastFailingForTesting()
             configuration.resolve = ["a.test:\(server.port):127.0.0.1", "b.test:\(server.port):127.0.0.1"]
             let client = try HTTPClient(configuration: configuration)
-            defer { Task { await client.shutdown() } }
             let jar = try CookieJar()
             _ = try await client.execute(FetchRequest(url: "http://a.test:\(server.port)/session/set/a/1", cookieJar: jar))
             #expect(try await echoed(client, server, jar: jar, host: "a.test") == "a=1")

@@ -1,3 +1,4 @@
+import ScrapeBase
 import ScrapeHTTP
 
 /// The check every value that becomes a request header passes where it enters (a config

@@ -52,8 +52,6 @@ public final class CookieJarFile {
             file.close()
             throw OutputError(path: named, reason: "not a regular file; a cookie jar is replaced whole each time it is saved", kind: .refused)
         }
-        var info = stat()
-        if fstat(file.descriptor, &info) == 0, info.st_mode & 0o077 != 0 { _ = fchmod(file.descriptor, 0o600) }
         let bytes: [UInt8]
         do throws(OutputError) {
             bytes = try Self.readAll(file.descriptor, named: named)
@@ -62,7 +60,7 @@ public final class CookieJarFile {
             throw error
         }
         var cookies: [String] = []
-        for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             do throws(NetscapeCookieLine.FormatError) {
                 if case .cookie(let cookie) = try NetscapeCookieLine.classify(String(line), number: index + 1) { cookies.append(cookie.text) }
             } catch {
@@ -70,6 +68,9 @@ public final class CookieJarFile {
                 throw OutputError(path: named, reason: "not a Netscape cookie file (\(error)); it is left as it is", kind: .refused)
             }
         }
+        // Only a file found to be a cookie file is narrowed: a refused one is left as it was.
+        var info = stat()
+        if fstat(file.descriptor, &info) == 0, info.st_mode & 0o077 != 0 { _ = fchmod(file.descriptor, 0o600) }
         self.file = file
         self.lines = cookies
     }

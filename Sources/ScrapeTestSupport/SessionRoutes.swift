@@ -11,8 +11,20 @@ import HTTPTypes
 ///   makes it HttpOnly. Title `set NAME`.
 /// - `/session/echo`: title `cookie: <the Cookie header>`, or `cookie: none`.
 /// - `/session/header/NAME`: title `NAME: <the header's values, joined by ", ">`, or `NAME: none`.
+/// - `/session/json?page=N`: the same for api jobs, as JSON (see the route).
 public enum SessionRoutes {
     static func register(on router: Router<TestRequestContext>) {
+        // `/session/json?page=N`, for api jobs: page 1 sets the cookie `api=1`; each page is
+        // `{"items":[{"page":N,"cookie":"...","x_test":"..."}]}` with what the request carried.
+        router.get("/session/json") { request, _ in
+            let page = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+            let cookies = request.headers[values: .cookie]
+            let xTest = request.headers[values: HTTPField.Name("X-Test")!]
+            let item = #"{"page":\#(page),"cookie":"\#(cookies.isEmpty ? "none" : cookies.joined(separator: "; "))","x_test":"\#(xTest.first ?? "none")"}"#
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if page == 1 { headers.append(HTTPField(name: .setCookie, value: "api=1; Path=/")) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"items":[\#(item)]}"#)))
+        }
         router.get("/session/set/:name/:value") { request, context in
             let name = try context.parameters.require("name")
             let value = try context.parameters.require("value")

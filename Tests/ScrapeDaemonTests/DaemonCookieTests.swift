@@ -1,7 +1,10 @@
 import Foundation
+import ScrapeCore
 import ScrapeHTTP
 import ScrapeTestSupport
 import Testing
+
+@testable import ScrapeDaemon
 
 /// Cookies in the daemon (issue 29): with `http.cookies: true` every job run gets a jar of
 /// its own on the one shared client, so two jobs on one host, run at once, never see each
@@ -49,5 +52,15 @@ struct DaemonCookieTests {
                 #expect(echo("c") == ["cookie: none", "cookie: none"])
             }
         }
+    }
+
+    @Test func aJobsJarFileIsUnderTheStateDirectoryUnlessAbsolute() throws {
+        let paths = DaemonPaths(stateDirectory: "/var/lib/scrape", inbox: "/var/lib/scrape/inbox")
+        var http = ScrapeConfiguration.HTTP()
+        #expect(paths.resolvingCookieJar(http) == http)
+        try http.setCookieJar("sessions/shop.txt", source: "jobs[0].http.cookie_jar")
+        #expect(paths.resolvingCookieJar(http).cookieJar == "/var/lib/scrape/sessions/shop.txt")
+        try http.setCookieJar("/etc/scrape/shop.txt", source: "jobs[0].http.cookie_jar")
+        #expect(paths.resolvingCookieJar(http).cookieJar == "/etc/scrape/shop.txt")
     }
 }

@@ -79,4 +79,28 @@ static inline CURLcode ccurl_msg_result(const CURLMsg *message) {
     return message->data.result;
 }
 
+/* ---- cookies: share handle ------------------------------------------ */
+
+/* curl_share_setopt(CURLSHOPT_SHARE / CURLSHOPT_UNSHARE, data): curl reads an int. */
+static inline CURLSHcode ccurl_share_setopt_lock_data(CURLSH *share, CURLSHoption option, curl_lock_data data) {
+    return curl_share_setopt(share, option, (int)data);
+}
+
+static inline CURLSHcode ccurl_share_setopt_lockfunc(CURLSH *share, curl_lock_function function) {
+    return curl_share_setopt(share, CURLSHOPT_LOCKFUNC, function);
+}
+
+static inline CURLSHcode ccurl_share_setopt_unlockfunc(CURLSH *share, curl_unlock_function function) {
+    return curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, function);
+}
+
+static inline CURLSHcode ccurl_share_setopt_userdata(CURLSH *share, void *userdata) {
+    return curl_share_setopt(share, CURLSHOPT_USERDATA, userdata);
+}
+
+/* CURLINFO_COOKIELIST: the list is the caller's; free it with curl_slist_free_all. */
+static inline CURLcode ccurl_easy_getinfo_slist(CURL *easy, CURLINFO info, struct curl_slist **value) {
+    return curl_easy_getinfo(easy, info, value);
+}
+
 #endif /* CCURL_H */

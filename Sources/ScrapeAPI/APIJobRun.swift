@@ -33,6 +33,10 @@ public struct APIJobRun: Sendable {
         /// `--with-meta`: each line is `{"job":...,"page_url":...,"record":<as sent>}`;
         /// otherwise the record alone, byte for byte.
         public var withMeta = false
+        /// The headers and cookie jar of the run, opened by the caller: a daemon job run
+        /// shares its one with the parents its `resolve:` fetches again. Nil (the default)
+        /// opens one from ``http`` for this job's run alone and saves and closes it at its end.
+        public var session: RunSession?
 
         public init(job: ScrapeConfiguration.Job, api: ScrapeConfiguration.API, keyPath: String, output: String, statePath: String? = nil, http: ScrapeConfiguration.HTTP) {
             self.job = job

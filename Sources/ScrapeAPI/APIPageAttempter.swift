@@ -51,9 +51,11 @@ struct APIPageAttempter: Sendable {
     let options: APIJobRun.Options
     let client: HTTPClient
     let authenticator: APIAuthenticator
+    /// The run's headers and cookie jar: the job's own headers and auth win for a name.
+    let session: RequestDefaults
     /// The job's `login:` session: logged in before its first page, again once when a
     /// response shows the session ended (the page is then sent again in the same attempt).
-    let session: LoginSession?
+    let login: LoginSession?
     let onAttempt: (@Sendable (RequestReport) -> Void)?
 
     /// Attempt number `number` at `page`; nil when cancelled.
@@ -64,7 +66,7 @@ struct APIPageAttempter: Sendable {
             guard !Task.isCancelled else { return nil }
             let generation: Int
             do throws(LoginError) {
-                generation = try await session?.ready() ?? 0
+                generation = try await login?.ready() ?? 0
             } catch {
                 return finished(page, .failure("\(error)", retryable: false), .failure(retryable: false, retryAfter: nil), number)
             }
@@ -75,6 +77,7 @@ struct APIPageAttempter: Sendable {
             } catch {
                 return finished(page, .failure(error.message, retryable: false), .failure(retryable: false, retryAfter: nil), number)
             }
+            request = session.applied(to: request)
             let started = ContinuousClock.now
             let outcome: AttemptOutcome
             let failure: String
@@ -87,9 +90,9 @@ struct APIPageAttempter: Sendable {
                     RequestReport(
                         status: response.status, errorKind: response.status >= 400 ? .http : nil, bytes: response.body.count,
                         elapsed: ContinuousClock.now - started))
-                if let session, !loggedInAgain, session.loggedOut.match(response) != nil {
+                if let login, !loggedInAgain, login.loggedOut.match(response) != nil {
                     do throws(LoginError) {
-                        _ = try await session.renew(after: generation)
+                        _ = try await login.renew(after: generation)
                     } catch {
                         return finished(page, .failure("\(error)", retryable: false), .failure(retryable: false, retryAfter: nil), number)
                     }

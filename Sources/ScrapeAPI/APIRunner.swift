@@ -34,6 +34,7 @@ public enum APIRunner {
         let started = ContinuousClock.now
         let opened = runs.map { open($0, client: client) }
         let writers = opened.map(\.writer)
+        let sessions = opened.map(\.ownedSession)
         let attempters = opened.map(\.attempter)
         let http = runs.first?.options.http ?? ScrapeConfiguration.HTTP()
         // Pages of a known total queued ahead: enough to keep every slot busy twice over.
@@ -109,22 +110,42 @@ public enum APIRunner {
         )
         nextRequest.finish()
         return runs.indices.map { index in
-            end(runs[index], writer: writers[index], outcome: machine.outcome(of: index), elapsed: ContinuousClock.now - started)
+            end(runs[index], writer: writers[index], session: sessions[index], outcome: machine.outcome(of: index), elapsed: ContinuousClock.now - started)
         }
     }
 
-    /// Sets job `run` up before any request: its auth, its incremental state, its output.
-    private static func open(_ run: APIJobRun, client: HTTPClient) -> (opening: StateMachine.Opening, writer: RecordWriter?, attempter: APIPageAttempter?) {
+    /// Sets job `run` up before any request: its auth, its incremental state, its output,
+    /// its session (headers and cookie jar) unless the caller gave one.
+    private static func open(
+        _ run: APIJobRun, client: HTTPClient
+    ) -> (opening: StateMachine.Opening, writer: RecordWriter?, attempter: APIPageAttempter?, ownedSession: RunSession?) {
         let options = run.options
         var opening = StateMachine.Opening(run: run)
         var writer: RecordWriter?
         var attempter: APIPageAttempter?
+        var owned: RunSession?
         do {
             let authenticator = try APIAuthenticator(options.api.auth, keyPath: options.keyPath + ".api.auth", client: client)
-            let session = try options.login.map { login throws(ConfigurationError) in
-                try LoginSession(login, key: options.keyPath + ".login") { request in try await client.execute(request) }
+            let session: RunSession
+            if let given = options.session {
+                session = given
+            } else {
+                do throws(RunSession.Failure) {
+                    session = try RunSession.open(options.http.withCookies(options.login != nil), inputs: options.inputs + [options.output])
+                } catch {
+                    switch error {
+                    case .cookieJar(let output): throw output
+                    case .client(let client): throw ConfigurationError(key: options.keyPath + ".http", message: client.message)
+                    }
+                }
+                owned = session
             }
-            attempter = APIPageAttempter(options: options, client: client, authenticator: authenticator, session: session, onAttempt: run.onAttempt)
+            let defaults = session.defaults
+            let login = try options.login.map { login throws(ConfigurationError) in
+                try LoginSession(login, key: options.keyPath + ".login") { request in try await client.execute(defaults.applied(to: request)) }
+            }
+            attempter = APIPageAttempter(
+                options: options, client: client, authenticator: authenticator, session: session.defaults, login: login, onAttempt: run.onAttempt)
             let state = options.api.incremental == nil ? nil : try IncrementalState.load(path: options.resolvedStatePath)
             opening.savedCursor = state?.lastValue
             writer = try RecordWriter(path: options.output, mode: options.api.incremental == nil && !options.appends ? .replace : .append, inputs: options.inputs)
@@ -135,15 +156,18 @@ public enum APIRunner {
         } catch {
             opening.failure = .output(OutputError(path: options.output, reason: "\(error)"))
         }
-        return (opening, writer, attempter)
+        if opening.failure != nil { try? owned?.close() }
+        return (opening, writer, attempter, opening.failure == nil ? owned : nil)
     }
 
     /// Closes job `run`'s output and, when it ended well, saves its incremental value.
     private static func end(
-        _ run: APIJobRun, writer: RecordWriter?, outcome: StateMachine.Outcome, elapsed: Duration
+        _ run: APIJobRun, writer: RecordWriter?, session: RunSession?, outcome: StateMachine.Outcome, elapsed: Duration
     ) -> Result<APIJobRun.Summary, APIJobRun.Failure> {
         switch outcome {
         case .failed(var failure):
+            // The cookies a failed run was given are still the site's: kept for the next.
+            try? session?.close()
             try? writer?.close()
             // Count what reached the file, not what was taken from the pages.
             if let writer {
@@ -156,6 +180,7 @@ public enum APIRunner {
             return .failure(failure)
         case .succeeded(var summary, let cursor):
             do {
+                try session?.close()
                 try writer?.close()
                 if let cursor {
                     try IncrementalState(job: run.options.job.name, lastValue: cursor).save(path: run.options.resolvedStatePath)

@@ -159,6 +159,14 @@ public struct CrawlRun: Sendable, PageRunHooks {
         }
         let revisit = try CrawlRevisit.load(options)
         summary.run.since = revisit?.summary
+        // The session (headers, cookie jar; a login turns the jar on) and the login come
+        // before the output is opened: a crawl that cannot log in leaves an earlier output as it was.
+        let session: RunSession
+        do throws(ScrapeRun.Failure) {
+            session = try ScrapeRun.openSession(options.http.withCookies(options.login != nil), inputs: options.inputs + [options.output, statePath])
+        } catch {
+            throw .refused(error.description)
+        }
         let client: HTTPClient
         if let shared = self.client {
             client = shared
@@ -166,17 +174,17 @@ public struct CrawlRun: Sendable, PageRunHooks {
             do throws(HTTPClientError) {
                 client = try HTTPClient(configuration: options.http.clientConfiguration)
             } catch {
+                try? session.close()
                 throw .client(error)
             }
         }
         let ownsClient = self.client == nil
-        // The login comes before the output is opened: a crawl that cannot log in leaves an
-        // earlier output as it was.
         let loginSession: LoginSession?
         do throws(LoginSession.StartFailure) {
-            loginSession = try await LoginSession.start(options.login, key: options.loginKey, client: client)
+            loginSession = try await LoginSession.start(options.login, key: options.loginKey, client: client, defaults: session.defaults)
         } catch {
             if ownsClient { await client.shutdown() }
+            try? session.close()
             switch error {
             case .settings(let error): throw .loginSettings(error)
             case .login(let error): throw .login(error, notRecorded: nil)
@@ -189,6 +197,7 @@ public struct CrawlRun: Sendable, PageRunHooks {
             (writer, state) = try openRecords(statePath: statePath, stateExists: stateExists, summary: &summary)
         } catch {
             if ownsClient { await client.shutdown() }
+            try? session.close()
             throw error
         }
         if state.sitemapsPending {
@@ -199,6 +208,7 @@ public struct CrawlRun: Sendable, PageRunHooks {
                 summary.sitemapURLs = try state.addSitemapFinds(report.finds)
             } catch {
                 if ownsClient { await client.shutdown() }
+                try? session.close()
                 try? writer.close()
                 throw .state("\(error)")
             }
@@ -206,7 +216,8 @@ public struct CrawlRun: Sendable, PageRunHooks {
         var failure: Failure?
         do {
             let outcome = try await crawl(
-                state: state, extractor: extractor, client: client, login: loginSession, writer: writer, revisit: revisit, summary: &summary)
+                state: state, extractor: extractor, client: client, session: session.defaults, login: loginSession, writer: writer, revisit: revisit,
+                summary: &summary)
             summary.run.interrupted = outcome.cancelled || outcome.drained
             summary.run.notRecorded = outcome.dropped
             summary.run.retries = outcome.retries
@@ -218,6 +229,12 @@ public struct CrawlRun: Sendable, PageRunHooks {
             failure = .state("\(error)")
         }
         if ownsClient { await client.shutdown() }
+        do {
+            // After every transfer ended: the jar holds what the last response set.
+            try session.close()
+        } catch {
+            failure = failure ?? .output(error)
+        }
         do {
             try writer.close()
         } catch {
@@ -325,11 +342,12 @@ public struct CrawlRun: Sendable, PageRunHooks {
 
     /// The scheduler's run over the state's queue.
     private func crawl(
-        state: CrawlState, extractor: PageExtractor, client: HTTPClient, login loginSession: LoginSession?, writer: RecordWriter, revisit: CrawlRevisit?,
-        summary: inout CrawlSummary
+        state: CrawlState, extractor: PageExtractor, client: HTTPClient, session: RequestDefaults, login loginSession: LoginSession?,
+        writer: RecordWriter, revisit: CrawlRevisit?, summary: inout CrawlSummary
     ) async throws -> Scheduler<ContinuousClock>.Outcome {
-        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
-        let pipeline = PagePipeline(client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous, login: loginSession)
+        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent, session: session) : nil
+        let pipeline = PagePipeline(
+            client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous, session: session, login: loginSession)
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
         scheduler.hosts = hosts
         let stage = CrawlBodyStage(extractor: extractor, extraction: options.extraction, filter: LinkFilter(settings: options.settings))

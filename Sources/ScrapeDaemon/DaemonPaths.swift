@@ -57,6 +57,16 @@ public struct DaemonPaths: Sendable, Equatable {
     /// an interrupted crawl (or with `resume: true`, an unfinished one) goes on from there.
     public func crawlState(of job: ScrapeConfiguration.Job) -> String { "\(crawls)/\(job.name).state" }
 
+    /// `http` with its cookie jar file (a job's `http.cookie_jar`) resolved as outputs are:
+    /// absolute as given, relative under the state directory, so a job's session is kept
+    /// there from run to run.
+    public func resolvingCookieJar(_ http: ScrapeConfiguration.HTTP) -> ScrapeConfiguration.HTTP {
+        guard let jar = http.cookieJar, !jar.hasPrefix("/") else { return http }
+        var resolved = http
+        resolved.cookieJar = "\(stateDirectory)/\(jar)"
+        return resolved
+    }
+
     /// Creates every folder (and a job output's parent folders) that is missing.
     ///
     /// - Throws: ``DaemonError`` naming the folder that cannot be made.

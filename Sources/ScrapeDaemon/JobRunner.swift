@@ -62,9 +62,19 @@ struct JobRunner: Sendable {
         case .api(let api):
             do {
                 try markStarted(job.name, run: run, number: number, offset: 0)
-                let (client, http) = context.engine.lease()
+                let (client, leased) = context.engine.lease()
+                let http = context.paths.resolvingCookieJar(leased)
+                // One session for the run, shared with the parents it fetches again.
+                let session: RunSession
+                do throws(RunSession.Failure) {
+                    session = try RunSession.open(http, inputs: [output])
+                } catch {
+                    await context.engine.release(client)
+                    throw error
+                }
                 var options = APIJobRun.Options(job: job, api: api, keyPath: keyPath, output: output, statePath: context.paths.cursor(of: job), http: http)
                 options.appends = true
+                options.session = session
                 var apiRun = APIJobRun(options: options)
                 let metrics = context.metrics
                 apiRun.onAttempt = { report in metrics.attempt(report) }
@@ -72,7 +82,9 @@ struct JobRunner: Sendable {
                 for ancestor in ancestors {
                     guard case .api(var ancestorAPI) = ancestor.job.source else { continue }
                     ancestorAPI.incremental = nil
-                    var parent = APIJobRun(options: APIJobRun.Options(job: ancestor.job, api: ancestorAPI, keyPath: ancestor.keyPath, output: "/dev/null", http: http))
+                    var parentOptions = APIJobRun.Options(job: ancestor.job, api: ancestorAPI, keyPath: ancestor.keyPath, output: "/dev/null", http: http)
+                    parentOptions.session = session
+                    var parent = APIJobRun(options: parentOptions)
                     parent.onAttempt = { report in metrics.attempt(report) }
                     runs.append(parent)
                 }
@@ -82,6 +94,11 @@ struct JobRunner: Sendable {
                     await APIRunner.run(finalRuns, client: client, hosts: context.engine.hosts)[0]
                 }
                 await context.engine.release(client)
+                do {
+                    try session.close()
+                } catch {
+                    context.logger.error("cannot save the job's cookie jar", metadata: ["job": "\(job.name)", "error": "\(error)"])
+                }
                 switch result {
                 case .success(let summary):
                     run.records = summary.records

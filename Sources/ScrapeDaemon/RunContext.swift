@@ -27,7 +27,8 @@ struct RunContext: Sendable {
         revisit: Bool = false
     ) async -> Result<RunSummary, ScrapeRun.Failure> {
         let (client, http) = engine.lease()
-        var options = ScrapeRun.Options(input: input, output: output, mode: .resume(from: offset), http: http, extraction: extraction)
+        var options = ScrapeRun.Options(
+            input: input, output: output, mode: .resume(from: offset), http: paths.resolvingCookieJar(http), extraction: extraction)
         options.sinceOwnOutput = revisit
         if revisit { Self.create(output) }
         var run = ScrapeRun(options: options)
@@ -53,7 +54,7 @@ struct RunContext: Sendable {
     func crawl(_ options: CrawlRun.Options, job: String, runID: String) async -> Result<CrawlSummary, CrawlRun.Failure> {
         let (client, http) = engine.lease()
         var options = options
-        options.http = http
+        options.http = paths.resolvingCookieJar(http)
         if options.sinceOwnOutput { Self.create(options.output) }
         var run = CrawlRun(options: options)
         plug(into: &run, client: client, runID: runID)

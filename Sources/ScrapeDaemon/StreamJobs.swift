@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import ScrapeBase
 import ScrapeCore
+import ScrapeHTTP
 import ScrapeStream
 import ServiceLifecycle
 
@@ -120,6 +121,7 @@ final class StreamJobs: Service, Sendable {
         // A stream that could not start is tried again at every reload.
         guard entry.runner != nil, case .stream(let old) = entry.job.source, case .stream(let new) = job.source else { return false }
         return old == new && entry.job.output == job.output && entry.http.userAgent == http.userAgent && entry.http.backoff == http.backoff
+            && entry.http.headers == http.headers
     }
 
     private func start(_ job: ScrapeConfiguration.Job, keyPath: String, stream: ScrapeConfiguration.Stream, http: ScrapeConfiguration.HTTP) -> Entry {

@@ -165,7 +165,7 @@ public final class FrontierWorker: Sendable {
             }
         }
         let robots = RobotsCache(client: client, userAgent: options.http.userAgent, store: FleetRobotsStore(store: store))
-        let fetchers = Fetchers(client: client, robots: robots)
+        let fetchers = Fetchers(client: client, robots: robots, http: options.http)
 
         // Leases and notifications beside the work; a failure there (the database gone
         // for good) stops the worker and is thrown at the end.
@@ -466,20 +466,35 @@ extension FrontierWorker {
     /// Each job's ``JobFetcher``, made when the claim loop first meets the job (jobs
     /// appear while a worker runs) and kept while the job's stored settings stay the same:
     /// its fields are compiled once per worker, again after an `add --update`.
+    ///
+    /// Each job also gets its session here, once per worker: the worker's `http.headers`,
+    /// and with `http.cookies` a cookie jar of the job's own in this worker's memory (a
+    /// fleet job's cookies are per worker; no file is read or written).
     struct Fetchers {
         let client: HTTPClient
         let robots: RobotsCache
+        let http: ScrapeConfiguration.HTTP
         private var byJob: [Int64: (job: FrontierJob, fetcher: JobFetcher)] = [:]
 
-        init(client: HTTPClient, robots: RobotsCache) {
+        init(client: HTTPClient, robots: RobotsCache, http: ScrapeConfiguration.HTTP) {
             self.client = client
             self.robots = robots
+            var inMemory = http
+            inMemory.cookies = http.usesCookies
+            inMemory.cookieJar = nil
+            self.http = inMemory
         }
 
         /// - Throws: ``FrontierError/invalidFields(job:message:)``.
         mutating func fetcher(for stored: FrontierStore.StoredJob) throws(FrontierError) -> JobFetcher {
             if let known = byJob[stored.id], known.job == stored.job { return known.fetcher }
-            let made = try JobFetcher(job: stored.job, client: client, robots: robots)
+            let session: RunSession
+            do throws(RunSession.Failure) {
+                session = try RunSession.open(http)
+            } catch {
+                throw .client("\(error)")
+            }
+            let made = try JobFetcher(job: stored.job, client: client, robots: robots, session: session.defaults)
             byJob[stored.id] = (stored.job, made)
             return made
         }

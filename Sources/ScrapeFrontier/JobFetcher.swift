@@ -25,11 +25,13 @@ struct JobFetcher: Sendable {
     /// - Throws: ``FrontierError/invalidFields(job:message:)`` when the job's stored fields
     ///   or crawl rules do not compile here (`add` checks them, so only a database written
     ///   otherwise).
-    init(job: FrontierJob, client: HTTPClient, robots: RobotsCache) throws(FrontierError) {
+    /// - Parameter session: the job's headers and cookie jar in this worker.
+    init(job: FrontierJob, client: HTTPClient, robots: RobotsCache, session: RequestDefaults = .none) throws(FrontierError) {
         do throws(ConfigurationError) {
             extraction = try job.extraction()
             pipeline = PagePipeline(
-                client: client, robots: job.obeyRobots ? robots : nil, extractor: try extraction.pageExtractor(), extraction: extraction)
+                client: client, robots: job.obeyRobots ? robots : nil, extractor: try extraction.pageExtractor(), extraction: extraction,
+                session: session)
         } catch {
             throw .invalidFields(job: job.name, message: error.description)
         }

@@ -95,6 +95,7 @@ extension EasyHandle {
 
         try configureMethodAndBody(request)
         try configureHeaders(request, transfer: transfer)
+        if let jar = request.cookieJar { try attachCookies(jar) }
     }
 
     private func configureMethodAndBody(_ request: FetchRequest) throws(HTTPClientError) {

@@ -9,6 +9,8 @@ final class EasyHandle {
     let raw: UnsafeMutableRawPointer
     /// `CURLOPT_ERRORBUFFER`: curl writes a specific message here when a transfer fails.
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The jar whose share handle this handle is attached to, if any (`EasyHandle+Cookies.swift`).
+    var cookieJar: CookieJar?
 
     /// Returns nil when curl cannot allocate a handle.
     init?() {
@@ -25,6 +27,7 @@ final class EasyHandle {
 
     /// Clears every option so the handle can serve another transfer; keeps its buffers.
     func reset() {
+        detachCookies()
         curl_easy_reset(raw)
         errorBuffer[0] = 0
     }

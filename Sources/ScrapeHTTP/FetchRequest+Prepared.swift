@@ -62,6 +62,15 @@ extension FetchRequest {
             return prepared
         }
 
+        /// This request with a session's defaults (headers it lacks, the jar when it names
+        /// none); nothing is validated again: ``RequestDefaults`` checked its headers once.
+        public func applying(_ defaults: RequestDefaults) -> Prepared {
+            guard !defaults.isEmpty else { return self }
+            var prepared = self
+            prepared.request = defaults.applied(to: request)
+            return prepared
+        }
+
         /// The URL's scheme, lowercased, per RFC 3986: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`.
         private static func scheme(of url: String) throws(HTTPClientError) -> String {
             let bytes = url.utf8

@@ -35,6 +35,9 @@ public struct FetchRequest: Sendable, Hashable {
     public var timeout: Duration?
     /// Overrides ``HTTPClient/Configuration/Timeouts/connect`` for this request.
     public var connectTimeout: Duration?
+    /// The session's cookies: sent by their rules, and what the response sets kept in it.
+    /// Nil (the default) sends no cookies and keeps none.
+    public var cookieJar: CookieJar?
 
     /// Creates a request; only `url` is required.
     public init(
@@ -43,7 +46,8 @@ public struct FetchRequest: Sendable, Hashable {
         headers: HTTPHeaders = [:],
         body: [UInt8]? = nil,
         timeout: Duration? = nil,
-        connectTimeout: Duration? = nil
+        connectTimeout: Duration? = nil,
+        cookieJar: CookieJar? = nil
     ) {
         self.url = url
         self.method = method
@@ -51,5 +55,6 @@ public struct FetchRequest: Sendable, Hashable {
         self.body = body
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.cookieJar = cookieJar
     }
 }

@@ -17,6 +17,7 @@ enum Routes {
         CapacityRoutes.register(on: router)
         RevisitRoutes.register(on: router)
         LoginSite.register(on: router)
+        SessionRoutes.register(on: router)
         router.get("/status/:code") { _, context in
             let code = try context.parameters.require("code", as: Int.self)
             return text("status \(code)", status: .init(code: code))

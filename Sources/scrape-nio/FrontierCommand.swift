@@ -385,6 +385,10 @@ struct FrontierWork: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(config ?? ""): \(error)")
         }
+        if http.cookieJar != nil {
+            throw ValidationError(
+                "\(config ?? ""): http.cookie_jar: a fleet worker keeps each job's cookies in its own memory (http.cookies: true); no cookie file is used")
+        }
         let settings = try self.settings()
         var options = FrontierWorker.Options(settings: settings, http: http)
         options.untilEmpty = untilEmpty

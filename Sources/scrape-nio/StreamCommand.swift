@@ -42,7 +42,12 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A file of messages to send after each connect, one per line.", valueName: "file"))
     var sendFile: String?
 
-    @Option(name: .customLong("header"), help: ArgumentHelp("A handshake header (repeatable).", valueName: "Name: value"))
+    @Option(
+        name: .customLong("header"),
+        help: ArgumentHelp(
+            "A handshake header (repeatable), as 'Name: value'; over the config file's http.headers and ws: job headers. "
+                + "Not Host, Content-Length, Transfer-Encoding or the handshake's own (Upgrade, Connection, Sec-WebSocket-*).",
+            valueName: "header"))
     var headers: [String] = []
 
     @Option(help: ArgumentHelp("Ask for this subprotocol (Sec-WebSocket-Protocol).", valueName: "name"))
@@ -193,9 +198,8 @@ struct StreamCommand: AsyncParsableCommand {
         ]
         do throws(ConfigurationError) {
             for header in headers {
-                guard let colon = header.firstIndex(of: ":") else { throw ConfigurationError(key: "--header", message: "expected 'Name: value'") }
-                let name = String(header[..<colon]).trimmingCharacters(in: " ")
-                let value = String(header[header.index(after: colon)...]).trimmingCharacters(in: " \t")
+                // The one parser of --header (scrape run's too); then the handshake's own rules.
+                let (name, value) = try HeaderCheck.field(parsing: header)
                 try stream.addHeader(name: name, value: value, key: "--header \(name)")
             }
             for case (let setting, let text?) in flags {

@@ -53,6 +53,26 @@ struct PageOptions: ParsableArguments {
     var ignoreRobots = false
 
     @Option(
+        name: .customLong("header"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "A header sent on every request, repeatable, as 'Name: value'; it replaces the config file's http.headers of the same name, "
+                + "and a request's own (conditional requests of --since) win over it. Not Host, Content-Length or Transfer-Encoding; "
+                + "'User-Agent: X' is --user-agent X.",
+            valueName: "header"))
+    var headers: [String] = []
+
+    @Flag(help: "Keep cookies for the run: what a response sets is sent on later requests of the run by the cookie rules (off by default).")
+    var cookies = false
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "A Netscape cookie file (curl -b/-c's): loaded at the start when it exists, saved at the end (also on SIGINT/SIGTERM), "
+                + "mode 0600, locked while the run uses it. Implies --cookies.",
+            valueName: "file"))
+    var cookieJar: String?
+
+    @Option(
         name: .customLong("field"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp(
             "A field to take from every HTML page, repeatable: NAME=css:SELECTOR, NAME=SELECTOR or NAME=xpath:EXPR; a selector may end in "
@@ -128,6 +148,19 @@ struct PageOptions: ParsableArguments {
             throw ValidationError(error.description)
         }
         if ignoreRobots { http.robotsTxt = .ignore }
+        do throws(ConfigurationError) {
+            var given: [ScrapeConfiguration.HTTP.GivenHeader] = []
+            for text in headers {
+                let (name, value) = try HeaderCheck.field(parsing: text)
+                given.append(.init(name: name, value: value, key: "--header \(name)"))
+            }
+            try http.apply(headers: given, userAgentKey: userAgent == nil ? nil : "--user-agent")
+            if cookies { http.cookies = true }
+            if let cookieJar { try http.setCookieJar(cookieJar, source: "--cookie-jar") }
+            try http.checkSession(headersKey: "--header")
+        } catch {
+            throw ValidationError(error.description)
+        }
         return http
     }
 }

@@ -176,6 +176,7 @@ extension ScrapeConfiguration {
     /// - Returns: the bearer token, when `daemon.token_file` is set.
     /// - Throws: ``ConfigurationError`` naming the key.
     public func validateForDaemon() throws(ConfigurationError) -> String? {
+        try http.checkCookieJarForDaemon()
         for (index, job) in jobs.enumerated() {
             if job.output == "-" {
                 throw ConfigurationError(

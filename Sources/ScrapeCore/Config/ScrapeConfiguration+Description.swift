@@ -1,3 +1,4 @@
+import ScrapeHTTP
 import ScrapeResilience
 extension ScrapeConfiguration.HTTP {
     /// The settings as YAML, every key present (defaults included), for `scrape check-config`.
@@ -18,6 +19,9 @@ extension ScrapeConfiguration.HTTP {
           max_redirects: \(maxRedirects)
           user_agent: "\(userAgent)"
           robots_txt: \(robotsTxt.rawValue)
+          \(headers.count == 0 ? "# headers: none" : "headers: [\(headers.map(\.name).joined(separator: ", "))]  # names only: values are not shown")
+          cookies: \(usesCookies)
+          \(cookieJar.map { "cookie_jar: \"\($0)\"" } ?? "# cookie_jar: none")
         """
     }
 }

@@ -202,3 +202,13 @@ extension ScrapeConfiguration.Login {
         return lines.joined(separator: "\n")
     }
 }
+
+extension ScrapeConfiguration.HTTP {
+    /// These settings with the cookie jar turned on when `on`: a login needs one, since the
+    /// session it gets is cookies.
+    public func withCookies(_ on: Bool) -> Self {
+        var settings = self
+        if on { settings.cookies = true }
+        return settings
+    }
+}

@@ -72,7 +72,7 @@ extension ScrapeConfiguration {
 extension ScrapeConfiguration.HTTP {
     init(_ map: YAMLMap) throws(ConfigurationError) {
         self.init()
-        try map.allowOnly(Setting.allCases.map(\.key) + ["backoff", "circuit_breaker"])
+        try map.allowOnly(Setting.allCases.map(\.key) + ["backoff", "circuit_breaker"] + Self.sessionKeys)
         for setting in Setting.allCases {
             if let text = try map.string(setting.key) {
                 try set(setting, from: text, source: map.path(setting.key), line: map.line(setting.key))
@@ -92,5 +92,6 @@ extension ScrapeConfiguration.HTTP {
             circuitBreaker.cooldown = try breakerMap.duration("cooldown") ?? circuitBreaker.cooldown
             circuitBreaker.giveUpAfter = try breakerMap.duration("give_up_after") ?? circuitBreaker.giveUpAfter
         }
+        try readSession(map)
     }
 }

@@ -1,4 +1,4 @@
-import ScrapeHTTP
+public import ScrapeHTTP
 public import ScrapeResilience
 
 /// The config file's model (docs/ARCHITECTURE.md, "Config file"), typed and with its defaults.
@@ -62,6 +62,15 @@ public struct ScrapeConfiguration: Sendable {
         public var userAgent: String
         /// robots.txt handling (RFC 9309). Default obey.
         public var robotsTxt: RobotsPolicy = .obey
+        /// `headers` (and `--header`): sent on every request of a run; a request's own
+        /// header of the same name wins (`ScrapeConfiguration+Headers.swift`). Default none.
+        public var headers = HTTPHeaders()
+        /// `cookies` (and `--cookies`): one cookie jar for each run. Default false: a list of
+        /// unrelated sites carries no state between them (`ScrapeConfiguration+Cookies.swift`).
+        public var cookies = false
+        /// `cookie_jar` (and `--cookie-jar`): the Netscape cookie file the run's jar is loaded
+        /// from and saved to; implies ``cookies``. Default none.
+        public var cookieJar: String?
 
         /// The defaults, read from the types that own them.
         public init() {

@@ -33,6 +33,7 @@ extension PagePipeline {
             }
         }
         revisit?.prepare(&page)
+        page.request = page.request.applying(session)
         let started = ContinuousClock.now
         guard var exchange = await send(page.request) else { return nil }
         var stillLoggedOut: String?

@@ -11,8 +11,9 @@ import ScrapeResilience
 /// 1. **Before the request** (``RequestStage``): each may change the request or answer
 ///    for the page without one. ``RobotsStage`` (robots.txt may forbid the path, and
 ///    gives the host's `Crawl-delay`), then with `--since` ``RevisitStage``'s conditional
-///    headers (after robots.txt: a page robots.txt forbids sends nothing). Cookies and the
-///    proxy choice go here next.
+///    headers (after robots.txt: a page robots.txt forbids sends nothing), then the run's
+///    session: its headers where the request has none of the name, and its cookie jar.
+///    The proxy choice goes here next.
 /// 2. **The exchange**: the HTTP client sends the request, follows redirects, decodes.
 ///    With `login:`, an answer that shows the session ended brings one new login
 ///    (``LoginSession``, shared by every page that finds the same end) and the request is
@@ -44,6 +45,8 @@ public struct PagePipeline: Sendable {
     let fields: FieldsStage?
     /// `--since`: stages 1 and 4 of a run that compares with an earlier output; nil otherwise.
     let revisit: RevisitStage?
+    /// Stage 1, last: the run's headers and cookie jar (``RunSession``), on every request.
+    let session: RequestDefaults
     /// `login:`: after stage 2, a response that shows the session ended (`logged_out`)
     /// brings one new login and the page is fetched again, in the same attempt; nil
     /// without a login.
@@ -56,11 +59,14 @@ public struct PagePipeline: Sendable {
     ///   - extraction: what `extractor` was compiled from: which of `fields` and
     ///     `metadata` the records get.
     ///   - since: `--since`'s earlier output; nil for a run that compares with none.
+    ///   - session: the run's headers and cookie jar (``RunSession/defaults``); none by default.
     ///   - login: the run's login session, already started; nil without one.
     public init(
         client: HTTPClient, robots: RobotsCache? = nil, titles: TitleExtractor = TitleExtractor(), extractor: PageExtractor? = nil,
-        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil, login: LoginSession? = nil
+        extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil, session: RequestDefaults = .none,
+        login: LoginSession? = nil
     ) {
+        self.session = session
         self.login = login
         self.client = client
         self.robots = robots.map(RobotsStage.init(cache:))

@@ -23,6 +23,8 @@ public actor RobotsCache {
     private let userAgentToken: String
     private let capacity: Int
     private let store: (any RobotsStore)?
+    /// The run's headers and cookie jar, sent with each robots.txt request as with its pages.
+    private let session: RequestDefaults
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
     /// - Parameters:
@@ -30,7 +32,11 @@ public actor RobotsCache {
     ///   - userAgent: the `User-Agent` sent; its product token (before `/`) selects the group.
     ///   - capacity: origins remembered.
     ///   - store: where documents are shared beyond this process; nil fetches each here.
-    public init(client: HTTPClient, userAgent: String, capacity: Int = 10_000, store: (any RobotsStore)? = nil) {
+    ///   - session: the run's headers and cookie jar; none by default.
+    public init(
+        client: HTTPClient, userAgent: String, capacity: Int = 10_000, store: (any RobotsStore)? = nil, session: RequestDefaults = .none
+    ) {
+        self.session = session
         self.client = client
         self.userAgentToken = String(userAgent.prefix { $0 != "/" && $0 != " " }).lowercased()
         self.capacity = max(1, capacity)
@@ -66,19 +72,20 @@ public actor RobotsCache {
     /// The origin's rules, from the store when there is one, and until when they hold.
     private func load(_ origin: String) async -> (RobotsRules, ContinuousClock.Instant?) {
         let client = self.client
+        let session = self.session
         guard let store else {
-            return (await Self.fetch(origin + "/robots.txt", client: client).document.rules(userAgentToken: userAgentToken), nil)
+            return (await Self.fetch(origin + "/robots.txt", client: client, session: session).document.rules(userAgentToken: userAgentToken), nil)
         }
         let (document, keepFor) = await store.document(origin: origin) {
-            await Self.fetch(origin + "/robots.txt", client: client)
+            await Self.fetch(origin + "/robots.txt", client: client, session: session)
         }
         return (document.rules(userAgentToken: userAgentToken), ContinuousClock.now + keepFor)
     }
 
     /// One robots.txt fetch, and the `Cache-Control: max-age` its answer gave.
-    private static func fetch(_ url: String, client: HTTPClient) async -> (document: RobotsDocument, maxAge: Duration?) {
+    private static func fetch(_ url: String, client: HTTPClient, session: RequestDefaults) async -> (document: RobotsDocument, maxAge: Duration?) {
         do {
-            let response = try await client.execute(FetchRequest(url: url))
+            let response = try await client.execute(session.applied(to: FetchRequest(url: url)))
             let maxAge = response.headers.first(name: "cache-control").flatMap(Self.maxAge(inCacheControl:))
             switch response.status {
             case 200..<300:

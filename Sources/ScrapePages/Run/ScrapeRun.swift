@@ -93,6 +93,9 @@ public struct ScrapeRun: Sendable {
         /// nil) or later: the run stopped, and the `notRecorded` URLs in flight or queued have
         /// no record, so a resume fetches them.
         case login(LoginError, notRecorded: Int?)
+        /// The run's session cannot start: its cookie jar file is locked by another run, is
+        /// not a cookie file, or cannot be read; nothing was fetched.
+        case session(RunSession.Failure)
 
         public var description: String {
             switch self {
@@ -102,6 +105,7 @@ public struct ScrapeRun: Sendable {
                 "\(error); the run stopped: \(notRecorded) URLs in flight or queued were not recorded (once the login works, run again with --resume to fetch them)"
             case .fields(let error): "\(error)"
             case .since(let error): "\(error)"
+            case .session(let error): "\(error)"
             case .input(let error): "\(error)"
             case .output(let error): "\(error)"
             case .client(let error): "\(error)"
@@ -149,6 +153,10 @@ public struct ScrapeRun: Sendable {
         }
         let since = try Self.loadSince(options.since, output: options.output, ownOutput: options.sinceOwnOutput)
         summary.since = since.map { RunSummary.Since(path: $0.path) }
+        // The session (headers, cookie jar; a login turns the jar on) and the login come
+        // before the output is opened: a run that cannot log in leaves an earlier output as it was.
+        let session = try Self.openSession(
+            options.http.withCookies(options.login != nil), inputs: [options.input, options.output] + (options.since.map { [$0] } ?? []))
         let client: HTTPClient
         if let shared = self.client {
             client = shared
@@ -156,16 +164,16 @@ public struct ScrapeRun: Sendable {
             do throws(HTTPClientError) {
                 client = try HTTPClient(configuration: options.http.clientConfiguration)
             } catch {
+                try? session.close()
                 throw .client(error)
             }
         }
-        // The login comes before the output is opened: a run that cannot log in leaves an
-        // earlier output as it was.
         let loginSession: LoginSession?
         do throws(LoginSession.StartFailure) {
-            loginSession = try await LoginSession.start(options.login, key: options.loginKey, client: client)
+            loginSession = try await LoginSession.start(options.login, key: options.loginKey, client: client, defaults: session.defaults)
         } catch {
             if self.client == nil { await client.shutdown() }
+            try? session.close()
             switch error {
             case .settings(let error): throw .loginSettings(error)
             case .login(let error): throw .login(error, notRecorded: nil)
@@ -177,6 +185,8 @@ public struct ScrapeRun: Sendable {
         do {
             source = try URLSource(path: options.input)
         } catch {
+            if self.client == nil { await client.shutdown() }
+            try? session.close()
             throw .input(error)
         }
         do {
@@ -189,11 +199,14 @@ public struct ScrapeRun: Sendable {
             }
             writer = RecordWriter(file: file)
         } catch {
+            if self.client == nil { await client.shutdown() }
+            try? session.close()
             throw .output(error)
         }
-        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent) : nil
+        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent, session: session.defaults) : nil
         let pipeline = PagePipeline(
-            client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since, login: loginSession)
+            client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since, session: session.defaults,
+            login: loginSession)
         let revisit = since.map { RevisitStage(previous: $0, extraction: options.extraction) }
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)
         scheduler.hosts = hosts
@@ -257,6 +270,12 @@ public struct ScrapeRun: Sendable {
         }
         if self.client == nil { await client.shutdown() }
         do {
+            // After every transfer ended: the jar holds what the last response set.
+            try session.close()
+        } catch {
+            failure = failure ?? .output(error)
+        }
+        do {
             try writer.close()
         } catch {
             failure = failure ?? .output(error)
@@ -272,6 +291,18 @@ public struct ScrapeRun: Sendable {
 }
 
 extension ScrapeRun {
+    /// Opens the run's session (headers, cookie jar and its file) before anything is
+    /// fetched; `inputs` are the files the jar file must not be.
+    ///
+    /// - Throws: ``Failure/session(_:)``.
+    public static func openSession(_ http: ScrapeConfiguration.HTTP, inputs: [String]) throws(Failure) -> RunSession {
+        do throws(RunSession.Failure) {
+            return try RunSession.open(http, inputs: inputs)
+        } catch {
+            throw .session(error)
+        }
+    }
+
     /// Opens and indexes the `--since` file, refusing it when it is the output (the same
     /// path, or the same file through another name): the run would replace the records it
     /// compares with.

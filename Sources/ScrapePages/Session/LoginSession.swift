@@ -209,13 +209,16 @@ extension LoginSession {
         case login(LoginError)
     }
 
-    /// A run's session, logged in, sending with `client`; nil without `login:`. Runs call
-    /// this before they open their output, so a run that cannot log in leaves it as it was.
-    public static func start(_ login: ScrapeConfiguration.Login?, key: String, client: HTTPClient) async throws(StartFailure) -> LoginSession? {
+    /// A run's session, logged in, sending with `client` and the run's headers and cookie
+    /// jar (`defaults`); nil without `login:`. Runs call this before they open their output,
+    /// so a run that cannot log in leaves it as it was.
+    public static func start(
+        _ login: ScrapeConfiguration.Login?, key: String, client: HTTPClient, defaults: RequestDefaults
+    ) async throws(StartFailure) -> LoginSession? {
         guard let login else { return nil }
         let session: LoginSession
         do throws(ConfigurationError) {
-            session = try LoginSession(login, key: key) { request in try await client.execute(request) }
+            session = try LoginSession(login, key: key) { request in try await client.execute(defaults.applied(to: request)) }
         } catch {
             throw .settings(error)
         }

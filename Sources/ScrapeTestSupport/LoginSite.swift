@@ -17,7 +17,8 @@ import ScrapeBase
 ///   session cookie, else 401.
 /// - `GET /login/SITE/home`, `GET /login/SITE/page/N`: with a live session, `<title>Secret
 ///   N</title>`; without one the login page (status 200: a "soft" logout), or 401 when SITE
-///   starts with `status`. When SITE has `-vK` in it (`expiring-v10`) a session serves K pages,
+///   starts with `status`. When SITE has `-vK` in it (`expiring-v10`) a session serves K pages
+///   (`home` aside),
 ///   then is over: a run of many pages must log in again. When SITE has a part `once`, only
 ///   its first login succeeds.
 ///
@@ -83,7 +84,7 @@ public enum LoginSite {
                 body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
         }
         router.get("/login/:site/home") { request, context in
-            try page(request, context, name: "home")
+            try page(request, context, name: "home", counted: false)
         }
         router.get("/login/:site/page/:n") { request, context in
             try page(request, context, name: try context.parameters.require("n"))
@@ -100,14 +101,15 @@ public enum LoginSite {
         }
     }
 
-    /// A page for a live session, or the logged-out answer.
-    private static func page(_ request: Request, _ context: TestRequestContext, name: String) throws -> Response {
+    /// A page for a live session, or the logged-out answer; `counted` pages use up the
+    /// session's K (the landing page after a login does not).
+    private static func page(_ request: Request, _ context: TestRequestContext, name: String, counted: Bool = true) throws -> Response {
         let site = try context.parameters.require("site")
         let limit = site.split(separator: "-").first { $0.hasPrefix("v") }.flatMap { Int($0.dropFirst()) } ?? .max
         let session = cookieValues(request.headers[.cookie])["session"]
         let live = state.withLock { state in
             guard let session, let served = state.sessions[session], served < limit else { return false }
-            state.sessions[session] = served + 1
+            if counted { state.sessions[session] = served + 1 }
             return true
         }
         guard live else {

@@ -41,7 +41,7 @@ extension JobRunner {
                 inputs: seedsFile.map { [$0] } ?? [])
             options.appendFrom = offset
             options.sinceOwnOutput = job.revisit
-            switch await context.crawl(options, job: job.name, runID: id) {
+            switch await context.crawl(options, job: job.name, runID: id, http: job.http) {
             case .success(let summary):
                 if let since = summary.run.since { context.metrics.revisit(since, job: job.name) }
                 run.records = summary.run.records

@@ -42,7 +42,8 @@ struct JobRunner: Sendable {
                 let offset = try resuming?.outputOffset ?? OutputFile.repairTail(path: output)
                 try markStarted(job.name, run: run, number: number, offset: offset)
                 switch await context.scrape(
-                    input: resolve(urlsFile), output: output, from: offset, runID: id, extraction: job.extraction, revisit: job.revisit)
+                    input: resolve(urlsFile), output: output, from: offset, runID: id, extraction: job.extraction, revisit: job.revisit,
+                    http: job.http)
                 {
                 case .success(let summary):
                     run.records = summary.records
@@ -62,7 +63,7 @@ struct JobRunner: Sendable {
         case .api(let api):
             do {
                 try markStarted(job.name, run: run, number: number, offset: 0)
-                let (client, http) = context.engine.lease()
+                let (client, http) = try context.engine.lease(job.http)
                 var options = APIJobRun.Options(job: job, api: api, keyPath: keyPath, output: output, statePath: context.paths.cursor(of: job), http: http)
                 options.appends = true
                 var apiRun = APIJobRun(options: options)

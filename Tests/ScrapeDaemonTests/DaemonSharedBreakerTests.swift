@@ -88,7 +88,7 @@ struct DaemonSharedBreakerTests {
                 #expect(Self.kinds(daemon.records(daemon.stateDirectory + "/a.jsonl")) == ["http", "http", "http"])
                 let b = daemon.records(daemon.stateDirectory + "/b.jsonl")
                 #expect(b.count == 4)
-                #expect(b.allSatisfy { $0["status"] as? Int == 200 && $0["error"] == nil }, "\(b)")
+                #expect(b.allSatisfy { $0["status"] as? Int == 200 && $0["error"] as? [String: Any] == nil }, "\(b)")
                 let metrics = try PrometheusText(try await daemon.request(.get, "/metrics").body)
                 #expect(metrics.total("scrape_circuit_open_hosts") == 0, "closed by the probe")
             }

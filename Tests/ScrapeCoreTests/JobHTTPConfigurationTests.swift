@@ -89,7 +89,8 @@ struct JobHTTPConfigurationTests {
         #expect(text.contains("\n    timeout: 20s\n"))
         #expect(!text.contains("plain"))
         configuration.hasDaemonSection = true
-        #expect(configuration.jobHTTPSettings?.contains("# each run's own caps; a host sees at most 8 in flight") == true)
+        configuration.daemon.perHostRate = Rate(perSecond: 2)
+        #expect(configuration.jobHTTPSettings?.contains("\n    # each run's own caps; from all runs together a host sees at most 8 in flight and 2/s (daemon.per_host_*)\n") == true)
         #expect(try ScrapeConfiguration(yaml: "jobs: []\n").jobHTTPSettings == nil)
     }
 }

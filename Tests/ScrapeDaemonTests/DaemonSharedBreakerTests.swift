@@ -4,7 +4,7 @@ import ScrapeHTTP
 import Testing
 
 /// The daemon's circuit breakers are shared by its runs (issue 28): an origin one job's run
-/// found failing is open for every other run (another job, an inbox list) until the probe
+/// found failing is open for every other run (scrape, crawl and api jobs, inbox lists) until the probe
 /// after the cooldown succeeds. Requests are counted at the in-process server; times are
 /// only lower bounds (a request not before the cooldown's end).
 @Suite(.timeLimit(.minutes(2)))
@@ -13,7 +13,7 @@ struct DaemonSharedBreakerTests {
         records.map { ($0["error"] as? [String: Any])?["kind"] as? String ?? "ok" }.sorted()
     }
 
-    @Test func anOriginOneJobOpenedIsOpenForTheOtherJobsAndTheInbox() async throws {
+    @Test func anOriginOneJobOpenedIsOpenForEveryOtherRun() async throws {
         try await TestServer.withRunning { server in
             try await DaemonHarness.with { daemon in
                 // One request at a time, so job a sends exactly `failures` before the breaker opens.
@@ -27,6 +27,10 @@ struct DaemonSharedBreakerTests {
                         at_start: true
                       - name: b
                         scrape: {urls_file: \(daemon.directory)/b.txt}
+                      - name: site
+                        crawl: {seeds: ["\(server.url("/always/503?crawl=1"))"]}
+                      - name: feed
+                        api: {base_url: "\(server.url("/"))", path: "always/503?api=1"}
                     """)
                 try await daemon.start()
                 try await daemon.waitForRun("a-1")
@@ -52,6 +56,15 @@ struct DaemonSharedBreakerTests {
                 #expect(b.allSatisfy { (($0["error"] as? [String: Any])?["message"] as? String)?.contains("stayed open past circuit_breaker.give_up_after") == true })
                 let inbox = daemon.records(daemon.stateDirectory + "/out/list.jsonl")
                 #expect(Self.kinds(inbox) == Array(repeating: "circuit_open", count: 3))
+                // A crawl job's seed and an api job's page too: nothing sent.
+                #expect(try await daemon.json(.post, "/jobs/site/run").status == 202)
+                try await daemon.waitForRun("site-1")
+                #expect(Self.kinds(daemon.records(daemon.stateDirectory + "/site.jsonl")) == ["circuit_open"])
+                #expect(try await daemon.json(.post, "/jobs/feed/run").status == 202)
+                try await daemon.waitForRun("feed-1", toBe: "failed")
+                let feed = try await daemon.json(.get, "/runs/feed-1").object
+                #expect((feed["message"] as? String)?.contains("circuit breaker of its origin stayed open") == true, "\(feed)")
+                #expect(server.log.count(path: "/always/503") == 3, "no request from the crawl or the api job")
             }
         }
     }

@@ -220,12 +220,12 @@ extension ScrapeConfiguration {
     /// one. With a `daemon:` section, each says what the host sees from all runs together.
     public var jobHTTPSettings: String? {
         let perHost = daemon.perHostConcurrency ?? http.perHostConcurrency
-        let perHostRate = (daemon.perHostRate ?? http.perHostRate).map { "\($0)" } ?? "unlimited"
+        let perHostRate = (daemon.perHostRate ?? http.perHostRate).map { " and \($0)" } ?? ", with no rate limit"
         let blocks = jobs.compactMap { job -> String? in
             guard let settings = job.http?.effectiveSettings else { return nil }
             let keys = settings.split(separator: "\n").dropFirst().map { "  " + $0 }.joined(separator: "\n")
             let cap = hasDaemonSection
-                ? "  # each run's own caps; a host sees at most \(perHost) in flight and \(perHostRate) from all runs (daemon.per_host_*)\n" : ""
+                ? "    # each run's own caps; from all runs together a host sees at most \(perHost) in flight\(perHostRate) (daemon.per_host_*)\n" : ""
             return "  \(job.name):\n" + cap + keys
         }
         guard !blocks.isEmpty else { return nil }

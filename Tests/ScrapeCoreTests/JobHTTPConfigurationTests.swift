@@ -36,6 +36,36 @@ struct JobHTTPConfigurationTests {
         #expect(configuration.jobs[1].http == nil)
     }
 
+    /// Every key the job's map lacks keeps the top-level value: a parser of an `http:` key
+    /// must change only what its keys say (a key added to `http:` belongs in this file too).
+    @Test func aJobsEmptyHTTPIsTheTopLevelOne() throws {
+        let top = """
+            http:
+              concurrency: 7
+              per_host_concurrency: auto:5
+              rate: 9/s
+              per_host_rate: 3/s
+              timeout: 9s
+              connect_timeout: 2s
+              retries: 6
+              backoff: {initial: 1s, max: 9s}
+              max_retry_after: 7s
+              circuit_breaker: {failures: 9, cooldown: 9s, give_up_after: 99s}
+              max_body: 3MiB
+              max_redirects: 2
+              user_agent: top/9.9
+              robots_txt: ignore
+            jobs:
+              - name: j
+                scrape: {urls_file: a.txt}
+                http: {}
+
+            """
+        let configuration = try ScrapeConfiguration(yaml: top)
+        #expect(configuration.http != ScrapeConfiguration.HTTP())
+        #expect(configuration.jobs.first?.http == configuration.http)
+    }
+
     @Test func everyTopLevelKeyIsAJobKey() throws {
         for setting in ScrapeConfiguration.HTTP.Setting.allCases {
             let value = switch setting {

@@ -28,8 +28,8 @@ public actor SharedRobotsDocuments {
     private let capacity: Int
     private var entries: [Key: Entry] = [:]
     private var order: [Key] = []
-    /// Fetches done (for tests and the log).
-    public private(set) var fetches = 0
+    /// Fetches done (for tests).
+    private(set) var fetches = 0
 
     private struct Key: Hashable {
         let origin: String

@@ -27,8 +27,9 @@ public struct APIJobRun: Sendable {
         public var appends = false
         /// Files the run reads (the config file), which the output must never be.
         public var inputs: [String] = []
-        /// The job's `login:`: its first page logs in, and a response that shows the session
-        /// ended brings one new login (``ScrapePages/LoginSession``); nil for none.
+        /// The job's `login:` (from ``job`` unless changed): its first page logs in, and a
+        /// response that shows the session ended brings one new login
+        /// (``ScrapePages/LoginSession``); nil for none.
         public var login: ScrapeConfiguration.Login?
         /// `--with-meta`: each line is `{"job":...,"page_url":...,"record":<as sent>}`;
         /// otherwise the record alone, byte for byte.
@@ -45,6 +46,7 @@ public struct APIJobRun: Sendable {
             self.output = output
             self.statePath = statePath
             self.http = http
+            self.login = job.login
         }
 
         var resolvedStatePath: String { statePath ?? (output == "-" ? "\(job.name).state.json" : output + ".state.json") }

@@ -121,6 +121,8 @@ public struct CrawlRun: Sendable, PageRunHooks {
     public var client: HTTPClient?
     /// The daemon's host table, shared with its other runs; nil: this run's hosts are its own.
     public var hosts: HostTable<ContinuousClock.Instant>?
+    /// The daemon's robots.txt documents, shared with its other runs; nil: this run fetches its own.
+    public var robotsDocuments: SharedRobotsDocuments?
     /// Asked before anything starts; once false, no more URLs are taken from the queue,
     /// while pages already started finish and are recorded, their links queued (the
     /// daemon's drain). The summary then says `interrupted`; the state keeps the rest, and
@@ -345,7 +347,10 @@ public struct CrawlRun: Sendable, PageRunHooks {
         state: CrawlState, extractor: PageExtractor, client: HTTPClient, session: RequestDefaults, login loginSession: LoginSession?,
         writer: RecordWriter, revisit: CrawlRevisit?, summary: inout CrawlSummary
     ) async throws -> Scheduler<ContinuousClock>.Outcome {
-        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent, session: session) : nil
+        let robots = options.http.robotsTxt == .obey
+            ? RobotsCache(
+                client: client, userAgent: options.http.userAgent, store: robotsDocuments?.store(userAgent: options.http.userAgent), session: session)
+            : nil
         let pipeline = PagePipeline(
             client: client, robots: robots, extraction: options.extraction, since: revisit?.stage.previous, session: session, login: loginSession)
         var scheduler = Scheduler(limits: options.http.schedulerLimits, politeness: options.http.politeness)

@@ -53,7 +53,8 @@ struct ControlServer: Sendable {
         let router = Router(context: ControlContext.self)
         router.get("/healthz") { request, context in try health().response(from: request, context: context) }
         router.get("/metrics") { _, _ in
-            let body = metrics.render(inflight: engine.inflight, inboxPending: inbox.pendingCount)
+            let body = metrics.render(
+                inflight: engine.inflight, inboxPending: inbox.pendingCount, openCircuits: engine.openCircuits, queuedRuns: jobs.queue().count)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: body))

@@ -16,7 +16,6 @@ import ScrapePages
 final class DaemonMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let openCircuits = Locked<[String: Set<String>]>([:])
 
     init() {
         registry = PrometheusCollectorRegistry()
@@ -44,19 +43,12 @@ final class DaemonMetrics: Sendable {
         }
     }
 
-    /// Notes a breaker change in run `run`, or a host's adaptive limit
-    /// (`scrape_host_concurrency_limit{host}`: one series per host ever limited adaptively).
-    func circuit(_ event: Scheduler<ContinuousClock>.Event, run: String) {
+    /// Notes a host's adaptive limit (`scrape_host_concurrency_limit{host}`: one series per
+    /// host ever limited adaptively). Breaker changes need nothing here: the breakers are
+    /// the daemon's (``HostTable/breakers``), counted when `/metrics` is read.
+    func policy(_ event: Scheduler<ContinuousClock>.Event) {
         if case .concurrencyLimit(let host, let limit) = event {
             Gauge(label: "scrape_host_concurrency_limit", dimensions: [("host", host)], factory: factory).record(limit)
-            return
-        }
-        openCircuits.withLock { open in
-            switch event {
-            case .circuitOpened(let origin, _): open[run, default: []].insert(origin)
-            case .circuitClosed(let origin): open[run]?.remove(origin)
-            case .circuitHalfOpened, .concurrencyLimit: break
-            }
         }
     }
 
@@ -65,11 +57,6 @@ final class DaemonMetrics: Sendable {
     func revisit(_ since: RunSummary.Since, job: String) {
         Counter(label: "scrape_not_modified_total", dimensions: [("job", job)], factory: factory).increment(by: since.notModified)
         Counter(label: "scrape_changed_total", dimensions: [("job", job)], factory: factory).increment(by: since.changed)
-    }
-
-    /// Forgets run `run`'s breakers: they end with it.
-    func runEnded(_ run: String) {
-        _ = openCircuits.withLock { $0.removeValue(forKey: run) }
     }
 
     /// Counts a finished job run and, on success, its time.
@@ -140,12 +127,14 @@ final class DaemonMetrics: Sendable {
         Gauge(label: "scrape_frontier_database_up", factory: factory).record(1)
     }
 
-    /// The Prometheus text exposition, with the "now" gauges set first.
-    func render(inflight: Int, inboxPending: Int) -> [UInt8] {
-        let hosts = openCircuits.withLock { $0.values.reduce(into: Set<String>()) { $0.formUnion($1) }.count }
+    /// The Prometheus text exposition, with the "now" gauges set first: requests in
+    /// flight, inbox files waiting, origins whose (shared) breaker is open or half-open, and
+    /// job runs waiting in the run queue.
+    func render(inflight: Int, inboxPending: Int, openCircuits: Int, queuedRuns: Int) -> [UInt8] {
         Gauge(label: "scrape_inflight_requests", factory: factory).record(inflight)
         Gauge(label: "scrape_inbox_pending", factory: factory).record(inboxPending)
-        Gauge(label: "scrape_circuit_open_hosts", factory: factory).record(hosts)
+        Gauge(label: "scrape_circuit_open_hosts", factory: factory).record(openCircuits)
+        Gauge(label: "scrape_job_queue_length", factory: factory).record(queuedRuns)
         // Counters that have not moved yet still appear, at 0, so dashboards see them.
         Counter(label: "scrape_bytes_total", factory: factory).increment(by: 0)
         var buffer: [UInt8] = []

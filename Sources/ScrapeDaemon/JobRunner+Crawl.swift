@@ -20,8 +20,8 @@ import ScrapePages
 /// and started afresh: the records already written stay.
 extension JobRunner {
     func runCrawl(
-        _ job: ScrapeConfiguration.Job, _ crawl: ScrapeConfiguration.Crawl, id: String, number: Int, resuming: DaemonState.Unfinished?,
-        run: inout DaemonState.Run
+        _ job: ScrapeConfiguration.Job, _ crawl: ScrapeConfiguration.Crawl, keyPath: String, id: String, number: Int,
+        resuming: DaemonState.Unfinished?, run: inout DaemonState.Run
     ) async {
         let output = context.paths.output(of: job)
         let statePath = context.paths.crawlState(of: job)
@@ -41,7 +41,9 @@ extension JobRunner {
                 inputs: seedsFile.map { [$0] } ?? [])
             options.appendFrom = offset
             options.sinceOwnOutput = job.revisit
-            switch await context.crawl(options, job: job.name, runID: id) {
+            options.login = job.login
+            options.loginKey = keyPath + ".login"
+            switch await context.crawl(options, job: job.name, runID: id, http: job.http) {
             case .success(let summary):
                 if let since = summary.run.since { context.metrics.revisit(since, job: job.name) }
                 run.records = summary.run.records

@@ -13,7 +13,7 @@ import ScrapePages
 /// records and keeps its incremental cursor in `state_dir/cursors/JOB.json`, saved only
 /// after its records are fsynced; an interrupted API run is redone from the last saved
 /// cursor on the next start. A `crawl:` job's runs are fresh crawls appending to its
-/// output, resumed the same way from the state file each keeps (``runCrawl(_:_:id:number:resuming:run:)``).
+/// output, resumed the same way from the state file each keeps (``runCrawl(_:_:keyPath:id:number:resuming:run:)``).
 struct JobRunner: Sendable {
     let context: RunContext
     let store: StateStore
@@ -42,7 +42,8 @@ struct JobRunner: Sendable {
                 let offset = try resuming?.outputOffset ?? OutputFile.repairTail(path: output)
                 try markStarted(job.name, run: run, number: number, offset: offset)
                 switch await context.scrape(
-                    input: resolve(urlsFile), output: output, from: offset, runID: id, extraction: job.extraction, revisit: job.revisit)
+                    input: resolve(urlsFile), output: output, from: offset, runID: id, extraction: job.extraction, revisit: job.revisit,
+                    http: job.http, login: job.login.map { ($0, keyPath + ".login") })
                 {
                 case .success(let summary):
                     run.records = summary.records
@@ -62,12 +63,12 @@ struct JobRunner: Sendable {
         case .api(let api):
             do {
                 try markStarted(job.name, run: run, number: number, offset: 0)
-                let (client, leased) = context.engine.lease()
+                let (client, leased) = try context.engine.lease(job.http)
                 let http = context.paths.resolvingCookieJar(leased)
                 // One session for the run, shared with the parents it fetches again.
                 let session: RunSession
                 do throws(RunSession.Failure) {
-                    session = try RunSession.open(http, inputs: [output])
+                    session = try RunSession.open(http.withCookies(job.login != nil || ancestors.contains { $0.job.login != nil }), inputs: [output])
                 } catch {
                     await context.engine.release(client)
                     throw error
@@ -112,7 +113,7 @@ struct JobRunner: Sendable {
                 run.message = "\(error)"
             }
         case .crawl(let crawl):
-            await runCrawl(job, crawl, id: id, number: number, resuming: resuming, run: &run)
+            await runCrawl(job, crawl, keyPath: keyPath, id: id, number: number, resuming: resuming, run: &run)
         case .stream:
             // A ws: job is a connection the daemon keeps open (StreamJobs), not a run.
             run.outcome = .failed

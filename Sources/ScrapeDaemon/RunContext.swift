@@ -22,14 +22,26 @@ struct RunContext: Sendable {
     /// the drain begins, and is cancelled at its deadline.
     ///
     /// - Parameter extraction: a `scrape:` job's `fields:` and `metadata:`; none for inbox files.
+    /// - Parameter jobHTTP: the job's own `http:`; nil for the top-level one.
+    /// - Parameter login: the job's `login:` and where it is in the file; nil for none.
     func scrape(
         input: String, output: String, from offset: Int64, runID: String, extraction: ScrapeConfiguration.Extraction = .init(),
-        revisit: Bool = false
+        revisit: Bool = false, http jobHTTP: ScrapeConfiguration.HTTP? = nil, login: (settings: ScrapeConfiguration.Login, key: String)? = nil
     ) async -> Result<RunSummary, ScrapeRun.Failure> {
-        let (client, http) = engine.lease()
+        let lease: (client: HTTPClient, http: ScrapeConfiguration.HTTP)
+        do throws(HTTPClientError) {
+            lease = try engine.lease(jobHTTP)
+        } catch {
+            return .failure(.client(error))
+        }
+        let (client, http) = lease
         var options = ScrapeRun.Options(
             input: input, output: output, mode: .resume(from: offset), http: paths.resolvingCookieJar(http), extraction: extraction)
         options.sinceOwnOutput = revisit
+        if let login {
+            options.login = login.settings
+            options.loginKey = login.key
+        }
         if revisit { Self.create(output) }
         var run = ScrapeRun(options: options)
         plug(into: &run, client: client, runID: runID)
@@ -41,18 +53,25 @@ struct RunContext: Sendable {
                 return .failure(error)
             }
         }
-        metrics.runEnded(runID)
         await engine.release(client)
         return result
     }
 
     /// Crawls as `options` say (appending to the output from `options.appendFrom`), on the
-    /// shared engine, with the request, breaker and `scrape_crawl_*` metrics of job `job`.
+    /// shared engine (with the job's own `http:` when it has one), with the request, breaker and `scrape_crawl_*` metrics of job `job`.
     /// Stops taking URLs from the queue when the drain begins (pages in flight are recorded,
     /// their links queued), and is cancelled at its deadline; either way the state keeps
     /// the rest for the next run.
-    func crawl(_ options: CrawlRun.Options, job: String, runID: String) async -> Result<CrawlSummary, CrawlRun.Failure> {
-        let (client, http) = engine.lease()
+    func crawl(
+        _ options: CrawlRun.Options, job: String, runID: String, http jobHTTP: ScrapeConfiguration.HTTP? = nil
+    ) async -> Result<CrawlSummary, CrawlRun.Failure> {
+        let lease: (client: HTTPClient, http: ScrapeConfiguration.HTTP)
+        do throws(HTTPClientError) {
+            lease = try engine.lease(jobHTTP)
+        } catch {
+            return .failure(.client(error))
+        }
+        let (client, http) = lease
         var options = options
         options.http = paths.resolvingCookieJar(http)
         if options.sinceOwnOutput { Self.create(options.output) }
@@ -69,12 +88,12 @@ struct RunContext: Sendable {
             }
         }
         if case .success(let summary) = result { counters.ended(queued: summary.unfinished) }
-        metrics.runEnded(runID)
         await engine.release(client)
         return result
     }
 
-    /// The daemon's parts, plugged into a run: the shared client and host table, the drain
+    /// The daemon's parts, plugged into a run: the shared client, host table (and its
+    /// breakers) and robots.txt documents, the drain
     /// as its intake, and its attempts, events, notices and progress as metrics, logs and
     /// the registry's counts.
     private func plug(into run: inout some PageRunHooks, client: HTTPClient, runID: String) {
@@ -84,9 +103,10 @@ struct RunContext: Sendable {
         let logger = self.logger
         run.client = client
         run.hosts = engine.hosts
+        run.robotsDocuments = engine.robots
         run.intakeOpen = { !drain.isDraining }
         run.onAttempt = { report in metrics.attempt(report) }
-        run.onEvent = { event in metrics.circuit(event, run: runID) }
+        run.onEvent = { event in metrics.policy(event) }
         run.onNotice = { notice in logger.warning("\(notice)", metadata: ["run": "\(runID)"]) }
         run.onProgress = { summary, _ in registry.progress(id: runID, summary) }
     }

@@ -83,7 +83,8 @@ struct APICommand: AsyncParsableCommand {
                 throw ValidationError("\(config): two jobs have output: \(shared); jobs run at once need outputs of their own")
             }
         }
-        let client = try HTTPClient(configuration: file.http.clientConfiguration)
+        let http = try Self.http(of: selected, in: file, config: config)
+        let client = try HTTPClient(configuration: http.clientConfiguration)
         // Every selected job's secrets, before any request: a missing one fails the whole
         // command at once instead of after the jobs before it have run.
         for entry in selected {
@@ -123,7 +124,7 @@ struct APICommand: AsyncParsableCommand {
         let runners = runs.map { entry -> APIJobRun in
             var options = APIJobRun.Options(
                 job: entry.job, api: entry.api, keyPath: "jobs[\(entry.index)]",
-                output: entry.parentOnly ? (entry.job.output ?? "/dev/null") : (output ?? entry.job.output ?? "-"), http: file.http
+                output: entry.parentOnly ? (entry.job.output ?? "/dev/null") : (output ?? entry.job.output ?? "-"), http: http
             )
             options.inputs = [config]
             options.withMeta = withMeta && !entry.parentOnly
@@ -152,6 +153,23 @@ struct APICommand: AsyncParsableCommand {
         }
         await client.shutdown()
         throw ExitCode(signal != 0 ? 128 + signal : Self.status(failures))
+    }
+
+    /// The `http:` the selected jobs run with (a job's own `http:`, else the top-level one):
+    /// they share one client and scheduler, so it must be the same for all; a parent run
+    /// for `resolve:` runs with it too, as in the daemon.
+    ///
+    /// - Throws: `ValidationError` (exit 2) naming the job whose `http:` differs.
+    static func http(
+        of selected: [(index: Int, job: ScrapeConfiguration.Job, api: ScrapeConfiguration.API)], in file: ScrapeConfiguration, config: String
+    ) throws -> ScrapeConfiguration.HTTP {
+        let first = selected.first.map { $0.job.http ?? file.http } ?? file.http
+        if let other = selected.first(where: { ($0.job.http ?? file.http) != first }) {
+            throw ValidationError(
+                "\(config): jobs[\(other.index)].http: jobs run together share one client and scheduler, so their http: settings must be the same; "
+                    + "\(other.job.name)'s differ from \(selected[0].job.name)'s: run them one at a time")
+        }
+        return first
     }
 
     /// The exit status of a set of job failures: 141 when stdout's reader went away, 2 when

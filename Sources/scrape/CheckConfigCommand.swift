@@ -30,6 +30,7 @@ struct CheckConfigCommand: ParsableCommand {
         print(Self.jobList(configuration.jobs))
         if !configuration.extraction.isEmpty { print(Self.extractionSummary(configuration.extraction)) }
         print(configuration.http.effectiveSettings)
+        if let jobHTTP = configuration.jobHTTPSettings { print(jobHTTP) }
         print(configuration.daemon.effectiveSettings)
         if let schedules = configuration.daemonJobSettings { print(schedules) }
     }

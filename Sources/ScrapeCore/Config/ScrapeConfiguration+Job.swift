@@ -37,6 +37,12 @@ extension ScrapeConfiguration {
         /// Whether the daemon's runs of a `scrape:` or `crawl:` job compare with the job's
         /// last run (conditional requests, `not_modified`, `changed`): `revisit:`, default true.
         public var revisit = true
+        /// The job's own `http:` over the top-level one (its keys replace the top-level
+        /// values for this job's runs); nil when it has none: the top-level settings.
+        public var http: HTTP?
+        /// `login:`: the job's runs log in before their first request and again when a page
+        /// shows the session ended (docs/sessions.md, "Logins"); nil for none.
+        public var login: Login?
 
         /// `overlap:`, for a turn (or `POST /jobs/NAME/run`) that comes while the job runs.
         public enum Overlap: String, Sendable, Equatable {
@@ -208,5 +214,24 @@ extension ScrapeConfiguration {
             self.param = param
             self.initialValue = initialValue
         }
+    }
+}
+
+extension ScrapeConfiguration {
+    /// The settings of each job with its own `http:`, every key present (its own over the
+    /// top-level ones, defaults included), for `scrape check-config`; nil when no job has
+    /// one. With a `daemon:` section, each says what the host sees from all runs together.
+    public var jobHTTPSettings: String? {
+        let perHost = daemon.perHostConcurrency ?? http.perHostConcurrency
+        let perHostRate = (daemon.perHostRate ?? http.perHostRate).map { " and \($0)" } ?? ", with no rate limit"
+        let blocks = jobs.compactMap { job -> String? in
+            guard let settings = job.http?.effectiveSettings else { return nil }
+            let keys = settings.split(separator: "\n").dropFirst().map { "  " + $0 }.joined(separator: "\n")
+            let cap = hasDaemonSection
+                ? "    # each run's own caps; from all runs together a host sees at most \(perHost) in flight\(perHostRate) (daemon.per_host_*)\n" : ""
+            return "  \(job.name):\n" + cap + keys
+        }
+        guard !blocks.isEmpty else { return nil }
+        return "job_http:\n" + blocks.joined(separator: "\n")
     }
 }

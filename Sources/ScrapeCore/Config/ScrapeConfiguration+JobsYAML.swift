@@ -29,12 +29,14 @@ import ScrapeHTTP
 /// | `priority` | whole number, negative too (daemon) | 0 |
 /// | `overlap` | `skip` or `queue` (daemon) | `skip` |
 /// | `revisit` | bool: `scrape:` and `crawl:` jobs re-fetch conditionally from run to run (daemon) | true |
+/// | `http` | the top-level `http:` keys (read by the same parser), over the top-level values, for this job's runs; not `circuit_breaker` (the daemon's breakers are shared), not on `ws:` jobs | the top-level `http:` |
 extension ScrapeConfiguration.Job {
     /// The keys that say what a job fetches; a job has exactly one.
     static let sourceKeys = ["scrape", "api", "crawl", "ws"]
 
-    init(_ map: YAMLMap) throws(ConfigurationError) {
-        try map.allowOnly(["name"] + Self.sourceKeys + ["output", "every", "at_start", "priority", "overlap", "revisit"])
+    /// - Parameter topLevel: the file's `http:`, which the job's own `http:` goes over.
+    init(_ map: YAMLMap, http topLevel: ScrapeConfiguration.HTTP = .init()) throws(ConfigurationError) {
+        try map.allowOnly(["name"] + Self.sourceKeys + ["output", "every", "at_start", "priority", "overlap", "revisit", "http", "login"])
         name = try map.requiredString("name", "a job name")
         output = try map.string("output")
         every = try map.duration("every")
@@ -52,8 +54,22 @@ extension ScrapeConfiguration.Job {
                 key: map.path(given[1]), message: "a job has one of scrape:, api:, crawl: or ws:, not \(given[0]): and \(given[1]): both",
                 line: map.line(given[1]))
         }
+        http = try Self.http(map, over: topLevel)
+        if let node = map["login"] {
+            login = try Login(YAMLMap(node, path: map.path("login")))
+        }
         switch given.first {
         case "ws":
+            if map["login"] != nil {
+                throw ConfigurationError(
+                    key: map.path("login"), message: "a ws: job has no pages to log in for; login: applies to scrape:, crawl: and api: jobs",
+                    line: map.line("login"))
+            }
+            if map["http"] != nil {
+                throw ConfigurationError(
+                    key: map.path("http"), message: "a ws: job's connection has its own keys under ws: (headers, ping_interval, idle_timeout, ...); http: does not apply",
+                    line: map.line("http"))
+            }
             if let key = ["every", "at_start", "priority", "overlap"].first(where: { map[$0] != nil }) {
                 throw ConfigurationError(key: map.path(key), message: "a ws: job runs for as long as the daemon does; \(key): does not apply", line: map.line(key))
             }
@@ -78,6 +94,21 @@ extension ScrapeConfiguration.Job {
 }
 
 extension ScrapeConfiguration.Job {
+    /// The job's `http:` over `topLevel`, read by the top-level parser (so every `http:` key
+    /// is a job key too), but for `circuit_breaker`: the daemon's breakers are shared by all
+    /// its runs, so one job cannot have its own.
+    private static func http(_ map: YAMLMap, over topLevel: ScrapeConfiguration.HTTP) throws(ConfigurationError) -> ScrapeConfiguration.HTTP? {
+        guard let node = map["http"] else { return nil }
+        let httpMap = try YAMLMap(node, path: map.path("http"))
+        if httpMap["circuit_breaker"] != nil {
+            throw ConfigurationError(
+                key: httpMap.path("circuit_breaker"),
+                message: "the circuit breakers are shared by every job of the daemon (an origin one job found failing is open for all); set http.circuit_breaker at the top level",
+                line: httpMap.line("circuit_breaker"))
+        }
+        return try ScrapeConfiguration.HTTP(httpMap, over: topLevel)
+    }
+
     /// `priority` and `overlap`, the daemon's queue keys, with their defaults.
     private static func queueKeys(_ map: YAMLMap) throws(ConfigurationError) -> (priority: Int, overlap: Overlap) {
         var keys = (priority: 0, overlap: Overlap.skip)

@@ -43,7 +43,7 @@ extension ScrapeConfiguration {
             hasJobsSection = true
             let list = try YAMLList(jobs, path: "jobs")
             for index in list.items.indices {
-                let job = try Job(list.map(index))
+                let job = try Job(list.map(index), http: self.http)
                 if self.jobs.contains(where: { $0.name == job.name }) {
                     throw ConfigurationError(key: "jobs[\(index)].name", message: "duplicate job name \"\(job.name)\"", line: list.items[index].mark?.line)
                 }
@@ -70,8 +70,9 @@ extension ScrapeConfiguration {
 }
 
 extension ScrapeConfiguration.HTTP {
-    init(_ map: YAMLMap) throws(ConfigurationError) {
-        self.init()
+    /// - Parameter base: the settings the map's keys go over (a job's `http:` goes over the top-level one).
+    init(_ map: YAMLMap, over base: Self = .init()) throws(ConfigurationError) {
+        self = base
         try map.allowOnly(Setting.allCases.map(\.key) + ["backoff", "circuit_breaker"] + Self.sessionKeys)
         for setting in Setting.allCases {
             if let text = try map.string(setting.key) {

@@ -10,9 +10,10 @@ import ScrapeBase
 /// 5xx and unreachable disallow everything for the run, and say why
 /// (``RobotsRules/unavailable``), so the URLs' records name the failed fetch, not a rule.
 ///
-/// With a ``RobotsStore`` (fleet mode), documents come from the store, which fetches each
-/// origin's once for every process sharing it, and are kept here only as long as the
-/// store says (24 hours, or less when the server's `Cache-Control: max-age` says less).
+/// With a ``RobotsStore`` (fleet mode's, or the daemon's ``SharedRobotsDocuments``),
+/// documents come from the store, which fetches each origin's once for every process or
+/// run sharing it, and are kept here only as long as the store says (24 hours, or less
+/// when the server's `Cache-Control: max-age` says less).
 public actor RobotsCache {
     private enum Entry {
         case fetching([CheckedContinuation<RobotsRules, Never>])

@@ -128,6 +128,8 @@ public struct ScrapeRun: Sendable {
     public var client: HTTPClient?
     /// The daemon's host table, shared with its other runs; nil: this run's hosts are its own.
     public var hosts: HostTable<ContinuousClock.Instant>?
+    /// The daemon's robots.txt documents, shared with its other runs; nil: this run fetches its own.
+    public var robotsDocuments: SharedRobotsDocuments?
     /// Asked before anything starts; once false, nothing more is read or started, while
     /// transfers already started finish (the daemon's drain). The run's summary then says
     /// `interrupted`, and the URLs not started have no record, so a resume redoes them.
@@ -203,7 +205,11 @@ public struct ScrapeRun: Sendable {
             try? session.close()
             throw .output(error)
         }
-        let robots = options.http.robotsTxt == .obey ? RobotsCache(client: client, userAgent: options.http.userAgent, session: session.defaults) : nil
+        let robots = options.http.robotsTxt == .obey
+            ? RobotsCache(
+                client: client, userAgent: options.http.userAgent, store: robotsDocuments?.store(userAgent: options.http.userAgent),
+                session: session.defaults)
+            : nil
         let pipeline = PagePipeline(
             client: client, robots: robots, extractor: extractor, extraction: options.extraction, since: since, session: session.defaults,
             login: loginSession)

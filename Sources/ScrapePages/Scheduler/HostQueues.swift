@@ -16,7 +16,9 @@ import ScrapeResilience
 ///
 /// While an origin's breaker is open its jobs wait (holding no slot, like a `Retry-After`
 /// pause) and the origin is asked again when the cooldown ends; only when it has stayed
-/// broken for the breaker's `giveUpAfter` are its waiting jobs rejected, one per call.
+/// broken for the breaker's `giveUpAfter` are its waiting jobs rejected, one per call. A
+/// run at the daemon's ``HostTable`` uses the table's breakers (``BreakerTable``) instead
+/// of its own, so what one run learnt about an origin holds for all.
 ///
 /// Origins with waiting jobs sit in a round-robin `ready` queue, so none is starved and
 /// one slow, paused or rate-limited origin never holds the others up. An origin is in
@@ -234,12 +236,14 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
             origin.isReady = false
             return .notReady
         }
-        if case .open(let until, _) = origin.breaker.state, now < until {
-            if origin.breaker.shouldGiveUp(at: now), let job = origin.popAny() {
+        // The daemon's breaker of the origin when the run shares a host table, else its own.
+        let breaker = shared?.table.breakers.breaker(for: origin.name) ?? origin.breaker
+        if case .open(let until, _) = breaker.state, now < until {
+            if breaker.shouldGiveUp(at: now), let job = origin.popAny() {
                 return .reject(job, stillWaiting: origin.keepReady())
             }
             // Wait for the cooldown's end (a probe), or for the give-up instant if sooner.
-            return .later(min(until, origin.breaker.giveUpInstant ?? until))
+            return .later(min(until, breaker.giveUpInstant ?? until))
         }
         if host.inFlight >= host.adaptive?.limit ?? fixedLimit {
             origin.isReady = false
@@ -252,12 +256,33 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         if let available = host.bucket?.nextAvailable(at: now) { return .later(available) }
         // The daemon's share of the host last: what it grants is taken at once.
         if let shared, case .later(let instant) = shared.table.acquire(origin.host, for: shared.member, at: now) { return .later(instant) }
+        if let shared {
+            let (permission, transition) = shared.table.breakers.permission(origin.name, at: now)
+            switch permission {
+            case .allowed:
+                return start(&origin, host: &host, retryIndex: retryIndex, transition: transition, at: now)
+            case .rejected(let until):
+                // Another run's failure opened it since the look above.
+                shared.table.release(origin.host, for: shared.member, at: now)
+                return .later(until)
+            case .wait:
+                // A probe is out, maybe another run's, whose outcome this run would not see.
+                shared.table.release(origin.host, for: shared.member, at: now)
+                return .later(now.advanced(by: BreakerTable<Instant>.probeWait))
+            }
+        }
         let (permission, transition) = origin.breaker.permission(at: now)
         guard permission == .allowed else {
-            if let shared { shared.table.release(origin.host, for: shared.member, at: now) }
             origin.isReady = false  // a probe is out; its outcome brings the origin back
             return .notReady
         }
+        return start(&origin, host: &host, retryIndex: retryIndex, transition: transition, at: now)
+    }
+
+    /// Takes the origin's next job (the due retry first) and its host's slot and token.
+    private static func start(
+        _ origin: inout Origin, host: inout Host, retryIndex: Int?, transition: CircuitBreaker<Instant>.Transition?, at now: Instant
+    ) -> Dispatch {
         let job = retryIndex.map { origin.delayed.remove(at: $0).job } ?? origin.fresh.removeFirst()
         origin.inFlight += 1
         host.inFlight += 1
@@ -286,7 +311,8 @@ struct HostQueues<Payload, Instant: InstantProtocol> where Instant.Duration == D
         origins.values[index].inFlight -= 1
         hosts.values[hostIndex].inFlight -= 1
         if let shared { shared.table.release(name, for: shared.member, at: now) }
-        var finish = Finish(transition: origins.values[index].breaker.record(outcome, at: now))
+        var finish = Finish(
+            transition: shared.map { $0.table.breakers.record(outcome, for: originName, at: now) } ?? origins.values[index].breaker.record(outcome, at: now))
         if let signal = AdaptiveLimit<Instant>.Signal(outcome, latency: latency) {
             // Work waited for a slot of this host: the limit, not the input, held it back.
             let saturated = !hosts.values[hostIndex].parked.isEmpty

@@ -1,6 +1,6 @@
 import DequeModule
 public import ScrapeBase
-import ScrapeResilience
+public import ScrapeResilience
 
 /// The daemon's hosts, shared by all its runs: what one host sees from the whole daemon
 /// (`daemon.per_host_concurrency`, `daemon.per_host_rate`, `Retry-After` pauses), however
@@ -8,7 +8,10 @@ import ScrapeResilience
 /// 2017 (scrapyd#221): each of its runs had a scheduler of its own, so two jobs on a host
 /// each took the host's whole budget.
 ///
-/// Each run's ``HostQueues`` still holds its own queues, breakers and caps (the top-level
+/// The table also holds the daemon's circuit breakers (``breakers``), one per origin, so
+/// an origin one run found failing is open for all of them.
+///
+/// Each run's ``HostQueues`` still holds its own queues and caps (the top-level
 /// and the job's `http:` limits stay caps within these); before it dispatches it asks this
 /// table (``acquire(_:for:at:)``) and after an attempt it gives the slot back
 /// (``release(_:for:at:)``).
@@ -77,9 +80,13 @@ public final class HostTable<Instant: InstantProtocol>: Sendable where Instant.D
     public static var handOff: Duration { .milliseconds(250) }
 
     private let state: Locked<State>
+    /// The daemon's per-origin circuit breakers, shared by every run at this table.
+    public let breakers: BreakerTable<Instant>
 
-    public init(limits: Limits) {
+    /// - Parameter breaker: the settings of the shared breakers (the file's `http.circuit_breaker`).
+    public init(limits: Limits, breaker: CircuitBreaker<Instant>.Configuration = .init()) {
         state = Locked(State(limits: limits))
+        breakers = BreakerTable(configuration: breaker)
     }
 
     /// Applies new limits (a reload); a stricter rate starts with the next token.

@@ -81,7 +81,7 @@ struct ScrapeConfigurationTests {
         ("http:\n  robots_txt: maybe\n", "line 2: http.robots_txt: expected obey or ignore, got \"maybe\""),
         ("http:\n  concurency: 4\n", "line 2: http.concurency: unknown key; expected one of concurrency, per_host_concurrency, rate, per_host_rate, timeout, connect_timeout, retries, max_retry_after, max_body, max_redirects, user_agent, robots_txt, backoff, circuit_breaker, headers, cookies, cookie_jar"),
         ("http:\n  backoff: {initial: 1s, maximum: 2s}\n", "line 2: http.backoff.maximum: unknown key; expected one of initial, max"),
-        ("htp: {}\n", "line 1: htp: unknown key; expected one of http, fields, metadata, jobs, daemon"),
+        ("htp: {}\n", "line 1: htp: unknown key; expected one of http, fields, metadata, login, jobs, daemon"),
         ("http: 5\n", "line 1: http: expected a mapping of keys to values"),
         ("http:\n  timeout: [1s]\n", "line 2: http.timeout: expected a single value"),
     ])

@@ -56,7 +56,7 @@ extension ScrapeConfiguration.Job {
         }
         http = try Self.http(map, over: topLevel)
         if let node = map["login"] {
-            login = try Login(YAMLMap(node, path: map.path("login")))
+            login = try ScrapeConfiguration.Login(YAMLMap(node, path: map.path("login")))
         }
         switch given.first {
         case "ws":

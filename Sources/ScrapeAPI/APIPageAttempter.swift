@@ -61,7 +61,7 @@ struct APIPageAttempter: Sendable {
     /// Attempt number `number` at `page`; nil when cancelled.
     func attempt(_ page: APIPageRequest, number: Int) async -> Scheduler<ContinuousClock>.Attempt<APIPageResult>? {
         var refreshedToken = false
-        var loggedInAgain = false
+        var renewals = 0
         while true {
             guard !Task.isCancelled else { return nil }
             let generation: Int
@@ -90,14 +90,18 @@ struct APIPageAttempter: Sendable {
                     RequestReport(
                         status: response.status, errorKind: response.status >= 400 ? .http : nil, bytes: response.body.count,
                         elapsed: ContinuousClock.now - started))
-                if let login, !loggedInAgain, login.loggedOut.match(response) != nil {
-                    do throws(LoginError) {
-                        _ = try await login.renew(after: generation)
-                    } catch {
-                        return finished(page, .failure("\(error)", retryable: false), .failure(retryable: false, retryAfter: nil), number)
+                if let login {
+                    if login.loggedOut.match(response) == nil {
+                        login.served(under: generation)
+                    } else if renewals < LoginSession.renewalsPerAttempt {
+                        do throws(LoginError) {
+                            _ = try await login.renew(after: generation)
+                        } catch {
+                            return finished(page, .failure("\(error)", retryable: false), .failure(retryable: false, retryAfter: nil), number)
+                        }
+                        renewals += 1
+                        continue
                     }
-                    loggedInAgain = true
-                    continue
                 }
                 if options.api.responseActions.contains(where: { $0.matches(status: response.status, body: response.body) }) {
                     return finished(page, .ignored(status: response.status), .neutral, number)

@@ -19,7 +19,7 @@ import ScrapeBase
 ///   N</title>`; without one the login page (status 200: a "soft" logout), or 401 when SITE
 ///   starts with `status`. When SITE has `-vK` in it (`expiring-v10`) a session serves K pages
 ///   (`home` aside),
-///   then is over: a run of many pages must log in again. When SITE has a part `once`, only
+///   then is over: a run of many pages must log in again. Pages 1 to 11 link to the next. When SITE has a part `once`, only
 ///   its first login succeeds.
 ///
 /// ``logins(site:)`` counts sessions given.
@@ -116,7 +116,9 @@ public enum LoginSite {
             if site.hasPrefix("status") { return Response(status: .unauthorized, body: .init(byteBuffer: ByteBuffer(string: "log in first"))) }
             return loginPage(site: site, token: "none", status: .ok)
         }
-        return html("<!doctype html><title>Secret \(name)</title><p>for members of \(site)</p>", status: .ok)
+        // Pages 1 to 11 link to the next, for crawls behind the login.
+        let next = Int(name).flatMap { $0 < 12 ? "<a href=\"\($0 + 1)\">next</a>" : nil } ?? ""
+        return html("<!doctype html><title>Secret \(name)</title><p>for members of \(site)</p>\(next)", status: .ok)
     }
 
     private static func loginPage(site: String, token: String, status: HTTPResponse.Status) -> Response {

@@ -183,4 +183,22 @@ struct LoginRunTests {
             #expect(server.log.count(prefix: "/login/\(site)/page/") == 4, "nothing more starts once the login failed")
         }
     }
+
+    @Test func aLoggedOutTestThatMatchesLivePagesStopsAfterThreeIdleLogins() async throws {
+        try await TestServer.withRunning { server in
+            // Every member page has a link and the landing page has none: each login
+            // works, yet every page "shows logged out". Three logins, then the run stops.
+            let site = site("idle")
+            let login = try formLogin(server, site: site, password: "password_env: \(passwordVariable())", loggedOut: #"{css: "a[href]"}"#)
+            let output = path("out.jsonl")
+            await #expect {
+                _ = try await run(server, site: site, pages: 1...5, login: login, output: output, concurrency: 1)
+            } throws: { error in
+                guard case ScrapeRun.Failure.login(let login, _?) = error else { return false }
+                return login.reason.hasPrefix("the last 3 logins worked, but every page fetched since still showed logged out")
+            }
+            #expect(LoginSite.logins(site: site) == 3)
+            #expect(try records(output).isEmpty)
+        }
+    }
 }

@@ -37,16 +37,23 @@ extension PagePipeline {
         let started = ContinuousClock.now
         guard var exchange = await send(page.request) else { return nil }
         var stillLoggedOut: String?
-        if let login, case .success(let response) = exchange.result, login.loggedOut.match(response) != nil {
-            // The session ended: one new login (shared with every page that found the same
+        var renewals = 0
+        while let login, case .success(let response) = exchange.result {
+            guard let why = login.loggedOut.match(response) else {
+                login.served(under: exchange.generation)
+                break
+            }
+            guard renewals < LoginSession.renewalsPerAttempt else {
+                stillLoggedOut = "the page still shows the session ended after \(renewals) new logins: \(why)"
+                break
+            }
+            // The session ended: a new login (shared with every page that found the same
             // end), then the same request again, in this attempt. A login that fails stops
             // the run: this page gets no record, so a resume fetches it.
+            renewals += 1
             guard (try? await login.renew(after: exchange.generation)) != nil else { return nil }
             guard let again = await send(page.request) else { return nil }
             exchange = again
-            if case .success(let response) = exchange.result, let why = login.loggedOut.match(response) {
-                stillLoggedOut = "the page still shows the session ended after a new login: \(why)"
-            }
         }
         let elapsed = ContinuousClock.now - started
         switch exchange.result {

@@ -1,5 +1,6 @@
 public import ScrapeBase
 public import ScrapeCore
+import Synchronization
 public import ScrapeHTTP
 import ScrapeHTML
 
@@ -37,6 +38,19 @@ public actor LoginSession {
     /// Set with ``failure``, readable without waiting: the run's intake closes on it.
     public nonisolated let ended = AtomicFlag()
     private var inFlight: Task<Result<Int, LoginError>, Never>?
+    /// The newest generation under which a page did not show logged out.
+    private nonisolated let lastServed = Atomic<Int>(0)
+
+    /// New logins one attempt at a page may ask for before the page is written as
+    /// `logged_out`: a session may end again while a page waits for the next (sessions that
+    /// last N pages), so one is not enough; a page that shows logged out whatever happens
+    /// is bounded by it, and by ``maximumIdleLogins`` across pages.
+    public static let renewalsPerAttempt = 3
+    /// Logins in a row under which no page was served: the next is not made, and the run
+    /// stops. Logins that work while every page still shows logged out mean `logged_out`
+    /// matches pages of a live session (or the site refuses the client): logging in
+    /// again and again would only hammer the site.
+    public static let maximumIdleLogins = 3
 
     /// Reads the secrets and compiles the selectors: what is wrong here is the config's
     /// (exit 2), before anything is sent.
@@ -112,26 +126,42 @@ public actor LoginSession {
         return try await task.value.get()
     }
 
+    /// Notes that a page fetched under `generation` did not show logged out: the session
+    /// served it. Lock-free: every page of a run with a login calls it.
+    public nonisolated func served(under generation: Int) {
+        var seen = lastServed.load(ordering: .relaxed)
+        while generation > seen {
+            let (exchanged, current) = lastServed.compareExchange(expected: seen, desired: generation, ordering: .relaxed)
+            if exchanged { return }
+            seen = current
+        }
+    }
+
     /// One login, recorded: a new generation, or the failure that ends the session.
     private func performLogin() async -> Result<Int, LoginError> {
-        let outcome: Result<Void, LoginError>
+        defer { inFlight = nil }
+        if generation - lastServed.load(ordering: .relaxed) >= Self.maximumIdleLogins {
+            return fail(
+                LoginError(
+                    step: .landing,
+                    reason: "the last \(Self.maximumIdleLogins) logins worked, but every page fetched since still showed logged out: "
+                        + "logged_out matches pages of a live session, or the site refuses this client; not logging in again"))
+        }
+        logins += 1
         do throws(LoginError) {
             try await exchange()
-            outcome = .success(())
         } catch {
-            outcome = .failure(error)
+            return fail(error)
         }
-        inFlight = nil
-        logins += 1
-        switch outcome {
-        case .success:
-            generation += 1
-            return .success(generation)
-        case .failure(let error):
-            failure = error
-            ended.set()
-            return .failure(error)
-        }
+        generation += 1
+        return .success(generation)
+    }
+
+    /// Ends the session with `error`.
+    private func fail(_ error: LoginError) -> Result<Int, LoginError> {
+        failure = error
+        ended.set()
+        return .failure(error)
     }
 
     /// The login's requests and the checks of their answers.

@@ -138,4 +138,23 @@ struct CookieRunTests {
             #expect(seen["/session/header/User-Agent"] == "User-Agent: bot/9")
         }
     }
+
+    @Test func sincesConditionalHeadersWinOverTheRunsOwn() async throws {
+        try await TestServer.withRunning { server in
+            try await TemporaryFiles.withDirectory { folder in
+                var http = ScrapeConfiguration.HTTP()
+                http.robotsTxt = .ignore
+                // The run asks for If-None-Match "nothing"; the page's record gives the real one.
+                http.headers = ["If-None-Match": "\"nothing\"", "X-Run": "yes"]
+                let input = try TemporaryFiles.urlList([server.url("/revisit/weak/a")])
+                defer { try? FileManager.default.removeItem(atPath: input) }
+                _ = try await ScrapeRun(options: .init(input: input, output: folder + "/first.jsonl", http: http)).run()
+                _ = try await ScrapeRun(options: .init(input: input, output: folder + "/second.jsonl", http: http, since: folder + "/first.jsonl")).run()
+                let first = try TemporaryFiles.records(String(contentsOfFile: folder + "/first.jsonl", encoding: .utf8))
+                let second = try TemporaryFiles.records(String(contentsOfFile: folder + "/second.jsonl", encoding: .utf8))
+                #expect(first.first?["status"] as? Int == 200, "without a record to revalidate, the run's header is sent")
+                #expect(second.first?["status"] as? Int == 304, "the conditional request's own If-None-Match won")
+            }
+        }
+    }
 }

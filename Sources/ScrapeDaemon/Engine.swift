@@ -119,6 +119,10 @@ final class Engine: Service, Sendable {
         job.circuitBreaker = shared.circuitBreaker
         job.robotsTxt = shared.robotsTxt
         job.adaptivePerHostConcurrency = shared.adaptivePerHostConcurrency
+        // Per request, not the client's: a run's session (RunSession) carries them.
+        job.headers = shared.headers
+        job.cookies = shared.cookies
+        job.cookieJar = shared.cookieJar
         let jobPerHost = min(job.perHostConcurrency, job.concurrency)
         if job.concurrency <= shared.concurrency, jobPerHost <= min(shared.perHostConcurrency, shared.concurrency) {
             job.concurrency = shared.concurrency

@@ -20,6 +20,9 @@ struct EngineJobClientTests {
         #expect(Engine.fits(Self.http { $0.retries = 7; $0.perHostRate = Rate(perSecond: 1); $0.robotsTxt = .ignore }, on: shared))
         #expect(Engine.fits(Self.http { $0.concurrency = 4; $0.perHostConcurrency = 2 }, on: shared))
         #expect(Engine.fits(Self.http { $0.adaptivePerHostConcurrency = true }, on: shared))
+        #expect(
+            Engine.fits(Self.http { $0.cookies = true; $0.cookieJar = "shop.txt"; $0.headers.add(name: "X-Job", value: "1") }, on: shared),
+            "headers and cookies go with each request, not the client")
         #expect(!Engine.fits(Self.http { $0.perHostConcurrency = shared.perHostConcurrency + 1 }, on: shared), "a larger pool")
         #expect(!Engine.fits(Self.http { $0.userAgent = "jobbot/1.0" }, on: shared))
         #expect(!Engine.fits(Self.http { $0.timeout = .seconds(1) }, on: shared))

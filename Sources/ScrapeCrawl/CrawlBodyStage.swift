@@ -6,7 +6,8 @@ import ScrapePages
 /// Stage 4 of the page pipeline for a crawl: one parse of each HTML body gives the title,
 /// the fields and metadata asked for, and the links the `--follow` rule picks, sorted by
 /// ``LinkFilter``. Every response passes, whatever its status (a 404 page's links are
-/// followed); other content types give no links. Fleet workers (`scrape frontier`) use it
+/// followed), except a page that still shows a `login:` session ended; other content types
+/// give no links. Fleet workers (`scrape frontier`) use it
 /// for crawl jobs, so a page gives the same links on one machine and in the fleet.
 public struct CrawlBodyStage: Sendable {
     let extractor: PageExtractor
@@ -28,7 +29,9 @@ public struct CrawlBodyStage: Sendable {
         record.title = page.title
         if recordsFields { record.fields = page.fieldsDocument }
         if recordsMetadata { record.metadata = page.metadataDocument }
-        guard let links else { return nil }
+        // A page that still shows the session ended is the site's login page, not the
+        // page at this URL: its links (sign-up, password reset) are not the site's.
+        guard let links, record.error?.kind != .loggedOut else { return nil }
         return filter.sort(links, finalURL: response.finalURL, scope: scope)
     }
 

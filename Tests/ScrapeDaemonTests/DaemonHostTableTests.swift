@@ -38,9 +38,13 @@ struct DaemonHostTableTests {
                 // with its first connections, once logged two requests late together: 7 in that
                 // second with the whole run at 5.0/s. The server's log is the host's view, and a
                 // late entry in it is not a request sent early.)
+                // The whole run's rate is taken from the second request: the first request's
+                // log entry, made while the server still set up its first connections, was
+                // seen 0.3 s late once under load, shortening the span (5.27/s for a run the
+                // token bucket kept at 5.0/s).
                 let start = requests[0].time
-                let span = (requests.last!.time - start).inSeconds
-                #expect(Double(requests.count - 1) / span <= 5.2, "\(requests.count) requests in \(span) s")
+                let span = (requests.last!.time - requests[1].time).inSeconds
+                #expect(Double(requests.count - 2) / span <= 5.2, "\(requests.count - 1) requests in \(span) s")
                 var perSecond: [Int: Int] = [:]
                 for request in requests { perSecond[Int((request.time - start).inSeconds), default: 0] += 1 }
                 #expect(perSecond.filter { $0.key > 0 }.values.allSatisfy { $0 <= 6 }, "requests per second: \(perSecond.sorted { $0.key < $1.key })")

@@ -35,6 +35,8 @@ public struct FetchRequest: Sendable, Hashable {
     public var timeout: Duration?
     /// Overrides ``HTTPClient/Configuration/Timeouts/connect`` for this request.
     public var connectTimeout: Duration?
+    /// Overrides ``HTTPClient/Configuration/Proxy/route`` for this request (a proxy pool's pick).
+    public var proxy: ProxyRoute?
 
     /// Creates a request; only `url` is required.
     public init(

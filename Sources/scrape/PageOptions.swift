@@ -52,6 +52,9 @@ struct PageOptions: ParsableArguments {
     @Flag(help: "Do not fetch or obey robots.txt.")
     var ignoreRobots = false
 
+    @OptionGroup(title: "Proxies")
+    var proxyOptions: ProxyOptions
+
     @Option(
         name: .customLong("field"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp(
@@ -127,6 +130,7 @@ struct PageOptions: ParsableArguments {
             throw ValidationError(error.description)
         }
         if ignoreRobots { http.robotsTxt = .ignore }
+        try proxyOptions.apply(to: &http.proxy)
         return http
     }
 }

@@ -69,7 +69,8 @@ extension ScrapeConfiguration {
 extension ScrapeConfiguration.HTTP {
     init(_ map: YAMLMap) throws(ConfigurationError) {
         self.init()
-        try map.allowOnly(Setting.allCases.map(\.key) + ["backoff", "circuit_breaker"])
+        try map.allowOnly(Setting.allCases.map(\.key) + ["backoff", "circuit_breaker"] + ProxySettings.keys)
+        proxy = try ProxySettings(map)
         for setting in Setting.allCases {
             if let text = try map.string(setting.key) {
                 try set(setting, from: text, source: map.path(setting.key), line: map.line(setting.key))

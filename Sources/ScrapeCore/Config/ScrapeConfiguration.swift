@@ -62,6 +62,8 @@ public struct ScrapeConfiguration: Sendable {
         public var userAgent: String
         /// robots.txt handling (RFC 9309). Default obey.
         public var robotsTxt: RobotsPolicy = .obey
+        /// `proxy`, `proxies`, `no_proxy`, `proxy_rotation` (`ScrapeConfiguration+Proxy.swift`).
+        public var proxy = ProxySettings()
 
         /// The defaults, read from the types that own them.
         public init() {

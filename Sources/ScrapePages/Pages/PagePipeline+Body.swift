@@ -35,17 +35,25 @@ extension PagePipeline {
         revisit?.prepare(&page)
         let started = ContinuousClock.now
         let exchange: Result<FetchResponse, HTTPClientError>
-        do {
-            exchange = .success(try await client.execute(page.request))
-        } catch let error as HTTPClientError {
-            exchange = .failure(error)
-        } catch {
-            return nil  // CancellationError: the run is stopping
+        var routed: ProxyRotator.Exchange?
+        if let proxies {
+            routed = await proxies.execute(page.request, client: client)
+            guard let routed else { return nil }  // cancelled: the run is stopping
+            exchange = routed.result
+        } else {
+            do {
+                exchange = .success(try await client.execute(page.request))
+            } catch let error as HTTPClientError {
+                exchange = .failure(error)
+            } catch {
+                return nil  // CancellationError: the run is stopping
+            }
         }
         let elapsed = ContinuousClock.now - started
         switch exchange {
         case .success(let response):
             var (record, outcome) = classifier.classify(response, of: page, elapsed: elapsed)
+            routed?.label(&record, attempt: page.number)
             var extra: Extra?
             if let revisit, let earlier = page.previous, page.isConditional, response.status == 304 {
                 // Not modified: no body to read; the earlier record's content stands.
@@ -60,6 +68,7 @@ extension PagePipeline {
             return .init(attempt: attempt, extra: extra)
         case .failure(let error):
             var (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
+            routed?.label(&record, attempt: page.number)
             revisit?.mark(&record, previous: page.previous, carried: false)
             return .init(attempt: .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay), extra: nil)
         }

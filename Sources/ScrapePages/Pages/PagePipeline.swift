@@ -41,6 +41,8 @@ public struct PagePipeline: Sendable {
     let fields: FieldsStage?
     /// `--since`: stages 1 and 4 of a run that compares with an earlier output; nil otherwise.
     let revisit: RevisitStage?
+    /// The client's proxy pool, when it has one (`ProxyRotator.swift`).
+    let proxies: ProxyRotator?
 
     /// - Parameters:
     ///   - robots: the run's robots.txt cache; nil ignores robots.txt.
@@ -54,6 +56,7 @@ public struct PagePipeline: Sendable {
         extraction: ScrapeConfiguration.Extraction = .init(), since: PreviousRecords? = nil
     ) {
         self.client = client
+        self.proxies = ProxyRotator(client.configuration.proxy)
         self.robots = robots.map(RobotsStage.init(cache:))
         self.title = TitleStage(extractor: titles)
         self.fields = extractor.map { FieldsStage(extractor: $0, extraction: extraction) }

@@ -1,0 +1,138 @@
+import ScrapeBase
+public import ScrapeHTTP
+public import ScrapeResilience
+public import ScrapeCore
+
+/// Sends a page's request through a pool of proxies (`--proxies`, `http.proxies`; a single
+/// `--proxy` is a pool of one), acting on ``ProxyPool``'s decisions.
+///
+/// Within one attempt of the page: a proxy that fails on its own (kind `proxy`) is taken
+/// out and the request goes on through the next, spending none of the page's retries; a
+/// 403 or 429 through a proxy of a pool of 2+ bans that (proxy, host) pair and the request
+/// goes on through the next; a URL every proxy got a 403/429 for (or for which no other
+/// proxy is usable now) keeps the last such answer. When no proxy is usable for the host,
+/// the request waits for the first to come back, and after the breaker's `give_up_after`
+/// without one it fails with kind `proxy` and the last failure.
+///
+/// - Note: that wait is taken here, inside the page's attempt, so it holds the page's
+///   concurrency slot; the scheduler's own wait (as behind an open breaker) is not hooked
+///   up yet (docs/proxies.md).
+public final class ProxyRotator: Sendable {
+    /// How a pool's timings follow the breaker's.
+    public struct Timings: Sendable {
+        public var banCooldown: Duration
+        public var maximumBanCooldown: Duration
+        public var giveUpAfter: Duration
+        public init(banCooldown: Duration = .seconds(30), maximumBanCooldown: Duration = .seconds(600), giveUpAfter: Duration = .seconds(300)) {
+            self.banCooldown = banCooldown
+            self.maximumBanCooldown = maximumBanCooldown
+            self.giveUpAfter = giveUpAfter
+        }
+    }
+
+    /// What one attempt through the pool gave.
+    public struct Exchange: Sendable {
+        /// The response, or the last failure.
+        public var result: Result<FetchResponse, HTTPClientError>
+        /// The label of the proxy that carried the response (``labels``).
+        public var proxyLabel: String?
+        /// Requests that reached the target (proxy failures not counted).
+        public var reachedTarget: Int
+    }
+
+    /// The pool's proxies in order.
+    public let proxies: [ProxyURL]
+    /// Each proxy's name for records, logs and metrics: its display name, with ` #N` (its
+    /// 1-based place) when another entry has the same display name (same address, other credentials).
+    public let labels: [String]
+    private let pool: Locked<ProxyPool<ContinuousClock.Instant>>
+    private let random = Locked(SystemRandomNumberGenerator())
+
+    /// The rotator of a client's pool, nil when it has none.
+    public convenience init?(_ configuration: HTTPClient.Configuration.Proxy) {
+        guard let pool = configuration.pool, !pool.proxies.isEmpty else { return nil }
+        self.init(
+            proxies: pool.proxies, rotatesByHost: pool.rotatesByHost,
+            timings: Timings(banCooldown: pool.banCooldown, maximumBanCooldown: pool.maximumBanCooldown, giveUpAfter: pool.giveUpAfter))
+    }
+
+    public init(proxies: [ProxyURL], rotatesByHost: Bool, timings: Timings = Timings()) {
+        self.proxies = proxies
+        self.labels = proxies.enumerated().map { index, proxy in
+            let shared = proxies.filter { $0.displayName == proxy.displayName }.count > 1
+            return shared ? "\(proxy.displayName) #\(index + 1)" : proxy.displayName
+        }
+        pool = Locked(ProxyPool(configuration: .init(
+            count: proxies.count, rotation: rotatesByHost ? .host : .request, banCooldown: timings.banCooldown,
+            maximumBanCooldown: timings.maximumBanCooldown, giveUpAfter: timings.giveUpAfter)))
+    }
+
+    /// Per-proxy counts, by label, for metrics and the run summary.
+    public var counts: [(label: String, counts: ProxyPool<ContinuousClock.Instant>.Counts)] {
+        let counts = pool.withLock { $0.counts }
+        return zip(labels, counts).map { ($0, $1) }
+    }
+
+    /// Sends `request` through the pool; nil when the task was cancelled.
+    public func execute(_ request: FetchRequest.Prepared, client: HTTPClient) async -> Exchange? {
+        let host = request.host
+        var tried = Set<Int>()
+        var blocked: (FetchResponse, Int)?
+        var lastFailure: HTTPClientError?
+        var reached = 0
+        while !Task.isCancelled {
+            let choice = pool.withLock { $0.choose(for: host, excluding: tried, at: .now) }
+            switch choice {
+            case .use(let index):
+                let routed = request.routed(.proxy(proxies[index]))
+                do {
+                    let response = try await client.execute(routed)
+                    reached += 1
+                    if response.status == 403 || response.status == 429, proxies.count >= 2 {
+                        pool.withLock { $0.recordBlocked(proxy: index, host: host, at: .now) }
+                        tried.insert(index)
+                        blocked = (response, index)
+                        continue
+                    }
+                    pool.withLock { $0.recordCarried(proxy: index, host: host, at: .now) }
+                    return Exchange(result: .success(response), proxyLabel: labels[index], reachedTarget: reached)
+                } catch let error as HTTPClientError where error.kind == .proxy {
+                    random.withLock { generator in _ = pool.withLock { $0.recordFailure(proxy: index, at: .now, using: &generator) } }
+                    tried.insert(index)
+                    lastFailure = error
+                } catch let error as HTTPClientError {
+                    reached += 1
+                    pool.withLock { $0.recordCarried(proxy: index, host: host, at: .now) }
+                    return Exchange(result: .failure(error), proxyLabel: nil, reachedTarget: reached)
+                } catch {
+                    pool.withLock { $0.releaseProbe(proxy: index, at: .now) }
+                    return nil
+                }
+            case .exhausted:
+                if let (response, index) = blocked {
+                    return Exchange(result: .success(response), proxyLabel: labels[index], reachedTarget: reached)
+                }
+                tried = []  // every proxy failed on its own: wait for one to come back
+            case .wait(let until):
+                if let (response, index) = blocked {
+                    return Exchange(result: .success(response), proxyLabel: labels[index], reachedTarget: reached)
+                }
+                do { try await Task.sleep(until: until, clock: .continuous) } catch { return nil }
+            case .giveUp:
+                let last = lastFailure.map { ": last failure: \($0.message)" } ?? ""
+                return Exchange(result: .failure(.proxy("no usable proxy for \(host)\(last)")), proxyLabel: nil, reachedTarget: reached)
+            }
+        }
+        return nil
+    }
+}
+
+extension ProxyRotator.Exchange {
+    /// Names the proxy by its pool label and counts only the requests that reached the
+    /// target: proxy failures and the tries through other proxies of this attempt are not
+    /// retries (`attempt` is the scheduler's attempt number).
+    public func label(_ record: inout ScrapeRecord, attempt: Int) {
+        if let proxyLabel { record.proxy = proxyLabel }
+        record.attempts = attempt - 1 + reachedTarget
+    }
+}

@@ -19,6 +19,7 @@ extension RunSummary {
             "  retries: \(retries), circuit open: \(errorKinds[.circuitOpen] ?? 0), robots disallowed: \(errorKinds[.robotsDisallowed] ?? 0)",
         ]
         if !hostLimits.isEmpty { lines.append("  per-host limits (auto): \(hostLimitsText)") }
+        for proxy in proxies { lines.append("  proxy \(proxy.label): \(proxy.requests) requests, \(proxy.failures) failures, \(proxy.bans) bans") }
         if let since {
             lines.append(
                 "  since \(since.path): \(since.notModified) not modified (304), \(since.changed) changed, \(since.unchanged) unchanged (same content_sha256)")

@@ -52,6 +52,31 @@ struct ProxyPoolRunTests {
         await proxy.stop()
     }
 
+    @Test func robotsTxtGoesThroughThePoolAndTheSummaryCountsPerProxy() async throws {
+        let proxy = try await LocalProxy.start(.tinyproxy)
+        do {
+            try await TestServer.withRunning { server in
+                let dead = try LocalProxy.deadURL()
+                let input = try TemporaryFiles.urlList((1...3).map { server.url("/page/\($0)") })
+                let pool = try TemporaryFiles.file("robots-pool.txt", "\(dead)\n\(proxy.url)\n")
+                let output = TemporaryFiles.path("robots-pool.jsonl")
+                defer { [input, pool, output].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+                let result = try await run([input, "-o", output, "--proxies", pool, "--retries", "0", "--concurrency", "1"])
+                #expect(result.status == 0, "\(result.stderr)")
+                let written = try records(output)
+                #expect(written.count == 3)
+                #expect(written.allSatisfy { $0["status"] as? Int == 200 && $0["proxy"] as? String == proxy.displayURL }, "\(written)")
+                #expect(server.log.count(path: "/robots.txt") == 1, "robots.txt was fetched through the live proxy")
+                #expect(result.stderr.contains("proxy \(proxy.displayURL): 3 requests, 0 failures, 0 bans"), "\(result.stderr)")
+                #expect(result.stderr.contains("proxy \(dead): 0 requests, 1 failures, 0 bans"), "\(result.stderr)")
+            }
+        } catch {
+            await proxy.stop()
+            throw error
+        }
+        await proxy.stop()
+    }
+
     @Test func aBannedPairMovesTheHostToAnotherProxy() async throws {
         let strict = try BanningProxy(name: "strict", allowance: 1)
         let lenient = try BanningProxy(name: "lenient", allowance: 100)

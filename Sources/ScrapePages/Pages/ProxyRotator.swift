@@ -1,6 +1,6 @@
 import ScrapeBase
 public import ScrapeHTTP
-public import ScrapeResilience
+import ScrapeResilience
 public import ScrapeCore
 
 /// Sends a page's request through a pool of proxies (`--proxies`, `http.proxies`; a single
@@ -67,10 +67,21 @@ public final class ProxyRotator: Sendable {
             maximumBanCooldown: timings.maximumBanCooldown, giveUpAfter: timings.giveUpAfter)))
     }
 
-    /// Per-proxy counts, by label, for metrics and the run summary.
-    public var counts: [(label: String, counts: ProxyPool<ContinuousClock.Instant>.Counts)] {
+    /// One proxy's counts, by label, for metrics and the run summary.
+    public struct Count: Sendable, Equatable {
+        public var label: String
+        /// Requests it carried to the target.
+        public var requests: Int
+        /// Its own failures (each took it out).
+        public var failures: Int
+        /// (proxy, host) bans it got.
+        public var bans: Int
+    }
+
+    /// Every proxy's counts, in pool order.
+    public var counts: [Count] {
         let counts = pool.withLock { $0.counts }
-        return zip(labels, counts).map { ($0, $1) }
+        return zip(labels, counts).map { Count(label: $0, requests: $1.requests, failures: $1.failures, bans: $1.bans) }
     }
 
     /// Sends `request` through the pool; nil when the task was cancelled.

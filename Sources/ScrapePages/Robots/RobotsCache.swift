@@ -20,6 +20,8 @@ public actor RobotsCache {
     }
 
     private let client: HTTPClient
+    /// The client's proxy pool for robots.txt fetches (a dead proxy is skipped as for pages).
+    private let proxies: ProxyRotator?
     private let userAgentToken: String
     private let capacity: Int
     private let store: (any RobotsStore)?
@@ -32,6 +34,7 @@ public actor RobotsCache {
     ///   - store: where documents are shared beyond this process; nil fetches each here.
     public init(client: HTTPClient, userAgent: String, capacity: Int = 10_000, store: (any RobotsStore)? = nil) {
         self.client = client
+        self.proxies = ProxyRotator(client.configuration.proxy)
         self.userAgentToken = String(userAgent.prefix { $0 != "/" && $0 != " " }).lowercased()
         self.capacity = max(1, capacity)
         self.store = store
@@ -65,20 +68,27 @@ public actor RobotsCache {
 
     /// The origin's rules, from the store when there is one, and until when they hold.
     private func load(_ origin: String) async -> (RobotsRules, ContinuousClock.Instant?) {
-        let client = self.client
+        let (client, proxies) = (self.client, self.proxies)
         guard let store else {
-            return (await Self.fetch(origin + "/robots.txt", client: client).document.rules(userAgentToken: userAgentToken), nil)
+            return (await Self.fetch(origin + "/robots.txt", client: client, proxies: proxies).document.rules(userAgentToken: userAgentToken), nil)
         }
         let (document, keepFor) = await store.document(origin: origin) {
-            await Self.fetch(origin + "/robots.txt", client: client)
+            await Self.fetch(origin + "/robots.txt", client: client, proxies: proxies)
         }
         return (document.rules(userAgentToken: userAgentToken), ContinuousClock.now + keepFor)
     }
 
     /// One robots.txt fetch, and the `Cache-Control: max-age` its answer gave.
-    private static func fetch(_ url: String, client: HTTPClient) async -> (document: RobotsDocument, maxAge: Duration?) {
+    private static func fetch(_ url: String, client: HTTPClient, proxies: ProxyRotator?) async -> (document: RobotsDocument, maxAge: Duration?) {
         do {
-            let response = try await client.execute(FetchRequest(url: url))
+            let response: FetchResponse
+            if let proxies {
+                let prepared = try FetchRequest.Prepared(FetchRequest(url: url), maxURLLength: client.configuration.limits.maxURLLength)
+                guard let exchange = await proxies.execute(prepared, client: client) else { throw CancellationError() }
+                response = try exchange.result.get()
+            } else {
+                response = try await client.execute(FetchRequest(url: url))
+            }
             let maxAge = response.headers.first(name: "cache-control").flatMap(Self.maxAge(inCacheControl:))
             switch response.status {
             case 200..<300:

@@ -68,6 +68,17 @@ final class DaemonMetrics: Sendable {
     }
 
     /// Forgets run `run`'s breakers: they end with it.
+    /// A run's per-proxy counts (labels never hold credentials): `scrape_proxy_requests_total`,
+    /// `scrape_proxy_failures_total` and `scrape_proxy_bans_total`, by proxy and job.
+    func proxies(_ counts: [ProxyRotator.Count], job: String) {
+        for count in counts {
+            let dimensions = [("proxy", count.label), ("job", job)]
+            Counter(label: "scrape_proxy_requests_total", dimensions: dimensions, factory: factory).increment(by: count.requests)
+            Counter(label: "scrape_proxy_failures_total", dimensions: dimensions, factory: factory).increment(by: count.failures)
+            Counter(label: "scrape_proxy_bans_total", dimensions: dimensions, factory: factory).increment(by: count.bans)
+        }
+    }
+
     func runEnded(_ run: String) {
         _ = openCircuits.withLock { $0.removeValue(forKey: run) }
     }

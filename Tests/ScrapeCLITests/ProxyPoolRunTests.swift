@@ -68,7 +68,8 @@ struct ProxyPoolRunTests {
                 #expect(written.allSatisfy { $0["status"] as? Int == 200 && $0["proxy"] as? String == proxy.displayURL }, "\(written)")
                 #expect(server.log.count(path: "/robots.txt") == 1, "robots.txt was fetched through the live proxy")
                 #expect(result.stderr.contains("proxy \(proxy.displayURL): 3 requests, 0 failures, 0 bans"), "\(result.stderr)")
-                #expect(result.stderr.contains("proxy \(dead): 0 requests, 1 failures, 0 bans"), "\(result.stderr)")
+                // The dead one failed at least once (full jitter may bring it back for another failed probe).
+                #expect(result.stderr.contains("proxy \(dead): 0 requests, ") && !result.stderr.contains("proxy \(dead): 0 requests, 0 failures"), "\(result.stderr)")
             }
         } catch {
             await proxy.stop()

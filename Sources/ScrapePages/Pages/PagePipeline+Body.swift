@@ -70,7 +70,9 @@ extension PagePipeline {
             var (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
             routed?.label(&record, attempt: page.number)
             revisit?.mark(&record, previous: page.previous, carried: false)
-            return .init(attempt: .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay), extra: nil)
+            var attempt = Scheduler<ContinuousClock>.Attempt(output: record, outcome: outcome, crawlDelay: page.crawlDelay)
+            attempt.waitUntil = routed?.waitUntil
+            return .init(attempt: attempt, extra: nil)
         }
     }
 }

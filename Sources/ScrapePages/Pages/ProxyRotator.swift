@@ -11,12 +11,12 @@ public import ScrapeCore
 /// 403 or 429 through a proxy of a pool of 2+ bans that (proxy, host) pair and the request
 /// goes on through the next; a URL every proxy got a 403/429 for (or for which no other
 /// proxy is usable now) keeps the last such answer. When no proxy is usable for the host,
-/// the request waits for the first to come back, and after the breaker's `give_up_after`
+/// the page waits for the first to come back, and after the breaker's `give_up_after`
 /// without one it fails with kind `proxy` and the last failure.
 ///
-/// - Note: that wait is taken here, inside the page's attempt, so it holds the page's
-///   concurrency slot; the scheduler's own wait (as behind an open breaker) is not hooked
-///   up yet (docs/proxies.md).
+/// The wait is the scheduler's: the attempt comes back with ``Exchange/waitUntil`` and the
+/// job is queued again for then with the same attempt number, holding no slot, as behind
+/// an open breaker.
 public final class ProxyRotator: Sendable {
     /// How a pool's timings follow the breaker's.
     public struct Timings: Sendable {
@@ -38,6 +38,10 @@ public final class ProxyRotator: Sendable {
         public var proxyLabel: String?
         /// Requests that reached the target (proxy failures not counted).
         public var reachedTarget: Int
+        /// Set when no proxy is usable for the host now: the page waits until then (in the
+        /// scheduler, holding no slot) and tries again; ``result`` is the failure to write
+        /// should it never run again.
+        public var waitUntil: ContinuousClock.Instant?
     }
 
     /// The pool's proxies in order.
@@ -47,6 +51,9 @@ public final class ProxyRotator: Sendable {
     public let labels: [String]
     private let pool: Locked<ProxyPool<ContinuousClock.Instant>>
     private let random = Locked(SystemRandomNumberGenerator())
+    /// Each host's last proxy failure while it has no usable proxy, for the record written
+    /// when it gives up (a waiting page starts a new `execute` each time it runs).
+    private let lastFailures = Locked<[String: String]>([:])
 
     /// The rotator of a client's pool, nil when it has none.
     public convenience init?(_ configuration: HTTPClient.Configuration.Proxy) {
@@ -85,7 +92,10 @@ public final class ProxyRotator: Sendable {
     }
 
     /// Sends `request` through the pool; nil when the task was cancelled.
-    public func execute(_ request: FetchRequest.Prepared, client: HTTPClient) async -> Exchange? {
+    ///
+    /// - Parameter waitInPlace: wait here for a usable proxy instead of returning
+    ///   ``Exchange/waitUntil`` (robots.txt fetches, which the scheduler does not queue).
+    public func execute(_ request: FetchRequest.Prepared, client: HTTPClient, waitInPlace: Bool = false) async -> Exchange? {
         let host = request.host
         var tried = Set<Int>()
         var blocked: (FetchResponse, Int)?
@@ -106,11 +116,13 @@ public final class ProxyRotator: Sendable {
                         continue
                     }
                     pool.withLock { $0.recordCarried(proxy: index, host: host, at: .now) }
+                    lastFailures.withLock { _ = $0.removeValue(forKey: host) }
                     return Exchange(result: .success(response), proxyLabel: labels[index], reachedTarget: reached)
                 } catch let error as HTTPClientError where error.kind == .proxy {
                     random.withLock { generator in _ = pool.withLock { $0.recordFailure(proxy: index, at: .now, using: &generator) } }
                     tried.insert(index)
                     lastFailure = error
+                    lastFailures.withLock { $0[host] = error.message }
                 } catch let error as HTTPClientError {
                     reached += 1
                     pool.withLock { $0.recordCarried(proxy: index, host: host, at: .now) }
@@ -128,10 +140,17 @@ public final class ProxyRotator: Sendable {
                 if let (response, index) = blocked {
                     return Exchange(result: .success(response), proxyLabel: labels[index], reachedTarget: reached)
                 }
-                do { try await Task.sleep(until: until, clock: .continuous) } catch { return nil }
+                if waitInPlace {
+                    do { try await Task.sleep(until: until, clock: .continuous) } catch { return nil }
+                    continue
+                }
+                let last = (lastFailure?.message ?? lastFailures.withLock { $0[host] }).map { ": last failure: \($0)" } ?? ""
+                return Exchange(
+                    result: .failure(.proxy("waiting for a usable proxy for \(host)\(last)")), proxyLabel: nil, reachedTarget: reached,
+                    waitUntil: until)
             case .giveUp:
-                let last = lastFailure.map { ": last failure: \($0.message)" } ?? ""
-                return Exchange(result: .failure(.proxy("no usable proxy for \(host)\(last)")), proxyLabel: nil, reachedTarget: reached)
+                let last = (lastFailure?.message ?? lastFailures.withLock { $0[host] }).map { ": last failure: \($0)" } ?? ""
+                return Exchange(result: .failure(.proxy("no usable proxy for \(host) within give_up_after\(last)")), proxyLabel: nil, reachedTarget: reached)
             }
         }
         return nil

@@ -84,7 +84,7 @@ public actor RobotsCache {
             let response: FetchResponse
             if let proxies {
                 let prepared = try FetchRequest.Prepared(FetchRequest(url: url), maxURLLength: client.configuration.limits.maxURLLength)
-                guard let exchange = await proxies.execute(prepared, client: client) else { throw CancellationError() }
+                guard let exchange = await proxies.execute(prepared, client: client, waitInPlace: true) else { throw CancellationError() }
                 response = try exchange.result.get()
             } else {
                 response = try await client.execute(FetchRequest(url: url))

@@ -78,6 +78,27 @@ struct ProxyPoolRunTests {
         await proxy.stop()
     }
 
+    @Test func aHostWithNoUsableProxyWaitsWithoutHoldingASlot() async throws {
+        try await TestServer.withRunning { server in
+            // 127.0.0.1 goes through the (dead) pool; localhost goes direct (--no-proxy).
+            let waiting = server.url("/page/1")
+            let direct = (1...3).map { "http://localhost:\(server.port)/page/\($0)" }
+            let config = try TemporaryFiles.file("wait.yaml", "http:\n  circuit_breaker: {give_up_after: 2s}\n")
+            defer { try? FileManager.default.removeItem(atPath: config) }
+            let (written, result) = try await scrape(
+                [waiting] + direct, proxies: [try LocalProxy.deadURL()], extra: ["--config", config, "--no-proxy", "localhost"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(written.count == 4)
+            // With one slot in all, the direct URLs are written while the first waits for a proxy.
+            #expect(written.prefix(3).allSatisfy { ($0["url"] as? String)?.contains("localhost") == true && $0["status"] as? Int == 200 }, "\(written)")
+            let last = try #require(written.last)
+            #expect(last["url"] as? String == waiting)
+            #expect((last["error"] as? [String: Any])?["kind"] as? String == "proxy")
+            #expect(((last["error"] as? [String: Any])?["message"] as? String)?.contains("last failure: proxy http://127.0.0.1:") == true, "\(last)")
+            #expect(last["attempts"] as? Int == 0)
+        }
+    }
+
     @Test func aBannedPairMovesTheHostToAnotherProxy() async throws {
         let strict = try BanningProxy(name: "strict", allowance: 1)
         let lenient = try BanningProxy(name: "lenient", allowance: 100)

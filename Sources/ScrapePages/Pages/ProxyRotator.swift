@@ -51,6 +51,9 @@ public final class ProxyRotator: Sendable {
     public let labels: [String]
     private let pool: Locked<ProxyPool<ContinuousClock.Instant>>
     private let random = Locked(SystemRandomNumberGenerator())
+    private let direct: NoProxyList?
+    /// The pool's latest proxy failure, for a host that gives up without one of its own.
+    private let latestFailure = Locked<String?>(nil)
     /// Each host's last proxy failure while it has no usable proxy, for the record written
     /// when it gives up (a waiting page starts a new `execute` each time it runs).
     private let lastFailures = Locked<[String: String]>([:])
@@ -60,10 +63,13 @@ public final class ProxyRotator: Sendable {
         guard let pool = configuration.pool, !pool.proxies.isEmpty else { return nil }
         self.init(
             proxies: pool.proxies, rotatesByHost: pool.rotatesByHost,
-            timings: Timings(banCooldown: pool.banCooldown, maximumBanCooldown: pool.maximumBanCooldown, giveUpAfter: pool.giveUpAfter))
+            timings: Timings(banCooldown: pool.banCooldown, maximumBanCooldown: pool.maximumBanCooldown, giveUpAfter: pool.giveUpAfter),
+            direct: configuration.noProxy ?? configuration.environment.noProxy)
     }
 
-    public init(proxies: [ProxyURL], rotatesByHost: Bool, timings: Timings = Timings()) {
+    /// - Parameter direct: hosts that go direct, past the pool (`--no-proxy`, or the environment's `no_proxy`).
+    public init(proxies: [ProxyURL], rotatesByHost: Bool, timings: Timings = Timings(), direct: NoProxyList? = nil) {
+        self.direct = direct
         self.proxies = proxies
         self.labels = proxies.enumerated().map { index, proxy in
             let shared = proxies.filter { $0.displayName == proxy.displayName }.count > 1
@@ -97,6 +103,15 @@ public final class ProxyRotator: Sendable {
     ///   ``Exchange/waitUntil`` (robots.txt fetches, which the scheduler does not queue).
     public func execute(_ request: FetchRequest.Prepared, client: HTTPClient, waitInPlace: Bool = false) async -> Exchange? {
         let host = request.host
+        if direct?.matches(host: host) == true {
+            do {
+                return Exchange(result: .success(try await client.execute(request.routed(.direct))), proxyLabel: nil, reachedTarget: 1)
+            } catch let error as HTTPClientError {
+                return Exchange(result: .failure(error), proxyLabel: nil, reachedTarget: 1)
+            } catch {
+                return nil
+            }
+        }
         var tried = Set<Int>()
         var blocked: (FetchResponse, Int)?
         var lastFailure: HTTPClientError?
@@ -123,6 +138,7 @@ public final class ProxyRotator: Sendable {
                     tried.insert(index)
                     lastFailure = error
                     lastFailures.withLock { $0[host] = error.message }
+                    latestFailure.withLock { $0 = error.message }
                 } catch let error as HTTPClientError {
                     reached += 1
                     pool.withLock { $0.recordCarried(proxy: index, host: host, at: .now) }
@@ -144,12 +160,12 @@ public final class ProxyRotator: Sendable {
                     do { try await Task.sleep(until: until, clock: .continuous) } catch { return nil }
                     continue
                 }
-                let last = (lastFailure?.message ?? lastFailures.withLock { $0[host] }).map { ": last failure: \($0)" } ?? ""
+                let last = (lastFailure?.message ?? lastFailures.withLock { $0[host] } ?? latestFailure.withLock { $0 }).map { ": last failure: \($0)" } ?? ""
                 return Exchange(
                     result: .failure(.proxy("waiting for a usable proxy for \(host)\(last)")), proxyLabel: nil, reachedTarget: reached,
                     waitUntil: until)
             case .giveUp:
-                let last = (lastFailure?.message ?? lastFailures.withLock { $0[host] }).map { ": last failure: \($0)" } ?? ""
+                let last = (lastFailure?.message ?? lastFailures.withLock { $0[host] } ?? latestFailure.withLock { $0 }).map { ": last failure: \($0)" } ?? ""
                 return Exchange(result: .failure(.proxy("no usable proxy for \(host) within give_up_after\(last)")), proxyLabel: nil, reachedTarget: reached)
             }
         }

@@ -51,6 +51,9 @@ struct APIPageAttempter: Sendable {
     let client: HTTPClient
     let authenticator: APIAuthenticator
     let onAttempt: (@Sendable (RequestReport) -> Void)?
+    /// The client's proxy pool, when it has one: a dead proxy is skipped, a banned one
+    /// swapped, as for pages (`ProxyRotator`); waits for a usable proxy in place.
+    var proxies: ProxyRotator?
 
     /// Attempt number `number` at `page`; nil when cancelled.
     func attempt(_ page: APIPageRequest, number: Int) async -> Scheduler<ContinuousClock>.Attempt<APIPageResult>? {
@@ -71,7 +74,7 @@ struct APIPageAttempter: Sendable {
             // may be sent again.
             let surelyNotProcessed: Bool
             do {
-                let response = try await client.execute(request)
+                let response = try await execute(request)
                 onAttempt?(
                     RequestReport(
                         status: response.status, errorKind: response.status >= 400 ? .http : nil, bytes: response.body.count,
@@ -132,5 +135,15 @@ extension AttemptOutcome {
         case .success, .neutral, .failure(retryable: false, _): false
         case .failure(retryable: true, _), .throttled: true
         }
+    }
+}
+
+extension APIPageAttempter {
+    /// Sends `request` directly or through the pool.
+    fileprivate func execute(_ request: FetchRequest) async throws -> FetchResponse {
+        guard let proxies else { return try await client.execute(request) }
+        let prepared = try FetchRequest.Prepared(request, maxURLLength: client.configuration.limits.maxURLLength)
+        guard let exchange = await proxies.execute(prepared, client: client, waitInPlace: true) else { throw CancellationError() }
+        return try exchange.result.get()
     }
 }

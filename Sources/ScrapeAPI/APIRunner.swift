@@ -122,6 +122,7 @@ public enum APIRunner {
         do {
             let authenticator = try APIAuthenticator(options.api.auth, keyPath: options.keyPath + ".api.auth", client: client)
             attempter = APIPageAttempter(options: options, client: client, authenticator: authenticator, onAttempt: run.onAttempt)
+            attempter?.proxies = ProxyRotator(client.configuration.proxy)
             let state = options.api.incremental == nil ? nil : try IncrementalState.load(path: options.resolvedStatePath)
             opening.savedCursor = state?.lastValue
             writer = try RecordWriter(path: options.output, mode: options.api.incremental == nil && !options.appends ? .replace : .append, inputs: options.inputs)

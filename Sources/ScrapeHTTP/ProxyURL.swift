@@ -128,3 +128,37 @@ public struct ProxyURL: Sendable, Hashable, CustomStringConvertible {
         public var description: String { message }
     }
 }
+
+extension ProxyURL {
+    /// `user:password` from the URL's userinfo, percent-decoded, for a `Proxy-Authorization:
+    /// Basic` header of our own (`scrape ws` through CONNECT); nil without credentials.
+    public var basicCredentials: String? {
+        guard hasCredentials, let separator = curlValue.firstRange(of: "://") else { return nil }
+        let rest = curlValue[separator.upperBound...]
+        guard let at = rest.lastIndex(of: "@") else { return nil }
+        let userinfo = rest[..<at]
+        let user = userinfo.prefix { $0 != ":" }
+        let password = userinfo.dropFirst(user.count + 1)
+        return Self.percentDecoded(user) + ":" + Self.percentDecoded(password)
+    }
+
+    private static func percentDecoded(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var index = text.utf8.startIndex
+        let utf8 = text.utf8
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%"), let high = utf8.index(index, offsetBy: 1, limitedBy: utf8.endIndex), high < utf8.endIndex,
+                let low = utf8.index(index, offsetBy: 2, limitedBy: utf8.endIndex), low < utf8.endIndex,
+                let value = UInt8(String(decoding: [utf8[high], utf8[low]], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                index = utf8.index(after: low)
+            } else {
+                bytes.append(byte)
+                index = utf8.index(after: index)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,5 +1,7 @@
 import Foundation
 import ScrapeBase
+import ScrapeHTTP
+@testable import ScrapeStream
 import ScrapeTestSupport
 import Testing
 
@@ -41,5 +43,37 @@ struct StreamProxyTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("scrape ws tunnels through http:// proxies only"), "\(result.stderr)")
         #expect(!result.stderr.contains("hunter2"))
+    }
+}
+
+/// `wss://` through a proxy: TLS to nginx inside tinyproxy's CONNECT tunnel.
+@Suite(.timeLimit(.minutes(2)))
+struct SecureStreamProxyTests {
+    @Test func wssTunnelsThroughAnHTTPProxy() async throws {
+        let proxy = try await LocalProxy.start(.tinyproxy)
+        do {
+            try await WebSocketTestServer.withRunning { server in
+                let nginx = try await NginxServer.start(files: [:], serverDirectives: """
+                    location /ws/ {
+                        proxy_pass http://127.0.0.1:\(server.port)/;
+                        proxy_http_version 1.1;
+                        proxy_set_header Upgrade $http_upgrade;
+                        proxy_set_header Connection "upgrade";
+                    }
+                    """)
+                defer { nginx.stop() }
+                var settings = try StreamHarness.settings("wss://127.0.0.1:\(nginx.port)/ws/types", limit: .never)
+                settings.caCertificatePath = nginx.certificatePath
+                settings.proxy = try ProxyURL(parsing: proxy.url)
+                let outcome = try await StreamHarness.run(settings)
+                #expect(outcome.exit == .success, "\(outcome.events)")
+                #expect(outcome.records.count == 4)
+                #expect(proxy.log.contains("CONNECT 127.0.0.1:\(nginx.port)"), "\(proxy.log)")
+            }
+        } catch {
+            await proxy.stop()
+            throw error
+        }
+        await proxy.stop()
     }
 }

@@ -78,4 +78,4 @@ for peer in scrape curl; do
     ok=$(printf '%s' "${samples[$peer]}" | awk 'NF {print $4}' | tail -1)
     table+=$'\n'"| $peer | $(awk -v p="$pages" -v w="$wall" 'BEGIN {printf "%.0f", p / w}') | $cpu | $pcpu | $ok |"
 done
-printf '%s\n' "$table" | tee "Benchmarks/results/proxy-$(date -u +%Y%m%dT%H%M%SZ).md"
+printf '%s\n' "$table" | tee "Benchmarks/results/proxy-$(date -u +%Y-%m-%d).md"

@@ -162,3 +162,9 @@ extension ProxyURL {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension ProxyURL: CustomDebugStringConvertible, CustomReflectable {
+    /// `ProxyURL(http://host:port)`: debug output and `dump` never show the credentials either.
+    public var debugDescription: String { "ProxyURL(\(displayName))" }
+    public var customMirror: Mirror { Mirror(self, children: ["displayName": displayName], displayStyle: .struct) }
+}

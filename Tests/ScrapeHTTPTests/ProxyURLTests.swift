@@ -46,6 +46,17 @@ import Testing
         #expect(first.displayName == second.displayName)
     }
 
+    @Test func noPrintedFormShowsCredentials() throws {
+        let proxy = try ProxyURL(parsing: "http://alice:hunter2@127.0.0.1:3128")
+        var dumped = ""
+        dump(proxy, to: &dumped)
+        var request = FetchRequest(url: "http://a.test/")
+        request.proxy = .proxy(proxy)
+        for text in [String(describing: proxy), String(reflecting: proxy), dumped, "\(request)", String(reflecting: request), "\(ProxyRoute.proxy(proxy))"] {
+            #expect(!text.contains("hunter2") && !text.contains("alice"), "\(text)")
+        }
+    }
+
     @Test func scrubsCredentialsFromMessages() throws {
         let proxy = try ProxyURL(parsing: "http://alice:hunter2@127.0.0.1:3128")
         #expect(proxy.scrubbing("failed for alice:hunter2@127.0.0.1 (hunter2)") == "failed for ***@127.0.0.1 (***)")

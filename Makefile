@@ -5,7 +5,7 @@ RELEASE_BIN = .build/release
 # that starts in ~14 ms instead of ~21 ms and keeps ~6 MB less resident (measured).
 RELEASE = -c release --static-swift-stdlib
 
-.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon bench-ws bench-fleet fuzz test-sanitize test-tsan test-stress test-html5lib bench-fields clean
+.PHONY: all deps build release run test install bench bench-http bench-politeness bench-api bench-daemon bench-ws bench-fleet fuzz test-sanitize test-tsan test-stress test-html5lib bench-fields bench-proxy clean
 
 # make install: where things go. DESTDIR stages a package root.
 PREFIX ?= /usr/local
@@ -102,6 +102,13 @@ bench: deps
 	@Benchmarks/.venv/bin/python -c 'import aiohttp, bs4, lxml, scrapy' 2>/dev/null || Benchmarks/.venv/bin/pip install -q aiohttp beautifulsoup4 lxml scrapy
 	$(SWIFT) build $(RELEASE) --product scrape
 	Benchmarks/bench.sh $(RELEASE_BIN)/scrape
+
+## bench-proxy: the static case through one local tinyproxy: scrape --proxy beside curl --parallel -x;
+## pages/s, client and proxy CPU (RUNS, PAGES, CONCURRENCY; see Benchmarks/bench-proxy.sh)
+bench-proxy: deps
+	@scripts/install-deps.sh nginx-light curl time
+	$(SWIFT) build $(RELEASE) --product scrape
+	Benchmarks/bench-proxy.sh $(RELEASE_BIN)/scrape
 
 ## bench-fields: --field extraction on a corpus of product/article pages: scrape beside Scrapy (parsel) and
 ## aiohttp + BeautifulSoup (lxml) over HTTP, and `scrape extract` beside selectolax (lexbor) on saved copies;

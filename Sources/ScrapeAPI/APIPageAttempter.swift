@@ -57,6 +57,9 @@ struct APIPageAttempter: Sendable {
     /// response shows the session ended (the page is then sent again in the same attempt).
     let login: LoginSession?
     let onAttempt: (@Sendable (RequestReport) -> Void)?
+    /// The client's proxy pool, when it has one: a dead proxy is skipped, a banned one
+    /// swapped, as for pages (`ProxyRotator`); waits for a usable proxy in place.
+    var proxies: ProxyRotator?
 
     /// Attempt number `number` at `page`; nil when cancelled.
     func attempt(_ page: APIPageRequest, number: Int) async -> Scheduler<ContinuousClock>.Attempt<APIPageResult>? {
@@ -85,7 +88,7 @@ struct APIPageAttempter: Sendable {
             // may be sent again.
             let surelyNotProcessed: Bool
             do {
-                let response = try await client.execute(request)
+                let response = try await execute(request)
                 onAttempt?(
                     RequestReport(
                         status: response.status, errorKind: response.status >= 400 ? .http : nil, bytes: response.body.count,
@@ -159,5 +162,15 @@ extension AttemptOutcome {
         case .success, .neutral, .failure(retryable: false, _): false
         case .failure(retryable: true, _), .throttled: true
         }
+    }
+}
+
+extension APIPageAttempter {
+    /// Sends `request` directly or through the pool.
+    fileprivate func execute(_ request: FetchRequest) async throws -> FetchResponse {
+        guard let proxies else { return try await client.execute(request) }
+        let prepared = try FetchRequest.Prepared(request, maxURLLength: client.configuration.limits.maxURLLength)
+        guard let exchange = await proxies.execute(prepared, client: client, waitInPlace: true) else { throw CancellationError() }
+        return try exchange.result.get()
     }
 }

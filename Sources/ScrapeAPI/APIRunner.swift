@@ -146,6 +146,7 @@ public enum APIRunner {
             }
             attempter = APIPageAttempter(
                 options: options, client: client, authenticator: authenticator, session: session.defaults, login: login, onAttempt: run.onAttempt)
+            attempter?.proxies = ProxyRotator(client.configuration.proxy)
             let state = options.api.incremental == nil ? nil : try IncrementalState.load(path: options.resolvedStatePath)
             opening.savedCursor = state?.lastValue
             writer = try RecordWriter(path: options.output, mode: options.api.incremental == nil && !options.appends ? .replace : .append, inputs: options.inputs)

@@ -384,7 +384,9 @@ public struct CrawlRun: Sendable, PageRunHooks {
                 onAttempt?(RequestReport(result.attempt.output))
                 let links = result.extra ?? revisit?.links(of: page, record: result.attempt.output)
                 let output = CrawlResult(queued: page.queued, record: result.attempt.output, links: links)
-                return .init(output: output, outcome: result.attempt.outcome, crawlDelay: result.attempt.crawlDelay, latency: result.attempt.latency)
+                var next = Scheduler<ContinuousClock>.Attempt(output: output, outcome: result.attempt.outcome, crawlDelay: result.attempt.crawlDelay, latency: result.attempt.latency)
+                next.waitUntil = result.attempt.waitUntil  // no usable proxy yet: wait, holding no slot
+                return next
             },
             reject: { page, attempts in
                 CrawlResult(queued: page.queued, record: ScrapeRecord.circuitOpen(page.request, attempts: attempts), links: nil)

@@ -63,6 +63,7 @@ public enum Daemon {
             logger.critical("cannot start: \(error)")
             return 1
         }
+        logger.info("proxies", metadata: ["settings": "\(file.http.proxy.summary(environment: ProxyEnvironment(options.environment)))"])
         let (paths, engine, jobs, inbox, streams, control, drain) = (parts.paths, parts.engine, parts.jobs, parts.inbox, parts.streams, parts.control, parts.drain)
         let listening = Atomic<Int>(0)
         let gate = ListeningGate()

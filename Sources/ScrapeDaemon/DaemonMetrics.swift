@@ -59,6 +59,17 @@ final class DaemonMetrics: Sendable {
         Counter(label: "scrape_changed_total", dimensions: [("job", job)], factory: factory).increment(by: since.changed)
     }
 
+    /// A run's per-proxy counts (labels never hold credentials): `scrape_proxy_requests_total`,
+    /// `scrape_proxy_failures_total` and `scrape_proxy_bans_total`, by proxy and job.
+    func proxies(_ counts: [ProxyRotator.Count], job: String) {
+        for count in counts {
+            let dimensions = [("proxy", count.label), ("job", job)]
+            Counter(label: "scrape_proxy_requests_total", dimensions: dimensions, factory: factory).increment(by: count.requests)
+            Counter(label: "scrape_proxy_failures_total", dimensions: dimensions, factory: factory).increment(by: count.failures)
+            Counter(label: "scrape_proxy_bans_total", dimensions: dimensions, factory: factory).increment(by: count.bans)
+        }
+    }
+
     /// Counts a finished job run and, on success, its time.
     func jobRun(_ job: String, outcome: RunState, at seconds: Double) {
         Counter(label: "scrape_job_runs_total", dimensions: [("job", job), ("outcome", outcome.rawValue)], factory: factory).increment()

@@ -50,6 +50,7 @@ struct JobRunner: Sendable {
                     run.errors = summary.errors
                     run.skipped = summary.skipped
                     if let since = summary.since { context.metrics.revisit(since, job: job.name) }
+                    context.metrics.proxies(summary.proxies, job: job.name)
                     run.outcome = summary.interrupted ? .interrupted : .succeeded
                     if summary.interrupted { run.message = "stopped before the end of the list; resumed on the next start" }
                 case .failure(let failure):

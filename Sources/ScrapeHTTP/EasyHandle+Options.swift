@@ -15,6 +15,7 @@ extension EasyHandle {
         var httpVersion: Int
         var verifyPeer: Bool
         var caFile: String?
+        var proxy: HTTPClient.Configuration.Proxy
 
         /// `CURLOPT_BUFFERSIZE`: the most one `recv` reads. curl's default, 16 KiB, takes two
         /// or more reads for half of a typical crawl's pages; 32 KiB reads most in one, for
@@ -40,6 +41,7 @@ extension EasyHandle {
                 }
             verifyPeer = configuration.tls.verifyPeer
             caFile = configuration.tls.caFile
+            proxy = configuration.proxy
         }
     }
 
@@ -92,6 +94,7 @@ extension EasyHandle {
         try set(CURLOPT_SSL_VERIFYHOST, defaults.verifyPeer ? 2 : 0)
         if let caFile = defaults.caFile { try set(CURLOPT_CAINFO, caFile) }
         if let resolve { try check(ccurl_easy_setopt_slist(raw, CURLOPT_RESOLVE, resolve), "CURLOPT_RESOLVE") }
+        try configureProxy(request.proxy ?? defaults.proxy.route, noProxy: defaults.proxy.noProxy, caFile: defaults.caFile)
 
         try configureMethodAndBody(request)
         try configureHeaders(request, transfer: transfer)

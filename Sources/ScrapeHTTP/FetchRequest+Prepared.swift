@@ -72,6 +72,13 @@ extension FetchRequest {
         }
 
         /// The URL's scheme, lowercased, per RFC 3986: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`.
+        /// This request sent through `route` (a proxy pool's pick; `ProxyRoute.swift`).
+        public func routed(_ route: ProxyRoute) -> Prepared {
+            var prepared = self
+            prepared.request.proxy = route
+            return prepared
+        }
+
         private static func scheme(of url: String) throws(HTTPClientError) -> String {
             let bytes = url.utf8
             guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {

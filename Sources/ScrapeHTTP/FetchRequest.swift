@@ -38,6 +38,8 @@ public struct FetchRequest: Sendable, Hashable {
     /// The session's cookies: sent by their rules, and what the response sets kept in it.
     /// Nil (the default) sends no cookies and keeps none.
     public var cookieJar: CookieJar?
+    /// Overrides ``HTTPClient/Configuration/Proxy/route`` for this request (a proxy pool's pick).
+    public var proxy: ProxyRoute?
 
     /// Creates a request; only `url` is required.
     public init(

@@ -48,6 +48,8 @@ public struct FetchResponse: Sendable {
     public var newConnections: Int
     /// Timings of the transfer.
     public var timings: Timings
+    /// The proxy that carried the request (display name only, see ``ProxyURL``); nil when it went direct.
+    public var proxy: ProxyURL?
 
     /// Whether the transfer ran entirely on connections that were already open.
     public var connectionReused: Bool { newConnections == 0 }
@@ -74,6 +76,7 @@ extension FetchResponse {
         self.version = completed.version
         self.newConnections = completed.newConnections
         self.timings = completed.timings
+        self.proxy = completed.proxy
     }
 
     /// Splits the final response's raw header block into fields.

@@ -86,6 +86,8 @@ extension HTTPClient {
         /// Fixed name resolutions in curl's `HOST:PORT:ADDRESS` form (`CURLOPT_RESOLVE`), used
         /// to map real host names to loopback in tests without DNS. Default none.
         public var resolve: [String] = []
+        /// The default proxy route and the hosts that go direct (`ProxyRoute.swift`). Default: as curl, the environment's.
+        public var proxy = Proxy()
 
         /// The defaults above.
         public init() {}

@@ -63,7 +63,7 @@ public actor HTTPClient {
 
     /// Performs a request validated beforehand; see ``execute(_:)-(FetchRequest)``.
     public nonisolated func execute(_ prepared: FetchRequest.Prepared) async throws -> FetchResponse {
-        let transfer = Transfer(request: prepared)
+        let transfer = Transfer(request: prepared, proxy: carrier(of: prepared))
         let driver = self.driver
         let completed = try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in

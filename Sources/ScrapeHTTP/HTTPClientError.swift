@@ -34,11 +34,14 @@ public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let cancelled = Kind(rawValue: "cancelled")
         /// Anything else the transport reported: resets, truncated bodies, protocol errors.
         public static let transport = Kind(rawValue: "transport")
+        /// The proxy failed: unreachable, refused the credentials or the CONNECT, or a SOCKS error.
+        public static let proxy = Kind(rawValue: "proxy")
     }
 
     private enum Code: Hashable, Sendable {
         case invalidURL, unsupportedScheme, invalidRequest, dns, connect, tls, timeout
         case tooManyRedirects, tooLarge, cancelled, clientShutdown, transport, badResponse
+        case proxy
     }
 
     private let code: Code
@@ -67,6 +70,7 @@ public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
         case .tooLarge: .tooLarge
         case .cancelled, .clientShutdown: .cancelled
         case .transport, .badResponse: .transport
+        case .proxy: .proxy
         }
     }
 
@@ -117,6 +121,9 @@ public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
     static func transport(_ reason: String) -> Self { Self(.transport, reason) }
     /// The server answered with something that is not a usable HTTP response (kind `transport`).
     static func badResponse(_ reason: String, curl: CurlError? = nil) -> Self { Self(.badResponse, reason, curl: curl) }
+
+    /// The proxy, not the server, failed the request (`HTTPClientError+Proxy.swift`); the message names it without credentials.
+    public static func proxy(_ message: String) -> Self { Self(.proxy, message) }
 
     /// The client was shut down before or while this request ran; the request did not complete.
     public static let clientShutdown = Self(.clientShutdown, "the HTTP client has been shut down")

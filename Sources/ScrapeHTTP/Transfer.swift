@@ -39,6 +39,7 @@ final class Transfer: @unchecked Sendable {
         var version: FetchResponse.Version
         var newConnections: Int
         var timings: FetchResponse.Timings
+        var proxy: ProxyURL?
     }
 
     /// Which bound stopped the transfer, when one did.
@@ -51,6 +52,8 @@ final class Transfer: @unchecked Sendable {
     static let maxHeaderBytes = 256 * 1024
 
     let request: FetchRequest.Prepared
+    /// The proxy that is to carry the request, nil when it goes direct (`HTTPClient+Proxy.swift`).
+    let proxy: ProxyURL?
     private let state = Locked(StateMachine())
 
     // I/O thread only (see the threading rule above).
@@ -64,8 +67,9 @@ final class Transfer: @unchecked Sendable {
     private var headersComplete = false
     private var bodyLimit = 0
 
-    init(request: FetchRequest.Prepared) {
+    init(request: FetchRequest.Prepared, proxy: ProxyURL? = nil) {
         self.request = request
+        self.proxy = proxy
     }
 
     deinit {
@@ -158,15 +162,19 @@ final class Transfer: @unchecked Sendable {
                 return .failure(.tooLarge(limit: bodyLimit, what: "response body"))
             case nil:
                 let systemError = Int32(truncatingIfNeeded: easy.info(CURLINFO_OS_ERRNO) as Int)
-                return .failure(.fromTransfer(code: code, detail: easy.errorMessage, systemError: systemError, bodyLimit: bodyLimit))
+                let error = HTTPClientError.fromTransfer(code: code, detail: easy.errorMessage, systemError: systemError, bodyLimit: bodyLimit)
+                guard let proxy else { return .failure(error) }
+                return .failure(.throughProxy(error, proxy: proxy, code: code, connectCode: easy.info(CURLINFO_HTTP_CONNECTCODE)))
             }
         }
         guard headersComplete else {
             // Like a reset: the server (or the path to it) failed mid-answer.
             return .failure(.transport("the connection closed before the response headers were complete"))
         }
+        let status: Int = easy.info(CURLINFO_RESPONSE_CODE)
+        if let proxy, status == 407 { return .failure(.proxyAuthentication(proxy)) }
         let completed = Completed(
-            status: easy.info(CURLINFO_RESPONSE_CODE),
+            status: status,
             headerBytes: headerBytes,
             body: body,
             finalURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? request.request.url,
@@ -174,7 +182,8 @@ final class Transfer: @unchecked Sendable {
             contentType: easy.info(CURLINFO_CONTENT_TYPE),
             version: easy.version,
             newConnections: easy.info(CURLINFO_NUM_CONNECTS),
-            timings: easy.timings
+            timings: easy.timings,
+            proxy: proxy
         )
         headerBytes = []
         body = []

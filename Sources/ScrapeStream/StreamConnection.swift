@@ -3,6 +3,7 @@ import NIOPosix
 import NIOSSL
 import ScrapeCore
 import ScrapeBase
+import ScrapeHTTP
 
 /// One connection attempt: TCP, TLS for `wss://`, the handshake, then frames until it ends.
 /// ``end`` completes exactly once with how it ended, and only once the channel is closed
@@ -46,16 +47,31 @@ final class StreamConnection: @unchecked Sendable {
             offerCompression: settings.compression, userAgent: settings.userAgent
         )
         let url = settings.url
+        // TLS (wss://) and the WebSocket handshake: first in the pipeline, or after a proxy's tunnel.
+        let addConnectionHandlers: @Sendable (ChannelPipeline.SynchronousOperations, (any ChannelHandler)?) throws -> Void = { pipeline, after in
+            var last = after
+            if let tls {
+                let handler = try NIOSSLClientHandler(context: tls, serverHostname: url.hostIsAddress ? nil : url.host)
+                if let last { try pipeline.addHandler(handler, position: .after(last)) } else { try pipeline.addHandler(handler) }
+                last = handler
+            }
+            let handshakeHandler = HandshakeHandler(handshake: handshake, connection: connection)
+            if let last { try pipeline.addHandler(handshakeHandler, position: .after(last)) } else { try pipeline.addHandler(handshakeHandler) }
+        }
+        let proxy = settings.proxy
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(settings.connectTimeout))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: url.hostIsAddress ? nil : url.host)
-                        try channel.pipeline.syncOperations.addHandler(handler)
+                    if let proxy {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ProxyConnectHandler(proxy: proxy, target: url, connection: connection) { pipeline, handler in
+                                try addConnectionHandlers(pipeline, handler)
+                            })
+                    } else {
+                        try addConnectionHandlers(channel.pipeline.syncOperations, nil)
                     }
-                    try channel.pipeline.syncOperations.addHandler(HandshakeHandler(handshake: handshake, connection: connection))
                 }
             }
         // Only a failure is taken from here. Success is told by the handshake handler as the
@@ -63,10 +79,19 @@ final class StreamConnection: @unchecked Sendable {
         // under load it can run after the handshake already succeeded; the pipeline's own
         // events come in order. (A channel that lost a happy-eyeballs race never becomes
         // active, so only the winner is ever ours.)
-        bootstrap.connect(host: url.host, port: url.port).whenFailure { error in
-            connection.perform(connection.state.connectFailed(SocketFailure(error).description))
+        let (host, port) = proxy.map { ($0.host.trimmingCharacters(in: "[]"), $0.port ?? 1080) } ?? (url.host, url.port)
+        bootstrap.connect(host: host, port: port).whenFailure { error in
+            let reason = SocketFailure(error).description
+            connection.perform(connection.state.connectFailed(proxy.map { "proxy \($0.displayName): \(reason)" } ?? reason))
         }
         return connection
+    }
+
+    /// A proxy's tunnel could not be had (`ProxyConnectHandler`): a connect failure, before
+    /// the connection has its channel.
+    func tunnelFailed(_ reason: String) {
+        eventLoop.preconditionInEventLoop()
+        perform(state.connectFailed(reason))
     }
 
     /// The socket is up: `channel` is this connection's.

@@ -1,6 +1,7 @@
 public import ScrapeCore
 import ScrapeHTTP
 import ScrapeResilience
+import ScrapeHTTP
 
 extension StreamSettings {
     /// The settings of a `ws:` job (or of `scrape ws`, its flags set over the job or the
@@ -22,5 +23,17 @@ extension StreamSettings {
             headers.append((field.name, field.value))
         }
         if let auth = job.auth { credentials = try StreamCredentials(auth, keyPath: keyPath + ".auth", http: http) }
+        proxy = try Self.tunnelProxy(http.proxy)
+    }
+
+    /// The proxy a WebSocket connection tunnels through: the first of `http.proxy`/`proxies`
+    /// (a connection lives long; it does not rotate), which must be an `http://` one (CONNECT).
+    /// The environment's proxy variables are not read for `ws://` URLs.
+    static func tunnelProxy(_ settings: ScrapeConfiguration.HTTP.ProxySettings) throws(ConfigurationError) -> ProxyURL? {
+        guard let first = settings.pool.first else { return nil }
+        guard first.scheme == .http else {
+            throw ConfigurationError(key: "proxy", message: "scrape ws tunnels through http:// proxies only (CONNECT), not \(first.scheme.rawValue)://")
+        }
+        return first
     }
 }

@@ -1,5 +1,6 @@
 public import ScrapeBase
 public import ScrapeCore
+public import ScrapeHTTP
 import ScrapeResilience
 
 /// Everything one stream needs, from `scrape ws` flags or a daemon `ws:` job.
@@ -34,6 +35,8 @@ public struct StreamSettings: Sendable {
     public var reconnect: ReconnectPolicy
     /// `auth:` from the config file, applied before every handshake.
     public var credentials: StreamCredentials?
+    /// An `http://` proxy to tunnel through with CONNECT (`--proxy`, `http.proxy`); nil: direct.
+    public var proxy: ProxyURL?
 
     /// The settings of `stream`, sent with `userAgent`, reconnecting by `reconnect`.
     public init(_ stream: ScrapeConfiguration.Stream, userAgent: String, reconnect: ReconnectPolicy) {

@@ -77,6 +77,9 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Trust the certificates of this PEM file instead of the system's.", valueName: "file"))
     var cacert: String?
 
+    @Option(help: ArgumentHelp("Connect through this http:// proxy with CONNECT (credentials as user:password@); none goes direct.", valueName: "url"))
+    var proxy: String?
+
     @Flag(help: "Do not offer permessage-deflate.")
     var noCompression = false
 
@@ -175,7 +178,12 @@ struct StreamCommand: AsyncParsableCommand {
     ///
     /// - Throws: `ValidationError` naming the flag or key that is wrong.
     private func settings(configuration: ScrapeConfiguration?) throws -> StreamSettings {
-        let file = configuration ?? ScrapeConfiguration()
+        var file = configuration ?? ScrapeConfiguration()
+        do throws(ConfigurationError) {
+            if let proxy { try file.http.proxy.setProxy(proxy, source: "--proxy") }
+        } catch {
+            throw ValidationError(error.description)
+        }
         let streamURL: StreamURL
         do {
             streamURL = try StreamURL(url)

@@ -2,6 +2,7 @@ import ArgumentParser
 import ScrapeCore
 import ScrapeCrawl
 import ScrapePages
+import ScrapeHTTP
 
 /// `scrape check-config FILE`: validates a config file and prints the effective settings.
 struct CheckConfigCommand: ParsableCommand {
@@ -30,6 +31,7 @@ struct CheckConfigCommand: ParsableCommand {
         print(Self.jobList(configuration.jobs))
         if !configuration.extraction.isEmpty { print(Self.extractionSummary(configuration.extraction)) }
         print(configuration.http.effectiveSettings)
+        print(configuration.http.proxy.effectiveSettings(environment: ProxyEnvironment()))
         if let jobHTTP = configuration.jobHTTPSettings { print(jobHTTP) }
         print(configuration.daemon.effectiveSettings)
         if let schedules = configuration.daemonJobSettings { print(schedules) }

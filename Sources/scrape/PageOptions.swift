@@ -52,6 +52,9 @@ struct PageOptions: ParsableArguments {
     @Flag(help: "Do not fetch or obey robots.txt.")
     var ignoreRobots = false
 
+    @OptionGroup(title: "Proxies")
+    var proxyOptions: ProxyOptions
+
     @Option(
         name: .customLong("header"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp(
@@ -161,6 +164,7 @@ struct PageOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.description)
         }
+        try proxyOptions.apply(to: &http.proxy)
         return http
     }
 }

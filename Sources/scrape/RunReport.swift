@@ -20,6 +20,7 @@ extension RunSummary {
         ]
         if logins > 0 { lines.append("  logins: \(logins) (the first, and \(logins - 1) after pages showed the session ended)") }
         if !hostLimits.isEmpty { lines.append("  per-host limits (auto): \(hostLimitsText)") }
+        for proxy in proxies { lines.append("  proxy \(proxy.label): \(proxy.requests) requests, \(proxy.failures) failures, \(proxy.bans) bans") }
         if let since {
             lines.append(
                 "  since \(since.path): \(since.notModified) not modified (304), \(since.changed) changed, \(since.unchanged) unchanged (same content_sha256)")

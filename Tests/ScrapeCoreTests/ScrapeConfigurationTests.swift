@@ -79,7 +79,7 @@ struct ScrapeConfigurationTests {
         ("http:\n  concurrency: 0\n", "line 2: http.concurrency: expected a whole number >= 1, got \"0\""),
         ("http:\n  max_body: lots\n", "line 2: http.max_body: expected a size like 512KiB or 10MiB, got \"lots\""),
         ("http:\n  robots_txt: maybe\n", "line 2: http.robots_txt: expected obey or ignore, got \"maybe\""),
-        ("http:\n  concurency: 4\n", "line 2: http.concurency: unknown key; expected one of concurrency, per_host_concurrency, rate, per_host_rate, timeout, connect_timeout, retries, max_retry_after, max_body, max_redirects, user_agent, robots_txt, backoff, circuit_breaker, headers, cookies, cookie_jar"),
+        ("http:\n  concurency: 4\n", "line 2: http.concurency: unknown key; expected one of concurrency, per_host_concurrency, rate, per_host_rate, timeout, connect_timeout, retries, max_retry_after, max_body, max_redirects, user_agent, robots_txt, backoff, circuit_breaker, headers, cookies, cookie_jar, proxy, proxies, no_proxy, proxy_rotation"),
         ("http:\n  backoff: {initial: 1s, maximum: 2s}\n", "line 2: http.backoff.maximum: unknown key; expected one of initial, max"),
         ("htp: {}\n", "line 1: htp: unknown key; expected one of http, fields, metadata, login, jobs, daemon"),
         ("http: 5\n", "line 1: http: expected a mapping of keys to values"),

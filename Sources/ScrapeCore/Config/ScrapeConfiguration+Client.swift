@@ -13,6 +13,10 @@ extension ScrapeConfiguration.HTTP {
         configuration.limits.maxBodyBytes = maxBody.bytes
         configuration.limits.maxRedirects = maxRedirects
         configuration.userAgent = userAgent
+        configuration.proxy = proxy.clientProxy
+        configuration.proxy.pool?.banCooldown = circuitBreaker.cooldown
+        configuration.proxy.pool?.maximumBanCooldown = circuitBreaker.maximumCooldown
+        configuration.proxy.pool?.giveUpAfter = circuitBreaker.giveUpAfter
         return configuration
     }
 }

@@ -73,7 +73,8 @@ extension ScrapeConfiguration.HTTP {
     /// - Parameter base: the settings the map's keys go over (a job's `http:` goes over the top-level one).
     init(_ map: YAMLMap, over base: Self = .init()) throws(ConfigurationError) {
         self = base
-        try map.allowOnly(Setting.allCases.map(\.key) + ["backoff", "circuit_breaker"] + Self.sessionKeys)
+        try map.allowOnly(Setting.allCases.map(\.key) + ["backoff", "circuit_breaker"] + Self.sessionKeys + ProxySettings.keys)
+        try proxy.read(map)
         for setting in Setting.allCases {
             if let text = try map.string(setting.key) {
                 try set(setting, from: text, source: map.path(setting.key), line: map.line(setting.key))

@@ -71,6 +71,8 @@ public struct ScrapeConfiguration: Sendable {
         /// `cookie_jar` (and `--cookie-jar`): the Netscape cookie file the run's jar is loaded
         /// from and saved to; implies ``cookies``. Default none.
         public var cookieJar: String?
+        /// `proxy`, `proxies`, `no_proxy`, `proxy_rotation` (`ScrapeConfiguration+Proxy.swift`).
+        public var proxy = ProxySettings()
 
         /// The defaults, read from the types that own them.
         public init() {

@@ -29,6 +29,7 @@ public struct ErrorKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let tooLarge = ErrorKind(.tooLarge)
     public static let cancelled = ErrorKind(.cancelled)
     public static let transport = ErrorKind(.transport)
+    public static let proxy = ErrorKind(.proxy)
     /// The server answered with a status >= 400.
     public static let http = ErrorKind(rawValue: "http")
     /// The origin's circuit breaker stayed open past `circuit_breaker.give_up_after`.
@@ -42,7 +43,7 @@ public struct ErrorKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// Every kind a record can carry, in the contract's order.
     public static let all: [ErrorKind] = [
         .invalidURL, .unsupportedScheme, .invalidRequest, .dns, .connect, .tls, .timeout, .tooManyRedirects, .tooLarge, .http,
-        .circuitOpen, .robotsDisallowed, .loggedOut, .cancelled, .transport,
+        .circuitOpen, .robotsDisallowed, .loggedOut, .cancelled, .transport, .proxy,
     ]
 
     /// Whether the contract has this kind.

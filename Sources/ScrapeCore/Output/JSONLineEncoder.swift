@@ -54,6 +54,10 @@ public enum JSONLineEncoder {
             output.append(contentsOf: revisit.notModified ? #","not_modified":true"#.utf8 : #","not_modified":false"#.utf8)
             output.append(contentsOf: revisit.changed ? #","changed":true"#.utf8 : #","changed":false"#.utf8)
         }
+        if let proxy = record.proxy {
+            output.append(contentsOf: #","proxy":"#.utf8)
+            appendString(proxy, to: &output)
+        }
         for member in record.extras {
             output.append(UInt8(ascii: ","))
             appendString(member.key, to: &output)

@@ -13,13 +13,13 @@ public struct RetryableFailures: Sendable, Equatable {
     public var statuses: Set<Int>
 
     /// The kinds that mean "try later": `timeout`, `connect`, `dns`, `transport`,
-    /// `circuit_open`, `cancelled`, and `http` with status 408, 429 or 5xx.
+    /// `circuit_open`, `cancelled`, `proxy` (no usable proxy then), and `http` with status 408, 429 or 5xx.
     public static let `default` = RetryableFailures(kinds: defaultKinds, statuses: transientStatuses)
 
     /// ``default`` as `--retry-failed` would spell it: `timeout,...,cancelled,http`.
     public static let defaultSpelling = (defaultKindList + [.http]).map(\.rawValue).joined(separator: ",")
 
-    private static let defaultKindList: [ErrorKind] = [.timeout, .connect, .dns, .transport, .circuitOpen, .cancelled]
+    private static let defaultKindList: [ErrorKind] = [.timeout, .connect, .dns, .transport, .circuitOpen, .cancelled, .proxy]
     static let defaultKinds = Set(defaultKindList)
     static let transientStatuses: Set<Int> = Set([408, 429] + Array(500...599))
 

@@ -62,6 +62,9 @@ public struct ScrapeRecord: Sendable, Equatable {
     /// A `--since` run's verdict on the page; nil in other runs, and then the record has
     /// neither `not_modified` nor `changed`. Written after `content_sha256`.
     public var revisit: Revisit?
+    /// The proxy that carried the request, by display name (never credentials); nil, and
+    /// absent from the line, when the request went direct.
+    public var proxy: String?
     /// Keys after the contract's fixed ones (what later body stages add, such as `links`),
     /// in the order they were added; written after `content_sha256` (and a `--since` run's
     /// `not_modified` and `changed`), and free to hold nested

@@ -63,6 +63,7 @@ extension PagePipeline {
                 record.error = .init(kind: .loggedOut, message: stillLoggedOut)
                 outcome = .neutral
             }
+            exchange.routed?.label(&record, attempt: page.number)
             var extra: Extra?
             if let revisit, let earlier = page.previous, page.isConditional, response.status == 304 {
                 // Not modified: no body to read; the earlier record's content stands.
@@ -77,21 +78,36 @@ extension PagePipeline {
             return .init(attempt: attempt, extra: extra)
         case .failure(let error):
             var (record, outcome) = classifier.classify(error, of: page, elapsed: elapsed)
+            exchange.routed?.label(&record, attempt: page.number)
             revisit?.mark(&record, previous: page.previous, carried: false)
-            return .init(attempt: .init(output: record, outcome: outcome, crawlDelay: page.crawlDelay), extra: nil)
+            var attempt = Scheduler<ContinuousClock>.Attempt(output: record, outcome: outcome, crawlDelay: page.crawlDelay)
+            attempt.waitUntil = exchange.routed?.waitUntil
+            return .init(attempt: attempt, extra: nil)
         }
     }
 
-    /// One exchange of stage 2, with the login generation it was sent under (0 without a
-    /// login); nil when the task was cancelled.
-    private func send(_ request: FetchRequest.Prepared) async -> (result: Result<FetchResponse, HTTPClientError>, generation: Int)? {
+    /// One exchange of stage 2: its result, the login generation it was sent under (0
+    /// without a login), and with a proxy pool, which proxy carried it (or until when the
+    /// host has none); nil when the task was cancelled.
+    private func send(_ request: FetchRequest.Prepared) async -> Exchange? {
         let generation = await login?.generation ?? 0
+        if let proxies {
+            guard let routed = await proxies.execute(request, client: client) else { return nil }  // the run is stopping
+            return Exchange(result: routed.result, generation: generation, routed: routed)
+        }
         do {
-            return (.success(try await client.execute(request)), generation)
+            return Exchange(result: .success(try await client.execute(request)), generation: generation, routed: nil)
         } catch let error as HTTPClientError {
-            return (.failure(error), generation)
+            return Exchange(result: .failure(error), generation: generation, routed: nil)
         } catch {
             return nil  // CancellationError: the run is stopping
         }
+    }
+
+    /// What ``send(_:)`` gives.
+    private struct Exchange {
+        var result: Result<FetchResponse, HTTPClientError>
+        var generation: Int
+        var routed: ProxyRotator.Exchange?
     }
 }

@@ -51,6 +51,8 @@ public struct PagePipeline: Sendable {
     /// brings one new login and the page is fetched again, in the same attempt; nil
     /// without a login.
     let login: LoginSession?
+    /// The client's proxy pool, when it has one (`ProxyRotator.swift`).
+    let proxies: ProxyRotator?
 
     /// - Parameters:
     ///   - robots: the run's robots.txt cache; nil ignores robots.txt.
@@ -69,6 +71,7 @@ public struct PagePipeline: Sendable {
         self.session = session
         self.login = login
         self.client = client
+        self.proxies = ProxyRotator(client.configuration.proxy)
         self.robots = robots.map(RobotsStage.init(cache:))
         self.title = TitleStage(extractor: titles)
         self.fields = extractor.map { FieldsStage(extractor: $0, extraction: extraction) }

@@ -24,6 +24,7 @@ struct ResponseClassifier: Sendable {
         )
         record.etag = response.etag
         record.lastModified = response.lastModified
+        record.proxy = response.proxy?.displayName
         return (record, AttemptOutcome(response: response))
     }
 

@@ -21,6 +21,8 @@ public actor RobotsCache {
     }
 
     private let client: HTTPClient
+    /// The client's proxy pool for robots.txt fetches (a dead proxy is skipped as for pages).
+    private let proxies: ProxyRotator?
     private let userAgentToken: String
     private let capacity: Int
     private let store: (any RobotsStore)?
@@ -39,6 +41,7 @@ public actor RobotsCache {
     ) {
         self.session = session
         self.client = client
+        self.proxies = ProxyRotator(client.configuration.proxy)
         self.userAgentToken = String(userAgent.prefix { $0 != "/" && $0 != " " }).lowercased()
         self.capacity = max(1, capacity)
         self.store = store
@@ -72,21 +75,32 @@ public actor RobotsCache {
 
     /// The origin's rules, from the store when there is one, and until when they hold.
     private func load(_ origin: String) async -> (RobotsRules, ContinuousClock.Instant?) {
-        let client = self.client
-        let session = self.session
+        let (client, proxies, session) = (self.client, self.proxies, self.session)
         guard let store else {
-            return (await Self.fetch(origin + "/robots.txt", client: client, session: session).document.rules(userAgentToken: userAgentToken), nil)
+            return (
+                await Self.fetch(origin + "/robots.txt", client: client, proxies: proxies, session: session).document.rules(userAgentToken: userAgentToken),
+                nil)
         }
         let (document, keepFor) = await store.document(origin: origin) {
-            await Self.fetch(origin + "/robots.txt", client: client, session: session)
+            await Self.fetch(origin + "/robots.txt", client: client, proxies: proxies, session: session)
         }
         return (document.rules(userAgentToken: userAgentToken), ContinuousClock.now + keepFor)
     }
 
     /// One robots.txt fetch, and the `Cache-Control: max-age` its answer gave.
-    private static func fetch(_ url: String, client: HTTPClient, session: RequestDefaults) async -> (document: RobotsDocument, maxAge: Duration?) {
+    private static func fetch(
+        _ url: String, client: HTTPClient, proxies: ProxyRotator?, session: RequestDefaults
+    ) async -> (document: RobotsDocument, maxAge: Duration?) {
         do {
-            let response = try await client.execute(session.applied(to: FetchRequest(url: url)))
+            let response: FetchResponse
+            let request = session.applied(to: FetchRequest(url: url))
+            if let proxies {
+                let prepared = try FetchRequest.Prepared(request, maxURLLength: client.configuration.limits.maxURLLength)
+                guard let exchange = await proxies.execute(prepared, client: client, waitInPlace: true) else { throw CancellationError() }
+                response = try exchange.result.get()
+            } else {
+                response = try await client.execute(request)
+            }
             let maxAge = response.headers.first(name: "cache-control").flatMap(Self.maxAge(inCacheControl:))
             switch response.status {
             case 200..<300:

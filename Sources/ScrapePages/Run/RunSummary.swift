@@ -37,6 +37,8 @@ public struct RunSummary: Sendable {
     /// Each host's adaptive concurrency limit at the end (`per_host_concurrency: auto`),
     /// for hosts whose limit changed: at most ``maxHostLimits`` of them, the first seen.
     public var hostLimits: [String: Int] = [:]
+    /// Per proxy of the pool, by label (never credentials): requests carried, failures, bans (`ProxyRotator`).
+    public var proxies: [ProxyRotator.Count] = []
     /// Enough for any one site's crawl; a list of millions of hosts keeps the first ones.
     public static let maxHostLimits = 1000
 

@@ -292,6 +292,7 @@ public struct ScrapeRun: Sendable {
         }
         if let failure { throw failure }
         summary.elapsed = ContinuousClock.now - started
+        summary.proxies = pipeline.proxies?.counts ?? []
         return summary
     }
 }

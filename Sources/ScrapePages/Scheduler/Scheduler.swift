@@ -95,6 +95,9 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         public var outcome: AttemptOutcome
         public var crawlDelay: Duration?
         public var latency: Duration?
+        /// Not an attempt: the job waits until then and runs again with the same attempt
+        /// number, holding no slot (a proxy pool with no usable proxy for the host, `ProxyRotator`).
+        public var waitUntil: C.Instant?
 
         public init(output: Output, outcome: AttemptOutcome, crawlDelay: Duration? = nil, latency: Duration? = nil) {
             self.output = output
@@ -325,6 +328,10 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                 case .attempt(var job, nil):
                     outcome.dropped += 1
                     job.attemptsMade += 1
+                    _ = queues.finished(host: job.host, origin: job.origin, outcome: .neutral, at: clock.now)
+                case .attempt(var job, let attempt?) where attempt.waitUntil != nil && !outcome.cancelled && !outcome.drained:
+                    job.payload.lastOutput = attempt.output  // written if the origin's breaker gives up first
+                    queues.retry(job, at: attempt.waitUntil!)
                     _ = queues.finished(host: job.host, origin: job.origin, outcome: .neutral, at: clock.now)
                 case .attempt(var job, let attempt?):
                     let now = clock.now

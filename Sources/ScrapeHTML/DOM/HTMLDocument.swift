@@ -29,8 +29,15 @@ public final class HTMLDocument: @unchecked Sendable {
     /// The document's mode, set by the tree builder from the DOCTYPE.
     public internal(set) var mode: Mode = .noQuirks
 
+    /// libxml2's global state (`xmlInitParser`), set up once before the first document:
+    /// its lazy first initialization is not safe to race, and two threads building their
+    /// first documents at once deadlocked in `xmlDictCreate`'s random-seed mutex. A static
+    /// `let` is initialized exactly once (`swift_once`), whoever comes first.
+    private static let libxml2Ready: Void = xmlInitParser()
+
     /// An empty document (no children).
     public init() {
+        _ = Self.libxml2Ready
         guard let document = xmlNewDoc(nil) else { fatalError("libxml2 could not allocate a document") }
         document.pointee.dict = xmlDictCreate()
         raw = document

@@ -19,7 +19,6 @@ public struct LoggedOutTest: Sendable {
             } catch {
                 throw ConfigurationError(key: "\(key).css", message: "\(error)")
             }
-            HTMLDocument.prepareForParsing()
         } else {
             selector = nil
         }

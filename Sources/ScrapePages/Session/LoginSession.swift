@@ -79,7 +79,6 @@ public actor LoginSession {
                 throw ConfigurationError(key: "\(key).form_selector", message: "\(error)")
             }
             jsonBody = nil
-            HTMLDocument.prepareForParsing()
         case .json(_, let body, let secrets):
             var document = body
             for secret in secrets {

@@ -32,10 +32,12 @@ run: deps
 	scripts/run-example.sh $(RELEASE_BIN)/scrape
 
 ## test: set up, build and run every test (loopback servers only; the stress suite has its own target).
-## Five passes: the tests that time a loopback server's view alone (a slow drip that curl's 5 s low-speed limit must
+## Six passes: the tests that time a loopback server's view alone (a slow drip that curl's 5 s low-speed limit must
 ## not cut, and the requests per second a host sees from the daemon: beside tests that hold the 2 cooperative
 ## threads, the in-process server ran late and its log showed requests bunched), everything else, the HTML suites, the
-## crawl, field-run and --since suites, then fleet mode (Tests/ScrapeFrontierTests, DaemonFrontierTests), which starts throwaway
+## crawl, field-run and --since suites, the suites of sessions, proxies and the shared daemon engine (runs, daemons and
+## binaries started by the dozen, real proxies: beside the rest they stretched its first burst of tests from 9 to 17 s
+## and a loopback request of ScrapeRunTests past its 3 s timeout), then fleet mode (Tests/ScrapeFrontierTests, DaemonFrontierTests), which starts throwaway
 ## PostgreSQL 15 clusters (as the postgres user when root) on free 127.0.0.1 ports and stops them when
 ## it ends: their start-up CPU would otherwise compete, on 2 cores, with the tests that time transfers.
 ## A sweep before and after stops any cluster a crashed run left. The HTML suites (tree builder, selectors,
@@ -46,9 +48,11 @@ run: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter 'HTTPClientLimitsTests|DaemonHostTableTests'
-	$(SWIFT) test --skip-build --skip HTTPClientLimitsTests --skip DaemonHostTableTests --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests --skip ScrapeHTMLTests --skip ScrapeCrawlTests --skip CrawlCommandTests --skip FieldsRunTests --skip FieldsCommandTests --skip DaemonFieldsTests --skip DaemonCrawlTests --skip SinceRunTests --skip RevisitRunTests --skip DaemonRevisitTests
+	$(SWIFT) test --skip-build --skip HTTPClientLimitsTests --skip DaemonHostTableTests --skip ScrapeStressTests --skip ScrapeFrontierTests --skip DaemonFrontierTests --skip ScrapeHTMLTests --skip ScrapeCrawlTests --skip CrawlCommandTests --skip FieldsRunTests --skip FieldsCommandTests --skip DaemonFieldsTests --skip DaemonCrawlTests --skip SinceRunTests --skip RevisitRunTests --skip DaemonRevisitTests \
+		--skip LoginRunTests --skip DaemonLoginTests --skip CookieJarTests --skip CookieRunTests --skip SessionCommandTests --skip DaemonCookieTests --skip APISessionTests --skip ProxyCommandTests --skip ProxyPoolRunTests --skip DaemonProxyTests --skip HTTPClientProxyTests --skip StreamProxyTests --skip SecureStreamProxyTests --skip DaemonSharedBreakerTests --skip DaemonSharedRobotsTests --skip DaemonJobHTTPTests --skip DaemonQueueMetricTests --skip APIJobHTTPTests --skip CheckConfigJobHTTPTests
 	$(SWIFT) test --skip-build --filter ScrapeHTMLTests
 	$(SWIFT) test --skip-build --filter 'ScrapeCrawlTests|CrawlCommandTests|FieldsRunTests|FieldsCommandTests|DaemonFieldsTests|DaemonCrawlTests|SinceRunTests|RevisitRunTests|DaemonRevisitTests'
+	$(SWIFT) test --skip-build --filter 'LoginRunTests|DaemonLoginTests|CookieJarTests|CookieRunTests|SessionCommandTests|DaemonCookieTests|APISessionTests|ProxyCommandTests|ProxyPoolRunTests|DaemonProxyTests|HTTPClientProxyTests|StreamProxyTests|SecureStreamProxyTests|DaemonSharedBreakerTests|DaemonSharedRobotsTests|DaemonJobHTTPTests|DaemonQueueMetricTests|APIJobHTTPTests|CheckConfigJobHTTPTests'
 	@scripts/pg-cluster.sh sweep /tmp/scrape-pg-test
 	$(SWIFT) test --skip-build --filter 'ScrapeFrontierTests|DaemonFrontierTests'; status=$$?; scripts/pg-cluster.sh sweep /tmp/scrape-pg-test; exit $$status
 

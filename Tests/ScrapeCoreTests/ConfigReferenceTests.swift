@@ -1,5 +1,6 @@
 import Foundation
 import ScrapeCore
+import ScrapeHTTP
 import ScrapeResilience
 import Testing
 import ScrapeBase
@@ -30,6 +31,13 @@ import ScrapeBase
             "max_redirects": "\(http.maxRedirects)",
             "user_agent": http.userAgent,
             "robots_txt": http.robotsTxt.rawValue,
+            "headers": http.headers.count == 0 ? "none" : "some",
+            "cookies": "\(http.cookies)",
+            "cookie_jar": http.cookieJar ?? "none",
+            "proxy": http.proxy.choice == .environment ? "the environment's, as curl obeys it" : "another",
+            "proxies": http.proxy.pool.isEmpty ? "none" : "some",
+            "no_proxy": http.proxy.noProxy == nil ? "the environment's no_proxy" : "another",
+            "proxy_rotation": http.proxy.rotation.rawValue,
         ]
     }()
 

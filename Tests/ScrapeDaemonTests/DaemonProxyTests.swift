@@ -45,4 +45,44 @@ struct DaemonProxyTests {
         }
         await proxy.stop()
     }
+
+    @Test func aJobsOwnProxyIsThatJobsAlone() async throws {
+        // jobs[].http.proxy: the job runs on a client of its own built from its http:, so
+        // its pages go through the proxy while another job's go direct.
+        let proxy = try await LocalProxy.start(.tinyproxy)
+        do {
+            try await TestServer.withRunning { server in
+                try await DaemonHarness.with { daemon in
+                    let viaList = try daemon.write("via.txt", (1...2).map { server.url("/page/via-\($0)") }.joined(separator: "\n") + "\n")
+                    let directList = try daemon.write("direct.txt", server.url("/page/direct-1") + "\n")
+                    try daemon.writeConfig("http: {retries: 0, robots_txt: ignore}\n" + """
+                        jobs:
+                          - name: via
+                            scrape: {urls_file: \(viaList)}
+                            revisit: false
+                            http: {proxy: "\(proxy.url)"}
+                          - name: direct
+                            scrape: {urls_file: \(directList)}
+                            revisit: false
+                        """)
+                    try await daemon.start(environment: ["http_proxy": "", "https_proxy": "", "all_proxy": "", "no_proxy": "", "NO_PROXY": ""])
+                    for job in ["via", "direct"] {
+                        #expect(try await daemon.json(.post, "/jobs/\(job)/run").status == 202)
+                        try await daemon.waitForRun("\(job)-1")
+                    }
+                    let via = daemon.records(daemon.stateDirectory + "/via.jsonl")
+                    #expect(via.count == 2)
+                    #expect(via.allSatisfy { $0["status"] as? Int == 200 && $0["proxy"] as? String == proxy.displayURL }, "\(via)")
+                    let direct = daemon.records(daemon.stateDirectory + "/direct.jsonl")
+                    #expect(direct.count == 1)
+                    #expect(direct.allSatisfy { $0["status"] as? Int == 200 && $0["proxy"] == nil }, "\(direct)")
+                    #expect(proxy.log.contains("/page/via-1") && !proxy.log.contains("/page/direct-1"), "tinyproxy saw only the via job's pages")
+                }
+            }
+        } catch {
+            await proxy.stop()
+            throw error
+        }
+        await proxy.stop()
+    }
 }

@@ -170,28 +170,19 @@ public struct CrawlRun: Sendable, PageRunHooks {
             throw .refused(error.description)
         }
         let client: HTTPClient
-        if let shared = self.client {
-            client = shared
-        } else {
-            do throws(HTTPClientError) {
-                client = try HTTPClient(configuration: options.http.clientConfiguration)
-            } catch {
-                try? session.close()
-                throw .client(error)
-            }
-        }
-        let ownsClient = self.client == nil
         let loginSession: LoginSession?
-        do throws(LoginSession.StartFailure) {
-            loginSession = try await LoginSession.start(options.login, key: options.loginKey, client: client, defaults: session.defaults)
+        do throws(RunStart.Failure) {
+            let start = try await RunStart.open(
+                http: options.http, shared: self.client, login: options.login, loginKey: options.loginKey, session: session)
+            (client, loginSession) = (start.client, start.login)
         } catch {
-            if ownsClient { await client.shutdown() }
-            try? session.close()
             switch error {
-            case .settings(let error): throw .loginSettings(error)
+            case .client(let error): throw .client(error)
+            case .loginSettings(let error): throw .loginSettings(error)
             case .login(let error): throw .login(error, notRecorded: nil)
             }
         }
+        let ownsClient = self.client == nil
         summary.run.logins = await loginSession?.logins ?? 0
         let writer: RecordWriter
         let state: CrawlState

@@ -129,22 +129,9 @@ public final class NginxServer: Sendable {
     }
 
     private func waitUntilListening() throws {
-        for _ in 0..<100 {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            close(descriptor)
-            if connected == 0 { return }
-            usleep(20_000)
+        guard LoopbackPort.waitUntilListening(port, attempts: 100) else {
+            throw Failure(description: "nginx did not start listening on port \(port)")
         }
-        throw Failure(description: "nginx did not start listening on port \(port)")
     }
 
     /// Runs a command to completion with posix_spawn and waitpid (Foundation's `Process`

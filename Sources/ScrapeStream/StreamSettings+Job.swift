@@ -1,7 +1,7 @@
+import ScrapeBase
 public import ScrapeCore
 import ScrapeHTTP
 import ScrapeResilience
-import ScrapeHTTP
 
 extension StreamSettings {
     /// The settings of a `ws:` job (or of `scrape ws`, its flags set over the job or the
@@ -23,17 +23,38 @@ extension StreamSettings {
             headers.append((field.name, field.value))
         }
         if let auth = job.auth { credentials = try StreamCredentials(auth, keyPath: keyPath + ".auth", http: http) }
-        proxy = try Self.tunnelProxy(http.proxy)
+        proxy = try Self.tunnelProxy(http.proxy, target: job.url)
     }
 
-    /// The proxy a WebSocket connection tunnels through: the first of `http.proxy`/`proxies`
-    /// (a connection lives long; it does not rotate), which must be an `http://` one (CONNECT).
-    /// The environment's proxy variables are not read for `ws://` URLs.
-    static func tunnelProxy(_ settings: ScrapeConfiguration.HTTP.ProxySettings) throws(ConfigurationError) -> ProxyURL? {
-        guard let first = settings.pool.first else { return nil }
-        guard first.scheme == .http else {
-            throw ConfigurationError(key: "proxy", message: "scrape ws tunnels through http:// proxies only (CONNECT), not \(first.scheme.rawValue)://")
+    /// The proxy a WebSocket connection tunnels through, as curl would choose for the URL:
+    /// the first of `http.proxy`/`proxies` (a connection lives long; it does not rotate);
+    /// without either, the environment's (`http_proxy` for `ws://`, `https_proxy` for
+    /// `wss://`, else `all_proxy`); none with `proxy: none`, or when the host is in
+    /// `no_proxy` (`http.no_proxy`, else the environment's). It must be an `http://` proxy:
+    /// the connection asks it for a tunnel with CONNECT.
+    static func tunnelProxy(
+        _ settings: ScrapeConfiguration.HTTP.ProxySettings, target: StreamURL, environment: ProxyEnvironment = ProxyEnvironment()
+    ) throws(ConfigurationError) -> ProxyURL? {
+        let chosen: ProxyURL
+        let key: String
+        switch settings.choice {
+        case .direct:
+            return nil
+        case .pool(let proxies):
+            guard let first = proxies.first else { return nil }
+            (chosen, key) = (first, "proxy")
+        case .environment:
+            let scheme = target.isSecure ? "https" : "http"
+            guard let variable = environment.variable(forScheme: scheme), let proxy = environment.proxy(forScheme: scheme) else { return nil }
+            (chosen, key) = (proxy, "the environment's \(variable.name)")
         }
-        return first
+        if (settings.noProxy ?? environment.noProxy)?.matches(host: target.host) == true { return nil }
+        guard chosen.scheme == .http else {
+            throw ConfigurationError(
+                key: key,
+                message: "scrape ws tunnels through http:// proxies only (CONNECT), not \(chosen.scheme.rawValue)://"
+                    + (key == "proxy" ? "" : "; give --proxy none to go direct, or --proxy http://…"))
+        }
+        return chosen
     }
 }

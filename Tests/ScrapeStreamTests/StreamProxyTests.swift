@@ -1,12 +1,14 @@
 import Foundation
 import ScrapeBase
+import ScrapeCore
 import ScrapeHTTP
 @testable import ScrapeStream
 import ScrapeTestSupport
 import Testing
 
 /// `scrape ws --proxy http://…`: the connection tunnels through tinyproxy with CONNECT
-/// (basic auth from the URL), a refused tunnel says so, and other proxy schemes are refused at start.
+/// (basic auth from the URL), a refused tunnel says so, and other proxy schemes are refused at
+/// start; without `--proxy`, the environment's proxy is chosen as curl would choose it.
 @Suite(.timeLimit(.minutes(2)))
 struct StreamProxyTests {
     private let scrape = ChildProcess.builtProduct("scrape")
@@ -29,6 +31,57 @@ struct StreamProxyTests {
                     let refused = try await ChildProcess(scrape, ["ws", server.url("/feed?count=4"), "--no-reconnect", "--proxy", proxy.displayURL]).wait()
                     #expect(refused.status == 1)
                     #expect(refused.stderr.contains("proxy \(proxy.displayURL) refused the tunnel: CONNECT answered 407"), "\(refused.stderr)")
+                }
+            }
+        } catch {
+            await proxy.stop()
+            throw error
+        }
+        await proxy.stop()
+    }
+
+    @Test func theEnvironmentsProxyIsUsedAsCurlWouldChooseIt() throws {
+        let plain = try StreamURL("ws://feed.example:8080/x")
+        let secure = try StreamURL("wss://feed.example/x")
+        let none = ScrapeConfiguration.HTTP.ProxySettings()
+        let environment = ProxyEnvironment(["http_proxy": "http://10.0.0.1:3128", "https_proxy": "10.0.0.2:3128"])
+        #expect(try StreamSettings.tunnelProxy(none, target: plain, environment: environment)?.displayName == "http://10.0.0.1:3128")
+        #expect(try StreamSettings.tunnelProxy(none, target: secure, environment: environment)?.displayName == "http://10.0.0.2:3128", "no scheme means http://")
+        #expect(try StreamSettings.tunnelProxy(none, target: plain, environment: ProxyEnvironment(["HTTP_PROXY": "http://10.0.0.9:1"])) == nil, "curl ignores HTTP_PROXY")
+        #expect(try StreamSettings.tunnelProxy(none, target: secure, environment: ProxyEnvironment(["all_proxy": "http://10.0.0.3:8"]))?.displayName == "http://10.0.0.3:8")
+        let skipped = ProxyEnvironment(["http_proxy": "http://10.0.0.1:3128", "no_proxy": ".example"])
+        #expect(try StreamSettings.tunnelProxy(none, target: plain, environment: skipped) == nil, "no_proxy")
+        var direct = none
+        try direct.setProxy("none", source: "--proxy")
+        #expect(try StreamSettings.tunnelProxy(direct, target: plain, environment: environment) == nil, "--proxy none goes direct")
+        var explicit = none
+        try explicit.setProxy("http://10.0.0.4:3128", source: "--proxy")
+        #expect(try StreamSettings.tunnelProxy(explicit, target: plain, environment: environment)?.displayName == "http://10.0.0.4:3128")
+        #expect(try StreamSettings.tunnelProxy(explicit, target: plain, environment: skipped) == nil, "the environment's no_proxy applies to --proxy too, as in curl")
+        #expect {
+            try StreamSettings.tunnelProxy(none, target: plain, environment: ProxyEnvironment(["all_proxy": "socks5://bob:hunter2@10.0.0.5:1080"]))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("the environment's all_proxy") && text.contains("not socks5://") && text.contains("--proxy none") && !text.contains("hunter2")
+        }
+    }
+
+    @Test func theEnvironmentsProxyCarriesTheConnection() async throws {
+        let proxy = try await LocalProxy.start(.tinyproxy)
+        do {
+            try await WebSocketTestServer.withRunning { server in
+                try await TemporaryFiles.withDirectory { directory in
+                    let output = directory + "/feed.jsonl"
+                    let environment = ["http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": "", "all_proxy": ""]
+                    let result = try await ChildProcess(scrape, ["ws", server.url("/feed?count=2"), "--send", "btc", "-o", output], environment: environment).wait()
+                    #expect(result.status == 0, "\(result.stderr)")
+                    #expect(try TemporaryFiles.records(try String(contentsOfFile: output, encoding: .utf8)).count == 2)
+                    #expect(proxy.log.contains("CONNECT"), "\(proxy.log)")
+                    let before = proxy.log.components(separatedBy: "CONNECT").count
+                    let direct = try await ChildProcess(
+                        scrape, ["ws", server.url("/feed?count=2"), "--send", "btc", "-o", output, "--proxy", "none"], environment: environment).wait()
+                    #expect(direct.status == 0, "\(direct.stderr)")
+                    #expect(proxy.log.components(separatedBy: "CONNECT").count == before, "--proxy none went direct")
                 }
             }
         } catch {

@@ -33,6 +33,8 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The reader of standard output went away (`export | head`): exit 141 without a
     /// message, as `scrape run` does.
     case closedPipe
+    /// A job's login (the worker's `login:`) did not give a session: the worker stops.
+    case login(job: String, message: String)
 
     public var description: String {
         switch self {
@@ -57,6 +59,7 @@ public enum FrontierError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidTime(let option, let given):
             "\(option): expected an ISO 8601 time: \(ISO8601Time.acceptedForms); got \"\(given)\""
         case .closedPipe: "the reader of standard output went away"
+        case .login(let job, let message): "job \"\(job)\": \(message); this worker stops (the URLs it held go to other workers when their leases expire)"
         }
     }
 }

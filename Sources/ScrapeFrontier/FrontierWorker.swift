@@ -1,4 +1,3 @@
-import Glibc
 public import Logging
 import PostgresNIO
 import DequeModule
@@ -39,6 +38,10 @@ public final class FrontierWorker: Sendable {
         /// Client settings (timeouts, user agent, body limit, backoff, breaker). The job's
         /// stored settings decide per-host rate, per-host concurrency, retries and robots.txt.
         public var http = ScrapeConfiguration.HTTP()
+        /// The worker's `login:` (its `--config` file's): each job it works logs in with it,
+        /// in a session of its own in this worker, before its first page and again when a
+        /// page shows the session ended. Nil: no login.
+        public var login: ScrapeConfiguration.Login?
         /// How often an idle worker looks for retries come due and expired leases (new URLs
         /// wake it at once through NOTIFY).
         public var idlePoll: Duration = .seconds(2)
@@ -165,7 +168,7 @@ public final class FrontierWorker: Sendable {
             }
         }
         let robots = RobotsCache(client: client, userAgent: options.http.userAgent, store: FleetRobotsStore(store: store))
-        let fetchers = Fetchers(client: client, robots: robots, http: options.http)
+        let fetchers = Fetchers(client: client, robots: robots, http: options.http, login: options.login)
 
         // Leases and notifications beside the work; a failure there (the database gone
         // for good) stops the worker and is thrown at the end.
@@ -237,6 +240,10 @@ public final class FrontierWorker: Sendable {
                     // use stops it with nothing leased, instead of holding URLs until their
                     // leases expire.
                     let fetcher = try fetchers.fetcher(for: stored)
+                    // A job whose login failed stops the worker: its pages cannot be fetched.
+                    if let login = fetcher.pipeline.login, let failure = await login.failure {
+                        throw FrontierError.login(job: stored.job.name, message: failure.description)
+                    }
                     let claims = try await store.claim(.init(
                         jobID: stored.id, worker: options.workerID, limit: budget, lease: options.lease,
                         horizon: options.horizon, giveUpAfter: options.http.circuitBreaker.giveUpAfter))
@@ -409,6 +416,10 @@ public final class FrontierWorker: Sendable {
                 doorbell.ring()  // retries to claim, or the worker may be idle now (--until-empty)
             }
             if state.withLock({ $0.machine.writerEnds(pendingEmpty: $0.pending.isEmpty) }) { return }
+            // Cancelled (the claim loop threw, or the daemon's drain deadline passed) with
+            // nothing left to write: the state machine never hears that the claim loop
+            // ended, and the bell no longer waits, so without this the loop spun forever.
+            if Task.isCancelled, state.withLock({ $0.pending.isEmpty }) { return }
         }
     }
 
@@ -474,13 +485,15 @@ extension FrontierWorker {
         let client: HTTPClient
         let robots: RobotsCache
         let http: ScrapeConfiguration.HTTP
+        let login: ScrapeConfiguration.Login?
         private var byJob: [Int64: (job: FrontierJob, fetcher: JobFetcher)] = [:]
 
-        init(client: HTTPClient, robots: RobotsCache, http: ScrapeConfiguration.HTTP) {
+        init(client: HTTPClient, robots: RobotsCache, http: ScrapeConfiguration.HTTP, login: ScrapeConfiguration.Login? = nil) {
             self.client = client
             self.robots = robots
+            self.login = login
             var inMemory = http
-            inMemory.cookies = http.usesCookies
+            inMemory.cookies = http.usesCookies || login != nil
             inMemory.cookieJar = nil
             self.http = inMemory
         }
@@ -494,7 +507,17 @@ extension FrontierWorker {
             } catch {
                 throw .client("\(error)")
             }
-            let made = try JobFetcher(job: stored.job, client: client, robots: robots, session: session.defaults)
+            let loginSession: LoginSession?
+            do throws(ConfigurationError) {
+                let (client, defaults) = (self.client, session.defaults)
+                loginSession = try login.map { login throws(ConfigurationError) in
+                    // Logged in by the job's first page (``LoginSession/ready()``).
+                    try LoginSession(login, key: "login") { request in try await client.execute(defaults.applied(to: request)) }
+                }
+            } catch {
+                throw .login(job: stored.job.name, message: error.description)
+            }
+            let made = try JobFetcher(job: stored.job, client: client, robots: robots, session: session.defaults, login: loginSession)
             byJob[stored.id] = (stored.job, made)
             return made
         }

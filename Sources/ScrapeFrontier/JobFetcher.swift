@@ -26,12 +26,13 @@ struct JobFetcher: Sendable {
     ///   or crawl rules do not compile here (`add` checks them, so only a database written
     ///   otherwise).
     /// - Parameter session: the job's headers and cookie jar in this worker.
-    init(job: FrontierJob, client: HTTPClient, robots: RobotsCache, session: RequestDefaults = .none) throws(FrontierError) {
+    /// - Parameter login: the job's login session in this worker, not yet logged in.
+    init(job: FrontierJob, client: HTTPClient, robots: RobotsCache, session: RequestDefaults = .none, login: LoginSession? = nil) throws(FrontierError) {
         do throws(ConfigurationError) {
             extraction = try job.extraction()
             pipeline = PagePipeline(
                 client: client, robots: job.obeyRobots ? robots : nil, extractor: try extraction.pageExtractor(), extraction: extraction,
-                session: session)
+                session: session, login: login)
         } catch {
             throw .invalidFields(job: job.name, message: error.description)
         }

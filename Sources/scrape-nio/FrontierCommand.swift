@@ -350,7 +350,7 @@ struct FrontierWork: AsyncParsableCommand {
         help: ArgumentHelp("Exit 1 when PostgreSQL stays unreachable this long (default: \(defaults.unreachableTimeout.configDescription)).", valueName: "duration"))
     var unreachableTimeout: String?
 
-    @Option(help: ArgumentHelp("A config file whose http: settings (user agent, timeouts, body limit, backoff, circuit breaker) this worker uses.", valueName: "file"))
+    @Option(help: ArgumentHelp("A config file whose http: settings (user agent, timeouts, body limit, backoff, circuit breaker) and login: this worker uses (a login: logs in for each job it works, in a session of the job's own in this worker).", valueName: "file"))
     var config: String?
 
     @Flag(name: [.short, .long], help: "No progress lines on stderr (errors are still printed).")
@@ -379,18 +379,20 @@ struct FrontierWork: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let http: ScrapeConfiguration.HTTP
+        let file: ScrapeConfiguration
         do {
-            http = try config.map { try ScrapeConfiguration(contentsOfFile: $0).http } ?? ScrapeConfiguration.HTTP()
+            file = try config.map { try ScrapeConfiguration(contentsOfFile: $0) } ?? ScrapeConfiguration()
         } catch {
             throw ValidationError("\(config ?? ""): \(error)")
         }
+        let http = file.http
         if http.cookieJar != nil {
             throw ValidationError(
                 "\(config ?? ""): http.cookie_jar: a fleet worker keeps each job's cookies in its own memory (http.cookies: true); no cookie file is used")
         }
         let settings = try self.settings()
         var options = FrontierWorker.Options(settings: settings, http: http)
+        options.login = file.login
         options.untilEmpty = untilEmpty
         let quiet = self.quiet
         let id = options.workerID

@@ -90,7 +90,14 @@ extension PagePipeline {
     /// without a login), and with a proxy pool, which proxy carried it (or until when the
     /// host has none); nil when the task was cancelled.
     private func send(_ request: FetchRequest.Prepared) async -> Exchange? {
-        let generation = await login?.generation ?? 0
+        // The session's generation, logging in first when nobody has yet (a fleet worker's
+        // job logs in with its first page); a login that failed gives no exchange: the run
+        // (or worker) is stopping, and the page gets no record.
+        var generation = 0
+        if let login {
+            guard let current = try? await login.ready() else { return nil }
+            generation = current
+        }
         if let proxies {
             guard let routed = await proxies.execute(request, client: client) else { return nil }  // the run is stopping
             return Exchange(result: routed.result, generation: generation, routed: routed)

@@ -50,7 +50,7 @@ public struct PagePipeline: Sendable {
     /// `login:`: after stage 2, a response that shows the session ended (`logged_out`)
     /// brings one new login and the page is fetched again, in the same attempt; nil
     /// without a login.
-    let login: LoginSession?
+    public let login: LoginSession?
     /// The client's proxy pool, when it has one (`ProxyRotator.swift`).
     let proxies: ProxyRotator?
 

@@ -61,9 +61,9 @@ extension PageExtractor {
     /// - Returns: the extraction (as ``extract(body:contentType:url:)`` gives it) and the
     ///   links, nil when the page is not HTML (no links are taken from other types).
     public func extract(body: [UInt8], contentType: String?, url: String, links rule: LinkRule) -> (PageExtraction, PageLinks?) {
-        let mediaType = MediaType(contentType)
-        guard mediaType.isHTML else { return (PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil), nil) }
-        let document = DocumentDecoder.parse(body, httpCharset: mediaType.charset)
+        guard let document = HTMLDocument.parse(body: body, contentType: contentType) else {
+            return (PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil), nil)
+        }
         return (extract(from: document, url: url), Self.links(in: document, url: url, rule: rule))
     }
 

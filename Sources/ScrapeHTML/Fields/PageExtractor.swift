@@ -36,9 +36,10 @@ public struct PageExtractor: Sendable {
     ///   - url: the response's final URL: the document's URL, against which `<base href>`
     ///     and `::url` values resolve.
     public func extract(body: [UInt8], contentType: String?, url: String) -> PageExtraction {
-        let mediaType = MediaType(contentType)
-        guard mediaType.isHTML else { return PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil) }
-        return extract(from: DocumentDecoder.parse(body, httpCharset: mediaType.charset), url: url)
+        guard let document = HTMLDocument.parse(body: body, contentType: contentType) else {
+            return PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil)
+        }
+        return extract(from: document, url: url)
     }
 
     /// The extraction from a parsed document (`scrape extract` and tests start here too).

@@ -6,10 +6,8 @@ public import ScrapeHTTP
 /// exist for the login to fill it, and the login comes before the output is opened, so a
 /// run that cannot log in leaves an earlier output as it was.
 public struct RunStart: Sendable {
+    /// The shared client given, or one made for the run (which shuts it down at its end).
     public let client: HTTPClient
-    /// Whether the run made ``client`` (and shuts it down at its end); false for the
-    /// daemon's shared client.
-    public let ownsClient: Bool
     /// The run's login, logged in; nil without `login:`.
     public let login: LoginSession?
 
@@ -42,7 +40,7 @@ public struct RunStart: Sendable {
         }
         do throws(LoginSession.StartFailure) {
             let loginSession = try await LoginSession.start(login, key: loginKey, client: client, defaults: session.defaults)
-            return RunStart(client: client, ownsClient: shared == nil, login: loginSession)
+            return RunStart(client: client, login: loginSession)
         } catch {
             if shared == nil { await client.shutdown() }
             try? session.close()

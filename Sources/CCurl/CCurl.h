@@ -9,6 +9,7 @@
 #define CCURL_H
 
 #include <curl/curl.h>
+#include <sys/eventfd.h>
 
 /* ---- global ---------------------------------------------------------- */
 
@@ -70,6 +71,25 @@ static inline CURLcode ccurl_easy_getinfo_string(CURL *easy, CURLINFO info, cons
 
 static inline CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
+}
+
+static inline CURLMcode ccurl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+/* The driver's wakeup descriptor (sys/eventfd.h is not in Swift's Glibc module). */
+static inline int ccurl_wakeup_eventfd(void) {
+    return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: curl says which events it wants on which socket. */
+static inline CURLMcode ccurl_multi_setopt_socket_function(CURLM *multi, curl_socket_callback callback) {
+    return curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, callback);
+}
+
+/* CURLMOPT_TIMERFUNCTION: curl says when it next needs a CURL_SOCKET_TIMEOUT call. */
+static inline CURLMcode ccurl_multi_setopt_timer_function(CURLM *multi, curl_multi_timer_callback callback) {
+    return curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, callback);
 }
 
 /* ---- CURLMsg --------------------------------------------------------- */

@@ -2,7 +2,7 @@ import Glibc
 
 /// A dedicated OS thread for blocking work that must never run on the cooperative pool.
 ///
-/// The curl driver's loop blocks in `curl_multi_poll`; running it on a pool thread would
+/// The curl driver's loop blocks in `poll`; running it on a pool thread would
 /// take one of only a few (two, on a 2-core machine) away from every task. The thread is
 /// detached: whoever needs to know it ended is told by the body itself.
 public enum IOThread {

@@ -242,7 +242,10 @@ public struct ScrapeRun: Sendable {
                 reject: { job, attempts in ScrapeRecord.circuitOpen(job.request, attempts: attempts).keepingURL(of: job.line) },
                 emit: { record, inFlight in
                     let record = revisit?.marked(record) ?? record
-                    try writer.append(line: JSONLineEncoder.line(for: record.keyed(for: extraction)))
+                    // Encoded straight into the writer's buffer: no array per line.
+                    let keyed = record.keyed(for: extraction)
+                    try writer.appendLine { JSONLineEncoder.encode(keyed, into: &$0) }
+                    if writer.isFlushDue { try writer.flush() }
                     summary.add(record)
                     onProgress?(summary, inFlight)
                 },

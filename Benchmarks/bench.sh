@@ -2,9 +2,15 @@
 # make bench: scrape beside the tools people use today, on the same pages, in one run.
 #
 # Starts its own nginx (1 worker, own config and pid file, stopped at the end) on 127.0.0.1,
-# serving a deterministic corpus, warms it up with one untimed pass, and runs each case for
-# each peer, alternating peers (each round led by a different one) and repeating (RUNS,
-# median), then prints a Markdown table and writes it to Benchmarks/results/.
+# serving a deterministic corpus, and warms it up with one untimed pass. Then:
+#   - scrape against curl, the pair that decides the targets: PAIRS pairs per case (at least
+#     7; default 9), the two run back to back, which goes first alternating, and the ratios
+#     (pages/s, CPU per page) taken pair by pair: the machine's speed drifts within a run, so
+#     a ratio of two runs a second apart says more than medians of runs minutes apart. The
+#     table prints each ratio's median and its spread (lowest to highest pair).
+#   - the other peers (aiohttp, Scrapy, scrape at its default limits): RUNS rounds (default
+#     3), each led by a different one, medians.
+# Prints Markdown tables and writes them to Benchmarks/results/.
 #   static:    STATIC pages (default 20,000; lognormal ~15 KB, up to 200 KB), concurrency 64
 #              (and scrape alone with its default limits, 64 in flight and 8 per host)
 #   latency:   LATENCY URLs (default 2,000) whose answer nginx delays 100 ms, concurrency 200
@@ -13,11 +19,11 @@
 # Peers: curl --parallel (fetch only), aiohttp + BeautifulSoup, Scrapy, and wrk on one page
 # for the server's own ceiling. Every peer gets the same URL list and concurrency.
 #
-# Usage: bench.sh SCRAPE_BINARY   (env: RUNS=3 STATIC=20000 LATENCY=2000 BIG=1000000 PORT=18090)
+# Usage: bench.sh SCRAPE_BINARY   (env: PAIRS=9 RUNS=3 STATIC=20000 LATENCY=2000 BIG=1000000 PORT=18090)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scrape=$(realpath "${1:?usage: bench.sh SCRAPE_BINARY}")
-runs=${RUNS:-3} static=${STATIC:-20000} latency=${LATENCY:-2000} big=${BIG:-1000000} port=${PORT:-18090}
+pairs=${PAIRS:-9} runs=${RUNS:-3} static=${STATIC:-20000} latency=${LATENCY:-2000} big=${BIG:-1000000} port=${PORT:-18090}
 work=$(realpath -m Benchmarks/work/bench)
 python=Benchmarks/.venv/bin/python
 mkdir -p "$work/tmp" Benchmarks/results
@@ -35,6 +41,7 @@ start_nginx "$work" "$port" "server {
 worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
 
 base="http://127.0.0.1:$port"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 seq 0 $((static - 1)) | awk -v b="$base" '{print b "/p" $1 ".html"}' > "$work/static.txt"
 seq 0 $((latency - 1)) | awk -v b="$base" '{print b "/slow/" $1}' > "$work/latency.txt"
 echo "$base/p0.html" > "$work/one.txt"
@@ -70,17 +77,36 @@ run() {
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-declare -A samples
+declare -A samples ratios
 peers=(scrape curl aiohttp scrapy)
 # contenders CASE: the peers, plus scrape with its default limits on the static case.
 contenders() { printf '%s\n' "${peers[@]}"; [ "$1" = static ] && echo scrape-defaults; return 0; }
+# others CASE: the contenders timed in rounds, not in pairs.
+others() { contenders "$1" | grep -vx -e scrape -e curl; }
+[ "$pairs" -ge 7 ] || { echo "PAIRS must be at least 7 (got $pairs)" >&2; exit 2; }
 # Warm-up, untimed: the first pass after nginx starts ran ~1.7x slower (1.33 s against
 # 0.78 s for the same binary), and it used to fall on whoever went first.
 curl --silent --parallel --parallel-max 64 -K "$work/static.curl" >/dev/null 2>&1 || true
+# scrape against curl, pair by pair: ratios "speed cpu" where speed is scrape's pages/s over
+# curl's (curl's wall over scrape's) and cpu is scrape's CPU per page over curl's.
+for case in static latency; do
+    concurrency=64; [ "$case" = latency ] && concurrency=200
+    for pair in $(seq "$pairs"); do
+        order=(scrape curl); [ $((pair % 2)) -eq 0 ] && order=(curl scrape)
+        declare -A pair_line=()
+        for peer in "${order[@]}"; do
+            pair_line[$peer]=$(run "$case" "$peer" "$concurrency")
+            samples["$case/$peer"]+="${pair_line[$peer]};"
+            echo "pair $pair $case $peer: ${pair_line[$peer]} (wall cpu rss_kb server_cpu titles)" >&2
+        done
+        ratios[$case]+=$(awk -v s="${pair_line[scrape]}" -v c="${pair_line[curl]}" \
+            'BEGIN { split(s, a, " "); split(c, b, " "); printf "%.4f %.4f;", b[1] / a[1], a[2] / b[2] }')
+    done
+done
 for round in $(seq "$runs"); do
     for case in static latency; do
         concurrency=64; [ "$case" = latency ] && concurrency=200
-        mapfile -t order < <(contenders "$case")
+        mapfile -t order < <(others "$case")
         # Each round starts with a different contender, so none always runs first (right
         # after the previous round's long Python runs).
         shift_by=$(( (round - 1) % ${#order[@]} ))
@@ -113,7 +139,23 @@ ideal=$(awk -v n="$latency" 'BEGIN { printf "%.2f", n / 200 * 0.1 }')
 wrk_rate=$(wrk -t1 -c64 -d3s "$base/p0.html" | awk '/Requests\/sec/ {printf "%.0f", $2}')
 date=$(date -u +%Y-%m-%d)
 {
-    echo "Benchmark $date: $(nproc) cores, $(uname -m); nginx $(nginx -v 2>&1 | cut -d/ -f2) (1 worker) on 127.0.0.1; curl $(curl --version | head -1 | cut -d' ' -f2); $("$python" -c 'import aiohttp, bs4, scrapy, sys; print(f"Python {sys.version.split()[0]}, aiohttp {aiohttp.__version__}, bs4 {bs4.__version__}, Scrapy {scrapy.__version__}")'). Median of $runs alternating runs."
+    echo "Benchmark $date: $(nproc) cores, $(uname -m); nginx $(nginx -v 2>&1 | cut -d/ -f2) (1 worker) on 127.0.0.1; curl $(curl --version | head -1 | cut -d' ' -f2); $("$python" -c 'import aiohttp, bs4, scrapy, sys; print(f"Python {sys.version.split()[0]}, aiohttp {aiohttp.__version__}, bs4 {bs4.__version__}, Scrapy {scrapy.__version__}")'); load average before: $load_before."
+    echo
+    echo "scrape against curl, $pairs pairs per case (run back to back, alternating which goes first), ratios taken pair by pair:"
+    echo
+    echo "| case | scrape pages/s (median) | curl pages/s (median) | scrape/curl pages/s: median | spread | scrape/curl CPU per page: median | spread |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for case in static latency; do
+        count=$static; [ "$case" = latency ] && count=$latency
+        IFS=';' read -ra list <<<"${ratios[$case]}"
+        speed=$(printf '%s\n' "${list[@]}" | awk '{print $1}' | median) cpu=$(printf '%s\n' "${list[@]}" | awk '{print $2}' | median)
+        speed_range=$(printf '%s\n' "${list[@]}" | awk '{print $1}' | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')
+        cpu_range=$(printf '%s\n' "${list[@]}" | awk '{print $2}' | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')
+        awk -v c="$case" -v n="$count" -v sw="$(field "$case/scrape" 1)" -v cw="$(field "$case/curl" 1)" -v s="$speed" -v sr="$speed_range" -v u="$cpu" -v ur="$cpu_range" \
+            'BEGIN { printf "| %s | %.0f | %.0f | **%.2fx** | %s | **%.2fx** | %s |\n", c, n / sw, n / cw, s, sr, u, ur }'
+    done
+    echo
+    echo "Every peer (scrape and curl: medians of the pairs above; the others: median of $runs rounds):"
     echo
     echo "| case | peer | wall s | pages/s | CPU s | CPU ms/page | peak RSS MB | server CPU s | titles correct | x ideal |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"

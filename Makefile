@@ -101,7 +101,7 @@ install: deps
 
 ## bench: scrape beside curl, aiohttp + BeautifulSoup and Scrapy on the same corpus (see Benchmarks/bench.sh)
 bench: deps
-	@scripts/install-deps.sh nginx-light libnginx-mod-http-echo wrk curl time python3-venv
+	@scripts/install-deps.sh nginx-light libnginx-mod-http-echo wrk curl time python3-venv tinyproxy-bin
 	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
 	@Benchmarks/.venv/bin/python -c 'import aiohttp, bs4, lxml, scrapy' 2>/dev/null || Benchmarks/.venv/bin/pip install -q aiohttp beautifulsoup4 lxml scrapy
 	$(SWIFT) build $(RELEASE) --product scrape

@@ -14,16 +14,20 @@
 #   static:    STATIC pages (default 20,000; lognormal ~15 KB, up to 200 KB), concurrency 64
 #              (and scrape alone with its default limits, 64 in flight and 8 per host)
 #   latency:   LATENCY URLs (default 2,000) whose answer nginx delays 100 ms, concurrency 200
+#   proxy:     the first PROXIED static pages (default 5,000) through one local tinyproxy,
+#              concurrency 32, scrape --proxy against curl -x only (make bench-proxy has more)
 #   start-up:  1 URL, median of 10 runs
 #   big list:  1,000,000 lines, scrape only (the Python peers would take hours): peak RSS
 # Peers: curl --parallel (fetch only), aiohttp + BeautifulSoup, Scrapy, and wrk on one page
 # for the server's own ceiling. Every peer gets the same URL list and concurrency.
 #
-# Usage: bench.sh SCRAPE_BINARY   (env: PAIRS=9 RUNS=3 STATIC=20000 LATENCY=2000 BIG=1000000 PORT=18090)
+# Usage: bench.sh SCRAPE_BINARY   (env: PAIRS=9 RUNS=3 STATIC=20000 LATENCY=2000 PROXIED=5000 BIG=1000000
+#        PORT=18090 PROXY_PORT=18091)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scrape=$(realpath "${1:?usage: bench.sh SCRAPE_BINARY}")
 pairs=${PAIRS:-9} runs=${RUNS:-3} static=${STATIC:-20000} latency=${LATENCY:-2000} big=${BIG:-1000000} port=${PORT:-18090}
+proxied=${PROXIED:-5000} proxy_port=${PROXY_PORT:-18091}
 work=$(realpath -m Benchmarks/work/bench)
 python=Benchmarks/.venv/bin/python
 mkdir -p "$work/tmp" Benchmarks/results
@@ -39,13 +43,26 @@ start_nginx "$work" "$port" "server {
         location /slow/ { echo_sleep 0.1; echo \"<!doctype html><title>slow \$uri</title>\"; }
     }" "load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;" "charset utf-8;"
 worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
+cat > "$work/tinyproxy.conf" <<CONF
+Port $proxy_port
+Listen 127.0.0.1
+Timeout 30
+MaxClients 512
+LogLevel Error
+LogFile "$work/tinyproxy.log"
+CONF
+tinyproxy -d -c "$work/tinyproxy.conf" & tinyproxy_pid=$!
+trap 'kill $tinyproxy_pid 2>/dev/null || true; kill $(cat "$work/nginx.pid") 2>/dev/null || true' EXIT
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$proxy_port) 2>/dev/null && break; sleep 0.05; done
+proxy="http://127.0.0.1:$proxy_port"
 
 base="http://127.0.0.1:$port"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 seq 0 $((static - 1)) | awk -v b="$base" '{print b "/p" $1 ".html"}' > "$work/static.txt"
 seq 0 $((latency - 1)) | awk -v b="$base" '{print b "/slow/" $1}' > "$work/latency.txt"
 echo "$base/p0.html" > "$work/one.txt"
-for case in static latency one; do awk '{print "url = \"" $0 "\"\noutput = \"/dev/null\""}' "$work/$case.txt" > "$work/$case.curl"; done
+head -n "$proxied" "$work/static.txt" > "$work/proxy.txt"
+for case in static latency proxy one; do awk '{print "url = \"" $0 "\"\noutput = \"/dev/null\""}' "$work/$case.txt" > "$work/$case.curl"; done
 
 server_ticks() { awk '{print $14 + $15}' "/proc/$worker/stat"; }
 
@@ -60,6 +77,11 @@ run() {
         # most URLs wait in the per-host queue (a copy of that queue per request once cost 2.5x).
         scrape-defaults) command=("$scrape" "$work/$case.txt" -o "$out" --quiet --ignore-robots --retries 0) ;;
         curl) command=(curl --silent --parallel --parallel-immediate --parallel-max "$n" -K "$work/$case.curl") ;;
+        # Only the proxy named here: no environment proxy for anyone.
+        scrape-proxied) command=(env -u http_proxy -u https_proxy -u all_proxy -u no_proxy "$scrape" "$work/$case.txt" -o "$out" --quiet
+            --proxy "$proxy" --concurrency "$n" --per-host-concurrency "$n" --ignore-robots --retries 0) ;;
+        curl-proxied) command=(env -u http_proxy -u https_proxy -u all_proxy -u no_proxy curl --silent --parallel --parallel-immediate
+            --parallel-max "$n" -x "$proxy" -K "$work/$case.curl") ;;
         aiohttp) command=("$python" Benchmarks/peers/aiohttp_scraper.py "$work/$case.txt" "$out" "$n") ;;
         scrapy) command=("$python" Benchmarks/peers/scrapy_spider.py "$work/$case.txt" "$out" "$n") ;;
     esac
@@ -70,7 +92,7 @@ run() {
     end=$(date +%s%N)
     after=$(server_ticks)
     local titles="-"
-    if [ "$case" = static ] && [ -f "$out" ]; then titles=$("$python" Benchmarks/check_titles.py "$out" "$work/titles.json"); fi
+    if { [ "$case" = static ] || [ "$case" = proxy ]; } && [ -f "$out" ]; then titles=$("$python" Benchmarks/check_titles.py "$out" "$work/titles.json"); fi
     # Wall time from the clock in ns (time(1) rounds to 10 ms); CPU and RSS from time(1).
     awk -v s=$(( after - before )) -v t="$titles" -v w=$(( end - start )) \
         '{printf "%.4f %.2f %s %.2f %s\n", w / 1e9, $2 + $3, $4, s / 100, t}' "$work/time.txt"
@@ -89,13 +111,14 @@ others() { contenders "$1" | grep -vx -e scrape -e curl; }
 curl --silent --parallel --parallel-max 64 -K "$work/static.curl" >/dev/null 2>&1 || true
 # scrape against curl, pair by pair: ratios "speed cpu" where speed is scrape's pages/s over
 # curl's (curl's wall over scrape's) and cpu is scrape's CPU per page over curl's.
-for case in static latency; do
-    concurrency=64; [ "$case" = latency ] && concurrency=200
+for case in static latency proxy; do
+    concurrency=64; [ "$case" = latency ] && concurrency=200; [ "$case" = proxy ] && concurrency=32
+    suffix=""; [ "$case" = proxy ] && suffix="-proxied"
     for pair in $(seq "$pairs"); do
         order=(scrape curl); [ $((pair % 2)) -eq 0 ] && order=(curl scrape)
         declare -A pair_line=()
         for peer in "${order[@]}"; do
-            pair_line[$peer]=$(run "$case" "$peer" "$concurrency")
+            pair_line[$peer]=$(run "$case" "$peer$suffix" "$concurrency")
             samples["$case/$peer"]+="${pair_line[$peer]};"
             echo "pair $pair $case $peer: ${pair_line[$peer]} (wall cpu rss_kb server_cpu titles)" >&2
         done
@@ -145,8 +168,8 @@ date=$(date -u +%Y-%m-%d)
     echo
     echo "| case | scrape pages/s (median) | curl pages/s (median) | scrape/curl pages/s: median | spread | scrape/curl CPU per page: median | spread |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
-    for case in static latency; do
-        count=$static; [ "$case" = latency ] && count=$latency
+    for case in static latency proxy; do
+        count=$static; [ "$case" = latency ] && count=$latency; [ "$case" = proxy ] && count=$proxied
         IFS=';' read -ra list <<<"${ratios[$case]}"
         speed=$(printf '%s\n' "${list[@]}" | awk '{print $1}' | median) cpu=$(printf '%s\n' "${list[@]}" | awk '{print $2}' | median)
         speed_range=$(printf '%s\n' "${list[@]}" | awk '{print $1}' | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')
@@ -159,9 +182,9 @@ date=$(date -u +%Y-%m-%d)
     echo
     echo "| case | peer | wall s | pages/s | CPU s | CPU ms/page | peak RSS MB | server CPU s | titles correct | x ideal |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-    for case in static latency; do
-        count=$static; [ "$case" = latency ] && count=$latency
-        for peer in $(contenders "$case"); do
+    for case in static latency proxy; do
+        count=$static; [ "$case" = latency ] && count=$latency; [ "$case" = proxy ] && count=$proxied
+        for peer in $(if [ "$case" = proxy ]; then echo scrape curl; else contenders "$case"; fi); do
             wall=$(field "$case/$peer" 1) cpu=$(field "$case/$peer" 2) rss=$(field "$case/$peer" 3) server=$(field "$case/$peer" 4)
             titles=$(IFS=';' read -ra l <<<"${samples[$case/$peer]}"; printf '%s\n' "${l[-1]}" | awk '{print $5}')
             [ "$peer" = curl ] && titles="fetch only"
@@ -175,6 +198,7 @@ date=$(date -u +%Y-%m-%d)
     echo "$big_line" | awk -v n="$big" '{ printf "| big list (%d lines) | scrape | %.2f | %.0f | %.2f | %.3f | %.1f | %.2f | - | - |\n", n, $1, n / $1, $2, 1000 * $2 / n, $3 / 1024, $4 }'
     echo "| server ceiling | wrk -t1 -c64 on one page | - | $wrk_rate | - | - | - | - | - | - |"
     echo
+    echo "Proxy case: the first $proxied static pages through one tinyproxy ($(tinyproxy -v 2>&1 | head -1)) at concurrency 32; server CPU is nginx's, not the proxy's (make bench-proxy has that)."
     echo "Latency case ideal: $latency URLs / 200 concurrent x 100 ms = $ideal s. scrape-defaults: the static"
     echo "case with scrape's default limits (64 in flight, 8 per host), as a user runs it on one site."
 } | tee "Benchmarks/results/bench-$date.md"

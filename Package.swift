@@ -44,7 +44,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Fleet mode: the shared frontier lives in PostgreSQL.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -69,6 +68,12 @@ let package = Package(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
+        ),
+        // libyaml's event parser, for the config file (ScrapeCore's Config/YAML composes its events).
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
         ),
         // SQLite, for `scrape crawl`'s state (seen URLs, queue, depths) in one WAL-mode file.
         .systemLibrary(
@@ -123,8 +128,7 @@ let package = Package(
         .target(
             name: "ScrapeCore",
             dependencies: [
-                "ScrapeBase", "ScrapeHTTP", "ScrapeResilience",
-                .product(name: "Yams", package: "Yams"),
+                "ScrapeBase", "ScrapeHTTP", "ScrapeResilience", "CLibYAML",
             ],
             swiftSettings: swiftSettings
         ),

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # postgresql-15: fleet mode's tests start a throwaway cluster of their own (scripts/pg-cluster.sh).
 # tinyproxy-bin (the binary without its system service) and microsocks: the proxy tests start their own on loopback ports (LocalProxy).
-packages=(libcurl4-openssl-dev libssl-dev libxml2-dev zlib1g-dev libsqlite3-dev libpsl-dev pkg-config python3 nginx-light openssl postgresql-15 tinyproxy-bin microsocks "$@")
+packages=(libcurl4-openssl-dev libssl-dev libxml2-dev libyaml-dev zlib1g-dev libsqlite3-dev libpsl-dev pkg-config python3 nginx-light openssl postgresql-15 tinyproxy-bin microsocks "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

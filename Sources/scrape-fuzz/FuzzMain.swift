@@ -3,8 +3,10 @@ import Dispatch
 import Foundation
 import NIOCore
 import NIOWebSocket
+import ScrapeBase
 import ScrapeCore
 import ScrapeHTML
+import ScrapePages
 import ScrapeStream
 
 /// libFuzzer entry points for the parsers that read what strangers send us: the title

@@ -1,5 +1,3 @@
-import Yams
-
 /// Reads a job's `crawl:` map: `scrape crawl`'s flags as keys.
 ///
 /// | key | form | default |
@@ -62,9 +60,9 @@ extension YAMLMap {
             var values: [ScrapeConfiguration.Crawl.Written] = []
             for (index, item) in sequence.enumerated() {
                 guard case .scalar(let scalar) = item else {
-                    throw ConfigurationError(key: "\(path(key))[\(index)]", message: "expected a single value", line: item.mark?.line)
+                    throw ConfigurationError(key: "\(path(key))[\(index)]", message: "expected a single value", line: item.mark.line)
                 }
-                values.append(.init(scalar.string, source: "\(path(key))[\(index)]", line: item.mark?.line ?? line(key)))
+                values.append(.init(scalar.string, source: "\(path(key))[\(index)]", line: item.mark.line))
             }
             return values
         default:

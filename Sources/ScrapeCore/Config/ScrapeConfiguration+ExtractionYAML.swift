@@ -1,5 +1,3 @@
-import Yams
-
 /// Reads the `fields:` and `metadata:` keys of a map that describes pages (the file's top
 /// level for `scrape run --config`, a `scrape:` job):
 ///
@@ -27,9 +25,9 @@ extension ScrapeConfiguration.Extraction {
         case .sequence(let items):
             for (index, item) in items.enumerated() {
                 guard case .scalar(let scalar) = item else {
-                    throw ConfigurationError(key: "\(path)[\(index)]", message: "expected a NAME=SPEC string", line: item.mark?.line)
+                    throw ConfigurationError(key: "\(path)[\(index)]", message: "expected a NAME=SPEC string", line: item.mark.line)
                 }
-                try add(scalar.string, source: "\(path)[\(index)]", line: item.mark?.line)
+                try add(scalar.string, source: "\(path)[\(index)]", line: item.mark.line)
             }
         default:
             throw ConfigurationError(

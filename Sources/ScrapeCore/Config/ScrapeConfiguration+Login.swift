@@ -1,5 +1,3 @@
-import Yams
-
 extension ScrapeConfiguration {
     /// `login:`: how a run gets a session before its first request, and how a page shows
     /// that the session has ended (docs/sessions.md, "Logins").
@@ -155,14 +153,14 @@ extension ScrapeConfiguration.Login.LoggedOut {
         try map.allowOnly(["status", "css"])
         var statuses: [Int] = []
         if let node = map["status"] {
-            let items: [Node] =
+            let items: [YAMLNode] =
                 switch node {
                 case .sequence(let sequence): Array(sequence)
                 default: [node]
                 }
             for item in items {
                 guard let text = item.string, let status = Int(text), (100...599).contains(status) else {
-                    throw .expected("HTTP statuses such as [401, 403]", key: map.path("status"), got: item.string ?? "a mapping", line: item.mark?.line)
+                    throw .expected("HTTP statuses such as [401, 403]", key: map.path("status"), got: item.string ?? "a mapping", line: item.mark.line)
                 }
                 statuses.append(status)
             }

@@ -1,6 +1,5 @@
 import ScrapeBase
 import ScrapeResilience
-import Yams
 
 /// Reads the config file (YAML) into ``ScrapeConfiguration``.
 ///
@@ -19,9 +18,9 @@ extension ScrapeConfiguration {
     /// - Throws: ``ConfigurationError``.
     public init(yaml text: String) throws(ConfigurationError) {
         self.init()
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLComposer.document(of: text)
         } catch {
             throw ConfigurationError(key: "(file)", message: "not valid YAML: \(error)")
         }
@@ -45,7 +44,7 @@ extension ScrapeConfiguration {
             for index in list.items.indices {
                 let job = try Job(list.map(index), http: self.http)
                 if self.jobs.contains(where: { $0.name == job.name }) {
-                    throw ConfigurationError(key: "jobs[\(index)].name", message: "duplicate job name \"\(job.name)\"", line: list.items[index].mark?.line)
+                    throw ConfigurationError(key: "jobs[\(index)].name", message: "duplicate job name \"\(job.name)\"", line: list.items[index].mark.line)
                 }
                 self.jobs.append(job)
             }

@@ -1,5 +1,4 @@
 import ScrapeHTTP
-import Yams
 
 extension YAMLMap {
     /// A mapping of strings to strings (`params`, `headers`), in file order.
@@ -37,7 +36,7 @@ extension YAMLMap {
         var values: [String] = []
         for item in sequence {
             guard case .scalar(let scalar) = item else {
-                throw ConfigurationError(key: path(key), message: "expected a list of single values", line: item.mark?.line)
+                throw ConfigurationError(key: path(key), message: "expected a list of single values", line: item.mark.line)
             }
             values.append(scalar.string)
         }
@@ -88,11 +87,11 @@ extension YAMLMap {
 /// A YAML sequence of mappings with its key path (`jobs[2]`).
 struct YAMLList {
     let path: String
-    let items: [Node]
+    let items: [YAMLNode]
 
-    init(_ node: Node, path: String) throws(ConfigurationError) {
+    init(_ node: YAMLNode, path: String) throws(ConfigurationError) {
         guard case .sequence(let sequence) = node else {
-            throw ConfigurationError(key: path, message: "expected a list", line: node.mark?.line)
+            throw ConfigurationError(key: path, message: "expected a list", line: node.mark.line)
         }
         self.path = path
         self.items = Array(sequence)

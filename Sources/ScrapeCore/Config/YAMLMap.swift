@@ -1,32 +1,30 @@
-import Yams
-
 /// A YAML mapping with its key path, for typed look-ups whose errors say where they are.
 struct YAMLMap {
     let path: String
     /// The line the mapping starts on, for "missing key" errors.
     let mapLine: Int?
-    private let entries: [(key: String, value: Node, line: Int?)]
+    private let entries: [(key: String, value: YAMLNode, line: Int?)]
 
     /// The keys, in file order.
     var keys: [String] { entries.map(\.key) }
 
-    init(_ node: Node, path: String) throws(ConfigurationError) {
+    init(_ node: YAMLNode, path: String) throws(ConfigurationError) {
         guard case .mapping(let mapping) = node else {
-            throw ConfigurationError(key: path.isEmpty ? "(file)" : path, message: "expected a mapping of keys to values", line: node.mark?.line)
+            throw ConfigurationError(key: path.isEmpty ? "(file)" : path, message: "expected a mapping of keys to values", line: node.mark.line)
         }
         self.path = path
-        self.mapLine = node.mark?.line
-        var entries: [(key: String, value: Node, line: Int?)] = []
+        self.mapLine = node.mark.line
+        var entries: [(key: String, value: YAMLNode, line: Int?)] = []
         for (key, value) in mapping {
             guard let name = key.string else {
-                throw ConfigurationError(key: path.isEmpty ? "(file)" : path, message: "keys must be strings", line: key.mark?.line)
+                throw ConfigurationError(key: path.isEmpty ? "(file)" : path, message: "keys must be strings", line: key.mark.line)
             }
-            entries.append((name, value, key.mark?.line))
+            entries.append((name, value, key.mark.line))
         }
         self.entries = entries
     }
 
-    subscript(key: String) -> Node? { entries.first { $0.key == key }?.value }
+    subscript(key: String) -> YAMLNode? { entries.first { $0.key == key }?.value }
 
     func line(_ key: String) -> Int? { entries.first { $0.key == key }?.line }
 

@@ -1,5 +1,5 @@
 extension JSONDocument {
-    /// The decimal digits of a YAML integer of any size, as Yams reads integers (`_` ignored;
+    /// The decimal digits of a YAML integer of any size, as the config reader reads integers (`_` ignored;
     /// `0x`, `0b`, `0o` or a leading `0` for hex, binary, octal), with its sign: the JSON
     /// number for an integer that does not fit in 64 bits. Nil for a sexagesimal one (`1:30`).
     ///

@@ -1,5 +1,3 @@
-import Yams
-
 /// A JSON value we build and write: a request body that pagination edits (from the job's
 /// `json:` mapping, key order kept, values set at dotted key paths like `query.page`,
 /// objects created on the way), and the keys a page stage adds to a record
@@ -45,15 +43,17 @@ package indirect enum JSONDocument: Sendable, Equatable {
     /// is sent as that number, not as a string): JSON numbers have no size limit, and an
     /// API whose ids are that long expects them as written.
     ///
+    /// Aliases were expanded by ``YAMLComposer``: `*name` is the anchored value again.
+    ///
     /// - Throws: ``ConfigurationError`` at `path` for a non-string key, a number JSON
     ///   cannot hold (`.inf`, `.nan`), or a sexagesimal integer (`1:30`) beyond 64 bits.
-    init(yaml node: Node, path: String) throws(ConfigurationError) {
+    init(yaml node: YAMLNode, path: String) throws(ConfigurationError) {
         switch node {
         case .mapping(let mapping):
             var members: [Member] = []
             for (key, value) in mapping {
                 guard let name = key.string, case .scalar = key else {
-                    throw ConfigurationError(key: path, message: "keys of a JSON body must be strings", line: key.mark?.line)
+                    throw ConfigurationError(key: path, message: "keys of a JSON body must be strings", line: key.mark.line)
                 }
                 members.append(Member(key: name, value: try JSONDocument(yaml: value, path: "\(path).\(name)")))
             }
@@ -63,28 +63,26 @@ package indirect enum JSONDocument: Sendable, Equatable {
             for (index, item) in sequence.enumerated() { items.append(try JSONDocument(yaml: item, path: "\(path)[\(index)]")) }
             self = .array(items)
         case .scalar(let scalar):
-            switch Tag.Name(rawValue: node.tag.rawValue) {  // the Node's tag is the resolved one
+            switch scalar.tag {  // the resolved tag
             case .null: self = .null
-            case .bool: self = node.bool.map(JSONDocument.bool) ?? .string(scalar.string)
+            case .bool: self = scalar.bool.map(JSONDocument.bool) ?? .string(scalar.string)
             case .int:
-                // Beyond 64 bits `node.int` is nil; the digits are still the number the user wrote.
-                guard let digits = node.int.map(String.init) ?? Self.decimalDigits(ofYAMLInteger: scalar.string) else {
+                // Beyond 64 bits `scalar.int` is nil; the digits are still the number the user wrote.
+                guard let digits = scalar.int.map(String.init) ?? Self.decimalDigits(ofYAMLInteger: scalar.string) else {
                     throw ConfigurationError(
                         key: path, message: "an integer this large must be written in decimal, hex, octal or binary, got \"\(scalar.string)\"",
-                        line: node.mark?.line)
+                        line: scalar.mark.line)
                 }
                 self = .number(digits)
             case .float:
-                guard let value = node.float, value.isFinite else {
-                    throw ConfigurationError(key: path, message: "a JSON number must be finite, got \"\(scalar.string)\"", line: node.mark?.line)
+                guard let value = scalar.float, value.isFinite else {
+                    throw ConfigurationError(key: path, message: "a JSON number must be finite, got \"\(scalar.string)\"", line: scalar.mark.line)
                 }
                 // Kept as written when JSON reads it as a number (`1.50`, `2e-3`), else Swift's spelling (`+1.5`, `.5`).
                 let asWritten = if case .number? = try? JSONParser.parse(Array(scalar.string.utf8)) { true } else { false }
                 self = .number(asWritten ? scalar.string : String(value))
             default: self = .string(scalar.string)
             }
-        case .alias:
-            throw ConfigurationError(key: path, message: "YAML aliases are not supported in a JSON body", line: node.mark?.line)
         }
     }
 

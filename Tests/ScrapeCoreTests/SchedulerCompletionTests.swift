@@ -80,6 +80,29 @@ struct SchedulerCompletionTests {
         #expect(gauge.peak("all") <= 2)
     }
 
+    /// At most ``Scheduler/Limits/maxCompleting`` outputs are made at once: with 1, two
+    /// `complete` calls never overlap, although the concurrency and the hosts' slots would
+    /// allow 8 attempts at once.
+    @Test func outputsAreMadeAtMostMaxCompletingAtOnce() async throws {
+        let gauge = SchedulerTests.Gauge()
+        let jobs = (1...12).map { Job(id: $0, host: "h\($0 % 6)") }
+        let outcome = try await Scheduler(limits: .init(concurrency: 8, perHostConcurrency: 2, maxCompleting: 1)).run(
+            read: SchedulerTests.reader(jobs),
+            admit: { (job: Job) -> Scheduler<ContinuousClock>.Input<Job, Int> in .work(job, host: job.host) },
+            perform: { job, _ in .init(output: job.id, outcome: .success) },
+            complete: { job, id in
+                gauge.enter("complete")
+                try? await Task.sleep(for: .milliseconds(5))
+                gauge.leave("complete")
+                return id
+            },
+            reject: { job, _ in job.id },
+            emit: { _, _ in }
+        )
+        #expect(outcome.emitted == 12)
+        #expect(gauge.peak("complete") == 1)
+    }
+
     /// A retried attempt's output is made too (it is the record if the origin's breaker
     /// gives up), and the job still ends as exactly one output: the last attempt's.
     @Test func aRetriedJobEndsAsOneOutputOfItsLastAttempt() async throws {

@@ -38,7 +38,8 @@ extension Scheduler {
     /// politeness rule still counts from the answer's arrival.
     ///
     /// An output being made counts against ``Limits/concurrency`` as an attempt in flight
-    /// does: the pages held in memory stay bounded by it. Every attempt that `perform`
+    /// does: the pages held in memory stay bounded by it; and while ``Limits/maxCompleting``
+    /// are being made no request starts, so parses do not pile up behind the fetches. Every attempt that `perform`
     /// answered gets its `complete`, retried ones included (their output is what the
     /// breaker's give-up records), except a retry decided after the intake closed.
     /// Otherwise as ``run(read:admit:perform:reject:emit:flush:intakeOpen:onEvent:)``.

@@ -1,4 +1,5 @@
 import ScrapeBase
+import Glibc
 import ScrapeCore
 public import ScrapeResilience
 
@@ -40,11 +41,19 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         /// pipe into `jq` see records as they complete, at ten writes a second at most
         /// when the run is idle.
         public var flushDelay: Duration
+        /// Outputs made at once after their slots were freed (``run(read:admit:perform:complete:reject:emit:flush:intakeOpen:onEvent:)``);
+        /// while that many are being made, no request starts. Default: one per core. Making
+        /// an output (a crawl's parse) is CPU work: more at once than cores only queue up
+        /// behind each other, each holding its response's body in memory until its turn,
+        /// by which time the body has left the CPU's caches. Bounded here, fetching slows to
+        /// the pace of parsing instead of running ahead of it.
+        public var maxCompleting: Int
 
         public init(
             concurrency: Int, perHostConcurrency: Int, adaptivePerHost: AdaptiveLimitConfiguration? = nil, maxQueued: Int? = nil,
-            flushDelay: Duration = .milliseconds(100)
+            flushDelay: Duration = .milliseconds(100), maxCompleting: Int? = nil
         ) {
+            self.maxCompleting = max(1, maxCompleting ?? sysconf(Int32(_SC_NPROCESSORS_ONLN)))
             self.concurrency = max(1, concurrency)
             self.perHostConcurrency = max(1, perHostConcurrency)
             self.adaptivePerHost = adaptivePerHost
@@ -306,7 +315,8 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     outcome.drained = true
                     outcome.dropped += queues.drainWaiting()
                 }
-                fill: while !Task.isCancelled, !outcome.drained, queues.inFlightCount + completing < limits.concurrency {
+                fill: while !Task.isCancelled, !outcome.drained, queues.inFlightCount + completing < limits.concurrency,
+                    completing < limits.maxCompleting {
                     switch queues.next(at: clock.now) {
                     case .start(let job, let transition):
                         report(transition, job.origin)

@@ -34,6 +34,8 @@
 #   env: ROUNDS=5 PORT=18093 (and PORT+1 for the generated site) PEERS="scrape wget scrapy"
 #        HOST1_PEERS="scrape wget" (add scrapy for Scrapy at CONCURRENT_REQUESTS_PER_DOMAIN=1)
 #        DOCS=DIR MAX_PAGES=1000000 CONCURRENCY=64 SAMPLE=10
+#        BASELINE=OTHER_SCRAPE_BINARY adds the contender "baseline" (another build of scrape, run
+#        as scrape is) to both configurations, alternated with the others: before/after a change
 # Results: Benchmarks/results/crawl-DATE.md (site, or all), crawl-memory-DATE.md (memory alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +48,11 @@ rounds=${ROUNDS:-5} port=${PORT:-18093} docs=${DOCS:-/usr/share/doc/postgresql-d
 max_pages=${MAX_PAGES:-1000000} concurrency=${CONCURRENCY:-64} sample=${SAMPLE:-10}
 peers=(${PEERS:-scrape wget scrapy})
 host1_peers=(${HOST1_PEERS:-scrape wget})
+baseline=${BASELINE:+$(realpath "$BASELINE")}
+if [ -n "$baseline" ]; then
+    [[ " ${peers[*]} " == *" baseline "* ]] || peers+=(baseline)
+    [[ " ${host1_peers[*]} " == *" baseline "* ]] || host1_peers+=(baseline)
+fi
 work=$(realpath -m Benchmarks/work/crawl)
 python=Benchmarks/.venv/bin/python
 mkdir -p "$work/tmp" Benchmarks/results
@@ -88,8 +95,8 @@ site() {
         local config=$1 peer=$2 out="$work/out-$1-$2" command format
         rm -rf "$out" "$out.jsonl" "$out.jsonl.state" "$out.log"
         case "$peer" in
-            scrape)
-                command=("$scrape" crawl "$seed" -o "$out.jsonl" --scope prefix --ignore-robots --quiet)
+            scrape|baseline)
+                command=("$([ "$peer" = baseline ] && echo "$baseline" || echo "$scrape")" crawl "$seed" -o "$out.jsonl" --scope prefix --ignore-robots --quiet)
                 [ "$config" = host1 ] && command+=(--per-host-concurrency 1)
                 format=(jsonl "$out.jsonl") ;;
             wget)
@@ -180,6 +187,12 @@ site() {
         fi
         if has host1 scrape && has host1 wget; then
             echo "- scrape / wget, per-host concurrency 1: $(ratio "host1 scrape" "host1 wget" | awk '{printf "%.2fx", $1}') pages/s; wall time $(field "host1 scrape" 1) s vs $(field "host1 wget" 1) s (target: faster than wget)"
+        fi
+        if has default scrape && has default baseline; then
+            echo "- scrape / baseline ($baseline), defaults: $(ratio "default scrape" "default baseline" | awk '{printf "%.2fx", $1}') pages/s"
+        fi
+        if has host1 scrape && has host1 baseline; then
+            echo "- scrape / baseline, per-host concurrency 1: $(ratio "host1 scrape" "host1 baseline" | awk '{printf "%.2fx", $1}') pages/s; wall time $(field "host1 scrape" 1) s vs $(field "host1 baseline" 1) s"
         fi
         if has default scrape && has default wget; then
             echo "- scrape / wget, defaults: $(ratio "default scrape" "default wget" | awk '{printf "%.2fx", $1}') pages/s"

@@ -24,12 +24,19 @@
 # Usage: bench-fields.sh SCRAPE_BINARY | -   ("-": Python contenders only)
 #   env: ROUNDS=5 PAGES=2000 PORT=18091 CONCURRENCY=64 FLAT=5
 #        HTTP_PEERS="scrape scrapy aiohttp" OFFLINE_PEERS="extract selectolax parsel"
+#        BASELINE=OTHER_SCRAPE_BINARY adds "baseline" (over HTTP) and "baseline-extract" (offline),
+#        another build of scrape run as scrape is, alternated with the others: before/after a change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:?usage: bench-fields.sh SCRAPE_BINARY | -}" = - ]; then scrape=""; else scrape=$(realpath "$1"); fi
 rounds=${ROUNDS:-5} pages=${PAGES:-2000} port=${PORT:-18091} concurrency=${CONCURRENCY:-64} flat=${FLAT:-5}
 http_peers=(${HTTP_PEERS:-scrape scrapy aiohttp})
 offline_peers=(${OFFLINE_PEERS:-extract selectolax parsel})
+baseline=${BASELINE:+$(realpath "$BASELINE")}
+if [ -n "$baseline" ]; then
+    [[ " ${http_peers[*]} " == *" baseline "* ]] || http_peers+=(baseline)
+    [[ " ${offline_peers[*]} " == *" baseline-extract "* ]] || offline_peers+=(baseline-extract)
+fi
 if [ -z "$scrape" ]; then
     http_peers=($(printf '%s\n' "${http_peers[@]}" | grep -vx scrape || true))
     offline_peers=($(printf '%s\n' "${offline_peers[@]}" | grep -vx extract || true))
@@ -69,12 +76,12 @@ run() {
     local peer=$1 urls=$2 files=$3 out="$work/out-$1.jsonl" command
     rm -f "$out"
     case "$peer" in
-        scrape) command=("$scrape" "$urls" -o "$out" --quiet --concurrency "$concurrency" --per-host-concurrency "$concurrency" --ignore-robots --retries 0 "${fields[@]}") ;;
+        scrape|baseline) command=("$([ "$peer" = baseline ] && echo "$baseline" || echo "$scrape")" "$urls" -o "$out" --quiet --concurrency "$concurrency" --per-host-concurrency "$concurrency" --ignore-robots --retries 0 "${fields[@]}") ;;
         scrapy) command=("$python" Benchmarks/fields/scrapy_fields.py "$urls" "$out" "$concurrency") ;;
         aiohttp) command=("$python" Benchmarks/fields/aiohttp_fields.py "$urls" "$out" "$concurrency") ;;
         # --files-from: thousands of paths as arguments cost swift-argument-parser time that
         # grows with their square (~4 s of 5.7 at 10,000 files, perf), which is not extraction.
-        extract) command=("$scrape" extract --files-from "$files" -o "$out" "${fields[@]}") ;;
+        extract|baseline-extract) command=("$([ "$peer" = baseline-extract ] && echo "$baseline" || echo "$scrape")" extract --files-from "$files" -o "$out" "${fields[@]}") ;;
         selectolax|parsel|bs4) command=("$python" Benchmarks/fields/offline.py "$peer" "$files" "$out") ;;
     esac
     local start end correct="-" loop="-"
@@ -128,7 +135,7 @@ versions=$("$python" -c 'import aiohttp, bs4, lxml.etree, parsel, scrapy, select
     echo "| case | contender | wall s | pages/s | CPU s | CPU ms/page | peak RSS MB | fields correct |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|"
     for peer in "${contenders[@]}"; do
-        case "$peer" in scrape|scrapy|aiohttp) label="fetch + parse + select (HTTP, $concurrency at once)" ;; *) label="parse + select (saved pages, one process)" ;; esac
+        case "$peer" in scrape|baseline|scrapy|aiohttp) label="fetch + parse + select (HTTP, $concurrency at once)" ;; *) label="parse + select (saved pages, one process)" ;; esac
         wall=$(field "$peer" 1) cpu=$(field "$peer" 2) rss=$(field "$peer" 3)
         correct=$(IFS=';' read -ra l <<<"${samples[$peer]}"; printf '%s\n' "${l[-1]}" | awk '{print $4}')
         awk -v c="$label" -v p="$peer" -v w="$wall" -v u="$cpu" -v r="$rss" -v n="$pages" -v t="$correct" \
@@ -141,6 +148,8 @@ versions=$("$python" -c 'import aiohttp, bs4, lxml.etree, parsel, scrapy, select
     echo "Ratios (median of the per-round ratios; targets from issue 26):"
     echo
     if has scrape && has scrapy; then echo "- scrape pages/s / Scrapy pages/s: $(ratio scrapy scrape 1 | awk '{printf "%.1fx", $1}') (target >= 10x)"; fi
+    if has scrape && has baseline; then echo "- scrape pages/s / baseline pages/s ($baseline): $(ratio baseline scrape 1 | awk '{printf "%.2fx", $1}')"; fi
+    if has extract && has baseline-extract; then echo "- scrape extract CPU / baseline extract CPU: $(ratio extract baseline-extract 2 | awk '{printf "%.2f", $1}')"; fi
     if has scrape && has aiohttp; then echo "- scrape pages/s / aiohttp + BeautifulSoup pages/s: $(ratio aiohttp scrape 1 | awk '{printf "%.1fx", $1}')"; fi
     if has scrapy && has aiohttp; then echo "- Scrapy pages/s / aiohttp + BeautifulSoup pages/s: $(ratio aiohttp scrapy 1 | awk '{printf "%.2fx", $1}')"; fi
     if has extract && has selectolax; then echo "- scrape extract CPU per page / selectolax CPU per page: $(ratio extract selectolax 2 | awk '{printf "%.2f", $1}') (target <= 1.00)"; fi

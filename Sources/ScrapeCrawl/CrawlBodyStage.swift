@@ -1,7 +1,7 @@
 public import ScrapeCore
 public import ScrapeHTML
 public import ScrapeHTTP
-import ScrapePages
+public import ScrapePages
 
 /// Stage 4 of the page pipeline for a crawl: one parse of each HTML body gives the title,
 /// the fields and metadata asked for, and the links the `--follow` rule picks, sorted by
@@ -22,10 +22,12 @@ public struct CrawlBodyStage: Sendable {
         recordsMetadata = extraction.metadata
     }
 
-    /// Fills `record`'s title (and fields, metadata) from `response`, and returns its links.
-    func extract(from response: FetchResponse, into record: inout ScrapeRecord, scope: SeedScope) -> FoundLinks? {
-        let (page, links) = extractor.extract(
-            body: response.body, contentType: response.contentType, url: response.finalURL, links: filter.settings.follow)
+    /// Fills `record`'s title (and fields, metadata) from `body`'s tree (built here, or
+    /// already by the login's `logged_out.css` test: one parse either way), and returns
+    /// its links.
+    func extract(from body: inout PageBody, into record: inout ScrapeRecord, scope: SeedScope) -> FoundLinks? {
+        let response = body.response
+        let (page, links) = extractor.extract(document: body.document(), url: response.finalURL, links: filter.settings.follow)
         record.title = page.title
         if recordsFields { record.fields = page.fieldsDocument }
         if recordsMetadata { record.metadata = page.metadataDocument }
@@ -37,8 +39,14 @@ public struct CrawlBodyStage: Sendable {
 
     /// ``extract(from:into:scope:)`` with the links as ``SortedLinks``: what a fleet worker
     /// sends to the frontier. nil: no links taken (not HTML, or a final URL out of scope).
+    public func links(from body: inout PageBody, into record: inout ScrapeRecord, scope: SeedScope) -> SortedLinks? {
+        extract(from: &body, into: &record, scope: scope).map(SortedLinks.init)
+    }
+
+    /// ``links(from:into:scope:)`` from a response whose tree nobody built yet.
     public func links(from response: FetchResponse, into record: inout ScrapeRecord, scope: SeedScope) -> SortedLinks? {
-        extract(from: response, into: &record, scope: scope).map(SortedLinks.init)
+        var body = PageBody(response)
+        return links(from: &body, into: &record, scope: scope)
     }
 
     /// The extractor for `extraction` as `scrape crawl` makes it: the compiled fields and

@@ -368,16 +368,14 @@ public struct CrawlRun: Sendable, PageRunHooks {
                     return .ready(CrawlResult(queued: queued, record: ScrapeRecord.rejected(queued.url, because: error), links: nil))
                 }
             },
-            perform: { page, attempt in
-                guard let result = await pipeline.attempt(page.request, number: attempt, body: { response, record in
-                    stage.extract(from: response, into: &record, scope: page.scope)
-                }) else { return nil }
+            // Stages 1-3 hold the host's slot; stage 4 (the parse, the links) runs after the
+            // scheduler freed it, so the host's next request need not wait for this page.
+            perform: { page, attempt in await pipeline.fetch(page.request, number: attempt)?.schedulerAttempt },
+            complete: { page, classified in
+                let result = pipeline.finish(classified, reading: { body, record in stage.extract(from: &body, into: &record, scope: page.scope) })
                 onAttempt?(RequestReport(result.attempt.output))
                 let links = result.extra ?? revisit?.links(of: page, record: result.attempt.output)
-                let output = CrawlResult(queued: page.queued, record: result.attempt.output, links: links)
-                var next = Scheduler<ContinuousClock>.Attempt(output: output, outcome: result.attempt.outcome, crawlDelay: result.attempt.crawlDelay, latency: result.attempt.latency)
-                next.waitUntil = result.attempt.waitUntil  // no usable proxy yet: wait, holding no slot
-                return next
+                return CrawlResult(queued: page.queued, record: result.attempt.output, links: links)
             },
             reject: { page, attempts in
                 CrawlResult(queued: page.queued, record: ScrapeRecord.circuitOpen(page.request, attempts: attempts), links: nil)

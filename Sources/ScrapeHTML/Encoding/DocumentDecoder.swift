@@ -26,6 +26,7 @@ enum DocumentDecoder {
     }
 
     private static func parse(_ text: UnsafeBufferPointer<UInt8>, encoding: WebEncoding) -> HTMLDocument {
+        DocumentCounter.countBuild()
         if encoding == .utf8, UTF8Validation.isValid(text) { return HTMLParser.parse(utf8: text) }
         return TextDecoder.decode(text, from: encoding).withUnsafeBufferPointer { HTMLParser.parse(utf8: $0) }
     }

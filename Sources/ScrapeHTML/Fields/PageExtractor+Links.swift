@@ -61,15 +61,19 @@ extension PageExtractor {
     /// - Returns: the extraction (as ``extract(body:contentType:url:)`` gives it) and the
     ///   links, nil when the page is not HTML (no links are taken from other types).
     public func extract(body: [UInt8], contentType: String?, url: String, links rule: LinkRule) -> (PageExtraction, PageLinks?) {
-        guard let document = HTMLDocument.parse(body: body, contentType: contentType) else {
-            return (PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil), nil)
-        }
-        return (extract(from: document, url: url), Self.links(in: document, url: url, rule: rule))
+        extract(document: HTMLDocument.parse(body: body, contentType: contentType), url: url, links: rule)
     }
 
-    /// The links `rule` picks in `document`, whose response URL is `url`.
-    static func links(in document: HTMLDocument, url: String, rule: LinkRule) -> PageLinks {
+    /// ``extract(body:contentType:url:links:)`` from a body's tree already built (nil: the
+    /// body is not HTML). The base URL is found once, for the fields and the links.
+    public func extract(document: HTMLDocument?, url: String, links rule: LinkRule) -> (PageExtraction, PageLinks?) {
+        guard let document else { return (PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil), nil) }
         let base = document.baseURL(responseURL: url)
+        return (extract(from: document, baseURL: readsBaseURL ? base : nil), Self.links(in: document, base: base, rule: rule))
+    }
+
+    /// The links `rule` picks in `document`, resolved against its base URL `base`.
+    static func links(in document: HTMLDocument, base: WebURL?, rule: LinkRule) -> PageLinks {
         var links = PageLinks()
         for element in rule.selector.select(in: document) {
             guard let value = rule.attribute.value(on: element) else { continue }

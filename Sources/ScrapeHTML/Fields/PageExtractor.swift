@@ -36,15 +36,25 @@ public struct PageExtractor: Sendable {
     ///   - url: the response's final URL: the document's URL, against which `<base href>`
     ///     and `::url` values resolve.
     public func extract(body: [UInt8], contentType: String?, url: String) -> PageExtraction {
-        guard let document = HTMLDocument.parse(body: body, contentType: contentType) else {
-            return PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil)
-        }
+        extract(document: HTMLDocument.parse(body: body, contentType: contentType), url: url)
+    }
+
+    /// The extraction from a body's tree that someone already built (the page pipeline's
+    /// `PageBody`: the login's `logged_out.css` check may have parsed it first), nil for a
+    /// body that is not HTML: no second parse.
+    public func extract(document: HTMLDocument?, url: String) -> PageExtraction {
+        guard let document else { return PageExtraction(title: nil, isHTML: false, fields: [], metadata: nil) }
         return extract(from: document, url: url)
     }
 
     /// The extraction from a parsed document (`scrape extract` and tests start here too).
     func extract(from document: HTMLDocument, url: String) -> PageExtraction {
-        let baseURL = needsBaseURL ? document.baseURL(responseURL: url) : nil
+        extract(from: document, baseURL: needsBaseURL ? document.baseURL(responseURL: url) : nil)
+    }
+
+    /// The extraction with the document's base URL already found (nil when no field needs
+    /// it): links need it too, and finding it walks the whole tree when there is no `<base>`.
+    func extract(from document: HTMLDocument, baseURL: WebURL?) -> PageExtraction {
         let values: [(name: String, value: FieldValue)]
         if let pool = fields.xpath {
             values = pool.withWorkspace { workspace in
@@ -60,6 +70,9 @@ public struct PageExtractor: Sendable {
             metadata: metadata ? PageMetadata(document: document, baseURL: baseURL) : nil
         )
     }
+
+    /// Whether ``extract(from:baseURL:)`` reads the base URL.
+    var readsBaseURL: Bool { needsBaseURL }
 
     private func evaluate(on page: FieldSpec.Page) -> [(name: String, value: FieldValue)] {
         fields.specs.map { (name: $0.name, value: $0.value(on: page)) }

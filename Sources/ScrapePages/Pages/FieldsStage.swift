@@ -8,7 +8,8 @@ import ScrapeHTTP
 ///
 /// The title comes from the same tree and equals ``TitleStage``'s (the extractor sniffs
 /// the encoding and decides "is this HTML" as the title rule does); a run without fields
-/// keeps ``TitleStage``, which scans for the title without building a tree.
+/// keeps ``TitleStage``, which scans for the title without building a tree. The tree is the
+/// page's ``PageBody``'s: built here, or already by the login's `logged_out.css` test.
 struct FieldsStage: BodyStage {
     let extractor: PageExtractor
     /// Whether the record gets `fields` (the run named at least one).
@@ -22,10 +23,15 @@ struct FieldsStage: BodyStage {
         recordsMetadata = extraction.metadata
     }
 
-    func extract(from response: FetchResponse, into record: inout ScrapeRecord) {
-        let page = extractor.extract(body: response.body, contentType: response.contentType, url: response.finalURL)
+    func extract(from body: inout PageBody, into record: inout ScrapeRecord) {
+        let page = extractor.extract(document: body.document(), url: body.response.finalURL)
         record.title = page.title
         if recordsFields { record.fields = page.fieldsDocument }
         if recordsMetadata { record.metadata = page.metadataDocument }
+    }
+
+    func extract(from response: FetchResponse, into record: inout ScrapeRecord) {
+        var body = PageBody(response)
+        extract(from: &body, into: &record)
     }
 }

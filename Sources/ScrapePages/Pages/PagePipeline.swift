@@ -17,7 +17,8 @@ import ScrapeResilience
 /// 2. **The exchange**: the HTTP client sends the request, follows redirects, decodes.
 ///    With `login:`, an answer that shows the session ended brings one new login
 ///    (``LoginSession``, shared by every page that finds the same end) and the request is
-///    sent again, in the same attempt: no retry is spent.
+///    sent again, in the same attempt: no retry is spent. A `logged_out.css` test builds
+///    the page's tree in its ``PageBody``, where stage 4 finds it: one parse per page.
 /// 3. **The response's meaning** (``ResponseClassifier``): the status or transport error
 ///    as the record's fields and error kind, and as an `AttemptOutcome` that the scheduler
 ///    turns into a retry, a breaker count or a final record.
@@ -27,6 +28,9 @@ import ScrapeResilience
 ///    ``ContentDigest`` gives `content_sha256`. A 304 to a `--since` conditional request
 ///    skips this stage: ``RevisitStage`` carries the earlier record's content instead, and
 ///    marks every record `not_modified` / `changed`.
+///
+/// ``fetch(_:number:)`` (stages 1-3) and ``finish(_:reading:)`` (stage 4) are also apart:
+/// `scrape crawl`'s scheduler frees the host's slot between the two.
 ///
 /// The stages are ours and static, not a plugin system: the pipeline holds each as a
 /// property, and ``attempt(_:number:)`` reads as the list above. It runs in the calling
@@ -83,9 +87,11 @@ public struct PagePipeline: Sendable {
     public func attempt(_ request: FetchRequest.Prepared, number: Int) async -> Scheduler<ContinuousClock>.Attempt<ScrapeRecord>? {
         // Stages 1 to 3 are ``attempt(_:number:body:)``'s; stage 4 is the fields stage when
         // the run has fields or metadata, else the title's fast path.
-        await attempt(request, number: number) { response, record -> Void? in
-            if let fields { fields.extract(from: response, into: &record) } else { title.extract(from: response, into: &record) }
+        // The fields stage reads the page's tree, which the login's logged_out.css test
+        // may have built already (``PageBody``); the title's fast path reads the bytes.
+        await attempt(request, number: number, reading: { body, record -> Void? in
+            if let fields { fields.extract(from: &body, into: &record) } else { title.extract(from: body.response, into: &record) }
             return nil
-        }?.attempt
+        })?.attempt
     }
 }

@@ -1,4 +1,5 @@
 import ScrapeBase
+import Glibc
 import ScrapeCore
 public import ScrapeResilience
 
@@ -40,11 +41,19 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         /// pipe into `jq` see records as they complete, at ten writes a second at most
         /// when the run is idle.
         public var flushDelay: Duration
+        /// Outputs made at once after their slots were freed (``run(read:admit:perform:complete:reject:emit:flush:intakeOpen:onEvent:)``);
+        /// while that many are being made, no request starts. Default: one per core. Making
+        /// an output (a crawl's parse) is CPU work: more at once than cores only queue up
+        /// behind each other, each holding its response's body in memory until its turn,
+        /// by which time the body has left the CPU's caches. Bounded here, fetching slows to
+        /// the pace of parsing instead of running ahead of it.
+        public var maxCompleting: Int
 
         public init(
             concurrency: Int, perHostConcurrency: Int, adaptivePerHost: AdaptiveLimitConfiguration? = nil, maxQueued: Int? = nil,
-            flushDelay: Duration = .milliseconds(100)
+            flushDelay: Duration = .milliseconds(100), maxCompleting: Int? = nil
         ) {
+            self.maxCompleting = max(1, maxCompleting ?? sysconf(Int32(_SC_NPROCESSORS_ONLN)))
             self.concurrency = max(1, concurrency)
             self.perHostConcurrency = max(1, perHostConcurrency)
             self.adaptivePerHost = adaptivePerHost
@@ -155,8 +164,11 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         var lastOutput: Output?
     }
 
-    private enum ChildResult<Item: Sendable, Payload: Sendable, Output: Sendable>: Sendable {
-        case attempt(HostQueues<Pending<Payload, Output>, C.Instant>.Item, Attempt<Output>?)
+    private enum ChildResult<Item: Sendable, Payload: Sendable, Answer: Sendable, Output: Sendable>: Sendable {
+        case attempt(HostQueues<Pending<Payload, Output>, C.Instant>.Item, Attempt<Answer>?)
+        /// An output made after its attempt freed the host's slot (``Completion/afterRelease(_:)``),
+        /// and what the attempt's outcome decided for it.
+        case completed(HostQueues<Pending<Payload, Output>, C.Instant>.Item, Output, Fate)
         case timer(C.Instant)
         /// A batch of input; nil at its end.
         case input([Item]?)
@@ -198,6 +210,24 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         intakeOpen: (@Sendable () -> Bool)? = nil,
         onEvent: (Event) -> Void = { _ in }
     ) async throws -> Outcome {
+        try await drive(
+            read: read, admit: admit, perform: perform, completion: .inline { _, output in output }, reject: reject, emit: emit, flush: flush,
+            intakeOpen: intakeOpen, onEvent: onEvent)
+    }
+
+    /// ``run(read:admit:perform:reject:emit:flush:intakeOpen:onEvent:)`` with the attempt's
+    /// output made by `completion` from its answer (this loop is the scheduler's one).
+    func drive<Item: Sendable, Payload: Sendable, Answer: Sendable, Output: Sendable>(
+        read: @escaping @Sendable () async throws -> [Item]?,
+        admit: (Item) -> Input<Payload, Output>,
+        perform: @escaping @Sendable (Payload, _ attempt: Int) async -> Attempt<Answer>?,
+        completion: Completion<Payload, Answer, Output>,
+        reject: (Payload, _ attempts: Int) -> Output,
+        emit: (Output, _ inFlight: Int) throws -> Void,
+        flush: () throws -> Void,
+        intakeOpen: (@Sendable () -> Bool)?,
+        onEvent: (Event) -> Void
+    ) async throws -> Outcome {
         let member = hosts?.join()
         defer { if let hosts, let member { hosts.leave(member, at: clock.now) } }
         var queues = HostQueues<Pending<Payload, Output>, C.Instant>(
@@ -212,6 +242,10 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
         var batchPosition = 0
         var timer: C.Instant?
         var flushPending = false
+        /// Outputs being made after their attempts freed their slots (``Completion/afterRelease(_:)``):
+        /// they count against ``Limits/concurrency`` with the attempts in flight, so the pages
+        /// held in memory stay bounded by it.
+        var completing = 0
         var random = SystemRandomNumberGenerator()
         let clock = self.clock
         let flushDelay = limits.flushDelay
@@ -225,7 +259,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
             }
         }
 
-        return try await withThrowingTaskGroup(of: ChildResult<Item, Payload, Output>.self) { group in
+        return try await withThrowingTaskGroup(of: ChildResult<Item, Payload, Answer, Output>.self) { group in
             if let intakeOpen {
                 group.addTask {
                     while intakeOpen() {
@@ -255,13 +289,34 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                 }
             }
 
+            /// An attempt's output as its outcome decided: emitted, or kept by its job for the
+            /// breaker's give-up and re-queued (the retry's due time counts from the answer).
+            func settle(_ job: HostQueues<Pending<Payload, Output>, C.Instant>.Item, _ output: Output, _ fate: Fate, inFlight: Int) throws {
+                switch fate {
+                case .deliver:
+                    try deliver(output, inFlight: inFlight)
+                case .retry(let due):
+                    var job = job
+                    job.payload.lastOutput = output
+                    queues.retry(job, at: due)
+                    outcome.retries += 1
+                }
+            }
+            /// Frees the attempt's slot and feeds its outcome to the breaker and the host's limit.
+            func release(_ job: HostQueues<Pending<Payload, Output>, C.Instant>.Item, _ attempt: Attempt<Answer>, at now: C.Instant) {
+                let finish = queues.finished(host: job.host, origin: job.origin, outcome: attempt.outcome, latency: attempt.latency, at: now)
+                report(finish.transition, job.origin)
+                if let limit = finish.limit { onEvent(.concurrencyLimit(host: job.host, limit: limit)) }
+            }
+
             while true {
                 let workLeft = queues.waitingCount > 0 || !(inputDone && batchPosition == batch.count)
                 if !outcome.drained, !outcome.cancelled, workLeft, let intakeOpen, !intakeOpen() {
                     outcome.drained = true
                     outcome.dropped += queues.drainWaiting()
                 }
-                fill: while !Task.isCancelled, !outcome.drained, queues.inFlightCount < limits.concurrency {
+                fill: while !Task.isCancelled, !outcome.drained, queues.inFlightCount + completing < limits.concurrency,
+                    completing < limits.maxCompleting {
                     switch queues.next(at: clock.now) {
                     case .start(let job, let transition):
                         report(transition, job.origin)
@@ -301,6 +356,7 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                 }
                 let inputFinished = inputDone && batchPosition == batch.count
                 let finished = (inputFinished || outcome.cancelled || outcome.drained) && queues.waitingCount == 0 && queues.inFlightCount == 0
+                    && completing == 0
                 if finished {
                     group.cancelAll()  // an outstanding timer, flush or read
                     if flushPending { try flush() }
@@ -330,7 +386,8 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     job.attemptsMade += 1
                     _ = queues.finished(host: job.host, origin: job.origin, outcome: .neutral, at: clock.now)
                 case .attempt(var job, let attempt?) where attempt.waitUntil != nil && !outcome.cancelled && !outcome.drained:
-                    job.payload.lastOutput = attempt.output  // written if the origin's breaker gives up first
+                    // Written if the origin's breaker gives up first (no response: nothing to parse).
+                    job.payload.lastOutput = await completion.output(job.payload.payload, attempt.output)
                     queues.retry(job, at: attempt.waitUntil!)
                     _ = queues.finished(host: job.host, origin: job.origin, outcome: .neutral, at: clock.now)
                 case .attempt(var job, let attempt?):
@@ -340,21 +397,42 @@ public struct Scheduler<C: Clock>: Sendable where C.Duration == Duration {
                     let decision = outcome.cancelled
                         ? .giveUp(.notRetryable)
                         : politeness.retry.decision(for: attempt.outcome, attempt: job.attemptsMade, using: &random)
+                    var fate: Fate? = .deliver
                     if case .retry = decision, outcome.drained {
                         outcome.dropped += 1  // a retry would start something: redone on the next start instead
+                        fate = nil
                     } else if case .retry(let delay) = decision {
-                        job.payload.lastOutput = attempt.output
-                        queues.retry(job, at: now.advanced(by: delay))
-                        outcome.retries += 1
+                        fate = .retry(at: now.advanced(by: delay))
                         if case .throttled(let retryAfter?) = attempt.outcome {
                             queues.pause(job.host, until: now.advanced(by: retryAfter))
                         }
-                    } else {
-                        try deliver(attempt.output, inFlight: queues.inFlightCount - 1)
                     }
-                    let finish = queues.finished(host: job.host, origin: job.origin, outcome: attempt.outcome, latency: attempt.latency, at: now)
-                    report(finish.transition, job.origin)
-                    if let limit = finish.limit { onEvent(.concurrencyLimit(host: job.host, limit: limit)) }
+                    switch completion {
+                    case .inline(let make):
+                        if let fate { try settle(job, make(job.payload.payload, attempt.output), fate, inFlight: queues.inFlightCount - 1) }
+                        release(job, attempt, at: now)
+                    case .afterRelease(let make):
+                        // The slot is free before the output is made: the host's next request
+                        // need not wait for this page's parse.
+                        release(job, attempt, at: now)
+                        guard let fate else { break }
+                        completing += 1
+                        let (payload, answer) = (job.payload.payload, attempt.output)
+                        group.addTask { .completed(job, await make(payload, answer), fate) }
+                    }
+                case .completed(let job, let output, var fate):
+                    completing -= 1
+                    if case .retry = fate {
+                        // Stopping: a cancelled run gives up (the attempt's output is its record,
+                        // as for an attempt that ends after the cancellation); a drained one
+                        // starts nothing, not even a retry.
+                        if outcome.drained {
+                            outcome.dropped += 1
+                            continue
+                        }
+                        if outcome.cancelled { fate = .deliver }
+                    }
+                    try settle(job, output, fate, inFlight: queues.inFlightCount + completing)
                 }
             }
             return outcome

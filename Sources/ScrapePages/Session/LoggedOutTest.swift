@@ -24,10 +24,20 @@ public struct LoggedOutTest: Sendable {
         }
     }
 
-    /// Why `response` shows a logged-out session, or nil when it does not.
-    public func match(_ response: FetchResponse) -> String? {
+    /// Why `body`'s response shows a logged-out session, or nil when it does not. The tree
+    /// the selector needs is built in `body`, where stage 4 (fields, a crawl's links) finds
+    /// it: a page checked here is not parsed twice.
+    public func match(_ body: inout PageBody) -> String? {
+        let response = body.response
         if statuses.contains(response.status) { return "its status \(response.status) is in logged_out.status" }
-        guard let selector, let document = HTMLDocument.parse(body: response.body, contentType: response.contentType) else { return nil }
+        guard let selector, let document = body.document() else { return nil }
         return selector.first(in: document) == nil ? nil : "logged_out.css \"\(selector.text)\" matches it"
+    }
+
+    /// The test of `match(_ body:)` for a response nobody else parses (the login's landing
+    /// page, an API page).
+    public func match(_ response: FetchResponse) -> String? {
+        var body = PageBody(response)
+        return match(&body)
     }
 }

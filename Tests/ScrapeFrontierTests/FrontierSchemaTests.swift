@@ -1,4 +1,5 @@
 import ScrapeCrawl
+import ScrapeResilience
 import ScrapeTestSupport
 import PostgresNIO
 import Testing
@@ -75,8 +76,21 @@ import Testing
         let harness = try await FrontierHarness.make("schema_queue", migrate: false)
         defer { Task { await harness.close() } }
         try await harness.store.migrate(upTo: 5)
+        // The job and its URLs as version 5's add wrote them (this add writes queue rows).
         let urls = (0..<6).map { "http://127.0.0.1:9/\($0)" }
-        let job = try await harness.add(urls, changes: .init(perHostConcurrency: 10))
+        try await harness.store.database.run { connection in
+            try await connection.query(
+                """
+                WITH job AS (
+                    INSERT INTO scrape.jobs (name, per_host_concurrency, retries, obey_robots, urls) VALUES ('crawl', 10, 2, false, 6)
+                    RETURNING id),
+                added AS (
+                    INSERT INTO scrape.urls (job_id, url, host)
+                    SELECT job.id, t.url, 'http://127.0.0.1:9' FROM job, unnest(\(urls)::text[]) WITH ORDINALITY AS t(url, n) ORDER BY t.n)
+                INSERT INTO scrape.hosts (job_id, host, queued) SELECT id, 'http://127.0.0.1:9', 6 FROM job
+                """, logger: .init(label: "test"))
+        }
+        let job = try #require(try await harness.store.job(named: "crawl"))
         // Version 5: one URL done, two leased (one of them with a lease run out), two queued.
         let first = try await harness.store.claim(FrontierClaimTests.request(job, worker: "old", limit: 3))
         #expect(first.count == 3)

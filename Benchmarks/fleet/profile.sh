@@ -8,14 +8,18 @@
 # prints the wall time, the CPU per URL (workers, PostgreSQL), the transactions per URL,
 # then the statements by time per URL (microseconds: total time / URLs; inside functions
 # too, so a function's own line includes its statements') and the functions by self time.
+# A binary given as BINARY=SQLFILE runs SQLFILE in the job's database after `init` and
+# `add` (an experiment on the schema or its functions, without a build).
 # PERF=1: `perf record -g` on the first worker of each binary's first run
 # (Benchmarks/work/fleet-profile/perf-N.data; `perf report -i ...`).
 #
-# Usage: profile.sh SCRAPE_BINARY...   (env: FAST_URLS=100000 ROUNDS=1 PORT=18091 PERF=0 TOP=25)
+# Usage: profile.sh SCRAPE_BINARY[=SQLFILE]...   (env: FAST_URLS=100000 ROUNDS=1 PORT=18091 PERF=0 TOP=25)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 binaries=()
-for b in "$@"; do binaries+=("$(realpath "$b")"); done
+for b in "$@"; do
+    if [[ $b == *=* ]]; then binaries+=("$(realpath "${b%%=*}")=$(realpath "${b#*=}")"); else binaries+=("$(realpath "$b")"); fi
+done
 [ ${#binaries[@]} -gt 0 ] || { echo "usage: profile.sh SCRAPE_BINARY..." >&2; exit 2; }
 fast_urls=${FAST_URLS:-100000}
 rounds=${ROUNDS:-1}
@@ -69,13 +73,16 @@ PY
 
 run=0
 for round in $(seq "$rounds"); do
-    for scrape in "${binaries[@]}"; do
+    for given in "${binaries[@]}"; do
         run=$((run + 1))
+        scrape=${given%%=*}; sql=""
+        [[ $given == *=* ]] && sql=${given#*=}
         name="profile_$(date +%s%N)"
         scripts/pg-cluster.sh createdb "$pgdir" "$name"
         db="$server/$name?sslmode=disable"
         "$scrape" frontier init --db "$db" >/dev/null
         "$scrape" frontier add --db "$db" --job fast --ignore-robots --per-host-concurrency 32 "$work/fast.txt" >/dev/null
+        [ -z "$sql" ] || psql "$db" -v ON_ERROR_STOP=1 -qf "$sql" >/dev/null
         psql "$db" -qc "CREATE EXTENSION pg_stat_statements" -c "SELECT pg_stat_statements_reset()" -c "SELECT pg_stat_reset()" >/dev/null
         tx0=$(psql "$db" -Atc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
         cpu0=$(pg_cpu); start=$(date +%s.%N); pids=()
@@ -93,7 +100,7 @@ for round in $(seq "$rounds"); do
         wcpu=$(cat "$work"/worker*.time | awk '{s += $1 + $2} END {print s}')
         done_count=$("$scrape" frontier status --db "$db" --job fast --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["done"])')
         [ "$done_count" -eq "$fast_urls" ] || { echo "$scrape: $done_count records for $fast_urls URLs" >&2; exit 1; }
-        echo "== run $run: $scrape (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+        echo "== run $run: $scrape${sql:+ with $sql} (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
         awk -v w="$(echo "$end - $start" | bc)" -v c="$wcpu" -v p="$cpu" -v t="$tx" -v q="$fast_urls" 'BEGIN {
             printf "wall %.2f s, %.0f pages/s; worker CPU %.3f ms/URL, PostgreSQL CPU %.3f ms/URL, %.3f transactions/URL\n",
                 w, q / w, 1000 * c / q, 1000 * p / q, t / q }'

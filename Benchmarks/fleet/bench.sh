@@ -18,10 +18,15 @@
 # reaching nginx and PostgreSQL over a veth pair and a bridge (10.211.0.0/24; the origins are
 # 10.211.0.101-116), so nothing relies on the processes sharing a loopback interface.
 #
-# Usage: bench.sh SCRAPE_BINARY   (env: SLOW_URLS FAST_URLS ROUNDS=3 PORT=18090 FLEET_NETNS=0)
+# BASELINE=OTHER_SCRAPE_BINARY: the fast case's 2 workers with that binary too (another
+# version of scrape, its own fresh database), alternated with the others in every round: a
+# before/after row measured under the same load.
+#
+# Usage: bench.sh SCRAPE_BINARY   (env: SLOW_URLS FAST_URLS ROUNDS=3 PORT=18090 FLEET_NETNS=0 BASELINE)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scrape=$(realpath "${1:?usage: bench.sh SCRAPE_BINARY}")
+baseline=${BASELINE:+$(realpath "$BASELINE")}
 slow_urls=${SLOW_URLS:-20000}
 fast_urls=${FAST_URLS:-200000}
 rounds=${ROUNDS:-3}
@@ -114,21 +119,21 @@ print(total / tick)
 PY
 }
 transactions() { psql "$1" -Atc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"; }
-recorded() { "$scrape" frontier status --db "$1" --job "$2" --json | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(j["done"])'; }
+recorded() { "${3:-$scrape}" frontier status --db "$1" --job "$2" --json | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(j["done"])'; }
 # The job's fleet-wide per-host concurrency, 32 x 16 origins = 512, stays above the 4
 # workers' 200 slots plus the URLs they claim ahead: politeness is not what is measured.
-prepare() { # DB JOB LIST: init and add (not timed)
-    "$scrape" frontier init --db "$1" >/dev/null
-    "$scrape" frontier add --db "$1" --job "$2" --ignore-robots --per-host-concurrency 32 "$3" >/dev/null
+prepare() { # DB JOB LIST [BINARY]: init and add (not timed)
+    "${4:-$scrape}" frontier init --db "$1" >/dev/null
+    "${4:-$scrape}" frontier add --db "$1" --job "$2" --ignore-robots --per-host-concurrency 32 "$3" >/dev/null
 }
 # N workers at concurrency 50 until the job is done; prints "wall worker_cpu pg_cpu transactions".
-run_workers() { # DB JOB N
-    local db=$1 job=$2 n=$3 pids=() cpu0 tx0 start end
+run_workers() { # DB JOB N [BINARY]
+    local db=$1 job=$2 n=$3 bin=${4:-$scrape} pids=() cpu0 tx0 start end
     rm -f "$work"/worker*.time "$work"/worker*.err  # a run with fewer workers must not read the last one's
     cpu0=$(pg_cpu); tx0=$(transactions "$db"); start=$(date +%s.%N)
     for w in $(seq "$n"); do
         ns_of "$w"
-        /usr/bin/time -f "%U %S" -o "$work/worker$w.time" "${ns[@]}" "$scrape" frontier work --db "$(worker_db "$db")" --job "$job" \
+        /usr/bin/time -f "%U %S" -o "$work/worker$w.time" "${ns[@]}" "$bin" frontier work --db "$(worker_db "$db")" --job "$job" \
             --concurrency 50 --until-empty --quiet --worker-id "w$w" 2>"$work/worker$w.err" &
         pids+=($!)
     done
@@ -141,6 +146,7 @@ run_workers() { # DB JOB N
 }
 
 declare -A slow fast
+load_start=$(cut -d" " -f1-3 /proc/loadavg)  # the machine is shared: say how loaded it was
 for round in $(seq "$rounds"); do
     for n in 1 2 4; do
         db=$(fresh_db); prepare "$db" slow "$work/slow.txt"
@@ -165,6 +171,16 @@ for round in $(seq "$rounds"); do
     fast[fleet]+="$line;"
     fast[add]+="$add_wall;"
     echo "round $round fast 2 workers: $line (add took $add_wall s)" >&2
+    if [ -n "$baseline" ]; then
+        db=$(fresh_db)
+        add_start=$(date +%s.%N); prepare "$db" fast "$work/fast.txt" "$baseline"; add_wall=$(echo "$(date +%s.%N) - $add_start" | bc)
+        line=$(run_workers "$db" fast 2 "$baseline")
+        done_count=$(recorded "$db" fast "$baseline")
+        [ "$done_count" -eq "$fast_urls" ] || { echo "fast, 2 baseline workers: $done_count records for $fast_urls URLs" >&2; exit 1; }
+        fast[baseline]+="$line;"
+        fast[baseline_add]+="$add_wall;"
+        echo "round $round fast 2 baseline workers: $line (add took $add_wall s)" >&2
+    fi
 done
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -177,7 +193,7 @@ machine="$(nproc) cores, $(uname -m), PostgreSQL $(psql --version | awk '{print 
     else
         echo "Fleet mode: \`scrape frontier work\` processes on one PostgreSQL (fsync on), nginx on 16 loopback origins."
     fi
-    echo "Median of $rounds rounds, $date, $machine."
+    echo "Median of $rounds rounds, $date, $machine; load average (1, 5, 15 min) $load_start at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end."
     echo
     echo "$slow_urls pages of 100 ms each, 50 fetches in flight per worker:"
     echo
@@ -198,6 +214,12 @@ machine="$(nproc) cores, $(uname -m), PostgreSQL $(psql --version | awk '{print 
     fw=$(field "${fast[fleet]}" 1); fc=$(field "${fast[fleet]}" 2); fp=$(field "${fast[fleet]}" 3); ft=$(field "${fast[fleet]}" 4)
     awk -v w="$fw" -v c="$fc" -v p="$fp" -v t="$ft" -v ow="$ow" -v q="$fast_urls" \
         'BEGIN { printf "| 2 frontier workers | %.2f | %.0f | %.2fx | %.3f | %.3f | %.3f |\n", w, q / w, ow / w, 1000 * c / q, 1000 * p / q, t / q }'
+    if [ -n "$baseline" ]; then
+        bw=$(field "${fast[baseline]}" 1); bc_=$(field "${fast[baseline]}" 2); bp=$(field "${fast[baseline]}" 3); bt=$(field "${fast[baseline]}" 4)
+        awk -v w="$bw" -v c="$bc_" -v p="$bp" -v t="$bt" -v ow="$ow" -v q="$fast_urls" \
+            'BEGIN { printf "| 2 frontier workers, BASELINE | %.2f | %.0f | %.2fx | %.3f | %.3f | %.3f |\n", w, q / w, ow / w, 1000 * c / q, 1000 * p / q, t / q }'
+    fi
     echo
     echo "Enqueueing the $fast_urls URLs (\`scrape frontier add\`, not in the times above): $(field "${fast[add]}" 1) s."
+    [ -z "$baseline" ] || echo "BASELINE: $baseline (its \`add\`: $(field "${fast[baseline_add]}" 1) s)."
 } | tee "Benchmarks/results/fleet-$date$([ "$netns" = 1 ] && echo -netns).md"

@@ -253,6 +253,11 @@ extension FrontierStore {
                     CASE WHEN record IS NULL AND (SELECT is_crawl FROM crawl) THEN 0 END
                 FROM input ORDER BY host, url
                 ON CONFLICT DO NOTHING RETURNING id, url, line, host, state, depth),
+            queued AS (
+                -- a URL to request waits in the queue (schema version 6) until its record
+                INSERT INTO scrape.queue (url_id, job_id, host, depth)
+                SELECT id, \(jobID), host, depth FROM inserted WHERE state = 0 ORDER BY id
+                RETURNING 1),
             depths AS (
                 INSERT INTO scrape.crawl_depths (job_id, depth, unrecorded)
                 SELECT \(jobID), 0, count(*) FROM inserted WHERE state = 0 AND depth = 0 HAVING count(*) > 0
@@ -273,9 +278,10 @@ extension FrontierStore {
                 WHERE id = \(jobID) RETURNING 1),
             notified AS (SELECT pg_notify('scrape_frontier', \(name)) WHERE EXISTS (SELECT 1 FROM inserted))
             SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM recorded), (SELECT count(*) FROM hosts),
-                (SELECT count(*) FROM counted), (SELECT count(*) FROM notified), (SELECT count(*) FROM depths)
+                (SELECT count(*) FROM counted), (SELECT count(*) FROM notified), (SELECT count(*) FROM depths),
+                (SELECT count(*) FROM queued)
             """, logger: logger)
-        for try await (added, recorded, _, _, _, _) in rows.decode((Int, Int, Int, Int, Int, Int).self) {
+        for try await (added, recorded, _, _, _, _, _) in rows.decode((Int, Int, Int, Int, Int, Int, Int).self) {
             return Inserted(added: added, recorded: recorded)
         }
         return Inserted()

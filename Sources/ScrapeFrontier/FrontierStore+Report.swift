@@ -65,7 +65,7 @@ extension FrontierStore {
                 let rows = try await connection.query(
                     """
                     SELECT j.urls, j.done, j.failed, j.lease_expiries,
-                        (SELECT count(*) FROM scrape.urls u WHERE u.job_id = j.id AND u.state = 1),
+                        (SELECT count(*) FROM scrape.queue q WHERE q.job_id = j.id AND q.lease_token IS NOT NULL),
                         (SELECT count(*) FROM scrape.records r WHERE r.job_id = j.id AND r.completed_at > now() - interval '1 minute'),
                         (SELECT count(*) FROM scrape.hosts h WHERE h.job_id = j.id AND h.queued > 0
                             AND (h.next_at > now() OR h.in_flight >= j.per_host_concurrency OR h.open_until > now())),

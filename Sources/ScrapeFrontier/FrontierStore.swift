@@ -334,9 +334,9 @@ public struct FrontierStore: Sendable {
             let rows = try await connection.query(
                 """
                 WITH renewed AS (
-                    UPDATE scrape.urls u SET lease_expires = clock_timestamp() + make_interval(secs => \(lease.inSeconds))
+                    UPDATE scrape.queue q SET lease_expires = clock_timestamp() + make_interval(secs => \(lease.inSeconds))
                     FROM unnest(\(ids)::bigint[], \(tokens)::bigint[]) AS t(id, token)
-                    WHERE u.id = t.id AND u.state = 1 AND u.lease_token = t.token RETURNING 1),
+                    WHERE q.url_id = t.id AND q.lease_token = t.token RETURNING 1),
                 seen AS (UPDATE scrape.workers SET seen_at = clock_timestamp() WHERE id = \(worker) RETURNING 1)
                 SELECT (SELECT count(*) FROM renewed), (SELECT count(*) FROM seen)
                 """, logger: logger)

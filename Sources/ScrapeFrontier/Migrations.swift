@@ -18,7 +18,7 @@ enum Migrations {
     /// with a pointer to `init`.
     static var latestVersion: Int { all.last!.version }
 
-    static let all: [Migration] = [version1, version2, version3, version4, version5]
+    static let all: [Migration] = [version1, version2, version3, version4, version5, version6]
 
     /// Before any migration: the schema and the table that records versions.
     static let bootstrap = [

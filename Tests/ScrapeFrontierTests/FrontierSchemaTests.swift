@@ -1,4 +1,5 @@
 import ScrapeCrawl
+import ScrapeResilience
 import ScrapeTestSupport
 import PostgresNIO
 import Testing
@@ -65,6 +66,101 @@ import Testing
         #expect(try await harness.store.add([FrontierStore.NewURL("http://127.0.0.1:9/seed")], toJob: crawlJob.id, named: "new-crawl") == 1)
         let (statuses, _) = try await harness.store.status(job: "new-crawl")
         #expect(statuses.first?.unrecordedByDepth == [0: 1] && statuses.first?.links == LinkCounts())
+    }
+
+    /// Version 6 moves the queue and the leases out of `urls`: a database of version 5 keeps
+    /// its queued, leased and done URLs as they were. A lease taken before the migration
+    /// still completes with its token (once), a stale token still matches nothing, a done
+    /// URL is not claimed again, and an expired lease is reclaimed.
+    @Test func migratingToTheQueueTableKeepsLeasesAndDoneURLs() async throws {
+        let harness = try await FrontierHarness.make("schema_queue", migrate: false)
+        defer { Task { await harness.close() } }
+        try await harness.store.migrate(upTo: 5)
+        // The job and its URLs as version 5's add wrote them (this add writes queue rows).
+        let urls = (0..<6).map { "http://127.0.0.1:9/\($0)" }
+        try await harness.store.database.run { connection in
+            try await connection.query(
+                """
+                WITH job AS (
+                    INSERT INTO scrape.jobs (name, per_host_concurrency, retries, obey_robots, urls) VALUES ('crawl', 10, 2, false, 6)
+                    RETURNING id),
+                added AS (
+                    INSERT INTO scrape.urls (job_id, url, host)
+                    SELECT job.id, t.url, 'http://127.0.0.1:9' FROM job, unnest(\(urls)::text[]) WITH ORDINALITY AS t(url, n) ORDER BY t.n)
+                INSERT INTO scrape.hosts (job_id, host, queued) SELECT id, 'http://127.0.0.1:9', 6 FROM job
+                """, logger: .init(label: "test"))
+        }
+        let job = try #require(try await harness.store.job(named: "crawl"))
+        // Version 5: one URL done, two leased (one of them with a lease run out), two queued.
+        let first = try await harness.store.claim(FrontierClaimTests.request(job, worker: "old", limit: 3))
+        #expect(first.count == 3)
+        let done = try await harness.store.finish([FrontierClaimTests.record(for: first[0])], hosts: [], worker: "old", breaker: .init())
+        #expect(done.records == 1)
+        let expiring = try await harness.store.claim(FrontierClaimTests.request(job, worker: "old", limit: 1, lease: .milliseconds(1)))
+        #expect(expiring.count == 1)
+
+        let migrated = try await harness.store.migrate()
+        #expect(migrated.from == 5 && migrated.to == Migrations.latestVersion)
+        let (before, _) = try await harness.store.status(job: "crawl")
+        #expect(before.first?.done == 1 && before.first?.leased == 3)
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await harness.store.reclaimExpired(jobID: job.id) == 1)
+        // The leases taken before the migration: the right token completes, a stale one does not.
+        let stale = FrontierStore.Claim(
+            id: first[1].id, url: first[1].url, host: first[1].host, line: nil, attempt: 1, token: first[1].token + 1000, delay: .zero,
+            giveUp: false)
+        #expect(try await harness.store.finish([FrontierClaimTests.record(for: stale)], hosts: [], worker: "new", breaker: .init()).records == 0)
+        let kept = try await harness.store.finish(
+            first[1...].map(FrontierClaimTests.record(for:)), hosts: [], worker: "new", breaker: .init())
+        #expect(kept == .init(completions: 2, records: 2))
+        // What is left: the two URLs never claimed and the one whose lease was reclaimed, each once.
+        let rest = try await harness.store.claim(FrontierClaimTests.request(job, worker: "new", limit: 10))
+        #expect(Set(rest.map(\.url)) == Set(urls[4...] + [expiring[0].url]) && rest.count == 3)
+        #expect(rest.first { $0.url == expiring[0].url }?.attempt == 2)
+        #expect(try await harness.store.finish(rest.map(FrontierClaimTests.record(for:)), hosts: [], worker: "new", breaker: .init()).records == 3)
+        #expect(try await harness.store.isFinished(jobIDs: [job.id]))
+        #expect(try await harness.export().count == 6)
+    }
+
+    /// The point of version 6: a URL's `urls` row (and so its unique index entry) is written
+    /// by `add` and never again, whatever its claims, retries and record; its queue row is
+    /// gone once it is recorded.
+    @Test func aURLRowIsWrittenOnlyByAdd() async throws {
+        let harness = try await FrontierHarness.make("schema_written_once")
+        defer { Task { await harness.close() } }
+        let job = try await harness.add((0..<6).map { "http://127.0.0.\($0 % 2 + 1):9/\($0)" }, changes: .init(perHostConcurrency: 10))
+        func versions() async throws -> [String] {
+            try await harness.store.database.run { connection in
+                var rows: [String] = []
+                for try await row in try await connection.query(
+                    "SELECT ctid::text || '/' || xmin::text FROM scrape.urls ORDER BY id", logger: .init(label: "test")
+                ).decode(String.self) {
+                    rows.append(row)
+                }
+                return rows
+            }
+        }
+        let added = try await versions()
+        #expect(added.count == 6)
+        var claims = try await harness.store.claim(FrontierClaimTests.request(job, worker: "w", limit: 10))
+        #expect(claims.count == 6)
+        // Half retried (back to the queue), then claimed again and recorded.
+        let retries = claims[..<3].map { FrontierStore.Completion(claim: $0, record: nil, failed: false) }
+        let records = claims[3...].map(FrontierClaimTests.record(for:))
+        #expect(try await harness.store.finish(retries + records, hosts: [], worker: "w", breaker: .init()) == .init(completions: 6, records: 3))
+        claims = try await harness.store.claim(FrontierClaimTests.request(job, worker: "w", limit: 10))
+        #expect(claims.count == 3 && claims.allSatisfy { $0.attempt == 2 })
+        _ = try await harness.store.renew(claims, lease: .seconds(60), worker: "w")
+        #expect(try await harness.store.finish(claims.map(FrontierClaimTests.record(for:)), hosts: [], worker: "w", breaker: .init()).records == 3)
+        #expect(try await versions() == added)
+        let queued: Int = try await harness.store.database.run { connection in
+            for try await count in try await connection.query("SELECT count(*) FROM scrape.queue", logger: .init(label: "test")).decode(Int.self) {
+                return count
+            }
+            return -1
+        }
+        #expect(queued == 0)
+        #expect(try await harness.export().count == 6)
     }
 
     @Test func concurrentInitsBothSucceed() async throws {

@@ -1,6 +1,6 @@
 public import ScrapeCore
 public import ScrapeHTML
-public import ScrapeHTTP
+import ScrapeHTTP
 public import ScrapePages
 
 /// Stage 4 of the page pipeline for a crawl: one parse of each HTML body gives the title,
@@ -41,12 +41,6 @@ public struct CrawlBodyStage: Sendable {
     /// sends to the frontier. nil: no links taken (not HTML, or a final URL out of scope).
     public func links(from body: inout PageBody, into record: inout ScrapeRecord, scope: SeedScope) -> SortedLinks? {
         extract(from: &body, into: &record, scope: scope).map(SortedLinks.init)
-    }
-
-    /// ``links(from:into:scope:)`` from a response whose tree nobody built yet.
-    public func links(from response: FetchResponse, into record: inout ScrapeRecord, scope: SeedScope) -> SortedLinks? {
-        var body = PageBody(response)
-        return links(from: &body, into: &record, scope: scope)
     }
 
     /// The extractor for `extraction` as `scrape crawl` makes it: the compiled fields and

@@ -20,9 +20,10 @@ extension FrontierWorker {
             return await pipeline.attempt(prepared, number: claim.attempt).map { (attempt: $0, links: nil as SortedLinks?) }
         }
         let scope = SeedScope(scope: crawl.scope, seed: seed)
-        let result = await pipeline.attempt(prepared, number: claim.attempt) { response, record in
-            crawl.stage.links(from: response, into: &record, scope: scope)
-        }
+        // The page's tree, when the login's logged_out.css test built one, is the one read here.
+        let result = await pipeline.attempt(prepared, number: claim.attempt, reading: { body, record in
+            crawl.stage.links(from: &body, into: &record, scope: scope)
+        })
         return result.map { (attempt: $0.attempt, links: $0.extra) }
     }
 

@@ -64,14 +64,6 @@ extension PagePipeline {
         return finish(classified, reading: body)
     }
 
-    /// ``attempt(_:number:reading:)`` with a stage 4 that reads the response alone (a
-    /// fleet worker's crawl stage); it gets no tree the login's test built.
-    public func attempt<Extra: Sendable>(
-        _ request: FetchRequest.Prepared, number: Int, body: (FetchResponse, inout ScrapeRecord) -> Extra?
-    ) async -> BodyAttempt<Extra>? {
-        await attempt(request, number: number, reading: { page, record in body(page.response, &record) })
-    }
-
     /// Stages 1 to 3 of attempt number `number` at `request`: robots.txt, the session,
     /// the exchange (with `login:`, a new login and the request again when the answer shows
     /// the session ended), the answer's meaning. nil when the task was cancelled.

@@ -85,7 +85,7 @@ public struct PagePipeline: Sendable {
     /// Attempt number `number` (1-based) at `request`; nil when the task was cancelled
     /// (no record for an unfinished URL, so `--resume` fetches it again).
     public func attempt(_ request: FetchRequest.Prepared, number: Int) async -> Scheduler<ContinuousClock>.Attempt<ScrapeRecord>? {
-        // Stages 1 to 3 are ``attempt(_:number:body:)``'s; stage 4 is the fields stage when
+        // Stages 1 to 3 are ``fetch(_:number:)``'s; stage 4 is the fields stage when
         // the run has fields or metadata, else the title's fast path.
         // The fields stage reads the page's tree, which the login's logged_out.css test
         // may have built already (``PageBody``); the title's fast path reads the bytes.

@@ -43,17 +43,8 @@ start_nginx "$work" "$port" "server {
         location /slow/ { echo_sleep 0.1; echo \"<!doctype html><title>slow \$uri</title>\"; }
     }" "load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;" "charset utf-8;"
 worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
-cat > "$work/tinyproxy.conf" <<CONF
-Port $proxy_port
-Listen 127.0.0.1
-Timeout 30
-MaxClients 512
-LogLevel Error
-LogFile "$work/tinyproxy.log"
-CONF
-tinyproxy -d -c "$work/tinyproxy.conf" & tinyproxy_pid=$!
-trap 'kill $tinyproxy_pid 2>/dev/null || true; kill $(cat "$work/nginx.pid") 2>/dev/null || true' EXIT
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$proxy_port) 2>/dev/null && break; sleep 0.05; done
+. Benchmarks/lib/tinyproxy.sh
+start_tinyproxy "$work" "$proxy_port"
 proxy="http://127.0.0.1:$proxy_port"
 
 base="http://127.0.0.1:$port"

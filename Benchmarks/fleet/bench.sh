@@ -104,20 +104,7 @@ fresh_db() { # prints the URL of a new database
     echo "$server/$name?sslmode=disable"
 }
 # CPU seconds of PostgreSQL: the postmaster, its exited children (backends) and its live ones.
-pg_cpu() {
-    python3 - "$postmaster" <<'PY'
-import os, sys
-tick = os.sysconf("SC_CLK_TCK"); root = sys.argv[1]
-def fields(pid): s = open(f"/proc/{pid}/stat").read(); return s[s.rindex(")") + 2:].split()
-f = fields(root); total = sum(int(x) for x in f[11:15])
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        g = fields(pid)
-        if g[1] == root: total += int(g[11]) + int(g[12])
-    except OSError: pass
-print(total / tick)
-PY
-}
+pg_cpu() { python3 Benchmarks/fleet/pg_cpu.py "$postmaster"; }
 transactions() { psql "$1" -Atc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"; }
 recorded() { "${3:-$scrape}" frontier status --db "$1" --job "$2" --json | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(j["done"])'; }
 # The job's fleet-wide per-host concurrency, 32 x 16 origins = 512, stays above the 4

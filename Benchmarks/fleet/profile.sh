@@ -56,20 +56,7 @@ scripts/pg-cluster.sh restart "$pgdir"
 psql "$admin" -qc "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c "ALTER SYSTEM SET pg_stat_statements.max = 10000" -c "SELECT pg_reload_conf()" >/dev/null
 postmaster=$(head -1 "$pgdir/data/postmaster.pid")
 
-pg_cpu() {
-    python3 - "$postmaster" <<'PY'
-import os, sys
-tick = os.sysconf("SC_CLK_TCK"); root = sys.argv[1]
-def fields(pid): s = open(f"/proc/{pid}/stat").read(); return s[s.rindex(")") + 2:].split()
-f = fields(root); total = sum(int(x) for x in f[11:15])
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        g = fields(pid)
-        if g[1] == root: total += int(g[11]) + int(g[12])
-    except OSError: pass
-print(total / tick)
-PY
-}
+pg_cpu() { python3 Benchmarks/fleet/pg_cpu.py "$postmaster"; }
 
 run=0
 for round in $(seq "$rounds"); do
